@@ -1,0 +1,69 @@
+import { createRequire } from "node:module";
+
+import "dotenv/config";
+import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+import { consentTasks } from "./tasks/patient-consent/index.js";
+import { claimsTasks } from "./tasks/insurance-claim/index.js";
+import { traceTasks } from "./tasks/drug-trace/index.js";
+
+const require = createRequire(import.meta.url);
+
+/** The compiler, loaded from the exactly pinned npm `solc` package (no download at run time). */
+export const SOLC_VERSION = "0.8.30";
+
+/** CI runs more fuzz and invariant cases than a developer's `npm test`. */
+const isCI = process.env.CI === "true";
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthersPlugin],
+  tasks: [...traceTasks, ...consentTasks, ...claimsTasks],
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      // cancun: supported by Ethereum mainnet and Sepolia and by every major L2 (OP Stack,
+      // Base, Arbitrum, Polygon zkEVM); prague is not yet everywhere.
+      evmVersion: "cancun",
+      optimizer: { enabled: true, runs: 10_000 },
+    },
+  },
+  test: {
+    solidity: {
+      fuzz: { seed: "0x6361726563686169", runs: isCI ? 1024 : 256 },
+      invariant: { runs: isCI ? 128 : 48, depth: 32, failOnRevert: false },
+    },
+  },
+  typechain: {
+    outDir: "typechain-types",
+  },
+  networks: {
+    hardhatOp: {
+      type: "edr-simulated",
+      chainType: "op",
+    },
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  },
+  verify: {
+    etherscan: {
+      apiKey: configVariable("ETHERSCAN_API_KEY"),
+    },
+  },
+});

@@ -1,0 +1,105 @@
+import { describeError } from "./errors.js";
+
+const useColour = process.stdout.isTTY && process.env.NO_COLOR === undefined;
+
+/** ANSI colours for verdicts; plain text when stdout is not a terminal or `NO_COLOR` is set. */
+export const colour = {
+  green: (text: string): string => (useColour ? `\u001b[32m${text}\u001b[0m` : text),
+  red: (text: string): string => (useColour ? `\u001b[31m${text}\u001b[0m` : text),
+  yellow: (text: string): string => (useColour ? `\u001b[33m${text}\u001b[0m` : text),
+  bold: (text: string): string => (useColour ? `\u001b[1m${text}\u001b[0m` : text),
+};
+
+/**
+ * Formats rows as an aligned text table with a header line. Numbers and bigints are
+ * right-aligned, everything else left-aligned.
+ *
+ * @example
+ * console.log(formatTable(["step", "gas"], [["registerBatch", 91234n]]));
+ */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | bigint)[])[],
+): string {
+  const cells = [header, ...rows.map((row) => row.map((cell) => String(cell)))];
+  const numeric = header.map(
+    (_, column) =>
+      rows.length > 0 &&
+      rows.every((row) => typeof row[column] === "number" || typeof row[column] === "bigint"),
+  );
+  const widths = header.map((_, column) =>
+    Math.max(...cells.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (row: readonly string[]): string =>
+    row
+      .map((cell, column) =>
+        numeric[column] === true
+          ? cell.padStart(widths[column] ?? 0)
+          : cell.padEnd(widths[column] ?? 0),
+      )
+      .join("  ")
+      .trimEnd();
+  const rule = widths.map((width) => "-".repeat(width)).join("  ");
+  return [line(cells[0] ?? []), rule, ...cells.slice(1).map(line)].join("\n");
+}
+
+/** Formats a unix timestamp (seconds) as an ISO-8601 UTC date-time. */
+export function formatTimestamp(seconds: bigint | number): string {
+  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * A progress bar on stderr for work that takes more than a few seconds; silent when stderr
+ * is not a terminal except for a final line.
+ *
+ * @example
+ * const bar = new ProgressBar("hashing serials", 1_000_000);
+ * bar.update(500_000); bar.done();
+ */
+export class ProgressBar {
+  private lastDraw = 0;
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  update(current: number): void {
+    if (!this.stream.isTTY) return;
+    const now = Date.now();
+    if (now - this.lastDraw < 100 && current < this.total) return;
+    this.lastDraw = now;
+    const ratio = this.total === 0 ? 1 : Math.min(current / this.total, 1);
+    const width = 30;
+    const filled = Math.round(ratio * width);
+    this.stream.write(
+      `\r${this.label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${current}/${this.total}`,
+    );
+  }
+
+  done(): void {
+    if (this.stream.isTTY) this.stream.write("\n");
+    else this.stream.write(`${this.label}: ${this.total}/${this.total}\n`);
+  }
+}
+
+/**
+ * Wraps a task action so that any failure ends with one clear line on stderr and a non-zero
+ * exit code, never a stack trace. Set `CARECHAIN_DEBUG=1` to see the full error.
+ *
+ * @example
+ * export default cliAction(async (args, hre) => { ... });
+ */
+export function cliAction<A, H>(
+  action: (args: A, hre: H) => Promise<void>,
+): (args: A, hre: H) => Promise<void> {
+  return async (args, hre) => {
+    try {
+      await action(args, hre);
+    } catch (error) {
+      if (process.env.CARECHAIN_DEBUG === "1") console.error(error);
+      console.error(colour.red(`error: ${describeError(error)}`));
+      process.exitCode = 1;
+    }
+  };
+}
