@@ -7,6 +7,7 @@ import { configVariable, defineConfig } from "hardhat/config";
 import { consentTasks } from "./tasks/patient-consent/index.js";
 import { claimsTasks } from "./tasks/insurance-claim/index.js";
 import { traceTasks } from "./tasks/drug-trace/index.js";
+import configVariablesPlugin from "./plugins/config-variables.js";
 
 const require = createRequire(import.meta.url);
 
@@ -17,7 +18,7 @@ export const SOLC_VERSION = "0.8.30";
 const isCI = process.env.CI === "true";
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthersPlugin],
+  plugins: [hardhatToolboxMochaEthersPlugin, configVariablesPlugin],
   tasks: [...traceTasks, ...consentTasks, ...claimsTasks],
   solidity: {
     version: SOLC_VERSION,
@@ -46,7 +47,7 @@ export default defineConfig({
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545",
     },
     sepolia: {
       type: "http",
