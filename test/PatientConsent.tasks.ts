@@ -434,6 +434,14 @@ describe("consent tasks", function () {
           "error: --grantee bob is not an address",
         ],
         [
+          () =>
+            grantAction(
+              { ...base, days: "1", grantee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293Bc" },
+              taskHre,
+            ),
+          "error: --grantee 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293Bc has a bad checksum: did you mean 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC?",
+        ],
+        [
           () => grantAction({ ...base, days: "1", from: "99" }, taskHre),
           "error: --from 99: there are 20 configured accounts (0 to 19)",
         ],

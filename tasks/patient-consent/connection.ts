@@ -24,9 +24,16 @@ export interface ConsentConnection {
 export function parseAddressOption(value: string | undefined, option: string): string {
   const trimmed = (value ?? "").trim();
   if (trimmed === "") throw new InputError(`${option} is required (an 0x… address)`);
-  if (!isAddress(trimmed))
-    throw new InputError(`${option} ${(value ?? "").trim()} is not an address`);
-  return getAddress(trimmed);
+  // `isAddress` is a type guard; a plain boolean keeps `trimmed` a string on the refusing path.
+  const valid = (text: string): boolean => isAddress(text);
+  if (valid(trimmed)) return getAddress(trimmed);
+  const lower = trimmed.toLowerCase();
+  if (valid(lower)) {
+    throw new InputError(
+      `${option} ${trimmed} has a bad checksum: did you mean ${getAddress(lower)}?`,
+    );
+  }
+  throw new InputError(`${option} ${trimmed} is not an address`);
 }
 
 /**
