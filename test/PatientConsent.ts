@@ -2002,5 +2002,19 @@ describe("PatientConsent", function () {
       const estimate = await ethers.provider.estimateGas({ to: f.address, data });
       expect(estimate - intrinsicGas(data)).to.be.at.most(10_000n);
     });
+
+    it("isAuthorized ≤ 10k execution gas on its longest path (ETREAT through break-glass)", async function () {
+      const f = await networkHelpers.loadFixture(hundredConsentsFixture);
+      await f.consent.connect(f.responder).breakGlass(f.patient.address, REASON);
+      const data = f.consent.interface.encodeFunctionData("isAuthorized", [
+        f.patient.address,
+        f.responder.address,
+        code("ETREAT"),
+        ALL_CATEGORIES,
+      ]);
+      expect(await ethers.provider.call({ to: f.address, data })).to.equal(toBeHex(1n, 32));
+      const estimate = await ethers.provider.estimateGas({ to: f.address, data });
+      expect(estimate - intrinsicGas(data)).to.be.at.most(10_000n);
+    });
   });
 });
