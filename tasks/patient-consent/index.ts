@@ -27,7 +27,7 @@ const FROM = {
 } as const;
 
 const PURPOSES_HELP =
-  "Purposes of use, comma-separated HL7 codes, e.g. TREAT,HPAYMT (an unknown code lists the valid ones)";
+  "Required: purposes of use, comma-separated HL7 codes, e.g. TREAT,HPAYMT (an unknown code lists the valid ones)";
 const CATEGORIES_HELP =
   "Data categories, comma-separated, e.g. labs,medications (empty: the purposes alone; an unknown word lists the valid ones)";
 const START_HELP = "Start of the period, ISO date or date-time in UTC (default: now)";
@@ -45,7 +45,7 @@ export const consentTasks: TaskDefinition[] = [
     ["consent", "grant"],
     "Grant a purpose- and time-bound consent, as the patient or a delegate",
   )
-    .addOption(optional("grantee", "The address given access"))
+    .addOption(optional("grantee", "Required: the address given access"))
     .addOption(optional("purposes", PURPOSES_HELP))
     .addOption(optional("categories", CATEGORIES_HELP))
     .addOption(optional("start", START_HELP))
@@ -63,7 +63,7 @@ export const consentTasks: TaskDefinition[] = [
     ["consent", "sign"],
     "Sign a grant off chain (EIP-712) and print the JSON to hand over; anyone can submit it",
   )
-    .addOption(optional("grantee", "The address given access"))
+    .addOption(optional("grantee", "Required: the address given access"))
     .addOption(optional("purposes", PURPOSES_HELP))
     .addOption(optional("categories", CATEGORIES_HELP))
     .addOption(optional("start", START_HELP))
@@ -92,7 +92,10 @@ export const consentTasks: TaskDefinition[] = [
     "Submit a grant a patient signed (from 'consent sign'); the sender pays gas",
   )
     .addOption(
-      optional("grant", "The signed grant: a file written by 'consent sign --out', or its JSON"),
+      optional(
+        "grant",
+        "Required: the signed grant, a file written by 'consent sign --out', or its JSON",
+      ),
     )
     .addOption(FROM)
     .addOption(ADDRESS)
@@ -100,7 +103,7 @@ export const consentTasks: TaskDefinition[] = [
     .build(),
 
   task(["consent", "revoke"], "Revoke a grantee's consent at once, as the patient or a delegate")
-    .addOption(optional("grantee", "The address losing access"))
+    .addOption(optional("grantee", "Required: the address losing access"))
     .addOption(
       optional("patient", "The patient (default: the signer; set it when acting as a delegate)"),
     )
@@ -110,10 +113,13 @@ export const consentTasks: TaskDefinition[] = [
     .build(),
 
   task(["consent", "check"], "Ask whether a grantee may act for a purpose on data categories now")
-    .addOption(optional("patient", "The patient"))
-    .addOption(optional("grantee", "The address asking for access"))
+    .addOption(optional("patient", "Required: the patient"))
+    .addOption(optional("grantee", "Required: the address asking for access"))
     .addOption(
-      optional("purpose", "One purpose of use, e.g. TREAT (an unknown code lists the valid ones)"),
+      optional(
+        "purpose",
+        "Required: one purpose of use, e.g. TREAT (an unknown code lists the valid ones)",
+      ),
     )
     .addOption(optional("categories", CATEGORIES_HELP))
     .addOption(ADDRESS)
@@ -121,7 +127,7 @@ export const consentTasks: TaskDefinition[] = [
     .build(),
 
   task(["consent", "delegate"], "Appoint a delegate (guardian, proxy) until a date, or remove one")
-    .addOption(optional("delegate", "The guardian or proxy"))
+    .addOption(optional("delegate", "Required: the guardian or proxy"))
     .addOption(optional("until", "End of the delegation, ISO date; or use --days"))
     .addOption(optional("days", "Length of the delegation in days; or use --until"))
     .addFlag({ name: "revoke", description: "Remove the delegate instead of appointing it" })
