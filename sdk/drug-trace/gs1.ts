@@ -89,6 +89,10 @@ export const MAX_GS1_TEXT_LENGTH = 20;
 /**
  * Why `text` is not a valid lot or serial (GS1 AI 82 characters, 1 to 20 of them), or
  * `undefined` when it is. `what` names the field in the message, e.g. `serial "SN 1"`.
+ *
+ * @example
+ * describeGs1TextProblem("SN#1", "serial");
+ * // `serial "SN#1" contains '#', which is not in the GS1 AI 82 character set`
  */
 export function describeGs1TextProblem(text: string, what: string): string | undefined {
   if (text.length === 0) return `${what} is empty`;
@@ -358,7 +362,8 @@ function parseBracketed(text: string): Elements {
     throw new InputError(`element string must start with an AI in brackets, e.g. (01): ${text}`);
   }
   for (let i = 1; i < parts.length; i += 2) {
-    addElement(elements, parts[i] ?? "", parts[i + 1] ?? "");
+    // spaces are not GS1 AI 82 data; people type them between elements
+    addElement(elements, parts[i] ?? "", (parts[i + 1] ?? "").trim());
   }
   return elements;
 }
@@ -398,7 +403,8 @@ function parseRaw(text: string): Elements {
  * Parses what a scanner or a person hands over for one pack: a GS1 Digital Link URI (any
  * host, path `/01/<GTIN>/10/<lot>/21/<serial>`, expiry as `?17=YYMMDD`, percent-decoded), a
  * bracketed element string in any AI order, or a raw scanner string (optional `]d2`-style
- * symbology prefix, GS `\x1d` after variable-length fields). GTIN (01), lot (10) and serial
+ * symbology prefix, GS `\x1d` after variable-length fields). Surrounding whitespace and
+ * invisible format characters (soft hyphens, zero-width spaces) are ignored. GTIN (01), lot (10) and serial
  * (21) are required; expiry (17) is optional, because the batch's expiry on chain is
  * authoritative, and checked when present. Other AIs are ignored.
  *
@@ -408,7 +414,9 @@ function parseRaw(text: string): Elements {
  * // { gtin: "09506000134352", lot: "ABC123", serial: "SN0001", expiry: "271231" }
  */
 export function parsePackCode(text: string): PackCode {
-  const input = text.replace(/^[ \t]+|[ \t\r\n]+$/g, "");
+  // Invisible format characters (soft hyphen, zero-width space, BOM: Unicode category Cf) come
+  // from copy and paste and are never GS1 data; the GS separator (a control character, Cc) stays.
+  const input = text.replace(/\p{Cf}/gu, "").replace(/^[ \t]+|[ \t\r\n]+$/g, "");
   if (input === "") throw new InputError("pack code is empty");
   let elements: Elements;
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(input)) elements = parseDigitalLink(input);

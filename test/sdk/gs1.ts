@@ -99,7 +99,10 @@ describe("sdk/drug-trace/gs1", function () {
       );
     });
 
-    it("accepts element strings in any AI order and without expiry", function () {
+    it("accepts element strings in any AI order, with spaces, and without expiry", function () {
+      expect(
+        parsePackCode("(01) 09506000134352 (10) ABC123 (21) SN0001 (17) 271231"),
+      ).to.deep.equal(EXAMPLE);
       expect(parsePackCode("(21)SN0001(17)271231(10)ABC123(01)09506000134352")).to.deep.equal(
         EXAMPLE,
       );
@@ -127,6 +130,10 @@ describe("sdk/drug-trace/gs1", function () {
       const raw = "01095060001343521727123110ABC123\x1d21SN0001";
       expect(parsePackCode(raw)).to.deep.equal(EXAMPLE);
       expect(parsePackCode("]d2" + raw + "\r\n")).to.deep.equal(EXAMPLE);
+      // a soft hyphen pasted from a document is not data
+      expect(parsePackCode("0109506000134352172712311\u00ad0ABC123\x1d21SN0001")).to.deep.equal(
+        EXAMPLE,
+      );
       expect(
         parsePackCode("]d2\x1d010950600013435221SN0001\x1d10ABC123\x1d17271231"),
       ).to.deep.equal(EXAMPLE);

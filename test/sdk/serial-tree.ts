@@ -167,6 +167,15 @@ describe("sdk/drug-trace/serial-tree", function () {
       );
     });
 
+    it("names the line of a CSV row without a serial value", async function () {
+      const file = join(dir, "short.csv");
+      await writeFile(file, "lot,serial\nL1,SN1\nL1\n");
+      await expectInputError(
+        () => readSerials(file),
+        `${file} line 3: no value in the serial column`,
+      );
+    });
+
     it("refuses a missing file, a CSV without a serial column and an empty file", async function () {
       const missing = join(dir, "nope.txt");
       await expectInputError(() => readSerials(missing), `serial file not found: ${missing}`);
