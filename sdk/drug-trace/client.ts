@@ -1,4 +1,4 @@
-import { AbiCoder, getAddress, id, keccak256, toBeHex, ZeroHash } from "ethers";
+import { getAddress, id, toBeHex, ZeroHash } from "ethers";
 import type {
   BytesLike,
   ContractTransactionReceipt,
@@ -96,17 +96,6 @@ function valueOf<T extends string>(names: readonly T[], name: T): number {
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
 /*                        IDENTIFIERS                         */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
-
-/**
- * The batch id of (`gtin`, `lot`) as the contract computes it, `keccak256(abi.encode(gtin, lot))`,
- * without a call.
- *
- * @example
- * const batchId = computeBatchId(9506000134352n, encodeBytes32String("ABC123"));
- */
-export function computeBatchId(gtin: bigint, lot: BytesLike): string {
-  return keccak256(AbiCoder.defaultAbiCoder().encode(["uint64", "bytes32"], [gtin, lot]));
-}
 
 /**
  * The sender a shipment id carries (its low 160 bits) and its sequence number (the bits above).
@@ -373,7 +362,7 @@ export async function recall(
  * const verdict = await verifyUnit(drugTrace, code);
  * if (verdict.status !== "Active") {
  *   const { flagId } = await flagSuspect(drugTrace.connect(pharmacy), {
- *     batchId: verdict.batchId, index: code.index, serial: code.serial,
+ *     batchId: batchIdOf(gtin, lotText), index, serial,
  *     verdict: verdict.status, evidenceHash,
  *   });
  * }
@@ -528,8 +517,6 @@ export async function readTradeRoles(drugTrace: DrugTrace, account: string): Pro
 /** What a verifier page shows for a pack: one status, plus expiry and manufacturer. */
 export interface UnitVerdict {
   readonly status: UnitStatus;
-  /** The batch id the code names, `computeBatchId(gtin, lot)`. */
-  readonly batchId: string;
   /** The batch's expiry (unix seconds); 0n when Unknown. */
   readonly expiry: bigint;
   /** The batch's manufacturer; the zero address when Unknown. */
@@ -556,7 +543,6 @@ export async function verifyUnit(
   );
   return {
     status: nameOf(UNIT_STATUSES, status, "unit status"),
-    batchId: computeBatchId(unit.gtin, unit.lot),
     expiry,
     manufacturer,
   };
