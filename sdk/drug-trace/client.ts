@@ -10,6 +10,7 @@ import type {
 import { DrugTrace__factory } from "../../typechain-types/index.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { CareChainError, withDecodedReverts } from "../errors.js";
+import { encodeGs1Text } from "./gs1.js";
 
 /*
  * Typed wrappers over a `DrugTrace` contract (a TypeChain instance connected to the signer that
@@ -93,6 +94,18 @@ function valueOf<T extends string>(names: readonly T[], name: T): number {
   return names.indexOf(name);
 }
 
+/**
+ * A lot or serial as the contract's `bytes32`: a `0x` + 64 hex digits value passes through, any
+ * other string is GS1 text (at most 20 characters, so never mistaken for hex) and is encoded
+ * with `encodeGs1Text`.
+ *
+ * @example
+ * toGs1Bytes32("SN0001") === toGs1Bytes32(encodeGs1Text("SN0001")); // true
+ */
+export function toGs1Bytes32(textOrBytes32: string): string {
+  return /^0x[0-9a-fA-F]{64}$/.test(textOrBytes32) ? textOrBytes32 : encodeGs1Text(textOrBytes32);
+}
+
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
 /*                        IDENTIFIERS                         */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
@@ -154,10 +167,11 @@ export interface ExcursionReceipt extends TraceReceipt {
   readonly batchQuarantined: boolean;
 }
 
-/** What `registerBatch` needs. Lot is left-aligned bytes32 (`encodeBytes32String`). */
+/** What `registerBatch` needs. */
 export interface BatchRegistration {
   readonly gtin: bigint;
-  readonly lot: BytesLike;
+  /** GS1 text ("ABC123") or its bytes32 (`encodeGs1Text`). */
+  readonly lot: string;
   /** The last second (unix time) at which units may be shipped onward or dispensed. */
   readonly expiry: bigint;
   readonly unitCount: bigint;
@@ -166,19 +180,20 @@ export interface BatchRegistration {
   readonly metadataHash?: BytesLike;
 }
 
-/** A unit and its proof, as `dispense` and `verifyUnit` take them. */
+/** A unit and its proof, as `dispense` and `verifyUnit` take them (a serial tree's `proofFor` result fits). */
 export interface UnitProof {
   readonly index: bigint;
-  /** Left-aligned bytes32 (`encodeBytes32String`). */
-  readonly serial: BytesLike;
-  readonly proof: readonly BytesLike[];
+  /** GS1 text ("SN0001") or its bytes32 (`encodeGs1Text`). */
+  readonly serial: string;
+  readonly proof: readonly string[];
 }
 
 /** What `flagSuspect` needs. */
 export interface SuspectReport {
   readonly batchId: BytesLike;
   readonly index: bigint;
-  readonly serial: BytesLike;
+  /** GS1 text or its bytes32, as scanned. */
+  readonly serial: string;
   readonly verdict: UnitStatus;
   readonly evidenceHash: BytesLike;
 }
@@ -225,8 +240,8 @@ async function eventIn(
  *
  * @example
  * const { batchId, gasUsed } = await registerBatch(drugTrace.connect(manufacturer), {
- *   gtin: 9506000134352n, lot: encodeBytes32String("ABC123"), expiry: 1830297599n,
- *   unitCount: 1_000_000n, serialsRoot: tree.root,
+ *   gtin: 9506000134352n, lot: "ABC123", expiry: expiryToTimestamp("271231"),
+ *   unitCount: BigInt(tree.count), serialsRoot: tree.root,
  * });
  */
 export async function registerBatch(
@@ -236,7 +251,7 @@ export async function registerBatch(
   const sent = await send(() =>
     drugTrace.registerBatch(
       batch.gtin,
-      batch.lot,
+      toGs1Bytes32(batch.lot),
       batch.expiry,
       batch.unitCount,
       batch.serialsRoot,
@@ -323,16 +338,16 @@ export async function cancelShipment(
  * Dispenses (decommissions) one unit as the connected dispenser, which must hold stock of the batch.
  *
  * @example
- * const { gasUsed } = await dispense(drugTrace.connect(pharmacy), batchId, {
- *   index: 41n, serial: encodeBytes32String("SN0042"), proof,
- * });
+ * const { gasUsed } = await dispense(drugTrace.connect(pharmacy), batchId, tree.proofFor("SN0042"));
  */
 export async function dispense(
   drugTrace: DrugTrace,
   batchId: BytesLike,
   unit: UnitProof,
 ): Promise<TraceReceipt> {
-  return send(() => drugTrace.dispense(batchId, unit.index, unit.serial, [...unit.proof]));
+  return send(() =>
+    drugTrace.dispense(batchId, unit.index, toGs1Bytes32(unit.serial), [...unit.proof]),
+  );
 }
 
 /**
@@ -375,7 +390,7 @@ export async function flagSuspect(
     drugTrace.flagSuspect(
       report.batchId,
       report.index,
-      report.serial,
+      toGs1Bytes32(report.serial),
       valueOf(UNIT_STATUSES, report.verdict),
       report.evidenceHash,
     ),
@@ -529,17 +544,18 @@ export interface UnitVerdict {
  *
  * @example
  * const verdict = await verifyUnit(drugTrace, {
- *   gtin: 9506000134352n, lot: encodeBytes32String("ABC123"),
- *   index: 0n, serial: encodeBytes32String("SN0001"), proof: tree.getProof(0),
+ *   gtin: 9506000134352n, lot: "ABC123", ...tree.proofFor("SN0001"),
  * });
  * console.log(verdict.status); // "Active"
  */
 export async function verifyUnit(
   drugTrace: DrugTrace,
-  unit: UnitProof & { readonly gtin: bigint; readonly lot: BytesLike },
+  unit: UnitProof & { readonly gtin: bigint; readonly lot: string },
 ): Promise<UnitVerdict> {
   const [status, expiry, manufacturer] = await withDecodedReverts([DRUG_TRACE_INTERFACE], () =>
-    drugTrace.verifyUnit(unit.gtin, unit.lot, unit.serial, unit.index, [...unit.proof]),
+    drugTrace.verifyUnit(unit.gtin, toGs1Bytes32(unit.lot), toGs1Bytes32(unit.serial), unit.index, [
+      ...unit.proof,
+    ]),
   );
   return {
     status: nameOf(UNIT_STATUSES, status, "unit status"),
