@@ -440,7 +440,7 @@ describe("DrugTrace", function () {
           await expect(
             drugTrace
               .connect(signer)
-              .registerBatch(GTIN, LOT, expiry, 1n, ZeroHash.replace(/0$/, "1"), ZeroHash),
+              .registerBatch(GTIN, LOT, expiry, 1n, id("another root"), ZeroHash),
           )
             .to.be.revertedWithCustomError(drugTrace, "DrugTraceBatchAlreadyRegistered")
             .withArgs(batchId);

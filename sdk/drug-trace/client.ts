@@ -10,6 +10,7 @@ import type {
 import { DrugTrace__factory } from "../../typechain-types/index.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { CareChainError, withDecodedReverts } from "../errors.js";
+import { formatTimestamp } from "../terminal.js";
 import { encodeGs1Text } from "./gs1.js";
 
 /*
@@ -922,7 +923,7 @@ export async function readBatchHistory(
 export function describeHistoryDetails(row: BatchHistoryRow): string {
   switch (row.event) {
     case "BatchRegistered":
-      return `GTIN ${row.details.gtin.toString().padStart(14, "0")}, ${row.details.unitCount} units, expiry ${row.details.expiry}`;
+      return `GTIN ${row.details.gtin.toString().padStart(14, "0")}, ${row.details.unitCount} units, expiry ${formatTimestamp(row.details.expiry)}`;
     case "ShipmentSent":
     case "ShipmentAccepted":
     case "ShipmentRejected":

@@ -36,6 +36,7 @@ import {
   verifyUnit,
 } from "../../sdk/drug-trace/index.js";
 import { ContractRevertError, InputError } from "../../sdk/errors.js";
+import { formatTimestamp } from "../../sdk/terminal.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 
@@ -344,7 +345,7 @@ describe("DrugTrace SDK client", function () {
       const block = await ethers.provider.getBlock(registered.block);
       expect(registered.timestamp).to.equal(BigInt(block!.timestamp));
       expect(rows.map((row) => describeHistoryDetails(row))).to.include.members([
-        "GTIN 09506000134352, 12 units, expiry " + registered.details.expiry.toString(),
+        `GTIN 09506000134352, 12 units, expiry ${formatTimestamp(registered.details.expiry)}`,
         `8 units ${manufacturer.address} → ${distributor.address} (shipment 1)`,
         "unit 0",
         "flag 1: unit 0 verified Dispensed",
