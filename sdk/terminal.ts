@@ -43,6 +43,28 @@ export function formatTable(
   return [line(cells[0] ?? []), rule, ...cells.slice(1).map(line)].join("\n");
 }
 
+/**
+ * Formats key/value pairs as aligned lines, keys padded to the longest one.
+ *
+ * @example
+ * console.log(formatFields([["batch id", batchId], ["gas used", formatGas(gasUsed)]]));
+ * // batch id  0x…
+ * // gas used  91,234 gas
+ */
+export function formatFields(
+  fields: readonly (readonly [string, string | number | bigint])[],
+): string {
+  const width = Math.max(0, ...fields.map(([key]) => key.length));
+  return fields
+    .map(([key, value]) => `${key.padEnd(width)}  ${String(value)}`.trimEnd())
+    .join("\n");
+}
+
+/** Formats gas for people: `54,372 gas`. */
+export function formatGas(gas: bigint): string {
+  return `${gas.toLocaleString("en-US")} gas`;
+}
+
 /** Formats a unix timestamp (seconds) as an ISO-8601 UTC date-time. */
 export function formatTimestamp(seconds: bigint | number): string {
   return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
