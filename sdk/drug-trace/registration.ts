@@ -60,7 +60,7 @@ async function checkTreeFileIsFree(treeFile: string, gtin: string, lot: string):
     (recorded.lot !== undefined && recorded.lot !== lot)
   ) {
     throw new InputError(
-      `tree file ${treeFile} already holds batch ${recorded.gtin ?? "?"}/${recorded.lot ?? "?"}: choose another tree file for ${gtin}/${lot}`,
+      `tree file ${treeFile} already holds batch ${recorded.gtin ?? "?"}/${recorded.lot ?? "?"}: give another tree file (--tree) for ${gtin}/${lot}`,
     );
   }
 }
