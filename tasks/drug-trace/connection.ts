@@ -128,7 +128,10 @@ export function serialTreeProgress(io: TraceIo): {
   if (stream === undefined) return { onProgress: undefined, stop: () => undefined };
   let phase: string | undefined;
   let bar: ProgressBar | undefined;
-  const labels = { reading: "reading serials", hashing: "hashing tree" };
+  const labels = {
+    reading: "reading serial file (bytes)",
+    hashing: "hashing serial tree (leaves)",
+  };
   return {
     onProgress: (done, total, current) => {
       if (current !== phase) {

@@ -10,6 +10,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import {
   batchIdOf,
+  buildSerialTree,
   DRUG_TRACE_ROLES,
   formatExpiry,
   formatShipmentId,
@@ -243,6 +244,45 @@ describe("trace tasks", function () {
         unitCount: 20n,
         serialsRoot: tree.root,
       });
+    });
+
+    it("shows progress on the progress stream, saves the tree where --tree says, hashes --metadata files", async function () {
+      const { drugTrace, address } = await networkHelpers.loadFixture(rolesFixture);
+      const written: string[] = [];
+      const stderr = {
+        isTTY: false,
+        write: (chunk: string) => written.push(chunk),
+      } as unknown as NodeJS.WriteStream;
+      const treeFile = path.join(DIRECTORY, "lot-p1.tree.json");
+      const metadataFile = path.join(DIRECTORY, "master-data.json");
+      writeFileSync(metadataFile, '{"name":"product master data"}');
+      const lines: string[] = [];
+      const code = await traceRegister(
+        {
+          serials: SERIAL_FILE,
+          gtin: GTIN,
+          lot: "P1",
+          expiry: EXPIRY_YYMMDD,
+          metadata: metadataFile,
+          tree: treeFile,
+          from: FROM.manufacturer,
+          address,
+        },
+        connection,
+        { print: (line) => lines.push(line), progress: stderr },
+      );
+      expect(code).to.equal(0);
+      const size = readFileSync(SERIAL_FILE).length;
+      expect(written.join("")).to.equal(
+        `reading serial file (bytes): ${size}/${size}\nhashing serial tree (leaves): 20/20\n`,
+      );
+      const out = plain(lines.join("\n"));
+      expect(field(out, "tree file")).to.equal(treeFile);
+      expect(field(out, "metadata hash")).to.equal(keccak256(readFileSync(metadataFile)));
+      const batch = await readBatch(drugTrace, batchIdOf(BigInt(GTIN), "P1"));
+      expect(batch.serialsRoot).to.equal(
+        (JSON.parse(readFileSync(treeFile, "utf8")) as { root: string }).root,
+      );
     });
 
     it("keeps the tree file of a registered batch when a later registration is refused", async function () {
@@ -547,6 +587,58 @@ describe("trace tasks", function () {
         "NOT dispensed: Recalled (batch recalled: do not dispense) — alert raised as flag #1",
       );
       expect(await drugTrace.isDispensed(batchId, 9n)).to.equal(false);
+    });
+  });
+
+  describe("verdicts that depend on time and on registration", function () {
+    it("an expired pack verifies as Expired (exit 2) and is not dispensed", async function () {
+      const { drugTrace, address, batchId } = await networkHelpers.loadFixture(stockedFixture);
+      await networkHelpers.time.increaseTo(EXPIRY + 1n);
+      const verified = await run(traceVerify, { code: codeOf("SN0006"), tree: TREE_FILE, address });
+      expect(verified.code).to.equal(2);
+      expect(field(verified.out, "verdict")).to.equal("Expired — expired: do not dispense");
+      const refused = await run(traceDispense, {
+        code: codeOf("SN0006"),
+        tree: TREE_FILE,
+        from: FROM.pharmacy,
+        address,
+      });
+      expect(refused.out.split("\n").at(-1)).to.equal(
+        "NOT dispensed: Expired (expired: do not dispense) — alert raised as flag #1",
+      );
+      expect(await drugTrace.isDispensed(batchId, 6n)).to.equal(false);
+    });
+
+    it("a code of a batch nobody registered is Unknown: alert raised, and history shows it", async function () {
+      const { drugTrace, address, pharmacy } = await networkHelpers.loadFixture(stockedFixture);
+      const ghostTree = path.join(DIRECTORY, "ghost.tree.json");
+      await buildSerialTree(SERIAL_FILE, { gtin: GTIN, lot: "GHOST1", treeFile: ghostTree });
+      const code = `(01)${GTIN}(10)GHOST1(21)SN0001`;
+      const verified = await run(traceVerify, { code, tree: ghostTree, address });
+      expect(verified.code).to.equal(2);
+      expect(field(verified.out, "holders")).to.equal("—");
+
+      const refused = await run(traceDispense, {
+        code,
+        tree: ghostTree,
+        from: FROM.pharmacy,
+        address,
+      });
+      expect(refused.code).to.equal(2);
+      expect(refused.out.split("\n").at(-1)).to.equal(
+        "NOT dispensed: Unknown (not genuine / counterfeit: no registered unit has this code) — alert raised as flag #1",
+      );
+      const ghost = batchIdOf(BigInt(GTIN), "GHOST1");
+      expect(await readSuspectFlag(drugTrace, 1n)).to.deep.include({
+        batchId: ghost,
+        verdict: "Unknown",
+        reporter: pharmacy.address,
+      });
+      const history = await run(traceHistory, { gtin: GTIN, lot: "GHOST1", address });
+      expect(field(history.out, "state")).to.equal(
+        "not registered (alerts name it: a counterfeit code)",
+      );
+      expect(history.out).to.match(/SuspectFlagged\s+\S+\s+flag 1: unit 1 verified Unknown/);
     });
   });
 
