@@ -98,6 +98,7 @@ export function findRevertData(error: unknown): string | undefined {
  * Decodes a failed call or transaction into a `ContractRevertError`, trying each given
  * interface (contract ABIs) in turn. Returns `undefined` when the error is not a revert with
  * data that one of the interfaces knows.
+ * `nameValue` (optional) names argument values in the message, e.g. role ids.
  *
  * @example
  * const revert = decodeRevert(error, [drugTrace.interface, consent.interface]);
@@ -132,6 +133,7 @@ export function decodeRevert(
 /**
  * Runs `action` and rethrows any revert as a decoded `ContractRevertError`; other errors pass
  * through unchanged. Every SDK write and read goes through this, so callers see error names.
+ * `nameValue` (optional) names argument values in the message, e.g. role ids.
  *
  * @example
  * const receipt = await withDecodedReverts([drugTrace.interface], () => drugTrace.recall(id, 1, hash));

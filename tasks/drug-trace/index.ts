@@ -24,7 +24,10 @@ const FROM = optional(
   "The account that signs: an index into the network's accounts or an address (default: 0)",
 );
 
-const BATCH = optional("batch", "The batch id (0x…); or name the batch with --gtin and --lot");
+const BATCH = optional(
+  "batch",
+  "The batch id (0x…); or name the batch with --gtin and --lot (one of the two is required)",
+);
 const GTIN = optional("gtin", "The batch's GTIN, with --lot (instead of --batch)");
 const LOT = optional("lot", "The batch's lot, with --gtin (instead of --batch)");
 const CODE_HELP =
@@ -115,7 +118,12 @@ export const traceTasks: TaskDefinition[] = [
 
   task(["trace", "pending"], "List the shipments in transit to and from an account")
     .addOption(optional("account", "The account (default: the account --from picks)"))
-    .addOption(FROM)
+    .addOption(
+      optional(
+        "from",
+        "Without --account: the account, as an index into the network's accounts or an address (default: 0)",
+      ),
+    )
     .addOption(ADDRESS)
     .setAction(() => import("./pending.js"))
     .build(),
