@@ -77,6 +77,17 @@ export function parseUintOption(
 }
 
 /**
+ * The `--from-block` to read events from: a block number, 0 when not given.
+ *
+ * @example
+ * const history = await readBatchHistory(drugTrace, batchId, parseFromBlockOption(args.fromBlock));
+ */
+export function parseFromBlockOption(value: string | undefined): number {
+  if (!isGiven(value)) return 0;
+  return Number(parseUintOption(value, "--from-block", { max: BigInt(Number.MAX_SAFE_INTEGER) }));
+}
+
+/**
  * The account `--from` names among the network's signers: an index (default 0) or one of their
  * addresses.
  *

@@ -92,7 +92,12 @@ export async function checkPack(
   drugTrace: DrugTrace,
   code: string | PackCode,
   tree: SerialTree,
-  options: { readonly holders?: boolean } = {},
+  options: {
+    /** Also read the batch's current holders (from events). */
+    readonly holders?: boolean;
+    /** The block to read events from (default 0; set it where the node limits log ranges). */
+    readonly fromBlock?: number;
+  } = {},
 ): Promise<PackCheck> {
   const parsed = typeof code === "string" ? parsePackCode(code) : code;
   const treeName = tree.treeFile ?? "(the serial tree)";
@@ -130,7 +135,7 @@ export async function checkPack(
   }
   const holders =
     options.holders === true && batch.state !== "None"
-      ? await readHolders(drugTrace, batchId)
+      ? await readHolders(drugTrace, batchId, options.fromBlock ?? 0)
       : undefined;
   return {
     code: parsed,

@@ -7,6 +7,7 @@ import {
   readBatchHistory,
 } from "../../sdk/drug-trace/index.js";
 import { InputError } from "../../sdk/errors.js";
+import { parseFromBlockOption } from "../../sdk/options.js";
 import { formatFields, formatTable, formatTimestamp } from "../../sdk/terminal.js";
 import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
@@ -16,6 +17,7 @@ export interface HistoryArgs {
   readonly batch?: string | undefined;
   readonly gtin?: string | undefined;
   readonly lot?: string | undefined;
+  readonly fromBlock?: string | undefined;
   readonly address?: string | undefined;
 }
 
@@ -28,33 +30,43 @@ export async function traceHistory(
   connection: TraceConnection,
   io: TraceIo,
 ): Promise<number> {
-  const { batchId } = parseBatchOption(args);
+  const reference = parseBatchOption(args);
+  const { batchId } = reference;
+  const fromBlock = parseFromBlockOption(args.fromBlock);
   const drugTrace = await readDrugTrace(connection, args);
   const [batch, history] = await Promise.all([
     readBatch(drugTrace, batchId),
-    readBatchHistory(drugTrace, batchId),
+    readBatchHistory(drugTrace, batchId, fromBlock),
   ]);
-  if (history.length === 0) {
+  const since = fromBlock > 0 ? ` from block ${fromBlock} on` : "";
+  if (history.length === 0 && batch.state === "None") {
     throw new InputError(
-      `unknown batch ${batchId}: no batch with that id is registered and no event names it`,
+      `unknown batch ${batchId}: no batch with that id is registered and no event names it${since}`,
     );
   }
   const registered = history.find((row) => row.event === "BatchRegistered");
+  const gtin =
+    registered?.event === "BatchRegistered" ? formatGtin(registered.details.gtin) : reference.gtin;
+  const lot =
+    registered?.event === "BatchRegistered" ? decodeGs1Text(registered.details.lot) : reference.lot;
   const header: [string, string][] = [["batch", batchId]];
-  if (registered?.event === "BatchRegistered") {
+  if (gtin !== undefined && lot !== undefined) header.push(["GTIN", gtin], ["lot", lot]);
+  if (batch.state === "None") {
+    header.push(["state", "not registered (alerts name it: a counterfeit code)"]);
+  } else {
     header.push(
-      ["GTIN", formatGtin(registered.details.gtin)],
-      ["lot", decodeGs1Text(registered.details.lot)],
-      ["expiry", formatTimestamp(registered.details.expiry)],
-      ["units", registered.details.unitCount.toLocaleString("en-US")],
+      ["manufacturer", batch.manufacturer],
+      ["expiry", formatTimestamp(batch.expiry)],
+      ["units", batch.unitCount.toLocaleString("en-US")],
+      ["state", batch.state],
     );
   }
-  header.push([
-    "state",
-    batch.state === "None" ? "not registered (alerts name it: a counterfeit code)" : batch.state,
-  ]);
   io.print(formatFields(header));
   io.print("");
+  if (history.length === 0) {
+    io.print(`no events${since}`);
+    return EXIT_OK;
+  }
   io.print(
     formatTable(
       ["time", "block", "event", "actor", "details"],

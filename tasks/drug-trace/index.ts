@@ -34,6 +34,10 @@ const CODE_HELP =
   "Required: the pack's code as a GS1 Digital Link URI, an element string (01)…(10)…(21)…(17)… or the scanner's raw text";
 const TREE_HELP =
   "Required: the batch's serial tree file (<serial file>.tree.json from 'trace register')";
+const FROM_BLOCK = optional(
+  "fromBlock",
+  "Read events from this block on (default: 0; set it where the node limits log ranges)",
+);
 const SHIPMENT = optional("shipment", "Required: the shipment id 'trace ship' printed");
 
 /** The `trace …` tasks: the command line for manufacturers, distributors, pharmacies and regulators. */
@@ -124,6 +128,7 @@ export const traceTasks: TaskDefinition[] = [
         "Without --account: the account, as an index into the network's accounts or an address (default: 0)",
       ),
     )
+    .addOption(FROM_BLOCK)
     .addOption(ADDRESS)
     .setAction(() => import("./pending.js"))
     .build(),
@@ -151,6 +156,7 @@ export const traceTasks: TaskDefinition[] = [
   )
     .addOption(optional("code", CODE_HELP))
     .addOption(optional("tree", TREE_HELP))
+    .addOption(FROM_BLOCK)
     .addOption(ADDRESS)
     .setAction(() => import("./verify.js"))
     .build(),
@@ -250,6 +256,7 @@ export const traceTasks: TaskDefinition[] = [
     .addOption(BATCH)
     .addOption(GTIN)
     .addOption(LOT)
+    .addOption(FROM_BLOCK)
     .addOption(ADDRESS)
     .setAction(() => import("./history.js"))
     .build(),

@@ -1,5 +1,10 @@
 import { formatShipmentId, readPendingShipmentsOf } from "../../sdk/drug-trace/index.js";
-import { isGiven, parseAddressOption, selectSigner } from "../../sdk/options.js";
+import {
+  isGiven,
+  parseAddressOption,
+  parseFromBlockOption,
+  selectSigner,
+} from "../../sdk/options.js";
 import { formatTable, formatTimestamp } from "../../sdk/terminal.js";
 import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
@@ -8,6 +13,7 @@ import type { TraceConnection, TraceIo } from "./connection.js";
 export interface PendingArgs {
   readonly account?: string | undefined;
   readonly from?: string | undefined;
+  readonly fromBlock?: string | undefined;
   readonly address?: string | undefined;
 }
 
@@ -24,7 +30,11 @@ export async function tracePending(
     ? parseAddressOption(args.account, "--account")
     : selectSigner(await connection.ethers.getSigners(), args.from).address;
   const drugTrace = await readDrugTrace(connection, args);
-  const { incoming, outgoing } = await readPendingShipmentsOf(drugTrace, account);
+  const { incoming, outgoing } = await readPendingShipmentsOf(
+    drugTrace,
+    account,
+    parseFromBlockOption(args.fromBlock),
+  );
   if (incoming.length === 0 && outgoing.length === 0) {
     io.print(`no shipments in transit to or from ${account}`);
     return EXIT_OK;

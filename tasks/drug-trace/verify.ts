@@ -8,7 +8,7 @@ import {
   VERDICT_WORDS,
 } from "../../sdk/drug-trace/index.js";
 import type { PackCheck } from "../../sdk/drug-trace/index.js";
-import { requireOption } from "../../sdk/options.js";
+import { parseFromBlockOption, requireOption } from "../../sdk/options.js";
 import { colour, formatFields, formatTimestamp } from "../../sdk/terminal.js";
 import {
   EXIT_NOT_DISPENSABLE,
@@ -23,6 +23,7 @@ import type { TraceConnection, TraceIo } from "./connection.js";
 export interface VerifyArgs {
   readonly code?: string | undefined;
   readonly tree?: string | undefined;
+  readonly fromBlock?: string | undefined;
   readonly address?: string | undefined;
 }
 
@@ -81,7 +82,10 @@ export async function traceVerify(
   const treeFile = requireOption(args.tree, "--tree", "the batch's serial tree file, *.tree.json");
   const tree = await loadSerialTree(treeFile);
   const drugTrace = await readDrugTrace(connection, args);
-  const check = await checkPack(drugTrace, code, tree, { holders: true });
+  const check = await checkPack(drugTrace, code, tree, {
+    holders: true,
+    fromBlock: parseFromBlockOption(args.fromBlock),
+  });
 
   const holders =
     check.holders === undefined

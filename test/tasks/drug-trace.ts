@@ -454,6 +454,22 @@ describe("trace tasks", function () {
       );
       expect(rows[2]).to.contain(`ShipmentAccepted  ${distributor.address}  10 units`);
       expect(rows[5]).to.match(new RegExp(`UnitDispensed\\s+${pharmacy.address}\\s+unit 7$`));
+
+      // from a later block on, only the later events (the header still describes the batch)
+      const dispensedAt = Number(rows[5]!.split(/\s+/)[1]);
+      const recent = await run(traceHistory, {
+        batch: batchId,
+        fromBlock: String(dispensedAt),
+        address,
+      });
+      expect(field(recent.out, "units")).to.equal("20");
+      expect(recent.out.split("\n\n")[1]!.split("\n").slice(2)).to.have.length(1);
+      const none = await run(traceHistory, {
+        batch: batchId,
+        fromBlock: String(dispensedAt + 1),
+        address,
+      });
+      expect(none.out.split("\n").at(-1)).to.equal(`no events from block ${dispensedAt + 1} on`);
     });
 
     it("a copied code is NOT dispensed: an alert is raised with the verdict, exit code 2", async function () {
