@@ -85,13 +85,16 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint128 reserved;
     }
 
-    /// @dev slot 0: poolId (48) | coinsuranceBps (16) | deductible (96) | coverageLimit (96) | slot 1: root.
+    /// @dev slot 0: insurer (160) | poolId (48) | slot 1: deductible (96) | coverageLimit (96) |
+    /// coinsuranceBps (16) | slot 2: feeScheduleRoot. The pool's insurer is copied here (pools never change
+    /// insurer) so a submission reads one plan slot for the consent check; an approval reads only slot 1.
     /// Immutable once created (explicit fees live in `_fees`).
     struct Plan {
+        address insurer;
         uint48 poolId;
-        uint16 coinsuranceBps;
         uint96 deductible;
         uint96 coverageLimit;
+        uint16 coinsuranceBps;
         bytes32 feeScheduleRoot;
     }
 
@@ -107,7 +110,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     }
 
     /// @dev slot 0: provider (160) | policyId (64) | state (8) | reasonCode (16) | slot 1: billed (96) |
-    /// allowed (96) | slot 2 (written on approval): deductibleApplied (96) | payout (96) | poolId (48).
+    /// allowed (96) | poolId (48) | slot 2 (written on approval): deductibleApplied (96) | payout (96).
     /// Service code, date and evidence live in the ClaimSubmitted event only.
     struct Claim {
         address provider;
@@ -116,9 +119,9 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint16 reasonCode;
         uint96 billed;
         uint96 allowed;
+        uint48 poolId;
         uint96 deductibleApplied;
         uint96 payout;
-        uint48 poolId;
     }
 
     /// @dev One slot for every id counter (the last id issued of each), so a new id costs a warm-slot write.
@@ -257,10 +260,11 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         planId = ++_counters.plans;
         // poolId is an existing pool's id, at most _counters.pools, a uint48: the cast is exact.
         _plans[planId] = Plan({
+            insurer: msg.sender,
             poolId: uint48(poolId),
-            coinsuranceBps: coinsuranceBps,
             deductible: deductible,
             coverageLimit: coverageLimit,
+            coinsuranceBps: coinsuranceBps,
             feeScheduleRoot: feeScheduleRoot
         });
         emit PlanCreated(planId, poolId, coverageLimit, deductible, coinsuranceBps, feeScheduleRoot);
@@ -332,8 +336,8 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
                 request.billed,
                 _scheduleAmount(planId, request.serviceCode, scheduleAmount, scheduleProof)
             );
+            claimId = _recordClaim(request.policyId, planId, request.billed, allowed);
         }
-        claimId = _recordClaim(request.policyId, request.billed, allowed);
         _claimIdByKey[key] = claimId;
         emit ClaimSubmitted(
             claimId,
@@ -370,8 +374,8 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
                 request.billed,
                 _scheduleAmount(planId, serviceCode, scheduleAmount, scheduleProof)
             );
+            claimId = _recordClaim(request.policyId, planId, request.billed, allowed);
         }
-        claimId = _recordClaim(request.policyId, request.billed, allowed);
         emit ClaimSubmitted(
             claimId,
             request.policyId,
@@ -389,10 +393,10 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     function approveClaim(uint256 claimId) external whenNotPaused {
         Claim storage claim = _claims[claimId];
         _expectState(claimId, claim.state, _bit(ClaimState.Submitted) | _bit(ClaimState.Appealed));
+        uint48 poolId = claim.poolId;
+        _checkAdjuster(poolId);
         Policy storage policy = _policies[claim.policyId];
         Plan storage plan = _plans[policy.planId];
-        uint48 poolId = plan.poolId;
-        _checkAdjuster(poolId);
         ExplanationOfBenefits memory eob = Adjudication.explain(
             claim.billed,
             claim.allowed,
@@ -415,7 +419,6 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         claim.reasonCode = 0;
         claim.deductibleApplied = eob.deductibleApplied;
         claim.payout = eob.payout;
-        claim.poolId = poolId;
         emit ClaimAdjudicated(
             claimId,
             ClaimState.Approved,
@@ -435,7 +438,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         Claim storage claim = _claims[claimId];
         ClaimState current = claim.state;
         _expectState(claimId, current, _bit(ClaimState.Submitted) | _bit(ClaimState.Appealed));
-        _checkAdjuster(_plans[_policies[claim.policyId].planId].poolId);
+        _checkAdjuster(claim.poolId);
         ClaimState outcome = current == ClaimState.Submitted ? ClaimState.Denied : ClaimState.FinalDenied;
         claim.state = outcome;
         claim.reasonCode = reasonCode;
@@ -704,7 +707,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
             revert InsuranceClaimServiceDateNotCovered(policyId, serviceDate);
         }
         planId = policy.planId;
-        address insurer = _pools[_plans[planId].poolId].insurer;
+        address insurer = _plans[planId].insurer;
         if (!CONSENT.isAuthorized(holder, insurer, PAYMENT_PURPOSE, categories)) {
             revert InsuranceClaimConsentMissing(holder, insurer);
         }
@@ -744,8 +747,13 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         emit DrugUnitClaimed(claimId, batchId, unitIndex);
     }
 
-    /// @dev Stores a new Submitted claim by the caller and returns its id.
-    function _recordClaim(uint256 policyId, uint96 billed, uint96 allowed) private returns (uint256 claimId) {
+    /// @dev Stores a new Submitted claim by the caller on policy `policyId` of plan `planId`; returns its id.
+    function _recordClaim(
+        uint256 policyId,
+        uint64 planId,
+        uint96 billed,
+        uint96 allowed
+    ) private returns (uint256 claimId) {
         claimId = ++_counters.claims;
         Claim storage claim = _claims[claimId];
         claim.provider = msg.sender;
@@ -754,6 +762,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         claim.state = ClaimState.Submitted;
         claim.billed = billed;
         claim.allowed = allowed;
+        claim.poolId = _plans[planId].poolId;
     }
 
     /// @dev Checks an Approved claim of one of the caller's pools, marks it Paid and releases its reserve
