@@ -5,12 +5,599 @@ pragma solidity ^0.8.24;
 /// @notice Serialized drug batches (GS1 GTIN, lot, serial), two-phase custody, dispensing, verification.
 /// @dev A GTIN-14 is a `uint64`; lots and serials are GS1 alphanumeric strings of at most 20 characters,
 /// carried as left-aligned, zero-padded `bytes32` (ethers `encodeBytes32String`).
+///
+/// A batch is (`gtin`, `lot`), identified by `batchIdOf(gtin, lot) = keccak256(abi.encode(gtin, lot))`. Its serials
+/// are committed to by a Merkle root whose leaf for unit `index` is the OpenZeppelin `StandardMerkleTree` leaf of
+/// types `["uint256", "bytes32"]`, values `[index, serial]`:
+/// `keccak256(bytes.concat(keccak256(abi.encode(index, serial))))`, so a proof also proves the unit's index.
+///
+/// Custody is a quantity per holder per batch. Conservation holds for every batch at all times:
+/// sum of `holdingOf` over all holders + units in pending shipments = `unitCount` − units dispensed.
+///
+/// `batchId` is the first indexed argument of every batch event, so one log filter on topic 1 returns the whole
+/// journey of a batch.
 interface IDrugTrace {
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           TYPES                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @notice What `verifyUnit` says about one pack.
+    /// @dev Unknown: no such batch, an index outside the batch or a proof that fails (a counterfeit code).
+    enum UnitStatus {
+        Unknown,
+        Active,
+        Dispensed,
+        Recalled,
+        Quarantined,
+        Expired
+    }
+
+    /// @notice The lifecycle of a batch, as `batchState` returns it.
+    /// @dev Storage only ever holds None, Active, Quarantined or Recalled; Expired is derived from the clock for an
+    /// Active batch whose expiry has passed.
+    enum BatchState {
+        None,
+        Active,
+        Quarantined,
+        Recalled,
+        Expired
+    }
+
+    /// @notice The lifecycle of a shipment: Pending until the recipient accepts or rejects it or the sender cancels.
+    enum ShipmentState {
+        None,
+        Pending,
+        Accepted,
+        Rejected,
+        Cancelled
+    }
+
+    /// @notice A regulator's decision on a suspect flag.
+    /// @dev Cleared: unfounded, the batch is unaffected. Quarantined, Recalled: confirmed, the batch is put in that
+    /// state (or stays in it).
+    enum Resolution {
+        Cleared,
+        Quarantined,
+        Recalled
+    }
+
+    /// @notice The lifecycle of a suspect flag: Open until a regulator resolves it.
+    enum FlagState {
+        None,
+        Open,
+        Cleared,
+        Quarantined,
+        Recalled
+    }
+
+    /// @notice A registered batch.
+    /// @dev Storage layout, two slots:
+    /// slot 0: `manufacturer` (bits 0..159) | `expiry` (160..207) | `unitCount` (208..239) | `state` (240..247);
+    /// slot 1: `serialsRoot`.
+    /// The GTIN, lot and metadata hash are in `BatchRegistered` only.
+    struct Batch {
+        /// The manufacturer that registered the batch.
+        address manufacturer;
+        /// The last second (unix time) at which the units may be shipped onward or dispensed.
+        uint48 expiry;
+        /// The number of units (serials) in the batch; indexes run from 0 to `unitCount` − 1.
+        uint32 unitCount;
+        /// The batch's state. Stored: None, Active, Quarantined or Recalled; `batch` returns `batchState`.
+        BatchState state;
+        /// The Merkle root of the batch's (index, serial) leaves.
+        bytes32 serialsRoot;
+    }
+
+    /// @notice A shipment, as `shipment` returns it.
+    struct Shipment {
+        /// The holder that shipped (also bits 0..159 of the shipment id).
+        address sender;
+        /// The recipient the sender named; only it can accept or reject.
+        address recipient;
+        /// The batch shipped.
+        bytes32 batchId;
+        /// The number of units shipped.
+        uint32 quantity;
+        /// When the shipment was sent (unix time).
+        uint48 shippedAt;
+        /// The shipment's state.
+        ShipmentState state;
+    }
+
+    /// @notice A suspect-product flag.
+    /// @dev Storage layout, three slots: slot 0 `batchId`; slot 1 `reporter` (bits 0..159) | `flaggedAt`
+    /// (160..207) | `verdict` (208..215) | `state` (216..223); slot 2 `evidenceHash`. The unit's index and serial are
+    /// in `SuspectFlagged`.
+    struct SuspectFlag {
+        /// The batch the suspect unit claims to belong to (need not be registered: a counterfeit code may name none).
+        bytes32 batchId;
+        /// The trade participant that raised the flag.
+        address reporter;
+        /// When the flag was raised (unix time).
+        uint48 flaggedAt;
+        /// What the reporter's verification said about the unit.
+        UnitStatus verdict;
+        /// Open, or how a regulator resolved it.
+        FlagState state;
+        /// Hash of the off-chain evidence (photos, scan logs), salted where it could be guessed.
+        bytes32 evidenceHash;
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           EVENTS                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @notice A manufacturer registered a batch and holds all its units.
+    /// @param batchId The batch id, `batchIdOf(gtin, lot)`.
+    /// @param manufacturer The registering manufacturer.
+    /// @param gtin The GTIN-14.
+    /// @param lot The lot, left-aligned bytes32.
+    /// @param expiry The last second at which the units may be shipped onward or dispensed.
+    /// @param unitCount The number of units.
+    /// @param serialsRoot The Merkle root of the (index, serial) leaves.
+    /// @param metadataHash Hash of the off-chain batch metadata (product master data, certificate of analysis).
+    event BatchRegistered(
+        bytes32 indexed batchId,
+        address indexed manufacturer,
+        uint64 indexed gtin,
+        bytes32 lot,
+        uint48 expiry,
+        uint32 unitCount,
+        bytes32 serialsRoot,
+        bytes32 metadataHash
+    );
+
+    /// @notice A holder shipped units to a named recipient; they are in transit until the recipient accepts or
+    /// rejects them or the sender cancels.
+    /// @param batchId The batch.
+    /// @param shipmentId The new shipment's id.
+    /// @param recipient The recipient the sender named.
+    /// @param sender The shipping holder.
+    /// @param quantity The number of units shipped.
+    event ShipmentSent(
+        bytes32 indexed batchId,
+        uint256 indexed shipmentId,
+        address indexed recipient,
+        address sender,
+        uint32 quantity
+    );
+
+    /// @notice The recipient accepted a shipment: the units moved into its holding.
+    /// @param batchId The batch.
+    /// @param shipmentId The shipment.
+    /// @param recipient The accepting recipient.
+    /// @param sender The shipment's sender.
+    /// @param quantity The number of units received.
+    event ShipmentAccepted(
+        bytes32 indexed batchId,
+        uint256 indexed shipmentId,
+        address indexed recipient,
+        address sender,
+        uint32 quantity
+    );
+
+    /// @notice The recipient rejected a shipment: the units went back into the sender's holding.
+    /// @param batchId The batch.
+    /// @param shipmentId The shipment.
+    /// @param recipient The rejecting recipient.
+    /// @param sender The shipment's sender, credited again.
+    /// @param quantity The number of units returned to the sender.
+    event ShipmentRejected(
+        bytes32 indexed batchId,
+        uint256 indexed shipmentId,
+        address indexed recipient,
+        address sender,
+        uint32 quantity
+    );
+
+    /// @notice The sender cancelled a shipment before acceptance: the units went back into its holding.
+    /// @param batchId The batch.
+    /// @param shipmentId The shipment.
+    /// @param sender The cancelling sender, credited again.
+    /// @param recipient The recipient the shipment was addressed to.
+    /// @param quantity The number of units returned to the sender.
+    event ShipmentCancelled(
+        bytes32 indexed batchId,
+        uint256 indexed shipmentId,
+        address indexed sender,
+        address recipient,
+        uint32 quantity
+    );
+
+    /// @notice A dispenser decommissioned a unit (EU FMD): it left the supply chain for a patient.
+    /// @param batchId The batch.
+    /// @param index The unit's index.
+    /// @param dispenser The pharmacy or hospital.
+    /// @param serial The unit's serial.
+    event UnitDispensed(bytes32 indexed batchId, uint256 indexed index, address indexed dispenser, bytes32 serial);
+
+    /// @notice A batch was recalled. Final: a recalled batch is never dispensed or shipped again, except back to its
+    /// manufacturer.
+    /// @param batchId The batch.
+    /// @param by The manufacturer or regulator that recalled it.
+    /// @param reasonCode The recaller's reason code; `SUSPECT_CONFIRMED_REASON` when a regulator confirmed a
+    /// suspect flag (see `SuspectResolved` in the same transaction).
+    /// @param evidenceHash Hash of the off-chain evidence.
+    event BatchRecalled(bytes32 indexed batchId, address indexed by, uint16 reasonCode, bytes32 evidenceHash);
+
+    /// @notice A trade participant flagged a unit as suspect, e.g. a code that verified as anything but Active at a
+    /// pharmacy counter (a duplicate-dispense alert when the verdict is Dispensed).
+    /// @param batchId The batch the unit claims to belong to.
+    /// @param flagId The new flag's id.
+    /// @param reporter The participant that raised it.
+    /// @param index The unit's index as scanned.
+    /// @param serial The unit's serial as scanned.
+    /// @param verdict What the reporter's verification said.
+    /// @param evidenceHash Hash of the off-chain evidence.
+    event SuspectFlagged(
+        bytes32 indexed batchId,
+        uint256 indexed flagId,
+        address indexed reporter,
+        uint256 index,
+        bytes32 serial,
+        UnitStatus verdict,
+        bytes32 evidenceHash
+    );
+
+    /// @notice A regulator resolved a suspect flag; `BatchQuarantined` or `BatchRecalled` follows when the batch's
+    /// state changed.
+    /// @param batchId The flag's batch.
+    /// @param flagId The flag.
+    /// @param regulator The resolving regulator.
+    /// @param resolution The decision.
+    event SuspectResolved(
+        bytes32 indexed batchId,
+        uint256 indexed flagId,
+        address indexed regulator,
+        Resolution resolution
+    );
+
+    /// @notice A cold-chain sensor reported a temperature excursion; `BatchQuarantined` follows when the batch was
+    /// not quarantined yet.
+    /// @param batchId The batch.
+    /// @param sensor The sensor oracle.
+    /// @param readingHash Hash of the off-chain sensor reading (device, time series, signature).
+    /// @param extremeCentiCelsius The measured extreme temperature, in hundredths of a degree Celsius.
+    event ExcursionReported(
+        bytes32 indexed batchId,
+        address indexed sensor,
+        bytes32 readingHash,
+        int16 extremeCentiCelsius
+    );
+
+    /// @notice A batch was quarantined (by a temperature excursion or a confirmed suspect flag): no shipping or
+    /// dispensing until released or recalled.
+    /// @param batchId The batch.
+    /// @param by The sensor or regulator whose call quarantined it.
+    event BatchQuarantined(bytes32 indexed batchId, address indexed by);
+
+    /// @notice A quarantine was lifted: the batch is Active again (or Expired, if its expiry passed meanwhile).
+    /// @param batchId The batch.
+    /// @param by The manufacturer or regulator that released it.
+    event QuarantineReleased(bytes32 indexed batchId, address indexed by);
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           ERRORS                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @notice `gtin` is not a GTIN-14: zero, 15 digits or more, or a wrong GS1 mod-10 check digit.
+    /// @param gtin The refused GTIN.
+    error DrugTraceInvalidGtin(uint64 gtin);
+
+    /// @notice The lot is empty (zero).
+    error DrugTraceEmptyLot();
+
+    /// @notice A batch must have at least one unit.
+    error DrugTraceZeroUnitCount();
+
+    /// @notice The serials root is zero, which no proof can match.
+    error DrugTraceZeroSerialsRoot();
+
+    /// @notice The expiry is before the current block's time.
+    /// @param expiry The refused expiry.
+    /// @param currentTime The block's timestamp.
+    error DrugTraceExpiryInPast(uint48 expiry, uint48 currentTime);
+
+    /// @notice A batch with this (GTIN, lot) is already registered.
+    /// @param batchId The existing batch.
+    error DrugTraceBatchAlreadyRegistered(bytes32 batchId);
+
+    /// @notice The batch is not in a state that allows the call.
+    /// @param batchId The batch.
+    /// @param current Its current state (`batchState`).
+    /// @param expectedStates The allowed states, as a bitmap with bit `uint8(state)` set for each.
+    error DrugTraceUnexpectedBatchState(bytes32 batchId, BatchState current, bytes32 expectedStates);
+
+    /// @notice Only the batch's manufacturer (holding `MANUFACTURER_ROLE`) or a `REGULATOR_ROLE` holder may do this.
+    /// @param batchId The batch.
+    /// @param account The refused caller.
+    error DrugTraceNotManufacturerOrRegulator(bytes32 batchId, address account);
+
+    /// @notice The account holds no trade role (`MANUFACTURER_ROLE`, `DISTRIBUTOR_ROLE` or `DISPENSER_ROLE`).
+    /// @param account The refused recipient or reporter.
+    error DrugTraceNotTradePartner(address account);
+
+    /// @notice A holder cannot ship to itself.
+    /// @param account The sender and named recipient.
+    error DrugTraceShipmentToSelf(address account);
+
+    /// @notice A shipment must carry at least one unit.
+    error DrugTraceZeroQuantity();
+
+    /// @notice The holder holds fewer units of the batch than the call needs.
+    /// @param batchId The batch.
+    /// @param holder The holder.
+    /// @param holding Its holding.
+    /// @param needed The units the call needs.
+    error DrugTraceInsufficientHolding(bytes32 batchId, address holder, uint256 holding, uint256 needed);
+
+    /// @notice The shipment is not Pending (unknown id, or already accepted, rejected or cancelled).
+    /// @param shipmentId The shipment.
+    /// @param current Its state.
+    error DrugTraceUnexpectedShipmentState(uint256 shipmentId, ShipmentState current);
+
+    /// @notice Only the recipient the sender named may accept or reject the shipment.
+    /// @param shipmentId The shipment.
+    /// @param account The refused caller.
+    error DrugTraceNotShipmentRecipient(uint256 shipmentId, address account);
+
+    /// @notice Only the sender may cancel the shipment.
+    /// @param shipmentId The shipment.
+    /// @param account The refused caller.
+    error DrugTraceNotShipmentSender(uint256 shipmentId, address account);
+
+    /// @notice (`index`, `serial`) is not a unit of the batch: the index is outside it or the proof fails.
+    /// @param batchId The batch.
+    /// @param index The claimed index.
+    /// @param serial The claimed serial.
+    error DrugTraceUnitNotInBatch(bytes32 batchId, uint256 index, bytes32 serial);
+
+    /// @notice The unit was already dispensed: a second pack with this code is a copy.
+    /// @param batchId The batch.
+    /// @param index The unit's index.
+    error DrugTraceUnitAlreadyDispensed(bytes32 batchId, uint256 index);
+
+    /// @notice The flag is not Open (unknown id or already resolved).
+    /// @param flagId The flag.
+    /// @param current Its state.
+    error DrugTraceUnexpectedFlagState(uint256 flagId, FlagState current);
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         CONSTANTS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @notice Registers batches (and trades them: a trade role).
+    /// @return The role id, `keccak256("MANUFACTURER_ROLE")`.
+    function MANUFACTURER_ROLE() external view returns (bytes32);
+
+    /// @notice Receives and ships batches (a trade role).
+    /// @return The role id, `keccak256("DISTRIBUTOR_ROLE")`.
+    function DISTRIBUTOR_ROLE() external view returns (bytes32);
+
+    /// @notice Pharmacies and hospitals: receive, ship and dispense (a trade role).
+    /// @return The role id, `keccak256("DISPENSER_ROLE")`.
+    function DISPENSER_ROLE() external view returns (bytes32);
+
+    /// @notice Recalls any batch, resolves suspect flags, releases quarantines.
+    /// @return The role id, `keccak256("REGULATOR_ROLE")`.
+    function REGULATOR_ROLE() external view returns (bytes32);
+
+    /// @notice Cold-chain oracles: report temperature excursions.
+    /// @return The role id, `keccak256("SENSOR_ROLE")`.
+    function SENSOR_ROLE() external view returns (bytes32);
+
+    /// @notice Pauses and unpauses every state change.
+    /// @return The role id, `keccak256("PAUSER_ROLE")`.
+    function PAUSER_ROLE() external view returns (bytes32);
+
+    /// @notice The recall reason code used when a regulator recalls a batch by confirming a suspect flag.
+    /// @return `type(uint16).max`.
+    function SUSPECT_CONFIRMED_REASON() external view returns (uint16);
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                      UPDATE FUNCTIONS                      */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @notice Registers batch (`gtin`, `lot`); the caller, a `MANUFACTURER_ROLE` holder, holds all its units.
+    /// @dev Constant cost whatever `unitCount`: the serials are committed to by `serialsRoot`, never stored. Writes
+    /// two slots and no holding (the manufacturer's holding is derived, see `holdingOf`). Emits `BatchRegistered`.
+    /// Reverts with `DrugTraceInvalidGtin`, `DrugTraceEmptyLot`, `DrugTraceZeroUnitCount`, `DrugTraceZeroSerialsRoot`,
+    /// `DrugTraceExpiryInPast` or `DrugTraceBatchAlreadyRegistered`.
+    /// @param gtin The GTIN-14 (check digit validated).
+    /// @param lot The lot (GS1 AI 10), left-aligned bytes32, not zero.
+    /// @param expiry The last second (unix time) at which the units may be shipped onward or dispensed; not before
+    /// the current block's time. A GS1 YYMMDD expiry is the end of that day, 23:59:59 UTC.
+    /// @param unitCount The number of units, at least one.
+    /// @param serialsRoot The Merkle root of the (index, serial) leaves, indexes 0 to `unitCount` − 1.
+    /// @param metadataHash Hash of the off-chain batch metadata (emitted, not stored).
+    /// @return batchId `batchIdOf(gtin, lot)`.
+    function registerBatch(
+        uint64 gtin,
+        bytes32 lot,
+        uint48 expiry,
+        uint32 unitCount,
+        bytes32 serialsRoot,
+        bytes32 metadataHash
+    ) external returns (bytes32 batchId);
+
+    /// @notice Ships `quantity` units of batch `batchId` from the caller's holding to recipient `to`, who must accept
+    /// them before they count as its holding (custody never lands on someone who did not accept it).
+    /// @dev `to` must hold a trade role. The batch must be Active; a Recalled or Expired batch may only be shipped back
+    /// to its manufacturer (returns), and a Quarantined batch not at all (goods stay where they are until the
+    /// quarantine is released or turned into a recall). The sender needs no role, only the holding: a participant
+    /// whose role was revoked can still send its stock back. Emits `ShipmentSent`. Reverts with
+    /// `DrugTraceZeroQuantity`, `DrugTraceShipmentToSelf`, `DrugTraceNotTradePartner`,
+    /// `DrugTraceUnexpectedBatchState` or `DrugTraceInsufficientHolding`.
+    /// @param batchId The batch.
+    /// @param to The recipient.
+    /// @param quantity The number of units, at least one.
+    /// @return shipmentId `(sequence << 160) | uint160(sender)`, `sequence` counting shipments from 1: the sender is
+    /// part of the id, which keeps a shipment in two storage slots.
+    function ship(bytes32 batchId, address to, uint32 quantity) external returns (uint256 shipmentId);
+
+    /// @notice The named recipient accepts a Pending shipment: the units move into its holding.
+    /// @dev Allowed whatever the batch's state: the goods have physically arrived, and custody must say where they
+    /// are (a recalled batch is then shipped back). Emits `ShipmentAccepted`. Reverts with
+    /// `DrugTraceUnexpectedShipmentState` or `DrugTraceNotShipmentRecipient`.
+    /// @param shipmentId The shipment.
+    function acceptShipment(uint256 shipmentId) external;
+
+    /// @notice The named recipient rejects a Pending shipment: the units go back into the sender's holding.
+    /// @dev Allowed whatever the batch's state. Emits `ShipmentRejected`. Reverts with
+    /// `DrugTraceUnexpectedShipmentState` or `DrugTraceNotShipmentRecipient`.
+    /// @param shipmentId The shipment.
+    function rejectShipment(uint256 shipmentId) external;
+
+    /// @notice The sender cancels a Pending shipment: the units go back into its holding.
+    /// @dev Allowed whatever the batch's state. Emits `ShipmentCancelled`. Reverts with
+    /// `DrugTraceUnexpectedShipmentState` or `DrugTraceNotShipmentSender`.
+    /// @param shipmentId The shipment.
+    function cancelShipment(uint256 shipmentId) external;
+
+    /// @notice Decommissions unit `index` of batch `batchId` at dispensing; the caller, a `DISPENSER_ROLE` holder
+    /// holding stock of the batch, proves the unit with its serial and Merkle proof.
+    /// @dev The batch must be Active (not recalled, quarantined or expired). Marks the unit in the batch's bitmap and
+    /// in the dispenser's own bitmap (one word per 256 units each, so `isDispensedBy` is exact per unit) and takes
+    /// one unit from the caller's holding. Emits `UnitDispensed`. Reverts with `DrugTraceUnexpectedBatchState`,
+    /// `DrugTraceUnitNotInBatch`, `DrugTraceUnitAlreadyDispensed` or `DrugTraceInsufficientHolding`, in that order of
+    /// checks. A refused dispense leaves no trace: the dispensing tooling raises `flagSuspect` for it.
+    /// @param batchId The batch.
+    /// @param index The unit's index.
+    /// @param serial The unit's serial.
+    /// @param proof The Merkle proof of the (index, serial) leaf.
+    function dispense(bytes32 batchId, uint256 index, bytes32 serial, bytes32[] calldata proof) external;
+
+    /// @notice Recalls a batch: no more dispensing, and shipping only back to its manufacturer.
+    /// @dev By the batch's manufacturer (while it holds `MANUFACTURER_ROLE`) or a `REGULATOR_ROLE` holder. Allowed
+    /// from Active, Quarantined and Expired. Emits `BatchRecalled`. Reverts with `DrugTraceUnexpectedBatchState` or
+    /// `DrugTraceNotManufacturerOrRegulator`.
+    /// @param batchId The batch.
+    /// @param reasonCode The recaller's reason code (no free text on chain).
+    /// @param evidenceHash Hash of the off-chain evidence.
+    function recall(bytes32 batchId, uint16 reasonCode, bytes32 evidenceHash) external;
+
+    /// @notice Raises an alert about one unit; any trade participant may call it. The dispensing tooling calls it
+    /// for every verdict but Active at the counter, since a refused `dispense` leaves no trace.
+    /// @dev The batch need not be registered (a counterfeit code may name none) and the unit need not verify: the
+    /// flag records what was scanned. Emits `SuspectFlagged`. Reverts with `DrugTraceNotTradePartner`.
+    /// @param batchId The batch the unit claims to belong to, `batchIdOf(gtin, lot)` of the scanned code.
+    /// @param index The unit's index as scanned.
+    /// @param serial The unit's serial as scanned.
+    /// @param verdict What the reporter's `verifyUnit` said (Active when the suspicion has another cause, such as
+    /// damaged packaging).
+    /// @param evidenceHash Hash of the off-chain evidence.
+    /// @return flagId The new flag's id, counting from 1.
+    function flagSuspect(
+        bytes32 batchId,
+        uint256 index,
+        bytes32 serial,
+        UnitStatus verdict,
+        bytes32 evidenceHash
+    ) external returns (uint256 flagId);
+
+    /// @notice A `REGULATOR_ROLE` holder resolves an Open suspect flag.
+    /// @dev Cleared leaves the batch alone. Quarantined needs the batch Active, Expired or Quarantined and quarantines
+    /// it unless it already is (`BatchQuarantined`). Recalled needs the batch registered and recalls it unless it
+    /// already is (`BatchRecalled` with `SUSPECT_CONFIRMED_REASON` and the flag's evidence hash). Emits
+    /// `SuspectResolved`. Reverts with `DrugTraceUnexpectedFlagState` or `DrugTraceUnexpectedBatchState`.
+    /// @param flagId The flag.
+    /// @param resolution The decision.
+    function resolveSuspect(uint256 flagId, Resolution resolution) external;
+
+    /// @notice A `SENSOR_ROLE` oracle reports a temperature excursion: the batch is quarantined until its
+    /// manufacturer or a regulator releases it or recalls it.
+    /// @dev Allowed from Active, Expired and Quarantined (a further reading is recorded; the batch stays
+    /// quarantined). Emits `ExcursionReported`, then `BatchQuarantined` if the batch was not quarantined yet. Reverts
+    /// with `DrugTraceUnexpectedBatchState`.
+    /// @param batchId The batch.
+    /// @param readingHash Hash of the off-chain sensor reading.
+    /// @param extremeCentiCelsius The measured extreme, in hundredths of a degree Celsius.
+    function reportExcursion(bytes32 batchId, bytes32 readingHash, int16 extremeCentiCelsius) external;
+
+    /// @notice Lifts a quarantine: the batch is Active again (Expired if its expiry has passed).
+    /// @dev By the batch's manufacturer (while it holds `MANUFACTURER_ROLE`) or a `REGULATOR_ROLE` holder. Emits
+    /// `QuarantineReleased`. Reverts with `DrugTraceUnexpectedBatchState` or `DrugTraceNotManufacturerOrRegulator`.
+    /// @param batchId The batch.
+    function releaseQuarantine(bytes32 batchId) external;
+
+    /// @notice Stops every state change of this contract (views keep working). By a `PAUSER_ROLE` holder.
+    /// @dev Role administration stays available so an incident can be answered. Emits `Paused`.
+    function pause() external;
+
+    /// @notice Resumes state changes. By a `PAUSER_ROLE` holder. Emits `Unpaused`.
+    function unpause() external;
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                       READ FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
     /// @notice The id of the batch (`gtin`, `lot`): `keccak256(abi.encode(gtin, lot))`.
     /// @param gtin The GTIN-14 as a number.
     /// @param lot The lot (GS1 AI 10) as left-aligned bytes32.
     /// @return The batch id.
     function batchIdOf(uint64 gtin, bytes32 lot) external pure returns (bytes32);
+
+    /// @notice What a pack's code says: exactly one status, plus what a verifier page shows. Free to call.
+    /// @dev Precedence when several apply: Unknown > Dispensed > Recalled > Quarantined > Expired > Active.
+    /// Unknown first: nothing can be vouched for about a code that is not proven part of a registered batch, so
+    /// `expiry` and `manufacturer` are then zero. Dispensed next: a decommissioned code scanned again is the mark of a
+    /// copied code on a counterfeit pack, and the counter must see that whatever happened to the batch later (a
+    /// recall stays readable through `batchState`). Recalled before Quarantined: a recall is final, a quarantine
+    /// provisional. Quarantined before Expired: a safety hold says more than a date.
+    /// @param gtin The GTIN-14.
+    /// @param lot The lot.
+    /// @param serial The serial.
+    /// @param index The unit's index in the batch's serial list.
+    /// @param proof The Merkle proof of the (index, serial) leaf.
+    /// @return status The unit's status.
+    /// @return expiry The batch's expiry, zero when Unknown.
+    /// @return manufacturer The batch's manufacturer, zero when Unknown.
+    function verifyUnit(
+        uint64 gtin,
+        bytes32 lot,
+        bytes32 serial,
+        uint256 index,
+        bytes32[] calldata proof
+    ) external view returns (UnitStatus status, uint48 expiry, address manufacturer);
+
+    /// @notice The batch record; all zero when not registered.
+    /// @param batchId The batch.
+    /// @return The record, with `state` as `batchState` returns it (Expired derived from the clock).
+    function batch(bytes32 batchId) external view returns (Batch memory);
+
+    /// @notice The batch's current state: None, Active, Quarantined, Recalled, or Expired (an Active batch past its
+    /// expiry).
+    /// @param batchId The batch.
+    /// @return The state.
+    function batchState(bytes32 batchId) external view returns (BatchState);
+
+    /// @notice How many units of batch `batchId` `holder` holds (units it shipped and that are still in transit
+    /// are not counted).
+    /// @param batchId The batch.
+    /// @param holder The holder.
+    /// @return The holding.
+    function holdingOf(bytes32 batchId, address holder) external view returns (uint256);
+
+    /// @notice A shipment; all zero when unknown.
+    /// @param shipmentId The shipment.
+    /// @return The shipment.
+    function shipment(uint256 shipmentId) external view returns (Shipment memory);
+
+    /// @notice A shipment's state; None when unknown.
+    /// @param shipmentId The shipment.
+    /// @return The state.
+    function shipmentState(uint256 shipmentId) external view returns (ShipmentState);
+
+    /// @notice A suspect flag; all zero when unknown.
+    /// @param flagId The flag.
+    /// @return The flag.
+    function suspectFlag(uint256 flagId) external view returns (SuspectFlag memory);
+
+    /// @notice Whether unit `index` of batch `batchId` was dispensed (by anyone).
+    /// @param batchId The batch id.
+    /// @param index The unit's index.
+    /// @return True when the unit was decommissioned.
+    function isDispensed(bytes32 batchId, uint256 index) external view returns (bool);
 
     /// @notice Whether unit `index` of batch `batchId` was dispensed by `dispenser`.
     /// @dev True implies the unit's Merkle proof was checked when it was dispensed, so the unit is genuine.

@@ -2,10 +2,13 @@ import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import path from "node:path";
 
 const require = createRequire(import.meta.url);
 /** Hardhat's CLI entry, run with this process's Node so no `npx` wrapper stands between us and the node's PID. */
-export const HARDHAT_CLI: string = require.resolve("hardhat/dist/src/cli.js");
+// hardhat's package "exports" do not list dist/src/cli.js, so resolve the package entry (dist/src/index.js)
+// and take cli.js beside it.
+export const HARDHAT_CLI: string = path.join(path.dirname(require.resolve("hardhat")), "cli.js");
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
 export async function findFreePort(): Promise<number> {

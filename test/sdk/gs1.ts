@@ -1,0 +1,253 @@
+import { expect } from "chai";
+import { AbiCoder, encodeBytes32String, keccak256 } from "ethers";
+
+import { InputError } from "../../sdk/errors.js";
+import {
+  batchIdOf,
+  decodeGs1Text,
+  encodeGs1Text,
+  expiryToTimestamp,
+  formatDigitalLink,
+  formatElementString,
+  formatExpiry,
+  formatGtin,
+  gtinCheckDigit,
+  gtinToUint,
+  parseExpiry,
+  parsePackCode,
+  validateGtin,
+} from "../../sdk/drug-trace/index.js";
+import type { PackCode } from "../../sdk/drug-trace/index.js";
+
+const DIGITAL_LINK = "https://id.gs1.org/01/09506000134352/10/ABC123/21/SN0001?17=271231";
+const ELEMENT_STRING = "(01)09506000134352(10)ABC123(21)SN0001(17)271231";
+const EXAMPLE: PackCode = {
+  gtin: "09506000134352",
+  lot: "ABC123",
+  serial: "SN0001",
+  expiry: "271231",
+};
+
+function expectInputError(action: () => unknown, message: string | RegExp): void {
+  let thrown: unknown;
+  try {
+    action();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown, "expected an InputError").to.be.instanceOf(InputError);
+  const text = (thrown as InputError).message;
+  if (typeof message === "string") expect(text).to.equal(message);
+  else expect(text).to.match(message);
+  expect(text).not.to.include("\n");
+}
+
+describe("sdk/drug-trace/gs1", function () {
+  describe("gtinCheckDigit", function () {
+    it("computes the GS1 mod-10 check digit", function () {
+      expect(gtinCheckDigit("0950600013435")).to.equal(2);
+      expect(gtinCheckDigit("400638133393")).to.equal(1); // GTIN-13 4006381333931
+      expect(gtinCheckDigit("9638507")).to.equal(4); // GTIN-8 96385074
+    });
+  });
+
+  describe("validateGtin", function () {
+    it("pads GTIN-8, -12 and -13 to 14 digits", function () {
+      expect(validateGtin("96385074")).to.equal("00000096385074");
+      expect(validateGtin("036000291452")).to.equal("00036000291452");
+      expect(validateGtin("9506000134352")).to.equal("09506000134352");
+      expect(validateGtin("09506000134352")).to.equal("09506000134352");
+    });
+
+    it("names the expected and found check digit", function () {
+      expectInputError(
+        () => validateGtin("09506000134353"),
+        "GTIN 09506000134353 has a bad check digit: expected 2, found 3",
+      );
+    });
+
+    it("refuses wrong lengths and non-digits", function () {
+      expectInputError(() => validateGtin("123456789"), /has 9 digits; expected 8, 12, 13 or 14/);
+      expectInputError(() => validateGtin("0950600013435A"), /must contain digits only/);
+    });
+  });
+
+  describe("gtinToUint and formatGtin", function () {
+    it("round-trips the on-chain uint64", function () {
+      expect(gtinToUint("09506000134352")).to.equal(9506000134352n);
+      expect(formatGtin(9506000134352n)).to.equal("09506000134352");
+    });
+
+    it("refuses out-of-range values and bad check digits", function () {
+      expectInputError(() => formatGtin(0n), /not a 1 to 14 digit number/);
+      expectInputError(() => formatGtin(100_000_000_000_000n), /not a 1 to 14 digit number/);
+      expectInputError(() => formatGtin(9506000134353n), /bad check digit: expected 2, found 3/);
+    });
+  });
+
+  describe("parsePackCode", function () {
+    it("parses the design's Digital Link and element string to the same fields", function () {
+      expect(parsePackCode(DIGITAL_LINK)).to.deep.equal(EXAMPLE);
+      expect(parsePackCode(ELEMENT_STRING)).to.deep.equal(EXAMPLE);
+    });
+
+    it("round-trips through formatDigitalLink and formatElementString", function () {
+      expect(formatDigitalLink(parsePackCode(DIGITAL_LINK))).to.equal(DIGITAL_LINK);
+      expect(formatElementString(parsePackCode(ELEMENT_STRING))).to.equal(ELEMENT_STRING);
+      expect(parsePackCode(formatDigitalLink(EXAMPLE, "https://brand.example/dl/"))).to.deep.equal(
+        EXAMPLE,
+      );
+    });
+
+    it("accepts element strings in any AI order, with spaces, and without expiry", function () {
+      expect(
+        parsePackCode("(01) 09506000134352 (10) ABC123 (21) SN0001 (17) 271231"),
+      ).to.deep.equal(EXAMPLE);
+      expect(parsePackCode("(21)SN0001(17)271231(10)ABC123(01)09506000134352")).to.deep.equal(
+        EXAMPLE,
+      );
+      expect(parsePackCode("(01)09506000134352(10)ABC123(21)SN0001")).to.deep.equal({
+        gtin: "09506000134352",
+        lot: "ABC123",
+        serial: "SN0001",
+      });
+    });
+
+    it("accepts any host, a path prefix, percent-encoding and a GTIN-13 in a Digital Link", function () {
+      const code = parsePackCode(
+        "https://pharma.example/p/01/9506000134352/10/A%2FB-1/21/S%25N1?17=271200&x=y",
+      );
+      expect(code).to.deep.equal({
+        gtin: "09506000134352",
+        lot: "A/B-1",
+        serial: "S%N1",
+        expiry: "271200",
+      });
+      expect(parsePackCode(formatDigitalLink(code))).to.deep.equal(code);
+    });
+
+    it("parses a raw scanner string with GS separators and a symbology prefix", function () {
+      const raw = "01095060001343521727123110ABC123\x1d21SN0001";
+      expect(parsePackCode(raw)).to.deep.equal(EXAMPLE);
+      expect(parsePackCode("]d2" + raw + "\r\n")).to.deep.equal(EXAMPLE);
+      // a soft hyphen pasted from a document is not data
+      expect(parsePackCode("0109506000134352172712311\u00ad0ABC123\x1d21SN0001")).to.deep.equal(
+        EXAMPLE,
+      );
+      expect(
+        parsePackCode("]d2\x1d010950600013435221SN0001\x1d10ABC123\x1d17271231"),
+      ).to.deep.equal(EXAMPLE);
+    });
+
+    it("refuses a bad check digit", function () {
+      expectInputError(
+        () => parsePackCode("(01)09506000134353(10)ABC123(21)SN0001"),
+        "GTIN 09506000134353 has a bad check digit: expected 2, found 3",
+      );
+    });
+
+    it("refuses a lot or serial outside the GS1 AI 82 character set", function () {
+      expectInputError(
+        () => parsePackCode("https://id.gs1.org/01/09506000134352/10/ABC123/21/SN%20001"),
+        `serial (21) "SN 001" contains U+0020, which is not in the GS1 AI 82 character set`,
+      );
+      expectInputError(
+        () => parsePackCode("(01)09506000134352(10)AB#1(21)SN0001"),
+        `lot (10) "AB#1" contains '#', which is not in the GS1 AI 82 character set`,
+      );
+    });
+
+    it("refuses a serial longer than 20 characters", function () {
+      expectInputError(
+        () => parsePackCode("(01)09506000134352(10)ABC123(21)SN0001SN0001SN0001SN0"),
+        `serial (21) "SN0001SN0001SN0001SN0" is 21 characters long; GS1 allows at most 20`,
+      );
+    });
+
+    it("names every missing AI", function () {
+      expectInputError(
+        () => parsePackCode("(01)09506000134352(17)271231"),
+        "pack code lacks lot (10), serial (21): (01)09506000134352(17)271231",
+      );
+      expectInputError(
+        () => parsePackCode("https://id.gs1.org/01/09506000134352/10/ABC123"),
+        /lacks serial \(21\)/,
+      );
+    });
+
+    it("refuses a bad expiry, conflicting AIs and unknown raw AIs", function () {
+      expectInputError(() => parsePackCode(ELEMENT_STRING.replace("271231", "271331")), /month 13/);
+      expectInputError(
+        () => parsePackCode("(01)09506000134352(10)ABC123(21)SN0001(21)SN0002"),
+        "AI (21) appears twice with different values: SN0001 and SN0002",
+      );
+      expectInputError(
+        () => parsePackCode("010950600013435288XYZ"),
+        /unknown GS1 Application Identifier/,
+      );
+      expectInputError(() => parsePackCode("01095060001343"), /AI \(01\) needs 14 characters/);
+      expectInputError(
+        () => parsePackCode("https://id.gs1.org/01/09506000134352/21/SN0001/10/ABC123"),
+        /out of order/,
+      );
+      expectInputError(() => parsePackCode("  "), "pack code is empty");
+    });
+  });
+
+  describe("expiry", function () {
+    const now = new Date(Date.UTC(2026, 5, 1));
+
+    it("ends the expiry day at 23:59:59 UTC", function () {
+      expect(parseExpiry("271231", now).toISOString()).to.equal("2027-12-31T23:59:59.000Z");
+      expect(expiryToTimestamp("271231", now)).to.equal(
+        BigInt(Date.UTC(2027, 11, 31, 23, 59, 59) / 1000),
+      );
+    });
+
+    it("reads day 00 as the last day of the month, February included", function () {
+      expect(parseExpiry("280200", now).toISOString()).to.equal("2028-02-29T23:59:59.000Z");
+      expect(parseExpiry("270200", now).toISOString()).to.equal("2027-02-28T23:59:59.000Z");
+      expect(parseExpiry("270400", now).toISOString()).to.equal("2027-04-30T23:59:59.000Z");
+      expect(formatExpiry(expiryToTimestamp("280200", now))).to.equal("280229");
+    });
+
+    it("picks the century GS1's way: within -49..+50 years of now", function () {
+      expect(parseExpiry("760101", now).getUTCFullYear()).to.equal(2076);
+      expect(parseExpiry("770101", now).getUTCFullYear()).to.equal(1977);
+      expect(parseExpiry("990101", new Date(Date.UTC(2050, 0, 1))).getUTCFullYear()).to.equal(2099);
+      expect(parseExpiry("010101", new Date(Date.UTC(2099, 0, 1))).getUTCFullYear()).to.equal(2101);
+    });
+
+    it("refuses impossible dates", function () {
+      expectInputError(() => parseExpiry("270230", now), /2027-02 has 28 days/);
+      expectInputError(() => parseExpiry("270001", now), /month 00/);
+      expectInputError(() => parseExpiry("27123", now), /six digits YYMMDD/);
+    });
+
+    it("formats a timestamp back to YYMMDD", function () {
+      expect(formatExpiry(expiryToTimestamp("271231"))).to.equal("271231");
+      expectInputError(() => formatExpiry(1n << 48n), /not a uint48/);
+    });
+  });
+
+  describe("on-chain encodings", function () {
+    it("encodes lots and serials as left-aligned bytes32", function () {
+      expect(encodeGs1Text("ABC123")).to.equal(encodeBytes32String("ABC123"));
+      expect(decodeGs1Text(encodeGs1Text("ABC123"))).to.equal("ABC123");
+      expectInputError(() => encodeGs1Text(""), "lot or serial is empty");
+      expectInputError(() => encodeGs1Text("A".repeat(21)), /21 characters long/);
+      expectInputError(() => decodeGs1Text("0x12"), /not a bytes32/);
+    });
+
+    it("computes the batch id as keccak256(abi.encode(uint64, bytes32))", function () {
+      const expected = keccak256(
+        AbiCoder.defaultAbiCoder().encode(
+          ["uint64", "bytes32"],
+          [9506000134352n, encodeBytes32String("ABC123")],
+        ),
+      );
+      expect(batchIdOf(9506000134352n, "ABC123")).to.equal(expected);
+      expectInputError(() => batchIdOf(9506000134353n, "ABC123"), /bad check digit/);
+    });
+  });
+});
