@@ -58,6 +58,15 @@ export const claimsTasks: TaskDefinition[] = [
     .setAction(() => import("./fund.js"))
     .build(),
 
+  task(["claims", "adjuster"], "Appoint (or --remove) an adjuster of a pool (the pool's insurer)")
+    .addOption(optional("pool", "Required: the pool id"))
+    .addOption(optional("account", "Required: the adjuster's address"))
+    .addFlag({ name: "remove", description: "Remove the adjuster instead of appointing" })
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./adjuster.js"))
+    .build(),
+
   task(["claims", "plan"], "Create a plan from benefit rules and a JSON or CSV fee schedule")
     .addOption(optional("pool", "Required: the pool id"))
     .addOption(
