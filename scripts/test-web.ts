@@ -18,6 +18,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { id } from "ethers";
 import { network } from "hardhat";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
@@ -31,6 +32,7 @@ import {
   formatDigitalLink,
   formatElementString,
   grantTradeRole,
+  recall,
   registerBatch,
   ship,
   treeFileNameOf,
@@ -44,6 +46,8 @@ import type { WebServer } from "./web-page.js";
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const GTIN = "09506000134352";
 const LOT = "LOT-WEB1";
+const RECALLED_LOT = "LOT-WEB2";
+const UNPUBLISHED_LOT = "LOT-WEB3";
 const EXPIRY = "301231";
 const SERIALS = Array.from({ length: 40 }, (_, i) => `SN${String(i + 1).padStart(5, "0")}`);
 const GENUINE = "SN00007";
@@ -282,6 +286,32 @@ try {
   await acceptShipment(drugTrace.connect(pharmacy), toPharmacy.shipmentId);
   await dispense(drugTrace.connect(pharmacy), batchId, tree.proofFor(DISPENSED));
 
+  // a second lot, published and then recalled; a third, registered but never published
+  const recalledTree = await buildSerialTree(serialFile, {
+    gtin: GTIN,
+    lot: RECALLED_LOT,
+    treeFile: path.join(trees, treeFileNameOf(GTIN, RECALLED_LOT)),
+  });
+  for (const [lot, root] of [
+    [RECALLED_LOT, recalledTree.root],
+    [UNPUBLISHED_LOT, tree.root],
+  ] as const) {
+    const registered = await registerBatch(drugTrace.connect(manufacturer), {
+      gtin: BigInt(GTIN),
+      lot,
+      expiry: expiryToTimestamp(EXPIRY),
+      unitCount: BigInt(tree.count),
+      serialsRoot: root,
+    });
+    if (lot === RECALLED_LOT) {
+      await recall(drugTrace.connect(manufacturer), {
+        batchId: registered.batchId,
+        reasonCode: 1n,
+        evidenceHash: id("recall notice"),
+      });
+    }
+  }
+
   await buildWebPage();
   server = await startWebServer({ treesDirectory: trees });
   const query = new URLSearchParams({ rpc: node.url, address, trees: "/trees/" });
@@ -375,6 +405,22 @@ try {
     expectEqual([shown.status, shown.title], ["Unknown", "Not genuine"], "verdict");
   });
 
+  await check("a pack of a recalled batch is Recalled, the recall in the journey", async () => {
+    const shown = await verifyOnPage(page, `(01)${GTIN}(10)${RECALLED_LOT}(21)${GENUINE}`);
+    expectEqual([shown.status, shown.title], ["Recalled", "Recalled"], "verdict");
+    expectEqual(shown.events, ["BatchRegistered", "BatchRecalled"], "journey rows");
+  });
+
+  await check("a registered batch without a published tree cannot be checked here", async () => {
+    const shown = await verifyOnPage(page, `(01)${GTIN}(10)${UNPUBLISHED_LOT}(21)${GENUINE}`);
+    expectEqual(
+      [shown.status, shown.title],
+      ["Unavailable", "Cannot check this pack here"],
+      "verdict",
+    );
+    expectIncludes(shown.product.manufacturer, manufacturer.address.slice(0, 6), "manufacturer");
+  });
+
   await check("a mistyped GTIN shows the SDK's check-digit message", async () => {
     const shown = await verifyOnPage(page, `(01)09506000134353(10)${LOT}(21)${GENUINE}`);
     expectEqual(shown.status, "Invalid", "verdict status");
@@ -409,13 +455,27 @@ try {
     });
   });
 
+  await check("says what is missing when the page has no contract address", async () => {
+    await page.goto(`${server?.url ?? ""}?rpc=${encodeURIComponent(node?.url ?? "")}`);
+    await page.locator('html[data-ready="true"]').waitFor({ state: "attached" });
+    const shown = await verifyOnPage(page, link(GENUINE));
+    expectEqual(shown.status, "Unavailable", "verdict status");
+    expectIncludes(shown.text, "the page has no valid DrugTrace address", "message");
+    const summary = (await page.locator("#settings-summary").textContent()) ?? "";
+    expectIncludes(summary, "This page is not set up yet", "footer");
+  });
+
   await check(
-    "logs no errors, and asks only for an optional config.json and the missing tree",
+    "logs no errors, and asks only for an optional config.json and the missing trees",
     () => {
       expectEqual(pageErrors, [], "console errors");
       expectEqual(
         [...failedRequests].sort(),
-        ["/config.json", `/trees/${treeFileNameOf(GTIN, "NOSUCHLOT")}`],
+        [
+          "/config.json",
+          `/trees/${treeFileNameOf(GTIN, "NOSUCHLOT")}`,
+          `/trees/${treeFileNameOf(GTIN, UNPUBLISHED_LOT)}`,
+        ].sort(),
         "requests that failed",
       );
     },
