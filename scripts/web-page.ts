@@ -28,15 +28,17 @@ export interface WebBuild {
 /**
  * Bundles web/verifier.ts with the SDK and ethers into web/dist/verifier.js (an ES module for
  * browsers, minified, with a source map). The TypeChain bindings must exist (`hardhat build`).
+ * With `write: false` nothing is written: the test that the SDK stays browser-safe uses that.
  *
  * @example
  * const { outFile, bytes } = await buildWebPage();
  */
-export async function buildWebPage(): Promise<WebBuild> {
+export async function buildWebPage({ write = true }: { write?: boolean } = {}): Promise<WebBuild> {
   const outFile = path.join(WEB_ROOT, "dist", "verifier.js");
   const result = await build({
     entryPoints: [path.join(WEB_ROOT, "verifier.ts")],
     outfile: outFile,
+    write,
     bundle: true,
     format: "esm",
     // the SDK must not need Node: a `node:` import fails the build here instead of in a browser
@@ -46,11 +48,11 @@ export async function buildWebPage(): Promise<WebBuild> {
     minify: true,
     sourcemap: true,
     legalComments: "linked",
-    metafile: true,
-    logLevel: "warning",
+    logLevel: "silent",
   });
-  const output = result.metafile.outputs[path.relative(process.cwd(), outFile)];
-  return { outFile, bytes: output?.bytes ?? 0 };
+  const bundle = result.outputFiles?.find((file) => file.path === outFile);
+  const bytes = bundle?.contents.byteLength ?? (await stat(outFile)).size;
+  return { outFile, bytes };
 }
 
 /** A running static server for the page. */
