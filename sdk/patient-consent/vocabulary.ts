@@ -84,7 +84,8 @@ export const ALL_CATEGORIES_MASK: number = Object.values(CATEGORIES).reduce<numb
  */
 export function parsePurpose(word: string): number {
   const code = word.trim().toUpperCase();
-  if (!(code in PURPOSES)) {
+  // Object.hasOwn, not `in`: `in` also finds Object.prototype members.
+  if (!Object.hasOwn(PURPOSES, code)) {
     throw new InputError(
       `unknown purpose '${word}'; valid purposes: ${Object.keys(PURPOSES).join(", ")}`,
     );
@@ -111,7 +112,8 @@ export function parseCategories(words: string): number {
   for (const raw of words.split(",")) {
     const word = raw.trim().toLowerCase();
     if (word === "") continue;
-    if (!(word in CATEGORIES)) {
+    // Object.hasOwn, not `in`: `in` would take `constructor` for a category.
+    if (!Object.hasOwn(CATEGORIES, word)) {
       throw new InputError(
         `unknown category '${raw.trim()}'; valid categories: ${Object.keys(CATEGORIES).join(", ")}`,
       );
@@ -126,5 +128,38 @@ export function categoryNames(mask: number | bigint): string[] {
   const value = Number(mask);
   return (Object.entries(CATEGORIES) as [CategoryName, number][])
     .filter(([, bit]) => (value & (1 << bit)) !== 0)
+    .map(([name]) => name);
+}
+
+/** Every defined purpose's mask (bit `code` set for each purpose code). */
+export const ALL_PURPOSES_MASK: number = Object.values(PURPOSES).reduce<number>(
+  (mask, code) => mask | (1 << code),
+  0,
+);
+
+/**
+ * Parses a comma-separated list of purpose codes typed by a person into a mask, e.g.
+ * `TREAT,HPAYMT`. An empty list is an error: a consent needs at least one purpose.
+ *
+ * @example
+ * parsePurposes("TREAT,hpaymt"); // (1 << 0) | (1 << 2) = 5
+ */
+export function parsePurposes(words: string): number {
+  let mask = 0;
+  for (const raw of words.split(",")) {
+    if (raw.trim() === "") continue;
+    mask |= 1 << parsePurpose(raw);
+  }
+  if (mask === 0) {
+    throw new InputError(`no purpose given; valid purposes: ${Object.keys(PURPOSES).join(", ")}`);
+  }
+  return mask;
+}
+
+/** The purpose codes of a mask, e.g. 5 → `["TREAT", "HPAYMT"]`. */
+export function purposeNames(mask: number | bigint): PurposeCode[] {
+  const value = Number(mask);
+  return (Object.entries(PURPOSES) as [PurposeCode, number][])
+    .filter(([, code]) => (value & (1 << code)) !== 0)
     .map(([name]) => name);
 }

@@ -1,4 +1,151 @@
+import { emptyTask, task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
+/** A string option without a default: `undefined` when not given (help shows no "(default: )"). */
+function optional<NameT extends string>(
+  name: NameT,
+  description: string,
+): {
+  name: NameT;
+  description: string;
+  type: ArgumentType.STRING_WITHOUT_DEFAULT;
+  defaultValue: undefined;
+} {
+  return { name, description, type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined };
+}
+
+const ADDRESS = optional(
+  "address",
+  "PatientConsent address (default: the Ignition deployment for the network)",
+);
+
+const FROM = {
+  name: "from",
+  description: "The account that signs: an index into the network's accounts or an address",
+  defaultValue: "0",
+} as const;
+
+const PURPOSES_HELP =
+  "Required: purposes of use, comma-separated HL7 codes, e.g. TREAT,HPAYMT (an unknown code lists the valid ones)";
+const CATEGORIES_HELP =
+  "Data categories, comma-separated, e.g. labs,medications (empty: the purposes alone; an unknown word lists the valid ones)";
+const START_HELP = "Start of the period, ISO date or date-time in UTC (default: now)";
+const UNTIL_HELP = "End of the period (exclusive), ISO date or date-time in UTC; or use --days";
+const DAYS_HELP = "Length of the period in days from its start, e.g. 30 or 0.5; or use --until";
+
 /** The `consent …` tasks: the command line for patients, delegates and providers. */
-export const consentTasks: TaskDefinition[] = [];
+export const consentTasks: TaskDefinition[] = [
+  emptyTask(
+    "consent",
+    "Patient consent: grant, sign, submit, revoke, check, delegate, access log",
+  ).build(),
+
+  task(
+    ["consent", "grant"],
+    "Grant a purpose- and time-bound consent, as the patient or a delegate",
+  )
+    .addOption(optional("grantee", "Required: the address given access"))
+    .addOption(optional("purposes", PURPOSES_HELP))
+    .addOption(optional("categories", CATEGORIES_HELP))
+    .addOption(optional("start", START_HELP))
+    .addOption(optional("until", UNTIL_HELP))
+    .addOption(optional("days", DAYS_HELP))
+    .addOption(
+      optional("patient", "The patient (default: the signer; set it when acting as a delegate)"),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./grant.js"))
+    .build(),
+
+  task(
+    ["consent", "sign"],
+    "Sign a grant off chain (EIP-712) and print the JSON to hand over; anyone can submit it",
+  )
+    .addOption(optional("grantee", "Required: the address given access"))
+    .addOption(optional("purposes", PURPOSES_HELP))
+    .addOption(optional("categories", CATEGORIES_HELP))
+    .addOption(optional("start", START_HELP))
+    .addOption(optional("until", UNTIL_HELP))
+    .addOption(optional("days", DAYS_HELP))
+    .addOption({
+      name: "deadlineDays",
+      description: "Days from now during which the signature may be submitted",
+      defaultValue: "7",
+    })
+    .addOption(optional("nonce", "The patient's nonce to sign (default: the current one on chain)"))
+    .addOption(
+      optional(
+        "patient",
+        "The patient (default: the signer; a smart-contract wallet's address for ERC-1271)",
+      ),
+    )
+    .addOption(optional("out", "Write the signed grant to this file instead of stdout"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./sign.js"))
+    .build(),
+
+  task(
+    ["consent", "submit"],
+    "Submit a grant a patient signed (from 'consent sign'); the sender pays gas",
+  )
+    .addOption(
+      optional(
+        "grant",
+        "Required: the signed grant, a file written by 'consent sign --out', or its JSON",
+      ),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./submit.js"))
+    .build(),
+
+  task(["consent", "revoke"], "Revoke a grantee's consent at once, as the patient or a delegate")
+    .addOption(optional("grantee", "Required: the address losing access"))
+    .addOption(
+      optional("patient", "The patient (default: the signer; set it when acting as a delegate)"),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./revoke.js"))
+    .build(),
+
+  task(["consent", "check"], "Ask whether a grantee may act for a purpose on data categories now")
+    .addOption(optional("patient", "Required: the patient"))
+    .addOption(optional("grantee", "Required: the address asking for access"))
+    .addOption(
+      optional(
+        "purpose",
+        "Required: one purpose of use, e.g. TREAT (an unknown code lists the valid ones)",
+      ),
+    )
+    .addOption(optional("categories", CATEGORIES_HELP))
+    .addOption(ADDRESS)
+    .setAction(() => import("./check.js"))
+    .build(),
+
+  task(["consent", "delegate"], "Appoint a delegate (guardian, proxy) until a date, or remove one")
+    .addOption(optional("delegate", "Required: the guardian or proxy"))
+    .addOption(optional("until", "End of the delegation, ISO date; or use --days"))
+    .addOption(optional("days", "Length of the delegation in days; or use --until"))
+    .addFlag({ name: "revoke", description: "Remove the delegate instead of appointing it" })
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./delegate.js"))
+    .build(),
+
+  task(["consent", "log"], "Show a patient's access log from events, break-glass flagged for audit")
+    .addOption(optional("patient", "The patient (default: the account --from picks)"))
+    .addOption({
+      name: "fromBlock",
+      description: "Read events from this block on",
+      type: ArgumentType.STRING,
+      defaultValue: "0",
+    })
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./log.js"))
+    .build(),
+];

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+
+import {IPatientConsent} from "./interfaces/IPatientConsent.sol";
+import {DataCategory, PurposeOfUse} from "./libraries/ConsentVocabulary.sol";
+
+/// @title PatientConsent
+/// @notice Purpose- and time-bound patient consent with signed grants, delegates, record anchoring, audited access
+/// and break-glass emergency access. See `IPatientConsent`.
+/// @dev Roles: `DEFAULT_ADMIN_ROLE` (one holder, transferred with a delay through `AccessControlDefaultAdminRules`)
+/// pauses, unpauses, sets the break-glass duration and grants `EMERGENCY_ROLE`. There is no provider role: a
+/// provider is whoever the patient consented to for TREAT, so the patient, not the admin, decides who anchors their
+/// records. Not upgradeable.
+contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Pausable, EIP712, Nonces {
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         CONSTANTS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @inheritdoc IPatientConsent
+    bytes32 public constant EMERGENCY_ROLE = keccak256("EMERGENCY_ROLE");
+
+    /// @inheritdoc IPatientConsent
+    uint48 public constant SHORTEST_BREAK_GLASS = 15 minutes;
+
+    /// @inheritdoc IPatientConsent
+    uint48 public constant LONGEST_BREAK_GLASS = 72 hours;
+
+    /// @inheritdoc IPatientConsent
+    uint8 public constant PURPOSE_COUNT = PurposeOfUse.COUNT;
+
+    /// @inheritdoc IPatientConsent
+    uint8 public constant CATEGORY_COUNT = DataCategory.COUNT;
+
+    /// @inheritdoc IPatientConsent
+    uint32 public constant PROTECTED_CATEGORIES = DataCategory.PROTECTED;
+
+    /// @dev EIP-712 type hash of `ConsentGrant`.
+    bytes32 private constant _CONSENT_GRANT_TYPEHASH = keccak256(
+        "ConsentGrant(address patient,address grantee,uint32 purposes,uint32 categories,uint48 start,uint48 end,uint256 nonce,uint256 deadline)"
+    );
+
+    /// @dev The states a consent can be revoked in (Pending, Active), as an expected-states bitmap.
+    bytes32 private constant _REVOCABLE_STATES = bytes32(
+        (1 << uint8(ConsentState.Pending)) | (1 << uint8(ConsentState.Active))
+    );
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                          STORAGE                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @dev The latest consent of each pair; one slot each (layout in `IPatientConsent.Consent`).
+    mapping(address patient => mapping(address grantee => Consent)) private _consents;
+
+    /// @dev End (exclusive) of each delegation; zero when never appointed or removed.
+    mapping(address patient => mapping(address delegate => uint48 until)) private _delegateUntil;
+
+    /// @dev Anchored records (layout in `IPatientConsent.Record`).
+    mapping(bytes32 recordHash => Record) private _records;
+
+    /// @dev The latest break-glass window of each (patient, responder); one slot each.
+    mapping(address patient => mapping(address responder => BreakGlass)) private _breakGlass;
+
+    /// @dev Length of new break-glass windows. Shares a slot with `_breakGlassCount`: bits 0..47.
+    uint48 private _maxBreakGlassDuration;
+
+    /// @dev Break-glass windows opened so far (the last id); bits 48..111 of the slot above, read together.
+    uint64 private _breakGlassCount;
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                        CONSTRUCTOR                         */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @param initialDelay Delay before a default-admin transfer takes effect (`AccessControlDefaultAdminRules`).
+    /// @param initialAdmin The default admin.
+    /// @param maxBreakGlassDuration_ Length of break-glass windows, within [`SHORTEST_BREAK_GLASS`,
+    /// `LONGEST_BREAK_GLASS`].
+    constructor(
+        uint48 initialDelay,
+        address initialAdmin,
+        uint48 maxBreakGlassDuration_
+    ) AccessControlDefaultAdminRules(initialDelay, initialAdmin) EIP712("carechain PatientConsent", "1") {
+        _setMaxBreakGlassDuration(maxBreakGlassDuration_);
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                     CONSENT FUNCTIONS                      */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @inheritdoc IPatientConsent
+    function grantConsent(
+        address patient,
+        address grantee,
+        uint32 purposes,
+        uint32 categories,
+        uint48 start,
+        uint48 end
+    ) external whenNotPaused returns (bytes32 consentId) {
+        _checkPatientOrDelegate(patient);
+        return _grantConsent(patient, grantee, purposes, categories, start, end, msg.sender);
+    }
+
+    /// @inheritdoc IPatientConsent
+    function grantConsentBySig(
+        ConsentGrant calldata grant,
+        bytes calldata signature
+    ) external whenNotPaused returns (bytes32 consentId) {
+        if (block.timestamp > grant.deadline) revert PatientConsentSignatureExpired(grant.deadline);
+        // The nonce is consumed before the signature check: the ERC-1271 call is a staticcall, but effects still
+        // come before interactions.
+        uint256 currentNonce = _useNonce(grant.patient);
+        if (grant.nonce != currentNonce) revert PatientConsentInvalidNonce(grant.patient, currentNonce, grant.nonce);
+        if (!SignatureChecker.isValidSignatureNowCalldata(grant.patient, _consentGrantDigest(grant), signature)) {
+            revert PatientConsentInvalidSignature(grant.patient);
+        }
+        return
+            _grantConsent(
+                grant.patient,
+                grant.grantee,
+                grant.purposes,
+                grant.categories,
+                grant.start,
+                grant.end,
+                grant.patient
+            );
+    }
+
+    /// @inheritdoc IPatientConsent
+    function revokeConsent(address patient, address grantee) external {
+        _checkPatientOrDelegate(patient);
+        Consent storage stored = _consents[patient][grantee];
+        Consent memory consent = stored;
+        _expectConsentState(patient, grantee, consent, _REVOCABLE_STATES);
+        stored.revoked = true;
+        emit ConsentRevoked(_consentId(patient, grantee, consent.serial), patient, grantee, msg.sender);
+    }
+
+    /// @inheritdoc IPatientConsent
+    function invalidateNonce() external {
+        uint256 nonce = _useNonce(msg.sender);
+        emit NonceInvalidated(msg.sender, nonce);
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                     DELEGATE FUNCTIONS                     */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @inheritdoc IPatientConsent
+    function setDelegate(address delegate, uint48 until) external whenNotPaused {
+        if (delegate == address(0) || delegate == msg.sender) revert PatientConsentInvalidDelegate(delegate);
+        if (until <= block.timestamp) revert PatientConsentInvalidDelegationEnd(until);
+        _delegateUntil[msg.sender][delegate] = until;
+        emit DelegateSet(msg.sender, delegate, until);
+    }
+
+    /// @inheritdoc IPatientConsent
+    function revokeDelegate(address delegate) external {
+        if (_delegateUntil[msg.sender][delegate] <= block.timestamp) {
+            revert PatientConsentDelegateNotActive(msg.sender, delegate);
+        }
+        delete _delegateUntil[msg.sender][delegate];
+        emit DelegateRevoked(msg.sender, delegate);
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                RECORD AND ACCESS FUNCTIONS                 */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @inheritdoc IPatientConsent
+    function anchorRecord(address patient, bytes32 recordHash, uint32 categories) external whenNotPaused {
+        if (recordHash == bytes32(0)) revert PatientConsentInvalidRecordHash(recordHash);
+        if (categories == 0 || categories & ~DataCategory.ALL != 0) revert PatientConsentInvalidCategories(categories);
+        if (_records[recordHash].anchoredAt != 0) revert PatientConsentRecordAlreadyAnchored(recordHash);
+        if (!_consentCovers(_consents[patient][msg.sender], PurposeOfUse.TREAT, categories)) {
+            revert PatientConsentNotAuthorized(patient, msg.sender, PurposeOfUse.TREAT, categories);
+        }
+        _records[recordHash] = Record({
+            patient: patient,
+            categories: categories,
+            anchoredAt: Time.timestamp(),
+            provider: msg.sender
+        });
+        emit RecordAnchored(recordHash, patient, msg.sender, categories);
+    }
+
+    /// @inheritdoc IPatientConsent
+    function logAccess(address patient, bytes32 recordHash, uint8 purpose) external whenNotPaused {
+        Record storage record = _records[recordHash];
+        if (record.anchoredAt == 0) revert PatientConsentUnknownRecord(recordHash);
+        if (record.patient != patient) revert PatientConsentRecordPatientMismatch(recordHash, patient);
+        uint32 categories = record.categories;
+
+        bytes32 consentId;
+        uint64 breakGlassId;
+        Consent memory consent = _consents[patient][msg.sender];
+        if (_consentCovers(consent, purpose, categories)) {
+            consentId = _consentId(patient, msg.sender, consent.serial);
+        } else if (purpose == PurposeOfUse.ETREAT && _breakGlassOpen(patient, msg.sender)) {
+            breakGlassId = _breakGlass[patient][msg.sender].id;
+        } else {
+            revert PatientConsentNotAuthorized(patient, msg.sender, purpose, categories);
+        }
+        emit AccessLogged(patient, recordHash, msg.sender, purpose, consentId, breakGlassId);
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                   BREAK-GLASS FUNCTIONS                    */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @inheritdoc IPatientConsent
+    function breakGlass(
+        address patient,
+        bytes32 reasonHash
+    ) external onlyRole(EMERGENCY_ROLE) whenNotPaused returns (uint64 breakGlassId) {
+        if (patient == address(0) || patient == msg.sender) revert PatientConsentInvalidPatient(patient);
+        if (reasonHash == bytes32(0)) revert PatientConsentInvalidReason(reasonHash);
+        uint48 openEnd = _breakGlass[patient][msg.sender].end;
+        if (block.timestamp < openEnd) revert PatientConsentBreakGlassAlreadyOpen(patient, msg.sender, openEnd);
+
+        breakGlassId = ++_breakGlassCount;
+        uint48 openedAt = Time.timestamp();
+        uint48 end = openedAt + _maxBreakGlassDuration;
+        _breakGlass[patient][msg.sender] = BreakGlass({id: breakGlassId, openedAt: openedAt, end: end});
+        emit BreakGlassOpened(breakGlassId, patient, msg.sender, reasonHash, end);
+    }
+
+    /// @inheritdoc IPatientConsent
+    function endBreakGlass(address patient) external {
+        BreakGlass storage window = _breakGlass[patient][msg.sender];
+        if (block.timestamp >= window.end) revert PatientConsentBreakGlassNotOpen(patient, msg.sender);
+        window.end = Time.timestamp();
+        emit BreakGlassEnded(window.id, patient, msg.sender);
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                      ADMIN FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @inheritdoc IPatientConsent
+    function setMaxBreakGlassDuration(uint48 duration) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setMaxBreakGlassDuration(duration);
+    }
+
+    /// @inheritdoc IPatientConsent
+    function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IPatientConsent
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _unpause();
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                       READ FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @inheritdoc IPatientConsent
+    function isAuthorized(
+        address patient,
+        address grantee,
+        uint8 purpose,
+        uint32 categories
+    ) external view returns (bool) {
+        return
+            _consentCovers(_consents[patient][grantee], purpose, categories) ||
+            (purpose == PurposeOfUse.ETREAT && _breakGlassOpen(patient, grantee));
+    }
+
+    /// @inheritdoc IPatientConsent
+    function consentOf(address patient, address grantee) external view returns (Consent memory) {
+        return _consents[patient][grantee];
+    }
+
+    /// @inheritdoc IPatientConsent
+    function consentState(address patient, address grantee) external view returns (ConsentState) {
+        return _consentState(_consents[patient][grantee]);
+    }
+
+    /// @inheritdoc IPatientConsent
+    function consentIdOf(address patient, address grantee) external view returns (bytes32) {
+        uint64 serial = _consents[patient][grantee].serial;
+        return serial == 0 ? bytes32(0) : _consentId(patient, grantee, serial);
+    }
+
+    /// @inheritdoc IPatientConsent
+    function computeConsentId(address patient, address grantee, uint64 serial) external pure returns (bytes32) {
+        return _consentId(patient, grantee, serial);
+    }
+
+    /// @inheritdoc IPatientConsent
+    function delegateUntil(address patient, address delegate) external view returns (uint48) {
+        return _delegateUntil[patient][delegate];
+    }
+
+    /// @inheritdoc IPatientConsent
+    function isDelegate(address patient, address delegate) external view returns (bool) {
+        return block.timestamp < _delegateUntil[patient][delegate];
+    }
+
+    /// @inheritdoc IPatientConsent
+    function recordOf(bytes32 recordHash) external view returns (Record memory) {
+        return _records[recordHash];
+    }
+
+    /// @inheritdoc IPatientConsent
+    function breakGlassOf(address patient, address responder) external view returns (BreakGlass memory) {
+        return _breakGlass[patient][responder];
+    }
+
+    /// @inheritdoc IPatientConsent
+    function maxBreakGlassDuration() external view returns (uint48) {
+        return _maxBreakGlassDuration;
+    }
+
+    /// @inheritdoc IPatientConsent
+    function consentGrantDigest(ConsentGrant calldata grant) external view returns (bytes32) {
+        return _consentGrantDigest(grant);
+    }
+
+    /// @inheritdoc IPatientConsent
+    function nonces(address patient) public view override(IPatientConsent, Nonces) returns (uint256) {
+        return super.nonces(patient);
+    }
+
+    /// @notice ERC-165: `IPatientConsent` and the access-control interfaces.
+    /// @param interfaceId The interface asked about.
+    /// @return True when supported.
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return interfaceId == type(IPatientConsent).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                     PRIVATE FUNCTIONS                      */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @dev Validates and stores a consent of `patient` to `grantee` as the pair's next serial, then emits.
+    function _grantConsent(
+        address patient,
+        address grantee,
+        uint32 purposes,
+        uint32 categories,
+        uint48 start,
+        uint48 end,
+        address grantedBy
+    ) private returns (bytes32 consentId) {
+        if (grantee == address(0) || grantee == patient) revert PatientConsentInvalidGrantee(grantee);
+        if (purposes == 0 || purposes & ~PurposeOfUse.ALL != 0) revert PatientConsentInvalidPurposes(purposes);
+        if (categories & ~DataCategory.ALL != 0) revert PatientConsentInvalidCategories(categories);
+        if (end <= start || end <= block.timestamp) revert PatientConsentInvalidPeriod(start, end);
+
+        uint64 serial = _consents[patient][grantee].serial + 1;
+        _consents[patient][grantee] = Consent({
+            purposes: purposes,
+            categories: categories,
+            start: start,
+            end: end,
+            serial: serial,
+            revoked: false
+        });
+        consentId = _consentId(patient, grantee, serial);
+        emit ConsentGranted(consentId, patient, grantee, purposes, categories, start, end, grantedBy);
+    }
+
+    /// @dev Sets the break-glass window length after checking its bounds.
+    function _setMaxBreakGlassDuration(uint48 duration) private {
+        if (duration < SHORTEST_BREAK_GLASS || duration > LONGEST_BREAK_GLASS) {
+            revert PatientConsentBreakGlassDurationOutOfBounds(duration, SHORTEST_BREAK_GLASS, LONGEST_BREAK_GLASS);
+        }
+        uint48 previous = _maxBreakGlassDuration;
+        _maxBreakGlassDuration = duration;
+        emit MaxBreakGlassDurationSet(previous, duration);
+    }
+
+    /// @dev Reverts unless the caller is `patient` or one of `patient`'s active delegates.
+    function _checkPatientOrDelegate(address patient) private view {
+        if (msg.sender != patient && _delegateUntil[patient][msg.sender] <= block.timestamp) {
+            revert PatientConsentUnauthorizedCaller(msg.sender, patient);
+        }
+    }
+
+    /// @dev The one lifecycle guard for consents: reverts unless `consent`'s state is in `expectedStates`.
+    function _expectConsentState(
+        address patient,
+        address grantee,
+        Consent memory consent,
+        bytes32 expectedStates
+    ) private view {
+        ConsentState current = _consentState(consent);
+        if (expectedStates & bytes32(1 << uint8(current)) == 0) {
+            revert PatientConsentUnexpectedConsentState(patient, grantee, current, expectedStates);
+        }
+    }
+
+    /// @dev Whether `consent` permits `purpose` on every category in `categories` now. A never-granted consent has
+    /// no purpose bit, and a shift by 32 or more yields zero, so unknown purposes are never covered.
+    function _consentCovers(Consent memory consent, uint8 purpose, uint32 categories) private view returns (bool) {
+        return
+            !consent.revoked &&
+            (consent.purposes >> purpose) & 1 == 1 &&
+            categories & ~consent.categories == 0 &&
+            consent.start <= block.timestamp &&
+            block.timestamp < consent.end;
+    }
+
+    /// @dev Whether `responder` has an open break-glass window on `patient` and still holds `EMERGENCY_ROLE`.
+    function _breakGlassOpen(address patient, address responder) private view returns (bool) {
+        return block.timestamp < _breakGlass[patient][responder].end && hasRole(EMERGENCY_ROLE, responder);
+    }
+
+    /// @dev The state of `consent` now.
+    function _consentState(Consent memory consent) private view returns (ConsentState) {
+        if (consent.serial == 0) return ConsentState.None;
+        if (consent.revoked) return ConsentState.Revoked;
+        if (block.timestamp >= consent.end) return ConsentState.Expired;
+        if (block.timestamp < consent.start) return ConsentState.Pending;
+        return ConsentState.Active;
+    }
+
+    /// @dev The EIP-712 digest of `grant` for this chain and contract.
+    function _consentGrantDigest(ConsentGrant calldata grant) private view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        _CONSENT_GRANT_TYPEHASH,
+                        grant.patient,
+                        grant.grantee,
+                        grant.purposes,
+                        grant.categories,
+                        grant.start,
+                        grant.end,
+                        grant.nonce,
+                        grant.deadline
+                    )
+                )
+            );
+    }
+
+    /// @dev `keccak256(abi.encode(patient, grantee, serial))`.
+    function _consentId(address patient, address grantee, uint64 serial) private pure returns (bytes32) {
+        return keccak256(abi.encode(patient, grantee, serial));
+    }
+}

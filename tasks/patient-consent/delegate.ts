@@ -1,0 +1,55 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { InputError } from "../../sdk/errors.js";
+import {
+  latestTimestamp,
+  parsePeriod,
+  revokeDelegate,
+  setDelegate,
+} from "../../sdk/patient-consent/index.js";
+import { cliAction, colour, formatTable, formatTimestamp } from "../../sdk/terminal.js";
+import { connectPatientConsent, formatGas, parseAddressOption } from "./connection.js";
+
+interface DelegateArgs {
+  delegate?: string;
+  until?: string;
+  days?: string;
+  revoke: boolean;
+  from: string;
+  address?: string;
+}
+
+/** `consent delegate`: the patient appoints a delegate (guardian, proxy) until a date, or removes one. */
+export default cliAction(async (args: DelegateArgs, hre: HardhatRuntimeEnvironment) => {
+  const delegate = parseAddressOption(args.delegate, "--delegate");
+  if (args.revoke && ((args.until ?? "") !== "" || (args.days ?? "") !== "")) {
+    throw new InputError("--revoke removes the delegate at once: drop --until and --days");
+  }
+
+  const { consent, signer } = await connectPatientConsent(hre, args);
+  if (args.revoke) {
+    const result = await revokeDelegate(consent, delegate);
+    console.log(colour.green(`removed delegate ${delegate} of ${signer.address}`));
+    console.log(formatTable(["field", "value"], [["gas", formatGas(result.gasUsed)]]));
+    return;
+  }
+  const { end } = parsePeriod(
+    { until: args.until, days: args.days },
+    await latestTimestamp(consent),
+  );
+  const result = await setDelegate(consent, delegate, end);
+  console.log(
+    colour.green(
+      `${delegate} may grant and revoke for ${signer.address} until ${formatTimestamp(end)}`,
+    ),
+  );
+  console.log(
+    formatTable(
+      ["field", "value"],
+      [
+        ["gas", formatGas(result.gasUsed)],
+        ["transaction", result.transactionHash],
+      ],
+    ),
+  );
+});

@@ -1,0 +1,68 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import {
+  categoryNames,
+  grantConsent,
+  latestTimestamp,
+  parseCategories,
+  parsePeriod,
+  parsePurposes,
+  purposeNames,
+} from "../../sdk/patient-consent/index.js";
+import { cliAction, colour, formatTable, formatTimestamp } from "../../sdk/terminal.js";
+import {
+  connectPatientConsent,
+  formatGas,
+  parseAddressOption,
+  parseOptionalAddressOption,
+} from "./connection.js";
+
+interface GrantArgs {
+  grantee?: string;
+  purposes?: string;
+  categories?: string;
+  start?: string;
+  until?: string;
+  days?: string;
+  patient?: string;
+  from: string;
+  address?: string;
+}
+
+/** `consent grant`: the patient (or a delegate) grants a purpose- and time-bound consent. */
+export default cliAction(async (args: GrantArgs, hre: HardhatRuntimeEnvironment) => {
+  const grantee = parseAddressOption(args.grantee, "--grantee");
+  const purposes = parsePurposes(args.purposes ?? "");
+  const categories = parseCategories(args.categories ?? "");
+  const patientOption = parseOptionalAddressOption(args.patient, "--patient");
+
+  const { consent, signer } = await connectPatientConsent(hre, args);
+  const patient = patientOption ?? signer.address;
+  const period = parsePeriod(args, await latestTimestamp(consent));
+  const result = await grantConsent(consent, {
+    patient,
+    grantee,
+    purposes,
+    categories,
+    start: period.start,
+    end: period.end,
+  });
+
+  console.log(colour.green(`granted consent ${result.consentId}`));
+  console.log(
+    formatTable(
+      ["field", "value"],
+      [
+        ["patient", patient],
+        ["grantee", grantee],
+        ["granted by", signer.address],
+        ["purposes", purposeNames(purposes).join(", ")],
+        ["categories", categoryNames(categories).join(", ") || "(none: the purposes alone)"],
+        ["from", formatTimestamp(period.start)],
+        ["until", formatTimestamp(period.end)],
+        ["gas", formatGas(result.gasUsed)],
+        ["transaction", result.transactionHash],
+      ],
+    ),
+  );
+});

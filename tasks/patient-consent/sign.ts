@@ -1,0 +1,79 @@
+import { writeFileSync } from "node:fs";
+
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { InputError } from "../../sdk/errors.js";
+import {
+  latestTimestamp,
+  parseCategories,
+  parseDays,
+  parsePeriod,
+  parsePurposes,
+  serializeSignedConsentGrant,
+  signConsentGrant,
+} from "../../sdk/patient-consent/index.js";
+import { cliAction } from "../../sdk/terminal.js";
+import {
+  connectPatientConsent,
+  parseAddressOption,
+  parseOptionalAddressOption,
+} from "./connection.js";
+
+interface SignArgs {
+  grantee?: string;
+  purposes?: string;
+  categories?: string;
+  start?: string;
+  until?: string;
+  days?: string;
+  deadlineDays: string;
+  nonce?: string;
+  patient?: string;
+  out?: string;
+  from: string;
+  address?: string;
+}
+
+/**
+ * `consent sign`: the patient signs a grant off chain (EIP-712) and gets JSON to hand over;
+ * anyone can submit it with `consent submit`. Prints only the JSON on stdout (or writes `--out`).
+ */
+export default cliAction(async (args: SignArgs, hre: HardhatRuntimeEnvironment) => {
+  const grantee = parseAddressOption(args.grantee, "--grantee");
+  const purposes = parsePurposes(args.purposes ?? "");
+  const categories = parseCategories(args.categories ?? "");
+  const deadlineIn = parseDays(args.deadlineDays, "--deadline-days");
+  const patient = parseOptionalAddressOption(args.patient, "--patient");
+  const nonceText = (args.nonce ?? "").trim();
+  if (nonceText !== "" && !/^\d+$/.test(nonceText)) {
+    throw new InputError(`--nonce ${nonceText} is not a non-negative integer`);
+  }
+
+  const { consent, signer, address } = await connectPatientConsent(hre, args);
+  const now = await latestTimestamp(consent);
+  const period = parsePeriod(args, now);
+  const signed = await signConsentGrant(signer, address, {
+    patient,
+    grantee,
+    purposes,
+    categories,
+    start: period.start,
+    end: period.end,
+    nonce: nonceText === "" ? undefined : BigInt(nonceText),
+    deadline: now + deadlineIn,
+  });
+  const json = serializeSignedConsentGrant(signed);
+  const out = (args.out ?? "").trim();
+  if (out === "") {
+    console.log(json);
+    return;
+  }
+  try {
+    writeFileSync(out, `${json}\n`);
+  } catch (error) {
+    throw new InputError(`--out ${out}: ${(error as Error).message}`);
+  }
+  console.log(
+    `wrote the grant signed by ${signer.address} for ${signed.grant.patient} (nonce ${signed.grant.nonce}) to ${out}`,
+  );
+});
