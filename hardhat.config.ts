@@ -7,6 +7,7 @@ import { configVariable, defineConfig } from "hardhat/config";
 import { consentTasks } from "./tasks/patient-consent/index.js";
 import { claimsTasks } from "./tasks/insurance-claim/index.js";
 import { traceTasks } from "./tasks/drug-trace/index.js";
+import { suiteTasks } from "./tasks/suite/index.js";
 import configVariablesPlugin from "./plugins/config-variables.js";
 
 const require = createRequire(import.meta.url);
@@ -19,7 +20,7 @@ const isCI = process.env.CI === "true";
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin, configVariablesPlugin],
-  tasks: [...traceTasks, ...consentTasks, ...claimsTasks],
+  tasks: [...suiteTasks, ...traceTasks, ...consentTasks, ...claimsTasks],
   solidity: {
     version: SOLC_VERSION,
     path: require.resolve("solc/soljson.js"),

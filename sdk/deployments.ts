@@ -61,3 +61,60 @@ export function resolveSuiteAddress(
   }
   return getAddress(found[1]);
 }
+
+/** The `CareChain` module's role-holder parameters, and who each one is. */
+export const SUITE_ROLE_PARAMETERS: Readonly<Record<string, string>> = {
+  manufacturer: "the manufacturer (DrugTrace MANUFACTURER_ROLE)",
+  distributor: "the distributor (DrugTrace DISTRIBUTOR_ROLE)",
+  dispenser: "the pharmacy (DrugTrace DISPENSER_ROLE)",
+  regulator: "the regulator (DrugTrace REGULATOR_ROLE)",
+  sensor: "the cold-chain sensor oracle (DrugTrace SENSOR_ROLE)",
+  insurer: "the insurer (InsuranceClaim INSURER_ROLE)",
+  emergency: "the emergency responder (PatientConsent EMERGENCY_ROLE)",
+  provider: "the claim-submitting provider (InsuranceClaim PROVIDER_ROLE)",
+};
+
+/**
+ * Reads and checks an Ignition parameters file for the `CareChain` module before anything is
+ * deployed: valid JSON, every address parameter a real address (a placeholder left in place
+ * ends with one line naming it), every number a non-negative integer.
+ *
+ * @example
+ * const parameters = readSuiteParameters("ignition/parameters/testnet.json");
+ */
+export function readSuiteParameters(file: string): Record<string, Record<string, unknown>> {
+  if (!existsSync(file)) throw new InputError(`parameters file not found: ${file}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new InputError(
+      `${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new InputError(`${file} must hold an object of modules, e.g. { "CareChain": { ... } }`);
+  }
+  const modules = parsed as Record<string, unknown>;
+  for (const [moduleId, values] of Object.entries(modules)) {
+    if (values === null || typeof values !== "object" || Array.isArray(values)) {
+      throw new InputError(`${file}: ${moduleId} must be an object of parameters`);
+    }
+    for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
+      const where = `${file}: ${moduleId}.${name}`;
+      if (name === "admin" || name in SUITE_ROLE_PARAMETERS) {
+        if (typeof value !== "string" || !isAddress(value)) {
+          const who = SUITE_ROLE_PARAMETERS[name] ?? "the contract's default admin";
+          throw new InputError(
+            `${where} is ${JSON.stringify(value)}, not an address: put the address of ${who}`,
+          );
+        }
+      } else if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+        throw new InputError(
+          `${where} must be a whole number of seconds, not ${JSON.stringify(value)}`,
+        );
+      }
+    }
+  }
+  return modules as Record<string, Record<string, unknown>>;
+}

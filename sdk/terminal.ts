@@ -1,13 +1,16 @@
 import { describeError } from "./errors.js";
 
-const useColour = process.stdout.isTTY && process.env.NO_COLOR === undefined;
+/** Read when a colour is applied, not at import: `client.ts` imports this module in browsers too. */
+function useColour(): boolean {
+  return process.stdout.isTTY && process.env.NO_COLOR === undefined;
+}
 
 /** ANSI colours for verdicts; plain text when stdout is not a terminal or `NO_COLOR` is set. */
 export const colour = {
-  green: (text: string): string => (useColour ? `\u001b[32m${text}\u001b[0m` : text),
-  red: (text: string): string => (useColour ? `\u001b[31m${text}\u001b[0m` : text),
-  yellow: (text: string): string => (useColour ? `\u001b[33m${text}\u001b[0m` : text),
-  bold: (text: string): string => (useColour ? `\u001b[1m${text}\u001b[0m` : text),
+  green: (text: string): string => (useColour() ? `\u001b[32m${text}\u001b[0m` : text),
+  red: (text: string): string => (useColour() ? `\u001b[31m${text}\u001b[0m` : text),
+  yellow: (text: string): string => (useColour() ? `\u001b[33m${text}\u001b[0m` : text),
+  bold: (text: string): string => (useColour() ? `\u001b[1m${text}\u001b[0m` : text),
 };
 
 /**

@@ -1004,25 +1004,16 @@ function providerOf(drugTrace: DrugTrace): Provider {
   return provider;
 }
 
-/**
- * Rebuilds a batch's whole journey from the contract's events, oldest first, in one log query
- * (every batch event has `batchId` as its first indexed argument).
- *
- * @example
- * for (const row of await readBatchHistory(drugTrace, batchId)) {
- *   console.log(row.block, row.event, row.actor, describeHistoryDetails(row));
- * }
- */
-export async function readBatchHistory(
+/** Reads the DrugTrace logs matching `topics` and turns them into history rows, oldest first. */
+async function readHistoryRows(
   drugTrace: DrugTrace,
-  batchId: string,
-  fromBlock: number = 0,
+  topics: (string | string[] | null)[],
+  fromBlock: number,
 ): Promise<BatchHistoryRow[]> {
   const provider = providerOf(drugTrace);
-  const topics = BATCH_EVENTS.map((name) => DRUG_TRACE_INTERFACE.getEvent(name).topicHash);
   const logs = await provider.getLogs({
     address: await drugTrace.getAddress(),
-    topics: [topics, batchId],
+    topics,
     fromBlock,
     toBlock: "latest",
   });
@@ -1048,6 +1039,54 @@ export async function readBatchHistory(
     } as BatchHistoryRow);
   }
   return rows;
+}
+
+function topicsOf(events: readonly BatchEventName[]): string[] {
+  return events.map((name) => DRUG_TRACE_INTERFACE.getEvent(name).topicHash);
+}
+
+/**
+ * Rebuilds a batch's whole journey from the contract's events, oldest first, in one log query
+ * (every batch event has `batchId` as its first indexed argument).
+ *
+ * @example
+ * for (const row of await readBatchHistory(drugTrace, batchId)) {
+ *   console.log(row.block, row.event, row.actor, describeHistoryDetails(row));
+ * }
+ */
+export async function readBatchHistory(
+  drugTrace: DrugTrace,
+  batchId: string,
+  fromBlock: number = 0,
+): Promise<BatchHistoryRow[]> {
+  return readHistoryRows(drugTrace, [topicsOf(BATCH_EVENTS), batchId], fromBlock);
+}
+
+/**
+ * One pack's journey: its batch's history with only this unit's `UnitDispensed` (a batch of a
+ * million packs may have a million dispensings; a verifier page shows one pack). Two log
+ * queries: the batch's other events, and this unit's dispensing (`index` is indexed).
+ *
+ * @example
+ * const { index } = tree.proofFor("SN0001");
+ * const rows = await readUnitJourney(drugTrace, batchIdOf(gtin, "ABC123"), index);
+ */
+export async function readUnitJourney(
+  drugTrace: DrugTrace,
+  batchId: string,
+  index: bigint,
+  fromBlock: number = 0,
+): Promise<BatchHistoryRow[]> {
+  const batchEvents = BATCH_EVENTS.filter((name) => name !== "UnitDispensed");
+  const [batchRows, unitRows] = await Promise.all([
+    readHistoryRows(drugTrace, [topicsOf(batchEvents), batchId], fromBlock),
+    readHistoryRows(
+      drugTrace,
+      [topicsOf(["UnitDispensed"]), batchId, toBeHex(index, 32)],
+      fromBlock,
+    ),
+  ]);
+  return [...batchRows, ...unitRows].sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
 }
 
 /**

@@ -1,0 +1,823 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IDrugTrace} from "./interfaces/IDrugTrace.sol";
+import {IInsuranceClaim} from "./interfaces/IInsuranceClaim.sol";
+import {IPatientConsent} from "./interfaces/IPatientConsent.sol";
+
+/// @title Adjudication
+/// @notice The benefit arithmetic of a claim, shared by approvals, `quote` and `adjudicate`; the SDK's
+/// `sdk/insurance-claim/adjudication.ts` is the same function and a test proves they agree.
+/// @dev Rounding: coinsurance is rounded down (floor), in the patient's favour; the payout may be up to one base
+/// unit higher than exact arithmetic would give, never lower.
+library Adjudication {
+    /// @dev Basis points in 100%.
+    uint256 internal constant BPS = 10_000;
+
+    /// @dev The allowed amount: the billed amount, at most the fee schedule's amount.
+    function allowedAmount(uint96 billed, uint96 scheduleAmount) internal pure returns (uint96) {
+        return billed < scheduleAmount ? billed : scheduleAmount;
+    }
+
+    /// @dev The patient's coinsurance on `afterDeductible` at `coinsuranceBps` (<= 10,000), rounded down.
+    function coinsuranceOf(uint96 afterDeductible, uint16 coinsuranceBps) internal pure returns (uint96) {
+        // (2^96 - 1) * 10_000 < 2^110: no overflow in uint256; the quotient is <= afterDeductible as bps <= BPS.
+        return uint96((uint256(afterDeductible) * coinsuranceBps) / BPS);
+    }
+
+    /// @dev The explanation of benefits of an `allowed` amount against the policy's remaining deductible and
+    /// coverage: the deductible first, then coinsurance on the rest, the payout capped by remaining coverage.
+    /// `coinsuranceBps` must be at most 10,000 (plans and `adjudicate` check it).
+    function explain(
+        uint96 billed,
+        uint96 allowed,
+        uint96 deductibleRemaining,
+        uint16 coinsuranceBps,
+        uint96 coverageRemaining
+    ) internal pure returns (IInsuranceClaim.ExplanationOfBenefits memory eob) {
+        uint96 deductibleApplied = allowed < deductibleRemaining ? allowed : deductibleRemaining;
+        uint96 afterDeductible;
+        uint96 share;
+        uint96 coinsurance;
+        unchecked {
+            // deductibleApplied <= allowed (it is the smaller of the two).
+            afterDeductible = allowed - deductibleApplied;
+            coinsurance = coinsuranceOf(afterDeductible, coinsuranceBps);
+            // coinsurance <= afterDeductible because coinsuranceBps <= BPS.
+            share = afterDeductible - coinsurance;
+        }
+        eob = IInsuranceClaim.ExplanationOfBenefits({
+            billed: billed,
+            allowed: allowed,
+            deductibleApplied: deductibleApplied,
+            coinsurance: coinsurance,
+            payout: share < coverageRemaining ? share : coverageRemaining
+        });
+    }
+}
+
+/// @title InsuranceClaim
+/// @notice ERC-20 pools, plans and policies; claims tied to patient consent and to dispensed drugs; adjudication
+/// with deductible, coinsurance, fee schedules, coverage limits and one appeal; insurer-triggered payouts.
+/// @dev Roles: DEFAULT_ADMIN_ROLE (AccessControlDefaultAdminRules, delayed transfer) grants INSURER_ROLE,
+/// PROVIDER_ROLE and PAUSER_ROLE; each pool's insurer appoints that pool's adjusters. Not upgradeable.
+contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev slot 0: token (160) | slot 1: insurer (160) | slot 2: balance (128) | reserved (128).
+    /// Invariant: reserved <= balance; the sum of balances of a token's pools <= this contract's balance of it.
+    struct Pool {
+        IERC20 token;
+        address insurer;
+        uint128 balance;
+        uint128 reserved;
+    }
+
+    /// @dev slot 0: insurer (160) | poolId (48) | slot 1: deductible (96) | coverageLimit (96) |
+    /// coinsuranceBps (16) | slot 2: feeScheduleRoot. The pool's insurer is copied here (pools never change
+    /// insurer) so a submission reads one plan slot for the consent check; an approval reads only slot 1.
+    /// Immutable once created (explicit fees live in `_fees`).
+    struct Plan {
+        address insurer;
+        uint48 poolId;
+        uint96 deductible;
+        uint96 coverageLimit;
+        uint16 coinsuranceBps;
+        bytes32 feeScheduleRoot;
+    }
+
+    /// @dev slot 0: patient (160) | start (48) | end (48) | slot 1: planId (64) | deductibleMet (96) |
+    /// coverageUsed (96). Invariants: deductibleMet <= plan.deductible; coverageUsed <= plan.coverageLimit.
+    struct Policy {
+        address patient;
+        uint48 start;
+        uint48 end;
+        uint64 planId;
+        uint96 deductibleMet;
+        uint96 coverageUsed;
+    }
+
+    /// @dev slot 0: provider (160) | policyId (64) | state (8) | reasonCode (16) | slot 1: billed (96) |
+    /// allowed (96) | poolId (48) | slot 2 (written on approval): deductibleApplied (96) | payout (96).
+    /// Service code, date and evidence live in the ClaimSubmitted event only.
+    struct Claim {
+        address provider;
+        uint64 policyId;
+        ClaimState state;
+        uint16 reasonCode;
+        uint96 billed;
+        uint96 allowed;
+        uint48 poolId;
+        uint96 deductibleApplied;
+        uint96 payout;
+    }
+
+    /// @dev One slot for every id counter (the last id issued of each), so a new id costs a warm-slot write.
+    struct Counters {
+        uint48 pools;
+        uint64 plans;
+        uint64 policies;
+        uint64 claims;
+    }
+
+    /// @notice Insurers open pools, create plans and policies, appoint adjusters and pay claims.
+    bytes32 public constant INSURER_ROLE = keccak256("INSURER_ROLE");
+
+    /// @notice Providers (doctors, hospitals, pharmacies) submit claims.
+    bytes32 public constant PROVIDER_ROLE = keccak256("PROVIDER_ROLE");
+
+    /// @notice Pausers pause and unpause the contract in an emergency.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    /// @notice The purpose of use a claim needs the patient's consent for: HPAYMT (healthcare payment).
+    uint8 public constant PAYMENT_PURPOSE = 2;
+
+    /// @notice The data categories a drug claim needs consent for: medications (bit 2). Medical claims ask for
+    /// the purpose alone (categories 0): their evidence stays off chain.
+    uint32 public constant MEDICATIONS_CATEGORY = 1 << 2;
+
+    /// @dev The largest GTIN-14.
+    uint64 private constant _MAX_GTIN = 99_999_999_999_999;
+
+    IPatientConsent private immutable CONSENT;
+    IDrugTrace private immutable DRUG_TRACE;
+
+    Counters private _counters;
+    mapping(uint256 poolId => Pool) private _pools;
+    mapping(uint256 poolId => mapping(address account => bool)) private _adjusters;
+    mapping(uint256 planId => Plan) private _plans;
+    mapping(uint256 planId => mapping(bytes32 serviceCode => uint96 allowedAmount)) private _fees;
+    mapping(uint256 policyId => Policy) private _policies;
+    mapping(uint256 claimId => Claim) private _claims;
+    mapping(bytes32 claimKey => uint256 claimId) private _claimIdByKey;
+    mapping(bytes32 batchId => mapping(uint256 word => uint256 bits)) private _claimedUnits;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param initialDelay The delay before a default admin transfer takes effect (seconds).
+    /// @param initialAdmin The default admin.
+    /// @param consent The PatientConsent contract.
+    /// @param trace The DrugTrace contract.
+    constructor(
+        uint48 initialDelay,
+        address initialAdmin,
+        IPatientConsent consent,
+        IDrugTrace trace
+    ) AccessControlDefaultAdminRules(initialDelay, initialAdmin) {
+        if (address(consent).code.length == 0) revert InsuranceClaimNotAContract(address(consent));
+        if (address(trace).code.length == 0) revert InsuranceClaimNotAContract(address(trace));
+        CONSENT = consent;
+        DRUG_TRACE = trace;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            POOLS (INSURERS)
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IInsuranceClaim
+    function openPool(IERC20 token) external whenNotPaused onlyRole(INSURER_ROLE) returns (uint256 poolId) {
+        if (address(token).code.length == 0) revert InsuranceClaimNotAContract(address(token));
+        poolId = ++_counters.pools;
+        Pool storage pool = _pools[poolId];
+        pool.token = token;
+        pool.insurer = msg.sender;
+        emit PoolOpened(poolId, msg.sender, token);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    /// @dev The credit must be measured after the transfer, so the effect follows the interaction; the
+    /// reentrancy guard stops a hostile token from re-entering to be credited twice. The credit is capped at
+    /// `amount` so a token lying about balances cannot inflate the pool beyond what was asked for.
+    function fundPool(uint256 poolId, uint256 amount) external whenNotPaused nonReentrant returns (uint256 credited) {
+        Pool storage pool = _pools[poolId];
+        if (pool.insurer == address(0)) revert InsuranceClaimUnknownPool(poolId);
+        if (amount == 0) revert InsuranceClaimAmountZero();
+        IERC20 token = pool.token;
+        uint256 balanceBefore = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 balanceAfter = token.balanceOf(address(this));
+        if (balanceAfter <= balanceBefore) revert InsuranceClaimNothingCredited(poolId, amount);
+        credited = balanceAfter - balanceBefore;
+        if (credited > amount) credited = amount;
+        pool.balance = SafeCast.toUint128(pool.balance + credited);
+        emit PoolFunded(poolId, msg.sender, amount, credited);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function withdrawFromPool(
+        uint256 poolId,
+        uint256 amount,
+        address to
+    ) external whenNotPaused nonReentrant onlyRole(INSURER_ROLE) {
+        Pool storage pool = _insurerPool(poolId);
+        if (amount == 0) revert InsuranceClaimAmountZero();
+        if (to == address(0)) revert InsuranceClaimZeroAddress();
+        uint256 available = pool.balance - pool.reserved;
+        if (amount > available) revert InsuranceClaimWithdrawalExceedsAvailable(poolId, amount, available);
+        // amount <= available <= balance < 2^128, so the cast is exact and the subtraction cannot underflow.
+        pool.balance -= uint128(amount);
+        emit PoolWithdrawn(poolId, to, amount);
+        pool.token.safeTransfer(to, amount);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function setAdjuster(uint256 poolId, address adjuster, bool allowed) external onlyRole(INSURER_ROLE) {
+        _insurerPool(poolId);
+        if (adjuster == address(0)) revert InsuranceClaimZeroAddress();
+        _adjusters[poolId][adjuster] = allowed;
+        emit PoolAdjusterSet(poolId, adjuster, allowed);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          PLANS AND POLICIES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IInsuranceClaim
+    function createPlan(
+        uint256 poolId,
+        uint96 coverageLimit,
+        uint96 deductible,
+        uint16 coinsuranceBps,
+        bytes32 feeScheduleRoot
+    ) external whenNotPaused onlyRole(INSURER_ROLE) returns (uint256 planId) {
+        _insurerPool(poolId);
+        if (coverageLimit == 0) revert InsuranceClaimCoverageLimitZero();
+        if (coinsuranceBps > Adjudication.BPS) revert InsuranceClaimCoinsuranceTooHigh(coinsuranceBps);
+        planId = ++_counters.plans;
+        // poolId is an existing pool's id, at most _counters.pools, a uint48: the cast is exact.
+        _plans[planId] = Plan({
+            insurer: msg.sender,
+            poolId: uint48(poolId),
+            deductible: deductible,
+            coverageLimit: coverageLimit,
+            coinsuranceBps: coinsuranceBps,
+            feeScheduleRoot: feeScheduleRoot
+        });
+        emit PlanCreated(planId, poolId, coverageLimit, deductible, coinsuranceBps, feeScheduleRoot);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function setFees(
+        uint256 planId,
+        bytes32[] calldata serviceCodes,
+        uint96[] calldata allowedAmounts
+    ) external whenNotPaused onlyRole(INSURER_ROLE) {
+        _insurerPool(_existingPlan(planId).poolId);
+        uint256 count = serviceCodes.length;
+        if (count == 0 || count != allowedAmounts.length) {
+            revert InsuranceClaimLengthMismatch(count, allowedAmounts.length);
+        }
+        mapping(bytes32 serviceCode => uint96 allowedAmount) storage fees = _fees[planId];
+        for (uint256 i; i < count; ++i) {
+            fees[serviceCodes[i]] = allowedAmounts[i];
+            emit PlanFeeSet(planId, serviceCodes[i], allowedAmounts[i]);
+        }
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function createPolicy(
+        uint256 planId,
+        address patient,
+        uint48 start,
+        uint48 end
+    ) external whenNotPaused onlyRole(INSURER_ROLE) returns (uint256 policyId) {
+        _insurerPool(_existingPlan(planId).poolId);
+        if (patient == address(0)) revert InsuranceClaimZeroAddress();
+        if (end <= start) revert InsuranceClaimInvalidPeriod(start, end);
+        policyId = ++_counters.policies;
+        Policy storage policy = _policies[policyId];
+        policy.patient = patient;
+        policy.start = start;
+        policy.end = end;
+        // planId is an existing plan's id, at most _counters.plans, a uint64: the cast is exact.
+        policy.planId = uint64(planId);
+        emit PolicyCreated(policyId, planId, patient, start, end);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 CLAIMS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IInsuranceClaim
+    function submitClaim(
+        ClaimRequest calldata request,
+        uint96 scheduleAmount,
+        bytes32[] calldata scheduleProof
+    ) external whenNotPaused onlyRole(PROVIDER_ROLE) returns (uint256 claimId) {
+        if (request.billed == 0) revert InsuranceClaimAmountZero();
+        if (request.evidenceHash == bytes32(0)) revert InsuranceClaimEvidenceMissing();
+        bytes32 key = _claimKey(
+            request.policyId,
+            msg.sender,
+            request.serviceCode,
+            request.serviceDate,
+            request.evidenceHash
+        );
+        uint96 allowed;
+        {
+            uint256 existing = _claimIdByKey[key];
+            if (existing != 0) revert InsuranceClaimDuplicate(existing);
+            uint64 planId = _checkCoverage(request.policyId, request.patient, request.serviceDate, 0);
+            allowed = Adjudication.allowedAmount(
+                request.billed,
+                _scheduleAmount(planId, request.serviceCode, scheduleAmount, scheduleProof)
+            );
+            claimId = _recordClaim(request.policyId, planId, request.billed, allowed);
+        }
+        _claimIdByKey[key] = claimId;
+        emit ClaimSubmitted(
+            claimId,
+            request.policyId,
+            msg.sender,
+            request.serviceCode,
+            request.serviceDate,
+            request.billed,
+            allowed,
+            request.evidenceHash
+        );
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    /// @dev A unit can be claimed once (a bitmap word per 256 units of a batch), which also rules out duplicates,
+    /// so drug claims do not store the (policy, provider, code, date, evidence) key.
+    function submitDrugClaim(
+        DrugClaimRequest calldata request,
+        uint96 scheduleAmount,
+        bytes32[] calldata scheduleProof
+    ) external whenNotPaused onlyRole(PROVIDER_ROLE) returns (uint256 claimId) {
+        if (request.billed == 0) revert InsuranceClaimAmountZero();
+        if (request.evidenceHash == bytes32(0)) revert InsuranceClaimEvidenceMissing();
+        bytes32 serviceCode = _drugServiceCode(request.gtin);
+        uint96 allowed;
+        {
+            uint64 planId = _checkCoverage(
+                request.policyId,
+                request.patient,
+                request.serviceDate,
+                MEDICATIONS_CATEGORY
+            );
+            allowed = Adjudication.allowedAmount(
+                request.billed,
+                _scheduleAmount(planId, serviceCode, scheduleAmount, scheduleProof)
+            );
+            claimId = _recordClaim(request.policyId, planId, request.billed, allowed);
+        }
+        emit ClaimSubmitted(
+            claimId,
+            request.policyId,
+            msg.sender,
+            serviceCode,
+            request.serviceDate,
+            request.billed,
+            allowed,
+            request.evidenceHash
+        );
+        _claimDrugUnit(claimId, request.gtin, request.lot, request.unitIndex);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function approveClaim(uint256 claimId) external whenNotPaused {
+        Claim storage claim = _claims[claimId];
+        _expectState(claimId, claim.state, _bit(ClaimState.Submitted) | _bit(ClaimState.Appealed));
+        uint48 poolId = claim.poolId;
+        _checkAdjuster(poolId);
+        Policy storage policy = _policies[claim.policyId];
+        Plan storage plan = _plans[policy.planId];
+        ExplanationOfBenefits memory eob = Adjudication.explain(
+            claim.billed,
+            claim.allowed,
+            plan.deductible - policy.deductibleMet,
+            plan.coinsuranceBps,
+            plan.coverageLimit - policy.coverageUsed
+        );
+        Pool storage pool = _pools[poolId];
+        uint128 reserved = pool.reserved;
+        uint256 available = pool.balance - reserved;
+        if (eob.payout > available) revert InsuranceClaimPoolInsufficientFunds(poolId, eob.payout, available);
+        unchecked {
+            // payout <= available = balance - reserved, so reserved + payout <= balance < 2^128.
+            pool.reserved = reserved + eob.payout;
+            // deductibleApplied <= deductible - deductibleMet and payout <= coverageLimit - coverageUsed.
+            policy.deductibleMet += eob.deductibleApplied;
+            policy.coverageUsed += eob.payout;
+        }
+        claim.state = ClaimState.Approved;
+        claim.reasonCode = 0;
+        claim.deductibleApplied = eob.deductibleApplied;
+        claim.payout = eob.payout;
+        emit ClaimAdjudicated(
+            claimId,
+            ClaimState.Approved,
+            msg.sender,
+            eob.billed,
+            eob.allowed,
+            eob.deductibleApplied,
+            eob.coinsurance,
+            eob.payout,
+            0
+        );
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function denyClaim(uint256 claimId, uint16 reasonCode) external whenNotPaused {
+        if (reasonCode == 0) revert InsuranceClaimReasonCodeZero();
+        Claim storage claim = _claims[claimId];
+        ClaimState current = claim.state;
+        _expectState(claimId, current, _bit(ClaimState.Submitted) | _bit(ClaimState.Appealed));
+        _checkAdjuster(claim.poolId);
+        ClaimState outcome = current == ClaimState.Submitted ? ClaimState.Denied : ClaimState.FinalDenied;
+        claim.state = outcome;
+        claim.reasonCode = reasonCode;
+        emit ClaimAdjudicated(claimId, outcome, msg.sender, claim.billed, claim.allowed, 0, 0, 0, reasonCode);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function appealClaim(uint256 claimId, bytes32 evidenceHash) external whenNotPaused {
+        Claim storage claim = _claims[claimId];
+        _expectState(claimId, claim.state, _bit(ClaimState.Denied));
+        if (msg.sender != claim.provider && msg.sender != _policies[claim.policyId].patient) {
+            revert InsuranceClaimNotAppellant(claimId, msg.sender);
+        }
+        if (evidenceHash == bytes32(0)) revert InsuranceClaimEvidenceMissing();
+        claim.state = ClaimState.Appealed;
+        emit ClaimAppealed(claimId, msg.sender, evidenceHash);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function payClaim(uint256 claimId) external whenNotPaused nonReentrant onlyRole(INSURER_ROLE) {
+        (Pool storage pool, uint256 poolId, address payee, uint96 amount) = _startPayment(claimId);
+        emit ClaimPaid(claimId, poolId, payee, amount);
+        if (amount != 0 && !pool.token.trySafeTransfer(payee, amount)) {
+            revert InsuranceClaimPaymentFailed(claimId, payee, amount);
+        }
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function payClaims(
+        uint256[] calldata claimIds
+    )
+        external
+        whenNotPaused
+        nonReentrant
+        onlyRole(INSURER_ROLE)
+        returns (uint256 paid, uint256 failed, uint256 amountPaid)
+    {
+        uint256 count = claimIds.length;
+        if (count == 0) revert InsuranceClaimEmptyBatch();
+        for (uint256 i; i < count; ++i) {
+            uint256 claimId = claimIds[i];
+            (Pool storage pool, uint256 poolId, address payee, uint96 amount) = _startPayment(claimId);
+            if (amount == 0 || pool.token.trySafeTransfer(payee, amount)) {
+                emit ClaimPaid(claimId, poolId, payee, amount);
+                ++paid;
+                amountPaid += amount;
+            } else {
+                _undoPayment(claimId, pool, poolId, payee, amount);
+                ++failed;
+            }
+        }
+        emit ClaimBatchPaid(msg.sender, paid, failed, amountPaid);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ADMIN
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IInsuranceClaim
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IInsuranceClaim
+    function quote(uint256 claimId) external view returns (ExplanationOfBenefits memory eob) {
+        Claim storage claim = _claims[claimId];
+        ClaimState state = claim.state;
+        _expectState(claimId, state, ~_bit(ClaimState.None));
+        Policy storage policy = _policies[claim.policyId];
+        Plan storage plan = _plans[policy.planId];
+        if (state == ClaimState.Submitted || state == ClaimState.Appealed) {
+            return
+                Adjudication.explain(
+                    claim.billed,
+                    claim.allowed,
+                    plan.deductible - policy.deductibleMet,
+                    plan.coinsuranceBps,
+                    plan.coverageLimit - policy.coverageUsed
+                );
+        }
+        eob.billed = claim.billed;
+        eob.allowed = claim.allowed;
+        if (state == ClaimState.Approved || state == ClaimState.Paid) {
+            eob.deductibleApplied = claim.deductibleApplied;
+            eob.coinsurance = Adjudication.coinsuranceOf(claim.allowed - claim.deductibleApplied, plan.coinsuranceBps);
+            eob.payout = claim.payout;
+        }
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function adjudicate(
+        uint96 billed,
+        uint96 scheduleAmount,
+        uint96 deductibleRemaining,
+        uint16 coinsuranceBps,
+        uint96 coverageRemaining
+    ) external pure returns (ExplanationOfBenefits memory) {
+        if (coinsuranceBps > Adjudication.BPS) revert InsuranceClaimCoinsuranceTooHigh(coinsuranceBps);
+        return
+            Adjudication.explain(
+                billed,
+                Adjudication.allowedAmount(billed, scheduleAmount),
+                deductibleRemaining,
+                coinsuranceBps,
+                coverageRemaining
+            );
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function claimState(uint256 claimId) external view returns (ClaimState) {
+        return _claims[claimId].state;
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function getPool(uint256 poolId) external view returns (PoolInfo memory) {
+        Pool storage pool = _pools[poolId];
+        return PoolInfo({token: pool.token, insurer: pool.insurer, balance: pool.balance, reserved: pool.reserved});
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function getPlan(uint256 planId) external view returns (PlanInfo memory) {
+        Plan storage plan = _plans[planId];
+        return
+            PlanInfo({
+                poolId: plan.poolId,
+                coverageLimit: plan.coverageLimit,
+                deductible: plan.deductible,
+                coinsuranceBps: plan.coinsuranceBps,
+                feeScheduleRoot: plan.feeScheduleRoot
+            });
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function getPolicy(uint256 policyId) external view returns (PolicyInfo memory) {
+        Policy storage policy = _policies[policyId];
+        return
+            PolicyInfo({
+                planId: policy.planId,
+                patient: policy.patient,
+                start: policy.start,
+                end: policy.end,
+                deductibleMet: policy.deductibleMet,
+                coverageUsed: policy.coverageUsed
+            });
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function getClaim(uint256 claimId) external view returns (ClaimInfo memory) {
+        Claim storage claim = _claims[claimId];
+        return
+            ClaimInfo({
+                policyId: claim.policyId,
+                provider: claim.provider,
+                state: claim.state,
+                reasonCode: claim.reasonCode,
+                billed: claim.billed,
+                allowed: claim.allowed,
+                deductibleApplied: claim.deductibleApplied,
+                payout: claim.payout,
+                poolId: claim.poolId
+            });
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function feeOf(uint256 planId, bytes32 serviceCode) external view returns (uint96) {
+        return _fees[planId][serviceCode];
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function isAdjuster(uint256 poolId, address account) external view returns (bool) {
+        return _adjusters[poolId][account];
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function isDrugUnitClaimed(bytes32 batchId, uint256 unitIndex) external view returns (bool) {
+        return _claimedUnits[batchId][unitIndex >> 8] & (1 << (unitIndex & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function claimIdOf(
+        uint256 policyId,
+        address provider,
+        bytes32 serviceCode,
+        uint48 serviceDate,
+        bytes32 evidenceHash
+    ) external view returns (uint256) {
+        return _claimIdByKey[_claimKey(policyId, provider, serviceCode, serviceDate, evidenceHash)];
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function drugServiceCode(uint64 gtin) external pure returns (bytes32) {
+        return _drugServiceCode(gtin);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function counts() external view returns (uint256 pools, uint256 plans, uint256 policies, uint256 claims) {
+        Counters memory current = _counters;
+        return (current.pools, current.plans, current.policies, current.claims);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function patientConsent() external view returns (address) {
+        return address(CONSENT);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function drugTrace() external view returns (address) {
+        return address(DRUG_TRACE);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           INTERNAL FUNCTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Pool `poolId`, checking that it exists and that the caller is its insurer.
+    function _insurerPool(uint256 poolId) private view returns (Pool storage pool) {
+        pool = _pools[poolId];
+        address insurer = pool.insurer;
+        if (insurer == address(0)) revert InsuranceClaimUnknownPool(poolId);
+        if (insurer != msg.sender) revert InsuranceClaimNotPoolInsurer(poolId, msg.sender);
+    }
+
+    /// @dev Plan `planId`, checking that it exists.
+    function _existingPlan(uint256 planId) private view returns (Plan storage plan) {
+        plan = _plans[planId];
+        if (plan.poolId == 0) revert InsuranceClaimUnknownPlan(planId);
+    }
+
+    /// @dev Reverts unless the caller is an adjuster of pool `poolId`.
+    function _checkAdjuster(uint256 poolId) private view {
+        if (!_adjusters[poolId][msg.sender]) revert InsuranceClaimNotPoolAdjuster(poolId, msg.sender);
+    }
+
+    /// @dev The one lifecycle guard: reverts unless `current`'s bit is set in `expected`.
+    function _expectState(uint256 claimId, ClaimState current, bytes32 expected) private pure {
+        if (_bit(current) & expected == 0) revert InsuranceClaimUnexpectedState(claimId, current, expected);
+    }
+
+    /// @dev The bit of `state` in an expected-states bitmap.
+    function _bit(ClaimState state) private pure returns (bytes32) {
+        return bytes32(1 << uint8(state));
+    }
+
+    /// @dev Checks that policy `policyId` is `patient`'s and covers `serviceDate` (not in the future), and that
+    /// the patient authorized the pool's insurer for payment on `categories`; returns the policy's plan.
+    function _checkCoverage(
+        uint256 policyId,
+        address patient,
+        uint48 serviceDate,
+        uint32 categories
+    ) private view returns (uint64 planId) {
+        Policy storage policy = _policies[policyId];
+        address holder = policy.patient;
+        if (holder == address(0)) revert InsuranceClaimUnknownPolicy(policyId);
+        if (holder != patient) revert InsuranceClaimPatientMismatch(policyId, patient);
+        if (serviceDate < policy.start || serviceDate > policy.end || serviceDate > block.timestamp) {
+            revert InsuranceClaimServiceDateNotCovered(policyId, serviceDate);
+        }
+        planId = policy.planId;
+        address insurer = _plans[planId].insurer;
+        if (!CONSENT.isAuthorized(holder, insurer, PAYMENT_PURPOSE, categories)) {
+            revert InsuranceClaimConsentMissing(holder, insurer);
+        }
+    }
+
+    /// @dev The fee schedule's amount for `serviceCode` in plan `planId`: the explicit entry, else the Merkle
+    /// leaf (`serviceCode`, `scheduleAmount`) proven against the plan's root.
+    function _scheduleAmount(
+        uint256 planId,
+        bytes32 serviceCode,
+        uint96 scheduleAmount,
+        bytes32[] calldata scheduleProof
+    ) private view returns (uint96) {
+        uint96 listed = _fees[planId][serviceCode];
+        if (listed != 0) return listed;
+        bytes32 root = _plans[planId].feeScheduleRoot;
+        if (root == bytes32(0) || scheduleAmount == 0) revert InsuranceClaimServiceNotCovered(planId, serviceCode);
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(serviceCode, uint256(scheduleAmount)))));
+        if (!MerkleProof.verifyCalldata(scheduleProof, root, leaf)) {
+            revert InsuranceClaimInvalidFeeProof(planId, serviceCode, scheduleAmount);
+        }
+        return scheduleAmount;
+    }
+
+    /// @dev Checks that DrugTrace shows unit `unitIndex` of batch (`gtin`, `lot`) dispensed by the caller and that
+    /// it was never claimed, then marks it claimed by claim `claimId`.
+    function _claimDrugUnit(uint256 claimId, uint64 gtin, bytes32 lot, uint256 unitIndex) private {
+        bytes32 batchId = DRUG_TRACE.batchIdOf(gtin, lot);
+        mapping(uint256 word => uint256 bits) storage claimed = _claimedUnits[batchId];
+        uint256 bits = claimed[unitIndex >> 8];
+        uint256 mask = 1 << (unitIndex & 0xff);
+        if (bits & mask != 0) revert InsuranceClaimDrugUnitAlreadyClaimed(batchId, unitIndex);
+        if (!DRUG_TRACE.isDispensedBy(batchId, unitIndex, msg.sender)) {
+            revert InsuranceClaimDrugNotDispensed(batchId, unitIndex, msg.sender);
+        }
+        claimed[unitIndex >> 8] = bits | mask;
+        emit DrugUnitClaimed(claimId, batchId, unitIndex);
+    }
+
+    /// @dev Stores a new Submitted claim by the caller on policy `policyId` of plan `planId`; returns its id.
+    function _recordClaim(
+        uint256 policyId,
+        uint64 planId,
+        uint96 billed,
+        uint96 allowed
+    ) private returns (uint256 claimId) {
+        claimId = ++_counters.claims;
+        Claim storage claim = _claims[claimId];
+        claim.provider = msg.sender;
+        // policyId is an existing policy's id, at most _counters.policies, a uint64: the cast is exact.
+        claim.policyId = uint64(policyId);
+        claim.state = ClaimState.Submitted;
+        claim.billed = billed;
+        claim.allowed = allowed;
+        claim.poolId = _plans[planId].poolId;
+    }
+
+    /// @dev Checks an Approved claim of one of the caller's pools, marks it Paid and releases its reserve
+    /// (effects before the transfer the caller makes); returns the pool, its id, the payee and the amount.
+    function _startPayment(
+        uint256 claimId
+    ) private returns (Pool storage pool, uint256 poolId, address payee, uint96 amount) {
+        Claim storage claim = _claims[claimId];
+        _expectState(claimId, claim.state, _bit(ClaimState.Approved));
+        poolId = claim.poolId;
+        pool = _pools[poolId];
+        if (pool.insurer != msg.sender) revert InsuranceClaimNotPoolInsurer(poolId, msg.sender);
+        payee = claim.provider;
+        amount = claim.payout;
+        claim.state = ClaimState.Paid;
+        unchecked {
+            // amount was added to reserved on approval and is released once (the claim leaves Approved);
+            // reserved <= balance, so neither subtraction can underflow.
+            pool.balance -= amount;
+            pool.reserved -= amount;
+        }
+    }
+
+    /// @dev After a refused transfer in a batch, puts the claim back to Approved with its reserve, as it was.
+    function _undoPayment(uint256 claimId, Pool storage pool, uint256 poolId, address payee, uint96 amount) private {
+        _claims[claimId].state = ClaimState.Approved;
+        unchecked {
+            // Restores the exact values _startPayment subtracted from in this transaction.
+            pool.balance += amount;
+            pool.reserved += amount;
+        }
+        emit ClaimPaymentFailed(claimId, poolId, payee, amount);
+    }
+
+    /// @dev The duplicate-detection key of a claim.
+    function _claimKey(
+        uint256 policyId,
+        address provider,
+        bytes32 serviceCode,
+        uint48 serviceDate,
+        bytes32 evidenceHash
+    ) private pure returns (bytes32) {
+        return keccak256(abi.encode(policyId, provider, serviceCode, serviceDate, evidenceHash));
+    }
+
+    /// @dev The GTIN-14 as 14 left-aligned ASCII digits in a bytes32.
+    function _drugServiceCode(uint64 gtin) private pure returns (bytes32) {
+        if (gtin > _MAX_GTIN) revert InsuranceClaimInvalidGtin(gtin);
+        uint256 code;
+        uint256 rest = gtin;
+        // Digit i from the right (i = 0..13) goes to byte 13 - i from the left, i.e. shift 8 * (18 + i).
+        for (uint256 i; i < 14; ++i) {
+            code |= (48 + (rest % 10)) << (8 * (18 + i));
+            rest /= 10;
+        }
+        return bytes32(code);
+    }
+}

@@ -1,0 +1,71 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { id } from "ethers";
+
+import DrugTraceModule from "./DrugTrace.js";
+import PatientConsentModule from "./PatientConsent.js";
+
+/**
+ * The carechain suite: DrugTrace, PatientConsent, and InsuranceClaim wired to both, with one
+ * initial holder for each operational role. Deploying twice is idempotent (Ignition's journal).
+ *
+ * Parameters (`ignition/parameters/<network>.json`), all optional on a local chain where they
+ * default to the node's accounts (see the README's account table):
+ * - `DrugTrace.admin`, `PatientConsent.admin`, `CareChain.admin`: the default admin of each
+ *   contract (default: account 0, the deployer). The role grants below are sent by the deploying
+ *   account, so leave these at the deployer and hand admin over afterwards with
+ *   `beginDefaultAdminTransfer` (the new admin accepts after `adminTransferDelay`).
+ * - `CareChain.manufacturer`, `distributor`, `dispenser`, `regulator`, `sensor`, `emergency`,
+ *   `insurer`, `provider`: the initial holder of each role.
+ *
+ * @example
+ * npx hardhat ignition deploy ignition/modules/CareChain.ts --network localhost --parameters ignition/parameters/localhost.json
+ */
+export default buildModule("CareChain", (m) => {
+  const { drugTrace } = m.useModule(DrugTraceModule);
+  const { patientConsent } = m.useModule(PatientConsentModule);
+
+  const admin = m.getParameter("admin", m.getAccount(0));
+  const adminTransferDelay = m.getParameter("adminTransferDelay", 0n);
+  const insuranceClaim = m.contract("InsuranceClaim", [
+    adminTransferDelay,
+    admin,
+    patientConsent,
+    drugTrace,
+  ]);
+
+  const holders = {
+    manufacturer: m.getParameter("manufacturer", m.getAccount(1)),
+    distributor: m.getParameter("distributor", m.getAccount(2)),
+    dispenser: m.getParameter("dispenser", m.getAccount(3)),
+    regulator: m.getParameter("regulator", m.getAccount(4)),
+    sensor: m.getParameter("sensor", m.getAccount(5)),
+    insurer: m.getParameter("insurer", m.getAccount(6)),
+    emergency: m.getParameter("emergency", m.getAccount(9)),
+    provider: m.getParameter("provider", m.getAccount(3)),
+  };
+
+  m.call(drugTrace, "grantRole", [id("MANUFACTURER_ROLE"), holders.manufacturer], {
+    id: "grantManufacturer",
+  });
+  m.call(drugTrace, "grantRole", [id("DISTRIBUTOR_ROLE"), holders.distributor], {
+    id: "grantDistributor",
+  });
+  m.call(drugTrace, "grantRole", [id("DISPENSER_ROLE"), holders.dispenser], {
+    id: "grantDispenser",
+  });
+  m.call(drugTrace, "grantRole", [id("REGULATOR_ROLE"), holders.regulator], {
+    id: "grantRegulator",
+  });
+  m.call(drugTrace, "grantRole", [id("SENSOR_ROLE"), holders.sensor], { id: "grantSensor" });
+  m.call(patientConsent, "grantRole", [id("EMERGENCY_ROLE"), holders.emergency], {
+    id: "grantEmergency",
+  });
+  m.call(insuranceClaim, "grantRole", [id("INSURER_ROLE"), holders.insurer], {
+    id: "grantInsurer",
+  });
+  m.call(insuranceClaim, "grantRole", [id("PROVIDER_ROLE"), holders.provider], {
+    id: "grantProvider",
+  });
+
+  return { drugTrace, patientConsent, insuranceClaim };
+});

@@ -1,0 +1,796 @@
+import { getAddress } from "ethers";
+import type {
+  ContractRunner,
+  ContractTransactionReceipt,
+  ContractTransactionResponse,
+  Interface,
+} from "ethers";
+
+import { CareChainError, InputError, withDecodedReverts } from "../errors.js";
+import { InsuranceClaim__factory } from "../../typechain-types/index.js";
+import type { InsuranceClaim } from "../../typechain-types/index.js";
+import type {
+  TypedContractEvent,
+  TypedEventLog,
+  TypedLogDescription,
+} from "../../typechain-types/common.js";
+import { adjudicate } from "./adjudication.js";
+import type { ExplanationOfBenefits } from "./adjudication.js";
+import type { FeeProof, FeeScheduleEntry } from "./fee-schedule.js";
+import { ERC20_INTERFACE, ensureAllowance } from "./token.js";
+
+/** A claim's lifecycle states, numbered as the contract's `ClaimState` enum. */
+export const CLAIM_STATES = [
+  "None",
+  "Submitted",
+  "Approved",
+  "Denied",
+  "Appealed",
+  "Paid",
+  "FinalDenied",
+] as const;
+
+/** A claim state's name. */
+export type ClaimStateName = (typeof CLAIM_STATES)[number];
+
+/** The contract's `ClaimState` numbers by name. */
+export const ClaimState: Readonly<Record<ClaimStateName, number>> = Object.fromEntries(
+  CLAIM_STATES.map((name, index) => [name, index]),
+) as Record<ClaimStateName, number>;
+
+/**
+ * The name of a `ClaimState` number.
+ *
+ * @example
+ * claimStateName(2n); // "Approved"
+ */
+export function claimStateName(state: bigint | number): ClaimStateName {
+  const name = CLAIM_STATES[Number(state)];
+  if (name === undefined) throw new CareChainError(`unknown claim state ${state}`);
+  return name;
+}
+
+/** Most claim ids `payClaims` sends per transaction by default. */
+export const DEFAULT_PAY_CHUNK = 100;
+
+/** The most claim ids per `payClaims` transaction the SDK allows (gas stays well inside a block). */
+export const MAX_PAY_CHUNK = 500;
+
+/**
+ * Connects to an InsuranceClaim deployment.
+ *
+ * @example
+ * const claims = connectInsuranceClaim(address, signer);
+ */
+export function connectInsuranceClaim(address: string, runner: ContractRunner): InsuranceClaim {
+  return InsuranceClaim__factory.connect(address, runner);
+}
+
+/** The ABIs a revert of these calls can come from: the contract's and the ERC-20's. */
+function decodingAbis(claims: InsuranceClaim): Interface[] {
+  return [claims.interface, ERC20_INTERFACE];
+}
+
+async function send(
+  claims: InsuranceClaim,
+  action: () => Promise<ContractTransactionResponse>,
+): Promise<ContractTransactionReceipt> {
+  return withDecodedReverts(decodingAbis(claims), async () => {
+    const receipt = await (await action()).wait();
+    if (receipt === null) throw new CareChainError("the transaction was dropped");
+    return receipt;
+  });
+}
+
+/** The decoded `event` logs the contract emitted in `receipt`. */
+function eventsIn<E extends TypedContractEvent>(
+  claims: InsuranceClaim,
+  receipt: ContractTransactionReceipt,
+  event: E,
+): TypedLogDescription<E>["args"][] {
+  const name = event.fragment.name;
+  const address = receipt.to === null ? null : getAddress(receipt.to);
+  const found: TypedLogDescription<E>["args"][] = [];
+  for (const log of receipt.logs) {
+    if (address !== null && getAddress(log.address) !== address) continue;
+    const parsed = claims.interface.parseLog(log);
+    if (parsed?.name === name) found.push(parsed.args as unknown as TypedLogDescription<E>["args"]);
+  }
+  return found;
+}
+
+function firstEvent<E extends TypedContractEvent>(
+  claims: InsuranceClaim,
+  receipt: ContractTransactionReceipt,
+  event: E,
+): TypedLogDescription<E>["args"] {
+  const [args] = eventsIn(claims, receipt, event);
+  if (args === undefined) {
+    throw new CareChainError(`the transaction emitted no ${event.fragment.name} event`);
+  }
+  return args;
+}
+
+function checkId(kind: string, id: bigint): bigint {
+  if (id <= 0n) throw new InputError(`${kind} id must be a positive number, got ${id}`);
+  return id;
+}
+
+/** The result of a transaction that created something with an id. */
+export interface Created {
+  receipt: ContractTransactionReceipt;
+}
+
+/**
+ * Opens a pool in `token`; the signer (an INSURER_ROLE holder) becomes its insurer.
+ *
+ * @example
+ * const { poolId } = await openPool(claims.connect(insurer), usdcAddress);
+ */
+export async function openPool(
+  claims: InsuranceClaim,
+  token: string,
+): Promise<Created & { poolId: bigint }> {
+  const receipt = await send(claims, () => claims.openPool(token));
+  return { poolId: firstEvent(claims, receipt, claims.getEvent("PoolOpened")).poolId, receipt };
+}
+
+/** A pool as the contract reports it. */
+export interface PoolView {
+  poolId: bigint;
+  token: string;
+  insurer: string;
+  balance: bigint;
+  reserved: bigint;
+  /** balance − reserved: what can be withdrawn or reserved by approvals. */
+  available: bigint;
+}
+
+/**
+ * Reads pool `poolId`; an unknown pool is an `InputError`.
+ *
+ * @example
+ * const { balance, reserved, available } = await readPool(claims, 1n);
+ */
+export async function readPool(claims: InsuranceClaim, poolId: bigint): Promise<PoolView> {
+  checkId("pool", poolId);
+  const pool = await withDecodedReverts(decodingAbis(claims), () => claims.getPool(poolId));
+  if (BigInt(pool.insurer) === 0n) throw new InputError(`there is no pool ${poolId}`);
+  return {
+    poolId,
+    token: pool.token,
+    insurer: pool.insurer,
+    balance: pool.balance,
+    reserved: pool.reserved,
+    available: pool.balance - pool.reserved,
+  };
+}
+
+function signerOf(claims: InsuranceClaim): ContractRunner & { getAddress(): Promise<string> } {
+  const runner = claims.runner;
+  if (runner === null || !("getAddress" in runner)) {
+    throw new CareChainError("the InsuranceClaim contract is not connected to a signer");
+  }
+  return runner as ContractRunner & { getAddress(): Promise<string> };
+}
+
+/**
+ * Funds pool `poolId` with `amount` base units of its token from the signer, approving the
+ * contract first when the allowance is short. Returns what the pool was credited (less than
+ * `amount` for a fee-on-transfer token).
+ *
+ * @example
+ * const { credited } = await fundPool(claims.connect(insurer), 1n, 100_000_000000n);
+ */
+export async function fundPool(
+  claims: InsuranceClaim,
+  poolId: bigint,
+  amount: bigint,
+): Promise<Created & { credited: bigint }> {
+  if (amount <= 0n) throw new InputError("the amount to fund must be above zero");
+  const pool = await readPool(claims, poolId);
+  await withDecodedReverts(decodingAbis(claims), async () =>
+    ensureAllowance(signerOf(claims), pool.token, await claims.getAddress(), amount),
+  );
+  const receipt = await send(claims, () => claims.fundPool(poolId, amount));
+  return { credited: firstEvent(claims, receipt, claims.getEvent("PoolFunded")).credited, receipt };
+}
+
+/**
+ * Withdraws `amount` of pool `poolId`'s unreserved funds to `to` (the pool's insurer only).
+ *
+ * @example
+ * await withdrawFromPool(claims.connect(insurer), 1n, 5_000_000n, treasury);
+ */
+export async function withdrawFromPool(
+  claims: InsuranceClaim,
+  poolId: bigint,
+  amount: bigint,
+  to: string,
+): Promise<ContractTransactionReceipt> {
+  return send(claims, () => claims.withdrawFromPool(poolId, amount, to));
+}
+
+/**
+ * Appoints (`allowed` true) or removes an adjuster of pool `poolId` (the pool's insurer only).
+ *
+ * @example
+ * await setAdjuster(claims.connect(insurer), 1n, adjuster, true);
+ */
+export async function setAdjuster(
+  claims: InsuranceClaim,
+  poolId: bigint,
+  adjuster: string,
+  allowed: boolean,
+): Promise<ContractTransactionReceipt> {
+  return send(claims, () => claims.setAdjuster(poolId, adjuster, allowed));
+}
+
+/** A plan's benefit rules. */
+export interface PlanTerms {
+  poolId: bigint;
+  coverageLimit: bigint;
+  deductible: bigint;
+  coinsuranceBps: bigint | number;
+  /** The fee schedule's Merkle root; omit or zero for explicit fees only. */
+  feeScheduleRoot?: string;
+}
+
+/**
+ * Creates a plan on a pool (the pool's insurer only).
+ *
+ * @example
+ * const { planId } = await createPlan(claims.connect(insurer), { poolId: 1n, coverageLimit, deductible, coinsuranceBps: 2000 });
+ */
+export async function createPlan(
+  claims: InsuranceClaim,
+  terms: PlanTerms,
+): Promise<Created & { planId: bigint }> {
+  const root = terms.feeScheduleRoot ?? `0x${"00".repeat(32)}`;
+  const receipt = await send(claims, () =>
+    claims.createPlan(
+      terms.poolId,
+      terms.coverageLimit,
+      terms.deductible,
+      terms.coinsuranceBps,
+      root,
+    ),
+  );
+  return { planId: firstEvent(claims, receipt, claims.getEvent("PlanCreated")).planId, receipt };
+}
+
+/** Progress of a chunked operation. */
+export interface Progress {
+  done: number;
+  total: number;
+}
+
+/**
+ * Sets a plan's explicit fees, `chunkSize` codes per transaction (default 100).
+ *
+ * @example
+ * await setFees(claims.connect(insurer), planId, readFeeSchedule("fees.csv", 6));
+ */
+export async function setFees(
+  claims: InsuranceClaim,
+  planId: bigint,
+  entries: readonly Pick<FeeScheduleEntry, "serviceCode" | "allowedAmount">[],
+  options: { chunkSize?: number; onProgress?: (progress: Progress) => void } = {},
+): Promise<ContractTransactionReceipt[]> {
+  const chunkSize = options.chunkSize ?? 100;
+  if (entries.length === 0) throw new InputError("no fees to set");
+  const receipts: ContractTransactionReceipt[] = [];
+  for (let start = 0; start < entries.length; start += chunkSize) {
+    const chunk = entries.slice(start, start + chunkSize);
+    receipts.push(
+      await send(claims, () =>
+        claims.setFees(
+          planId,
+          chunk.map((entry) => entry.serviceCode),
+          chunk.map((entry) => entry.allowedAmount),
+        ),
+      ),
+    );
+    options.onProgress?.({ done: start + chunk.length, total: entries.length });
+  }
+  return receipts;
+}
+
+/** A policy's enrollment. */
+export interface PolicyTerms {
+  planId: bigint;
+  patient: string;
+  /** First covered second (unix). */
+  start: bigint;
+  /** Last covered second (unix). */
+  end: bigint;
+}
+
+/**
+ * Enrolls a patient in a plan (the pool's insurer only).
+ *
+ * @example
+ * const { policyId } = await createPolicy(claims.connect(insurer), { planId, patient, start, end });
+ */
+export async function createPolicy(
+  claims: InsuranceClaim,
+  terms: PolicyTerms,
+): Promise<Created & { policyId: bigint }> {
+  const receipt = await send(claims, () =>
+    claims.createPolicy(terms.planId, terms.patient, terms.start, terms.end),
+  );
+  return {
+    policyId: firstEvent(claims, receipt, claims.getEvent("PolicyCreated")).policyId,
+    receipt,
+  };
+}
+
+/** A provider's claim (see the contract's `ClaimRequest`). */
+export interface ClaimRequest {
+  policyId: bigint;
+  patient: string;
+  /** The service code as `bytes32` (`encodeServiceCode`). */
+  serviceCode: string;
+  serviceDate: bigint;
+  billed: bigint;
+  evidenceHash: string;
+}
+
+/** A pharmacy's claim for a dispensed unit (see the contract's `DrugClaimRequest`). */
+export interface DrugClaimRequest {
+  policyId: bigint;
+  patient: string;
+  gtin: bigint;
+  /** The lot as `bytes32` (ethers `encodeBytes32String`). */
+  lot: string;
+  unitIndex: bigint;
+  serviceDate: bigint;
+  billed: bigint;
+  evidenceHash: string;
+}
+
+const NO_PROOF: FeeProof = { scheduleAmount: 0n, scheduleProof: [] };
+
+/**
+ * Submits a claim (PROVIDER_ROLE). With a Merkle fee schedule, pass the code's `proveFee` result.
+ *
+ * @example
+ * const { claimId, allowed } = await submitClaim(claims.connect(provider), request);
+ */
+export async function submitClaim(
+  claims: InsuranceClaim,
+  request: ClaimRequest,
+  fee: FeeProof = NO_PROOF,
+): Promise<Created & { claimId: bigint; allowed: bigint }> {
+  const receipt = await send(claims, () =>
+    claims.submitClaim(request, fee.scheduleAmount, fee.scheduleProof),
+  );
+  const event = firstEvent(claims, receipt, claims.getEvent("ClaimSubmitted"));
+  return { claimId: event.claimId, allowed: event.allowed, receipt };
+}
+
+/**
+ * Submits a pharmacy claim for a unit it dispensed (PROVIDER_ROLE). The fee schedule code is the
+ * GTIN (`drugServiceCode`).
+ *
+ * @example
+ * const { claimId, batchId } = await submitDrugClaim(claims.connect(pharmacy), request);
+ */
+export async function submitDrugClaim(
+  claims: InsuranceClaim,
+  request: DrugClaimRequest,
+  fee: FeeProof = NO_PROOF,
+): Promise<Created & { claimId: bigint; allowed: bigint; batchId: string }> {
+  const receipt = await send(claims, () =>
+    claims.submitDrugClaim(request, fee.scheduleAmount, fee.scheduleProof),
+  );
+  const event = firstEvent(claims, receipt, claims.getEvent("ClaimSubmitted"));
+  const unit = firstEvent(claims, receipt, claims.getEvent("DrugUnitClaimed"));
+  return { claimId: event.claimId, allowed: event.allowed, batchId: unit.batchId, receipt };
+}
+
+/** An adjudication decision with its explanation of benefits. */
+export interface Decision {
+  receipt: ContractTransactionReceipt;
+  outcome: ClaimStateName;
+  eob: ExplanationOfBenefits;
+  reasonCode: number;
+}
+
+function decisionOf(claims: InsuranceClaim, receipt: ContractTransactionReceipt): Decision {
+  const event = firstEvent(claims, receipt, claims.getEvent("ClaimAdjudicated"));
+  return {
+    receipt,
+    outcome: claimStateName(event.outcome),
+    eob: {
+      billed: event.billed,
+      allowed: event.allowed,
+      deductibleApplied: event.deductibleApplied,
+      coinsurance: event.coinsurance,
+      payout: event.payout,
+    },
+    reasonCode: Number(event.reasonCode),
+  };
+}
+
+/**
+ * Approves a claim (a pool adjuster): reserves the payout and returns the explanation of benefits.
+ *
+ * @example
+ * const { eob } = await approveClaim(claims.connect(adjuster), claimId);
+ */
+export async function approveClaim(claims: InsuranceClaim, claimId: bigint): Promise<Decision> {
+  return decisionOf(claims, await send(claims, () => claims.approveClaim(claimId)));
+}
+
+/**
+ * Denies a claim with a reason code (a pool adjuster); a denied appeal is final.
+ *
+ * @example
+ * await denyClaim(claims.connect(adjuster), claimId, 50);
+ */
+export async function denyClaim(
+  claims: InsuranceClaim,
+  claimId: bigint,
+  reasonCode: number,
+): Promise<Decision> {
+  return decisionOf(claims, await send(claims, () => claims.denyClaim(claimId, reasonCode)));
+}
+
+/**
+ * Appeals a denied claim once with new evidence (its provider or patient).
+ *
+ * @example
+ * await appealClaim(claims.connect(provider), claimId, newEvidenceHash);
+ */
+export async function appealClaim(
+  claims: InsuranceClaim,
+  claimId: bigint,
+  evidenceHash: string,
+): Promise<ContractTransactionReceipt> {
+  return send(claims, () => claims.appealClaim(claimId, evidenceHash));
+}
+
+/** A claim paid to its provider. */
+export interface PaidClaim {
+  claimId: bigint;
+  poolId: bigint;
+  payee: string;
+  amount: bigint;
+}
+
+/** A claim whose payment the token refused; it stays Approved and reserved. */
+export type FailedClaim = PaidClaim;
+
+/**
+ * Pays one approved claim (the pool's insurer). A token refusing the transfer reverts with
+ * `InsuranceClaimPaymentFailed`.
+ *
+ * @example
+ * const { amount } = await payClaim(claims.connect(insurer), claimId);
+ */
+export async function payClaim(
+  claims: InsuranceClaim,
+  claimId: bigint,
+): Promise<Created & PaidClaim> {
+  const receipt = await send(claims, () => claims.payClaim(claimId));
+  const event = firstEvent(claims, receipt, claims.getEvent("ClaimPaid"));
+  return {
+    receipt,
+    claimId: event.claimId,
+    poolId: event.poolId,
+    payee: event.payee,
+    amount: event.amount,
+  };
+}
+
+/** What `payClaims` did. */
+export interface PayoutSummary {
+  paid: PaidClaim[];
+  failed: FailedClaim[];
+  amountPaid: bigint;
+  gasUsed: bigint;
+  transactions: string[];
+}
+
+/**
+ * Pays approved claims in transactions of `chunkSize` ids (default 100, at most 500), calling
+ * `onProgress` after each. Every id is checked to be Approved first (an `InputError` lists the
+ * others, before anything is sent). A payee the token refuses does not stop the others: it is
+ * reported in `failed` and its claim stays Approved.
+ *
+ * @example
+ * const { paid, failed } = await payClaims(claims.connect(insurer), [1n, 2n, 3n], {
+ *   onProgress: ({ done, total }) => bar.update(done),
+ * });
+ */
+export async function payClaims(
+  claims: InsuranceClaim,
+  claimIds: readonly bigint[],
+  options: {
+    chunkSize?: number;
+    onProgress?: (progress: Progress & { paid: number; failed: number }) => void;
+  } = {},
+): Promise<PayoutSummary> {
+  const chunkSize = options.chunkSize ?? DEFAULT_PAY_CHUNK;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_PAY_CHUNK) {
+    throw new InputError(`chunk size must be from 1 to ${MAX_PAY_CHUNK}, got ${chunkSize}`);
+  }
+  if (claimIds.length === 0) throw new InputError("no claims to pay");
+  const unique = new Set(claimIds);
+  if (unique.size !== claimIds.length) throw new InputError("a claim id appears twice");
+  const states = await Promise.all(
+    claimIds.map(async (id) => [id, await claims.claimState(checkId("claim", id))] as const),
+  );
+  const wrong = states.filter(([, state]) => Number(state) !== ClaimState.Approved);
+  if (wrong.length > 0) {
+    throw new InputError(
+      `only Approved claims can be paid: ${wrong
+        .map(([id, state]) => `claim ${id} is ${claimStateName(state)}`)
+        .join(", ")}`,
+    );
+  }
+  const summary: PayoutSummary = {
+    paid: [],
+    failed: [],
+    amountPaid: 0n,
+    gasUsed: 0n,
+    transactions: [],
+  };
+  for (let start = 0; start < claimIds.length; start += chunkSize) {
+    const chunk = claimIds.slice(start, start + chunkSize);
+    const receipt = await send(claims, () => claims.payClaims(chunk));
+    summary.gasUsed += receipt.gasUsed;
+    summary.transactions.push(receipt.hash);
+    for (const event of eventsIn(claims, receipt, claims.getEvent("ClaimPaid"))) {
+      summary.paid.push({
+        claimId: event.claimId,
+        poolId: event.poolId,
+        payee: event.payee,
+        amount: event.amount,
+      });
+      summary.amountPaid += event.amount;
+    }
+    for (const event of eventsIn(claims, receipt, claims.getEvent("ClaimPaymentFailed"))) {
+      summary.failed.push({
+        claimId: event.claimId,
+        poolId: event.poolId,
+        payee: event.payee,
+        amount: event.amount,
+      });
+    }
+    options.onProgress?.({
+      done: start + chunk.length,
+      total: claimIds.length,
+      paid: summary.paid.length,
+      failed: summary.failed.length,
+    });
+  }
+  return summary;
+}
+
+/**
+ * The claims of pool `poolId` that are Approved now (approved and not yet paid), from the
+ * contract's ClaimAdjudicated events, in id order.
+ *
+ * @example
+ * const ids = await findApprovedClaims(claims, 1n);
+ */
+export async function findApprovedClaims(
+  claims: InsuranceClaim,
+  poolId: bigint,
+  options: { fromBlock?: number } = {},
+): Promise<bigint[]> {
+  await readPool(claims, poolId);
+  const approvals = await claims.queryFilter(
+    claims.filters.ClaimAdjudicated(undefined, ClaimState.Approved),
+    options.fromBlock ?? 0,
+  );
+  const ids = [...new Set(approvals.map((log) => log.args.claimId))].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  const found: bigint[] = [];
+  for (const id of ids) {
+    const claim = await claims.getClaim(id);
+    if (claim.poolId === poolId && Number(claim.state) === ClaimState.Approved) found.push(id);
+  }
+  return found;
+}
+
+/**
+ * The contract's explanation of benefits for a claim (`quote`): recorded once decided, or what an
+ * approval would give now while pending.
+ *
+ * @example
+ * const eob = await quoteClaim(claims, claimId);
+ */
+export async function quoteClaim(
+  claims: InsuranceClaim,
+  claimId: bigint,
+): Promise<ExplanationOfBenefits> {
+  const eob = await withDecodedReverts(decodingAbis(claims), () =>
+    claims.quote(checkId("claim", claimId)),
+  );
+  return {
+    billed: eob.billed,
+    allowed: eob.allowed,
+    deductibleApplied: eob.deductibleApplied,
+    coinsurance: eob.coinsurance,
+    payout: eob.payout,
+  };
+}
+
+/**
+ * Estimates a service before it is claimed: the SDK's `adjudicate` against the policy's current
+ * deductible and coverage and the plan's explicit fee (or the `fee` proven from its Merkle
+ * schedule). Throws an `InputError` when the plan lists no fee for the code.
+ *
+ * @example
+ * const eob = await quoteService(claims, { policyId: 1n, serviceCode: encodeServiceCode("99213"), billed: 150_000000n });
+ */
+export async function quoteService(
+  claims: InsuranceClaim,
+  service: { policyId: bigint; serviceCode: string; billed: bigint; fee?: FeeProof },
+): Promise<ExplanationOfBenefits> {
+  const policy = await claims.getPolicy(checkId("policy", service.policyId));
+  if (policy.planId === 0n) throw new InputError(`there is no policy ${service.policyId}`);
+  const plan = await claims.getPlan(policy.planId);
+  const listed = await claims.feeOf(policy.planId, service.serviceCode);
+  const scheduleAmount = listed !== 0n ? listed : (service.fee?.scheduleAmount ?? 0n);
+  if (scheduleAmount === 0n) {
+    throw new InputError(
+      `plan ${policy.planId} lists no fee for this service code${plan.feeScheduleRoot === `0x${"00".repeat(32)}` ? "" : " (pass its fee schedule tree)"}`,
+    );
+  }
+  return adjudicate({
+    billed: service.billed,
+    scheduleAmount,
+    deductibleRemaining: plan.deductible - policy.deductibleMet,
+    coinsuranceBps: plan.coinsuranceBps,
+    coverageRemaining: plan.coverageLimit - policy.coverageUsed,
+  });
+}
+
+/** One step of a claim's history, from the contract's events. */
+export interface ClaimHistoryEntry {
+  kind:
+    "submitted" | "approved" | "denied" | "final-denied" | "appealed" | "paid" | "payment-failed";
+  /** Who acted: provider, adjuster, appellant, or the payee for payments. */
+  actor: string;
+  blockNumber: number;
+  /** The log's index in its block (orders steps within a block). */
+  logIndex: number;
+  timestamp: bigint;
+  transactionHash: string;
+  reasonCode?: number;
+  evidenceHash?: string;
+  amount?: bigint;
+}
+
+/** Everything an explanation-of-benefits statement shows about a claim. */
+export interface ExplanationOfBenefitsStatement {
+  claimId: bigint;
+  state: ClaimStateName;
+  policyId: bigint;
+  planId: bigint;
+  poolId: bigint;
+  patient: string;
+  provider: string;
+  serviceCode: string;
+  serviceDate: bigint;
+  evidenceHash: string;
+  drugUnit?: { batchId: string; unitIndex: bigint };
+  coinsuranceBps: bigint;
+  reasonCode: number;
+  token: string;
+  eob: ExplanationOfBenefits;
+  history: ClaimHistoryEntry[];
+}
+
+/**
+ * Reads a claim's explanation of benefits with its history (submission, decisions, appeal,
+ * payment) from the contract's state and events.
+ *
+ * @example
+ * const statement = await readExplanationOfBenefits(claims, 3n);
+ * console.log(formatExplanationOfBenefits(statement, token));
+ */
+export async function readExplanationOfBenefits(
+  claims: InsuranceClaim,
+  claimId: bigint,
+  options: { fromBlock?: number } = {},
+): Promise<ExplanationOfBenefitsStatement> {
+  const claim = await claims.getClaim(checkId("claim", claimId));
+  if (Number(claim.state) === ClaimState.None) throw new InputError(`there is no claim ${claimId}`);
+  const [policy, eob] = await Promise.all([
+    claims.getPolicy(claim.policyId),
+    quoteClaim(claims, claimId),
+  ]);
+  const [plan, pool] = await Promise.all([
+    claims.getPlan(policy.planId),
+    claims.getPool(claim.poolId),
+  ]);
+  const from = options.fromBlock ?? 0;
+  const [submitted, decided, appealed, paid, failed, units] = await Promise.all([
+    claims.queryFilter(claims.filters.ClaimSubmitted(claimId), from),
+    claims.queryFilter(claims.filters.ClaimAdjudicated(claimId), from),
+    claims.queryFilter(claims.filters.ClaimAppealed(claimId), from),
+    claims.queryFilter(claims.filters.ClaimPaid(claimId), from),
+    claims.queryFilter(claims.filters.ClaimPaymentFailed(claimId), from),
+    claims.queryFilter(claims.filters.DrugUnitClaimed(claimId), from),
+  ]);
+  const submission = submitted[0];
+  if (submission === undefined) {
+    throw new CareChainError(`no ClaimSubmitted event for claim ${claimId} from block ${from}`);
+  }
+  type Step = Omit<ClaimHistoryEntry, "timestamp">;
+  const at = (log: TypedEventLog<TypedContractEvent>) => ({
+    blockNumber: log.blockNumber,
+    transactionHash: log.transactionHash,
+    logIndex: log.index,
+  });
+  const kinds: Partial<Record<ClaimStateName, ClaimHistoryEntry["kind"]>> = {
+    Approved: "approved",
+    Denied: "denied",
+    FinalDenied: "final-denied",
+  };
+  const steps: Step[] = [
+    { kind: "submitted" as const, actor: submission.args.provider, ...at(submission) },
+    ...decided.map((log): Step => ({
+      kind: kinds[claimStateName(log.args.outcome)] ?? "approved",
+      actor: log.args.adjuster,
+      reasonCode: Number(log.args.reasonCode),
+      amount: log.args.payout,
+      ...at(log),
+    })),
+    ...appealed.map((log): Step => ({
+      kind: "appealed",
+      actor: log.args.appellant,
+      evidenceHash: log.args.evidenceHash,
+      ...at(log),
+    })),
+    ...paid.map((log): Step => ({
+      kind: "paid",
+      actor: log.args.payee,
+      amount: log.args.amount,
+      ...at(log),
+    })),
+    ...failed.map((log): Step => ({
+      kind: "payment-failed",
+      actor: log.args.payee,
+      amount: log.args.amount,
+      ...at(log),
+    })),
+  ].sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  const provider = claims.runner?.provider;
+  const timestamps = new Map<number, bigint>();
+  for (const step of steps) {
+    if (timestamps.has(step.blockNumber) || provider === undefined || provider === null) continue;
+    const block = await provider.getBlock(step.blockNumber);
+    timestamps.set(step.blockNumber, BigInt(block?.timestamp ?? 0));
+  }
+  const unit = units[0];
+  return {
+    claimId,
+    state: claimStateName(claim.state),
+    policyId: claim.policyId,
+    planId: policy.planId,
+    poolId: claim.poolId,
+    patient: policy.patient,
+    provider: claim.provider,
+    serviceCode: submission.args.serviceCode,
+    serviceDate: submission.args.serviceDate,
+    evidenceHash: submission.args.evidenceHash,
+    ...(unit === undefined
+      ? {}
+      : { drugUnit: { batchId: unit.args.batchId, unitIndex: unit.args.unitIndex } }),
+    coinsuranceBps: plan.coinsuranceBps,
+    reasonCode: Number(claim.reasonCode),
+    token: pool.token,
+    eob,
+    history: steps.map((step) => ({
+      ...step,
+      timestamp: timestamps.get(step.blockNumber) ?? 0n,
+    })),
+  };
+}

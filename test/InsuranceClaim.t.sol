@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {Adjudication, InsuranceClaim} from "../contracts/InsuranceClaim.sol";
+import {IDrugTrace} from "../contracts/interfaces/IDrugTrace.sol";
+import {IInsuranceClaim} from "../contracts/interfaces/IInsuranceClaim.sol";
+import {IPatientConsent} from "../contracts/interfaces/IPatientConsent.sol";
+import {BlacklistERC20} from "../contracts/mocks/BlacklistERC20.sol";
+import {FeeOnTransferERC20} from "../contracts/mocks/FeeOnTransferERC20.sol";
+import {MockDrugTrace} from "../contracts/mocks/MockDrugTrace.sol";
+import {MockERC20} from "../contracts/mocks/MockERC20.sol";
+import {MockPatientConsent} from "../contracts/mocks/MockPatientConsent.sol";
+
+/// @dev Deploys InsuranceClaim with mocks and one USDC pool, plan (deductible $200, 20% coinsurance, $1,000 limit,
+/// fee $120 for "99213") and policy; shared by the unit tests and the invariant handler.
+abstract contract ClaimsSetup is Test {
+    uint48 internal constant NOW = 1_750_000_000;
+    uint96 internal constant USD = 1e6;
+    bytes32 internal constant CODE = "99213";
+    uint8 internal constant HPAYMT = 2;
+
+    InsuranceClaim internal claims;
+    MockPatientConsent internal consent;
+    MockDrugTrace internal trace;
+    MockERC20 internal usdc;
+
+    address internal admin = makeAddr("admin");
+    address internal insurer = makeAddr("insurer");
+    address internal adjuster = makeAddr("adjuster");
+    address internal provider = makeAddr("provider");
+    address internal patient = makeAddr("patient");
+
+    function _deploy() internal {
+        vm.warp(NOW);
+        consent = new MockPatientConsent();
+        trace = new MockDrugTrace();
+        usdc = new MockERC20("USD Coin", "USDC", 6);
+        claims = new InsuranceClaim(0, admin, IPatientConsent(address(consent)), IDrugTrace(address(trace)));
+        vm.startPrank(admin);
+        claims.grantRole(claims.INSURER_ROLE(), insurer);
+        claims.grantRole(claims.PROVIDER_ROLE(), provider);
+        vm.stopPrank();
+    }
+
+    /// @dev Opens a pool in `token` for `owner`, funds it, appoints `adjuster`, creates a plan with fee $120 for
+    /// CODE and a policy for `patient`; returns (poolId, planId, policyId).
+    function _openPool(
+        address owner,
+        IERC20 token,
+        uint256 funding,
+        uint96 limit,
+        uint96 deductible,
+        uint16 bps
+    ) internal returns (uint256 poolId, uint256 planId, uint256 policyId) {
+        MockERC20(address(token)).mint(owner, funding);
+        vm.startPrank(owner);
+        poolId = claims.openPool(token);
+        token.approve(address(claims), funding);
+        if (funding > 0) claims.fundPool(poolId, funding);
+        claims.setAdjuster(poolId, adjuster, true);
+        planId = claims.createPlan(poolId, limit, deductible, bps, bytes32(0));
+        bytes32[] memory codes = new bytes32[](1);
+        uint96[] memory fees = new uint96[](1);
+        codes[0] = CODE;
+        fees[0] = 120 * USD;
+        claims.setFees(planId, codes, fees);
+        policyId = claims.createPolicy(planId, patient, NOW - 30 days, NOW + 335 days);
+        vm.stopPrank();
+        consent.setAuthorization(patient, owner, HPAYMT, true, 0);
+    }
+
+    function _request(
+        uint256 policyId,
+        uint96 billed,
+        bytes32 evidence
+    ) internal pure returns (IInsuranceClaim.ClaimRequest memory) {
+        return
+            IInsuranceClaim.ClaimRequest({
+                policyId: policyId,
+                patient: address(0),
+                serviceCode: CODE,
+                serviceDate: NOW - 1 days,
+                billed: billed,
+                evidenceHash: evidence
+            });
+    }
+
+    function _submit(address from, uint256 policyId, uint96 billed, bytes32 evidence) internal returns (uint256) {
+        IInsuranceClaim.ClaimRequest memory request = _request(policyId, billed, evidence);
+        request.patient = patient;
+        vm.prank(from);
+        return claims.submitClaim(request, 0, new bytes32[](0));
+    }
+}
+
+contract InsuranceClaimTest is ClaimsSetup {
+    uint256 internal poolId;
+    uint256 internal planId;
+    uint256 internal policyId;
+
+    function setUp() public {
+        _deploy();
+        (poolId, planId, policyId) = _openPool(insurer, usdc, 10_000 * USD, 1_000 * USD, 200 * USD, 2_000);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              ADJUDICATION
+    //////////////////////////////////////////////////////////////*/
+
+    function test_adjudicate_deductibleThenCoinsurance() public view {
+        IInsuranceClaim.ExplanationOfBenefits memory eob = claims.adjudicate(
+            150 * USD,
+            120 * USD,
+            50 * USD,
+            2_000,
+            1_000 * USD
+        );
+        assertEq(eob.allowed, 120 * USD);
+        assertEq(eob.deductibleApplied, 50 * USD);
+        assertEq(eob.coinsurance, 14 * USD);
+        assertEq(eob.payout, 56 * USD);
+    }
+
+    function test_adjudicate_roundsCoinsuranceDownForThePatient() public view {
+        IInsuranceClaim.ExplanationOfBenefits memory eob = claims.adjudicate(3, 3, 0, 3_333, 10);
+        assertEq(eob.coinsurance, 0);
+        assertEq(eob.payout, 3);
+    }
+
+    function test_adjudicate_capsPayoutByRemainingCoverage() public view {
+        IInsuranceClaim.ExplanationOfBenefits memory eob = claims.adjudicate(500 * USD, 500 * USD, 0, 0, 70 * USD);
+        assertEq(eob.payout, 70 * USD);
+    }
+
+    function test_adjudicate_revertsAboveFullCoinsurance() public {
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimCoinsuranceTooHigh.selector, 10_001));
+        claims.adjudicate(1, 1, 0, 10_001, 1);
+    }
+
+    /// @dev The rule's properties for any inputs: each share within bounds, coinsurance exactly the floor, and
+    /// nothing lost: deductible + coinsurance + payout + the part above coverage = allowed.
+    function testFuzz_adjudicate_rule(
+        uint96 billed,
+        uint96 schedule,
+        uint96 deductibleRemaining,
+        uint16 bps,
+        uint96 coverageRemaining
+    ) public view {
+        bps = uint16(bound(bps, 0, 10_000));
+        IInsuranceClaim.ExplanationOfBenefits memory eob = claims.adjudicate(
+            billed,
+            schedule,
+            deductibleRemaining,
+            bps,
+            coverageRemaining
+        );
+        IInsuranceClaim.ExplanationOfBenefits memory library_ = Adjudication.explain(
+            billed,
+            billed < schedule ? billed : schedule,
+            deductibleRemaining,
+            bps,
+            coverageRemaining
+        );
+        assertEq(abi.encode(eob), abi.encode(library_));
+        assertEq(eob.billed, billed);
+        assertEq(eob.allowed, billed < schedule ? billed : schedule);
+        assertLe(eob.deductibleApplied, eob.allowed);
+        assertLe(eob.deductibleApplied, deductibleRemaining);
+        uint256 afterDeductible = eob.allowed - eob.deductibleApplied;
+        assertEq(eob.deductibleApplied, eob.allowed < deductibleRemaining ? eob.allowed : deductibleRemaining);
+        assertLe(uint256(eob.coinsurance) * 10_000, afterDeductible * bps);
+        assertGt((uint256(eob.coinsurance) + 1) * 10_000, afterDeductible * bps);
+        assertLe(eob.payout, coverageRemaining);
+        uint256 share = afterDeductible - eob.coinsurance;
+        assertEq(eob.payout, share < coverageRemaining ? share : coverageRemaining);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 CLAIMS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_submitClaim_recordsAllowedAmount() public {
+        uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
+        IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(claimId);
+        assertEq(uint8(claim.state), uint8(IInsuranceClaim.ClaimState.Submitted));
+        assertEq(claim.allowed, 120 * USD);
+        assertEq(claim.poolId, poolId);
+    }
+
+    function testFuzz_submitClaim_allowedIsMinOfBilledAndFee(uint96 billed) public {
+        billed = uint96(bound(billed, 1, type(uint96).max));
+        uint256 claimId = _submit(provider, policyId, billed, "evidence");
+        assertEq(claims.getClaim(claimId).allowed, billed < 120 * USD ? billed : 120 * USD);
+    }
+
+    function test_submitClaim_revertsOnDuplicate() public {
+        uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
+        IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "evidence");
+        request.patient = patient;
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimDuplicate.selector, claimId));
+        vm.prank(provider);
+        claims.submitClaim(request, 0, new bytes32[](0));
+    }
+
+    function test_submitClaim_revertsOnSomeoneElsesPolicy() public {
+        IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "evidence");
+        request.patient = makeAddr("someone else");
+        vm.expectRevert(
+            abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimPatientMismatch.selector, policyId, request.patient)
+        );
+        vm.prank(provider);
+        claims.submitClaim(request, 0, new bytes32[](0));
+    }
+
+    function test_approveClaim_reservesPayout() public {
+        // $200 deductible: the first claim's $120 and $80 of the second; 20% of the second's $40 remainder.
+        _submit(provider, policyId, 150 * USD, "a");
+        uint256 second = _submit(provider, policyId, 150 * USD, "b");
+        vm.startPrank(adjuster);
+        claims.approveClaim(1);
+        claims.approveClaim(second);
+        vm.stopPrank();
+        assertEq(claims.getClaim(second).payout, 32 * USD);
+        assertEq(claims.getPool(poolId).reserved, 32 * USD);
+        assertEq(claims.getPolicy(policyId).deductibleMet, 200 * USD);
+    }
+
+    /// @dev However many claims are approved, a policy's payouts stay within its coverage limit.
+    function testFuzz_approveClaim_neverExceedsCoverage(uint96[6] memory billed, uint16 bps) public {
+        bps = uint16(bound(bps, 0, 10_000));
+        (uint256 capPool, , uint256 capPolicy) = _openPool(insurer, usdc, 10_000 * USD, 250 * USD, 0, bps);
+        for (uint256 i; i < billed.length; ++i) {
+            uint96 amount = uint96(bound(billed[i], 1, 120 * USD));
+            uint256 claimId = _submit(provider, capPolicy, amount, keccak256(abi.encode(i)));
+            vm.prank(adjuster);
+            claims.approveClaim(claimId);
+        }
+        IInsuranceClaim.PolicyInfo memory policy = claims.getPolicy(capPolicy);
+        assertLe(policy.coverageUsed, 250 * USD);
+        assertEq(claims.getPool(capPool).reserved, policy.coverageUsed);
+    }
+
+    function test_approveClaim_stopsPayingAtTheCoverageLimit() public {
+        (, , uint256 capPolicy) = _openPool(insurer, usdc, 10_000 * USD, 250 * USD, 0, 0);
+        uint96[3] memory expected = [120 * USD, 120 * USD, 10 * USD];
+        for (uint256 i; i < 3; ++i) {
+            uint256 claimId = _submit(provider, capPolicy, 120 * USD, keccak256(abi.encode(i)));
+            vm.prank(adjuster);
+            claims.approveClaim(claimId);
+            assertEq(claims.getClaim(claimId).payout, expected[i]);
+        }
+        assertEq(claims.getPolicy(capPolicy).coverageUsed, 250 * USD);
+    }
+
+    function test_denyClaim_appealThenFinalDenial() public {
+        uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
+        vm.prank(adjuster);
+        claims.denyClaim(claimId, 50);
+        vm.prank(patient);
+        claims.appealClaim(claimId, "new evidence");
+        vm.prank(adjuster);
+        claims.denyClaim(claimId, 96);
+        assertEq(uint8(claims.claimState(claimId)), uint8(IInsuranceClaim.ClaimState.FinalDenied));
+        assertEq(claims.getClaim(claimId).reasonCode, 96);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 MONEY
+    //////////////////////////////////////////////////////////////*/
+
+    function test_payClaim_paysOnce() public {
+        uint256 claimId = _approvedWithPayout();
+        uint96 payout = claims.getClaim(claimId).payout;
+        vm.startPrank(insurer);
+        claims.payClaim(claimId);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IInsuranceClaim.InsuranceClaimUnexpectedState.selector,
+                claimId,
+                IInsuranceClaim.ClaimState.Paid,
+                bytes32(uint256(1 << uint8(IInsuranceClaim.ClaimState.Approved)))
+            )
+        );
+        claims.payClaim(claimId);
+        vm.stopPrank();
+        assertEq(usdc.balanceOf(provider), payout);
+    }
+
+    function test_payClaims_skipsABlacklistedPayee() public {
+        BlacklistERC20 token = new BlacklistERC20();
+        (uint256 blPool, , uint256 blPolicy) = _openPool(insurer, token, 1_000 * USD, 1_000 * USD, 0, 0);
+        address pharmacy = makeAddr("pharmacy");
+        bytes32 providerRole = claims.PROVIDER_ROLE();
+        vm.prank(admin);
+        claims.grantRole(providerRole, pharmacy);
+        uint256[] memory ids = new uint256[](2);
+        ids[0] = _submit(provider, blPolicy, 100 * USD, "a");
+        ids[1] = _submit(pharmacy, blPolicy, 100 * USD, "b");
+        vm.startPrank(adjuster);
+        claims.approveClaim(ids[0]);
+        claims.approveClaim(ids[1]);
+        vm.stopPrank();
+        token.setBlacklisted(provider, true);
+        vm.prank(insurer);
+        (uint256 paid, uint256 failed, uint256 amount) = claims.payClaims(ids);
+        assertEq(paid, 1);
+        assertEq(failed, 1);
+        assertEq(amount, 100 * USD);
+        assertEq(uint8(claims.claimState(ids[0])), uint8(IInsuranceClaim.ClaimState.Approved));
+        assertEq(claims.getPool(blPool).reserved, 100 * USD);
+        assertEq(token.balanceOf(address(claims)), claims.getPool(blPool).balance);
+    }
+
+    function test_withdrawFromPool_revertsOnReservedFunds() public {
+        _approvedWithPayout();
+        IInsuranceClaim.PoolInfo memory pool = claims.getPool(poolId);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IInsuranceClaim.InsuranceClaimWithdrawalExceedsAvailable.selector,
+                poolId,
+                pool.balance,
+                pool.balance - pool.reserved
+            )
+        );
+        vm.prank(insurer);
+        claims.withdrawFromPool(poolId, pool.balance, insurer);
+    }
+
+    function test_fundPool_creditsWhatArrives() public {
+        FeeOnTransferERC20 token = new FeeOnTransferERC20(100);
+        (uint256 feePool, , ) = _openPool(insurer, token, 1_000 * USD, 1_000 * USD, 0, 0);
+        assertEq(claims.getPool(feePool).balance, 990 * USD);
+        assertEq(token.balanceOf(address(claims)), 990 * USD);
+    }
+
+    function testFuzz_fundPool_creditsWhatArrives(uint96 amount, uint16 feeBps) public {
+        amount = uint96(bound(amount, 1, type(uint96).max));
+        feeBps = uint16(bound(feeBps, 0, 9_999));
+        FeeOnTransferERC20 token = new FeeOnTransferERC20(feeBps);
+        vm.prank(insurer);
+        uint256 feePool = claims.openPool(token);
+        token.mint(insurer, amount);
+        vm.startPrank(insurer);
+        token.approve(address(claims), amount);
+        uint256 expected = amount - (uint256(amount) * feeBps) / 10_000;
+        if (expected == 0) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimNothingCredited.selector, feePool, amount)
+            );
+        }
+        claims.fundPool(feePool, amount);
+        vm.stopPrank();
+        assertEq(claims.getPool(feePool).balance, expected);
+        assertEq(token.balanceOf(address(claims)), expected);
+    }
+
+    function test_drugServiceCode_isTheGtinAsFourteenDigits() public view {
+        assertEq(claims.drugServiceCode(9_506_000_134_352), bytes32("09506000134352"));
+    }
+
+    function testFuzz_drugServiceCode_matchesDecimalText(uint64 gtin) public view {
+        gtin = uint64(bound(gtin, 0, 99_999_999_999_999));
+        bytes memory digits = bytes(vm.toString(uint256(gtin)));
+        bytes memory padded = new bytes(14);
+        for (uint256 i; i < 14; ++i) {
+            padded[i] = i < 14 - digits.length ? bytes1("0") : digits[i - (14 - digits.length)];
+        }
+        assertEq(claims.drugServiceCode(gtin), bytes32(padded));
+    }
+
+    /// @dev Meets the $200 deductible with one approved claim (fee raised to $200), then approves a second
+    /// claim of $120 that pays $96.
+    function _approvedWithPayout() private returns (uint256 claimId) {
+        bytes32[] memory codes = new bytes32[](1);
+        codes[0] = CODE;
+        uint96[] memory fees = new uint96[](1);
+        fees[0] = 200 * USD;
+        vm.prank(insurer);
+        claims.setFees(planId, codes, fees);
+        uint256 first = _submit(provider, policyId, 200 * USD, "deductible");
+        claimId = _submit(provider, policyId, 120 * USD, "payout");
+        vm.startPrank(adjuster);
+        claims.approveClaim(first);
+        claims.approveClaim(claimId);
+        vm.stopPrank();
+        assertEq(claims.getClaim(claimId).payout, 96 * USD);
+    }
+}
+
+/// @dev Drives two pools (two insurers, one token) through fund, withdraw, submit, approve, deny, appeal, pay
+/// and batch pay with bounded random inputs, and keeps the ghost records the invariants compare against.
+contract ClaimsHandler is ClaimsSetup {
+    address internal secondInsurer = makeAddr("second insurer");
+    address internal secondProvider = makeAddr("second provider");
+
+    uint256[2] internal pools;
+    uint256[2] internal policies;
+    uint256[] internal claimIds;
+    mapping(uint256 claimId => uint256 count) public timesPaid;
+    uint256 public calls;
+
+    constructor() {
+        _deploy();
+        vm.startPrank(admin);
+        claims.grantRole(claims.INSURER_ROLE(), secondInsurer);
+        claims.grantRole(claims.PROVIDER_ROLE(), secondProvider);
+        vm.stopPrank();
+        (pools[0], , policies[0]) = _openPool(insurer, usdc, 500 * USD, 300 * USD, 100 * USD, 2_000);
+        (pools[1], , policies[1]) = _openPool(secondInsurer, usdc, 300 * USD, 100 * USD, 0, 2_500);
+    }
+
+    function fund(uint256 seed, uint256 amount) external {
+        uint256 index = seed % 2;
+        address owner = _insurerOf(index);
+        amount = bound(amount, 1, 1_000 * USD);
+        usdc.mint(owner, amount);
+        vm.startPrank(owner);
+        usdc.approve(address(claims), amount);
+        claims.fundPool(pools[index], amount);
+        vm.stopPrank();
+        ++calls;
+    }
+
+    function withdraw(uint256 seed, uint256 amount) external {
+        uint256 index = seed % 2;
+        IInsuranceClaim.PoolInfo memory pool = claims.getPool(pools[index]);
+        // Sometimes more than available, to exercise the refusal.
+        amount = bound(amount, 1, pool.balance + 1);
+        vm.prank(_insurerOf(index));
+        try claims.withdrawFromPool(pools[index], amount, _insurerOf(index)) {} catch {}
+        ++calls;
+    }
+
+    function submit(uint256 seed, uint256 billed) external {
+        uint256 index = seed % 2;
+        address from = (seed >> 1) % 2 == 0 ? provider : secondProvider;
+        billed = bound(billed, 1, 200 * USD);
+        claimIds.push(_submit(from, policies[index], uint96(billed), keccak256(abi.encode(claimIds.length))));
+        ++calls;
+    }
+
+    function approve(uint256 seed) external {
+        (bool found, uint256 claimId) = _find(
+            seed,
+            IInsuranceClaim.ClaimState.Submitted,
+            IInsuranceClaim.ClaimState.Appealed
+        );
+        if (!found) return;
+        vm.prank(adjuster);
+        // Refused when the pool cannot reserve the payout; the invariants must hold either way.
+        try claims.approveClaim(claimId) {} catch {}
+        ++calls;
+    }
+
+    function deny(uint256 seed, uint16 reason) external {
+        (bool found, uint256 claimId) = _find(
+            seed,
+            IInsuranceClaim.ClaimState.Submitted,
+            IInsuranceClaim.ClaimState.Appealed
+        );
+        if (!found) return;
+        vm.prank(adjuster);
+        claims.denyClaim(claimId, uint16(bound(reason, 1, 300)));
+        ++calls;
+    }
+
+    function appeal(uint256 seed) external {
+        (bool found, uint256 claimId) = _find(
+            seed,
+            IInsuranceClaim.ClaimState.Denied,
+            IInsuranceClaim.ClaimState.Denied
+        );
+        if (!found) return;
+        vm.prank(claims.getClaim(claimId).provider);
+        claims.appealClaim(claimId, keccak256(abi.encode("appeal", claimId)));
+        ++calls;
+    }
+
+    function pay(uint256 seed) external {
+        (bool found, uint256 claimId) = _find(
+            seed,
+            IInsuranceClaim.ClaimState.Approved,
+            IInsuranceClaim.ClaimState.Approved
+        );
+        if (!found) return;
+        vm.prank(claims.getClaim(claimId).poolId == pools[1] ? secondInsurer : insurer);
+        claims.payClaim(claimId);
+        ++timesPaid[claimId];
+        ++calls;
+    }
+
+    /// @dev A claim in state `a` or `b`, searching from a random position.
+    function _find(
+        uint256 seed,
+        IInsuranceClaim.ClaimState a,
+        IInsuranceClaim.ClaimState b
+    ) private view returns (bool found, uint256 claimId) {
+        uint256 count = claimIds.length;
+        for (uint256 i; i < count; ++i) {
+            claimId = claimIds[(seed + i) % count];
+            IInsuranceClaim.ClaimState state = claims.claimState(claimId);
+            if (state == a || state == b) return (true, claimId);
+        }
+        return (false, 0);
+    }
+
+    function payBatch(uint256 seed, uint256 count) external {
+        uint256 index = seed % 2;
+        count = bound(count, 1, 8);
+        uint256[] memory batch = new uint256[](count);
+        uint256 found;
+        for (uint256 i; i < claimIds.length && found < count; ++i) {
+            uint256 claimId = claimIds[(seed + i) % claimIds.length];
+            IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(claimId);
+            if (claim.state == IInsuranceClaim.ClaimState.Approved && claim.poolId == pools[index]) {
+                batch[found++] = claimId;
+            }
+        }
+        if (found == 0) return;
+        assembly ("memory-safe") {
+            mstore(batch, found)
+        }
+        vm.prank(_insurerOf(index));
+        claims.payClaims(batch);
+        for (uint256 i; i < found; ++i) {
+            if (claims.claimState(batch[i]) == IInsuranceClaim.ClaimState.Paid) ++timesPaid[batch[i]];
+        }
+        ++calls;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                        READS FOR THE INVARIANTS
+    //////////////////////////////////////////////////////////////*/
+
+    function claimsContract() external view returns (InsuranceClaim) {
+        return claims;
+    }
+
+    function token() external view returns (MockERC20) {
+        return usdc;
+    }
+
+    function poolIds() external view returns (uint256[2] memory) {
+        return pools;
+    }
+
+    function policyIds() external view returns (uint256[2] memory) {
+        return policies;
+    }
+
+    function allClaims() external view returns (uint256[] memory) {
+        return claimIds;
+    }
+
+    function providers() external view returns (address[2] memory) {
+        return [provider, secondProvider];
+    }
+
+    function _insurerOf(uint256 index) private view returns (address) {
+        return index == 0 ? insurer : secondInsurer;
+    }
+}
+
+contract InsuranceClaimInvariantTest is Test {
+    ClaimsHandler internal handler;
+    InsuranceClaim internal claims;
+
+    function setUp() public {
+        handler = new ClaimsHandler();
+        claims = handler.claimsContract();
+        bytes4[] memory selectors = new bytes4[](8);
+        selectors[0] = ClaimsHandler.fund.selector;
+        selectors[1] = ClaimsHandler.withdraw.selector;
+        selectors[2] = ClaimsHandler.submit.selector;
+        selectors[3] = ClaimsHandler.approve.selector;
+        selectors[4] = ClaimsHandler.deny.selector;
+        selectors[5] = ClaimsHandler.appeal.selector;
+        selectors[6] = ClaimsHandler.pay.selector;
+        selectors[7] = ClaimsHandler.payBatch.selector;
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
+        targetContract(address(handler));
+    }
+
+    /// @dev The contract holds at least every pool's balance of the token.
+    function invariant_tokenBalanceCoversPools() public view {
+        uint256[2] memory pools = handler.poolIds();
+        uint256 total = claims.getPool(pools[0]).balance + claims.getPool(pools[1]).balance;
+        assertGe(handler.token().balanceOf(address(claims)), total);
+    }
+
+    /// @dev No pool reserves more than it holds.
+    function invariant_reserveWithinBalance() public view {
+        uint256[2] memory pools = handler.poolIds();
+        for (uint256 i; i < 2; ++i) {
+            IInsuranceClaim.PoolInfo memory pool = claims.getPool(pools[i]);
+            assertLe(pool.reserved, pool.balance);
+        }
+    }
+
+    /// @dev Every claim is paid at most once, and the providers hold exactly the payouts of the Paid claims.
+    function invariant_claimPaidAtMostOnce() public view {
+        uint256[] memory ids = handler.allClaims();
+        uint256 paidOut;
+        uint256 reserved;
+        for (uint256 i; i < ids.length; ++i) {
+            assertLe(handler.timesPaid(ids[i]), 1);
+            IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(ids[i]);
+            if (claim.state == IInsuranceClaim.ClaimState.Paid) paidOut += claim.payout;
+            if (claim.state == IInsuranceClaim.ClaimState.Approved) reserved += claim.payout;
+        }
+        address[2] memory payees = handler.providers();
+        assertEq(handler.token().balanceOf(payees[0]) + handler.token().balanceOf(payees[1]), paidOut);
+        uint256[2] memory pools = handler.poolIds();
+        assertEq(claims.getPool(pools[0]).reserved + claims.getPool(pools[1]).reserved, reserved);
+    }
+
+    /// @dev No policy pays (or reserves) beyond its plan's coverage limit.
+    function invariant_policyWithinCoverageLimit() public view {
+        uint256[2] memory policies = handler.policyIds();
+        uint256[] memory ids = handler.allClaims();
+        for (uint256 p; p < 2; ++p) {
+            IInsuranceClaim.PolicyInfo memory policy = claims.getPolicy(policies[p]);
+            IInsuranceClaim.PlanInfo memory plan = claims.getPlan(policy.planId);
+            assertLe(policy.coverageUsed, plan.coverageLimit);
+            assertLe(policy.deductibleMet, plan.deductible);
+            uint256 committed;
+            for (uint256 i; i < ids.length; ++i) {
+                IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(ids[i]);
+                if (
+                    claim.policyId == policies[p] &&
+                    (claim.state == IInsuranceClaim.ClaimState.Paid ||
+                        claim.state == IInsuranceClaim.ClaimState.Approved)
+                ) committed += claim.payout;
+            }
+            assertEq(committed, policy.coverageUsed);
+            assertLe(committed, plan.coverageLimit);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import { expect } from "chai";
+import { decodeBytes32String, encodeBytes32String, Interface } from "ethers";
+import type { ParamType, Result } from "ethers";
+import { network } from "hardhat";
+
+import { runCareChainStory } from "../scripts/story.js";
+import { drugServiceCode } from "../sdk/insurance-claim/index.js";
+import {
+  DrugTrace__factory,
+  InsuranceClaim__factory,
+  PatientConsent__factory,
+} from "../typechain-types/index.js";
+
+/*
+ * Rule 1 of the design: no personal health information on chain, ever. Patients are addresses,
+ * documents are hashes, reasons are codes. This test runs the demo story and scans everything it
+ * put on chain: every event argument and every argument of every transaction (storage can only
+ * hold what calldata brought). Only addresses, numbers (codes, amounts, dates), booleans and
+ * 32-byte values are allowed; a 32-byte value that reads as text must be a GS1 product identifier
+ * (GTIN, lot, serial) or a service code the story used.
+ */
+
+const SUITE_ABIS = [
+  DrugTrace__factory.createInterface(),
+  PatientConsent__factory.createInterface(),
+  InsuranceClaim__factory.createInterface(),
+];
+
+/** Parameters allowed to carry dynamic bytes: only a signature, which is not data about anyone. */
+const ALLOWED_BYTES_PARAMETERS = new Set(["signature"]);
+
+/** What the scan found that is not allowed, one line each. */
+function findPersonalData(
+  where: string,
+  params: readonly ParamType[],
+  values: Result,
+  allowedText: ReadonlySet<string>,
+): string[] {
+  const findings: string[] = [];
+  params.forEach((param, i) => {
+    const value: unknown = values[i];
+    const label = `${where}.${param.name === "" ? String(i) : param.name}`;
+    if (param.baseType === "tuple") {
+      findings.push(
+        ...findPersonalData(label, param.components ?? [], value as Result, allowedText),
+      );
+    } else if (param.baseType === "array") {
+      for (const item of value as Result) {
+        findings.push(
+          ...findPersonalData(
+            label,
+            [param.arrayChildren as ParamType],
+            [item] as unknown as Result,
+            allowedText,
+          ),
+        );
+      }
+    } else if (param.type === "string") {
+      findings.push(`${label}: a string ("${String(value)}")`);
+    } else if (param.type === "bytes" && !ALLOWED_BYTES_PARAMETERS.has(param.name)) {
+      findings.push(`${label}: dynamic bytes`);
+    } else if (param.type === "bytes32") {
+      const text = readableText(String(value));
+      if (text !== undefined && !allowedText.has(text)) findings.push(`${label}: text "${text}"`);
+    }
+  });
+  return findings;
+}
+
+/** The text a bytes32 holds when it is a left-aligned printable string (3+ characters), else undefined. */
+function readableText(bytes32: string): string | undefined {
+  try {
+    const text = decodeBytes32String(bytes32);
+    return /^[\x20-\x7e]{3,}$/.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+describe("Privacy (no personal data on chain)", function () {
+  it("finds a name hidden in a bytes32 and any free-text string (the scan can fail)", function () {
+    const iface = new Interface([
+      "event Leaky(bytes32 note, string reason, address patient, uint256 amount)",
+    ]);
+    const event = iface.getEvent("Leaky");
+    if (event === null) throw new Error("no event");
+    const values = iface.decodeEventLog(
+      event,
+      iface.encodeEventLog(event, [
+        encodeBytes32String("Jane Doe"),
+        "diabetes follow-up",
+        "0x0000000000000000000000000000000000000001",
+        5n,
+      ]).data,
+    );
+    expect(findPersonalData("Leaky", event.inputs, values, new Set())).to.deep.equal([
+      'Leaky.note: text "Jane Doe"',
+      'Leaky.reason: a string ("diabetes follow-up")',
+    ]);
+  });
+
+  it("declares no string in any event or function of the suite", function () {
+    for (const iface of SUITE_ABIS) {
+      iface.forEachEvent((event) => {
+        for (const input of event.inputs)
+          expect(input.type, `${event.name}.${input.name}`).to.not.equal("string");
+      });
+      iface.forEachFunction((fn) => {
+        for (const input of fn.inputs)
+          expect(input.type, `${fn.name}.${input.name}`).to.not.equal("string");
+      });
+    }
+  });
+
+  it("leaves only addresses, codes, amounts, dates and hashes after the whole demo story", async function () {
+    this.timeout(120_000);
+    const connection = await network.create();
+    const { ethers } = connection;
+    const story = await runCareChainStory(connection, { unitCount: 1_000 });
+    const suite = new Set(
+      await Promise.all(
+        [story.drugTrace, story.patientConsent, story.insuranceClaim].map((c) => c.getAddress()),
+      ),
+    );
+    const allowedText = new Set([
+      ...story.productIdentifiers,
+      decodeBytes32String(drugServiceCode(BigInt(story.productIdentifiers[0] ?? "0"))),
+    ]);
+
+    const findings: string[] = [];
+    let events = 0;
+    let transactions = 0;
+    const latest = await ethers.provider.getBlockNumber();
+    for (let number = 0; number <= latest; number++) {
+      const block = await ethers.provider.getBlock(number, true);
+      for (const tx of block?.prefetchedTransactions ?? []) {
+        if (tx.to === null || !suite.has(tx.to)) continue;
+        transactions++;
+        for (const iface of SUITE_ABIS) {
+          const call = iface.parseTransaction({ data: tx.data });
+          if (call === null) continue;
+          findings.push(
+            ...findPersonalData(`tx ${call.name}`, call.fragment.inputs, call.args, allowedText),
+          );
+          break;
+        }
+        const receipt = await ethers.provider.getTransactionReceipt(tx.hash);
+        for (const log of receipt?.logs ?? []) {
+          if (!suite.has(log.address)) continue;
+          for (const iface of SUITE_ABIS) {
+            const parsed = iface.parseLog(log);
+            if (parsed === null) continue;
+            events++;
+            findings.push(
+              ...findPersonalData(
+                `event ${parsed.name}`,
+                parsed.fragment.inputs,
+                parsed.args,
+                allowedText,
+              ),
+            );
+            break;
+          }
+        }
+      }
+    }
+    expect(transactions).to.be.greaterThan(15);
+    expect(events).to.be.greaterThan(15);
+    expect(findings).to.deep.equal([]);
+  });
+});
