@@ -8,12 +8,19 @@ import { InputError } from "./errors.js";
 /** The suite's contracts, named as in the `CareChain` Ignition module (`CareChain#<name>`). */
 export type SuiteContract = "DrugTrace" | "PatientConsent" | "InsuranceClaim";
 
-/** Where Ignition keeps the deployment for a chain, relative to the project root. */
+/**
+ * Where Ignition keeps the deployment for a chain: `ignition/deployments/chain-<id>`, or
+ * `ignition/deployments/<CARECHAIN_DEPLOYMENT_ID>` when that variable names a deployment made
+ * with `suite deploy --deployment-id`.
+ */
 export function deploymentDirectory(
   chainId: bigint | number,
   root: string = process.cwd(),
 ): string {
-  return path.join(root, "ignition", "deployments", `chain-${chainId}`);
+  const deploymentId = process.env.CARECHAIN_DEPLOYMENT_ID;
+  const name =
+    deploymentId !== undefined && deploymentId !== "" ? deploymentId : `chain-${chainId}`;
+  return path.join(root, "ignition", "deployments", name);
 }
 
 /**
