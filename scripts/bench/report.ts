@@ -81,12 +81,13 @@ function whyMissed(name: string, entries: Record<string, BenchEntry>): string {
   const depth20 = entry(entries, "dispense:depth20");
   const shared = sharedWordOf(depth20);
   if (name.startsWith("ship")) {
+    const value = entry(entries, name);
     return (
       `A pending shipment is two fresh storage slots (recipient, quantity, time and state in one; ` +
       `the 32-byte batch id in the other; the sender is folded into the shipment id): 44,200 gas of ` +
       `zero-to-non-zero writes, so with the sender's holding, the calldata and the event this ` +
-      `design's floor is already ${formatGas(ship.floor)}, above the 60,000 target. The rest ` +
-      `(${formatGas(ship.gas - ship.floor)}) is the shipment counter (5,000), the cold reads of the batch ` +
+      `design's floor is already ${formatGas(value.floor)}, above the 60,000 target. The rest ` +
+      `(${formatGas(value.gas - value.floor)}) is the shipment counter (5,000), the cold reads of the batch ` +
       `record, the sender's holding and the pause flag, and the recipient's trade-role check. ` +
       (name === "ship:first-release"
         ? "The first release of a batch also sets the manufacturer's released count from zero " +
@@ -116,9 +117,10 @@ function whyMissed(name: string, entries: Record<string, BenchEntry>): string {
       "(which refuses a second dispense) and the dispenser's own bitmap (`isDispensedBy`, which " +
       "InsuranceClaim's submitDrugClaim needs to check that this pharmacy dispensed the unit): " +
       "2 × 22,100. The proof is calldata (804 bytes at depth 20, 11.4k gas) and 20 hashes. With a " +
-      `single bitmap the floor at depth 20 is ${formatGas(depth20.floor)}: the target as worded ` +
-      "(60,000 with the first unit of a word included) is below what the EVM charges for the proof's " +
-      "calldata plus one fresh storage word. Beyond the floor: the second bitmap (22,100 here, 5,000 " +
+      `single bitmap the floor at depth 20 is ${formatGas(depth20.floor)} (the proof's calldata, one ` +
+      "fresh bitmap word, the holding update and the event): the target as worded (60,000 with the " +
+      "first unit of a word included) is below the operation's floor, whatever the code. Beyond the " +
+      "floor: the second bitmap (22,100 here, 5,000 " +
       "in a shared word), the role check, the cold reads of the batch record (two slots) and the " +
       `pause flag, and the proof's hashing.${sharedText}`
     );
