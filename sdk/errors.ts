@@ -31,6 +31,10 @@ export class InputError extends CareChainError {
  */
 export class ContractRevertError extends CareChainError {
   override readonly name = "ContractRevertError";
+  /**
+   * @param nameValue Optional names for argument values in the message (role ids, enum values);
+   *   `args` keep the raw values.
+   */
   constructor(
     /** The custom error's name, e.g. `DrugTraceUnitAlreadyDispensed`. */
     readonly errorName: string,
@@ -38,14 +42,37 @@ export class ContractRevertError extends CareChainError {
     readonly args: Readonly<Record<string, unknown>>,
     /** The error's selector (first four bytes of its revert data). */
     readonly selector: string,
+    nameValue?: RevertValueNamer,
   ) {
-    super(`reverted with ${errorName}(${formatArgs(args)})`);
+    super(`reverted with ${errorName}(${formatArgs(errorName, args, nameValue)})`);
   }
 }
 
-function formatArgs(args: Readonly<Record<string, unknown>>): string {
+/**
+ * Names an argument value of a decoded revert for people, e.g. a role id as `MANUFACTURER_ROLE`
+ * or an enum value as `Recalled`; `undefined` keeps the raw value. Only the message changes: a
+ * `ContractRevertError`'s `args` always hold the raw values.
+ *
+ * @example
+ * const nameValue: RevertValueNamer = (_error, arg, value) =>
+ *   arg === "neededRole" && value === id("REGULATOR_ROLE") ? "REGULATOR_ROLE" : undefined;
+ */
+export type RevertValueNamer = (
+  errorName: string,
+  argName: string,
+  value: unknown,
+) => string | undefined;
+
+function formatArgs(
+  errorName: string,
+  args: Readonly<Record<string, unknown>>,
+  nameValue: RevertValueNamer | undefined,
+): string {
   return Object.entries(args)
-    .map(([key, value]) => `${key}=${typeof value === "bigint" ? value.toString() : String(value)}`)
+    .map(([key, value]) => {
+      const named = nameValue?.(errorName, key, value);
+      return `${key}=${named ?? (typeof value === "bigint" ? value.toString() : String(value))}`;
+    })
     .join(", ");
 }
 
@@ -71,6 +98,7 @@ export function findRevertData(error: unknown): string | undefined {
  * Decodes a failed call or transaction into a `ContractRevertError`, trying each given
  * interface (contract ABIs) in turn. Returns `undefined` when the error is not a revert with
  * data that one of the interfaces knows.
+ * `nameValue` (optional) names argument values in the message, e.g. role ids.
  *
  * @example
  * const revert = decodeRevert(error, [drugTrace.interface, consent.interface]);
@@ -79,6 +107,7 @@ export function findRevertData(error: unknown): string | undefined {
 export function decodeRevert(
   error: unknown,
   abis: readonly (Interface | InterfaceAbi)[],
+  nameValue?: RevertValueNamer,
 ): ContractRevertError | undefined {
   if (error instanceof ContractRevertError) return error;
   const data = findRevertData(error);
@@ -96,7 +125,7 @@ export function decodeRevert(
     parsed.fragment.inputs.forEach((input, i) => {
       args[input.name === "" ? String(i) : input.name] = parsed.args[i];
     });
-    return new ContractRevertError(parsed.name, args, parsed.selector);
+    return new ContractRevertError(parsed.name, args, parsed.selector, nameValue);
   }
   return undefined;
 }
@@ -104,6 +133,7 @@ export function decodeRevert(
 /**
  * Runs `action` and rethrows any revert as a decoded `ContractRevertError`; other errors pass
  * through unchanged. Every SDK write and read goes through this, so callers see error names.
+ * `nameValue` (optional) names argument values in the message, e.g. role ids.
  *
  * @example
  * const receipt = await withDecodedReverts([drugTrace.interface], () => drugTrace.recall(id, 1, hash));
@@ -111,11 +141,12 @@ export function decodeRevert(
 export async function withDecodedReverts<T>(
   abis: readonly (Interface | InterfaceAbi)[],
   action: () => Promise<T>,
+  nameValue?: RevertValueNamer,
 ): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    throw decodeRevert(error, abis) ?? error;
+    throw decodeRevert(error, abis, nameValue) ?? error;
   }
 }
 

@@ -1,13 +1,16 @@
 import { describeError } from "./errors.js";
 
-const useColour = process.stdout.isTTY && process.env.NO_COLOR === undefined;
+/** Read when a colour is applied, not at import: `client.ts` imports this module in browsers too. */
+function useColour(): boolean {
+  return process.stdout.isTTY && process.env.NO_COLOR === undefined;
+}
 
 /** ANSI colours for verdicts; plain text when stdout is not a terminal or `NO_COLOR` is set. */
 export const colour = {
-  green: (text: string): string => (useColour ? `\u001b[32m${text}\u001b[0m` : text),
-  red: (text: string): string => (useColour ? `\u001b[31m${text}\u001b[0m` : text),
-  yellow: (text: string): string => (useColour ? `\u001b[33m${text}\u001b[0m` : text),
-  bold: (text: string): string => (useColour ? `\u001b[1m${text}\u001b[0m` : text),
+  green: (text: string): string => (useColour() ? `\u001b[32m${text}\u001b[0m` : text),
+  red: (text: string): string => (useColour() ? `\u001b[31m${text}\u001b[0m` : text),
+  yellow: (text: string): string => (useColour() ? `\u001b[33m${text}\u001b[0m` : text),
+  bold: (text: string): string => (useColour() ? `\u001b[1m${text}\u001b[0m` : text),
 };
 
 /**
@@ -41,6 +44,28 @@ export function formatTable(
       .trimEnd();
   const rule = widths.map((width) => "-".repeat(width)).join("  ");
   return [line(cells[0] ?? []), rule, ...cells.slice(1).map(line)].join("\n");
+}
+
+/**
+ * Formats key/value pairs as aligned lines, keys padded to the longest one.
+ *
+ * @example
+ * console.log(formatFields([["batch id", batchId], ["gas used", formatGas(gasUsed)]]));
+ * // batch id  0x…
+ * // gas used  91,234 gas
+ */
+export function formatFields(
+  fields: readonly (readonly [string, string | number | bigint])[],
+): string {
+  const width = Math.max(0, ...fields.map(([key]) => key.length));
+  return fields
+    .map(([key, value]) => `${key.padEnd(width)}  ${String(value)}`.trimEnd())
+    .join("\n");
+}
+
+/** Formats gas for people: `54,372 gas`. */
+export function formatGas(gas: bigint): string {
+  return `${gas.toLocaleString("en-US")} gas`;
 }
 
 /** Formats a unix timestamp (seconds) as an ISO-8601 UTC date-time. */

@@ -1,6 +1,7 @@
 import { getAddress, id, toBeHex, ZeroHash } from "ethers";
 import type {
   BytesLike,
+  ContractRunner,
   ContractTransactionReceipt,
   ContractTransactionResponse,
   LogDescription,
@@ -9,13 +10,14 @@ import type {
 
 import { DrugTrace__factory } from "../../typechain-types/index.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
-import { CareChainError, withDecodedReverts } from "../errors.js";
+import { CareChainError, InputError, withDecodedReverts } from "../errors.js";
+import type { RevertValueNamer } from "../errors.js";
 import { formatTimestamp } from "../terminal.js";
-import { encodeGs1Text } from "./gs1.js";
+import { decodeGs1Text, encodeGs1Text } from "./gs1.js";
 
 /*
  * Typed wrappers over a `DrugTrace` contract (a TypeChain instance connected to the signer that
- * acts). Every call goes through `withDecodedReverts`, so a refusal surfaces as a
+ * acts). Every call goes through `withDecodedReverts` (with `nameDrugTraceRevertValue`), so a refusal surfaces as a
  * `ContractRevertError` named after the contract's custom error, with its arguments.
  */
 
@@ -95,6 +97,52 @@ function valueOf<T extends string>(names: readonly T[], name: T): number {
   return names.indexOf(name);
 }
 
+/** The name of a role id the contract uses (`DEFAULT_ADMIN_ROLE` for the zero id), if it is one. */
+export function drugTraceRoleName(roleId: string): string | undefined {
+  if (roleId === ZeroHash) return "DEFAULT_ADMIN_ROLE";
+  const found = Object.entries(DRUG_TRACE_ROLES).find(([, hash]) => hash === roleId);
+  return found === undefined ? undefined : `${found[0]}_ROLE`;
+}
+
+/** The names of the states set in an `expectedStates` bitmap, e.g. "Active|Recalled|Expired". */
+function expectedStateNames(bitmap: string): string {
+  const bits = BigInt(bitmap);
+  return BATCH_STATES.filter((_, state) => ((bits >> BigInt(state)) & 1n) === 1n).join("|");
+}
+
+/**
+ * Names role ids, lifecycle states and serials, and shows shipment ids in hex, in DrugTrace revert
+ * messages, e.g.
+ * `AccessControlUnauthorizedAccount(account=0x…, neededRole=DISPENSER_ROLE)` and
+ * `DrugTraceUnexpectedBatchState(batchId=0x…, current=Recalled, expectedStates=Active)`.
+ */
+export const nameDrugTraceRevertValue: RevertValueNamer = (errorName, argName, value) => {
+  const states: Readonly<Record<string, readonly string[]>> = {
+    DrugTraceUnexpectedBatchState: BATCH_STATES,
+    DrugTraceUnexpectedShipmentState: SHIPMENT_STATES,
+    DrugTraceUnexpectedFlagState: FLAG_STATES,
+  };
+  if (argName === "neededRole" && typeof value === "string") return drugTraceRoleName(value);
+  if (argName === "shipmentId" && typeof value === "bigint") return formatShipmentId(value);
+  if (argName === "current" && typeof value === "bigint") {
+    return states[errorName]?.[Number(value)];
+  }
+  if (argName === "expectedStates" && typeof value === "string") return expectedStateNames(value);
+  if (argName === "serial" && typeof value === "string") {
+    try {
+      return decodeGs1Text(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+};
+
+/** Runs a contract call and rethrows a revert as a `ContractRevertError` with named values. */
+async function decoded<T>(action: () => Promise<T>): Promise<T> {
+  return withDecodedReverts([DRUG_TRACE_INTERFACE], action, nameDrugTraceRevertValue);
+}
+
 /**
  * A lot or serial as the contract's `bytes32`: a `0x` + 64 hex digits value passes through, any
  * other string is GS1 text (at most 20 characters, so never mistaken for hex) and is encoded
@@ -120,6 +168,40 @@ export function toGs1Bytes32(textOrBytes32: string): string {
 export function decodeShipmentId(shipmentId: bigint): { sender: string; sequence: bigint } {
   const mask = (1n << 160n) - 1n;
   return { sender: getAddress(toBeHex(shipmentId & mask, 20)), sequence: shipmentId >> 160n };
+}
+
+/**
+ * A shipment id as people copy it: hex, so the sender's address shows in its last 40 digits.
+ *
+ * @example
+ * formatShipmentId(shipmentId); // "0x01f39fd6e51aad88f6f4ce6ab8827279cfffb92266"
+ */
+export function formatShipmentId(shipmentId: bigint): string {
+  return toBeHex(shipmentId);
+}
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*                         CONNECTING                         */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+/**
+ * The `DrugTrace` at `address`, connected to `runner` (a signer that acts, or a provider for
+ * reads), after checking that code is deployed there.
+ *
+ * @throws InputError when the address holds no contract on the runner's chain.
+ * @example
+ * const drugTrace = await attachDrugTrace(signer, resolveSuiteAddress("DrugTrace", chainId, args.address));
+ */
+export async function attachDrugTrace(runner: ContractRunner, address: string): Promise<DrugTrace> {
+  const provider = runner.provider ?? null;
+  if (provider === null) throw new CareChainError("the runner has no provider to reach the chain");
+  if ((await provider.getCode(address)) === "0x") {
+    const { chainId } = await provider.getNetwork();
+    throw new InputError(
+      `no contract at ${address} on chain ${chainId}: check --address or --network`,
+    );
+  }
+  return DrugTrace__factory.connect(address, runner);
 }
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
@@ -200,7 +282,7 @@ export interface SuspectReport {
 }
 
 async function send(action: () => Promise<ContractTransactionResponse>): Promise<TraceReceipt> {
-  return withDecodedReverts([DRUG_TRACE_INTERFACE], async () => {
+  return decoded(async () => {
     const response = await action();
     const receipt = await response.wait();
     if (receipt === null) {
@@ -526,6 +608,44 @@ export async function readTradeRoles(drugTrace: DrugTrace, account: string): Pro
   return TRADE_ROLES.filter((_, i) => held[i] === true);
 }
 
+/**
+ * Revokes one of the contract's roles, as the connected default admin.
+ *
+ * @example
+ * await revokeDrugTraceRole(drugTrace.connect(admin), "DISPENSER", closedPharmacy.address);
+ */
+export async function revokeDrugTraceRole(
+  drugTrace: DrugTrace,
+  role: DrugTraceRole,
+  account: string,
+): Promise<TraceReceipt> {
+  return send(() => drugTrace.revokeRole(DRUG_TRACE_ROLES[role], account));
+}
+
+/** A role as `readDrugTraceRoles` lists it: the contract's roles and the default admin. */
+export type HeldDrugTraceRole = DrugTraceRole | "DEFAULT_ADMIN";
+
+/**
+ * Every role `account` holds, the default admin first, e.g. `["DEFAULT_ADMIN", "PAUSER"]`.
+ *
+ * @example
+ * console.log((await readDrugTraceRoles(drugTrace, account)).join(", ") || "(none)");
+ */
+export async function readDrugTraceRoles(
+  drugTrace: DrugTrace,
+  account: string,
+): Promise<HeldDrugTraceRole[]> {
+  const roles = Object.keys(DRUG_TRACE_ROLES) as DrugTraceRole[];
+  const [admin, ...held] = await decoded(() =>
+    Promise.all([
+      drugTrace.hasRole(ZeroHash, account),
+      ...roles.map((role) => drugTrace.hasRole(DRUG_TRACE_ROLES[role], account)),
+    ]),
+  );
+  const named: HeldDrugTraceRole[] = roles.filter((_, i) => held[i] === true);
+  return admin ? ["DEFAULT_ADMIN", ...named] : named;
+}
+
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
 /*                           READS                            */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
@@ -553,7 +673,7 @@ export async function verifyUnit(
   drugTrace: DrugTrace,
   unit: UnitProof & { readonly gtin: bigint; readonly lot: string },
 ): Promise<UnitVerdict> {
-  const [status, expiry, manufacturer] = await withDecodedReverts([DRUG_TRACE_INTERFACE], () =>
+  const [status, expiry, manufacturer] = await decoded(() =>
     drugTrace.verifyUnit(unit.gtin, toGs1Bytes32(unit.lot), toGs1Bytes32(unit.serial), unit.index, [
       ...unit.proof,
     ]),
@@ -584,7 +704,7 @@ export interface BatchView {
  * if (batch.state === "None") throw new InputError(`unknown batch ${batchId}`);
  */
 export async function readBatch(drugTrace: DrugTrace, batchId: string): Promise<BatchView> {
-  const record = await withDecodedReverts([DRUG_TRACE_INTERFACE], () => drugTrace.batch(batchId));
+  const record = await decoded(() => drugTrace.batch(batchId));
   return {
     batchId,
     state: nameOf(BATCH_STATES, record.state, "batch state"),
@@ -593,6 +713,26 @@ export async function readBatch(drugTrace: DrugTrace, batchId: string): Promise<
     unitCount: record.unitCount,
     serialsRoot: record.serialsRoot,
   };
+}
+
+/**
+ * Reads a batch that must be registered, for commands that act on one.
+ *
+ * @throws InputError "unknown batch 0x…" when no batch has that id.
+ * @example
+ * const batch = await readRegisteredBatch(drugTrace, batchIdOf(9506000134352n, "ABC123"));
+ */
+export async function readRegisteredBatch(
+  drugTrace: DrugTrace,
+  batchId: string,
+): Promise<BatchView> {
+  const batch = await readBatch(drugTrace, batchId);
+  if (batch.state === "None") {
+    throw new InputError(
+      `unknown batch ${batchId}: no batch with that id is registered on DrugTrace ${await drugTrace.getAddress()}`,
+    );
+  }
+  return batch;
 }
 
 /** A shipment, decoded. */
@@ -617,9 +757,7 @@ export async function readShipment(
   drugTrace: DrugTrace,
   shipmentId: bigint,
 ): Promise<ShipmentView> {
-  const record = await withDecodedReverts([DRUG_TRACE_INTERFACE], () =>
-    drugTrace.shipment(shipmentId),
-  );
+  const record = await decoded(() => drugTrace.shipment(shipmentId));
   return {
     shipmentId,
     state: nameOf(SHIPMENT_STATES, record.state, "shipment state"),
@@ -653,9 +791,7 @@ export async function readSuspectFlag(
   drugTrace: DrugTrace,
   flagId: bigint,
 ): Promise<SuspectFlagView> {
-  const record = await withDecodedReverts([DRUG_TRACE_INTERFACE], () =>
-    drugTrace.suspectFlag(flagId),
-  );
+  const record = await decoded(() => drugTrace.suspectFlag(flagId));
   return {
     flagId,
     state: nameOf(FLAG_STATES, record.state, "flag state"),
@@ -678,7 +814,7 @@ export async function readHolding(
   batchId: string,
   holder: string,
 ): Promise<bigint> {
-  return withDecodedReverts([DRUG_TRACE_INTERFACE], () => drugTrace.holdingOf(batchId, holder));
+  return decoded(() => drugTrace.holdingOf(batchId, holder));
 }
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
@@ -868,25 +1004,16 @@ function providerOf(drugTrace: DrugTrace): Provider {
   return provider;
 }
 
-/**
- * Rebuilds a batch's whole journey from the contract's events, oldest first, in one log query
- * (every batch event has `batchId` as its first indexed argument).
- *
- * @example
- * for (const row of await readBatchHistory(drugTrace, batchId)) {
- *   console.log(row.block, row.event, row.actor, describeHistoryDetails(row));
- * }
- */
-export async function readBatchHistory(
+/** Reads the DrugTrace logs matching `topics` and turns them into history rows, oldest first. */
+async function readHistoryRows(
   drugTrace: DrugTrace,
-  batchId: string,
-  fromBlock: number = 0,
+  topics: (string | string[] | null)[],
+  fromBlock: number,
 ): Promise<BatchHistoryRow[]> {
   const provider = providerOf(drugTrace);
-  const topics = BATCH_EVENTS.map((name) => DRUG_TRACE_INTERFACE.getEvent(name).topicHash);
   const logs = await provider.getLogs({
     address: await drugTrace.getAddress(),
-    topics: [topics, batchId],
+    topics,
     fromBlock,
     toBlock: "latest",
   });
@@ -912,6 +1039,54 @@ export async function readBatchHistory(
     } as BatchHistoryRow);
   }
   return rows;
+}
+
+function topicsOf(events: readonly BatchEventName[]): string[] {
+  return events.map((name) => DRUG_TRACE_INTERFACE.getEvent(name).topicHash);
+}
+
+/**
+ * Rebuilds a batch's whole journey from the contract's events, oldest first, in one log query
+ * (every batch event has `batchId` as its first indexed argument).
+ *
+ * @example
+ * for (const row of await readBatchHistory(drugTrace, batchId)) {
+ *   console.log(row.block, row.event, row.actor, describeHistoryDetails(row));
+ * }
+ */
+export async function readBatchHistory(
+  drugTrace: DrugTrace,
+  batchId: string,
+  fromBlock: number = 0,
+): Promise<BatchHistoryRow[]> {
+  return readHistoryRows(drugTrace, [topicsOf(BATCH_EVENTS), batchId], fromBlock);
+}
+
+/**
+ * One pack's journey: its batch's history with only this unit's `UnitDispensed` (a batch of a
+ * million packs may have a million dispensings; a verifier page shows one pack). Two log
+ * queries: the batch's other events, and this unit's dispensing (`index` is indexed).
+ *
+ * @example
+ * const { index } = tree.proofFor("SN0001");
+ * const rows = await readUnitJourney(drugTrace, batchIdOf(gtin, "ABC123"), index);
+ */
+export async function readUnitJourney(
+  drugTrace: DrugTrace,
+  batchId: string,
+  index: bigint,
+  fromBlock: number = 0,
+): Promise<BatchHistoryRow[]> {
+  const batchEvents = BATCH_EVENTS.filter((name) => name !== "UnitDispensed");
+  const [batchRows, unitRows] = await Promise.all([
+    readHistoryRows(drugTrace, [topicsOf(batchEvents), batchId], fromBlock),
+    readHistoryRows(
+      drugTrace,
+      [topicsOf(["UnitDispensed"]), batchId, toBeHex(index, 32)],
+      fromBlock,
+    ),
+  ]);
+  return [...batchRows, ...unitRows].sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
 }
 
 /**
@@ -1010,4 +1185,48 @@ export async function readPendingShipments(
   }
   const pending = sent.filter((shipmentId) => !settled.has(shipmentId));
   return Promise.all(pending.map((shipmentId) => readShipment(drugTrace, shipmentId)));
+}
+
+/** The shipments still in transit to and from one account. */
+export interface AccountPendingShipments {
+  /** Addressed to the account: it accepts or rejects them. */
+  readonly incoming: ShipmentView[];
+  /** Sent by the account: it may cancel them until the recipient acts. */
+  readonly outgoing: ShipmentView[];
+}
+
+/**
+ * The Pending shipments addressed to `account` and sent by it, over every batch, oldest first.
+ *
+ * @example
+ * const { incoming } = await readPendingShipmentsOf(drugTrace, pharmacy.address);
+ * for (const s of incoming) await acceptShipment(drugTrace.connect(pharmacy), s.shipmentId);
+ */
+export async function readPendingShipmentsOf(
+  drugTrace: DrugTrace,
+  account: string,
+  fromBlock: number = 0,
+): Promise<AccountPendingShipments> {
+  const who = getAddress(account);
+  const logs = await providerOf(drugTrace).getLogs({
+    address: await drugTrace.getAddress(),
+    topics: [DRUG_TRACE_INTERFACE.getEvent("ShipmentSent").topicHash],
+    fromBlock,
+    toBlock: "latest",
+  });
+  const involved: bigint[] = [];
+  for (const log of logs) {
+    const parsed = DRUG_TRACE_INTERFACE.parseLog(log);
+    if (parsed === null) continue;
+    const { sender, recipient } = shipmentDetails(parsed);
+    if (sender === who || recipient === who) involved.push(shipmentDetails(parsed).shipmentId);
+  }
+  const shipments = await Promise.all(
+    involved.map((shipmentId) => readShipment(drugTrace, shipmentId)),
+  );
+  const pending = shipments.filter((shipment) => shipment.state === "Pending");
+  return {
+    incoming: pending.filter((shipment) => shipment.recipient === who),
+    outgoing: pending.filter((shipment) => shipment.sender === who),
+  };
 }

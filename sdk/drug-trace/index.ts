@@ -1,3 +1,6 @@
 export * from "./client.js";
 export * from "./gs1.js";
 export * from "./serial-tree.js";
+export * from "./counter.js";
+export * from "./options.js";
+export * from "./registration.js";

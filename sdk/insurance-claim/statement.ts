@@ -1,6 +1,7 @@
 import { formatTimestamp } from "../terminal.js";
 import { overCoverageLimit, patientResponsibility } from "./adjudication.js";
 import { formatTokenAmount } from "./amounts.js";
+import type { ExplanationOfBenefits } from "./adjudication.js";
 import type { ExplanationOfBenefitsStatement } from "./client.js";
 import { decodeServiceCode } from "./fee-schedule.js";
 import { describeReasonCode } from "./reason-codes.js";
@@ -15,6 +16,52 @@ const HISTORY_LABELS: Readonly<Record<string, string>> = {
   paid: "paid to",
   "payment-failed": "payment refused by the token for",
 };
+
+/**
+ * Formats the amounts of an explanation of benefits as aligned lines in the token's units:
+ * billed, the part the fee schedule does not allow, allowed, deductible, coinsurance, the part
+ * above the coverage limit, what the plan pays and what the patient may owe (a denial shows
+ * billed, allowed and a zero payout only).
+ *
+ * @example
+ * console.log(formatBenefits(eob, { symbol: "USDC", decimals: 6 }, { coinsuranceBps: 2000n }).join("\n"));
+ */
+export function formatBenefits(
+  eob: ExplanationOfBenefits,
+  token: Pick<TokenInfo, "symbol" | "decimals">,
+  options: { coinsuranceBps?: bigint | number; denied?: boolean } = {},
+): string[] {
+  const amount = (value: bigint): string =>
+    formatTokenAmount(value, token.decimals, { grouping: true });
+  const percent =
+    options.coinsuranceBps === undefined
+      ? ""
+      : ` (${formatTokenAmount(BigInt(options.coinsuranceBps), 2, { minFractionDigits: 0 })}%)`;
+  const rows: [string, bigint][] = [
+    ["Billed", eob.billed],
+    ["Not allowed by the fee schedule", eob.allowed - eob.billed],
+    ["Allowed", eob.allowed],
+  ];
+  if (options.denied !== true) {
+    rows.push(
+      ["Deductible", -eob.deductibleApplied],
+      [`Coinsurance${percent}`, -eob.coinsurance],
+      ["Above the coverage limit", -overCoverageLimit(eob)],
+    );
+  }
+  rows.push(["Plan pays", eob.payout]);
+  if (options.denied !== true) rows.push(["Patient may owe", patientResponsibility(eob)]);
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
+  const numbers = rows.map(([, value]) => amount(value));
+  const numberWidth = Math.max(token.symbol.length, ...numbers.map((text) => text.length));
+  return [
+    `${"".padEnd(labelWidth)}  ${token.symbol.padStart(numberWidth)}`,
+    ...rows.map(
+      ([label], index) =>
+        `${label.padEnd(labelWidth)}  ${(numbers[index] ?? "").padStart(numberWidth)}`,
+    ),
+  ];
+}
 
 /**
  * Formats a claim's explanation of benefits as a readable statement: the amounts line by line
@@ -33,25 +80,6 @@ export function formatExplanationOfBenefits(
     formatTokenAmount(value, token.decimals, { grouping: true });
   const pending = statement.state === "Submitted" || statement.state === "Appealed";
   const denied = statement.state === "Denied" || statement.state === "FinalDenied";
-  const percent = formatTokenAmount(statement.coinsuranceBps, 2, { minFractionDigits: 0 });
-  const rows: [string, bigint][] = [
-    ["Billed", eob.billed],
-    ["Not allowed by the fee schedule", eob.allowed - eob.billed],
-    ["Allowed", eob.allowed],
-  ];
-  if (!denied) {
-    rows.push(
-      ["Deductible", -eob.deductibleApplied],
-      [`Coinsurance (${percent}%)`, -eob.coinsurance],
-      ["Above the coverage limit", -overCoverageLimit(eob)],
-    );
-  }
-  rows.push(["Plan pays", eob.payout]);
-  if (!denied) rows.push(["Patient may owe", patientResponsibility(eob)]);
-  const labelWidth = Math.max(...rows.map(([label]) => label.length));
-  const numbers = rows.map(([, value]) => amount(value));
-  const numberWidth = Math.max(token.symbol.length, ...numbers.map((text) => text.length));
-
   const lines: string[] = [];
   lines.push(`Explanation of benefits: claim ${statement.claimId} (${statement.state})`);
   lines.push(
@@ -67,10 +95,7 @@ export function formatExplanationOfBenefits(
     );
   }
   lines.push("");
-  lines.push(`${"".padEnd(labelWidth)}  ${token.symbol.padStart(numberWidth)}`);
-  rows.forEach(([label], index) => {
-    lines.push(`${label.padEnd(labelWidth)}  ${(numbers[index] ?? "").padStart(numberWidth)}`);
-  });
+  lines.push(...formatBenefits(eob, token, { coinsuranceBps: statement.coinsuranceBps, denied }));
   lines.push("");
   if (pending) {
     lines.push(

@@ -1,4 +1,275 @@
+import { emptyTask, task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
+/** A string option without a default: `undefined` when not given (help shows no "(default: )"). */
+function optional<NameT extends string>(
+  name: NameT,
+  description: string,
+): {
+  name: NameT;
+  description: string;
+  type: ArgumentType.STRING_WITHOUT_DEFAULT;
+  defaultValue: undefined;
+} {
+  return { name, description, type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined };
+}
+
+const ADDRESS = optional(
+  "address",
+  "DrugTrace address (default: the Ignition deployment for the network)",
+);
+const FROM = optional(
+  "from",
+  "The account that signs: an index into the network's accounts or an address (default: 0)",
+);
+
+const BATCH = optional(
+  "batch",
+  "The batch id (0x…); or name the batch with --gtin and --lot (one of the two is required)",
+);
+const GTIN = optional("gtin", "The batch's GTIN, with --lot (instead of --batch)");
+const LOT = optional("lot", "The batch's lot, with --gtin (instead of --batch)");
+const CODE_HELP =
+  "Required: the pack's code as a GS1 Digital Link URI, an element string (01)…(10)…(21)…(17)… or the scanner's raw text";
+const TREE_HELP =
+  "Required: the batch's serial tree file (<serial file>.tree.json from 'trace register')";
+const FROM_BLOCK = optional(
+  "fromBlock",
+  "Read events from this block on (default: 0; set it where the node limits log ranges)",
+);
+const SHIPMENT = optional("shipment", "Required: the shipment id 'trace ship' printed");
+
 /** The `trace …` tasks: the command line for manufacturers, distributors, pharmacies and regulators. */
-export const traceTasks: TaskDefinition[] = [];
+export const traceTasks: TaskDefinition[] = [
+  emptyTask(
+    "trace",
+    "Drug traceability: batches, custody, dispensing, verification, recall and quarantine",
+  ).build(),
+
+  task(
+    ["trace", "register"],
+    "Register a batch from its serial file as a manufacturer: builds and saves the serial tree, prints batch id, root, tree file and gas",
+  )
+    .addOption(
+      optional(
+        "serials",
+        "Required: the serial file, one serial per line or CSV with a 'serial' column",
+      ),
+    )
+    .addOption(
+      optional(
+        "gtin",
+        "Required: the product's GTIN (8, 12, 13 or 14 digits, check digit validated)",
+      ),
+    )
+    .addOption(optional("lot", "Required: the lot number (GS1 AI 10, up to 20 characters)"))
+    .addOption(
+      optional(
+        "expiry",
+        "Required: the expiry, YYMMDD (00 = end of month) or an ISO date such as 2027-12-31 (end of that day, UTC)",
+      ),
+    )
+    .addOption(
+      optional(
+        "metadata",
+        "Batch metadata: a file (its keccak256 goes on chain) or a 0x… 32-byte hash",
+      ),
+    )
+    .addOption(optional("tree", "Where to save the serial tree (default: <serial file>.tree.json)"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./register.js"))
+    .build(),
+
+  task(
+    ["trace", "ship"],
+    "Ship units of a batch to a named trade partner; they stay in transit until the recipient accepts",
+  )
+    .addOption(BATCH)
+    .addOption(GTIN)
+    .addOption(LOT)
+    .addOption(optional("to", "Required: the recipient (a manufacturer, distributor or dispenser)"))
+    .addOption(optional("quantity", "Required: the number of units"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./ship.js"))
+    .build(),
+
+  task(["trace", "accept"], "Accept a shipment addressed to you: the units join your holding")
+    .addOption(SHIPMENT)
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./accept.js"))
+    .build(),
+
+  task(["trace", "reject"], "Reject a shipment addressed to you: the units go back to the sender")
+    .addOption(SHIPMENT)
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./reject.js"))
+    .build(),
+
+  task(
+    ["trace", "cancel"],
+    "Cancel a shipment you sent, before the recipient acts: the units come back",
+  )
+    .addOption(SHIPMENT)
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./cancel.js"))
+    .build(),
+
+  task(["trace", "pending"], "List the shipments in transit to and from an account")
+    .addOption(optional("account", "The account (default: the account --from picks)"))
+    .addOption(
+      optional(
+        "from",
+        "Without --account: the account, as an index into the network's accounts or an address (default: 0)",
+      ),
+    )
+    .addOption(FROM_BLOCK)
+    .addOption(ADDRESS)
+    .setAction(() => import("./pending.js"))
+    .build(),
+
+  task(
+    ["trace", "dispense"],
+    "Dispense a pack at the counter: verifies first; if not Active, does NOT dispense and raises an on-chain alert (exit 0 dispensed, 2 not dispensed, 1 error)",
+  )
+    .addOption(optional("code", CODE_HELP))
+    .addOption(optional("tree", TREE_HELP))
+    .addOption(
+      optional(
+        "evidence",
+        "Evidence for an alert: a file or a 0x… hash (default: the keccak256 of the scanned code)",
+      ),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./dispense.js"))
+    .build(),
+
+  task(
+    ["trace", "verify"],
+    "Verify a pack's code: genuine or not, in words and colour; needs no account (exit 0 genuine and Active, 2 any other verdict, 1 error)",
+  )
+    .addOption(optional("code", CODE_HELP))
+    .addOption(optional("tree", TREE_HELP))
+    .addOption(FROM_BLOCK)
+    .addOption(ADDRESS)
+    .setAction(() => import("./verify.js"))
+    .build(),
+
+  task(["trace", "recall"], "Recall a batch, as its manufacturer or a regulator (final)")
+    .addOption(BATCH)
+    .addOption(GTIN)
+    .addOption(LOT)
+    .addOption(
+      optional("reason", "Required: the reason code, 0 to 65534 (no free text goes on chain)"),
+    )
+    .addOption(
+      optional("evidence", "Evidence: a file (its keccak256 goes on chain) or a 0x… 32-byte hash"),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./recall.js"))
+    .build(),
+
+  task(
+    ["trace", "flag"],
+    "Raise a suspect-product alert about one unit, named by --code (with --tree or --index) or by batch, --serial and --index",
+  )
+    .addOption(optional("code", "The pack's code (Digital Link, element string or raw scan)"))
+    .addOption(
+      optional("tree", "The batch's serial tree file, to find the unit's index and verify it"),
+    )
+    .addOption(BATCH)
+    .addOption(GTIN)
+    .addOption(LOT)
+    .addOption(optional("serial", "The unit's serial, with --batch or --gtin and --lot"))
+    .addOption(optional("index", "The unit's index in its batch (found in --tree when given)"))
+    .addOption(
+      optional(
+        "verdict",
+        "unknown, active, dispensed, recalled, quarantined or expired (default: the verified verdict with --tree, else active: another cause, e.g. damaged packaging)",
+      ),
+    )
+    .addOption(
+      optional("evidence", "Evidence: a file (its keccak256 goes on chain) or a 0x… 32-byte hash"),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./flag.js"))
+    .build(),
+
+  task(
+    ["trace", "resolve"],
+    "Resolve a suspect flag, as a regulator: cleared, or confirmed and quarantined or recalled",
+  )
+    .addOption(
+      optional("flag", "Required: the flag number 'trace flag' or 'trace dispense' printed"),
+    )
+    .addOption(optional("resolution", "Required: cleared, quarantined or recalled"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./resolve.js"))
+    .build(),
+
+  task(
+    ["trace", "excursion"],
+    "Report a cold-chain temperature excursion, as a sensor: the batch is quarantined",
+  )
+    .addOption(BATCH)
+    .addOption(GTIN)
+    .addOption(LOT)
+    .addOption(
+      optional(
+        "reading",
+        "Required: the sensor reading, a file (its keccak256 goes on chain) or a 0x… hash",
+      ),
+    )
+    .addOption(
+      optional(
+        "extreme",
+        "Required: the measured extreme in °C, e.g. 9.5 or -25 (two decimals at most)",
+      ),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./excursion.js"))
+    .build(),
+
+  task(["trace", "release"], "Lift a batch's quarantine, as its manufacturer or a regulator")
+    .addOption(BATCH)
+    .addOption(GTIN)
+    .addOption(LOT)
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./release.js"))
+    .build(),
+
+  task(
+    ["trace", "history"],
+    "Show a batch's journey from the contract's events: time, block, event, actor, details",
+  )
+    .addOption(BATCH)
+    .addOption(GTIN)
+    .addOption(LOT)
+    .addOption(FROM_BLOCK)
+    .addOption(ADDRESS)
+    .setAction(() => import("./history.js"))
+    .build(),
+
+  task(
+    ["trace", "roles"],
+    "Show an account's roles; as the admin, --grant or --revoke one: manufacturer, distributor, dispenser, regulator, sensor, pauser",
+  )
+    .addOption(optional("account", "Required: the account"))
+    .addOption(optional("grant", "A role to grant, by word, e.g. dispenser"))
+    .addOption(optional("revoke", "A role to revoke, by word"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./roles.js"))
+    .build(),
+];

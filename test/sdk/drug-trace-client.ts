@@ -23,6 +23,7 @@ import {
   readShipment,
   readSuspectFlag,
   readTradeRoles,
+  readUnitJourney,
   recall,
   registerBatch,
   rejectShipment,
@@ -366,6 +367,44 @@ describe("DrugTrace SDK client", function () {
       expect(pending.map((shipment) => [shipment.shipmentId, shipment.quantity])).to.deep.equal([
         [pendingId, 2n],
       ]);
+    });
+
+    it("reads one pack's journey: the batch's events and only that unit's dispensing", async function () {
+      const { drugTrace, batchId, manufacturer, pharmacy } =
+        await networkHelpers.loadFixture(clientFixture);
+      const { shipmentId } = await ship(drugTrace.connect(manufacturer), {
+        batchId,
+        to: pharmacy.address,
+        quantity: 4n,
+      });
+      await acceptShipment(drugTrace.connect(pharmacy), shipmentId);
+      await dispense(drugTrace.connect(pharmacy), batchId, TREE.proofFor("SN0001"));
+      await dispense(drugTrace.connect(pharmacy), batchId, TREE.proofFor("SN0003"));
+      await recall(drugTrace.connect(manufacturer), {
+        batchId,
+        reasonCode: 2n,
+        evidenceHash: EVIDENCE,
+      });
+
+      const journey = await readUnitJourney(drugTrace, batchId, 2n);
+      expect(journey.map((row) => row.event)).to.deep.equal([
+        "BatchRegistered",
+        "ShipmentSent",
+        "ShipmentAccepted",
+        "UnitDispensed",
+        "BatchRecalled",
+      ]);
+      const dispensed = journey[3]!;
+      if (dispensed.event !== "UnitDispensed") throw new Error("unexpected row");
+      expect(dispensed.details.index).to.equal(2n);
+      expect(dispensed.actor).to.equal(pharmacy.address);
+      const all = await readBatchHistory(drugTrace, batchId);
+      expect(journey).to.deep.equal(
+        all.filter((row) => row.event !== "UnitDispensed" || row.details.index === 2n),
+      );
+      expect(
+        (await readUnitJourney(drugTrace, batchId, 5n)).map((row) => row.event),
+      ).to.not.include("UnitDispensed");
     });
 
     it("starts from a given block", async function () {

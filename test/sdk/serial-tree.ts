@@ -10,10 +10,13 @@ import { InputError } from "../../sdk/errors.js";
 import {
   SERIAL_TREE_FORMAT,
   buildSerialTree,
+  formatSerialTreeFile,
   leafHash,
   loadSerialTree,
   readSerials,
+  serialTreeFromFile,
   serialTreeOf,
+  treeFileNameOf,
   verifySerialProof,
 } from "../../sdk/drug-trace/index.js";
 
@@ -118,6 +121,64 @@ describe("sdk/drug-trace/serial-tree", function () {
       );
       await expectInputError(() => serialTreeOf(["A1", "A1"]), "serial 1: duplicate serial A1");
       await expectInputError(() => serialTreeOf([]), /at least one serial/);
+    });
+  });
+
+  describe("formatSerialTreeFile and serialTreeFromFile", function () {
+    it("round-trips a tree through its JSON file without touching the disk", async function () {
+      const tree = serialTreeOf(serialList(25));
+      tree.gtin = "09506000134352";
+      tree.lot = "ABC123";
+      const text = formatSerialTreeFile(tree);
+      const parsed = JSON.parse(text) as Record<string, unknown>;
+      expect(parsed).to.deep.include({ format: SERIAL_TREE_FORMAT, root: tree.root, count: 25 });
+      const url = "https://example.org/trees/09506000134352-ABC123.tree.json";
+      const rebuilt = serialTreeFromFile(parsed, url);
+      expect(rebuilt.root).to.equal(tree.root);
+      expect(rebuilt.lot).to.equal("ABC123");
+      expect(rebuilt.treeFile).to.equal(url);
+      expect(rebuilt.proofFor("SN000017")).to.deep.equal(tree.proofFor("SN000017"));
+      await expectInputError(() => rebuilt.proofFor("SNX"), `serial SNX is not in the tree ${url}`);
+    });
+
+    it("refuses a value that is not a tree file, naming its source", async function () {
+      await expectInputError(
+        () => serialTreeFromFile([1, 2], "t.json"),
+        "tree file t.json is not a valid serial tree: not a JSON object",
+      );
+      await expectInputError(
+        () => serialTreeFromFile(null),
+        "tree file is not a valid serial tree: not a JSON object",
+      );
+      const good = JSON.parse(formatSerialTreeFile(serialTreeOf(["A1", "A2"]))) as Record<
+        string,
+        unknown
+      >;
+      await expectInputError(
+        () => serialTreeFromFile({ ...good, count: 3 }, "t.json"),
+        "tree file t.json is not a valid serial tree: root or count is missing or does not match the serials",
+      );
+      await expectInputError(
+        () => serialTreeFromFile({ ...good, serials: ["A1", 2] }, "t.json"),
+        "tree file t.json is not a valid serial tree: serials is not a list of strings",
+      );
+    });
+  });
+
+  describe("treeFileNameOf", function () {
+    it("names a batch's published tree <GTIN-14>-<lot>.tree.json, the lot percent-encoded", function () {
+      expect(treeFileNameOf("9506000134352", "ABC123")).to.equal("09506000134352-ABC123.tree.json");
+      expect(treeFileNameOf("09506000134352", "A/B%1")).to.equal(
+        "09506000134352-A%2FB%251.tree.json",
+      );
+    });
+
+    it("refuses a bad GTIN or lot", async function () {
+      await expectInputError(
+        () => treeFileNameOf("09506000134353", "ABC123"),
+        "GTIN 09506000134353 has a bad check digit: expected 2, found 3",
+      );
+      await expectInputError(() => treeFileNameOf("09506000134352", ""), "lot is empty");
     });
   });
 

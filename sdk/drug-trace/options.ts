@@ -1,0 +1,222 @@
+import { InputError } from "../errors.js";
+import { isGiven, parseUintOption, requireOption } from "../options.js";
+import {
+  DRUG_TRACE_ROLES,
+  RESOLUTIONS,
+  SUSPECT_CONFIRMED_REASON,
+  UNIT_STATUSES,
+} from "./client.js";
+import type { DrugTraceRole, Resolution, UnitStatus } from "./client.js";
+import { batchIdOf, describeGs1TextProblem, expiryToTimestamp, validateGtin } from "./gs1.js";
+
+/*
+ * What an operator types for DrugTrace, checked: batches, shipments, flags, quantities, reason
+ * codes, temperatures, expiry dates and role, verdict and resolution words. Each refusal is an
+ * `InputError` whose one line names the option.
+ */
+
+const UINT32_MAX = 2n ** 32n - 1n;
+const UINT48_MAX = 2n ** 48n - 1n;
+const UINT256_MAX = 2n ** 256n - 1n;
+
+/** A batch an operator named, by id or by GTIN and lot. */
+export interface BatchReference {
+  readonly batchId: string;
+  /** 14-digit GTIN, when named by GTIN and lot. */
+  readonly gtin?: string;
+  readonly lot?: string;
+}
+
+/**
+ * The batch `--batch <id>` or `--gtin <GTIN> --lot <lot>` names (exactly one of the two forms).
+ *
+ * @throws InputError when neither or both forms are given, the id is not 32 bytes, or the GTIN or lot is invalid.
+ * @example
+ * parseBatchOption({ gtin: "9506000134352", lot: "ABC123" }).batchId === batchIdOf(9506000134352n, "ABC123");
+ */
+export function parseBatchOption(options: {
+  readonly batch?: string | undefined;
+  readonly gtin?: string | undefined;
+  readonly lot?: string | undefined;
+}): BatchReference {
+  const byId = isGiven(options.batch);
+  const byGtin = isGiven(options.gtin) || isGiven(options.lot);
+  if (byId && byGtin) {
+    throw new InputError("name the batch either by --batch <id> or by --gtin and --lot, not both");
+  }
+  if (byId) {
+    const batchId = options.batch.trim();
+    if (!/^0x[0-9a-fA-F]{64}$/.test(batchId)) {
+      throw new InputError(
+        `--batch ${batchId} is not a batch id (0x and 64 hex digits); or name the batch with --gtin and --lot`,
+      );
+    }
+    return { batchId: batchId.toLowerCase() };
+  }
+  if (!byGtin) {
+    throw new InputError("--batch <id> or --gtin <GTIN> with --lot <lot> is required");
+  }
+  const gtin = validateGtin(requireOption(options.gtin, "--gtin", "the batch's GTIN, with --lot"));
+  const lot = requireOption(options.lot, "--lot", "the batch's lot, with --gtin");
+  const problem = describeGs1TextProblem(lot, "--lot");
+  if (problem !== undefined) throw new InputError(problem);
+  return { batchId: batchIdOf(BigInt(gtin), lot), gtin, lot };
+}
+
+/**
+ * A shipment id as `trace ship` printed it (hex) or in decimal.
+ *
+ * @example
+ * parseShipmentOption("0x01f39fd6e51aad88f6f4ce6ab8827279cfffb92266");
+ */
+export function parseShipmentOption(value: string | undefined): bigint {
+  return parseUintOption(value, "--shipment", { min: 1n, max: UINT256_MAX });
+}
+
+/**
+ * A suspect flag's number, e.g. `3` or `#3`.
+ *
+ * @example
+ * parseFlagOption("#3"); // 3n
+ */
+export function parseFlagOption(value: string | undefined): bigint {
+  return parseUintOption(value?.trim().replace(/^#/, ""), "--flag", { min: 1n, max: UINT256_MAX });
+}
+
+/**
+ * A number of units to ship: 1 to 2^32 − 1.
+ *
+ * @example
+ * parseQuantityOption("500"); // 500n
+ */
+export function parseQuantityOption(value: string | undefined): bigint {
+  return parseUintOption(value, "--quantity", { min: 1n, max: UINT32_MAX });
+}
+
+/**
+ * A recall reason code: 0 to 65534 (65535 is reserved for a regulator confirming a suspect flag).
+ *
+ * @example
+ * parseReasonCodeOption("3"); // 3n
+ */
+export function parseReasonCodeOption(value: string | undefined): bigint {
+  return parseUintOption(value, "--reason", { min: 0n, max: SUSPECT_CONFIRMED_REASON - 1n });
+}
+
+/**
+ * A temperature in degrees Celsius with at most two decimals, as the contract's hundredths of a
+ * degree (`int16`: −327.68 to 327.67 °C).
+ *
+ * @example
+ * parseCelsiusOption("9.5"); // 950n
+ * parseCelsiusOption("-25"); // -2500n
+ */
+export function parseCelsiusOption(value: string | undefined, option = "--extreme"): bigint {
+  const text = requireOption(value, option, "a temperature in °C, e.g. 9.5 or -25");
+  const match = /^([+-]?)(\d+)(?:[.,](\d{1,2}))?\s*(?:°?C)?$/i.exec(text);
+  if (match === null) {
+    throw new InputError(
+      `${option} ${text} is not a temperature in °C with at most two decimals, e.g. 9.5 or -25`,
+    );
+  }
+  const [, sign = "", whole = "0", fraction = ""] = match;
+  const magnitude = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, "0"));
+  const centi = sign === "-" ? -magnitude : magnitude;
+  if (centi < -32_768n || centi > 32_767n) {
+    throw new InputError(`${option} ${text} is out of range: -327.68 to 327.67 °C`);
+  }
+  return centi;
+}
+
+/**
+ * Hundredths of a degree Celsius as people read them.
+ *
+ * @example
+ * formatCentiCelsius(-2505n); // "-25.05 °C"
+ */
+export function formatCentiCelsius(centi: bigint): string {
+  const sign = centi < 0n ? "-" : "";
+  const magnitude = centi < 0n ? -centi : centi;
+  return `${sign}${magnitude / 100n}.${(magnitude % 100n).toString().padStart(2, "0")} °C`;
+}
+
+/**
+ * A batch's expiry as the contract's unix seconds: GS1 `YYMMDD` (day 00 = end of month) or an
+ * ISO date (`2027-12-31`), both meaning the end of that day, 23:59:59 UTC; or an ISO date-time
+ * with a zone (`2027-12-31T12:00:00Z`), taken as given.
+ *
+ * @example
+ * parseExpiryOption("271231") === parseExpiryOption("2027-12-31"); // true: 1830297599n
+ */
+export function parseExpiryOption(value: string | undefined, now: Date = new Date()): bigint {
+  const text = requireOption(value, "--expiry", "YYMMDD or an ISO date such as 2027-12-31");
+  if (/^\d{6}$/.test(text)) return expiryToTimestamp(text, now);
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  let milliseconds: number;
+  if (date !== null) {
+    const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+    milliseconds = Date.UTC(year, month - 1, day, 23, 59, 59);
+    const check = new Date(milliseconds);
+    if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+      throw new InputError(`--expiry ${text} is not a calendar date`);
+    }
+  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) {
+    milliseconds = Date.parse(text);
+  } else {
+    throw new InputError(
+      `--expiry ${text} is neither YYMMDD nor an ISO date (2027-12-31) or date-time with a zone (2027-12-31T12:00:00Z)`,
+    );
+  }
+  const seconds = BigInt(Math.floor(milliseconds / 1000));
+  if (Number.isNaN(milliseconds) || seconds < 0n || seconds > UINT48_MAX) {
+    throw new InputError(`--expiry ${text} is not a valid date`);
+  }
+  return seconds;
+}
+
+function matchWord<T extends string>(
+  value: string | undefined,
+  option: string,
+  words: readonly T[],
+): T {
+  const list = words.map((word) => word.toLowerCase()).join(", ");
+  const text = requireOption(value, option, `one of ${list}`);
+  const wanted = text.toLowerCase().replace(/[-\s]/g, "_");
+  const found = words.find((word) => word.toLowerCase() === wanted);
+  if (found === undefined) throw new InputError(`${option} ${text} is not one of ${list}`);
+  return found;
+}
+
+/** The roles an admin grants by word with `trace roles`. */
+export const GRANTABLE_ROLES = Object.keys(DRUG_TRACE_ROLES) as DrugTraceRole[];
+
+/**
+ * A role by word, any case, with or without `_ROLE`: manufacturer, distributor, dispenser,
+ * regulator, sensor or pauser.
+ *
+ * @example
+ * parseRoleOption("dispenser", "--grant"); // "DISPENSER"
+ */
+export function parseRoleOption(value: string | undefined, option: string): DrugTraceRole {
+  return matchWord(value?.trim().replace(/_role$/i, ""), option, GRANTABLE_ROLES);
+}
+
+/**
+ * A verification verdict by word, any case: unknown, active, dispensed, recalled, quarantined, expired.
+ *
+ * @example
+ * parseVerdictOption("dispensed"); // "Dispensed"
+ */
+export function parseVerdictOption(value: string | undefined): UnitStatus {
+  return matchWord(value, "--verdict", UNIT_STATUSES);
+}
+
+/**
+ * A regulator's decision by word, any case: cleared, quarantined or recalled.
+ *
+ * @example
+ * parseResolutionOption("quarantined"); // "Quarantined"
+ */
+export function parseResolutionOption(value: string | undefined): Resolution {
+  return matchWord(value, "--resolution", RESOLUTIONS);
+}

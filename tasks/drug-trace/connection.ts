@@ -1,0 +1,158 @@
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { resolveSuiteAddress } from "../../sdk/deployments.js";
+import { attachDrugTrace } from "../../sdk/drug-trace/index.js";
+import type { SerialProgress } from "../../sdk/drug-trace/index.js";
+import { selectSigner } from "../../sdk/options.js";
+import { cliAction, colour, ProgressBar } from "../../sdk/terminal.js";
+import type { DrugTrace } from "../../typechain-types/index.js";
+
+/*
+ * The plumbing every `trace …` task shares. Each task file exports its action as a function of
+ * (arguments, connection, io) that returns the exit code, so tests run it against their own
+ * network connection and capture what it prints; its default export is the same action wired to
+ * `hre.network.create()`, the console and `cliAction` (one red line and exit code 1 on failure).
+ */
+
+/** The exit code of a task that did what was asked. */
+export const EXIT_OK = 0;
+
+/**
+ * The exit code of `trace verify` and `trace dispense` when the pack must not be dispensed
+ * (any verdict but Active, or an expiry mismatch). Failures (bad input, refused transactions)
+ * exit with 1.
+ */
+export const EXIT_NOT_DISPENSABLE = 2;
+
+/** The network connection a task acts through (`hre.network.create()`, or a test's). */
+export interface TraceConnection {
+  readonly ethers: HardhatEthers;
+}
+
+/** Where a task prints: `print` for its result (stdout), `progress` for progress bars (stderr). */
+export interface TraceIo {
+  readonly print: (line: string) => void;
+  /** No progress bars when absent. */
+  readonly progress?: NodeJS.WriteStream;
+}
+
+/** A task's work: parse `args`, act through `connection`, print through `io`, return the exit code. */
+export type TraceAction<A> = (args: A, connection: TraceConnection, io: TraceIo) => Promise<number>;
+
+/** The console: results on stdout, progress bars on stderr. */
+export const CONSOLE_IO: TraceIo = {
+  print: (line) => {
+    console.log(line);
+  },
+  progress: process.stderr,
+};
+
+/**
+ * A task's default export: connects to the network the person chose (`--network`), runs the
+ * action on the console and sets its exit code; any failure becomes one clear line (`cliAction`).
+ *
+ * @example
+ * export default traceTask(traceVerify);
+ */
+export function traceTask<A>(
+  action: TraceAction<A>,
+): (args: A, hre: HardhatRuntimeEnvironment) => Promise<void> {
+  return cliAction(async (args: A, hre: HardhatRuntimeEnvironment) => {
+    const connection = await hre.network.create();
+    const exitCode = await action(args, connection, CONSOLE_IO);
+    if (exitCode !== EXIT_OK) process.exitCode = exitCode;
+  });
+}
+
+/** DrugTrace, connected to the account that acts. */
+export interface ActingDrugTrace {
+  readonly drugTrace: DrugTrace;
+  readonly signer: HardhatEthersSigner;
+  readonly address: string;
+}
+
+async function resolveAddress(
+  connection: TraceConnection,
+  override: string | undefined,
+): Promise<string> {
+  const { chainId } = await connection.ethers.provider.getNetwork();
+  return resolveSuiteAddress("DrugTrace", chainId, override);
+}
+
+/**
+ * DrugTrace at `--address` (default: the Ignition deployment for the chain), connected to the
+ * account `--from` picks (an index, default 0, or an address).
+ *
+ * @example
+ * const { drugTrace, signer } = await openDrugTrace(connection, args);
+ */
+export async function openDrugTrace(
+  connection: TraceConnection,
+  options: { readonly address?: string | undefined; readonly from?: string | undefined },
+): Promise<ActingDrugTrace> {
+  const address = await resolveAddress(connection, options.address);
+  const signer = selectSigner(await connection.ethers.getSigners(), options.from);
+  return { drugTrace: await attachDrugTrace(signer, address), signer, address };
+}
+
+/**
+ * DrugTrace at `--address` (default: the Ignition deployment), for reading only: needs no
+ * account, so anyone can verify a pack against any node.
+ *
+ * @example
+ * const drugTrace = await readDrugTrace(connection, args);
+ */
+export async function readDrugTrace(
+  connection: TraceConnection,
+  options: { readonly address?: string | undefined },
+): Promise<DrugTrace> {
+  const address = await resolveAddress(connection, options.address);
+  return attachDrugTrace(connection.ethers.provider, address);
+}
+
+/**
+ * Progress bars for building a serial tree, one per phase (reading the file, hashing the tree),
+ * on `io.progress`; none when `io` has no progress stream. The last bar ends when hashing
+ * completes; `stop` ends a half-drawn bar when the work failed.
+ *
+ * @example
+ * const bars = serialTreeProgress(io);
+ * const tree = await buildSerialTree(file, { onProgress: bars.onProgress }).finally(bars.stop);
+ */
+export function serialTreeProgress(io: TraceIo): {
+  readonly onProgress: SerialProgress | undefined;
+  readonly stop: () => void;
+} {
+  const stream = io.progress;
+  if (stream === undefined) return { onProgress: undefined, stop: () => undefined };
+  let phase: string | undefined;
+  let bar: ProgressBar | undefined;
+  const labels = {
+    reading: "reading serial file (bytes)",
+    hashing: "hashing serial tree (leaves)",
+  };
+  return {
+    onProgress: (done, total, current) => {
+      if (current !== phase) {
+        bar?.done();
+        phase = current;
+        bar = new ProgressBar(labels[current], total, stream);
+      }
+      bar?.update(done);
+      if (current === "hashing" && done >= total) {
+        bar?.done();
+        bar = undefined;
+      }
+    },
+    stop: () => {
+      if (bar !== undefined && stream.isTTY) stream.write("\n"); // end the half-drawn bar
+      bar = undefined;
+    },
+  };
+}
+
+/** Colours a line by a verdict's tone. */
+export function toneColour(tone: "good" | "warning" | "bad"): (text: string) => string {
+  return tone === "good" ? colour.green : tone === "warning" ? colour.yellow : colour.red;
+}

@@ -1,0 +1,67 @@
+import { dispensePack, formatElementString, loadSerialTree } from "../../sdk/drug-trace/index.js";
+import { hashOptionalEvidence } from "../../sdk/evidence.js";
+import { isGiven, requireOption } from "../../sdk/options.js";
+import { colour, formatFields, formatGas } from "../../sdk/terminal.js";
+import { EXIT_NOT_DISPENSABLE, EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
+import type { TraceConnection, TraceIo } from "./connection.js";
+import { packFields, verdictLine } from "./verify.js";
+
+/** `trace dispense` options. */
+export interface DispenseArgs {
+  readonly code?: string | undefined;
+  readonly tree?: string | undefined;
+  readonly evidence?: string | undefined;
+  readonly from?: string | undefined;
+  readonly address?: string | undefined;
+}
+
+/**
+ * `trace dispense --code <code> --tree <file>`: verifies the pack first; dispenses it when it is
+ * genuine and Active (exit 0); otherwise does not dispense, raises an on-chain alert
+ * (`flagSuspect`) carrying the verdict and ends with one red line (exit 2).
+ */
+export async function traceDispense(
+  args: DispenseArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const code = requireOption(
+    args.code,
+    "--code",
+    "the pack's Digital Link URI, element string or scanned text",
+  );
+  const treeFile = requireOption(args.tree, "--tree", "the batch's serial tree file, *.tree.json");
+  const tree = await loadSerialTree(treeFile);
+  const evidence = isGiven(args.evidence)
+    ? { evidenceHash: await hashOptionalEvidence(args.evidence, "--evidence") }
+    : {};
+  const { drugTrace } = await openDrugTrace(connection, args);
+
+  const outcome = await dispensePack(drugTrace, code, tree, evidence);
+  if (outcome.dispensed) {
+    io.print(
+      formatFields([
+        ["dispensed", colour.green(formatElementString(outcome.check.code))],
+        ["unit", `index ${outcome.unit.index} of batch ${outcome.check.batchId}`],
+        ["gas used", formatGas(outcome.receipt.gasUsed)],
+      ]),
+    );
+    return EXIT_OK;
+  }
+  io.print(
+    formatFields([
+      ["verdict", verdictLine(outcome.check)],
+      ...packFields(outcome.check, treeFile),
+      [
+        "alert",
+        `flag #${outcome.flag.flagId} (verdict ${outcome.verdict}), ${formatGas(outcome.flag.gasUsed)}`,
+      ],
+    ]),
+  );
+  io.print(
+    colour.red(`NOT dispensed: ${outcome.reason} — alert raised as flag #${outcome.flag.flagId}`),
+  );
+  return EXIT_NOT_DISPENSABLE;
+}
+
+export default traceTask(traceDispense);

@@ -1,0 +1,85 @@
+import {
+  decodeGs1Text,
+  describeHistoryDetails,
+  formatGtin,
+  parseBatchOption,
+  readBatch,
+  readBatchHistory,
+} from "../../sdk/drug-trace/index.js";
+import { InputError } from "../../sdk/errors.js";
+import { parseFromBlockOption } from "../../sdk/options.js";
+import { formatFields, formatTable, formatTimestamp } from "../../sdk/terminal.js";
+import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
+import type { TraceConnection, TraceIo } from "./connection.js";
+
+/** `trace history` options. */
+export interface HistoryArgs {
+  readonly batch?: string | undefined;
+  readonly gtin?: string | undefined;
+  readonly lot?: string | undefined;
+  readonly fromBlock?: string | undefined;
+  readonly address?: string | undefined;
+}
+
+/**
+ * `trace history (--batch <id> | --gtin <GTIN> --lot <lot>)`: the journey of a batch rebuilt from
+ * the contract's events, oldest first, as a table (time, block, event, actor, details).
+ */
+export async function traceHistory(
+  args: HistoryArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const reference = parseBatchOption(args);
+  const { batchId } = reference;
+  const fromBlock = parseFromBlockOption(args.fromBlock);
+  const drugTrace = await readDrugTrace(connection, args);
+  const [batch, history] = await Promise.all([
+    readBatch(drugTrace, batchId),
+    readBatchHistory(drugTrace, batchId, fromBlock),
+  ]);
+  const since = fromBlock > 0 ? ` from block ${fromBlock} on` : "";
+  if (history.length === 0 && batch.state === "None") {
+    throw new InputError(
+      `unknown batch ${batchId}: no batch with that id is registered and no event names it${since}`,
+    );
+  }
+  const registered = history.find((row) => row.event === "BatchRegistered");
+  const gtin =
+    registered?.event === "BatchRegistered" ? formatGtin(registered.details.gtin) : reference.gtin;
+  const lot =
+    registered?.event === "BatchRegistered" ? decodeGs1Text(registered.details.lot) : reference.lot;
+  const header: [string, string][] = [["batch", batchId]];
+  if (gtin !== undefined && lot !== undefined) header.push(["GTIN", gtin], ["lot", lot]);
+  if (batch.state === "None") {
+    header.push(["state", "not registered (alerts name it: a counterfeit code)"]);
+  } else {
+    header.push(
+      ["manufacturer", batch.manufacturer],
+      ["expiry", formatTimestamp(batch.expiry)],
+      ["units", batch.unitCount.toLocaleString("en-US")],
+      ["state", batch.state],
+    );
+  }
+  io.print(formatFields(header));
+  io.print("");
+  if (history.length === 0) {
+    io.print(`no events${since}`);
+    return EXIT_OK;
+  }
+  io.print(
+    formatTable(
+      ["time", "block", "event", "actor", "details"],
+      history.map((row) => [
+        formatTimestamp(row.timestamp),
+        row.block,
+        row.event,
+        row.actor,
+        describeHistoryDetails(row),
+      ]),
+    ),
+  );
+  return EXIT_OK;
+}
+
+export default traceTask(traceHistory);

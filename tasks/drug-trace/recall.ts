@@ -1,0 +1,53 @@
+import {
+  parseBatchOption,
+  parseReasonCodeOption,
+  readBatch,
+  readRegisteredBatch,
+  recall,
+} from "../../sdk/drug-trace/index.js";
+import { hashOptionalEvidence } from "../../sdk/evidence.js";
+import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
+import type { TraceConnection, TraceIo } from "./connection.js";
+
+/** `trace recall` options. */
+export interface RecallArgs {
+  readonly batch?: string | undefined;
+  readonly gtin?: string | undefined;
+  readonly lot?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly evidence?: string | undefined;
+  readonly from?: string | undefined;
+  readonly address?: string | undefined;
+}
+
+/**
+ * `trace recall (--batch <id> | --gtin <GTIN> --lot <lot>) --reason <code> [--evidence <file|0xhash>]`:
+ * recalls a batch as its manufacturer or a regulator; final.
+ */
+export async function traceRecall(
+  args: RecallArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const { batchId } = parseBatchOption(args);
+  const reasonCode = parseReasonCodeOption(args.reason);
+  const evidenceHash = await hashOptionalEvidence(args.evidence, "--evidence");
+  const { drugTrace } = await openDrugTrace(connection, args);
+  await readRegisteredBatch(drugTrace, batchId);
+
+  const recalled = await recall(drugTrace, { batchId, reasonCode, evidenceHash });
+  const after = await readBatch(drugTrace, batchId);
+  io.print(
+    formatFields([
+      ["recalled", batchId],
+      ["reason code", reasonCode],
+      ["evidence hash", evidenceHash],
+      ["batch state", after.state],
+      ["gas used", formatGas(recalled.gasUsed)],
+    ]),
+  );
+  return EXIT_OK;
+}
+
+export default traceTask(traceRecall);

@@ -1,0 +1,65 @@
+import {
+  acceptShipment,
+  cancelShipment,
+  formatShipmentId,
+  parseShipmentOption,
+  readShipment,
+  rejectShipment,
+} from "../../sdk/drug-trace/index.js";
+import type { SettleReceipt } from "../../sdk/drug-trace/index.js";
+import { InputError } from "../../sdk/errors.js";
+import { formatFields, formatGas } from "../../sdk/terminal.js";
+import type { DrugTrace } from "../../typechain-types/index.js";
+import { EXIT_OK, openDrugTrace } from "./connection.js";
+import type { TraceConnection, TraceIo } from "./connection.js";
+
+/*
+ * What `trace accept`, `trace reject` and `trace cancel` share: they settle a pending shipment.
+ */
+
+/** `trace accept|reject|cancel` options. */
+export interface SettleArgs {
+  readonly shipment?: string | undefined;
+  readonly from?: string | undefined;
+  readonly address?: string | undefined;
+}
+
+const SETTLERS = {
+  accepted: acceptShipment,
+  rejected: rejectShipment,
+  cancelled: cancelShipment,
+} as const satisfies Record<
+  string,
+  (drugTrace: DrugTrace, shipmentId: bigint) => Promise<SettleReceipt>
+>;
+
+/** Settles the `--shipment` as the `--from` account and prints what moved where. */
+export async function settleShipment(
+  outcome: keyof typeof SETTLERS,
+  args: SettleArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const shipmentId = parseShipmentOption(args.shipment);
+  const { drugTrace } = await openDrugTrace(connection, args);
+  const shipment = await readShipment(drugTrace, shipmentId);
+  if (shipment.state === "None") {
+    throw new InputError(
+      `unknown shipment ${formatShipmentId(shipmentId)}: no shipment has that id`,
+    );
+  }
+  const settled = await SETTLERS[outcome](drugTrace, shipmentId);
+  const unitsWentTo = outcome === "accepted" ? settled.recipient : settled.sender;
+  io.print(
+    formatFields([
+      [outcome, formatShipmentId(shipmentId)],
+      ["batch", settled.batchId],
+      ["from", settled.sender],
+      ["to", settled.recipient],
+      ["quantity", settled.quantity],
+      ["units now held by", unitsWentTo],
+      ["gas used", formatGas(settled.gasUsed)],
+    ]),
+  );
+  return EXIT_OK;
+}

@@ -1,0 +1,106 @@
+import { ZeroAddress } from "ethers";
+
+import {
+  checkPack,
+  describeRefusal,
+  loadSerialTree,
+  printedExpiryDate,
+  VERDICT_WORDS,
+} from "../../sdk/drug-trace/index.js";
+import type { PackCheck } from "../../sdk/drug-trace/index.js";
+import { parseFromBlockOption, requireOption } from "../../sdk/options.js";
+import { colour, formatFields, formatTimestamp } from "../../sdk/terminal.js";
+import {
+  EXIT_NOT_DISPENSABLE,
+  EXIT_OK,
+  readDrugTrace,
+  toneColour,
+  traceTask,
+} from "./connection.js";
+import type { TraceConnection, TraceIo } from "./connection.js";
+
+/** `trace verify` options. */
+export interface VerifyArgs {
+  readonly code?: string | undefined;
+  readonly tree?: string | undefined;
+  readonly fromBlock?: string | undefined;
+  readonly address?: string | undefined;
+}
+
+/** The verdict line: the status in words, coloured by what it means at the counter. */
+export function verdictLine(
+  check: Pick<PackCheck, "status" | "expiryMismatch" | "genuine">,
+): string {
+  if (check.genuine) return colour.green(`${check.status} — ${VERDICT_WORDS.Active.meaning}`);
+  if (check.status === "Active") return colour.red(`SUSPECT — ${describeRefusal(check)}`);
+  const words = VERDICT_WORDS[check.status];
+  return toneColour(words.tone)(`${check.status} — ${words.meaning}`);
+}
+
+/** The fields `trace verify` and `trace dispense` print about a checked pack. */
+export function packFields(check: PackCheck, treeFile: string): [string, string][] {
+  const registered = check.status !== "Unknown";
+  const printed =
+    check.code.expiry === undefined ? undefined : printedExpiryDate(check.code.expiry);
+  let expiry: string;
+  if (registered) {
+    expiry = formatTimestamp(check.expiry).slice(0, 10);
+    if (check.expiryMismatch !== undefined)
+      expiry += colour.red(` (the pack says ${printed ?? "?"})`);
+  } else {
+    expiry = printed === undefined ? "—" : `${printed} (printed on the pack; not registered)`;
+  }
+  return [
+    ["GTIN", check.code.gtin],
+    ["lot", check.code.lot],
+    ["serial", check.code.serial],
+    [
+      "unit",
+      check.unit === undefined ? `not in tree file ${treeFile}` : `index ${check.unit.index}`,
+    ],
+    ["expiry", expiry],
+    ["manufacturer", check.manufacturer === ZeroAddress ? "—" : check.manufacturer],
+    ["batch", check.batchId],
+  ];
+}
+
+/**
+ * `trace verify --code <code> --tree <file>`: what the chain says about a pack, in words and
+ * colour. Exit code 0 when it is genuine and Active, 2 for any other verdict (do not dispense),
+ * 1 when it could not be checked (bad input, no node).
+ */
+export async function traceVerify(
+  args: VerifyArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const code = requireOption(
+    args.code,
+    "--code",
+    "the pack's Digital Link URI, element string or scanned text",
+  );
+  const treeFile = requireOption(args.tree, "--tree", "the batch's serial tree file, *.tree.json");
+  const tree = await loadSerialTree(treeFile);
+  const drugTrace = await readDrugTrace(connection, args);
+  const check = await checkPack(drugTrace, code, tree, {
+    holders: true,
+    fromBlock: parseFromBlockOption(args.fromBlock),
+  });
+
+  const holders =
+    check.holders === undefined
+      ? "—"
+      : check.holders.length === 0
+        ? "none (all units dispensed or in transit)"
+        : check.holders.map(({ holder, quantity }) => `${holder} (${quantity})`).join(", ");
+  io.print(
+    formatFields([
+      ["verdict", verdictLine(check)],
+      ...packFields(check, treeFile),
+      ["holders", holders],
+    ]),
+  );
+  return check.genuine ? EXIT_OK : EXIT_NOT_DISPENSABLE;
+}
+
+export default traceTask(traceVerify);

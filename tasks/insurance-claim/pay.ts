@@ -1,0 +1,110 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { InputError } from "../../sdk/errors.js";
+import { formatTokenAmount } from "../../sdk/insurance-claim/amounts.js";
+import { findApprovedClaims, payClaim, payClaims } from "../../sdk/insurance-claim/client.js";
+import type { PaidClaim, PayoutSummary } from "../../sdk/insurance-claim/client.js";
+import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
+import { ProgressBar, cliAction, colour, formatTable } from "../../sdk/terminal.js";
+import { connectClaims, parseId, parseIdList, poolToken, withEmptyStrings } from "./arguments.js";
+import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+
+export interface PayArgs extends CommonArgs {
+  claim: string;
+  ids: string;
+  pool: string;
+  allApproved: boolean;
+  chunk: string;
+}
+
+/**
+ * `claims pay`: pays one claim (`--claim`), a list (`--ids 1,2,3`) or every approved claim of a
+ * pool (`--pool N --all-approved`), with a progress bar and a table of paid and failed claims.
+ */
+export async function runPay(args: PayArgs, { ethers }: ClaimsConnection): Promise<void> {
+  const modes = [args.claim !== "", args.ids !== "", args.pool !== "" || args.allApproved];
+  if (modes.filter(Boolean).length !== 1) {
+    throw new InputError("give one of --claim <id>, --ids 1,2,3, or --pool <id> --all-approved");
+  }
+  if ((args.pool !== "") !== args.allApproved) {
+    throw new InputError("--pool and --all-approved go together: --pool <id> --all-approved");
+  }
+  const chunkSize = args.chunk === "" ? 100 : Number(parseId("chunk", args.chunk));
+  const { claims } = await connectClaims(ethers, args);
+
+  let summary: PayoutSummary;
+  if (args.claim !== "") {
+    const paid = await payClaim(claims, parseId("claim", args.claim));
+    summary = {
+      paid: [paid],
+      failed: [],
+      amountPaid: paid.amount,
+      gasUsed: paid.receipt.gasUsed,
+      transactions: [paid.receipt.hash],
+    };
+  } else {
+    const ids =
+      args.ids !== ""
+        ? parseIdList("ids", args.ids)
+        : await findApprovedClaims(claims, parseId("pool", args.pool));
+    if (ids.length === 0) {
+      console.log(`Pool ${args.pool} has no approved claims to pay.`);
+      return;
+    }
+    const bar = new ProgressBar("paying claims", ids.length);
+    summary = await payClaims(claims, ids, {
+      chunkSize,
+      onProgress: ({ done }) => {
+        bar.update(done);
+      },
+    });
+    bar.done();
+  }
+
+  const tokens = new Map<bigint, TokenInfo>();
+  for (const row of [...summary.paid, ...summary.failed]) {
+    if (!tokens.has(row.poolId)) tokens.set(row.poolId, await poolToken(claims, row.poolId));
+  }
+  const show = (row: PaidClaim): string => {
+    const token = tokens.get(row.poolId);
+    return token === undefined
+      ? row.amount.toString()
+      : formatTokenAmount(row.amount, token.decimals, { grouping: true, symbol: token.symbol });
+  };
+  const all = [...summary.paid, ...summary.failed];
+  const width = Math.max(...all.map((row) => show(row).length));
+  const failed = new Set(summary.failed);
+  const rows = all
+    .sort((a, b) => (a.claimId < b.claimId ? -1 : 1))
+    .map((row) => [
+      row.claimId,
+      row.poolId,
+      row.payee,
+      show(row).padStart(width),
+      failed.has(row) ? colour.red("refused by the token") : colour.green("paid"),
+    ]);
+  console.log(formatTable(["claim", "pool", "payee", "amount", "result"], rows));
+  const totals = [...new Set(summary.paid.map((row) => row.poolId))].map((poolId) => {
+    const token = tokens.get(poolId);
+    const amount = summary.paid
+      .filter((row) => row.poolId === poolId)
+      .reduce((sum, row) => sum + row.amount, 0n);
+    return token === undefined
+      ? amount.toString()
+      : formatTokenAmount(amount, token.decimals, { grouping: true, symbol: token.symbol });
+  });
+  console.log(
+    `Paid ${summary.paid.length} claim${summary.paid.length === 1 ? "" : "s"}${totals.length > 0 ? ` (${totals.join(", ")})` : ""} in ${summary.transactions.length} transaction${summary.transactions.length === 1 ? "" : "s"}, gas ${summary.gasUsed}.`,
+  );
+  if (summary.failed.length > 0) {
+    console.log(
+      colour.yellow(
+        `${summary.failed.length} failed: the token refused the payee (e.g. a blacklist); those claims stay approved and reserved. Retry with: npx hardhat claims pay --ids ${summary.failed.map((row) => row.claimId).join(",")}`,
+      ),
+    );
+  }
+}
+
+export default cliAction(async (args: RawArgs<PayArgs>, hre: HardhatRuntimeEnvironment) => {
+  await runPay(withEmptyStrings(args), await hre.network.create());
+});

@@ -1,0 +1,90 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { InputError } from "../../sdk/errors.js";
+import { formatTokenAmount, parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
+import { createPlan, setFees } from "../../sdk/insurance-claim/client.js";
+import {
+  EXPLICIT_FEE_LIMIT,
+  buildFeeScheduleTree,
+  readFeeSchedule,
+  writeFeeScheduleTree,
+} from "../../sdk/insurance-claim/fee-schedule.js";
+import { ProgressBar, cliAction } from "../../sdk/terminal.js";
+import {
+  connectClaims,
+  parseCoinsurance,
+  parseId,
+  poolToken,
+  withEmptyStrings,
+} from "./arguments.js";
+import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+
+export interface PlanArgs extends CommonArgs {
+  pool: string;
+  coverageLimit: string;
+  deductible: string;
+  coinsurance: string;
+  fees: string;
+  merkle: boolean;
+  treeOut: string;
+}
+
+/**
+ * `claims plan`: creates a plan from benefit rules and a fee schedule file; small schedules are
+ * set as explicit fees, large ones (or `--merkle`) as a Merkle root whose tree is written out.
+ */
+export async function runPlan(args: PlanArgs, { ethers }: ClaimsConnection): Promise<void> {
+  const poolId = parseId("pool", args.pool);
+  if (args.fees === "") {
+    throw new InputError("--fees is required: a .csv (code,amount) or .json fee schedule");
+  }
+  if (args.coverageLimit === "") throw new InputError("--coverage-limit is required, e.g. 5000");
+  const coinsuranceBps = parseCoinsurance("coinsurance", args.coinsurance);
+  const { claims } = await connectClaims(ethers, args);
+  const token = await poolToken(claims, poolId);
+  const coverageLimit = parseTokenAmount(args.coverageLimit, token.decimals);
+  const deductible = parseTokenAmount(args.deductible, token.decimals);
+  if (coverageLimit === 0n) throw new InputError("--coverage-limit must be above zero");
+  const entries = readFeeSchedule(args.fees, token.decimals);
+  const useMerkle = args.merkle || entries.length > EXPLICIT_FEE_LIMIT;
+  const show = (value: bigint) =>
+    formatTokenAmount(value, token.decimals, { grouping: true, symbol: token.symbol });
+
+  let root: string | undefined;
+  let treeFile = "";
+  if (useMerkle) {
+    const tree = buildFeeScheduleTree(entries);
+    root = tree.root;
+    treeFile =
+      args.treeOut !== "" ? args.treeOut : args.fees.replace(/\.(csv|json)$/i, ".tree.json");
+    writeFeeScheduleTree(treeFile, tree);
+  }
+  const { planId } = await createPlan(claims, {
+    poolId,
+    coverageLimit,
+    deductible,
+    coinsuranceBps,
+    ...(root === undefined ? {} : { feeScheduleRoot: root }),
+  });
+  if (!useMerkle) {
+    const bar = new ProgressBar("setting fees", entries.length);
+    await setFees(claims, planId, entries, {
+      onProgress: ({ done }) => {
+        bar.update(done);
+      },
+    });
+    bar.done();
+  }
+  console.log(
+    `Created plan ${planId} on pool ${poolId}: coverage limit ${show(coverageLimit)} per policy, deductible ${show(deductible)}, coinsurance ${coinsuranceBps / 100}%.`,
+  );
+  console.log(
+    useMerkle
+      ? `Fee schedule: Merkle root ${root ?? ""} of ${entries.length} codes; tree written to ${treeFile} (providers pass it to 'claims submit --fee-tree').`
+      : `Fee schedule: ${entries.length} explicit fees.`,
+  );
+}
+
+export default cliAction(async (args: RawArgs<PlanArgs>, hre: HardhatRuntimeEnvironment) => {
+  await runPlan(withEmptyStrings(args), await hre.network.create());
+});

@@ -1,0 +1,134 @@
+import { encodeBytes32String } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { InputError } from "../../sdk/errors.js";
+import { formatTokenAmount, parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
+import { quoteClaim, submitClaim, submitDrugClaim } from "../../sdk/insurance-claim/client.js";
+import {
+  drugServiceCode,
+  encodeServiceCode,
+  proveFee,
+  readFeeScheduleTree,
+} from "../../sdk/insurance-claim/fee-schedule.js";
+import type { FeeProof } from "../../sdk/insurance-claim/fee-schedule.js";
+import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
+import { cliAction } from "../../sdk/terminal.js";
+import type { InsuranceClaim } from "../../typechain-types/index.js";
+import {
+  connectClaims,
+  parseAddress,
+  parseDate,
+  parseEvidence,
+  parseId,
+  policyToken,
+  withEmptyStrings,
+} from "./arguments.js";
+import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+
+export interface SubmitArgs extends CommonArgs {
+  policy: string;
+  patient: string;
+  code: string;
+  gtin: string;
+  lot: string;
+  unit: string;
+  date: string;
+  billed: string;
+  evidence: string;
+  evidenceFile: string;
+  feeTree: string;
+}
+
+const ZERO_ROOT = `0x${"00".repeat(32)}`;
+
+/** The fee proof for a code: none for an explicit fee; from `--fee-tree` for a Merkle schedule. */
+async function feeFor(
+  claims: InsuranceClaim,
+  policyId: bigint,
+  serviceCode: string,
+  treeFile: string,
+): Promise<FeeProof | undefined> {
+  const { planId } = await claims.getPolicy(policyId);
+  if ((await claims.feeOf(planId, serviceCode)) !== 0n) return undefined;
+  const { feeScheduleRoot } = await claims.getPlan(planId);
+  if (feeScheduleRoot === ZERO_ROOT) return undefined;
+  if (treeFile === "") {
+    throw new InputError(
+      `plan ${planId} uses a Merkle fee schedule: pass --fee-tree <file> (the tree 'claims plan' wrote)`,
+    );
+  }
+  const tree = readFeeScheduleTree(treeFile);
+  if (tree.root !== feeScheduleRoot) {
+    throw new InputError(
+      `--fee-tree ${treeFile} is not plan ${planId}'s fee schedule (root differs)`,
+    );
+  }
+  return proveFee(tree, serviceCode);
+}
+
+/** `claims submit`: a provider's claim for a service, or (`--gtin`) a pharmacy's for a dispensed unit. */
+export async function runSubmit(args: SubmitArgs, { ethers }: ClaimsConnection): Promise<void> {
+  const policyId = parseId("policy", args.policy);
+  if (args.patient === "") throw new InputError("--patient is required: the patient's address");
+  const patient = parseAddress("patient", args.patient);
+  const drug = args.gtin !== "";
+  if (drug === (args.code !== "")) {
+    throw new InputError(
+      "give --code for a service, or --gtin, --lot and --unit for a dispensed drug",
+    );
+  }
+  if (args.date === "")
+    throw new InputError("--date is required: the service date, e.g. 2025-03-14");
+  const serviceDate = parseDate("date", args.date);
+  const evidenceHash = parseEvidence(args);
+  const { claims } = await connectClaims(ethers, args);
+  const token = await policyToken(claims, policyId);
+  if (args.billed === "")
+    throw new InputError(`--billed is required, in ${token.symbol}, e.g. 150.00`);
+  const billed = parseTokenAmount(args.billed, token.decimals);
+
+  let result: { claimId: bigint; allowed: bigint };
+  if (drug) {
+    if (!/^\d{1,14}$/.test(args.gtin.trim()))
+      throw new InputError("--gtin must be at most 14 digits");
+    if (args.lot === "" || args.lot.length > 20)
+      throw new InputError("--lot is required (at most 20 characters)");
+    if (!/^\d+$/.test(args.unit.trim()))
+      throw new InputError("--unit must be the unit's index in its batch, e.g. 17");
+    const gtin = BigInt(args.gtin.trim());
+    const fee = await feeFor(claims, policyId, drugServiceCode(gtin), args.feeTree);
+    result = await submitDrugClaim(
+      claims,
+      {
+        policyId,
+        patient,
+        gtin,
+        lot: encodeBytes32String(args.lot),
+        unitIndex: BigInt(args.unit.trim()),
+        serviceDate,
+        billed,
+        evidenceHash,
+      },
+      fee,
+    );
+  } else {
+    const serviceCode = encodeServiceCode(args.code);
+    const fee = await feeFor(claims, policyId, serviceCode, args.feeTree);
+    result = await submitClaim(
+      claims,
+      { policyId, patient, serviceCode, serviceDate, billed, evidenceHash },
+      fee,
+    );
+  }
+  console.log(
+    `Submitted claim ${result.claimId} on policy ${policyId}: billed ${formatTokenAmount(billed, token.decimals, { grouping: true, symbol: token.symbol })}, allowed ${formatTokenAmount(result.allowed, token.decimals, { grouping: true, symbol: token.symbol })}.`,
+  );
+  console.log("If approved now:");
+  for (const line of formatBenefits(await quoteClaim(claims, result.claimId), token)) {
+    console.log(`  ${line}`);
+  }
+}
+
+export default cliAction(async (args: RawArgs<SubmitArgs>, hre: HardhatRuntimeEnvironment) => {
+  await runSubmit(withEmptyStrings(args), await hre.network.create());
+});

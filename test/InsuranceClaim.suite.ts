@@ -1,0 +1,121 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import CareChainModule from "../ignition/modules/CareChain.js";
+import { DAY, code, evidence, usd } from "./fixtures/insurance-claim.js";
+
+const connection = await network.create();
+const { ethers, ignition, networkHelpers } = connection;
+const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
+
+/** Bit of purpose HPAYMT in PatientConsent's purposes mask. */
+const HPAYMT_MASK = 1 << 2;
+
+/**
+ * The suite as users deploy it (CareChain module: InsuranceClaim wired to the real PatientConsent
+ * and DrugTrace), with a funded pool, a plan without deductible and a policy for the patient.
+ */
+async function suiteFixture() {
+  const signers = await ethers.getSigners();
+  const at = (index: number) => {
+    const signer = signers[index];
+    if (signer === undefined) throw new Error(`no signer ${index}`);
+    return signer;
+  };
+  const [provider, insurer, adjuster, patient] = [at(3), at(6), at(7), at(8)];
+  const deployed = await ignition.deploy(CareChainModule);
+  const claims = await ethers.getContractAt(
+    "InsuranceClaim",
+    await deployed.insuranceClaim.getAddress(),
+  );
+  const consent = await ethers.getContractAt(
+    "PatientConsent",
+    await deployed.patientConsent.getAddress(),
+  );
+  const usdc = await ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
+  const asInsurer = claims.connect(insurer);
+  await asInsurer.openPool(usdc);
+  await usdc.mint(insurer.address, usd(10_000));
+  await usdc.connect(insurer).approve(claims, usd(10_000));
+  await asInsurer.fundPool(1n, usd(10_000));
+  await asInsurer.setAdjuster(1n, adjuster.address, true);
+  await asInsurer.createPlan(1n, usd(5_000), 0n, 2_000, ethers.ZeroHash);
+  await asInsurer.setFees(1n, [code("99213")], [usd(120)]);
+  const now = BigInt(await networkHelpers.time.latest());
+  const request = {
+    policyId: 1n,
+    patient: patient.address,
+    serviceCode: code("99213"),
+    serviceDate: now - DAY,
+    billed: usd(150),
+    evidenceHash: evidence("suite"),
+  };
+  return { claims, consent, usdc, provider, insurer, adjuster, patient, now, request };
+}
+
+describe("InsuranceClaim with the real PatientConsent and DrugTrace", function () {
+  it("asks PatientConsent: refused before the patient's payment consent and after its revocation", async function () {
+    const s = await loadFixture(suiteFixture);
+    await s.claims
+      .connect(s.insurer)
+      .createPolicy(1n, s.patient.address, s.now - 30n * DAY, s.now + 300n * DAY);
+    await expect(s.claims.connect(s.provider).submitClaim(s.request, 0n, []))
+      .to.be.revertedWithCustomError(s.claims, "InsuranceClaimConsentMissing")
+      .withArgs(s.patient.address, s.insurer.address);
+    await s.consent
+      .connect(s.patient)
+      .grantConsent(
+        s.patient.address,
+        s.insurer.address,
+        HPAYMT_MASK,
+        0,
+        s.now,
+        s.now + 300n * DAY,
+      );
+    await expect(s.claims.connect(s.provider).submitClaim(s.request, 0n, [])).to.emit(
+      s.claims,
+      "ClaimSubmitted",
+    );
+    await s.consent.connect(s.patient).revokeConsent(s.patient.address, s.insurer.address);
+    await expect(
+      s.claims
+        .connect(s.provider)
+        .submitClaim({ ...s.request, evidenceHash: evidence("after revocation") }, 0n, []),
+    )
+      .to.be.revertedWithCustomError(s.claims, "InsuranceClaimConsentMissing")
+      .withArgs(s.patient.address, s.insurer.address);
+  });
+
+  it("meets the gas targets from policy to paid claim, consent check included", async function () {
+    const s = await loadFixture(suiteFixture);
+    await s.consent
+      .connect(s.patient)
+      .grantConsent(
+        s.patient.address,
+        s.insurer.address,
+        HPAYMT_MASK,
+        0,
+        s.now,
+        s.now + 300n * DAY,
+      );
+    const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) =>
+      (await (await tx).wait())?.gasUsed ?? 0n;
+    const createPolicy = await gasOf(
+      s.claims
+        .connect(s.insurer)
+        .createPolicy(1n, s.patient.address, s.now - 30n * DAY, s.now + 300n * DAY),
+    );
+    const submitClaim = await gasOf(s.claims.connect(s.provider).submitClaim(s.request, 0n, []));
+    const approveClaim = await gasOf(s.claims.connect(s.adjuster).approveClaim(1n));
+    const payClaim = await gasOf(s.claims.connect(s.insurer).payClaim(1n));
+    expect(await s.usdc.balanceOf(s.provider.address)).to.equal(usd(96));
+    console.log(
+      `      gas with the real PatientConsent: createPolicy ${createPolicy}, submitClaim ${submitClaim}, approveClaim ${approveClaim}, payClaim ${payClaim}, total ${createPolicy + submitClaim + approveClaim + payClaim}`,
+    );
+    expect(createPolicy).to.be.lte(150_000n);
+    expect(submitClaim).to.be.lte(130_000n);
+    expect(approveClaim).to.be.lte(80_000n);
+    expect(payClaim).to.be.lte(90_000n);
+    expect(createPolicy + submitClaim + approveClaim + payClaim).to.be.lte(450_000n);
+  });
+});

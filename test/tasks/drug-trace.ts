@@ -1,0 +1,1026 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import { id, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { network } from "hardhat";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
+import {
+  batchIdOf,
+  buildSerialTree,
+  DRUG_TRACE_ROLES,
+  formatExpiry,
+  formatShipmentId,
+  grantDrugTraceRole,
+  readBatch,
+  readHolding,
+  readShipment,
+  readSuspectFlag,
+} from "../../sdk/drug-trace/index.js";
+import { describeError } from "../../sdk/errors.js";
+import acceptTask, { traceAccept } from "../../tasks/drug-trace/accept.js";
+import { traceCancel } from "../../tasks/drug-trace/cancel.js";
+import type { TraceAction, TraceIo } from "../../tasks/drug-trace/connection.js";
+import dispenseTask, { traceDispense } from "../../tasks/drug-trace/dispense.js";
+import { traceExcursion } from "../../tasks/drug-trace/excursion.js";
+import { traceFlag } from "../../tasks/drug-trace/flag.js";
+import { traceHistory } from "../../tasks/drug-trace/history.js";
+import { tracePending } from "../../tasks/drug-trace/pending.js";
+import { traceRecall } from "../../tasks/drug-trace/recall.js";
+import { traceRegister } from "../../tasks/drug-trace/register.js";
+import { traceReject } from "../../tasks/drug-trace/reject.js";
+import { traceRelease } from "../../tasks/drug-trace/release.js";
+import { traceResolve } from "../../tasks/drug-trace/resolve.js";
+import { traceRoles } from "../../tasks/drug-trace/roles.js";
+import { traceShip } from "../../tasks/drug-trace/ship.js";
+import verifyTask, { traceVerify } from "../../tasks/drug-trace/verify.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers, ignition } = connection;
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*                       HOW TASKS RUN                        */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+// eslint-disable-next-line no-control-regex -- strips the ANSI colours `colour` adds on a terminal
+const plain = (text: string): string => text.replace(/\u001b\[\d+m/g, "");
+
+/** Runs a task's action on this test's chain; returns its exit code and what it printed. */
+async function run<A>(action: TraceAction<A>, args: A): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const io: TraceIo = { print: (line) => lines.push(line) };
+  const code = await action(args, connection, io);
+  return { code, out: plain(lines.join("\n")) };
+}
+
+/** The one line `cliAction` prints (after "error: ") when a task's action fails. */
+async function failure<A>(action: TraceAction<A>, args: A): Promise<string> {
+  try {
+    await action(args, connection, { print: () => undefined });
+  } catch (error) {
+    return describeError(error);
+  }
+  throw new Error("expected the task to fail");
+}
+
+/** The value printed for `key` in a task's aligned key/value output. */
+function field(out: string, key: string): string {
+  const line = out.split("\n").find((candidate) => candidate.startsWith(`${key}  `));
+  if (line === undefined) throw new Error(`no "${key}" line in:\n${out}`);
+  return line.slice(key.length).trim();
+}
+
+/** The registered tasks' default exports on this test's chain, as `npx hardhat trace …` runs them. */
+const taskHre = {
+  network: { create: () => Promise.resolve(connection) },
+} as unknown as HardhatRuntimeEnvironment;
+
+/** Runs a task's default export, capturing stdout, stderr and the exit code it sets. */
+async function runCli<A>(
+  task: (args: A, hre: HardhatRuntimeEnvironment) => Promise<void>,
+  args: A,
+): Promise<{ stdout: string; stderr: string; exitCode: number | string | undefined }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const { log, error } = console;
+  const previous = process.exitCode;
+  process.exitCode = undefined;
+  console.log = (...parts: unknown[]) => stdout.push(parts.map(String).join(" "));
+  console.error = (...parts: unknown[]) => stderr.push(parts.map(String).join(" "));
+  try {
+    await task(args, taskHre);
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+  const exitCode = process.exitCode;
+  process.exitCode = previous;
+  return { stdout: plain(stdout.join("\n")), stderr: plain(stderr.join("\n")), exitCode };
+}
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*                          FIXTURES                          */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+const GTIN = "09506000134352";
+const LOT = "ABC123";
+const SERIAL_COUNT = 20;
+const SERIALS = Array.from({ length: SERIAL_COUNT }, (_, i) => `SN${String(i).padStart(4, "0")}`);
+const DIRECTORY = mkdtempSync(path.join(tmpdir(), "carechain-trace-tasks-"));
+const SERIAL_FILE = path.join(DIRECTORY, "serials-ABC123.txt");
+const TREE_FILE = `${SERIAL_FILE}.tree.json`;
+writeFileSync(SERIAL_FILE, `${SERIALS.join("\n")}\n`);
+
+/** An expiry one year from now, as the ISO date `trace register` takes and its YYMMDD. */
+const EXPIRY_DATE = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+const EXPIRY = BigInt(Date.parse(`${EXPIRY_DATE}T23:59:59Z`) / 1000);
+const EXPIRY_YYMMDD = formatExpiry(EXPIRY);
+
+/** A pack's Digital Link, with the expiry printed on it (the registered one by default; none for ""). */
+function codeOf(serial: string, expiry: string = EXPIRY_YYMMDD): string {
+  const query = expiry === "" ? "" : `?17=${expiry}`;
+  return `https://id.gs1.org/01/${GTIN}/10/${LOT}/21/${serial}${query}`;
+}
+
+async function rolesFixture() {
+  const [admin, manufacturer, distributor, pharmacy, regulator, sensor, stranger, pharmacy2] =
+    await ethers.getSigners();
+  const { drugTrace: deployed } = await ignition.deploy(DrugTraceModule, {
+    parameters: { DrugTrace: { admin: admin!.address } },
+  });
+  const address = await deployed.getAddress();
+  const drugTrace = await ethers.getContractAt("DrugTrace", address);
+  const asAdmin = drugTrace.connect(admin);
+  await grantDrugTraceRole(asAdmin, "MANUFACTURER", manufacturer!.address);
+  await grantDrugTraceRole(asAdmin, "DISTRIBUTOR", distributor!.address);
+  await grantDrugTraceRole(asAdmin, "DISPENSER", pharmacy!.address);
+  await grantDrugTraceRole(asAdmin, "DISPENSER", pharmacy2!.address);
+  await grantDrugTraceRole(asAdmin, "REGULATOR", regulator!.address);
+  await grantDrugTraceRole(asAdmin, "SENSOR", sensor!.address);
+  return {
+    drugTrace,
+    address,
+    admin: admin!,
+    manufacturer: manufacturer!,
+    distributor: distributor!,
+    pharmacy: pharmacy!,
+    regulator: regulator!,
+    sensor: sensor!,
+    stranger: stranger!,
+    pharmacy2: pharmacy2!,
+  };
+}
+
+/** Signers are picked by index, as `--from 1` on the command line: */
+const FROM = {
+  admin: "0",
+  manufacturer: "1",
+  distributor: "2",
+  pharmacy: "3",
+  regulator: "4",
+  sensor: "5",
+  stranger: "6",
+  pharmacy2: "7",
+};
+
+/** A batch registered with `trace register`. */
+async function registeredFixture() {
+  const f = await rolesFixture();
+  rmSync(TREE_FILE, { force: true });
+  const registered = await run(traceRegister, {
+    serials: SERIAL_FILE,
+    gtin: GTIN,
+    lot: LOT,
+    expiry: EXPIRY_DATE,
+    metadata: id("product master data"),
+    from: FROM.manufacturer,
+    address: f.address,
+  });
+  return { ...f, registered, batchId: batchIdOf(BigInt(GTIN), LOT) };
+}
+
+/** Ships `quantity` units from one account to another with `trace ship` and `trace accept`. */
+async function handOver(
+  address: string,
+  from: string,
+  to: string,
+  toIndex: string,
+  quantity: number,
+): Promise<string> {
+  const shipped = await run(traceShip, {
+    gtin: GTIN,
+    lot: LOT,
+    to,
+    quantity: String(quantity),
+    from,
+    address,
+  });
+  const shipment = field(shipped.out, "shipment");
+  await run(traceAccept, { shipment, from: toIndex, address });
+  return shipment;
+}
+
+/** The batch registered and 5 units handed over manufacturer → distributor → pharmacy. */
+async function stockedFixture() {
+  const f = await registeredFixture();
+  await handOver(f.address, FROM.manufacturer, f.distributor.address, FROM.distributor, 10);
+  await handOver(f.address, FROM.distributor, f.pharmacy.address, FROM.pharmacy, 5);
+  return f;
+}
+
+after(function () {
+  rmSync(DIRECTORY, { recursive: true, force: true });
+});
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*                           TESTS                            */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+describe("trace tasks", function () {
+  describe("trace register", function () {
+    it("builds and saves the tree, registers, prints id, root, units, tree file and gas", async function () {
+      const { drugTrace, registered, batchId, manufacturer } =
+        await networkHelpers.loadFixture(registeredFixture);
+      expect(registered.code).to.equal(0);
+      const tree = JSON.parse(readFileSync(TREE_FILE, "utf8")) as Record<string, unknown>;
+      expect(tree).to.include({ gtin: GTIN, lot: LOT, count: SERIAL_COUNT });
+      expect(field(registered.out, "batch id")).to.equal(batchId);
+      expect(field(registered.out, "serials root")).to.equal(tree.root);
+      expect(field(registered.out, "units")).to.equal("20");
+      expect(field(registered.out, "tree file")).to.equal(TREE_FILE);
+      expect(field(registered.out, "expiry")).to.equal(`${EXPIRY_DATE}T23:59:59Z`);
+      expect(field(registered.out, "gas used")).to.match(/^\d{2},\d{3} gas$/);
+      // the key column is aligned
+      const valueColumns = registered.out.split("\n").map((line) => line.search(/ {2}\S/));
+      expect(new Set(valueColumns).size).to.equal(1);
+
+      expect(await readBatch(drugTrace, batchId)).to.deep.include({
+        state: "Active",
+        manufacturer: manufacturer.address,
+        expiry: EXPIRY,
+        unitCount: 20n,
+        serialsRoot: tree.root,
+      });
+    });
+
+    it("shows progress on the progress stream, saves the tree where --tree says, hashes --metadata files", async function () {
+      const { drugTrace, address } = await networkHelpers.loadFixture(rolesFixture);
+      const written: string[] = [];
+      const stderr = {
+        isTTY: false,
+        write: (chunk: string) => written.push(chunk),
+      } as unknown as NodeJS.WriteStream;
+      const treeFile = path.join(DIRECTORY, "lot-p1.tree.json");
+      const metadataFile = path.join(DIRECTORY, "master-data.json");
+      writeFileSync(metadataFile, '{"name":"product master data"}');
+      const lines: string[] = [];
+      const code = await traceRegister(
+        {
+          serials: SERIAL_FILE,
+          gtin: GTIN,
+          lot: "P1",
+          expiry: EXPIRY_YYMMDD,
+          metadata: metadataFile,
+          tree: treeFile,
+          from: FROM.manufacturer,
+          address,
+        },
+        connection,
+        { print: (line) => lines.push(line), progress: stderr },
+      );
+      expect(code).to.equal(0);
+      const size = readFileSync(SERIAL_FILE).length;
+      expect(written.join("")).to.equal(
+        `reading serial file (bytes): ${size}/${size}\nhashing serial tree (leaves): 20/20\n`,
+      );
+      const out = plain(lines.join("\n"));
+      expect(field(out, "tree file")).to.equal(treeFile);
+      expect(field(out, "metadata hash")).to.equal(keccak256(readFileSync(metadataFile)));
+      const batch = await readBatch(drugTrace, batchIdOf(BigInt(GTIN), "P1"));
+      expect(batch.serialsRoot).to.equal(
+        (JSON.parse(readFileSync(treeFile, "utf8")) as { root: string }).root,
+      );
+    });
+
+    it("keeps the tree file of a registered batch when a later registration is refused", async function () {
+      const { address } = await networkHelpers.loadFixture(registeredFixture);
+      const before = readFileSync(TREE_FILE, "utf8");
+      expect(
+        await failure(traceRegister, {
+          serials: SERIAL_FILE,
+          gtin: GTIN,
+          lot: LOT,
+          expiry: EXPIRY_YYMMDD,
+          from: FROM.manufacturer,
+          address,
+        }),
+      ).to.equal(
+        `reverted with DrugTraceBatchAlreadyRegistered(batchId=${batchIdOf(BigInt(GTIN), LOT)})`,
+      );
+      expect(
+        await failure(traceRegister, {
+          serials: SERIAL_FILE,
+          gtin: GTIN,
+          lot: "OTHER",
+          expiry: EXPIRY_YYMMDD,
+          from: FROM.manufacturer,
+          address,
+        }),
+      ).to.equal(
+        `tree file ${TREE_FILE} already holds batch ${GTIN}/${LOT}: give another tree file (--tree) for ${GTIN}/OTHER`,
+      );
+      expect(readFileSync(TREE_FILE, "utf8")).to.equal(before);
+    });
+  });
+
+  describe("trace ship, accept, reject, cancel, pending", function () {
+    it("ships, lists the shipment as pending both ways, accepts", async function () {
+      const { drugTrace, address, batchId, manufacturer, distributor } =
+        await networkHelpers.loadFixture(registeredFixture);
+      const shipped = await run(traceShip, {
+        batch: batchId,
+        to: distributor.address,
+        quantity: "7",
+        from: FROM.manufacturer,
+        address,
+      });
+      expect(shipped.code).to.equal(0);
+      const shipment = field(shipped.out, "shipment");
+      expect(field(shipped.out, "quantity")).to.equal("7");
+      expect(field(shipped.out, "next")).to.equal(
+        `the recipient runs: npx hardhat trace accept --shipment ${shipment}`,
+      );
+      expect((await readShipment(drugTrace, BigInt(shipment))).state).to.equal("Pending");
+
+      const incoming = await run(tracePending, { from: FROM.distributor, address });
+      expect(incoming.out).to.match(
+        new RegExp(
+          `in: accept or reject\\s+${shipment}\\s+${batchId}\\s+${manufacturer.address}\\s+7`,
+        ),
+      );
+      const outgoing = await run(tracePending, { account: manufacturer.address, address });
+      expect(outgoing.out).to.match(
+        new RegExp(`out: may cancel\\s+${shipment}\\s+${batchId}\\s+${distributor.address}\\s+7`),
+      );
+
+      const accepted = await run(traceAccept, { shipment, from: FROM.distributor, address });
+      expect(field(accepted.out, "accepted")).to.equal(shipment);
+      expect(field(accepted.out, "units now held by")).to.equal(distributor.address);
+      expect(await readHolding(drugTrace, batchId, distributor.address)).to.equal(7n);
+      expect((await run(tracePending, { from: FROM.distributor, address })).out).to.equal(
+        `no shipments in transit to or from ${distributor.address}`,
+      );
+    });
+
+    it("rejects and cancels: the units go back to the sender", async function () {
+      const { drugTrace, address, batchId, manufacturer, distributor } =
+        await networkHelpers.loadFixture(registeredFixture);
+      const ship = async () =>
+        field(
+          (
+            await run(traceShip, {
+              gtin: GTIN,
+              lot: LOT,
+              to: distributor.address,
+              quantity: "3",
+              from: FROM.manufacturer,
+              address,
+            })
+          ).out,
+          "shipment",
+        );
+      const first = await ship();
+      const rejected = await run(traceReject, { shipment: first, from: FROM.distributor, address });
+      expect(field(rejected.out, "rejected")).to.equal(first);
+      expect(field(rejected.out, "units now held by")).to.equal(manufacturer.address);
+
+      const second = await ship();
+      const cancelled = await run(traceCancel, {
+        shipment: second,
+        from: FROM.manufacturer,
+        address,
+      });
+      expect(field(cancelled.out, "cancelled")).to.equal(second);
+      expect(await readHolding(drugTrace, batchId, manufacturer.address)).to.equal(20n);
+      expect((await readShipment(drugTrace, BigInt(second))).state).to.equal("Cancelled");
+    });
+  });
+
+  describe("trace dispense and trace verify", function () {
+    it("verify says Active with the pack's facts and holders, exit code 0", async function () {
+      const { address, batchId, manufacturer, distributor, pharmacy } =
+        await networkHelpers.loadFixture(stockedFixture);
+      const verified = await run(traceVerify, { code: codeOf("SN0004"), tree: TREE_FILE, address });
+      expect(verified.code).to.equal(0);
+      expect(field(verified.out, "verdict")).to.equal("Active — genuine, may be dispensed");
+      expect(field(verified.out, "GTIN")).to.equal(GTIN);
+      expect(field(verified.out, "lot")).to.equal(LOT);
+      expect(field(verified.out, "serial")).to.equal("SN0004");
+      expect(field(verified.out, "unit")).to.equal("index 4");
+      expect(field(verified.out, "expiry")).to.equal(EXPIRY_DATE);
+      expect(field(verified.out, "manufacturer")).to.equal(manufacturer.address);
+      expect(field(verified.out, "batch")).to.equal(batchId);
+      expect(field(verified.out, "holders")).to.equal(
+        `${manufacturer.address} (10), ${distributor.address} (5), ${pharmacy.address} (5)`,
+      );
+    });
+
+    it("register → ship → accept → dispense → verify → history", async function () {
+      const { drugTrace, address, batchId, manufacturer, distributor, pharmacy } =
+        await networkHelpers.loadFixture(stockedFixture);
+      const code = `(01)${GTIN}(10)${LOT}(21)SN0007(17)${EXPIRY_YYMMDD}`;
+      const dispensed = await run(traceDispense, {
+        code,
+        tree: TREE_FILE,
+        from: FROM.pharmacy,
+        address,
+      });
+      expect(dispensed.code).to.equal(0);
+      expect(field(dispensed.out, "dispensed")).to.equal(code);
+      expect(field(dispensed.out, "unit")).to.equal(`index 7 of batch ${batchId}`);
+      expect(field(dispensed.out, "gas used")).to.match(/^\d{2},\d{3} gas$/);
+      expect(await drugTrace.isDispensed(batchId, 7n)).to.equal(true);
+      expect(await readHolding(drugTrace, batchId, pharmacy.address)).to.equal(4n);
+
+      const verified = await run(traceVerify, { code, tree: TREE_FILE, address });
+      expect(verified.code).to.equal(2);
+      expect(field(verified.out, "verdict")).to.equal(
+        "Dispensed — already dispensed: possible copied code",
+      );
+
+      const history = await run(traceHistory, { gtin: GTIN, lot: LOT, address });
+      expect(history.code).to.equal(0);
+      expect(field(history.out, "batch")).to.equal(batchId);
+      expect(field(history.out, "lot")).to.equal(LOT);
+      expect(field(history.out, "state")).to.equal("Active");
+      const table = history.out.split("\n\n")[1]!.split("\n");
+      expect(table[0]).to.match(/^time\s+block\s+event\s+actor\s+details$/);
+      const rows = table.slice(2);
+      expect(rows.map((row) => row.split(/\s+/)[2])).to.deep.equal([
+        "BatchRegistered",
+        "ShipmentSent",
+        "ShipmentAccepted",
+        "ShipmentSent",
+        "ShipmentAccepted",
+        "UnitDispensed",
+      ]);
+      expect(rows[0]).to.match(
+        new RegExp(
+          `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\s+\\d+\\s+BatchRegistered\\s+${manufacturer.address}\\s+GTIN ${GTIN}, 20 units`,
+        ),
+      );
+      expect(rows[2]).to.contain(`ShipmentAccepted  ${distributor.address}  10 units`);
+      expect(rows[5]).to.match(new RegExp(`UnitDispensed\\s+${pharmacy.address}\\s+unit 7$`));
+
+      // from a later block on, only the later events (the header still describes the batch)
+      const dispensedAt = Number(rows[5]!.split(/\s+/)[1]);
+      const recent = await run(traceHistory, {
+        batch: batchId,
+        fromBlock: String(dispensedAt),
+        address,
+      });
+      expect(field(recent.out, "units")).to.equal("20");
+      expect(recent.out.split("\n\n")[1]!.split("\n").slice(2)).to.have.length(1);
+      const none = await run(traceHistory, {
+        batch: batchId,
+        fromBlock: String(dispensedAt + 1),
+        address,
+      });
+      expect(none.out.split("\n").at(-1)).to.equal(`no events from block ${dispensedAt + 1} on`);
+    });
+
+    it("a copied code is NOT dispensed: an alert is raised with the verdict, exit code 2", async function () {
+      const { drugTrace, address, batchId, pharmacy2 } =
+        await networkHelpers.loadFixture(stockedFixture);
+      await handOver(address, FROM.distributor, pharmacy2.address, FROM.pharmacy2, 2);
+      const code = codeOf("SN0003");
+      expect(
+        (await run(traceDispense, { code, tree: TREE_FILE, from: FROM.pharmacy, address })).code,
+      ).to.equal(0);
+
+      // the same code on a second pack, at another pharmacy
+      const holding = await readHolding(drugTrace, batchId, pharmacy2.address);
+      const copied = await run(traceDispense, {
+        code,
+        tree: TREE_FILE,
+        from: FROM.pharmacy2,
+        address,
+      });
+      expect(copied.code).to.equal(2);
+      const lines = copied.out.split("\n");
+      expect(lines.at(-1)).to.equal(
+        "NOT dispensed: Dispensed (already dispensed: possible copied code) — alert raised as flag #1",
+      );
+      expect(field(copied.out, "verdict")).to.equal(
+        "Dispensed — already dispensed: possible copied code",
+      );
+      expect(await readHolding(drugTrace, batchId, pharmacy2.address)).to.equal(holding);
+      expect(await readSuspectFlag(drugTrace, 1n)).to.deep.include({
+        state: "Open",
+        batchId,
+        reporter: pharmacy2.address,
+        verdict: "Dispensed",
+        evidenceHash: keccak256(toUtf8Bytes(code)),
+      });
+      const history = await run(traceHistory, { batch: batchId, address });
+      expect(history.out).to.match(
+        new RegExp(`SuspectFlagged\\s+${pharmacy2.address}\\s+flag 1: unit 3 verified Dispensed`),
+      );
+    });
+
+    it("through the registered task: exit code 2 and the red line, nothing on stderr", async function () {
+      const { address } = await networkHelpers.loadFixture(stockedFixture);
+      const code = codeOf("SN0001");
+      await run(traceDispense, { code, tree: TREE_FILE, from: FROM.pharmacy, address });
+      const again = await runCli(dispenseTask, {
+        code,
+        tree: TREE_FILE,
+        from: FROM.pharmacy,
+        address,
+      });
+      expect(again.exitCode).to.equal(2);
+      expect(again.stderr).to.equal("");
+      expect(again.stdout.split("\n").at(-1)).to.equal(
+        "NOT dispensed: Dispensed (already dispensed: possible copied code) — alert raised as flag #1",
+      );
+      const verified = await runCli(verifyTask, {
+        code: codeOf("SN0002"),
+        tree: TREE_FILE,
+        address,
+      });
+      expect(verified.exitCode).to.equal(undefined);
+      expect(verified.stdout).to.contain("verdict       Active — genuine, may be dispensed");
+    });
+
+    it("a printed expiry that disagrees with the registered one is suspect: not dispensed, alert with verdict Active", async function () {
+      const { drugTrace, address, batchId, pharmacy } =
+        await networkHelpers.loadFixture(stockedFixture);
+      const code = codeOf("SN0005", "300101");
+      const verified = await run(traceVerify, { code, tree: TREE_FILE, address });
+      expect(verified.code).to.equal(2);
+      expect(field(verified.out, "verdict")).to.equal(
+        `SUSPECT — expiry mismatch (pack says 2030-01-01, registered ${EXPIRY_DATE}): suspect pack`,
+      );
+      expect(field(verified.out, "expiry")).to.equal(`${EXPIRY_DATE} (the pack says 2030-01-01)`);
+
+      const refused = await run(traceDispense, {
+        code,
+        tree: TREE_FILE,
+        from: FROM.pharmacy,
+        address,
+      });
+      expect(refused.code).to.equal(2);
+      expect(refused.out.split("\n").at(-1)).to.equal(
+        `NOT dispensed: expiry mismatch (pack says 2030-01-01, registered ${EXPIRY_DATE}): suspect pack — alert raised as flag #1`,
+      );
+      expect(await drugTrace.isDispensed(batchId, 5n)).to.equal(false);
+      expect(await readSuspectFlag(drugTrace, 1n)).to.deep.include({
+        verdict: "Active",
+        reporter: pharmacy.address,
+      });
+    });
+
+    it("a serial not in the tree verifies as Unknown (a counterfeit is an answer, not an error)", async function () {
+      const { address } = await networkHelpers.loadFixture(stockedFixture);
+      const verified = await run(traceVerify, {
+        code: codeOf("FAKE0001", ""),
+        tree: TREE_FILE,
+        address,
+      });
+      expect(verified.code).to.equal(2);
+      expect(field(verified.out, "verdict")).to.equal(
+        "Unknown — not genuine / counterfeit: no registered unit has this code",
+      );
+      expect(field(verified.out, "unit")).to.equal(`not in tree file ${TREE_FILE}`);
+      expect(field(verified.out, "manufacturer")).to.equal("—");
+      expect(field(verified.out, "expiry")).to.equal("—");
+    });
+
+    it("a recalled batch is not dispensed: the alert carries Recalled", async function () {
+      const { drugTrace, address, batchId } = await networkHelpers.loadFixture(stockedFixture);
+      const recalled = await run(traceRecall, {
+        gtin: GTIN,
+        lot: LOT,
+        reason: "7",
+        evidence: id("lab report"),
+        from: FROM.regulator,
+        address,
+      });
+      expect(recalled.code).to.equal(0);
+      expect(field(recalled.out, "batch state")).to.equal("Recalled");
+      expect(field(recalled.out, "reason code")).to.equal("7");
+      const refused = await run(traceDispense, {
+        code: codeOf("SN0009"),
+        tree: TREE_FILE,
+        from: FROM.pharmacy,
+        address,
+      });
+      expect(refused.code).to.equal(2);
+      expect(refused.out.split("\n").at(-1)).to.equal(
+        "NOT dispensed: Recalled (batch recalled: do not dispense) — alert raised as flag #1",
+      );
+      expect(await drugTrace.isDispensed(batchId, 9n)).to.equal(false);
+    });
+  });
+
+  describe("verdicts that depend on time and on registration", function () {
+    it("an expired pack verifies as Expired (exit 2) and is not dispensed", async function () {
+      const { drugTrace, address, batchId } = await networkHelpers.loadFixture(stockedFixture);
+      await networkHelpers.time.increaseTo(EXPIRY + 1n);
+      const verified = await run(traceVerify, { code: codeOf("SN0006"), tree: TREE_FILE, address });
+      expect(verified.code).to.equal(2);
+      expect(field(verified.out, "verdict")).to.equal("Expired — expired: do not dispense");
+      const refused = await run(traceDispense, {
+        code: codeOf("SN0006"),
+        tree: TREE_FILE,
+        from: FROM.pharmacy,
+        address,
+      });
+      expect(refused.out.split("\n").at(-1)).to.equal(
+        "NOT dispensed: Expired (expired: do not dispense) — alert raised as flag #1",
+      );
+      expect(await drugTrace.isDispensed(batchId, 6n)).to.equal(false);
+    });
+
+    it("a code of a batch nobody registered is Unknown: alert raised, and history shows it", async function () {
+      const { drugTrace, address, pharmacy } = await networkHelpers.loadFixture(stockedFixture);
+      const ghostTree = path.join(DIRECTORY, "ghost.tree.json");
+      await buildSerialTree(SERIAL_FILE, { gtin: GTIN, lot: "GHOST1", treeFile: ghostTree });
+      const code = `(01)${GTIN}(10)GHOST1(21)SN0001`;
+      const verified = await run(traceVerify, { code, tree: ghostTree, address });
+      expect(verified.code).to.equal(2);
+      expect(field(verified.out, "holders")).to.equal("—");
+
+      const refused = await run(traceDispense, {
+        code,
+        tree: ghostTree,
+        from: FROM.pharmacy,
+        address,
+      });
+      expect(refused.code).to.equal(2);
+      expect(refused.out.split("\n").at(-1)).to.equal(
+        "NOT dispensed: Unknown (not genuine / counterfeit: no registered unit has this code) — alert raised as flag #1",
+      );
+      const ghost = batchIdOf(BigInt(GTIN), "GHOST1");
+      expect(await readSuspectFlag(drugTrace, 1n)).to.deep.include({
+        batchId: ghost,
+        verdict: "Unknown",
+        reporter: pharmacy.address,
+      });
+      const history = await run(traceHistory, { gtin: GTIN, lot: "GHOST1", address });
+      expect(field(history.out, "state")).to.equal(
+        "not registered (alerts name it: a counterfeit code)",
+      );
+      expect(history.out).to.match(/SuspectFlagged\s+\S+\s+flag 1: unit 1 verified Unknown/);
+    });
+  });
+
+  describe("trace excursion, release, flag, resolve", function () {
+    it("an excursion quarantines (verify: Quarantined, exit 2); release makes it Active again", async function () {
+      const { address } = await networkHelpers.loadFixture(stockedFixture);
+      const readingFile = path.join(DIRECTORY, "logger-7.csv");
+      writeFileSync(readingFile, "time,celsius\n2027-01-01T00:00:00Z,9.5\n");
+      const reported = await run(traceExcursion, {
+        gtin: GTIN,
+        lot: LOT,
+        reading: readingFile,
+        extreme: "9.5",
+        from: FROM.sensor,
+        address,
+      });
+      expect(field(reported.out, "extreme")).to.equal("9.50 °C");
+      expect(field(reported.out, "reading hash")).to.equal(keccak256(readFileSync(readingFile)));
+      expect(field(reported.out, "batch state")).to.equal("Quarantined (now)");
+
+      const verified = await run(traceVerify, { code: codeOf("SN0000"), tree: TREE_FILE, address });
+      expect(verified.code).to.equal(2);
+      expect(field(verified.out, "verdict")).to.equal(
+        "Quarantined — batch quarantined: hold the pack, do not dispense",
+      );
+
+      const released = await run(traceRelease, {
+        gtin: GTIN,
+        lot: LOT,
+        from: FROM.manufacturer,
+        address,
+      });
+      expect(field(released.out, "batch state")).to.equal("Active");
+      expect(
+        (await run(traceVerify, { code: codeOf("SN0000"), tree: TREE_FILE, address })).code,
+      ).to.equal(0);
+    });
+
+    it("flags a unit by code and tree, and a regulator resolves it as quarantined", async function () {
+      const { drugTrace, address, batchId, distributor } =
+        await networkHelpers.loadFixture(stockedFixture);
+      const flagged = await run(traceFlag, {
+        code: codeOf("SN0011"),
+        tree: TREE_FILE,
+        verdict: "active",
+        from: FROM.distributor,
+        address,
+      });
+      expect(field(flagged.out, "flag")).to.equal("#1");
+      expect(field(flagged.out, "unit")).to.equal("index 11, serial SN0011");
+      expect(field(flagged.out, "evidence hash")).to.equal(ZeroHash);
+      expect(await readSuspectFlag(drugTrace, 1n)).to.deep.include({
+        reporter: distributor.address,
+        verdict: "Active",
+        state: "Open",
+      });
+
+      const byIndex = await run(traceFlag, {
+        batch: batchId,
+        serial: "SN0012",
+        index: "12",
+        verdict: "unknown",
+        from: FROM.distributor,
+        address,
+      });
+      expect(field(byIndex.out, "flag")).to.equal("#2");
+
+      const resolved = await run(traceResolve, {
+        flag: "#1",
+        resolution: "quarantined",
+        from: FROM.regulator,
+        address,
+      });
+      expect(field(resolved.out, "resolved")).to.equal("flag #1: Quarantined");
+      expect(field(resolved.out, "batch state")).to.equal("Quarantined (quarantined now)");
+      expect((await readSuspectFlag(drugTrace, 1n)).state).to.equal("Quarantined");
+    });
+  });
+
+  describe("trace roles", function () {
+    it("grants by word and lists an account's roles", async function () {
+      const { drugTrace, address, stranger } = await networkHelpers.loadFixture(rolesFixture);
+      const granted = await run(traceRoles, {
+        account: stranger.address,
+        grant: "Dispenser",
+        from: FROM.admin,
+        address,
+      });
+      expect(field(granted.out, "granted")).to.equal("DISPENSER_ROLE");
+      expect(field(granted.out, "roles")).to.equal("DISPENSER_ROLE");
+      expect(await drugTrace.hasRole(DRUG_TRACE_ROLES.DISPENSER, stranger.address)).to.equal(true);
+      const admin = await run(traceRoles, {
+        account: (await ethers.getSigners())[0]!.address,
+        address,
+      });
+      expect(field(admin.out, "roles")).to.equal("DEFAULT_ADMIN_ROLE");
+      const revoked = await run(traceRoles, {
+        account: stranger.address,
+        revoke: "dispenser_role",
+        from: FROM.admin,
+        address,
+      });
+      expect(field(revoked.out, "roles")).to.equal("(none)");
+    });
+  });
+
+  describe("bad input ends with one clear line", function () {
+    it("a bad check digit", async function () {
+      const { address } = await networkHelpers.loadFixture(stockedFixture);
+      expect(
+        await failure(traceVerify, {
+          code: `(01)09506000134353(10)${LOT}(21)SN0001`,
+          tree: TREE_FILE,
+          address,
+        }),
+      ).to.equal("GTIN 09506000134353 has a bad check digit: expected 2, found 3");
+      expect(
+        await failure(traceRegister, {
+          serials: SERIAL_FILE,
+          gtin: "9506000134353",
+          lot: "X1",
+          expiry: EXPIRY_YYMMDD,
+          from: FROM.manufacturer,
+          address,
+        }),
+      ).to.equal("GTIN 9506000134353 has a bad check digit: expected 2, found 3");
+    });
+
+    it("a serial not in the tree at dispensing: nothing dispensed", async function () {
+      const { address } = await networkHelpers.loadFixture(stockedFixture);
+      expect(
+        await failure(traceDispense, {
+          code: codeOf("FAKE0001"),
+          tree: TREE_FILE,
+          from: FROM.pharmacy,
+          address,
+        }),
+      ).to.equal(
+        `NOT dispensed: serial FAKE0001 is not in tree file ${TREE_FILE} of batch ${GTIN}/${LOT} — a counterfeit code, or the wrong tree file`,
+      );
+    });
+
+    it("a code of another batch than the tree file's", async function () {
+      const { address } = await networkHelpers.loadFixture(stockedFixture);
+      expect(
+        await failure(traceVerify, {
+          code: `(01)${GTIN}(10)LOT9(21)SN0001`,
+          tree: TREE_FILE,
+          address,
+        }),
+      ).to.equal(
+        `the code's lot LOT9 is not the lot ${LOT} of tree file ${TREE_FILE}: use the tree file of the code's batch`,
+      );
+    });
+
+    it("an unknown batch, shipment or flag", async function () {
+      const { address, distributor } = await networkHelpers.loadFixture(stockedFixture);
+      const unknown = id("no such batch");
+      expect(
+        await failure(traceShip, {
+          batch: unknown,
+          to: distributor.address,
+          quantity: "1",
+          from: FROM.manufacturer,
+          address,
+        }),
+      ).to.equal(
+        `unknown batch ${unknown}: no batch with that id is registered on DrugTrace ${address}`,
+      );
+      expect(await failure(traceHistory, { gtin: GTIN, lot: "NOPE", address })).to.equal(
+        `unknown batch ${batchIdOf(BigInt(GTIN), "NOPE")}: no batch with that id is registered and no event names it`,
+      );
+      expect(
+        await failure(traceAccept, { shipment: "0x99", from: FROM.distributor, address }),
+      ).to.equal("unknown shipment 0x99: no shipment has that id");
+      expect(
+        await failure(traceResolve, {
+          flag: "4",
+          resolution: "cleared",
+          from: FROM.regulator,
+          address,
+        }),
+      ).to.equal("unknown flag #4: no suspect flag has that number");
+    });
+
+    it("a missing file", async function () {
+      const { address } = await networkHelpers.loadFixture(stockedFixture);
+      const missing = path.join(DIRECTORY, "missing.txt");
+      expect(
+        await failure(traceRegister, {
+          serials: missing,
+          gtin: GTIN,
+          lot: "X1",
+          expiry: EXPIRY_YYMMDD,
+          from: FROM.manufacturer,
+          address,
+        }),
+      ).to.equal(`serial file not found: ${missing}`);
+      expect(
+        await failure(traceVerify, { code: codeOf("SN0001"), tree: missing, address }),
+      ).to.equal(`tree file not found: ${missing}`);
+      expect(
+        await failure(traceRecall, {
+          gtin: GTIN,
+          lot: LOT,
+          reason: "1",
+          evidence: missing,
+          from: FROM.regulator,
+          address,
+        }),
+      ).to.equal(`--evidence file not found: ${missing}`);
+    });
+
+    it("a wrong role: the decoded custom error names the role; nothing changes", async function () {
+      const { drugTrace, address, batchId, distributor, stranger } =
+        await networkHelpers.loadFixture(stockedFixture);
+      const holding = await readHolding(drugTrace, batchId, distributor.address);
+      // a distributor holds stock but is no dispenser: verify passes, dispense is refused
+      expect(
+        await failure(traceDispense, {
+          code: codeOf("SN0002"),
+          tree: TREE_FILE,
+          from: FROM.distributor,
+          address,
+        }),
+      ).to.equal(
+        `reverted with AccessControlUnauthorizedAccount(account=${distributor.address}, neededRole=DISPENSER_ROLE)`,
+      );
+      expect(await drugTrace.isDispensed(batchId, 2n)).to.equal(false);
+      expect(await readHolding(drugTrace, batchId, distributor.address)).to.equal(holding);
+
+      expect(
+        await failure(traceRoles, {
+          account: stranger.address,
+          grant: "regulator",
+          from: FROM.stranger,
+          address,
+        }),
+      ).to.equal(
+        `reverted with AccessControlUnauthorizedAccount(account=${stranger.address}, neededRole=DEFAULT_ADMIN_ROLE)`,
+      );
+      expect(
+        await failure(traceRecall, {
+          batch: batchId,
+          reason: "1",
+          from: FROM.distributor,
+          address,
+        }),
+      ).to.equal(
+        `reverted with DrugTraceNotManufacturerOrRegulator(batchId=${batchId}, account=${distributor.address})`,
+      );
+      expect((await readBatch(drugTrace, batchId)).state).to.equal("Active");
+    });
+
+    it("a refused shipment or a settled one: the decoded custom error with names", async function () {
+      const { address, batchId, stranger, distributor } =
+        await networkHelpers.loadFixture(stockedFixture);
+      expect(
+        await failure(traceShip, {
+          batch: batchId,
+          to: stranger.address,
+          quantity: "1",
+          from: FROM.manufacturer,
+          address,
+        }),
+      ).to.equal(`reverted with DrugTraceNotTradePartner(account=${stranger.address})`);
+      const shipment = await handOver(
+        address,
+        FROM.manufacturer,
+        distributor.address,
+        FROM.distributor,
+        1,
+      );
+      expect(await failure(traceAccept, { shipment, from: FROM.distributor, address })).to.equal(
+        `reverted with DrugTraceUnexpectedShipmentState(shipmentId=${shipment}, current=Accepted)`,
+      );
+      expect(
+        await failure(traceRelease, { batch: batchId, from: FROM.manufacturer, address }),
+      ).to.equal(
+        `reverted with DrugTraceUnexpectedBatchState(batchId=${batchId}, current=Active, expectedStates=Quarantined)`,
+      );
+    });
+
+    it("malformed numbers, words, addresses and accounts", async function () {
+      const { address, distributor } = await networkHelpers.loadFixture(stockedFixture);
+      const ship = (overrides: Record<string, string>) =>
+        failure(traceShip, {
+          gtin: GTIN,
+          lot: LOT,
+          to: distributor.address,
+          quantity: "1",
+          from: FROM.manufacturer,
+          address,
+          ...overrides,
+        });
+      expect(await ship({ quantity: "0" })).to.equal(
+        "--quantity 0 is out of range: 1 to 4294967295",
+      );
+      expect(await ship({ quantity: "ten" })).to.equal("--quantity ten is not a whole number");
+      expect(await ship({ to: "0x1234" })).to.equal("--to 0x1234 is not an address");
+      expect(await ship({ from: "42" })).to.equal(
+        "--from 42: this network has 20 accounts (0 to 19)",
+      );
+      expect(await ship({ batch: id("x") })).to.equal(
+        "name the batch either by --batch <id> or by --gtin and --lot, not both",
+      );
+      expect(await ship({ address: distributor.address })).to.equal(
+        `no contract at ${distributor.address} on chain 31337: check --address or --network`,
+      );
+      expect(
+        await failure(traceExcursion, {
+          gtin: GTIN,
+          lot: LOT,
+          reading: ZeroHash,
+          extreme: "hot",
+          from: FROM.sensor,
+          address,
+        }),
+      ).to.equal(
+        "--extreme hot is not a temperature in °C with at most two decimals, e.g. 9.5 or -25",
+      );
+      expect(
+        await failure(traceResolve, {
+          flag: "1",
+          resolution: "maybe",
+          from: FROM.regulator,
+          address,
+        }),
+      ).to.equal("--resolution maybe is not one of cleared, quarantined, recalled");
+      expect(
+        await failure(traceRoles, { account: distributor.address, grant: "owner", address }),
+      ).to.equal(
+        "--grant owner is not one of manufacturer, distributor, dispenser, regulator, sensor, pauser",
+      );
+    });
+
+    it("through the registered task: one red line on stderr and exit code 1", async function () {
+      const { address } = await networkHelpers.loadFixture(stockedFixture);
+      const refused = await runCli(acceptTask, { shipment: "12", from: FROM.distributor, address });
+      expect(refused.exitCode).to.equal(1);
+      expect(refused.stdout).to.equal("");
+      expect(refused.stderr).to.equal("error: unknown shipment 0x0c: no shipment has that id");
+      const noCode = await runCli(verifyTask, { tree: TREE_FILE, address });
+      expect(noCode.stderr).to.equal(
+        "error: --code is required (the pack's Digital Link URI, element string or scanned text)",
+      );
+      expect(noCode.exitCode).to.equal(1);
+    });
+  });
+
+  describe("shipment ids", function () {
+    it("prints the id in hex, accepted in hex or decimal", async function () {
+      const { drugTrace, address, distributor } =
+        await networkHelpers.loadFixture(registeredFixture);
+      const shipped = await run(traceShip, {
+        gtin: GTIN,
+        lot: LOT,
+        to: distributor.address,
+        quantity: "1",
+        from: FROM.manufacturer,
+        address,
+      });
+      const shipment = BigInt(field(shipped.out, "shipment"));
+      expect(formatShipmentId(shipment)).to.equal(field(shipped.out, "shipment"));
+      await run(traceAccept, { shipment: shipment.toString(), from: FROM.distributor, address });
+      expect((await readShipment(drugTrace, shipment)).state).to.equal("Accepted");
+    });
+  });
+});

@@ -1,0 +1,437 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import hre, { network } from "hardhat";
+
+import { ContractRevertError, InputError } from "../../sdk/errors.js";
+import { runApprove } from "../../tasks/insurance-claim/approve.js";
+import { runAppeal } from "../../tasks/insurance-claim/appeal.js";
+import { runDeny } from "../../tasks/insurance-claim/deny.js";
+import { runEnroll } from "../../tasks/insurance-claim/enroll.js";
+import { runEob } from "../../tasks/insurance-claim/eob.js";
+import { runFund } from "../../tasks/insurance-claim/fund.js";
+import { runOpenPool } from "../../tasks/insurance-claim/open-pool.js";
+import { runPay } from "../../tasks/insurance-claim/pay.js";
+import { runPlan } from "../../tasks/insurance-claim/plan.js";
+import { runQuote } from "../../tasks/insurance-claim/quote.js";
+import { runSubmit } from "../../tasks/insurance-claim/submit.js";
+import { deployClaimsSuite, evidence, usd } from "../fixtures/insurance-claim.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
+
+async function deployFixture() {
+  const s = await deployClaimsSuite(connection);
+  const dir = mkdtempSync(path.join(tmpdir(), "claims-tasks-"));
+  return { ...s, address: await s.claims.getAddress(), dir };
+}
+
+/** Runs `action` with console.log and console.error captured; returns what it printed. */
+async function captured(action: () => Promise<unknown>): Promise<{ out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const { log, error } = console;
+  console.log = (...items: unknown[]) => out.push(items.map(String).join(" "));
+  console.error = (...items: unknown[]) => err.push(items.map(String).join(" "));
+  try {
+    await action();
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+  return { out: out.join("\n"), err: err.join("\n") };
+}
+
+async function rejects(
+  action: Promise<unknown>,
+  type: typeof InputError | typeof ContractRevertError,
+  pattern: RegExp,
+) {
+  try {
+    await captured(() => action);
+  } catch (error) {
+    expect(error).to.be.instanceOf(type);
+    expect((error as Error).message).to.match(pattern);
+    return;
+  }
+  expect.fail(`expected ${type.name} matching ${pattern}`);
+}
+
+describe("claims tasks", function () {
+  it("registers every claims subtask", function () {
+    for (const name of [
+      "open-pool",
+      "fund",
+      "plan",
+      "enroll",
+      "submit",
+      "quote",
+      "approve",
+      "deny",
+      "appeal",
+      "pay",
+      "eob",
+    ]) {
+      expect(hre.tasks.getTask(["claims", name]).id).to.deep.equal(["claims", name]);
+    }
+  });
+
+  it("ends bad input with one error line and a non-zero exit code", async function () {
+    const { err } = await captured(() =>
+      hre.tasks.getTask(["claims", "quote"]).run({ claim: "abc" }),
+    );
+    expect(err).to.match(/error: --claim must be a positive whole number, got 'abc'/);
+    expect(err.split("\n")).to.have.length(1);
+    expect(process.exitCode).to.equal(1);
+    process.exitCode = 0;
+    const pay = await captured(() =>
+      hre.tasks.getTask(["claims", "pay"]).run({ ids: "1,2", claim: "3" }),
+    );
+    expect(pay.err).to.match(
+      /give one of --claim <id>, --ids 1,2,3, or --pool <id> --all-approved/,
+    );
+    process.exitCode = 0;
+  });
+
+  it("runs the insurer's, provider's and adjuster's commands end to end", async function () {
+    const s = await loadFixture(deployFixture);
+    const common = { address: s.address, from: "1" }; // account 1 is the insurer
+
+    const token = await s.usdc.getAddress();
+    const open = await captured(() => runOpenPool({ ...common, token }, connection));
+    expect(open.out).to.match(/Opened pool 2 in USDC .*6 decimals/);
+
+    const fund = await captured(() =>
+      runFund({ ...common, pool: "2", amount: "2500.50" }, connection),
+    );
+    expect(fund.out).to.contain("sent 2,500.50 USDC, credited 2,500.50 USDC");
+    expect(fund.out).to.contain("available 2,500.50 USDC");
+    await s.claims.connect(s.insurer).setAdjuster(2n, s.adjuster.address, true);
+
+    const fees = path.join(s.dir, "fees.csv");
+    writeFileSync(fees, "code,amount\n99213,100.00\n99214,150.00\n");
+    const plan = await captured(() =>
+      runPlan(
+        {
+          ...common,
+          pool: "2",
+          coverageLimit: "1000",
+          deductible: "50",
+          coinsurance: "10",
+          fees,
+          merkle: false,
+          treeOut: "",
+        },
+        connection,
+      ),
+    );
+    expect(plan.out).to.contain(
+      "Created plan 2 on pool 2: coverage limit 1,000.00 USDC per policy, deductible 50.00 USDC, coinsurance 10%",
+    );
+    expect(plan.out).to.contain("Fee schedule: 2 explicit fees.");
+
+    const today = new Date(Number(s.now) * 1000).toISOString().slice(0, 10);
+    const enroll = await captured(() =>
+      runEnroll(
+        {
+          ...common,
+          plan: "2",
+          patient: s.patient.address,
+          start: "2020-01-01",
+          end: "2099-12-31",
+        },
+        connection,
+      ),
+    );
+    expect(enroll.out).to.contain(
+      `Enrolled ${s.patient.address} in plan 2 as policy 2, covered 2020-01-01T00:00:00Z to 2099-12-31T23:59:59Z`,
+    );
+
+    const evidenceFile = path.join(s.dir, "claim.json");
+    writeFileSync(evidenceFile, '{"resourceType":"Claim"}');
+    const submitArgs = {
+      address: s.address,
+      from: "3", // the provider
+      policy: "2",
+      patient: s.patient.address,
+      code: "99213",
+      gtin: "",
+      lot: "",
+      unit: "",
+      date: today,
+      billed: "150",
+      evidence: "",
+      evidenceFile,
+      feeTree: "",
+    };
+    const submit = await captured(() => runSubmit(submitArgs, connection));
+    expect(submit.out).to.contain(
+      "Submitted claim 1 on policy 2: billed 150.00 USDC, allowed 100.00 USDC.",
+    );
+    expect(submit.out).to.match(/Plan pays\s+45\.00/);
+    await rejects(
+      runSubmit(submitArgs, connection),
+      ContractRevertError,
+      /InsuranceClaimDuplicate\(claimId=1\)/,
+    );
+
+    const quote = await captured(() =>
+      runQuote(
+        { ...common, claim: "1", policy: "", code: "", billed: "", feeTree: "" },
+        connection,
+      ),
+    );
+    expect(quote.out).to.contain("Claim 1 (Submitted, if approved now):");
+    expect(quote.out).to.match(/Deductible\s+-50\.00/);
+    expect(quote.out).to.match(/Coinsurance \(10%\)\s+-5\.00/);
+
+    const estimate = await captured(() =>
+      runQuote(
+        { ...common, claim: "", policy: "2", code: "99214", billed: "400", feeTree: "" },
+        connection,
+      ),
+    );
+    expect(estimate.out).to.contain("Estimate for 99214 on policy 2 (nothing submitted):");
+    expect(estimate.out).to.match(/Plan pays\s+90\.00/);
+
+    const approve = await captured(() =>
+      runApprove({ address: s.address, from: "2", claim: "1" }, connection),
+    );
+    expect(approve.out).to.contain("Approved claim 1; explanation of benefits:");
+
+    const pay = await captured(() =>
+      runPay(
+        { ...common, claim: "", ids: "", pool: "2", allApproved: true, chunk: "" },
+        connection,
+      ),
+    );
+    expect(pay.out).to.match(/claim\s+pool\s+payee\s+amount\s+result/);
+    expect(pay.out).to.contain(`${s.provider.address}  45.00 USDC  paid`);
+    expect(pay.out).to.contain("Paid 1 claim (45.00 USDC) in 1 transaction");
+
+    const eob = await captured(() =>
+      runEob({ address: s.address, from: "", claim: "1" }, connection),
+    );
+    expect(eob.out).to.contain("Explanation of benefits: claim 1 (Paid)");
+    expect(eob.out).to.contain("Paid: 45.00 USDC to the provider.");
+    expect(eob.out).to.contain(`paid to ${s.provider.address} (45.00 USDC)`);
+  });
+
+  it("denies and appeals through the commands", async function () {
+    const s = await loadFixture(deployFixture);
+    await s.claims.connect(s.provider).submitClaim(
+      {
+        policyId: s.policyId,
+        patient: s.patient.address,
+        serviceCode: ethers.encodeBytes32String("99213"),
+        serviceDate: s.now - 86_400n,
+        billed: usd(150),
+        evidenceHash: evidence("x"),
+      },
+      0n,
+      [],
+    );
+    const deny = await captured(() =>
+      runDeny({ address: s.address, from: "2", claim: "1", reason: "CARC 50" }, connection),
+    );
+    expect(deny.out).to.contain(
+      "Denied claim 1: reason 50 (not deemed a medical necessity by the payer).",
+    );
+    await rejects(
+      runAppeal(
+        { address: s.address, from: "3", claim: "1", evidence: "0x12", evidenceFile: "" },
+        connection,
+      ),
+      InputError,
+      /--evidence must be the 32-byte hash/,
+    );
+    const appeal = await captured(() =>
+      runAppeal(
+        {
+          address: s.address,
+          from: "3",
+          claim: "1",
+          evidence: evidence("appeal"),
+          evidenceFile: "",
+        },
+        connection,
+      ),
+    );
+    expect(appeal.out).to.contain(`Appealed claim 1 with new evidence ${evidence("appeal")}`);
+    const final = await captured(() =>
+      runDeny({ address: s.address, from: "2", claim: "1", reason: "96" }, connection),
+    );
+    expect(final.out).to.contain("Denied the appeal of claim 1: reason 96 (non-covered charge).");
+  });
+
+  it("creates a Merkle plan and claims against it with the written tree", async function () {
+    const s = await loadFixture(deployFixture);
+    const fees = path.join(s.dir, "big.json");
+    writeFileSync(
+      fees,
+      JSON.stringify(
+        Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`C${i}`, `${i + 1}.25`])),
+      ),
+    );
+    const plan = await captured(() =>
+      runPlan(
+        {
+          address: s.address,
+          from: "1",
+          pool: "1",
+          coverageLimit: "1000",
+          deductible: "0",
+          coinsurance: "0",
+          fees,
+          merkle: false,
+          treeOut: "",
+        },
+        connection,
+      ),
+    );
+    const tree = path.join(s.dir, "big.tree.json");
+    expect(plan.out).to.contain(`of 100 codes; tree written to ${tree}`);
+    await s.claims.connect(s.insurer).createPolicy(2n, s.patient.address, s.start, s.end);
+    const args = {
+      address: s.address,
+      from: "3",
+      policy: "2",
+      patient: s.patient.address,
+      code: "C41",
+      gtin: "",
+      lot: "",
+      unit: "",
+      date: String(s.now - 3_600n),
+      billed: "80",
+      evidence: evidence("merkle"),
+      evidenceFile: "",
+      feeTree: "",
+    };
+    await rejects(
+      runSubmit(args, connection),
+      InputError,
+      /uses a Merkle fee schedule: pass --fee-tree/,
+    );
+    const submit = await captured(() => runSubmit({ ...args, feeTree: tree }, connection));
+    expect(submit.out).to.contain("billed 80.00 USDC, allowed 42.25 USDC");
+  });
+
+  it("refuses bad arguments before sending anything", async function () {
+    const s = await loadFixture(deployFixture);
+    const common = { address: s.address, from: "1" };
+    await rejects(
+      runFund({ ...common, pool: "1", amount: "1.0000001" }, connection),
+      InputError,
+      /7 decimal places/,
+    );
+    await rejects(
+      runFund({ ...common, pool: "0", amount: "1" }, connection),
+      InputError,
+      /--pool must be a positive/,
+    );
+    await rejects(
+      runFund({ ...common, pool: "9", amount: "1" }, connection),
+      InputError,
+      /there is no pool 9/,
+    );
+    await rejects(
+      runFund({ ...common, from: "99", pool: "1", amount: "1" }, connection),
+      InputError,
+      /--from 99: the network has \d+ accounts/,
+    );
+    await rejects(
+      runOpenPool({ address: "0x1234", from: "", token: s.address }, connection),
+      InputError,
+      /--address 0x1234 is not an address/,
+    );
+    await rejects(
+      runOpenPool({ address: s.patient.address, from: "", token: s.address }, connection),
+      InputError,
+      /there is no contract at/,
+    );
+    await rejects(
+      runEnroll(
+        {
+          ...common,
+          plan: "1",
+          patient: s.patient.address,
+          start: "01/02/2025",
+          end: "2025-12-31",
+        },
+        connection,
+      ),
+      InputError,
+      /--start '01\/02\/2025' is not a date/,
+    );
+    await rejects(
+      runPlan(
+        {
+          ...common,
+          pool: "1",
+          coverageLimit: "10",
+          deductible: "0",
+          coinsurance: "120",
+          fees: "x.csv",
+          merkle: false,
+          treeOut: "",
+        },
+        connection,
+      ),
+      InputError,
+      /--coinsurance '120' must be a percentage/,
+    );
+    await rejects(
+      runPay(
+        { ...common, claim: "", ids: "1,2", pool: "", allApproved: false, chunk: "" },
+        connection,
+      ),
+      InputError,
+      /only Approved claims can be paid: claim 1 is None, claim 2 is None/,
+    );
+    await rejects(
+      runPay(
+        { ...common, claim: "", ids: "", pool: "1", allApproved: false, chunk: "" },
+        connection,
+      ),
+      InputError,
+      /--pool and --all-approved go together/,
+    );
+    await rejects(
+      runPay(
+        { ...common, claim: "1", ids: "", pool: "", allApproved: false, chunk: "" },
+        connection,
+      ),
+      ContractRevertError,
+      /InsuranceClaimUnexpectedState/,
+    );
+    await rejects(
+      runDeny({ ...common, claim: "1", reason: "because" }, connection),
+      InputError,
+      /reason 'because' must be a claim adjustment reason code/,
+    );
+    await rejects(
+      runSubmit(
+        {
+          ...common,
+          policy: "1",
+          patient: s.patient.address,
+          code: "99213",
+          gtin: "123",
+          lot: "",
+          unit: "",
+          date: "2025-01-01",
+          billed: "1",
+          evidence: evidence("e"),
+          evidenceFile: "",
+          feeTree: "",
+        },
+        connection,
+      ),
+      InputError,
+      /give --code for a service, or --gtin, --lot and --unit/,
+    );
+  });
+});
