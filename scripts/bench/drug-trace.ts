@@ -335,15 +335,14 @@ export async function benchDrugTrace(
       batchId = await stockPharmacy(suite, `BENCH-D${depth}`, tree, stock);
     }
     const [a, b] = units as [SerialProof, SerialProof];
-    // Depth 1 is a two-unit batch: its second dispense would empty the pharmacy's holding
-    // (a refunded write), so only the first unit is measured.
-    const pair: readonly [SerialProof, SerialProof] = [a, b];
     const openerFor = (word: bigint): SerialProof | undefined => {
       for (let i = Number(word) * 256; i < Math.min(tree.count, Number(word + 1n) * 256); i++) {
         if (BigInt(i) !== a.index && BigInt(i) !== b.index) return tree.proofFor(serialOf(i));
       }
       return undefined;
     };
+    // Depth 1 is a two-unit batch: its second dispense would empty the pharmacy's holding
+    // (a refunded write), so only the first unit is measured.
     const measured =
       depth === 1
         ? {
@@ -354,7 +353,7 @@ export async function benchDrugTrace(
             ),
             shared: undefined,
           }
-        : await dispensePair(suite, batchId, pair, openerFor);
+        : await dispensePair(suite, batchId, [a, b], openerFor);
     const entry = entryOf(measured.first, { target: TARGETS.dispense });
     entries[`dispense:depth${depth}`] = {
       ...entry,
