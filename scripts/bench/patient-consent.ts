@@ -1,0 +1,182 @@
+import {
+  CATEGORIES,
+  PURPOSES,
+  grantConsent,
+  grantConsentBySig,
+  revokeConsent,
+  signConsentGrant,
+} from "../../sdk/patient-consent/index.js";
+import { COLD_SLOAD_GAS, TX_BASE_GAS, calldataGas } from "./floor.js";
+import type { StorageWrite } from "./floor.js";
+import { entryOf, measureReceipt, ratioOf } from "./record.js";
+import type { BenchEntry } from "./record.js";
+import { BENCH_START, DAY, labelledAddress } from "./suite.js";
+import type { BenchSuite } from "./suite.js";
+import { TARGETS } from "./targets.js";
+
+/** Storage each PatientConsent operation must write (see floor.ts). */
+export const WRITES = {
+  grantConsent: [
+    {
+      change: "set",
+      what: "the consent (purposes, categories, start, end, serial, revoked: one packed slot)",
+    },
+  ],
+  grantConsentBySig: [
+    { change: "set", what: "the consent (one packed slot)" },
+    { change: "update", what: "the patient's nonce" },
+  ],
+  grantConsentBySigFirst: [
+    { change: "set", what: "the consent (one packed slot)" },
+    { change: "set", what: "the patient's nonce (0 → 1)" },
+  ],
+  revokeConsent: [{ change: "update", what: "the consent's revoked flag (same packed slot)" }],
+} as const satisfies Record<string, readonly StorageWrite[]>;
+
+/** The purposes and categories every benchmark consent grants. */
+export const BENCH_PURPOSES = (1 << PURPOSES.TREAT) | (1 << PURPOSES.HPAYMT);
+export const BENCH_CATEGORIES =
+  (1 << CATEGORIES.labs) | (1 << CATEGORIES.medications) | (1 << CATEGORIES.conditions);
+const PERIOD = { start: BENCH_START, end: BENCH_START + 365n * DAY } as const;
+
+interface TraceResult {
+  readonly gas: number;
+  readonly failed: boolean;
+  readonly returnValue: string;
+}
+
+/**
+ * Execution gas of a view call: `debug_traceCall`'s gas (the whole call as a transaction would
+ * spend it) minus 21,000 and the calldata's gas, which leaves what the contract's code spent.
+ * `eth_estimateGas` minus the same is returned too as a cross-check (for a call without inner
+ * calls they agree).
+ */
+async function executionGasOfCall(
+  suite: BenchSuite,
+  to: string,
+  data: string,
+): Promise<{ traced: bigint; estimated: bigint; returnValue: string }> {
+  const { connection } = suite;
+  const trace = (await connection.provider.request({
+    method: "debug_traceCall",
+    params: [{ to, data }, "latest", { disableStorage: true, disableMemory: true }],
+  })) as TraceResult;
+  if (trace.failed) throw new Error(`the traced call to ${to} failed`);
+  const intrinsic = TX_BASE_GAS + calldataGas(data);
+  const estimate = await connection.ethers.provider.estimateGas({ to, data });
+  return {
+    traced: BigInt(trace.gas) - intrinsic,
+    estimated: estimate - intrinsic,
+    returnValue: trace.returnValue,
+  };
+}
+
+/**
+ * The PatientConsent part: grantConsent, grantConsentBySig, and revokeConsent and isAuthorized
+ * with 1, 10 and 100 consents on one patient.
+ */
+export async function benchPatientConsent(
+  suite: BenchSuite,
+  print: (line: string) => void,
+): Promise<Record<string, BenchEntry>> {
+  const { connection, patientConsent } = suite;
+  const entries: Record<string, BenchEntry> = {};
+  const consentAddress = await patientConsent.getAddress();
+
+  print("granting 1, 10 and 100 consents on three patients…");
+  const patients = [
+    { after: 1, signer: suite.account(10) },
+    { after: 10, signer: suite.account(11) },
+    { after: 100, signer: suite.account(12) },
+  ];
+  for (const { after, signer } of patients) {
+    const patient = await signer.getAddress();
+    const asPatient = patientConsent.connect(signer);
+    const grantee = (i: number): string => labelledAddress(`grantee of ${after}`, i);
+    let lastGrantGas = 0n;
+    for (let i = 0; i < after; i++) {
+      const granted = await grantConsent(asPatient, {
+        patient,
+        grantee: grantee(i),
+        purposes: BENCH_PURPOSES,
+        categories: BENCH_CATEGORIES,
+        ...PERIOD,
+      });
+      if (after === 1) {
+        entries.grantConsent = entryOf(
+          await measureReceipt(connection, granted.receipt, WRITES.grantConsent),
+          {
+            target: TARGETS.grantConsent,
+            notes: "A patient's consent to a grantee it has never consented to before.",
+          },
+        );
+      }
+      lastGrantGas = granted.gasUsed;
+    }
+    if (after === 100) {
+      const first = entries.grantConsent;
+      if (first !== undefined) first.gasOfHundredthGrant = Number(lastGrantGas);
+    }
+
+    // isAuthorized: a view, measured as execution gas; one cold SLOAD of the consent is its floor.
+    const data = patientConsent.interface.encodeFunctionData("isAuthorized", [
+      patient,
+      grantee(after - 1),
+      PURPOSES.TREAT,
+      1 << CATEGORIES.labs,
+    ]);
+    const call = await executionGasOfCall(suite, consentAddress, data);
+    if (BigInt(call.returnValue) !== 1n) throw new Error("isAuthorized answered false");
+    const gas = Number(call.traced);
+    const floor = Number(COLD_SLOAD_GAS);
+    entries[`isAuthorized:after${after}`] = {
+      gas,
+      floor,
+      ratio: ratioOf(gas, floor),
+      target: TARGETS.isAuthorized,
+      met: gas <= TARGETS.isAuthorized,
+      floorExplained:
+        "execution only (a view: no intrinsic gas, no calldata): one cold SLOAD 2,100 of the packed consent slot",
+      executionGas: gas,
+      estimateGasExecution: Number(call.estimated),
+      method:
+        "debug_traceCall gas − 21,000 − calldata gas (eth_estimateGas − the same agrees: estimateGasExecution)",
+      notes: `The patient has ${after} consent${after === 1 ? "" : "s"}; the answer is true (the covering consent is found directly by (patient, grantee)).`,
+    };
+
+    const revoked = await revokeConsent(asPatient, patient, grantee(0));
+    entries[`revokeConsent:after${after}`] = entryOf(
+      await measureReceipt(connection, revoked.receipt, WRITES.revokeConsent),
+      { target: TARGETS.revokeConsent },
+    );
+  }
+
+  // grantConsentBySig: a relayer submits the patient's EIP-712 grant.
+  const signer = suite.account(13);
+  const relayer = patientConsent.connect(suite.account(14));
+  for (const [i, key] of ["grantConsentBySig:first-signature", "grantConsentBySig"].entries()) {
+    const signed = await signConsentGrant(signer, consentAddress, {
+      grantee: labelledAddress("signed grantee", i),
+      purposes: BENCH_PURPOSES,
+      categories: BENCH_CATEGORIES,
+      ...PERIOD,
+      deadline: PERIOD.start + 7n * DAY,
+    });
+    const granted = await grantConsentBySig(relayer, signed);
+    const first = i === 0;
+    entries[key] = entryOf(
+      await measureReceipt(
+        connection,
+        granted.receipt,
+        first ? WRITES.grantConsentBySigFirst : WRITES.grantConsentBySig,
+      ),
+      {
+        target: TARGETS.grantConsentBySig,
+        notes: first
+          ? "The patient's first signed grant: its nonce goes from 0 to 1. ECDSA recovery (3,000 gas precompile) is outside the floor."
+          : "A patient who has signed before (steady state). ECDSA recovery (3,000 gas precompile) is outside the floor.",
+      },
+    );
+  }
+  return entries;
+}

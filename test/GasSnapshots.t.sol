@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
+
+import {DrugTrace} from "../contracts/DrugTrace.sol";
+import {InsuranceClaim} from "../contracts/InsuranceClaim.sol";
+import {PatientConsent} from "../contracts/PatientConsent.sol";
+import {IDrugTrace} from "../contracts/interfaces/IDrugTrace.sol";
+import {IInsuranceClaim} from "../contracts/interfaces/IInsuranceClaim.sol";
+import {IPatientConsent} from "../contracts/interfaces/IPatientConsent.sol";
+import {MockERC20} from "../contracts/mocks/MockERC20.sol";
+
+/*
+ * Gas snapshots of the hot paths of the three contracts, recorded with `vm.snapshotGasLastCall` into
+ * snapshots/DrugTrace.json, snapshots/PatientConsent.json and snapshots/InsuranceClaim.json (committed).
+ * `npm test` runs `hardhat test solidity --snapshot-check --tolerance 2`, so a change of more than 2 % fails;
+ * `npx hardhat test solidity --snapshot` records new values after an intended change. The values are the gas the
+ * call's execution used inside a test (no intrinsic gas or calldata), for review and regressions; bench/RESULTS.md
+ * has what a transaction pays. Each test also checks that the measured call did its job.
+ */
+
+/// @dev The suite deployed as the CareChain module does, with one holder per role and a clock fixed in 2033.
+abstract contract SuiteSetup is Test {
+    uint48 internal constant NOW = 2_000_000_000;
+    uint64 internal constant GTIN = 9506000134352;
+    uint96 internal constant USD = 1e6;
+    uint32 internal constant PURPOSES = (1 << 0) | (1 << 2); // TREAT and HPAYMT
+    uint32 internal constant CATEGORIES = (1 << 2) | (1 << 4); // medications and labs
+    uint8 internal constant TREAT = 0;
+
+    DrugTrace internal drugTrace;
+    PatientConsent internal consent;
+    InsuranceClaim internal claims;
+    MockERC20 internal usdc;
+
+    address internal admin = makeAddr("admin");
+    address internal manufacturer = makeAddr("manufacturer");
+    address internal distributor = makeAddr("distributor");
+    address internal pharmacy = makeAddr("pharmacy");
+    address internal insurer = makeAddr("insurer");
+    address internal adjuster = makeAddr("adjuster");
+    address internal clinic = makeAddr("clinic");
+    address internal patient = makeAddr("patient");
+
+    function _deploySuite() internal {
+        vm.warp(NOW);
+        drugTrace = new DrugTrace(0, admin);
+        consent = new PatientConsent(0, admin, 1 days);
+        claims = new InsuranceClaim(0, admin, consent, drugTrace);
+        usdc = new MockERC20("USD Coin", "USDC", 6);
+        vm.startPrank(admin);
+        drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), manufacturer);
+        drugTrace.grantRole(drugTrace.DISTRIBUTOR_ROLE(), distributor);
+        drugTrace.grantRole(drugTrace.DISPENSER_ROLE(), pharmacy);
+        claims.grantRole(claims.INSURER_ROLE(), insurer);
+        claims.grantRole(claims.PROVIDER_ROLE(), clinic);
+        vm.stopPrank();
+    }
+
+    function _consentTo(address grantee) internal {
+        vm.prank(patient);
+        consent.grantConsent(patient, grantee, PURPOSES, CATEGORIES, NOW - 30 days, NOW + 365 days);
+    }
+}
+
+/// @dev DrugTrace: registerBatch, ship, acceptShipment, dispense with a 20-level proof, recall. Every measured call
+/// is the first in its test to touch its storage, as in a transaction of its own.
+contract DrugTraceGasSnapshotsTest is SuiteSetup {
+    bytes32 internal constant LOT = "SNAP-LOT";
+
+    bytes32 internal batchId;
+    bytes32 internal root;
+    uint256 internal pendingShipment;
+    /// @dev Units 256, 257 (bitmap word 1) and 512 (word 2), each with a 20-level proof.
+    mapping(uint256 index => bytes32[] proof) internal proofs;
+
+    /// @dev A 2^20-unit batch seen from units 256, 257, 512 and 513: pairs (256, 257) and (512, 513) under one node,
+    /// with 18 fixed hashes standing for the rest of the tree. The manufacturer released 1,000 units to the
+    /// distributor, who passed 100 to the pharmacy; the pharmacy dispensed unit 256; 500 more units are on their way
+    /// to the distributor.
+    function setUp() public {
+        _deploySuite();
+        bytes32[4] memory leaves = [_leaf(256), _leaf(257), _leaf(512), _leaf(513)];
+        bytes32 low = Hashes.commutativeKeccak256(leaves[0], leaves[1]);
+        bytes32 high = Hashes.commutativeKeccak256(leaves[2], leaves[3]);
+        proofs[256].push(leaves[1]);
+        proofs[256].push(high);
+        proofs[257].push(leaves[0]);
+        proofs[257].push(high);
+        proofs[512].push(leaves[3]);
+        proofs[512].push(low);
+        bytes32 node = Hashes.commutativeKeccak256(low, high);
+        for (uint256 level; level < 18; ++level) {
+            bytes32 sibling = keccak256(abi.encode("sibling", level));
+            proofs[256].push(sibling);
+            proofs[257].push(sibling);
+            proofs[512].push(sibling);
+            node = Hashes.commutativeKeccak256(node, sibling);
+        }
+        root = node;
+
+        vm.prank(manufacturer);
+        batchId = drugTrace.registerBatch(GTIN, LOT, NOW + 730 days, 1 << 20, root, keccak256("metadata"));
+        uint256 released = _ship(manufacturer, distributor, 1_000);
+        vm.prank(distributor);
+        drugTrace.acceptShipment(released);
+        uint256 onward = _ship(distributor, pharmacy, 100);
+        vm.prank(pharmacy);
+        drugTrace.acceptShipment(onward);
+        vm.prank(pharmacy);
+        drugTrace.dispense(batchId, 256, _serial(256), proofs[256]);
+        pendingShipment = _ship(manufacturer, distributor, 500);
+    }
+
+    function test_registerBatch_gasSnapshot() public {
+        vm.prank(manufacturer);
+        bytes32 id = drugTrace.registerBatch(GTIN, "SNAP-LOT-2", NOW + 730 days, 1_000_000, root, bytes32(0));
+        vm.snapshotGasLastCall("DrugTrace", "registerBatch");
+        assertEq(uint8(drugTrace.batchState(id)), uint8(IDrugTrace.BatchState.Active));
+    }
+
+    function test_ship_gasSnapshot() public {
+        _ship(manufacturer, distributor, 250);
+        vm.snapshotGasLastCall("DrugTrace", "ship");
+        assertEq(drugTrace.holdingOf(batchId, manufacturer), (1 << 20) - 1_750);
+    }
+
+    function test_acceptShipment_gasSnapshot() public {
+        vm.prank(distributor);
+        drugTrace.acceptShipment(pendingShipment);
+        vm.snapshotGasLastCall("DrugTrace", "acceptShipment");
+        assertEq(drugTrace.holdingOf(batchId, distributor), 1_400);
+    }
+
+    function test_dispense_gasSnapshotAtDepth20FirstOfWord() public {
+        vm.prank(pharmacy);
+        drugTrace.dispense(batchId, 512, _serial(512), proofs[512]);
+        vm.snapshotGasLastCall("DrugTrace", "dispense-depth20-first-of-word");
+        assertTrue(drugTrace.isDispensedBy(batchId, 512, pharmacy));
+        assertEq(drugTrace.holdingOf(batchId, pharmacy), 98);
+    }
+
+    function test_dispense_gasSnapshotAtDepth20SharedWord() public {
+        vm.prank(pharmacy);
+        drugTrace.dispense(batchId, 257, _serial(257), proofs[257]);
+        vm.snapshotGasLastCall("DrugTrace", "dispense-depth20-shared-word");
+        assertTrue(drugTrace.isDispensedBy(batchId, 257, pharmacy));
+        assertEq(drugTrace.holdingOf(batchId, pharmacy), 98);
+    }
+
+    function test_recall_gasSnapshot() public {
+        vm.prank(manufacturer);
+        drugTrace.recall(batchId, 3, keccak256("evidence"));
+        vm.snapshotGasLastCall("DrugTrace", "recall");
+        assertEq(uint8(drugTrace.batchState(batchId)), uint8(IDrugTrace.BatchState.Recalled));
+    }
+
+    function _ship(address from, address to, uint32 quantity) internal returns (uint256 shipmentId) {
+        vm.prank(from);
+        shipmentId = drugTrace.ship(batchId, to, quantity);
+    }
+
+    function _serial(uint256 index) internal pure returns (bytes32) {
+        return bytes32(abi.encodePacked("SN-", bytes4(uint32(index))));
+    }
+
+    function _leaf(uint256 index) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(index, _serial(index)))));
+    }
+}
+
+/// @dev PatientConsent: grantConsent, grantConsentBySig, revokeConsent and isAuthorized with 100 consents on the
+/// patient.
+contract PatientConsentGasSnapshotsTest is SuiteSetup {
+    uint256 internal signerKey;
+    address internal signer;
+
+    function setUp() public {
+        _deploySuite();
+        (signer, signerKey) = makeAddrAndKey("signing patient");
+        for (uint256 i; i < 100; ++i) _consentTo(_grantee(i));
+    }
+
+    function test_grantConsent_gasSnapshot() public {
+        vm.prank(patient);
+        consent.grantConsent(patient, _grantee(100), PURPOSES, CATEGORIES, NOW, NOW + 365 days);
+        vm.snapshotGasLastCall("PatientConsent", "grantConsent");
+        assertEq(uint8(consent.consentState(patient, _grantee(100))), uint8(IPatientConsent.ConsentState.Active));
+    }
+
+    function test_grantConsentBySig_gasSnapshot() public {
+        IPatientConsent.ConsentGrant memory grant = IPatientConsent.ConsentGrant({
+            patient: signer,
+            grantee: clinic,
+            purposes: PURPOSES,
+            categories: CATEGORIES,
+            start: NOW,
+            end: NOW + 365 days,
+            nonce: 0,
+            deadline: NOW + 1 days
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(signerKey, consent.consentGrantDigest(grant));
+        vm.prank(makeAddr("relayer"));
+        consent.grantConsentBySig(grant, abi.encodePacked(r, s, v));
+        vm.snapshotGasLastCall("PatientConsent", "grantConsentBySig");
+        assertEq(consent.nonces(signer), 1);
+    }
+
+    function test_revokeConsent_gasSnapshotAfter100() public {
+        vm.prank(patient);
+        consent.revokeConsent(patient, _grantee(0));
+        vm.snapshotGasLastCall("PatientConsent", "revokeConsent-after100");
+        assertEq(uint8(consent.consentState(patient, _grantee(0))), uint8(IPatientConsent.ConsentState.Revoked));
+    }
+
+    function test_isAuthorized_gasSnapshotAfter100() public {
+        bool authorized = consent.isAuthorized(patient, _grantee(99), TREAT, 1 << 4);
+        vm.snapshotGasLastCall("PatientConsent", "isAuthorized-after100");
+        assertTrue(authorized);
+    }
+
+    function _grantee(uint256 i) internal pure returns (address) {
+        return address(uint160(uint256(keccak256(abi.encode("grantee", i)))));
+    }
+}
+
+/// @dev InsuranceClaim: createPolicy, submitClaim (consent check included), approveClaim, payClaim.
+contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
+    bytes32 internal constant CODE = "99213";
+
+    uint256 internal poolId;
+    uint256 internal planId;
+    uint256 internal policyId;
+    uint256 internal approvedClaim;
+    uint256 internal submittedClaim;
+
+    /// @dev A funded USDC pool, a plan (deductible $50, 20 % coinsurance, fee $120 for 99213), a policy for the
+    /// patient, the patient's consent to the insurer, a clinic that already holds USDC (a payee in steady state), one
+    /// approved claim ($56 payable) and one submitted claim. Every measured call is the first in its test to touch its
+    /// storage.
+    function setUp() public {
+        _deploySuite();
+        usdc.mint(insurer, 1_000_000 * USD);
+        usdc.mint(clinic, 1);
+        vm.startPrank(insurer);
+        poolId = claims.openPool(usdc);
+        usdc.approve(address(claims), 1_000_000 * USD);
+        claims.fundPool(poolId, 1_000_000 * USD);
+        claims.setAdjuster(poolId, adjuster, true);
+        planId = claims.createPlan(poolId, 100_000 * USD, 50 * USD, 2_000, bytes32(0));
+        bytes32[] memory codes = new bytes32[](1);
+        uint96[] memory fees = new uint96[](1);
+        codes[0] = CODE;
+        fees[0] = 120 * USD;
+        claims.setFees(planId, codes, fees);
+        policyId = claims.createPolicy(planId, patient, NOW - 30 days, NOW + 335 days);
+        vm.stopPrank();
+        _consentTo(insurer);
+        approvedClaim = _submit("approved");
+        vm.prank(adjuster);
+        claims.approveClaim(approvedClaim);
+        submittedClaim = _submit("submitted");
+    }
+
+    function test_createPolicy_gasSnapshot() public {
+        vm.prank(insurer);
+        uint256 id = claims.createPolicy(planId, makeAddr("new patient"), NOW, NOW + 365 days);
+        vm.snapshotGasLastCall("InsuranceClaim", "createPolicy");
+        assertEq(claims.getPolicy(id).patient, makeAddr("new patient"));
+    }
+
+    function test_submitClaim_gasSnapshot() public {
+        uint256 claimId = _submit("new");
+        vm.snapshotGasLastCall("InsuranceClaim", "submitClaim");
+        assertEq(uint8(claims.claimState(claimId)), uint8(IInsuranceClaim.ClaimState.Submitted));
+    }
+
+    function test_approveClaim_gasSnapshot() public {
+        vm.prank(adjuster);
+        claims.approveClaim(submittedClaim);
+        vm.snapshotGasLastCall("InsuranceClaim", "approveClaim");
+        assertEq(uint8(claims.claimState(submittedClaim)), uint8(IInsuranceClaim.ClaimState.Approved));
+    }
+
+    function test_payClaim_gasSnapshot() public {
+        vm.prank(insurer);
+        claims.payClaim(approvedClaim);
+        vm.snapshotGasLastCall("InsuranceClaim", "payClaim");
+        // $120 allowed, $50 deductible, 80 % of the remaining $70 paid.
+        assertEq(usdc.balanceOf(clinic), 1 + 56 * USD);
+    }
+
+    function _submit(string memory evidence) internal returns (uint256) {
+        vm.prank(clinic);
+        return
+            claims.submitClaim(
+                IInsuranceClaim.ClaimRequest({
+                    policyId: policyId,
+                    patient: patient,
+                    serviceCode: CODE,
+                    serviceDate: NOW - 1 days,
+                    billed: 150 * USD,
+                    evidenceHash: keccak256(abi.encode("FHIR claim", evidence))
+                }),
+                0,
+                new bytes32[](0)
+            );
+    }
+}
