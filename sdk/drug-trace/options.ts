@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import { isGiven, parseUintOption, requireOption } from "../options.js";
+import { isGiven, parseIdOption, parseUintOption, requireOption } from "../options.js";
 import {
   DRUG_TRACE_ROLES,
   RESOLUTIONS,
@@ -17,7 +17,6 @@ import { batchIdOf, describeGs1TextProblem, expiryToTimestamp, validateGtin } fr
 
 const UINT32_MAX = 2n ** 32n - 1n;
 const UINT48_MAX = 2n ** 48n - 1n;
-const UINT256_MAX = 2n ** 256n - 1n;
 
 /** A batch an operator named, by id or by GTIN and lot. */
 export interface BatchReference {
@@ -70,7 +69,7 @@ export function parseBatchOption(options: {
  * parseShipmentOption("0x01f39fd6e51aad88f6f4ce6ab8827279cfffb92266");
  */
 export function parseShipmentOption(value: string | undefined): bigint {
-  return parseUintOption(value, "--shipment", { min: 1n, max: UINT256_MAX });
+  return parseIdOption(value, "--shipment");
 }
 
 /**
@@ -80,7 +79,7 @@ export function parseShipmentOption(value: string | undefined): bigint {
  * parseFlagOption("#3"); // 3n
  */
 export function parseFlagOption(value: string | undefined): bigint {
-  return parseUintOption(value?.trim().replace(/^#/, ""), "--flag", { min: 1n, max: UINT256_MAX });
+  return parseIdOption(value?.trim().replace(/^#/, ""), "--flag");
 }
 
 /**
