@@ -7,7 +7,7 @@ const ADDRESS = addressOption("InsuranceClaim");
 const FROM = fromOption();
 const EVIDENCE = optional(
   "evidence",
-  "The off-chain FHIR Claim or appeal document: a file (its keccak256 goes on chain) or its 0x… 32-byte hash",
+  "Required (or --evidence-file): the off-chain FHIR Claim or appeal document, a file (its keccak256 goes on chain) or its 0x… 32-byte hash",
 );
 const EVIDENCE_FILE = optional(
   "evidenceFile",
