@@ -63,6 +63,26 @@ export function parseBatchOption(options: {
 }
 
 /**
+ * The pack to check: `--code` as scanned and the batch's serial `--tree` file, both required.
+ *
+ * @example
+ * const { code, treeFile } = parsePackOptions({ code: "(01)09506000134352(21)A1…", tree: "lot.tree.json" });
+ */
+export function parsePackOptions(options: {
+  readonly code?: string | undefined;
+  readonly tree?: string | undefined;
+}): { readonly code: string; readonly treeFile: string } {
+  return {
+    code: requireOption(
+      options.code,
+      "--code",
+      "the pack's Digital Link URI, element string or scanned text",
+    ),
+    treeFile: requireOption(options.tree, "--tree", "the batch's serial tree file, *.tree.json"),
+  };
+}
+
+/**
  * A shipment id as `trace ship` printed it (hex) or in decimal.
  *
  * @example
