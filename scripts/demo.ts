@@ -4,7 +4,7 @@
  */
 import { network } from "hardhat";
 
-import { colour, formatTable } from "../sdk/terminal.js";
+import { colour, formatGas, formatTable } from "../sdk/terminal.js";
 import { runCareChainStory } from "./story.js";
 
 const started = Date.now();
@@ -29,5 +29,5 @@ console.log(
 );
 const total = steps.reduce((sum, { gasUsed }) => sum + gasUsed, 0n);
 console.log(
-  `\n${steps.length} transactions, ${total.toLocaleString("en")} gas in all; done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  `\n${steps.length} transactions, ${formatGas(total)} in all; done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );

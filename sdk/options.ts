@@ -52,7 +52,24 @@ export function parseAddressOption(value: string | undefined, option: string): s
 }
 
 /**
- * Checks a whole-number option (decimal, or hex with `0x`) within `[min, max]`.
+ * Checks an optional address option: `undefined` when not given, else as `parseAddressOption`.
+ *
+ * @example
+ * const patient = parseOptionalAddressOption(args.patient, "--patient") ?? signer.address;
+ */
+export function parseOptionalAddressOption(
+  value: string | undefined,
+  option: string,
+): string | undefined {
+  return isGiven(value) ? parseAddressOption(value, option) : undefined;
+}
+
+/** The largest uint256: a bound for ids that the contract counts up from 1. */
+const UINT256_MAX = 2n ** 256n - 1n;
+
+/**
+ * Checks a whole-number option (decimal, or hex with `0x`) within `[min, max]`; without `max`,
+ * any uint256 from `min` on.
  *
  * @throws InputError naming the option and the allowed range.
  * @example
@@ -61,19 +78,111 @@ export function parseAddressOption(value: string | undefined, option: string): s
 export function parseUintOption(
   value: string | undefined,
   option: string,
-  range: { readonly min?: bigint; readonly max: bigint },
+  range: { readonly min?: bigint; readonly max?: bigint } = {},
 ): bigint {
   const min = range.min ?? 0n;
-  const text = requireOption(value, option, `a whole number from ${min} to ${range.max}`);
+  const max = range.max ?? UINT256_MAX;
+  const bounded = max !== UINT256_MAX;
+  const wanted = bounded
+    ? `a whole number from ${min} to ${max}`
+    : min === 0n
+      ? "a whole number"
+      : min === 1n
+        ? "a positive whole number"
+        : `a whole number from ${min} on`;
+  const text = requireOption(value, option, wanted);
   const plain = text.replace(/_/g, "");
   if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(plain)) {
-    throw new InputError(`${option} ${text} is not a whole number`);
+    throw new InputError(`${option} ${text} is not ${bounded ? "a whole number" : wanted}`);
   }
   const number = BigInt(plain);
-  if (number < min || number > range.max) {
-    throw new InputError(`${option} ${text} is out of range: ${min} to ${range.max}`);
+  if (number < min || number > max) {
+    throw new InputError(
+      bounded
+        ? `${option} ${text} is out of range: ${min} to ${max}`
+        : `${option} ${text} is not ${wanted}`,
+    );
   }
   return number;
+}
+
+/**
+ * Checks an id option the contract counts up from 1 (`--claim 3`, `--pool 1`, `--flag 2`).
+ *
+ * @throws InputError "--claim abc is not a positive whole number" (also for 0).
+ * @example
+ * const claimId = parseIdOption(args.claim, "--claim");
+ */
+export function parseIdOption(value: string | undefined, option: string): bigint {
+  return parseUintOption(value, option, { min: 1n });
+}
+
+/**
+ * Checks a list of ids, e.g. `1,2,3` or `4-7,9`; a range holds at most 10,000 ids.
+ *
+ * @throws InputError when an item is not a positive whole number or a range is reversed or too long.
+ * @example
+ * parseIdListOption("1,4-6", "--ids"); // [1n, 4n, 5n, 6n]
+ */
+export function parseIdListOption(value: string | undefined, option: string): bigint[] {
+  const text = requireOption(value, option, "ids, e.g. 1,2,3 or 4-9");
+  const ids: bigint[] = [];
+  for (const part of text.split(",")) {
+    const item = part.trim();
+    if (item === "") continue;
+    const range = /^(\d+)-(\d+)$/.exec(item);
+    if (range === null) {
+      ids.push(parseIdOption(item, option));
+      continue;
+    }
+    const first = parseIdOption(range[1], option);
+    const last = parseIdOption(range[2], option);
+    if (last < first || last - first >= 10_000n) {
+      throw new InputError(`${option}: ${item} is not a range of at most 10,000 ids`);
+    }
+    for (let id = first; id <= last; id++) ids.push(id);
+  }
+  if (ids.length === 0) throw new InputError(`${option} lists no ids, e.g. 1,2,3`);
+  return ids;
+}
+
+/**
+ * Checks a date option as unix seconds: an ISO date `YYYY-MM-DD` (UTC midnight, or the day's last
+ * second with `endOfDay`) or an ISO date-time (UTC when it names no zone, so the answer never
+ * depends on the machine's time zone); with `unixSeconds`, a plain number of seconds too.
+ *
+ * @throws InputError when the value is none of these, not a calendar date, or before 1970.
+ * @example
+ * parseDateOption("2026-01-31", "--until"); // 1769817600n
+ * parseDateOption("2025-12-31", "--end", { endOfDay: true, unixSeconds: true }); // 1767225599n
+ */
+export function parseDateOption(
+  value: string | undefined,
+  option: string,
+  settings: { readonly endOfDay?: boolean; readonly unixSeconds?: boolean } = {},
+): bigint {
+  const usage =
+    settings.unixSeconds === true
+      ? "YYYY-MM-DD, an ISO date-time such as 2026-01-31T09:00:00Z, or unix seconds"
+      : "YYYY-MM-DD or an ISO date-time such as 2026-01-31T09:00:00Z";
+  const text = requireOption(value, option, usage);
+  if (settings.unixSeconds === true && /^\d+$/.test(text)) return BigInt(text);
+  const date = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(
+    text,
+  );
+  if (date === null) throw new InputError(`${option} '${text}' is not a date: use ${usage}`);
+  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+  const midnight = new Date(Date.UTC(year, month - 1, day));
+  if (midnight.getUTCMonth() !== month - 1 || midnight.getUTCDate() !== day) {
+    throw new InputError(`${option} '${text}' is not a calendar date`);
+  }
+  const time = date[4];
+  const zoned = time === undefined || date[7] !== undefined;
+  const millis = time === undefined ? midnight.getTime() : Date.parse(zoned ? text : `${text}Z`);
+  if (Number.isNaN(millis)) throw new InputError(`${option} '${text}' is not a valid date`);
+  if (millis < 0) throw new InputError(`${option} '${text}' is before 1970`);
+  const seconds = BigInt(Math.floor(millis / 1000));
+  return time === undefined && settings.endOfDay === true ? seconds + 86_399n : seconds;
 }
 
 /**

@@ -4,6 +4,7 @@ import { network } from "hardhat";
 
 import PatientConsentModule from "../ignition/modules/PatientConsent.js";
 import { ContractRevertError, InputError } from "../sdk/errors.js";
+import { parseDateOption } from "../sdk/options.js";
 import {
   CATEGORIES,
   CONSENT_GRANT_TYPE_STRING,
@@ -21,7 +22,6 @@ import {
   logAccess,
   parseCategories,
   parseDays,
-  parseIsoTimestamp,
   parsePeriod,
   parsePurpose,
   parsePurposes,
@@ -102,15 +102,15 @@ describe("PatientConsent SDK", function () {
 
   describe("periods", function () {
     it("reads ISO dates and date-times as UTC", function () {
-      expect(parseIsoTimestamp("2026-01-31", "--until")).to.equal(1_769_817_600n);
-      expect(parseIsoTimestamp("2026-01-31T09:30:00Z", "--until")).to.equal(1_769_851_800n);
-      expect(parseIsoTimestamp("2026-01-31T09:30", "--until")).to.equal(1_769_851_800n);
-      expect(parseIsoTimestamp("2026-01-31T10:30:00+01:00", "--until")).to.equal(1_769_851_800n);
+      expect(parseDateOption("2026-01-31", "--until")).to.equal(1_769_817_600n);
+      expect(parseDateOption("2026-01-31T09:30:00Z", "--until")).to.equal(1_769_851_800n);
+      expect(parseDateOption("2026-01-31T09:30", "--until")).to.equal(1_769_851_800n);
+      expect(parseDateOption("2026-01-31T10:30:00+01:00", "--until")).to.equal(1_769_851_800n);
     });
 
     it("refuses what is not an ISO date", function () {
       for (const text of ["tomorrow", "31/01/2026", "2026-13-45", "1769817600"]) {
-        expect(() => parseIsoTimestamp(text, "--until"), text).to.throw(InputError, "--until");
+        expect(() => parseDateOption(text, "--until"), text).to.throw(InputError, "--until");
       }
     });
 

@@ -427,7 +427,7 @@ describe("consent tasks", function () {
         ],
         [
           () => grantAction({ ...base, until: "31/12/2099" }, taskHre),
-          "error: --until '31/12/2099' is not an ISO date; use e.g. 2026-01-31 or 2026-01-31T09:00:00Z",
+          "error: --until '31/12/2099' is not a date: use YYYY-MM-DD or an ISO date-time such as 2026-01-31T09:00:00Z",
         ],
         [
           () => grantAction({ ...base, days: "1", grantee: "bob" }, taskHre),
@@ -443,7 +443,7 @@ describe("consent tasks", function () {
         ],
         [
           () => grantAction({ ...base, days: "1", from: "99" }, taskHre),
-          "error: --from 99: there are 20 configured accounts (0 to 19)",
+          "error: --from 99: this network has 20 accounts (0 to 19)",
         ],
         [
           () => grantAction({ ...base, days: "1", address: "0x12" }, taskHre),

@@ -10,6 +10,7 @@ import type {
 
 import { DrugTrace__factory } from "../../typechain-types/index.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
+import { requireContractCode } from "../contract-code.js";
 import { CareChainError, InputError, withDecodedReverts } from "../errors.js";
 import type { RevertValueNamer } from "../errors.js";
 import { formatTimestamp } from "../terminal.js";
@@ -195,12 +196,7 @@ export function formatShipmentId(shipmentId: bigint): string {
 export async function attachDrugTrace(runner: ContractRunner, address: string): Promise<DrugTrace> {
   const provider = runner.provider ?? null;
   if (provider === null) throw new CareChainError("the runner has no provider to reach the chain");
-  if ((await provider.getCode(address)) === "0x") {
-    const { chainId } = await provider.getNetwork();
-    throw new InputError(
-      `no contract at ${address} on chain ${chainId}: check --address or --network`,
-    );
-  }
+  await requireContractCode(provider, address);
   return DrugTrace__factory.connect(address, runner);
 }
 

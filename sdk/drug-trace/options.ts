@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import { isGiven, parseUintOption, requireOption } from "../options.js";
+import { isGiven, parseIdOption, parseUintOption, requireOption } from "../options.js";
 import {
   DRUG_TRACE_ROLES,
   RESOLUTIONS,
@@ -17,7 +17,6 @@ import { batchIdOf, describeGs1TextProblem, expiryToTimestamp, validateGtin } fr
 
 const UINT32_MAX = 2n ** 32n - 1n;
 const UINT48_MAX = 2n ** 48n - 1n;
-const UINT256_MAX = 2n ** 256n - 1n;
 
 /** A batch an operator named, by id or by GTIN and lot. */
 export interface BatchReference {
@@ -64,13 +63,33 @@ export function parseBatchOption(options: {
 }
 
 /**
+ * The pack to check: `--code` as scanned and the batch's serial `--tree` file, both required.
+ *
+ * @example
+ * const { code, treeFile } = parsePackOptions({ code: "(01)09506000134352(21)A1…", tree: "lot.tree.json" });
+ */
+export function parsePackOptions(options: {
+  readonly code?: string | undefined;
+  readonly tree?: string | undefined;
+}): { readonly code: string; readonly treeFile: string } {
+  return {
+    code: requireOption(
+      options.code,
+      "--code",
+      "the pack's Digital Link URI, element string or scanned text",
+    ),
+    treeFile: requireOption(options.tree, "--tree", "the batch's serial tree file, *.tree.json"),
+  };
+}
+
+/**
  * A shipment id as `trace ship` printed it (hex) or in decimal.
  *
  * @example
  * parseShipmentOption("0x01f39fd6e51aad88f6f4ce6ab8827279cfffb92266");
  */
 export function parseShipmentOption(value: string | undefined): bigint {
-  return parseUintOption(value, "--shipment", { min: 1n, max: UINT256_MAX });
+  return parseIdOption(value, "--shipment");
 }
 
 /**
@@ -80,7 +99,7 @@ export function parseShipmentOption(value: string | undefined): bigint {
  * parseFlagOption("#3"); // 3n
  */
 export function parseFlagOption(value: string | undefined): bigint {
-  return parseUintOption(value?.trim().replace(/^#/, ""), "--flag", { min: 1n, max: UINT256_MAX });
+  return parseIdOption(value?.trim().replace(/^#/, ""), "--flag");
 }
 
 /**

@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { isGiven, parseDateOption } from "../options.js";
 
 /** Seconds in a day. */
 export const SECONDS_PER_DAY = 86_400n;
@@ -11,38 +12,12 @@ export interface Period {
 
 /** How a person typed a period: a start (ISO date, default now) and either an end or a length. */
 export interface PeriodInput {
-  /** ISO-8601 date or date-time, e.g. `2026-01-31` (UTC midnight) or `2026-01-31T09:00:00Z`; "" for now. */
+  /** ISO-8601 date or date-time, e.g. `2026-01-31` (UTC midnight) or `2026-01-31T09:00:00Z`, or unix seconds; "" for now. */
   readonly start?: string;
   /** ISO-8601 end (exclusive); give this or `days`. */
   readonly until?: string;
   /** Length in days from the start, e.g. `30` or `0.5`; give this or `until`. */
   readonly days?: string;
-}
-
-/**
- * Parses an ISO-8601 date or date-time typed by a person into unix seconds. A date without a
- * time is UTC midnight; a date-time without a zone is read as UTC too, so the answer never
- * depends on the machine's time zone.
- *
- * @example
- * parseIsoTimestamp("2026-01-31", "--until"); // 1769817600n
- */
-export function parseIsoTimestamp(text: string, option: string): bigint {
-  const trimmed = text.trim();
-  const isoDate = /^\d{4}-\d{2}-\d{2}$/;
-  const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
-  if (!isoDate.test(trimmed) && !isoDateTime.test(trimmed)) {
-    throw new InputError(
-      `${option} '${text}' is not an ISO date; use e.g. 2026-01-31 or 2026-01-31T09:00:00Z`,
-    );
-  }
-  const zoned = isoDateTime.test(trimmed) && !/(Z|[+-]\d{2}:\d{2})$/.test(trimmed);
-  const millis = Date.parse(zoned ? `${trimmed}Z` : trimmed);
-  if (Number.isNaN(millis)) {
-    throw new InputError(`${option} '${text}' is not a valid date`);
-  }
-  if (millis < 0) throw new InputError(`${option} '${text}' is before 1970`);
-  return BigInt(Math.floor(millis / 1000));
 }
 
 /**
@@ -68,18 +43,15 @@ export function parseDays(text: string, option: string): bigint {
  * parsePeriod({ start: "2026-01-01", until: "2026-07-01" }, now);
  */
 export function parsePeriod(input: PeriodInput, now: bigint): Period {
-  const start =
-    input.start === undefined || input.start.trim() === ""
-      ? now
-      : parseIsoTimestamp(input.start, "--start");
-  const hasUntil = input.until !== undefined && input.until.trim() !== "";
-  const hasDays = input.days !== undefined && input.days.trim() !== "";
+  const start = isGiven(input.start) ? parseDateOption(input.start, "--start") : now;
+  const hasUntil = isGiven(input.until);
+  const hasDays = isGiven(input.days);
   if (hasUntil && hasDays) throw new InputError("give either --until or --days, not both");
   if (!hasUntil && !hasDays) {
     throw new InputError("give the period's end: --days <n> or --until <ISO date>");
   }
   const end = hasUntil
-    ? parseIsoTimestamp(input.until ?? "", "--until")
+    ? parseDateOption(input.until, "--until")
     : start + parseDays(input.days ?? "", "--days");
   if (end <= start) {
     throw new InputError("the period ends before it starts: check --start and --until");

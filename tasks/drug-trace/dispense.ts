@@ -1,6 +1,11 @@
-import { dispensePack, formatElementString, loadSerialTree } from "../../sdk/drug-trace/index.js";
+import {
+  dispensePack,
+  formatElementString,
+  loadSerialTree,
+  parsePackOptions,
+} from "../../sdk/drug-trace/index.js";
 import { hashOptionalEvidence } from "../../sdk/evidence.js";
-import { isGiven, requireOption } from "../../sdk/options.js";
+import { isGiven } from "../../sdk/options.js";
 import { colour, formatFields, formatGas } from "../../sdk/terminal.js";
 import { EXIT_NOT_DISPENSABLE, EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
@@ -25,12 +30,7 @@ export async function traceDispense(
   connection: TraceConnection,
   io: TraceIo,
 ): Promise<number> {
-  const code = requireOption(
-    args.code,
-    "--code",
-    "the pack's Digital Link URI, element string or scanned text",
-  );
-  const treeFile = requireOption(args.tree, "--tree", "the batch's serial tree file, *.tree.json");
+  const { code, treeFile } = parsePackOptions(args);
   const tree = await loadSerialTree(treeFile);
   const evidence = isGiven(args.evidence)
     ? { evidenceHash: await hashOptionalEvidence(args.evidence, "--evidence") }

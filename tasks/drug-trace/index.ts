@@ -1,28 +1,10 @@
 import { emptyTask, task } from "hardhat/config";
-import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
-/** A string option without a default: `undefined` when not given (help shows no "(default: )"). */
-function optional<NameT extends string>(
-  name: NameT,
-  description: string,
-): {
-  name: NameT;
-  description: string;
-  type: ArgumentType.STRING_WITHOUT_DEFAULT;
-  defaultValue: undefined;
-} {
-  return { name, description, type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined };
-}
+import { addressOption, fromBlockOption, fromOption, optional } from "../options.js";
 
-const ADDRESS = optional(
-  "address",
-  "DrugTrace address (default: the Ignition deployment for the network)",
-);
-const FROM = optional(
-  "from",
-  "The account that signs: an index into the network's accounts or an address (default: 0)",
-);
+const ADDRESS = addressOption("DrugTrace");
+const FROM = fromOption();
 
 const BATCH = optional(
   "batch",
@@ -34,10 +16,7 @@ const CODE_HELP =
   "Required: the pack's code as a GS1 Digital Link URI, an element string (01)…(10)…(21)…(17)… or the scanner's raw text";
 const TREE_HELP =
   "Required: the batch's serial tree file (<serial file>.tree.json from 'trace register')";
-const FROM_BLOCK = optional(
-  "fromBlock",
-  "Read events from this block on (default: 0; set it where the node limits log ranges)",
-);
+const FROM_BLOCK = fromBlockOption();
 const SHIPMENT = optional("shipment", "Required: the shipment id 'trace ship' printed");
 
 /** The `trace …` tasks: the command line for manufacturers, distributors, pharmacies and regulators. */
@@ -123,8 +102,7 @@ export const traceTasks: TaskDefinition[] = [
   task(["trace", "pending"], "List the shipments in transit to and from an account")
     .addOption(optional("account", "The account (default: the account --from picks)"))
     .addOption(
-      optional(
-        "from",
+      fromOption(
         "Without --account: the account, as an index into the network's accounts or an address (default: 0)",
       ),
     )

@@ -4,11 +4,12 @@ import {
   checkPack,
   describeRefusal,
   loadSerialTree,
+  parsePackOptions,
   printedExpiryDate,
   VERDICT_WORDS,
 } from "../../sdk/drug-trace/index.js";
 import type { PackCheck } from "../../sdk/drug-trace/index.js";
-import { parseFromBlockOption, requireOption } from "../../sdk/options.js";
+import { parseFromBlockOption } from "../../sdk/options.js";
 import { colour, formatFields, formatTimestamp } from "../../sdk/terminal.js";
 import {
   EXIT_NOT_DISPENSABLE,
@@ -74,12 +75,7 @@ export async function traceVerify(
   connection: TraceConnection,
   io: TraceIo,
 ): Promise<number> {
-  const code = requireOption(
-    args.code,
-    "--code",
-    "the pack's Digital Link URI, element string or scanned text",
-  );
-  const treeFile = requireOption(args.tree, "--tree", "the batch's serial tree file, *.tree.json");
+  const { code, treeFile } = parsePackOptions(args);
   const tree = await loadSerialTree(treeFile);
   const drugTrace = await readDrugTrace(connection, args);
   const check = await checkPack(drugTrace, code, tree, {

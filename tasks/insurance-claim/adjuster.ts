@@ -1,8 +1,9 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { setAdjuster } from "../../sdk/insurance-claim/client.js";
-import { cliAction } from "../../sdk/terminal.js";
-import { connectClaims, parseAddress, parseId, withEmptyStrings } from "./arguments.js";
+import { parseAddressOption, parseIdOption } from "../../sdk/options.js";
+import { cliAction, formatGas } from "../../sdk/terminal.js";
+import { connectClaims, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 
 export interface AdjusterArgs extends CommonArgs {
@@ -13,12 +14,12 @@ export interface AdjusterArgs extends CommonArgs {
 
 /** `claims adjuster`: the pool's insurer appoints (or removes) an adjuster of that pool. */
 export async function runAdjuster(args: AdjusterArgs, { ethers }: ClaimsConnection): Promise<void> {
-  const poolId = parseId("pool", args.pool);
-  const account = parseAddress("account", args.account);
+  const poolId = parseIdOption(args.pool, "--pool");
+  const account = parseAddressOption(args.account, "--account");
   const { claims } = await connectClaims(ethers, args);
   const receipt = await setAdjuster(claims, poolId, account, !args.remove);
   console.log(
-    `${args.remove ? "Removed" : "Appointed"} ${account} as adjuster of pool ${poolId} (gas ${receipt.gasUsed})`,
+    `${args.remove ? "Removed" : "Appointed"} ${account} as adjuster of pool ${poolId} (${formatGas(receipt.gasUsed)})`,
   );
 }
 

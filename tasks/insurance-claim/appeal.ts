@@ -1,8 +1,9 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { appealClaim } from "../../sdk/insurance-claim/client.js";
+import { parseIdOption } from "../../sdk/options.js";
 import { cliAction } from "../../sdk/terminal.js";
-import { connectClaims, parseEvidence, parseId, withEmptyStrings } from "./arguments.js";
+import { connectClaims, parseEvidence, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 
 export interface AppealArgs extends CommonArgs {
@@ -13,8 +14,8 @@ export interface AppealArgs extends CommonArgs {
 
 /** `claims appeal`: appeals a denied claim once with new evidence (its provider or patient). */
 export async function runAppeal(args: AppealArgs, { ethers }: ClaimsConnection): Promise<void> {
-  const claimId = parseId("claim", args.claim);
-  const evidenceHash = parseEvidence(args);
+  const claimId = parseIdOption(args.claim, "--claim");
+  const evidenceHash = await parseEvidence(args);
   const { claims } = await connectClaims(ethers, args);
   await appealClaim(claims, claimId, evidenceHash);
   console.log(

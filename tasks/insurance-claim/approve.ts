@@ -2,8 +2,9 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { approveClaim } from "../../sdk/insurance-claim/client.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
+import { parseIdOption } from "../../sdk/options.js";
 import { cliAction } from "../../sdk/terminal.js";
-import { connectClaims, parseId, poolToken, withEmptyStrings } from "./arguments.js";
+import { connectClaims, poolToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 
 export interface ApproveArgs extends CommonArgs {
@@ -12,7 +13,7 @@ export interface ApproveArgs extends CommonArgs {
 
 /** `claims approve`: approves a claim (a pool adjuster), reserving its payout. */
 export async function runApprove(args: ApproveArgs, { ethers }: ClaimsConnection): Promise<void> {
-  const claimId = parseId("claim", args.claim);
+  const claimId = parseIdOption(args.claim, "--claim");
   const { claims } = await connectClaims(ethers, args);
   const decision = await approveClaim(claims, claimId);
   const claim = await claims.getClaim(claimId);

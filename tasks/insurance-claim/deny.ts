@@ -3,8 +3,9 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { InputError } from "../../sdk/errors.js";
 import { denyClaim } from "../../sdk/insurance-claim/client.js";
 import { describeReasonCode, parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
+import { parseIdOption } from "../../sdk/options.js";
 import { cliAction } from "../../sdk/terminal.js";
-import { connectClaims, parseId, withEmptyStrings } from "./arguments.js";
+import { connectClaims, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 
 export interface DenyArgs extends CommonArgs {
@@ -14,7 +15,7 @@ export interface DenyArgs extends CommonArgs {
 
 /** `claims deny`: denies a claim with a reason code (a pool adjuster); an appeal's denial is final. */
 export async function runDeny(args: DenyArgs, { ethers }: ClaimsConnection): Promise<void> {
-  const claimId = parseId("claim", args.claim);
+  const claimId = parseIdOption(args.claim, "--claim");
   if (args.reason === "") throw new InputError("--reason is required: a reason code, e.g. 50");
   const reasonCode = parseReasonCode(args.reason);
   const { claims } = await connectClaims(ethers, args);

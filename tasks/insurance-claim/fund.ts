@@ -2,8 +2,9 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { formatTokenAmount, parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { fundPool, readPool } from "../../sdk/insurance-claim/client.js";
+import { parseIdOption } from "../../sdk/options.js";
 import { cliAction } from "../../sdk/terminal.js";
-import { connectClaims, parseId, poolToken, withEmptyStrings } from "./arguments.js";
+import { connectClaims, poolToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 
 export interface FundArgs extends CommonArgs {
@@ -13,7 +14,7 @@ export interface FundArgs extends CommonArgs {
 
 /** `claims fund`: moves tokens from the signer into a pool (approving first when needed). */
 export async function runFund(args: FundArgs, { ethers }: ClaimsConnection): Promise<void> {
-  const poolId = parseId("pool", args.pool);
+  const poolId = parseIdOption(args.pool, "--pool");
   const { claims } = await connectClaims(ethers, args);
   const token = await poolToken(claims, poolId);
   const amount = parseTokenAmount(args.amount, token.decimals);

@@ -1,35 +1,17 @@
 import { emptyTask, task } from "hardhat/config";
-import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
-/** A string option without a default: `undefined` when not given (help shows no "(default: )"). */
-function optional<NameT extends string>(
-  name: NameT,
-  description: string,
-): {
-  name: NameT;
-  description: string;
-  type: ArgumentType.STRING_WITHOUT_DEFAULT;
-  defaultValue: undefined;
-} {
-  return { name, description, type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined };
-}
+import { addressOption, fromOption, optional } from "../options.js";
 
-const ADDRESS = optional(
-  "address",
-  "InsuranceClaim address (default: the Ignition deployment for the network)",
-);
-const FROM = optional(
-  "from",
-  "The account that signs: an index into the network's accounts or an address (default: 0)",
-);
+const ADDRESS = addressOption("InsuranceClaim");
+const FROM = fromOption();
 const EVIDENCE = optional(
   "evidence",
-  "Hash (0x + 64 hex digits) of the off-chain FHIR Claim or appeal document; or use --evidence-file",
+  "Required (or --evidence-file): the off-chain FHIR Claim or appeal document, a file (its keccak256 goes on chain) or its 0x… 32-byte hash",
 );
 const EVIDENCE_FILE = optional(
   "evidenceFile",
-  "File whose keccak-256 hash is the evidence (instead of --evidence)",
+  "A file whose keccak256 is the evidence (instead of --evidence)",
 );
 const FEE_TREE = optional(
   "feeTree",

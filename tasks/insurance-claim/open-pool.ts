@@ -1,10 +1,10 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { InputError } from "../../sdk/errors.js";
 import { openPool } from "../../sdk/insurance-claim/client.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
-import { cliAction } from "../../sdk/terminal.js";
-import { connectClaims, parseAddress, withEmptyStrings } from "./arguments.js";
+import { parseAddressOption } from "../../sdk/options.js";
+import { cliAction, formatGas } from "../../sdk/terminal.js";
+import { connectClaims, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 
 export interface OpenPoolArgs extends CommonArgs {
@@ -13,13 +13,12 @@ export interface OpenPoolArgs extends CommonArgs {
 
 /** `claims open-pool`: opens a pool in an ERC-20; the signer becomes its insurer. */
 export async function runOpenPool(args: OpenPoolArgs, { ethers }: ClaimsConnection): Promise<void> {
-  if (args.token === "") throw new InputError("--token is required: the pool's ERC-20 address");
-  const token = parseAddress("token", args.token);
+  const token = parseAddressOption(args.token, "--token");
   const { claims, signer } = await connectClaims(ethers, args);
   const info = await readTokenInfo(ethers.provider, token);
   const { poolId, receipt } = await openPool(claims, token);
   console.log(
-    `Opened pool ${poolId} in ${info.symbol} (${token}, ${info.decimals} decimals) with insurer ${signer.address} (gas ${receipt.gasUsed}).`,
+    `Opened pool ${poolId} in ${info.symbol} (${token}, ${info.decimals} decimals) with insurer ${signer.address} (${formatGas(receipt.gasUsed)}).`,
   );
   console.log(`Next: npx hardhat claims fund --pool ${poolId} --amount <${info.symbol}>`);
 }

@@ -2,11 +2,18 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { InputError } from "../../sdk/errors.js";
 import { formatTokenAmount } from "../../sdk/insurance-claim/amounts.js";
-import { findApprovedClaims, payClaim, payClaims } from "../../sdk/insurance-claim/client.js";
+import {
+  DEFAULT_PAY_CHUNK,
+  MAX_PAY_CHUNK,
+  findApprovedClaims,
+  payClaim,
+  payClaims,
+} from "../../sdk/insurance-claim/client.js";
 import type { PaidClaim, PayoutSummary } from "../../sdk/insurance-claim/client.js";
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
-import { ProgressBar, cliAction, colour, formatTable } from "../../sdk/terminal.js";
-import { connectClaims, parseId, parseIdList, poolToken, withEmptyStrings } from "./arguments.js";
+import { isGiven, parseIdListOption, parseIdOption, parseUintOption } from "../../sdk/options.js";
+import { ProgressBar, cliAction, colour, formatTable, formatGas } from "../../sdk/terminal.js";
+import { connectClaims, poolToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 
 export interface PayArgs extends CommonArgs {
@@ -29,12 +36,14 @@ export async function runPay(args: PayArgs, { ethers }: ClaimsConnection): Promi
   if ((args.pool !== "") !== args.allApproved) {
     throw new InputError("--pool and --all-approved go together: --pool <id> --all-approved");
   }
-  const chunkSize = args.chunk === "" ? 100 : Number(parseId("chunk", args.chunk));
+  const chunkSize = isGiven(args.chunk)
+    ? Number(parseUintOption(args.chunk, "--chunk", { min: 1n, max: BigInt(MAX_PAY_CHUNK) }))
+    : DEFAULT_PAY_CHUNK;
   const { claims } = await connectClaims(ethers, args);
 
   let summary: PayoutSummary;
   if (args.claim !== "") {
-    const paid = await payClaim(claims, parseId("claim", args.claim));
+    const paid = await payClaim(claims, parseIdOption(args.claim, "--claim"));
     summary = {
       paid: [paid],
       failed: [],
@@ -45,8 +54,8 @@ export async function runPay(args: PayArgs, { ethers }: ClaimsConnection): Promi
   } else {
     const ids =
       args.ids !== ""
-        ? parseIdList("ids", args.ids)
-        : await findApprovedClaims(claims, parseId("pool", args.pool));
+        ? parseIdListOption(args.ids, "--ids")
+        : await findApprovedClaims(claims, parseIdOption(args.pool, "--pool"));
     if (ids.length === 0) {
       console.log(`Pool ${args.pool} has no approved claims to pay.`);
       return;
@@ -94,7 +103,7 @@ export async function runPay(args: PayArgs, { ethers }: ClaimsConnection): Promi
       : formatTokenAmount(amount, token.decimals, { grouping: true, symbol: token.symbol });
   });
   console.log(
-    `Paid ${summary.paid.length} claim${summary.paid.length === 1 ? "" : "s"}${totals.length > 0 ? ` (${totals.join(", ")})` : ""} in ${summary.transactions.length} transaction${summary.transactions.length === 1 ? "" : "s"}, gas ${summary.gasUsed}.`,
+    `Paid ${summary.paid.length} claim${summary.paid.length === 1 ? "" : "s"}${totals.length > 0 ? ` (${totals.join(", ")})` : ""} in ${summary.transactions.length} transaction${summary.transactions.length === 1 ? "" : "s"}, ${formatGas(summary.gasUsed)}.`,
   );
   if (summary.failed.length > 0) {
     console.log(

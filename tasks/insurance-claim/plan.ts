@@ -9,14 +9,9 @@ import {
   readFeeSchedule,
   writeFeeScheduleTree,
 } from "../../sdk/insurance-claim/fee-schedule.js";
+import { parseIdOption } from "../../sdk/options.js";
 import { ProgressBar, cliAction } from "../../sdk/terminal.js";
-import {
-  connectClaims,
-  parseCoinsurance,
-  parseId,
-  poolToken,
-  withEmptyStrings,
-} from "./arguments.js";
+import { connectClaims, parseCoinsurance, poolToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 
 export interface PlanArgs extends CommonArgs {
@@ -34,12 +29,12 @@ export interface PlanArgs extends CommonArgs {
  * set as explicit fees, large ones (or `--merkle`) as a Merkle root whose tree is written out.
  */
 export async function runPlan(args: PlanArgs, { ethers }: ClaimsConnection): Promise<void> {
-  const poolId = parseId("pool", args.pool);
+  const poolId = parseIdOption(args.pool, "--pool");
   if (args.fees === "") {
     throw new InputError("--fees is required: a .csv (code,amount) or .json fee schedule");
   }
   if (args.coverageLimit === "") throw new InputError("--coverage-limit is required, e.g. 5000");
-  const coinsuranceBps = parseCoinsurance("coinsurance", args.coinsurance);
+  const coinsuranceBps = parseCoinsurance(args.coinsurance, "--coinsurance");
   const { claims } = await connectClaims(ethers, args);
   const token = await poolToken(claims, poolId);
   const coverageLimit = parseTokenAmount(args.coverageLimit, token.decimals);

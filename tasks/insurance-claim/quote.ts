@@ -9,8 +9,9 @@ import {
   readFeeScheduleTree,
 } from "../../sdk/insurance-claim/fee-schedule.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
+import { parseIdOption } from "../../sdk/options.js";
 import { cliAction } from "../../sdk/terminal.js";
-import { connectClaims, parseId, policyToken, withEmptyStrings } from "./arguments.js";
+import { connectClaims, policyToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 
 export interface QuoteArgs extends CommonArgs {
@@ -33,7 +34,7 @@ export async function runQuote(args: QuoteArgs, { ethers }: ClaimsConnection): P
     );
   }
   if (byClaim) {
-    const claimId = parseId("claim", args.claim);
+    const claimId = parseIdOption(args.claim, "--claim");
     const { claims } = await connectClaims(ethers, args);
     const claim = await claims.getClaim(claimId);
     if (claim.policyId === 0n) throw new InputError(`there is no claim ${claimId}`);
@@ -52,7 +53,7 @@ export async function runQuote(args: QuoteArgs, { ethers }: ClaimsConnection): P
     }
     return;
   }
-  const policyId = parseId("policy", args.policy);
+  const policyId = parseIdOption(args.policy, "--policy");
   if (args.code === "" || args.billed === "") {
     throw new InputError(
       "an estimate needs --code and --billed, e.g. --code 99213 --billed 150.00",

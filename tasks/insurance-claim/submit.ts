@@ -12,17 +12,10 @@ import {
 } from "../../sdk/insurance-claim/fee-schedule.js";
 import type { FeeProof } from "../../sdk/insurance-claim/fee-schedule.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
+import { parseAddressOption, parseDateOption, parseIdOption } from "../../sdk/options.js";
 import { cliAction } from "../../sdk/terminal.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
-import {
-  connectClaims,
-  parseAddress,
-  parseDate,
-  parseEvidence,
-  parseId,
-  policyToken,
-  withEmptyStrings,
-} from "./arguments.js";
+import { connectClaims, parseEvidence, policyToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 
 export interface SubmitArgs extends CommonArgs {
@@ -68,19 +61,16 @@ async function feeFor(
 
 /** `claims submit`: a provider's claim for a service, or (`--gtin`) a pharmacy's for a dispensed unit. */
 export async function runSubmit(args: SubmitArgs, { ethers }: ClaimsConnection): Promise<void> {
-  const policyId = parseId("policy", args.policy);
-  if (args.patient === "") throw new InputError("--patient is required: the patient's address");
-  const patient = parseAddress("patient", args.patient);
+  const policyId = parseIdOption(args.policy, "--policy");
+  const patient = parseAddressOption(args.patient, "--patient");
   const drug = args.gtin !== "";
   if (drug === (args.code !== "")) {
     throw new InputError(
       "give --code for a service, or --gtin, --lot and --unit for a dispensed drug",
     );
   }
-  if (args.date === "")
-    throw new InputError("--date is required: the service date, e.g. 2025-03-14");
-  const serviceDate = parseDate("date", args.date);
-  const evidenceHash = parseEvidence(args);
+  const serviceDate = parseDateOption(args.date, "--date", { unixSeconds: true });
+  const evidenceHash = await parseEvidence(args);
   const { claims } = await connectClaims(ethers, args);
   const token = await policyToken(claims, policyId);
   if (args.billed === "")

@@ -12,8 +12,9 @@ import {
   readBreakGlass,
   readConsent,
 } from "../../sdk/patient-consent/index.js";
+import { parseAddressOption } from "../../sdk/options.js";
 import { cliAction, colour, formatTable, formatTimestamp } from "../../sdk/terminal.js";
-import { connectPatientConsent, parseAddressOption } from "./connection.js";
+import { connectPatientConsent } from "./connection.js";
 
 interface CheckArgs {
   patient?: string;
@@ -35,7 +36,7 @@ export default cliAction(async (args: CheckArgs, hre: HardhatRuntimeEnvironment)
   const purpose = parsePurpose(args.purpose);
   const categories = parseCategories(args.categories ?? "");
 
-  const { consent } = await connectPatientConsent(hre, { address: args.address, from: "0" });
+  const { consent } = await connectPatientConsent(hre, { address: args.address });
   const now = await latestTimestamp(consent);
   const [authorized, view, window] = await Promise.all([
     checkAuthorization(consent, patient, grantee, purpose, categories),

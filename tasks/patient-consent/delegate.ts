@@ -7,15 +7,16 @@ import {
   revokeDelegate,
   setDelegate,
 } from "../../sdk/patient-consent/index.js";
-import { cliAction, colour, formatTable, formatTimestamp } from "../../sdk/terminal.js";
-import { connectPatientConsent, formatGas, parseAddressOption } from "./connection.js";
+import { parseAddressOption } from "../../sdk/options.js";
+import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../../sdk/terminal.js";
+import { connectPatientConsent } from "./connection.js";
 
 interface DelegateArgs {
   delegate?: string;
   until?: string;
   days?: string;
   revoke: boolean;
-  from: string;
+  from?: string;
   address?: string;
 }
 

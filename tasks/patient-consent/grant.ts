@@ -9,13 +9,9 @@ import {
   parsePurposes,
   purposeNames,
 } from "../../sdk/patient-consent/index.js";
-import { cliAction, colour, formatTable, formatTimestamp } from "../../sdk/terminal.js";
-import {
-  connectPatientConsent,
-  formatGas,
-  parseAddressOption,
-  parseOptionalAddressOption,
-} from "./connection.js";
+import { parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
+import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../../sdk/terminal.js";
+import { connectPatientConsent } from "./connection.js";
 
 interface GrantArgs {
   grantee?: string;
@@ -25,7 +21,7 @@ interface GrantArgs {
   until?: string;
   days?: string;
   patient?: string;
-  from: string;
+  from?: string;
   address?: string;
 }
 

@@ -1,30 +1,11 @@
 import { emptyTask, task } from "hardhat/config";
-import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
-/** A string option without a default: `undefined` when not given (help shows no "(default: )"). */
-function optional<NameT extends string>(
-  name: NameT,
-  description: string,
-): {
-  name: NameT;
-  description: string;
-  type: ArgumentType.STRING_WITHOUT_DEFAULT;
-  defaultValue: undefined;
-} {
-  return { name, description, type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined };
-}
+import { addressOption, fromBlockOption, fromOption, optional } from "../options.js";
 
-const ADDRESS = optional(
-  "address",
-  "PatientConsent address (default: the Ignition deployment for the network)",
-);
+const ADDRESS = addressOption("PatientConsent");
 
-const FROM = {
-  name: "from",
-  description: "The account that signs: an index into the network's accounts or an address",
-  defaultValue: "0",
-} as const;
+const FROM = fromOption();
 
 const PURPOSES_HELP =
   "Required: purposes of use, comma-separated HL7 codes, e.g. TREAT,HPAYMT (an unknown code lists the valid ones)";
@@ -138,12 +119,7 @@ export const consentTasks: TaskDefinition[] = [
 
   task(["consent", "log"], "Show a patient's access log from events, break-glass flagged for audit")
     .addOption(optional("patient", "The patient (default: the account --from picks)"))
-    .addOption({
-      name: "fromBlock",
-      description: "Read events from this block on",
-      type: ArgumentType.STRING,
-      defaultValue: "0",
-    })
+    .addOption(fromBlockOption())
     .addOption(FROM)
     .addOption(ADDRESS)
     .setAction(() => import("./log.js"))

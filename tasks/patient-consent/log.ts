@@ -1,15 +1,15 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { InputError } from "../../sdk/errors.js";
 import { purposeName, readAccessLog } from "../../sdk/patient-consent/index.js";
 import type { AccessLogEntry } from "../../sdk/patient-consent/index.js";
+import { parseFromBlockOption, parseOptionalAddressOption } from "../../sdk/options.js";
 import { cliAction, colour, formatTable, formatTimestamp } from "../../sdk/terminal.js";
-import { connectPatientConsent, parseOptionalAddressOption } from "./connection.js";
+import { connectPatientConsent } from "./connection.js";
 
 interface LogArgs {
   patient?: string;
-  fromBlock: string;
-  from: string;
+  fromBlock?: string;
+  from?: string;
   address?: string;
 }
 
@@ -49,16 +49,13 @@ function row(entry: AccessLogEntry): (string | number)[] {
 /** `consent log`: a patient's access log, rebuilt from events, break-glass flagged. */
 export default cliAction(async (args: LogArgs, hre: HardhatRuntimeEnvironment) => {
   const patientOption = parseOptionalAddressOption(args.patient, "--patient");
-  const fromBlockText = args.fromBlock.trim() === "" ? "0" : args.fromBlock.trim();
-  if (!/^\d+$/.test(fromBlockText)) {
-    throw new InputError(`--from-block ${fromBlockText} is not a block number`);
-  }
+  const fromBlock = parseFromBlockOption(args.fromBlock);
 
   const { consent, signer } = await connectPatientConsent(hre, args);
   const patient = patientOption ?? signer.address;
-  const entries = await readAccessLog(consent, patient, Number(fromBlockText));
+  const entries = await readAccessLog(consent, patient, fromBlock);
   if (entries.length === 0) {
-    console.log(`no access to records of ${patient} logged since block ${fromBlockText}`);
+    console.log(`no access to records of ${patient} logged since block ${fromBlock}`);
     return;
   }
   const flagged = entries.filter((entry) => entry.flaggedForAudit).length;

@@ -1,18 +1,14 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { revokeConsent } from "../../sdk/patient-consent/index.js";
-import { cliAction, colour, formatTable } from "../../sdk/terminal.js";
-import {
-  connectPatientConsent,
-  formatGas,
-  parseAddressOption,
-  parseOptionalAddressOption,
-} from "./connection.js";
+import { parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
+import { cliAction, colour, formatTable, formatGas } from "../../sdk/terminal.js";
+import { connectPatientConsent } from "./connection.js";
 
 interface RevokeArgs {
   grantee?: string;
   patient?: string;
-  from: string;
+  from?: string;
   address?: string;
 }
 

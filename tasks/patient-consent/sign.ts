@@ -12,12 +12,14 @@ import {
   serializeSignedConsentGrant,
   signConsentGrant,
 } from "../../sdk/patient-consent/index.js";
-import { cliAction } from "../../sdk/terminal.js";
 import {
-  connectPatientConsent,
+  isGiven,
   parseAddressOption,
   parseOptionalAddressOption,
-} from "./connection.js";
+  parseUintOption,
+} from "../../sdk/options.js";
+import { cliAction } from "../../sdk/terminal.js";
+import { connectPatientConsent } from "./connection.js";
 
 interface SignArgs {
   grantee?: string;
@@ -30,7 +32,7 @@ interface SignArgs {
   nonce?: string;
   patient?: string;
   out?: string;
-  from: string;
+  from?: string;
   address?: string;
 }
 
@@ -44,10 +46,7 @@ export default cliAction(async (args: SignArgs, hre: HardhatRuntimeEnvironment) 
   const categories = parseCategories(args.categories ?? "");
   const deadlineIn = parseDays(args.deadlineDays, "--deadline-days");
   const patient = parseOptionalAddressOption(args.patient, "--patient");
-  const nonceText = (args.nonce ?? "").trim();
-  if (nonceText !== "" && !/^\d+$/.test(nonceText)) {
-    throw new InputError(`--nonce ${nonceText} is not a non-negative integer`);
-  }
+  const nonce = isGiven(args.nonce) ? parseUintOption(args.nonce, "--nonce") : undefined;
 
   const { consent, signer, address } = await connectPatientConsent(hre, args);
   const now = await latestTimestamp(consent);
@@ -59,7 +58,7 @@ export default cliAction(async (args: SignArgs, hre: HardhatRuntimeEnvironment) 
     categories,
     start: period.start,
     end: period.end,
-    nonce: nonceText === "" ? undefined : BigInt(nonceText),
+    nonce,
     deadline: now + deadlineIn,
   });
   const json = serializeSignedConsentGrant(signed);

@@ -9,12 +9,12 @@ import {
   parseSignedConsentGrant,
   purposeNames,
 } from "../../sdk/patient-consent/index.js";
-import { cliAction, colour, formatTable, formatTimestamp } from "../../sdk/terminal.js";
-import { connectPatientConsent, formatGas } from "./connection.js";
+import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../../sdk/terminal.js";
+import { connectPatientConsent } from "./connection.js";
 
 interface SubmitArgs {
   grant?: string;
-  from: string;
+  from?: string;
   address?: string;
 }
 
