@@ -11,7 +11,7 @@ import { network } from "hardhat";
 
 import { colour, formatTable } from "../sdk/terminal.js";
 import { benchDrugTrace } from "./bench/drug-trace.js";
-import { formatGas } from "./bench/floor.js";
+import { formatNumber } from "../sdk/terminal.js";
 import { benchInsuranceClaim } from "./bench/insurance-claim.js";
 import { benchL2 } from "./bench/l2.js";
 import { benchPatientConsent } from "./bench/patient-consent.js";
@@ -56,10 +56,10 @@ console.log(
     ["operation", "gas", "floor", "ratio", "target", "met"],
     Object.entries(operations).map(([name, entry]) => [
       name,
-      formatGas(entry.gas),
-      formatGas(entry.floor),
+      formatNumber(entry.gas),
+      formatNumber(entry.floor),
       entry.ratio.toFixed(2),
-      entry.target === undefined ? "" : formatGas(entry.target),
+      entry.target === undefined ? "" : formatNumber(entry.target),
       entry.met === undefined ? "" : entry.met ? colour.green("yes") : colour.red("no"),
     ]),
   ),

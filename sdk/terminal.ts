@@ -65,7 +65,12 @@ export function formatFields(
 
 /** Formats gas for people: `54,372 gas`. */
 export function formatGas(gas: bigint): string {
-  return `${gas.toLocaleString("en-US")} gas`;
+  return `${formatNumber(gas)} gas`;
+}
+
+/** Groups a whole number's digits for people, e.g. 1234567 → `1,234,567`. */
+export function formatNumber(value: bigint | number): string {
+  return BigInt(value).toLocaleString("en-US");
 }
 
 /** Formats a unix timestamp (seconds) as an ISO-8601 UTC date-time. */

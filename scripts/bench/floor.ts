@@ -1,5 +1,6 @@
 import { getBytes } from "ethers";
 import type { BytesLike } from "ethers";
+import { formatNumber } from "../../sdk/terminal.js";
 
 /*
  * The gas floor of an operation: what the EVM charges for the parts no implementation can avoid.
@@ -176,31 +177,19 @@ export function describeFloor(floor: FloorBreakdown, writes: readonly StorageWri
   const storage =
     writes.length === 0
       ? "storage 0 (no write required)"
-      : `storage ${formatGas(floor.storage)} (${writes
+      : `storage ${formatNumber(floor.storage)} (${writes
           .map(
             (w) =>
               `${(w.slots ?? 1) === 1 ? "" : `${w.slots ?? 1} × `}${w.change} ${w.change === "set" ? "22,100" : "5,000"}: ${w.what}`,
           )
           .join("; ")})`;
-  const logs = `logs ${formatGas(floor.logs)} (${floor.logCount} log${floor.logCount === 1 ? "" : "s"})`;
-  const sum = `21,000 + calldata ${formatGas(floor.calldata)} (${floor.calldataBytes} B) + ${storage} + ${logs}`;
+  const logs = `logs ${formatNumber(floor.logs)} (${floor.logCount} log${floor.logCount === 1 ? "" : "s"})`;
+  const sum = `21,000 + calldata ${formatNumber(floor.calldata)} (${floor.calldataBytes} B) + ${storage} + ${logs}`;
   if (
     floor.total === floor.eip7623Floor &&
     floor.eip7623Floor > floor.intrinsic + floor.calldata + floor.storage + floor.logs
   ) {
-    return `${sum} = ${formatGas(floor.intrinsic + floor.calldata + floor.storage + floor.logs)}, below the EIP-7623 calldata floor 21,000 + 10 × ${formatGas(floor.calldataTokens)} tokens = ${formatGas(floor.eip7623Floor)}, which applies`;
+    return `${sum} = ${formatNumber(floor.intrinsic + floor.calldata + floor.storage + floor.logs)}, below the EIP-7623 calldata floor 21,000 + 10 × ${formatNumber(floor.calldataTokens)} tokens = ${formatNumber(floor.eip7623Floor)}, which applies`;
   }
   return sum;
-}
-
-/**
- * A gas amount with thousands separators.
- *
- * @example
- * formatGas(22_100n); // "22,100"
- */
-export function formatGas(gas: bigint | number): string {
-  return BigInt(gas)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }

@@ -1,4 +1,4 @@
-import { formatGas } from "./floor.js";
+import { formatNumber } from "../../sdk/terminal.js";
 import type { L2Results } from "./l2.js";
 import type { BenchEntry } from "./record.js";
 
@@ -38,7 +38,7 @@ function metCell(value: BenchEntry): string {
   if (value.target === undefined || value.met === undefined) return "";
   if (value.met) return "yes";
   const over = value.gas - value.target;
-  return `**no** (+${formatGas(over)}, +${Math.round((over / value.target) * 100)} %)`;
+  return `**no** (+${formatNumber(over)}, +${Math.round((over / value.target) * 100)} %)`;
 }
 
 function l2Op(l2: L2Results, name: string): L2Results["operations"][string] {
@@ -86,38 +86,38 @@ function whyMissed(name: string, entries: Record<string, BenchEntry>): string {
       `A pending shipment is two fresh storage slots (recipient, quantity, time and state in one; ` +
       `the 32-byte batch id in the other; the sender is folded into the shipment id): 44,200 gas of ` +
       `zero-to-non-zero writes, so with the sender's holding, the calldata and the event this ` +
-      `design's floor is already ${formatGas(value.floor)}, above the 60,000 target. The rest ` +
-      `(${formatGas(value.gas - value.floor)}) is the shipment counter (5,000), the cold reads of the batch ` +
+      `design's floor is already ${formatNumber(value.floor)}, above the 60,000 target. The rest ` +
+      `(${formatNumber(value.gas - value.floor)}) is the shipment counter (5,000), the cold reads of the batch ` +
       `record, the sender's holding and the pause flag, and the recipient's trade-role check. ` +
       (name === "ship:first-release"
         ? "The first release of a batch also sets the manufacturer's released count from zero " +
           "(registration writes no holding, which is what keeps registerBatch flat). "
         : "") +
       "Meeting 60k needs a one-slot shipment, e.g. a hash commitment of its terms that " +
-      `acceptShipment is given again (floor ${formatGas(ship.floor - 22_100)}): a contract change, not a tuning.`
+      `acceptShipment is given again (floor ${formatNumber(ship.floor - 22_100)}): a contract change, not a tuning.`
     );
   }
   if (name.startsWith("acceptShipment")) {
     return (
       "The recipient's first units of a batch set its holding slot from zero (22,100 instead of " +
-      `5,000), so the floor (${formatGas(entry(entries, name).floor)}) is above 45,000. ` +
-      `Accepting more units of a batch already held costs ${formatGas(entry(entries, "acceptShipment").gas)} and meets the target.`
+      `5,000), so the floor (${formatNumber(entry(entries, name).floor)}) is above 45,000. ` +
+      `Accepting more units of a batch already held costs ${formatNumber(entry(entries, "acceptShipment").gas)} and meets the target.`
     );
   }
   if (name.startsWith("dispense")) {
     const sharedText =
       shared === undefined
         ? ""
-        : ` The other 255 units of each word (shared word) cost ${formatGas(shared.gas)} at depth 20, ` +
-          `${shared.met === true ? "within" : `${formatGas(shared.gas - (shared.target ?? 0))} over`} the target, ` +
-          `against a floor of ${formatGas(shared.floor)}; averaged over a 256-unit word a unit costs ` +
-          `${formatGas(Math.round((depth20.gas + 255 * shared.gas) / 256))}.`;
+        : ` The other 255 units of each word (shared word) cost ${formatNumber(shared.gas)} at depth 20, ` +
+          `${shared.met === true ? "within" : `${formatNumber(shared.gas - (shared.target ?? 0))} over`} the target, ` +
+          `against a floor of ${formatNumber(shared.floor)}; averaged over a 256-unit word a unit costs ` +
+          `${formatNumber(Math.round((depth20.gas + 255 * shared.gas) / 256))}.`;
     return (
       "The first unit of a 256-unit bitmap word writes two fresh words: the batch's dispensed bitmap " +
       "(which refuses a second dispense) and the dispenser's own bitmap (`isDispensedBy`, which " +
       "InsuranceClaim's submitDrugClaim needs to check that this pharmacy dispensed the unit): " +
       "2 × 22,100. The proof is calldata (804 bytes at depth 20, 11.4k gas) and 20 hashes. With a " +
-      `single bitmap the floor at depth 20 is ${formatGas(depth20.floor)} (the proof's calldata, one ` +
+      `single bitmap the floor at depth 20 is ${formatNumber(depth20.floor)} (the proof's calldata, one ` +
       "fresh bitmap word, the holding update and the event): the target as worded (60,000 with the " +
       "first unit of a word included) is below the operation's floor, whatever the code. Beyond the " +
       "floor: the second bitmap (22,100 here, 5,000 " +
@@ -204,10 +204,10 @@ export function renderResults(entries: Record<string, BenchEntry>, l2: L2Results
       ["operation", "gas used", "floor", "ratio", "target", "met?"],
       mainRows.map(([name, value]) => [
         `\`${name}\``,
-        formatGas(value.gas),
-        formatGas(value.floor),
+        formatNumber(value.gas),
+        formatNumber(value.floor),
         value.ratio.toFixed(2),
-        value.target === undefined ? "" : formatGas(value.target),
+        value.target === undefined ? "" : formatNumber(value.target),
         metCell(value),
       ]),
       [false, true, true, true, true, false],
@@ -230,11 +230,11 @@ export function renderResults(entries: Record<string, BenchEntry>, l2: L2Results
     markdownTable(
       ["units", "gas used", "calldata gas", "execution gas (gas − 21,000 − calldata)", "floor"],
       batches.map((value) => [
-        formatGas(Number(value.unitCount)),
-        formatGas(value.gas),
-        formatGas(value.floorParts?.calldata ?? 0),
-        formatGas(value.executionGas ?? 0),
-        formatGas(value.floor),
+        formatNumber(Number(value.unitCount)),
+        formatNumber(value.gas),
+        formatNumber(value.floorParts?.calldata ?? 0),
+        formatNumber(value.executionGas ?? 0),
+        formatNumber(value.floor),
       ]),
       [true, true, true, true, true],
     ),
@@ -252,12 +252,12 @@ export function renderResults(entries: Record<string, BenchEntry>, l2: L2Results
     const shared = sharedWordOf(value);
     depthRows.push([
       String(depth),
-      formatGas(Number(value.treeLeaves)),
+      formatNumber(Number(value.treeLeaves)),
       String(value.calldataBytes ?? ""),
-      formatGas(value.gas),
-      formatGas(value.floor),
-      shared === undefined ? "n/a" : formatGas(shared.gas),
-      shared === undefined ? "n/a" : formatGas(shared.floor),
+      formatNumber(value.gas),
+      formatNumber(value.floor),
+      shared === undefined ? "n/a" : formatNumber(shared.gas),
+      shared === undefined ? "n/a" : formatNumber(shared.floor),
     ]);
   }
   say(
@@ -297,9 +297,9 @@ export function renderResults(entries: Record<string, BenchEntry>, l2: L2Results
         const revoke = entry(entries, `revokeConsent:after${after}`);
         return [
           String(after),
-          formatGas(entry(entries, `isAuthorized:after${after}`).gas),
-          formatGas(revoke.gas),
-          formatGas(revoke.executionGas ?? 0),
+          formatNumber(entry(entries, `isAuthorized:after${after}`).gas),
+          formatNumber(revoke.gas),
+          formatNumber(revoke.executionGas ?? 0),
         ];
       }),
       [true, true, true, true],
@@ -319,9 +319,9 @@ export function renderResults(entries: Record<string, BenchEntry>, l2: L2Results
         const value = entry(entries, `payClaims:per-claim-of-${count}`);
         return [
           String(count),
-          formatGas(Number(value.txGas)),
-          formatGas(value.gas),
-          formatGas(value.floor),
+          formatNumber(Number(value.txGas)),
+          formatNumber(value.gas),
+          formatNumber(value.floor),
           value.ratio.toFixed(2),
         ];
       }),
@@ -337,8 +337,8 @@ export function renderResults(entries: Record<string, BenchEntry>, l2: L2Results
   // L2.
   const l2Rows = Object.entries(l2.operations).map(([name, value]) => [
     value.of === undefined ? `\`${name}\`` : `${name} (${value.of})`,
-    formatGas(value.gas),
-    formatGas(value.l1DataGas),
+    formatNumber(value.gas),
+    formatNumber(value.l1DataGas),
     String(value.estimatedSizeBytes),
     shortEth(value.l2ExecutionFeeEth),
     shortEth(value.l1DataFeeEth),
@@ -400,16 +400,16 @@ export function renderResults(entries: Record<string, BenchEntry>, l2: L2Results
         depths.length === 20 ? "every depth from 1 to 20" : `depths ${depths.join(", ")}`;
       say(
         `- **dispense** (${every}, first unit of a bitmap word): ` +
-          `${formatGas(first.gas)} at depth 1 to ${formatGas(last.gas)} at depth 20 against 60,000, ` +
-          `+${formatGas(last.gas - 60_000)} (+${Math.round(((last.gas - 60_000) / 60_000) * 100)} %) at depth 20. ` +
+          `${formatNumber(first.gas)} at depth 1 to ${formatNumber(last.gas)} at depth 20 against 60,000, ` +
+          `+${formatNumber(last.gas - 60_000)} (+${Math.round(((last.gas - 60_000) / 60_000) * 100)} %) at depth 20. ` +
           whyMissed(family, entries),
       );
     } else {
       const value = entry(entries, family);
       const target = value.target ?? 0;
       say(
-        `- **\`${family}\`**: ${formatGas(value.gas)} against ${formatGas(target)}, ` +
-          `+${formatGas(value.gas - target)} (+${Math.round(((value.gas - target) / target) * 100)} %). ` +
+        `- **\`${family}\`**: ${formatNumber(value.gas)} against ${formatNumber(target)}, ` +
+          `+${formatNumber(value.gas - target)} (+${Math.round(((value.gas - target) / target) * 100)} %). ` +
           whyMissed(family, entries),
       );
     }
@@ -418,7 +418,7 @@ export function renderResults(entries: Record<string, BenchEntry>, l2: L2Results
     "",
     "Every other target is met, most with room: registerBatch is flat in the unit count,",
     "revokeConsent and isAuthorized are flat in the number of consents, and a policy's whole life to",
-    `a paid claim costs ${formatGas(entry(entries, "lifecycle:policy-to-paid").gas)} gas (Etherisc GIF v2: 2.33M).`,
+    `a paid claim costs ${formatNumber(entry(entries, "lifecycle:policy-to-paid").gas)} gas (Etherisc GIF v2: 2.33M).`,
     "",
     "## Gas snapshots",
     "",
