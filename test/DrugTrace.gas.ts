@@ -71,7 +71,7 @@ async function gasFixture() {
   };
 }
 
-describe("DrugTrace gas", function () {
+describe("DrugTrace gas ceilings", function () {
   it("registerBatch costs at most 95k, the same for 1 and 1,000,000 units", async function () {
     const { drugTrace, manufacturer, tree, expiry } = await networkHelpers.loadFixture(gasFixture);
     const asManufacturer = drugTrace.connect(manufacturer);

@@ -86,7 +86,7 @@ describe("InsuranceClaim with the real PatientConsent and DrugTrace", function (
       .withArgs(s.patient.address, s.insurer.address);
   });
 
-  it("meets the gas targets from policy to paid claim, consent check included", async function () {
+  it("meets the gas targets from policy to paid claim, consent check included (gas ceilings)", async function () {
     const s = await loadFixture(suiteFixture);
     await s.consent
       .connect(s.patient)

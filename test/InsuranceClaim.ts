@@ -1705,7 +1705,7 @@ describe("InsuranceClaim", function () {
     });
   });
 
-  describe("gas", function () {
+  describe("gas ceilings", function () {
     it("stays within the targets on the hot paths", async function () {
       const s = await loadFixture(deployFixture);
       const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) =>

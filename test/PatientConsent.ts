@@ -1930,7 +1930,7 @@ describe("PatientConsent", function () {
     });
   });
 
-  describe("gas targets", function () {
+  describe("gas ceilings (the targets)", function () {
     async function hundredConsentsFixture() {
       const f = await deployConsentFixture();
       const start = await now();
