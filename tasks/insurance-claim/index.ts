@@ -25,6 +25,15 @@ export const claimsTasks: TaskDefinition[] = [
     "Insurance claims: pools, plans, policies, submission, adjudication, payouts",
   ).build(),
 
+  task(
+    ["claims", "test-token"],
+    "Deploy a mintable test USDC (6 decimals) and mint it, for trying the tasks",
+  )
+    .addOption(optional("to", "Required: comma-separated addresses to mint to"))
+    .addOption(optional("amount", "Required: whole tokens each address gets, e.g. 100000"))
+    .setAction(() => import("./test-token.js"))
+    .build(),
+
   task(["claims", "open-pool"], "Open a pool in an ERC-20 token; the signer becomes its insurer")
     .addOption(optional("token", "Required: the pool's ERC-20 token address"))
     .addOption(FROM)

@@ -73,6 +73,6 @@ export default cliAction(async (args: SignArgs, hre: HardhatRuntimeEnvironment) 
     throw new InputError(`--out ${out}: ${(error as Error).message}`);
   }
   console.log(
-    `wrote the grant signed by ${signer.address} for ${signed.grant.patient} (nonce ${signed.grant.nonce}) to ${out}`,
+    `wrote the grant of patient ${signed.grant.patient} to ${signed.grant.grantee}, signed by ${signer.address} (nonce ${signed.grant.nonce}), to ${out}: anyone may submit it with 'consent submit --grant ${out}'`,
   );
 });
