@@ -6,7 +6,6 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import type { Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import CareChainModule from "../ignition/modules/CareChain.js";
 import {
   acceptShipment,
   buildSerialTree,
@@ -47,6 +46,7 @@ import {
   signConsentGrant,
 } from "../sdk/patient-consent/index.js";
 import { colour } from "../sdk/terminal.js";
+import { deployCareChain } from "../test/fixtures/suite.js";
 import type { DrugTrace, InsuranceClaim, PatientConsent } from "../typechain-types/index.js";
 
 /** One measured step of the story. */
@@ -107,41 +107,16 @@ export async function runCareChainStory(
 ): Promise<StoryResult> {
   const print = options.print ?? ((): void => undefined);
   const unitCount = options.unitCount ?? 10_000;
-  const { ethers, ignition } = connection;
+  const { ethers } = connection;
   const steps: StoryStep[] = [];
   const measure = (step: string, actor: string, gasUsed: bigint): void => {
     steps.push({ step, actor, gasUsed });
   };
-  const signers = await ethers.getSigners();
-  const account = (i: number): Signer => {
-    const signer = signers[i];
-    if (signer === undefined) throw new Error(`the network has no account ${i}`);
-    return signer;
-  };
-  const [admin, manufacturer, distributor, pharmacy, , sensor, insurer, adjuster, patient] = [
-    account(0),
-    account(1),
-    account(2),
-    account(3),
-    account(4),
-    account(5),
-    account(6),
-    account(7),
-    account(8),
-  ];
-  const addressOf = (signer: Signer): Promise<string> => signer.getAddress();
-
   print(colour.bold("1. Deploy the suite (Ignition module CareChain)"));
-  const deployed = await ignition.deploy(CareChainModule);
-  const drugTrace = await ethers.getContractAt("DrugTrace", await deployed.drugTrace.getAddress());
-  const patientConsent = await ethers.getContractAt(
-    "PatientConsent",
-    await deployed.patientConsent.getAddress(),
-  );
-  const insuranceClaim = await ethers.getContractAt(
-    "InsuranceClaim",
-    await deployed.insuranceClaim.getAddress(),
-  );
+  const { drugTrace, patientConsent, insuranceClaim, accounts } = await deployCareChain(connection);
+  const { admin, manufacturer, distributor, pharmacy, sensor, insurer, adjuster, patient } =
+    accounts;
+  const addressOf = (signer: Signer): Promise<string> => signer.getAddress();
   print(`   DrugTrace       ${await drugTrace.getAddress()}`);
   print(`   PatientConsent  ${await patientConsent.getAddress()}`);
   print(`   InsuranceClaim  ${await insuranceClaim.getAddress()}`);

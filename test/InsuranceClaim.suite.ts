@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import CareChainModule from "../ignition/modules/CareChain.js";
+import { deployCareChain } from "./fixtures/suite.js";
 import { DAY, code, evidence, usd } from "./fixtures/insurance-claim.js";
 
 const connection = await network.create();
-const { ethers, ignition, networkHelpers } = connection;
+const { ethers, networkHelpers } = connection;
 const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
 
 /** Bit of purpose HPAYMT in PatientConsent's purposes mask. */
@@ -16,22 +16,10 @@ const HPAYMT_MASK = 1 << 2;
  * and DrugTrace), with a funded pool, a plan without deductible and a policy for the patient.
  */
 async function suiteFixture() {
-  const signers = await ethers.getSigners();
-  const at = (index: number) => {
-    const signer = signers[index];
-    if (signer === undefined) throw new Error(`no signer ${index}`);
-    return signer;
-  };
-  const [provider, insurer, adjuster, patient] = [at(3), at(6), at(7), at(8)];
-  const deployed = await ignition.deploy(CareChainModule);
-  const claims = await ethers.getContractAt(
-    "InsuranceClaim",
-    await deployed.insuranceClaim.getAddress(),
-  );
-  const consent = await ethers.getContractAt(
-    "PatientConsent",
-    await deployed.patientConsent.getAddress(),
-  );
+  const suite = await deployCareChain(connection);
+  const { pharmacy: provider, insurer, adjuster, patient } = suite.accounts;
+  const claims = suite.insuranceClaim;
+  const consent = suite.patientConsent;
   const usdc = await ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
   const asInsurer = claims.connect(insurer);
   await asInsurer.openPool(usdc);

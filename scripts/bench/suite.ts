@@ -2,7 +2,7 @@ import { Wallet, dataSlice, getAddress, id } from "ethers";
 import type { Signer } from "ethers";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 
-import CareChainModule from "../../ignition/modules/CareChain.js";
+import { deployCareChain } from "../../test/fixtures/suite.js";
 import type {
   DrugTrace,
   InsuranceClaim,
@@ -47,26 +47,17 @@ export interface BenchSuite {
 export async function deployBenchSuite(
   connection: NetworkConnection<ChainType>,
 ): Promise<BenchSuite> {
-  const { ethers, ignition, networkHelpers } = connection;
+  const { ethers, networkHelpers } = connection;
   if (BigInt(await networkHelpers.time.latest()) < BENCH_START) {
     await networkHelpers.time.increaseTo(BENCH_START);
   }
+  const { drugTrace, patientConsent, insuranceClaim, accounts } = await deployCareChain(connection);
   const signers = await ethers.getSigners();
   const account = (i: number): Signer => {
     const signer = signers[i];
     if (signer === undefined) throw new Error(`the network has no account ${i}`);
     return signer;
   };
-  const deployed = await ignition.deploy(CareChainModule);
-  const drugTrace = await ethers.getContractAt("DrugTrace", await deployed.drugTrace.getAddress());
-  const patientConsent = await ethers.getContractAt(
-    "PatientConsent",
-    await deployed.patientConsent.getAddress(),
-  );
-  const insuranceClaim = await ethers.getContractAt(
-    "InsuranceClaim",
-    await deployed.insuranceClaim.getAddress(),
-  );
   const usdc = await ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
   await usdc.waitForDeployment();
   return {
@@ -75,13 +66,13 @@ export async function deployBenchSuite(
     patientConsent,
     insuranceClaim,
     usdc,
-    admin: account(0),
-    manufacturer: account(1),
-    distributor: account(2),
-    pharmacy: account(3),
-    regulator: account(4),
-    insurer: account(6),
-    adjuster: account(7),
+    admin: accounts.admin,
+    manufacturer: accounts.manufacturer,
+    distributor: accounts.distributor,
+    pharmacy: accounts.pharmacy,
+    regulator: accounts.regulator,
+    insurer: accounts.insurer,
+    adjuster: accounts.adjuster,
     account,
   };
 }
