@@ -2012,6 +2012,13 @@ describe("InsuranceClaim", function () {
       expect(lifecycle).to.be.lte(450_000n);
       expect(perClaim).to.be.lte(50_000n);
     });
+
+    it("voids an approved claim within 60k gas", async function () {
+      const s = await loadFixture(approvedClaimFixture);
+      const receipt = await (await s.claims.connect(s.insurer).voidClaim(s.claimId, 16)).wait();
+      console.log(`      gas: voidClaim ${receipt!.gasUsed}`);
+      expect(receipt!.gasUsed).to.be.lte(60_000n);
+    });
   });
 });
 
