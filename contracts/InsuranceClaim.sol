@@ -493,6 +493,30 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         emit ClaimBatchPaid(msg.sender, paid, failed, amountPaid);
     }
 
+    /// @inheritdoc IInsuranceClaim
+    function voidClaim(uint256 claimId, uint16 reasonCode) external whenNotPaused onlyRole(INSURER_ROLE) {
+        if (reasonCode == 0) revert InsuranceClaimReasonCodeZero();
+        Claim storage claim = _claims[claimId];
+        _expectState(claimId, claim.state, _bit(ClaimState.Approved));
+        uint48 poolId = claim.poolId;
+        Pool storage pool = _pools[poolId];
+        if (pool.insurer != msg.sender) revert InsuranceClaimNotPoolInsurer(poolId, msg.sender);
+        Policy storage policy = _policies[claim.policyId];
+        uint96 released = claim.payout;
+        uint96 deductibleReleased = claim.deductibleApplied;
+        unchecked {
+            // The approval added exactly these amounts to reserved, coverageUsed and deductibleMet; only an
+            // Approved claim releases them, once (it leaves Approved for good), and reserved only falls by the
+            // payouts of claims leaving Approved: none of the three subtractions can underflow.
+            pool.reserved -= released;
+            policy.coverageUsed -= released;
+            policy.deductibleMet -= deductibleReleased;
+        }
+        claim.state = ClaimState.Voided;
+        claim.reasonCode = reasonCode;
+        emit ClaimVoided(claimId, poolId, msg.sender, reasonCode, released, deductibleReleased);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                  ADMIN
     //////////////////////////////////////////////////////////////*/

@@ -226,7 +226,7 @@ contract PatientConsentGasSnapshotsTest is SuiteSetup {
     }
 }
 
-/// @dev InsuranceClaim: createPolicy, submitClaim (consent check included), approveClaim, payClaim.
+/// @dev InsuranceClaim: createPolicy, submitClaim (consent check included), approveClaim, payClaim, voidClaim.
 contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
     bytes32 internal constant CODE = "99213";
 
@@ -290,6 +290,14 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
         vm.snapshotGasLastCall("InsuranceClaim", "payClaim");
         // $120 allowed, $50 deductible, 80 % of the remaining $70 paid.
         assertEq(usdc.balanceOf(clinic), 1 + 56 * USD);
+    }
+
+    function test_voidClaim_gasSnapshot() public {
+        vm.prank(insurer);
+        claims.voidClaim(approvedClaim, 16);
+        vm.snapshotGasLastCall("InsuranceClaim", "voidClaim");
+        assertEq(uint8(claims.claimState(approvedClaim)), uint8(IInsuranceClaim.ClaimState.Voided));
+        assertEq(claims.getPool(poolId).reserved, 0);
     }
 
     function _submit(string memory evidence) internal returns (uint256) {

@@ -314,6 +314,29 @@ contract InsuranceClaimTest is ClaimsSetup {
         assertEq(token.balanceOf(address(claims)), claims.getPool(blPool).balance);
     }
 
+    function test_voidClaim_releasesARefusedPayeesReserve() public {
+        BlacklistERC20 token = new BlacklistERC20();
+        (uint256 blPool, , uint256 blPolicy) = _openPool(insurer, token, 1_000 * USD, 1_000 * USD, 0, 0);
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = _submit(provider, blPolicy, 100 * USD, "a");
+        vm.prank(adjuster);
+        claims.approveClaim(ids[0]);
+        token.setBlacklisted(provider, true);
+        vm.startPrank(insurer);
+        claims.payClaims(ids);
+        assertEq(claims.getPool(blPool).reserved, 100 * USD);
+        vm.expectEmit(address(claims));
+        emit IInsuranceClaim.ClaimVoided(ids[0], blPool, insurer, 16, 100 * USD, 0);
+        claims.voidClaim(ids[0], 16);
+        claims.withdrawFromPool(blPool, 1_000 * USD, insurer);
+        vm.stopPrank();
+        assertEq(uint8(claims.claimState(ids[0])), uint8(IInsuranceClaim.ClaimState.Voided));
+        assertEq(claims.getPool(blPool).reserved, 0);
+        assertEq(claims.getPool(blPool).balance, 0);
+        assertEq(claims.getPolicy(blPolicy).coverageUsed, 0);
+        assertEq(token.balanceOf(insurer), 1_000 * USD);
+    }
+
     function test_withdrawFromPool_revertsOnReservedFunds() public {
         _approvedWithPayout();
         IInsuranceClaim.PoolInfo memory pool = claims.getPool(poolId);
@@ -390,8 +413,8 @@ contract InsuranceClaimTest is ClaimsSetup {
     }
 }
 
-/// @dev Drives two pools (two insurers, one token) through fund, withdraw, submit, approve, deny, appeal, pay
-/// and batch pay with bounded random inputs, and keeps the ghost records the invariants compare against.
+/// @dev Drives two pools (two insurers, one token) through fund, withdraw, submit, approve, deny, appeal, pay,
+/// void and batch pay with bounded random inputs, and keeps the ghost records the invariants compare against.
 contract ClaimsHandler is ClaimsSetup {
     address internal secondInsurer = makeAddr("second insurer");
     address internal secondProvider = makeAddr("second provider");
@@ -401,6 +424,7 @@ contract ClaimsHandler is ClaimsSetup {
     uint256[] internal claimIds;
     mapping(uint256 claimId => uint256 count) public timesPaid;
     uint256 public calls;
+    uint256 public voids;
 
     constructor() {
         _deploy();
@@ -492,6 +516,20 @@ contract ClaimsHandler is ClaimsSetup {
         ++calls;
     }
 
+    /// @dev Voids an Approved claim (as after a payee the token refuses), by its pool's insurer.
+    function voidApproved(uint256 seed, uint16 reason) external {
+        (bool found, uint256 claimId) = _find(
+            seed,
+            IInsuranceClaim.ClaimState.Approved,
+            IInsuranceClaim.ClaimState.Approved
+        );
+        if (!found) return;
+        vm.prank(claims.getClaim(claimId).poolId == pools[1] ? secondInsurer : insurer);
+        claims.voidClaim(claimId, uint16(bound(reason, 1, 300)));
+        ++voids;
+        ++calls;
+    }
+
     /// @dev A claim in state `a` or `b`, searching from a random position.
     function _find(
         uint256 seed,
@@ -571,7 +609,7 @@ contract InsuranceClaimInvariantTest is Test {
     function setUp() public {
         handler = new ClaimsHandler();
         claims = handler.claimsContract();
-        bytes4[] memory selectors = new bytes4[](8);
+        bytes4[] memory selectors = new bytes4[](9);
         selectors[0] = ClaimsHandler.fund.selector;
         selectors[1] = ClaimsHandler.withdraw.selector;
         selectors[2] = ClaimsHandler.submit.selector;
@@ -580,6 +618,7 @@ contract InsuranceClaimInvariantTest is Test {
         selectors[5] = ClaimsHandler.appeal.selector;
         selectors[6] = ClaimsHandler.pay.selector;
         selectors[7] = ClaimsHandler.payBatch.selector;
+        selectors[8] = ClaimsHandler.voidApproved.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -617,7 +656,8 @@ contract InsuranceClaimInvariantTest is Test {
         assertEq(claims.getPool(pools[0]).reserved + claims.getPool(pools[1]).reserved, reserved);
     }
 
-    /// @dev No policy pays (or reserves) beyond its plan's coverage limit.
+    /// @dev No policy pays (or reserves) beyond its plan's coverage limit; its coverage used and deductible met are
+    /// exactly the sums over its Approved and Paid claims (a Voided claim counts for nothing).
     function invariant_policyWithinCoverageLimit() public view {
         uint256[2] memory policies = handler.policyIds();
         uint256[] memory ids = handler.allClaims();
@@ -627,15 +667,20 @@ contract InsuranceClaimInvariantTest is Test {
             assertLe(policy.coverageUsed, plan.coverageLimit);
             assertLe(policy.deductibleMet, plan.deductible);
             uint256 committed;
+            uint256 deductibleMet;
             for (uint256 i; i < ids.length; ++i) {
                 IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(ids[i]);
                 if (
                     claim.policyId == policies[p] &&
                     (claim.state == IInsuranceClaim.ClaimState.Paid ||
                         claim.state == IInsuranceClaim.ClaimState.Approved)
-                ) committed += claim.payout;
+                ) {
+                    committed += claim.payout;
+                    deductibleMet += claim.deductibleApplied;
+                }
             }
             assertEq(committed, policy.coverageUsed);
+            assertEq(deductibleMet, policy.deductibleMet);
             assertLe(committed, plan.coverageLimit);
         }
     }

@@ -36,6 +36,7 @@ const State = {
   Appealed: 4,
   Paid: 5,
   FinalDenied: 6,
+  Voided: 7,
 } as const;
 
 /** An expected-states bitmap as the contract's `InsuranceClaimUnexpectedState` reports it. */
@@ -1285,6 +1286,224 @@ describe("InsuranceClaim", function () {
     });
   });
 
+  describe("voidClaim", function () {
+    /**
+     * Four claims of $150 for 99214 on the default policy ($500 deductible, 20% coinsurance), all
+     * approved: claims 1-3 meet $450 of the deductible, claim 4 applies the last $50 and reserves $80.
+     */
+    async function deductibleFixture() {
+      const s = await deployClaimsSuite(connection);
+      for (let i = 0; i < 4; i++) {
+        await s.claims
+          .connect(s.provider)
+          .submitClaim(
+            claimRequest(s, { serviceCode: code("99214"), evidenceHash: evidence(`v${i}`) }),
+            0n,
+            [],
+          );
+        await s.claims.connect(s.adjuster).approveClaim(BigInt(i + 1));
+      }
+      return { ...s, claimId: 4n };
+    }
+
+    it("releases the reserve, the coverage and the deductible the approval counted", async function () {
+      const s = await loadFixture(deductibleFixture);
+      expect((await s.claims.getPool(s.poolId)).reserved).to.equal(usd(80));
+      await expect(s.claims.connect(s.insurer).voidClaim(s.claimId, 16))
+        .to.emit(s.claims, "ClaimVoided")
+        .withArgs(s.claimId, s.poolId, s.insurer.address, 16, usd(80), usd(50))
+        .and.not.to.emit(s.usdc, "Transfer");
+      const pool = await s.claims.getPool(s.poolId);
+      expect([pool.balance, pool.reserved]).to.deep.equal([usd(100_000), 0n]);
+      const policy = await s.claims.getPolicy(s.policyId);
+      expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([usd(450), 0n]);
+      const claim = await s.claims.getClaim(s.claimId);
+      // The approval's numbers stay on record; the reason is the void's.
+      expect([claim.state, claim.reasonCode, claim.deductibleApplied, claim.payout]).to.deep.equal([
+        BigInt(State.Voided),
+        16n,
+        usd(50),
+        usd(80),
+      ]);
+      expect(await s.claims.quote(s.claimId)).to.deep.equal([usd(150), usd(150), 0n, 0n, 0n]);
+      // The reserve is available again: the whole balance can be withdrawn.
+      await expect(
+        s.claims.connect(s.insurer).withdrawFromPool(s.poolId, usd(100_000), s.insurer.address),
+      )
+        .to.emit(s.claims, "PoolWithdrawn")
+        .withArgs(s.poolId, s.insurer.address, usd(100_000));
+    });
+
+    it("refuses an identical resubmission and adjudicates a new one afresh", async function () {
+      const s = await loadFixture(deductibleFixture);
+      await s.claims.connect(s.insurer).voidClaim(s.claimId, 16);
+      const same = claimRequest(s, { serviceCode: code("99214"), evidenceHash: evidence("v3") });
+      await expectNothingChanged(
+        s,
+        () =>
+          expect(s.claims.connect(s.provider).submitClaim(same, 0n, []))
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimDuplicate")
+            .withArgs(s.claimId),
+        [s.claimId],
+      );
+      const corrected = { ...same, evidenceHash: evidence("v3-corrected") };
+      await s.claims.connect(s.provider).submitClaim(corrected, 0n, []);
+      // The released deductible and coverage are counted again, once: the same EOB as the voided approval.
+      await expect(s.claims.connect(s.adjuster).approveClaim(5n))
+        .to.emit(s.claims, "ClaimAdjudicated")
+        .withArgs(
+          5n,
+          State.Approved,
+          s.adjuster.address,
+          usd(150),
+          usd(150),
+          usd(50),
+          usd(20),
+          usd(80),
+          0,
+        );
+      const policy = await s.claims.getPolicy(s.policyId);
+      expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([PLAN.deductible, usd(80)]);
+    });
+
+    it("leaves a voided drug claim's unit claimed", async function () {
+      const s = await loadFixture(deployFixture);
+      await s.trace.setDispensed(GTIN, LOT, 17n, s.pharmacy.address);
+      await s.consent.setAuthorization(
+        s.patient.address,
+        s.insurer.address,
+        HPAYMT,
+        true,
+        MEDICATIONS,
+      );
+      await s.claims.connect(s.insurer).setFees(s.planId, [drugServiceCode(GTIN)], [usd(30)]);
+      const batchId = await s.trace.batchIdOf(GTIN, LOT);
+      const request = {
+        policyId: s.policyId,
+        patient: s.patient.address,
+        gtin: GTIN,
+        lot: LOT,
+        unitIndex: 17n,
+        serviceDate: s.now - DAY,
+        billed: usd(42),
+        evidenceHash: evidence("rx"),
+      };
+      await s.claims.connect(s.pharmacy).submitDrugClaim(request, 0n, []);
+      await s.claims.connect(s.adjuster).approveClaim(1n);
+      await expect(s.claims.connect(s.insurer).voidClaim(1n, 22))
+        .to.emit(s.claims, "ClaimVoided")
+        .withArgs(1n, s.poolId, s.insurer.address, 22, 0n, usd(30));
+      expect(await s.claims.isDrugUnitClaimed(batchId, 17n)).to.equal(true);
+      const again = { ...request, evidenceHash: evidence("rx-again") };
+      await expectNothingChanged(
+        s,
+        () =>
+          expect(s.claims.connect(s.pharmacy).submitDrugClaim(again, 0n, []))
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimDrugUnitAlreadyClaimed")
+            .withArgs(batchId, 17n),
+        [1n],
+      );
+    });
+
+    it("reverts when the reason code is zero", async function () {
+      const s = await loadFixture(approvedClaimFixture);
+      await expectNothingChanged(
+        s,
+        () =>
+          expect(s.claims.connect(s.insurer).voidClaim(s.claimId, 0)).to.be.revertedWithCustomError(
+            s.claims,
+            "InsuranceClaimReasonCodeZero",
+          ),
+        [s.claimId],
+      );
+    });
+
+    it("reverts when the caller is another insurer", async function () {
+      const s = await loadFixture(approvedClaimFixture);
+      await expectNothingChanged(
+        s,
+        () =>
+          expect(s.claims.connect(s.otherInsurer).voidClaim(s.claimId, 16))
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimNotPoolInsurer")
+            .withArgs(s.poolId, s.otherInsurer.address),
+        [s.claimId],
+      );
+    });
+
+    it("reverts when the caller is not an insurer (not even the pool's adjuster)", async function () {
+      const s = await loadFixture(approvedClaimFixture);
+      for (const caller of [s.adjuster, s.provider]) {
+        await expectNothingChanged(
+          s,
+          () =>
+            expect(s.claims.connect(caller).voidClaim(s.claimId, 16))
+              .to.be.revertedWithCustomError(s.claims, "AccessControlUnauthorizedAccount")
+              .withArgs(caller.address, ethers.id("INSURER_ROLE")),
+          [s.claimId],
+        );
+      }
+    });
+
+    it("reverts when the claim is not approved", async function () {
+      const s = await loadFixture(approvedClaimFixture);
+      const submitted = 2n;
+      await s.claims
+        .connect(s.provider)
+        .submitClaim(
+          claimRequest(s, { policyId: s.policyId, evidenceHash: evidence("pending") }),
+          0n,
+          [],
+        );
+      const denied = 3n;
+      await s.claims
+        .connect(s.provider)
+        .submitClaim(
+          claimRequest(s, { policyId: s.policyId, evidenceHash: evidence("denied") }),
+          0n,
+          [],
+        );
+      await s.claims.connect(s.adjuster).denyClaim(denied, 50);
+      const paid = await approvedClaim(s, s.policyId, "paid");
+      await s.claims.connect(s.insurer).payClaim(paid);
+      const voided = s.claimId;
+      await s.claims.connect(s.insurer).voidClaim(voided, 16);
+      const cases: [bigint, number][] = [
+        [99n, State.None],
+        [submitted, State.Submitted],
+        [denied, State.Denied],
+        [paid, State.Paid],
+        [voided, State.Voided],
+      ];
+      for (const [claimId, state] of cases) {
+        await expectNothingChanged(
+          s,
+          () =>
+            expect(s.claims.connect(s.insurer).voidClaim(claimId, 16))
+              .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+              .withArgs(claimId, state, mask(State.Approved)),
+          [submitted, denied, paid, voided],
+        );
+      }
+      // A voided claim cannot be paid either.
+      await expect(s.claims.connect(s.insurer).payClaim(voided))
+        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+        .withArgs(voided, State.Voided, mask(State.Approved));
+    });
+
+    it("reverts when paused", async function () {
+      const s = await loadFixture(approvedClaimFixture);
+      await s.claims.connect(s.pauser).pause();
+      await expectNothingChanged(
+        s,
+        () =>
+          expect(
+            s.claims.connect(s.insurer).voidClaim(s.claimId, 16),
+          ).to.be.revertedWithCustomError(s.claims, "EnforcedPause"),
+        [s.claimId],
+      );
+    });
+  });
+
   describe("quote and adjudicate", function () {
     it("quotes a pending claim against the policy's current deductible and coverage", async function () {
       const s = await loadFixture(deployFixture);
@@ -1588,6 +1807,36 @@ describe("InsuranceClaim", function () {
         expect(await s.token.balanceOf(s.provider.address)).to.equal(usd(96));
         expect((await s.claims.getPool(s.poolId)).reserved).to.equal(0n);
       });
+
+      it("lets the insurer void the refused claim, so its reserve can be withdrawn", async function () {
+        const s = await loadFixture(blacklistFixture);
+        await s.claims.connect(s.insurer).payClaims([s.blocked, s.fine]);
+        const before = await s.claims.getPool(s.poolId);
+        expect(before.reserved).to.equal(usd(96));
+        await expect(
+          s.claims.connect(s.insurer).withdrawFromPool(s.poolId, before.balance, s.insurer.address),
+        )
+          .to.be.revertedWithCustomError(s.claims, "InsuranceClaimWithdrawalExceedsAvailable")
+          .withArgs(s.poolId, before.balance, before.balance - usd(96));
+        await expect(s.claims.connect(s.insurer).voidClaim(s.blocked, 16))
+          .to.emit(s.claims, "ClaimVoided")
+          .withArgs(s.blocked, s.poolId, s.insurer.address, 16, usd(96), 0n);
+        const after = await s.claims.getPool(s.poolId);
+        expect([after.balance, after.reserved]).to.deep.equal([before.balance, 0n]);
+        const policy = await s.claims.getPolicy(s.policyId);
+        expect(policy.coverageUsed).to.equal(usd(96)); // the paid claim only
+        await expect(
+          s.claims.connect(s.insurer).withdrawFromPool(s.poolId, after.balance, s.insurer.address),
+        ).to.changeTokenBalances(
+          ethers,
+          s.token,
+          [s.claims, s.insurer],
+          [-after.balance, after.balance],
+        );
+        expect(await s.token.balanceOf(s.claims)).to.equal(0n);
+        expect((await s.claims.getPool(s.poolId)).balance).to.equal(0n);
+        expect(await s.token.balanceOf(s.provider.address)).to.equal(0n);
+      });
     });
 
     describe("returning false", function () {
@@ -1762,6 +2011,13 @@ describe("InsuranceClaim", function () {
       expect(payClaim).to.be.lte(90_000n);
       expect(lifecycle).to.be.lte(450_000n);
       expect(perClaim).to.be.lte(50_000n);
+    });
+
+    it("voids an approved claim within 60k gas", async function () {
+      const s = await loadFixture(approvedClaimFixture);
+      const receipt = await (await s.claims.connect(s.insurer).voidClaim(s.claimId, 16)).wait();
+      console.log(`      gas: voidClaim ${receipt!.gasUsed}`);
+      expect(receipt!.gasUsed).to.be.lte(60_000n);
     });
   });
 });

@@ -18,7 +18,8 @@ interface IInsuranceClaim {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice A claim's lifecycle. Submitted -> Approved | Denied; Denied -> Appealed (once);
-    /// Appealed -> Approved | FinalDenied; Approved -> Paid.
+    /// Appealed -> Approved | FinalDenied; Approved -> Paid | Voided. Paid, FinalDenied and Voided are final.
+    /// @dev New states are appended at the end so the numbers of existing ones never change.
     enum ClaimState {
         None,
         Submitted,
@@ -26,7 +27,8 @@ interface IInsuranceClaim {
         Denied,
         Appealed,
         Paid,
-        FinalDenied
+        FinalDenied,
+        Voided
     }
 
     /// @notice A provider's claim for a service.
@@ -108,7 +110,9 @@ interface IInsuranceClaim {
         uint96 coverageUsed;
     }
 
-    /// @notice A claim as returned by `getClaim`. `deductibleApplied`, `payout` and `poolId` are set on approval.
+    /// @notice A claim as returned by `getClaim`. `deductibleApplied` and `payout` are set on approval; a Voided
+    /// claim keeps them as the approval's numbers that the void released (it paid nothing), and `reasonCode` is the
+    /// void's reason.
     struct ClaimInfo {
         uint256 policyId;
         address provider;
@@ -196,6 +200,18 @@ interface IInsuranceClaim {
 
     /// @notice In a batch, the token refused to pay `payee` for claim `claimId`; it stays Approved and reserved.
     event ClaimPaymentFailed(uint256 indexed claimId, uint256 indexed poolId, address indexed payee, uint96 amount);
+
+    /// @notice The pool's `insurer` voided Approved claim `claimId` for `reasonCode`: its `released` payout went back
+    /// from pool `poolId`'s reserve to its available funds, and the policy got back `released` of coverage and
+    /// `deductibleReleased` of deductible. Nothing was paid.
+    event ClaimVoided(
+        uint256 indexed claimId,
+        uint256 indexed poolId,
+        address indexed insurer,
+        uint16 reasonCode,
+        uint96 released,
+        uint96 deductibleReleased
+    );
 
     /// @notice `insurer` ran a batch payout: `paid` claims paid for `amountPaid` in total, `failed` left Approved.
     event ClaimBatchPaid(address indexed insurer, uint256 paid, uint256 failed, uint256 amountPaid);
@@ -289,7 +305,7 @@ interface IInsuranceClaim {
     /// @notice `gtin` has more than 14 digits.
     error InsuranceClaimInvalidGtin(uint64 gtin);
 
-    /// @notice A denial needs a non-zero reason code.
+    /// @notice A denial or a void needs a non-zero reason code.
     error InsuranceClaimReasonCodeZero();
 
     /// @notice The token did not transfer `amount` to `payee` for claim `claimId` (reverted or returned false).
@@ -418,13 +434,26 @@ interface IInsuranceClaim {
 
     /// @notice Pays many Approved claims (any of the caller's pools). A transfer the token refuses (blacklisted
     /// payee, false return) does not stop the batch: that claim stays Approved and reserved and
-    /// `ClaimPaymentFailed` reports it. Any other problem (wrong state, not the caller's pool) reverts the batch.
+    /// `ClaimPaymentFailed` reports it; pay it later, or release its reserve with `voidClaim`. Any other problem
+    /// (wrong state, not the caller's pool) reverts the batch.
     /// @dev Gas grows with `claimIds.length` (about 15-40k per claim); 100 to 500 ids fit well in a block.
     /// @param claimIds The claims.
     /// @return paid How many claims were paid.
     /// @return failed How many transfers failed.
     /// @return amountPaid The total paid.
     function payClaims(uint256[] calldata claimIds) external returns (uint256 paid, uint256 failed, uint256 amountPaid);
+
+    /// @notice Voids an Approved claim that will not be paid (e.g. its payee is one the token refuses): the claim
+    /// becomes Voided (final), its reserved payout returns to the pool's available funds, and the policy gets back
+    /// the coverage and the deductible the approval counted, so the policy's numbers equal the sum of its Approved
+    /// and Paid claims again. The pool's insurer only.
+    /// @dev The claim's duplicate key stays taken, so an identical resubmission is refused; the provider may submit
+    /// the service again with a new evidence hash (e.g. of a corrected FHIR Claim), to be adjudicated afresh. A
+    /// drug claim's unit stays claimed: each unit is claimed once, ever, and a voided drug claim is settled off
+    /// chain. No token moves, so no reentrancy guard is needed.
+    /// @param claimId The claim.
+    /// @param reasonCode A non-zero reason code (CARC-like, e.g. 16 claim lacks information).
+    function voidClaim(uint256 claimId, uint16 reasonCode) external;
 
     /*//////////////////////////////////////////////////////////////
                                  ADMIN
@@ -441,7 +470,8 @@ interface IInsuranceClaim {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The explanation of benefits of claim `claimId`: the recorded numbers once decided, or what an
-    /// approval would give now (against the policy's current deductible and coverage) while pending.
+    /// approval would give now (against the policy's current deductible and coverage) while pending. A Denied,
+    /// FinalDenied or Voided claim shows its billed and allowed amounts and nothing payable.
     /// @param claimId The claim.
     /// @return The explanation of benefits.
     function quote(uint256 claimId) external view returns (ExplanationOfBenefits memory);

@@ -28,6 +28,7 @@ export const CLAIM_STATES = [
   "Appealed",
   "Paid",
   "FinalDenied",
+  "Voided",
 ] as const;
 
 /** A claim state's name. */
@@ -484,6 +485,49 @@ export async function payClaim(
   };
 }
 
+/** An Approved claim voided by its pool's insurer. */
+export interface VoidedClaim {
+  claimId: bigint;
+  poolId: bigint;
+  insurer: string;
+  reasonCode: number;
+  /** The payout the void returned from the pool's reserve to its available funds. */
+  released: bigint;
+  /** The deductible the void gave back to the policy. */
+  deductibleReleased: bigint;
+}
+
+/**
+ * Voids an Approved claim that will not be paid (the pool's insurer), e.g. one whose payee the
+ * token refuses: its reserved payout returns to the pool's available funds and the policy gets
+ * back the coverage and deductible the approval counted. Nothing is paid. The provider may
+ * resubmit the service with a new evidence hash; a drug claim's unit stays claimed.
+ *
+ * @example
+ * const { released } = await voidClaim(claims.connect(insurer), claimId, 16);
+ */
+export async function voidClaim(
+  claims: InsuranceClaim,
+  claimId: bigint,
+  reasonCode: number,
+): Promise<Created & VoidedClaim> {
+  checkId("claim", claimId);
+  if (!Number.isInteger(reasonCode) || reasonCode < 1 || reasonCode > 65_535) {
+    throw new InputError(`reason code must be from 1 to 65535, got ${reasonCode}`);
+  }
+  const receipt = await send(claims, () => claims.voidClaim(claimId, reasonCode));
+  const event = firstEvent(claims, receipt, claims.getEvent("ClaimVoided"));
+  return {
+    receipt,
+    claimId: event.claimId,
+    poolId: event.poolId,
+    insurer: event.insurer,
+    reasonCode: Number(event.reasonCode),
+    released: event.released,
+    deductibleReleased: event.deductibleReleased,
+  };
+}
+
 /** What `payClaims` did. */
 export interface PayoutSummary {
   paid: PaidClaim[];
@@ -654,8 +698,15 @@ export async function quoteService(
 /** One step of a claim's history, from the contract's events. */
 export interface ClaimHistoryEntry {
   kind:
-    "submitted" | "approved" | "denied" | "final-denied" | "appealed" | "paid" | "payment-failed";
-  /** Who acted: provider, adjuster, appellant, or the payee for payments. */
+    | "submitted"
+    | "approved"
+    | "denied"
+    | "final-denied"
+    | "appealed"
+    | "paid"
+    | "payment-failed"
+    | "voided";
+  /** Who acted: provider, adjuster, appellant, insurer (a void), or the payee for payments. */
   actor: string;
   blockNumber: number;
   /** The log's index in its block (orders steps within a block). */
@@ -689,7 +740,7 @@ export interface ExplanationOfBenefitsStatement {
 
 /**
  * Reads a claim's explanation of benefits with its history (submission, decisions, appeal,
- * payment) from the contract's state and events.
+ * payment, void) from the contract's state and events.
  *
  * @example
  * const statement = await readExplanationOfBenefits(claims, 3n);
@@ -711,12 +762,13 @@ export async function readExplanationOfBenefits(
     claims.getPool(claim.poolId),
   ]);
   const from = options.fromBlock ?? 0;
-  const [submitted, decided, appealed, paid, failed, units] = await Promise.all([
+  const [submitted, decided, appealed, paid, failed, voided, units] = await Promise.all([
     claims.queryFilter(claims.filters.ClaimSubmitted(claimId), from),
     claims.queryFilter(claims.filters.ClaimAdjudicated(claimId), from),
     claims.queryFilter(claims.filters.ClaimAppealed(claimId), from),
     claims.queryFilter(claims.filters.ClaimPaid(claimId), from),
     claims.queryFilter(claims.filters.ClaimPaymentFailed(claimId), from),
+    claims.queryFilter(claims.filters.ClaimVoided(claimId), from),
     claims.queryFilter(claims.filters.DrugUnitClaimed(claimId), from),
   ]);
   const submission = submitted[0];
@@ -759,6 +811,13 @@ export async function readExplanationOfBenefits(
       kind: "payment-failed",
       actor: log.args.payee,
       amount: log.args.amount,
+      ...at(log),
+    })),
+    ...voided.map((log): Step => ({
+      kind: "voided",
+      actor: log.args.insurer,
+      reasonCode: Number(log.args.reasonCode),
+      amount: log.args.released,
       ...at(log),
     })),
   ].sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);

@@ -2,7 +2,7 @@ import { InputError } from "../errors.js";
 
 /**
  * Claim adjustment reason codes (a subset of X12 CARC numbers) an adjuster gives when denying a
- * claim. The contract stores only the number; any code from 1 to 65535 is accepted.
+ * claim, or an insurer when voiding one. The contract stores only the number; any code from 1 to 65535 is accepted.
  */
 export const REASON_CODES: Readonly<Record<number, string>> = {
   4: "procedure code inconsistent with the modifier or a required modifier is missing",

@@ -15,13 +15,14 @@ const HISTORY_LABELS: Readonly<Record<string, string>> = {
   appealed: "appealed by",
   paid: "paid to",
   "payment-failed": "payment refused by the token for",
+  voided: "voided by insurer",
 };
 
 /**
  * Formats the amounts of an explanation of benefits as aligned lines in the token's units:
  * billed, the part the fee schedule does not allow, allowed, deductible, coinsurance, the part
- * above the coverage limit, what the plan pays and what the patient may owe (a denial shows
- * billed, allowed and a zero payout only).
+ * above the coverage limit, what the plan pays and what the patient may owe (a denial or a void
+ * shows billed, allowed and a zero payout only).
  *
  * @example
  * console.log(formatBenefits(eob, { symbol: "USDC", decimals: 6 }, { coinsuranceBps: 2000n }).join("\n"));
@@ -80,6 +81,7 @@ export function formatExplanationOfBenefits(
     formatTokenAmount(value, token.decimals, { grouping: true });
   const pending = statement.state === "Submitted" || statement.state === "Appealed";
   const denied = statement.state === "Denied" || statement.state === "FinalDenied";
+  const voided = statement.state === "Voided";
   const lines: string[] = [];
   lines.push(`Explanation of benefits: claim ${statement.claimId} (${statement.state})`);
   lines.push(
@@ -95,7 +97,12 @@ export function formatExplanationOfBenefits(
     );
   }
   lines.push("");
-  lines.push(...formatBenefits(eob, token, { coinsuranceBps: statement.coinsuranceBps, denied }));
+  lines.push(
+    ...formatBenefits(eob, token, {
+      coinsuranceBps: statement.coinsuranceBps,
+      denied: denied || voided,
+    }),
+  );
   lines.push("");
   if (pending) {
     lines.push(
@@ -104,6 +111,11 @@ export function formatExplanationOfBenefits(
   } else if (denied) {
     lines.push(
       `${statement.state === "FinalDenied" ? "Denied after appeal (final)" : "Denied"}: reason ${statement.reasonCode} (${describeReasonCode(statement.reasonCode)}).`,
+    );
+  } else if (voided) {
+    const released = statement.history.find((step) => step.kind === "voided")?.amount;
+    lines.push(
+      `Voided by the insurer: reason ${statement.reasonCode} (${describeReasonCode(statement.reasonCode)}). Nothing was paid${released === undefined ? "" : `; ${amount(released)} ${token.symbol} is available to the pool again`}.`,
     );
   } else if (statement.state === "Approved") {
     lines.push(`Approved: ${amount(eob.payout)} ${token.symbol} reserved for the provider.`);
@@ -116,11 +128,13 @@ export function formatExplanationOfBenefits(
     const detail =
       step.kind === "denied" || step.kind === "final-denied"
         ? ` (reason ${step.reasonCode ?? 0})`
-        : step.kind === "appealed"
-          ? ` with new evidence ${step.evidenceHash ?? ""}`
-          : step.amount !== undefined && step.kind !== "approved"
-            ? ` (${amount(step.amount)} ${token.symbol})`
-            : "";
+        : step.kind === "voided"
+          ? ` (reason ${step.reasonCode ?? 0}, ${amount(step.amount ?? 0n)} ${token.symbol} released)`
+          : step.kind === "appealed"
+            ? ` with new evidence ${step.evidenceHash ?? ""}`
+            : step.amount !== undefined && step.kind !== "approved"
+              ? ` (${amount(step.amount)} ${token.symbol})`
+              : "";
     lines.push(
       `  ${formatTimestamp(step.timestamp)}  ${HISTORY_LABELS[step.kind] ?? step.kind} ${step.actor}${detail}`,
     );

@@ -172,6 +172,22 @@ export const claimsTasks: TaskDefinition[] = [
     .setAction(() => import("./pay.js"))
     .build(),
 
+  task(
+    ["claims", "void"],
+    "Void an approved claim that will not be paid, releasing its reserve (the pool's insurer)",
+  )
+    .addOption(optional("claim", "Required: the claim id (an Approved claim)"))
+    .addOption(
+      optional(
+        "reason",
+        "Required: a claim adjustment reason code, e.g. 16 (claim lacks information)",
+      ),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./void.js"))
+    .build(),
+
   task(["claims", "eob"], "A claim's explanation of benefits as a readable statement")
     .addOption(optional("claim", "Required: the claim id"))
     .addOption(FROM)

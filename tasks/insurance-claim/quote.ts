@@ -44,7 +44,7 @@ export async function runQuote(args: QuoteArgs, { ethers }: ClaimsConnection): P
     console.log(
       `Claim ${claimId} (${state}${state === "Submitted" || state === "Appealed" ? ", if approved now" : ""}):`,
     );
-    const denied = state === "Denied" || state === "FinalDenied";
+    const denied = state === "Denied" || state === "FinalDenied" || state === "Voided";
     for (const line of formatBenefits(await quoteClaim(claims, claimId), token, {
       coinsuranceBps: plan.coinsuranceBps,
       denied,

@@ -38,6 +38,7 @@ import {
   quoteClaim,
   quoteService,
   readExplanationOfBenefits,
+  voidClaim,
   readFeeSchedule,
   readFeeScheduleTree,
   readPool,
@@ -437,6 +438,45 @@ describe("InsuranceClaim SDK", function () {
           InputError,
           /chunk size/,
         );
+      });
+
+      it("voids the refused claim so its reserve returns to the pool", async function () {
+        const s = await loadFixture(approvedBatchFixture);
+        await payClaims(s.asInsurer, s.ids);
+        expect((await readPool(s.claims, 2n)).reserved).to.equal(usd(100));
+        await expectRejection(voidClaim(s.asInsurer, 3n, 0), InputError, /reason code/);
+        await expectRejection(voidClaim(s.asInsurer, 0n, 16), InputError, /claim id/);
+        await expectRejection(
+          voidClaim(s.claims.connect(s.otherInsurer), 3n, 16),
+          ContractRevertError,
+          /InsuranceClaimNotPoolInsurer/,
+        );
+        const voided = await voidClaim(s.asInsurer, 3n, 16);
+        expect(voided).to.deep.include({
+          claimId: 3n,
+          poolId: 2n,
+          insurer: s.insurer.address,
+          reasonCode: 16,
+          released: usd(100),
+          deductibleReleased: 0n,
+        });
+        expect(await readPool(s.claims, 2n)).to.deep.include({ reserved: 0n, available: usd(600) });
+        expect(claimStateName(await s.claims.claimState(3n))).to.equal("Voided");
+        expect(await findApprovedClaims(s.claims, 2n)).to.deep.equal([]);
+        const statement = await readExplanationOfBenefits(s.claims, 3n);
+        expect(statement.state).to.equal("Voided");
+        expect(statement.reasonCode).to.equal(16);
+        expect(statement.history.map((step) => step.kind)).to.deep.equal([
+          "submitted",
+          "approved",
+          "payment-failed",
+          "voided",
+        ]);
+        expect(statement.history[3]).to.deep.include({
+          actor: s.insurer.address,
+          reasonCode: 16,
+          amount: usd(100),
+        });
       });
 
       it("finds a pool's approved claims", async function () {

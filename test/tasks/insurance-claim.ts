@@ -17,6 +17,7 @@ import { runPay } from "../../tasks/insurance-claim/pay.js";
 import { runPlan } from "../../tasks/insurance-claim/plan.js";
 import { runQuote } from "../../tasks/insurance-claim/quote.js";
 import { runSubmit } from "../../tasks/insurance-claim/submit.js";
+import { runVoid } from "../../tasks/insurance-claim/void.js";
 import { deployClaimsSuite, evidence, usd } from "../fixtures/insurance-claim.js";
 
 const connection = await network.create();
@@ -73,6 +74,7 @@ describe("claims tasks", function () {
       "deny",
       "appeal",
       "pay",
+      "void",
       "eob",
     ]) {
       expect(hre.tasks.getTask(["claims", name]).id).to.deep.equal(["claims", name]);
@@ -265,6 +267,66 @@ describe("claims tasks", function () {
       runDeny({ address: s.address, from: "2", claim: "1", reason: "96" }, connection),
     );
     expect(final.out).to.contain("Denied the appeal of claim 1: reason 96 (non-covered charge).");
+  });
+
+  it("voids an approved claim, releasing its reserve, and shows it in the statement", async function () {
+    const s = await loadFixture(deployFixture);
+    const insurer = s.claims.connect(s.insurer);
+    await insurer.createPlan(s.poolId, usd(1_000), 0n, 2_000, ethers.ZeroHash);
+    await insurer.setFees(2n, [ethers.encodeBytes32String("99213")], [usd(120)]);
+    await insurer.createPolicy(2n, s.patient.address, s.start, s.end);
+    await s.claims.connect(s.provider).submitClaim(
+      {
+        policyId: 2n,
+        patient: s.patient.address,
+        serviceCode: ethers.encodeBytes32String("99213"),
+        serviceDate: s.now - 86_400n,
+        billed: usd(150),
+        evidenceHash: evidence("void"),
+      },
+      0n,
+      [],
+    );
+    await s.claims.connect(s.adjuster).approveClaim(1n);
+    const common = { address: s.address, from: "1", claim: "1" };
+    await rejects(
+      runVoid({ ...common, reason: "" }, connection),
+      InputError,
+      /--reason is required/,
+    );
+    await rejects(
+      runVoid({ ...common, reason: "0" }, connection),
+      InputError,
+      /reason '0' must be a claim adjustment reason code/,
+    );
+    await rejects(
+      runVoid({ ...common, from: "2", reason: "16" }, connection),
+      ContractRevertError,
+      /AccessControlUnauthorizedAccount/,
+    );
+    const voided = await captured(() => runVoid({ ...common, reason: "16" }, connection));
+    expect(voided.out).to.contain(
+      "Voided claim 1: reason 16 (claim lacks information or has submission or billing errors). Nothing was paid.",
+    );
+    expect(voided.out).to.contain(
+      "Released 96.00 USDC to pool 1: available 100,000.00 USDC, reserved 0.00 USDC.",
+    );
+    await rejects(
+      runVoid({ ...common, reason: "16" }, connection),
+      ContractRevertError,
+      /InsuranceClaimUnexpectedState\(claimId=1, current=7/,
+    );
+    const eob = await captured(() =>
+      runEob({ address: s.address, from: "", claim: "1" }, connection),
+    );
+    expect(eob.out).to.contain("Explanation of benefits: claim 1 (Voided)");
+    expect(eob.out).to.match(/Plan pays\s+0\.00/);
+    expect(eob.out).to.contain(
+      "Voided by the insurer: reason 16 (claim lacks information or has submission or billing errors). Nothing was paid; 96.00 USDC is available to the pool again.",
+    );
+    expect(eob.out).to.contain(
+      `voided by insurer ${s.insurer.address} (reason 16, 96.00 USDC released)`,
+    );
   });
 
   it("creates a Merkle plan and claims against it with the written tree", async function () {
