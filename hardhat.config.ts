@@ -19,7 +19,7 @@ export const SOLC_VERSION = "0.8.30";
 const isCI = process.env.CI === "true";
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthersPlugin, configVariablesPlugin],
+  plugins: [configVariablesPlugin, hardhatToolboxMochaEthersPlugin],
   tasks: [...suiteTasks, ...traceTasks, ...consentTasks, ...claimsTasks],
   solidity: {
     version: SOLC_VERSION,

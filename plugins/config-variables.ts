@@ -9,6 +9,7 @@ const configVariablesPlugin: HardhatPlugin = {
   id: "carechain-config-variables",
   hookHandlers: {
     configurationVariables: () => import("./config-variables-hook.js"),
+    network: () => import("./network-variables-hook.js"),
   },
 };
 

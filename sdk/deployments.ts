@@ -63,7 +63,7 @@ export function resolveSuiteAddress(
   );
   if (found === undefined) {
     throw new InputError(
-      `no ${contract} deployment for chain ${chainId}: deploy with 'npx hardhat ignition deploy ignition/modules/CareChain.ts --network <name>' or pass --address`,
+      `no ${contract} deployment for chain ${chainId}: deploy with 'npx hardhat suite deploy --network <name>' or pass --address`,
     );
   }
   return getAddress(found[1]);
