@@ -230,3 +230,23 @@ export function selectSigner<S extends { readonly address: string }>(
   }
   return signer;
 }
+
+/**
+ * One word out of a fixed list, any case (`-` and spaces read as `_`); anything else ends with
+ * one line listing the valid words.
+ *
+ * @example
+ * parseWordOption("dispenser", "--grant", ["MANUFACTURER", "DISPENSER"]); // "DISPENSER"
+ */
+export function parseWordOption<T extends string>(
+  value: string | undefined,
+  option: string,
+  words: readonly T[],
+): T {
+  const list = words.map((word) => word.toLowerCase()).join(", ");
+  const text = requireOption(value, option, `one of ${list}`);
+  const wanted = text.toLowerCase().replace(/[-\s]/g, "_");
+  const found = words.find((word) => word.toLowerCase() === wanted);
+  if (found === undefined) throw new InputError(`${option} ${text} is not one of ${list}`);
+  return found;
+}

@@ -14,6 +14,7 @@ import { requireContractCode } from "../contract-code.js";
 import { CareChainError, InputError, withDecodedReverts } from "../errors.js";
 import type { RevertValueNamer } from "../errors.js";
 import { formatTimestamp } from "../terminal.js";
+import { readHeldRoles } from "../roles.js";
 import { decodeGs1Text, encodeGs1Text } from "./gs1.js";
 
 /*
@@ -631,15 +632,7 @@ export async function readDrugTraceRoles(
   drugTrace: DrugTrace,
   account: string,
 ): Promise<HeldDrugTraceRole[]> {
-  const roles = Object.keys(DRUG_TRACE_ROLES) as DrugTraceRole[];
-  const [admin, ...held] = await decoded(() =>
-    Promise.all([
-      drugTrace.hasRole(ZeroHash, account),
-      ...roles.map((role) => drugTrace.hasRole(DRUG_TRACE_ROLES[role], account)),
-    ]),
-  );
-  const named: HeldDrugTraceRole[] = roles.filter((_, i) => held[i] === true);
-  return admin ? ["DEFAULT_ADMIN", ...named] : named;
+  return readHeldRoles(drugTrace, Object.keys(DRUG_TRACE_ROLES) as DrugTraceRole[], account);
 }
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/

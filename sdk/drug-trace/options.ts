@@ -1,5 +1,11 @@
 import { InputError } from "../errors.js";
-import { isGiven, parseIdOption, parseUintOption, requireOption } from "../options.js";
+import {
+  isGiven,
+  parseIdOption,
+  parseUintOption,
+  parseWordOption,
+  requireOption,
+} from "../options.js";
 import {
   DRUG_TRACE_ROLES,
   RESOLUTIONS,
@@ -193,19 +199,6 @@ export function parseExpiryOption(value: string | undefined, now: Date = new Dat
   return seconds;
 }
 
-function matchWord<T extends string>(
-  value: string | undefined,
-  option: string,
-  words: readonly T[],
-): T {
-  const list = words.map((word) => word.toLowerCase()).join(", ");
-  const text = requireOption(value, option, `one of ${list}`);
-  const wanted = text.toLowerCase().replace(/[-\s]/g, "_");
-  const found = words.find((word) => word.toLowerCase() === wanted);
-  if (found === undefined) throw new InputError(`${option} ${text} is not one of ${list}`);
-  return found;
-}
-
 /** The roles an admin grants by word with `trace roles`. */
 export const GRANTABLE_ROLES = Object.keys(DRUG_TRACE_ROLES) as DrugTraceRole[];
 
@@ -217,7 +210,7 @@ export const GRANTABLE_ROLES = Object.keys(DRUG_TRACE_ROLES) as DrugTraceRole[];
  * parseRoleOption("dispenser", "--grant"); // "DISPENSER"
  */
 export function parseRoleOption(value: string | undefined, option: string): DrugTraceRole {
-  return matchWord(value?.trim().replace(/_role$/i, ""), option, GRANTABLE_ROLES);
+  return parseWordOption(value?.trim().replace(/_role$/i, ""), option, GRANTABLE_ROLES);
 }
 
 /**
@@ -227,7 +220,7 @@ export function parseRoleOption(value: string | undefined, option: string): Drug
  * parseVerdictOption("dispensed"); // "Dispensed"
  */
 export function parseVerdictOption(value: string | undefined): UnitStatus {
-  return matchWord(value, "--verdict", UNIT_STATUSES);
+  return parseWordOption(value, "--verdict", UNIT_STATUSES);
 }
 
 /**
@@ -237,5 +230,5 @@ export function parseVerdictOption(value: string | undefined): UnitStatus {
  * parseResolutionOption("quarantined"); // "Quarantined"
  */
 export function parseResolutionOption(value: string | undefined): Resolution {
-  return matchWord(value, "--resolution", RESOLUTIONS);
+  return parseWordOption(value, "--resolution", RESOLUTIONS);
 }

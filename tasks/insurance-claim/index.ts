@@ -194,4 +194,15 @@ export const claimsTasks: TaskDefinition[] = [
     .addOption(ADDRESS)
     .setAction(() => import("./eob.js"))
     .build(),
+  task(
+    ["claims", "roles"],
+    "Show an account's InsuranceClaim roles; as the admin, --grant or --revoke one: insurer, provider, pauser",
+  )
+    .addOption(optional("account", "Required: the account"))
+    .addOption(optional("grant", "A role to grant, by word, e.g. provider"))
+    .addOption(optional("revoke", "A role to revoke, by word"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./roles.js"))
+    .build(),
 ];

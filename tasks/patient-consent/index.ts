@@ -124,4 +124,15 @@ export const consentTasks: TaskDefinition[] = [
     .addOption(ADDRESS)
     .setAction(() => import("./log.js"))
     .build(),
+  task(
+    ["consent", "roles"],
+    "Show an account's PatientConsent roles; as the admin, --grant or --revoke emergency (break-glass responders)",
+  )
+    .addOption(optional("account", "Required: the account"))
+    .addOption(optional("grant", "A role to grant, by word, emergency"))
+    .addOption(optional("revoke", "A role to revoke, by word"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./roles.js"))
+    .build(),
 ];
