@@ -1,4 +1,5 @@
 import { readFile, rename, rm } from "node:fs/promises";
+import path from "node:path";
 
 import type { BytesLike } from "ethers";
 
@@ -7,7 +8,8 @@ import { InputError } from "../errors.js";
 import { registerBatch } from "./client.js";
 import type { RegisterReceipt } from "./client.js";
 import { describeGs1TextProblem, validateGtin } from "./gs1.js";
-import { buildSerialTree, treeFileFor } from "./serial-tree.js";
+import { treeFileNameOf } from "./serial-merkle.js";
+import { buildSerialTree } from "./serial-tree.js";
 import type { SerialProgress, SerialTree, SerialTreeFile } from "./serial-tree.js";
 
 /** What `registerBatchFromSerials` needs. */
@@ -21,7 +23,7 @@ export interface SerialFileRegistration {
   readonly expiry: bigint;
   /** Hash of the off-chain batch metadata; the zero hash when omitted. */
   readonly metadataHash?: BytesLike;
-  /** Where to save the tree (default: `<serial file>.tree.json`). */
+  /** Where to save the tree (default: `<GTIN-14>-<lot>.tree.json` beside the serial file, the name the verifier page fetches). */
   readonly treeFile?: string;
   readonly onProgress?: SerialProgress;
 }
@@ -88,7 +90,10 @@ export async function registerBatchFromSerials(
   const gtin = validateGtin(registration.gtin);
   const lotProblem = describeGs1TextProblem(registration.lot, "lot");
   if (lotProblem !== undefined) throw new InputError(lotProblem);
-  const treeFile = registration.treeFile ?? treeFileFor(registration.serialFile);
+  // Next to the serial list, under the name the verifier page fetches it by when published.
+  const treeFile =
+    registration.treeFile ??
+    path.join(path.dirname(registration.serialFile), treeFileNameOf(gtin, registration.lot));
   await checkTreeFileIsFree(treeFile, gtin, registration.lot);
 
   const draft = `${treeFile}.tmp`;

@@ -55,7 +55,12 @@ export const traceTasks: TaskDefinition[] = [
         "Batch metadata: a file (its keccak256 goes on chain) or a 0x… 32-byte hash",
       ),
     )
-    .addOption(optional("tree", "Where to save the serial tree (default: <serial file>.tree.json)"))
+    .addOption(
+      optional(
+        "tree",
+        "Where to save the serial tree (default: <GTIN-14>-<lot>.tree.json beside the serial file)",
+      ),
+    )
     .addOption(FROM)
     .addOption(ADDRESS)
     .setAction(() => import("./register.js"))

@@ -111,7 +111,7 @@ const SERIAL_COUNT = 20;
 const SERIALS = Array.from({ length: SERIAL_COUNT }, (_, i) => `SN${String(i).padStart(4, "0")}`);
 const DIRECTORY = mkdtempSync(path.join(tmpdir(), "carechain-trace-tasks-"));
 const SERIAL_FILE = path.join(DIRECTORY, "serials-ABC123.txt");
-const TREE_FILE = `${SERIAL_FILE}.tree.json`;
+const TREE_FILE = path.join(DIRECTORY, `${GTIN}-${LOT}.tree.json`);
 writeFileSync(SERIAL_FILE, `${SERIALS.join("\n")}\n`);
 
 /** An expiry one year from now, as the ISO date `trace register` takes and its YYMMDD. */
@@ -306,6 +306,7 @@ describe("trace tasks", function () {
           gtin: GTIN,
           lot: "OTHER",
           expiry: EXPIRY_YYMMDD,
+          tree: TREE_FILE,
           from: FROM.manufacturer,
           address,
         }),
