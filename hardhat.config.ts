@@ -15,6 +15,23 @@ const require = createRequire(import.meta.url);
 /** The compiler, loaded from the exactly pinned npm `solc` package (no download at run time). */
 export const SOLC_VERSION = "0.8.30";
 
+/** The one compiler configuration of every build profile (see `solidity.profiles`). */
+const solcProfile = {
+  version: SOLC_VERSION,
+  path: require.resolve("solc/soljson.js"),
+  isolated: false,
+  toolVersionsInBuildInfo: false,
+  settings: {
+    // `optimizer` comes first: Hardhat hashes these settings in key order, and it puts its own
+    // production default `optimizer` first, so any other order makes the two profiles' builds
+    // differ in hash (and recompile) although their settings are equal.
+    optimizer: { enabled: true, runs: 10_000 },
+    // cancun: supported by Ethereum mainnet and Sepolia and by every major L2 (OP Stack,
+    // Base, Arbitrum, Polygon zkEVM); prague is not yet everywhere.
+    evmVersion: "cancun",
+  },
+};
+
 /** CI runs more fuzz and invariant cases than a developer's `npm test`. */
 const isCI = process.env.CI === "true";
 
@@ -22,13 +39,14 @@ export default defineConfig({
   plugins: [configVariablesPlugin, hardhatToolboxMochaEthersPlugin],
   tasks: [...suiteTasks, ...traceTasks, ...consentTasks, ...claimsTasks],
   solidity: {
-    version: SOLC_VERSION,
-    path: require.resolve("solc/soljson.js"),
-    settings: {
-      // cancun: supported by Ethereum mainnet and Sepolia and by every major L2 (OP Stack,
-      // Base, Arbitrum, Polygon zkEVM); prague is not yet everywhere.
-      evmVersion: "cancun",
-      optimizer: { enabled: true, runs: 10_000 },
+    // Tests, scripts and deployments compile with one profile's settings. Ignition (and so
+    // `suite deploy`) builds with the `production` profile; left implicit, Hardhat derives it
+    // with only the compiler version copied (evm target prague, 200 optimizer runs) and isolated
+    // builds, so deployments shipped bytecode the tests never ran and every switch between a
+    // test run and a deployment recompiled everything. Both profiles are the same build now.
+    profiles: {
+      default: solcProfile,
+      production: solcProfile,
     },
   },
   test: {
