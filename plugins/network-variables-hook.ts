@@ -1,6 +1,6 @@
 import type { NetworkHooks } from "hardhat/types/hooks";
 
-import { checkVariable } from "./variable-formats.js";
+import { checkVariables } from "./variable-formats.js";
 
 /** The names of the configuration variables a network's config refers to. */
 function variableNames(value: unknown, found: Set<string> = new Set<string>()): Set<string> {
@@ -24,10 +24,12 @@ export default (): Promise<Partial<NetworkHooks>> =>
     newConnection: async (context, next) => {
       const name = context.globalOptions.network;
       const network = typeof name === "string" ? context.config.networks[name] : undefined;
+      const set: [string, string][] = [];
       for (const variable of variableNames(network)) {
         const value = process.env[variable];
-        if (value !== undefined) checkVariable(variable, value);
+        if (value !== undefined) set.push([variable, value]);
       }
+      checkVariables(set);
       return next(context);
     },
   });

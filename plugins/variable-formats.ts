@@ -34,6 +34,37 @@ function howToSet(name: string): string {
   return `set it in .env (see .env.example) or export ${name}=${example}`;
 }
 
+/** The order of secp256k1: a private key is a number in [1, n - 1]. */
+const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/**
+ * Whether `value` is still the placeholder `.env.example` holds for a variable of this kind (an
+ * `<…>` slot, an `example.org`/`example.com` host, the all-zero key), so that copying the file
+ * unchanged ends with "replace X in .env" rather than a failed request or an invalid-key error.
+ */
+function isPlaceholder(value: string): boolean {
+  if (/[<>]/.test(value)) return true;
+  if (/^https?:\/\/([^/]*\.)?example\.(org|com|net)([:/]|$)/i.test(value)) return true;
+  return /^(0x)?0{64}$/.test(value);
+}
+
+/** The problem with one variable's value, or undefined when it is fine. */
+function problemOf(name: string, value: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === "") return `${name} is not set: ${howToSet(name)}`;
+  if (isPlaceholder(trimmed)) {
+    return `replace ${name} in .env: it still holds the placeholder from .env.example`;
+  }
+  const format = FORMATS.find(({ pattern }) => pattern.test(name));
+  if (format !== undefined && !format.test(trimmed)) {
+    return `${name} is not ${format.expected}: ${howToSet(name)}`;
+  }
+  if (/_PRIVATE_KEY$/.test(name) && BigInt(`0x${trimmed.replace(/^0x/, "")}`) >= SECP256K1_ORDER) {
+    return `${name} is not a valid private key (it must be below the secp256k1 order): ${howToSet(name)}`;
+  }
+  return undefined;
+}
+
 /** The one-line error for a variable that is not set. */
 export function missingVariable(name: string): HardhatPluginError {
   return new HardhatPluginError(PLUGIN_ID, `${name} is not set: ${howToSet(name)}`);
@@ -45,11 +76,20 @@ export function missingVariable(name: string): HardhatPluginError {
  * line naming the variable and how to set it.
  */
 export function checkVariable(name: string, value: string): string {
-  const trimmed = value.trim();
-  if (trimmed === "") throw missingVariable(name);
-  const format = FORMATS.find(({ pattern }) => pattern.test(name));
-  if (format !== undefined && !format.test(trimmed)) {
-    throw new HardhatPluginError(PLUGIN_ID, `${name} is not ${format.expected}: ${howToSet(name)}`);
+  checkVariables([[name, value]]);
+  return value.trim();
+}
+
+/**
+ * Checks several variables at once and ends with one line per problem (each variable that is
+ * missing, malformed or still a placeholder), so a user who copied `.env.example` unchanged is
+ * told every value to replace in one go.
+ */
+export function checkVariables(variables: Iterable<readonly [name: string, value: string]>): void {
+  const problems: string[] = [];
+  for (const [name, value] of variables) {
+    const problem = problemOf(name, value);
+    if (problem !== undefined) problems.push(problem);
   }
-  return trimmed;
+  if (problems.length > 0) throw new HardhatPluginError(PLUGIN_ID, problems.join("\n"));
 }

@@ -153,6 +153,13 @@ export async function withDecodedReverts<T>(
 /** One line for a person: the decoded error, an SDK error's message, or the error's first line. */
 export function describeError(error: unknown): string {
   if (error instanceof CareChainError) return error.message;
+  // The configuration check (plugins/variable-formats.ts) says one line per variable to fix.
+  if (
+    error instanceof Error &&
+    (error as Error & { pluginId?: unknown }).pluginId === "carechain"
+  ) {
+    return error.message;
+  }
   if (isError(error, "INSUFFICIENT_FUNDS")) return "the sending account cannot pay for gas";
   if (error instanceof Error) {
     const short = (error as Error & { shortMessage?: unknown }).shortMessage;

@@ -128,7 +128,8 @@ export function cliAction<A, H>(
       await action(args, hre);
     } catch (error) {
       if (process.env.CARECHAIN_DEBUG === "1") console.error(error);
-      console.error(colour.red(`error: ${describeError(error)}`));
+      for (const line of describeError(error).split("\n"))
+        console.error(colour.red(`error: ${line}`));
       process.exitCode = 1;
     }
   };

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 import { expect } from "chai";
 
 import { runHardhat } from "./integration/hardhat-node.js";
@@ -42,6 +44,31 @@ describe("configuration variables (.env)", function () {
     expect(lines).to.deep.equal([
       "error: DEPLOYER_PRIVATE_KEY is not a 32-byte hex private key: set it in .env (see .env.example) or export DEPLOYER_PRIVATE_KEY=0x<64 hex digits>",
     ]);
+  });
+
+  it("says which placeholders to replace when .env is .env.example unchanged", function () {
+    const example = Object.fromEntries(
+      readFileSync(new URL("../.env.example", import.meta.url), "utf8")
+        .split("\n")
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    const { status, lines } = deploy("sepolia", example);
+    expect(status).to.equal(1);
+    expect(lines).to.have.members([
+      "error: replace SEPOLIA_RPC_URL in .env: it still holds the placeholder from .env.example",
+      "error: replace DEPLOYER_PRIVATE_KEY in .env: it still holds the placeholder from .env.example",
+    ]);
+  });
+
+  it("refuses a private key at or above the curve order", function () {
+    const { status, lines } = deploy("sepolia", {
+      SEPOLIA_RPC_URL: "http://127.0.0.1:1",
+      DEPLOYER_PRIVATE_KEY: `0x${"ff".repeat(32)}`,
+    });
+    expect(status).to.equal(1);
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(/^error: DEPLOYER_PRIVATE_KEY is not a valid private key/);
   });
 
   it("names a malformed RPC URL", function () {
