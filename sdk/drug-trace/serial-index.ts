@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { open, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 
 import { InputError } from "../errors.js";
@@ -177,17 +178,7 @@ function fromTree(tree: SerialMerkleTree, gtin: string, lot: string): CompactSer
     keyHigh[k] = high[unit] ?? 0;
     keyLow[k] = low[unit] ?? 0;
   }
-  return new CompactSerialIndex(
-    gtin,
-    lot,
-    tree.root,
-    n,
-    keyHigh,
-    keyLow,
-    order,
-    Uint32Array.from(leafNode),
-    Uint8Array.from(nodes),
-  );
+  return new CompactSerialIndex(gtin, lot, tree.root, n, keyHigh, keyLow, order, leafNode, nodes);
 }
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -237,47 +228,64 @@ function encodeIndex(index: CompactSerialIndex, header: IndexHeader): Uint8Array
   return out;
 }
 
-function decodeIndex(
-  file: Uint8Array,
-  source: string,
-): { index: CompactSerialIndex; header: IndexHeader } {
-  const bad = (why: string): InputError =>
-    new InputError(`index file ${source} is not valid: ${why}`);
-  if (new TextDecoder().decode(file.subarray(0, MAGIC.length)) !== MAGIC) throw bad("bad magic");
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const headerLength = view.getUint32(MAGIC.length, true);
-  let header: IndexHeader;
+/**
+ * Reads an index file straight into one aligned buffer (no second copy of a large file), or
+ * returns `undefined` when there is none.
+ */
+async function readIndexFile(
+  indexFile: string,
+): Promise<{ index: CompactSerialIndex; header: IndexHeader } | undefined> {
+  let handle: FileHandle;
   try {
-    header = JSON.parse(
-      new TextDecoder().decode(file.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength)),
-    ) as IndexHeader;
+    handle = await open(indexFile, "r");
   } catch {
-    throw bad("bad header");
+    return undefined;
   }
-  const format = (header as { format?: unknown }).format;
-  if (format !== SERIAL_INDEX_FORMAT) throw bad(`format ${JSON.stringify(format)}`);
-  const n = header.count;
-  const start = Math.ceil((MAGIC.length + 4 + headerLength) / 8) * 8;
-  const expected = start + 16 * n + 32 * (2 * n - 1);
-  if (!Number.isSafeInteger(n) || n <= 0 || file.byteLength !== expected) throw bad("bad length");
-  // Copy into one aligned buffer (a Node Buffer may start at any offset).
-  const body = new Uint8Array(file.byteLength - start);
-  body.set(file.subarray(start));
-  const words = new Uint32Array(body.buffer, 0, 4 * n);
-  const nodes = new Uint8Array(body.buffer, 16 * n, 32 * (2 * n - 1));
-  const index = new CompactSerialIndex(
-    header.gtin,
-    header.lot,
-    header.root,
-    n,
-    words.subarray(0, n),
-    words.subarray(n, 2 * n),
-    words.subarray(2 * n, 3 * n),
-    words.subarray(3 * n, 4 * n),
-    nodes,
-  );
-  if (nodeHex(nodes, 0) !== header.root) throw bad("its nodes do not give its root");
-  return { index, header };
+  const bad = (why: string): InputError =>
+    new InputError(`index file ${indexFile} is not valid: ${why}`);
+  try {
+    const size = (await handle.stat()).size;
+    const head = new Uint8Array(Math.min(size, 4096));
+    await handle.read(head, 0, head.length, 0);
+    if (new TextDecoder().decode(head.subarray(0, MAGIC.length)) !== MAGIC) throw bad("bad magic");
+    const headerLength = new DataView(head.buffer).getUint32(MAGIC.length, true);
+    if (MAGIC.length + 4 + headerLength > head.length) throw bad("bad header length");
+    let header: IndexHeader;
+    try {
+      header = JSON.parse(
+        new TextDecoder().decode(head.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength)),
+      ) as IndexHeader;
+    } catch {
+      throw bad("bad header");
+    }
+    const format = (header as { format?: unknown }).format;
+    if (format !== SERIAL_INDEX_FORMAT) throw bad(`format ${JSON.stringify(format)}`);
+    const n = header.count;
+    const start = Math.ceil((MAGIC.length + 4 + headerLength) / 8) * 8;
+    if (!Number.isSafeInteger(n) || n <= 0 || size !== start + 16 * n + 32 * (2 * n - 1)) {
+      throw bad("bad length");
+    }
+    const body = new Uint8Array(size - start);
+    const { bytesRead } = await handle.read(body, 0, body.length, start);
+    if (bytesRead !== body.length) throw bad("short read");
+    const words = new Uint32Array(body.buffer, 0, 4 * n);
+    const nodes = new Uint8Array(body.buffer, 16 * n, 32 * (2 * n - 1));
+    const index = new CompactSerialIndex(
+      header.gtin,
+      header.lot,
+      header.root,
+      n,
+      words.subarray(0, n),
+      words.subarray(n, 2 * n),
+      words.subarray(2 * n, 3 * n),
+      words.subarray(3 * n, 4 * n),
+      nodes,
+    );
+    if (nodeHex(nodes, 0) !== header.root) throw bad("its nodes do not give its root");
+    return { index, header };
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -325,14 +333,11 @@ export async function openSerialIndex(
   const sha256 = createHash("sha256").update(text).digest("hex");
   const indexFile = options.indexFile ?? serialIndexFileFor(treeFile);
   if (indexFile !== false) {
-    const cached = await readFile(indexFile).catch(() => undefined);
-    if (cached !== undefined) {
-      try {
-        const { index, header } = decodeIndex(cached, indexFile);
-        if (header.treeFileSha256 === sha256) return index;
-      } catch {
-        // a stale or damaged index is rebuilt below
-      }
+    try {
+      const cached = await readIndexFile(indexFile);
+      if (cached?.header.treeFileSha256 === sha256) return cached.index;
+    } catch {
+      // a stale or damaged index is rebuilt below
     }
   }
   let parsed: unknown;
