@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcessByStdio } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
@@ -99,6 +99,12 @@ function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
   return { rssMiB: kib("VmRSS") / 1024, peakMiB: kib("VmHWM") / 1024 };
 }
 
+/** CPU time (user + system) a process has used, in ms (Linux /proc, 100 ticks a second). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 interface Load {
   requests: number;
   throughput: number;
@@ -164,7 +170,10 @@ try {
   const answerBytes = (await sample.arrayBuffer()).byteLength;
 
   print(`known packs: ${RATE} requests/s for ${seconds} s…`);
+  const loadAverage = os.loadavg()[0] ?? 0;
+  const cpuBefore = cpuMsOf(pid);
   const knownLoad = await load(warm.url, seconds, known);
+  const cpuPerRequestMs = (cpuMsOf(pid) - cpuBefore) / Math.max(1, knownLoad.requests);
   const afterLoad = memoryOf(pid);
   print(`unknown serials of the lot: ${RATE} requests/s for 10 s…`);
   const unknownSerial = await load(
@@ -198,6 +207,8 @@ try {
       peakRssMiB: Number(finalMemory.peakMiB.toFixed(1)),
     },
     rate: RATE,
+    machine: { cores: os.cpus().length, loadAverageAtStart: Number(loadAverage.toFixed(1)) },
+    resolverCpuMsPerRequest: Number(cpuPerRequestMs.toFixed(3)),
     known: { seconds, ...knownLoad },
     unknownSerial: { seconds: 10, ...unknownSerial },
     unknownLot: { seconds: 10, ...unknownLot },
@@ -243,6 +254,8 @@ try {
           yes(finalMemory.peakMiB <= 300),
         ],
         ["answer size", `${formatNumber(answerBytes)} bytes`, "", ""],
+        ["resolver CPU per request", `${cpuPerRequestMs.toFixed(2)} ms`, "", ""],
+        ["machine", `${os.cpus().length} cores, load average ${loadAverage.toFixed(1)}`, "", ""],
         ...(
           [
             ["known packs", knownLoad],
