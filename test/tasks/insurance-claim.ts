@@ -18,7 +18,7 @@ import { runPlan } from "../../tasks/insurance-claim/plan.js";
 import { runQuote } from "../../tasks/insurance-claim/quote.js";
 import { runSubmit } from "../../tasks/insurance-claim/submit.js";
 import { runVoid } from "../../tasks/insurance-claim/void.js";
-import { deployClaimsSuite, evidence, usd } from "../fixtures/insurance-claim.js";
+import { APPEAL_WINDOW, deployClaimsSuite, evidence, usd } from "../fixtures/insurance-claim.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -272,7 +272,7 @@ describe("claims tasks", function () {
   it("voids an approved claim, releasing its reserve, and shows it in the statement", async function () {
     const s = await loadFixture(deployFixture);
     const insurer = s.claims.connect(s.insurer);
-    await insurer.createPlan(s.poolId, usd(1_000), 0n, 2_000, ethers.ZeroHash);
+    await insurer.createPlan(s.poolId, usd(1_000), 0n, 2_000, ethers.ZeroHash, APPEAL_WINDOW);
     await insurer.setFees(2n, [ethers.encodeBytes32String("99213")], [usd(120)]);
     await insurer.createPolicy(2n, s.patient.address, s.start, s.end);
     await s.claims.connect(s.provider).submitClaim(
