@@ -155,10 +155,11 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// the purpose alone (categories 0): their evidence stays off chain.
     uint32 public constant MEDICATIONS_CATEGORY = 1 << 2;
 
-    /// @notice The shortest appeal window a plan may state: 30 days.
+    /// @dev The shortest appeal window a plan may state: 30 days. Private to keep the bytecode under EIP-170's
+    /// limit; `InsuranceClaimAppealWindowOutOfRange` reports both bounds.
     uint48 private constant _MIN_APPEAL_WINDOW = 30 days;
 
-    /// @notice The longest appeal window a plan may state: 365 days.
+    /// @dev The longest appeal window a plan may state: 365 days.
     uint48 private constant _MAX_APPEAL_WINDOW = 365 days;
 
     /// @dev The largest GTIN-14.

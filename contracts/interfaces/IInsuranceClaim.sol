@@ -383,8 +383,9 @@ interface IInsuranceClaim {
     /// leaves: OpenZeppelin StandardMerkleTree leaf types ["bytes32", "uint256"], i.e.
     /// `keccak256(bytes.concat(keccak256(abi.encode(serviceCode, allowedAmount))))`. An explicit entry wins.
     /// The appeal window is bounded so that an insurer can neither make the one appeal impossible in practice
-    /// (at least `MIN_APPEAL_WINDOW`, 30 days) nor keep denials open for years (at most `MAX_APPEAL_WINDOW`,
-    /// 365 days); the tooling's default is 180 days, the common US rule (29 CFR 2560.503-1(h)(3)(i)).
+    /// (at least 30 days) nor keep denials open for years (at most 365 days); the bounds are carried by
+    /// `InsuranceClaimAppealWindowOutOfRange`. The tooling's default is 180 days, the common US rule
+    /// (29 CFR 2560.503-1(h)(3)(i)).
     /// @param poolId The pool that pays this plan's claims.
     /// @param coverageLimit The most a policy of this plan pays over its period (> 0).
     /// @param deductible What the patient pays first on each policy.
