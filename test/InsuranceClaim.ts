@@ -2115,9 +2115,9 @@ describe("InsuranceClaim", function () {
       const request = claimRequest(s);
       await s.claims.connect(s.provider).submitClaim(request, 0n, []);
       for (const prepare of [
-        async () => undefined,
-        async () => s.claims.connect(s.adjuster).approveClaim(1n),
-        async () => s.claims.connect(s.insurer).payClaim(1n),
+        () => Promise.resolve(),
+        () => s.claims.connect(s.adjuster).approveClaim(1n),
+        () => s.claims.connect(s.insurer).payClaim(1n),
       ]) {
         await prepare();
         await expectNothingChanged(
