@@ -66,9 +66,14 @@ library Adjudication {
 
 /// @title InsuranceClaim
 /// @notice ERC-20 pools, plans and policies; claims tied to patient consent and to dispensed drugs; adjudication
-/// with deductible, coinsurance, fee schedules, coverage limits and one appeal; insurer-triggered payouts.
+/// with deductible, coinsurance, fee schedules, coverage limits and one appeal within the plan's appeal window;
+/// insurer-triggered payouts.
 /// @dev Roles: DEFAULT_ADMIN_ROLE (AccessControlDefaultAdminRules, delayed transfer) grants INSURER_ROLE,
-/// PROVIDER_ROLE and PAUSER_ROLE; each pool's insurer appoints that pool's adjusters. Not upgradeable.
+/// PROVIDER_ROLE and PAUSER_ROLE; each pool's insurer appoints that pool's adjusters; PROVIDER_ROLE lets an
+/// account bill only the patients who authorize it (HPAYMT) in PatientConsent. Not upgradeable.
+/// Fraud rules (issue 11): drugs are billed only through `submitDrugClaim` (the generic path refuses the drug
+/// namespace, recognised by shape in constant gas); one service (policy, provider, code, date) is one claim until
+/// it is finally denied or voided; consent is checked at submission, not again afterwards (see IInsuranceClaim).
 contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -85,13 +90,14 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint128 reserved;
     }
 
-    /// @dev slot 0: insurer (160) | poolId (48) | slot 1: deductible (96) | coverageLimit (96) |
+    /// @dev slot 0: insurer (160) | poolId (48) | appealWindow (48) | slot 1: deductible (96) | coverageLimit (96) |
     /// coinsuranceBps (16) | slot 2: feeScheduleRoot. The pool's insurer is copied here (pools never change
-    /// insurer) so a submission reads one plan slot for the consent check; an approval reads only slot 1.
-    /// Immutable once created (explicit fees live in `_fees`).
+    /// insurer) so a submission reads one plan slot for the consent check; an approval reads only slot 1; a
+    /// denial reads slot 0 for the appeal window. Immutable once created (explicit fees live in `_fees`).
     struct Plan {
         address insurer;
         uint48 poolId;
+        uint48 appealWindow;
         uint96 deductible;
         uint96 coverageLimit;
         uint16 coinsuranceBps;
@@ -110,8 +116,8 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     }
 
     /// @dev slot 0: provider (160) | policyId (64) | state (8) | reasonCode (16) | slot 1: billed (96) |
-    /// allowed (96) | poolId (48) | slot 2 (written on approval): deductibleApplied (96) | payout (96).
-    /// Service code, date and evidence live in the ClaimSubmitted event only.
+    /// allowed (96) | poolId (48) | slot 2 (written on approval or first denial): deductibleApplied (96) |
+    /// payout (96) | appealDeadline (48). Service code, date and evidence live in the ClaimSubmitted event only.
     struct Claim {
         address provider;
         uint64 policyId;
@@ -122,6 +128,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint48 poolId;
         uint96 deductibleApplied;
         uint96 payout;
+        uint48 appealDeadline;
     }
 
     /// @dev One slot for every id counter (the last id issued of each), so a new id costs a warm-slot write.
@@ -148,8 +155,27 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// the purpose alone (categories 0): their evidence stays off chain.
     uint32 public constant MEDICATIONS_CATEGORY = 1 << 2;
 
+    /// @dev The shortest appeal window a plan may state: 30 days. Private to keep the bytecode under EIP-170's
+    /// limit; `InsuranceClaimAppealWindowOutOfRange` reports both bounds.
+    uint48 private constant _MIN_APPEAL_WINDOW = 30 days;
+
+    /// @dev The longest appeal window a plan may state: 365 days.
+    uint48 private constant _MAX_APPEAL_WINDOW = 365 days;
+
     /// @dev The largest GTIN-14.
     uint64 private constant _MAX_GTIN = 99_999_999_999_999;
+
+    /// @dev The high nibble of each of the 14 bytes of a drug code's head (ASCII digits are 0x30-0x39).
+    uint256 private constant _DRUG_HIGH_NIBBLES = 0xF0F0F0F0F0F0F0F0F0F0F0F0F0F0;
+
+    /// @dev 0x30 in each of the 14 bytes: the high nibble every ASCII digit has.
+    uint256 private constant _DRUG_DIGIT_NIBBLES = 0x3030303030303030303030303030;
+
+    /// @dev 6 in each of the 14 bytes: a low nibble n is at most 9 exactly when n + 6 stays below 16.
+    uint256 private constant _DRUG_SIX = 0x0606060606060606060606060606;
+
+    /// @dev The low nibble of each of the 14 bytes.
+    uint256 private constant _DRUG_LOW_NIBBLES = 0x0F0F0F0F0F0F0F0F0F0F0F0F0F0F;
 
     IPatientConsent private immutable CONSENT;
     IDrugTrace private immutable DRUG_TRACE;
@@ -252,22 +278,27 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint96 coverageLimit,
         uint96 deductible,
         uint16 coinsuranceBps,
-        bytes32 feeScheduleRoot
+        bytes32 feeScheduleRoot,
+        uint48 appealWindow
     ) external whenNotPaused onlyRole(INSURER_ROLE) returns (uint256 planId) {
         _insurerPool(poolId);
         if (coverageLimit == 0) revert InsuranceClaimCoverageLimitZero();
         if (coinsuranceBps > Adjudication.BPS) revert InsuranceClaimCoinsuranceTooHigh(coinsuranceBps);
+        if (appealWindow < _MIN_APPEAL_WINDOW || appealWindow > _MAX_APPEAL_WINDOW) {
+            revert InsuranceClaimAppealWindowOutOfRange(appealWindow, _MIN_APPEAL_WINDOW, _MAX_APPEAL_WINDOW);
+        }
         planId = ++_counters.plans;
         // poolId is an existing pool's id, at most _counters.pools, a uint48: the cast is exact.
         _plans[planId] = Plan({
             insurer: msg.sender,
             poolId: uint48(poolId),
+            appealWindow: appealWindow,
             deductible: deductible,
             coverageLimit: coverageLimit,
             coinsuranceBps: coinsuranceBps,
             feeScheduleRoot: feeScheduleRoot
         });
-        emit PlanCreated(planId, poolId, coverageLimit, deductible, coinsuranceBps, feeScheduleRoot);
+        emit PlanCreated(planId, poolId, coverageLimit, deductible, coinsuranceBps, feeScheduleRoot, appealWindow);
     }
 
     /// @inheritdoc IInsuranceClaim
@@ -313,6 +344,9 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IInsuranceClaim
+    /// @dev The duplicate key leaves the evidence out on purpose: one service by one provider on one date for one
+    /// policy is one claim, whatever document backs it. The key keeps pointing at the latest claim of the service;
+    /// it is released only by that claim reaching a final refusal (`_checkNewService`).
     function submitClaim(
         ClaimRequest calldata request,
         uint96 scheduleAmount,
@@ -320,17 +354,11 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     ) external whenNotPaused onlyRole(PROVIDER_ROLE) returns (uint256 claimId) {
         if (request.billed == 0) revert InsuranceClaimAmountZero();
         if (request.evidenceHash == bytes32(0)) revert InsuranceClaimEvidenceMissing();
-        bytes32 key = _claimKey(
-            request.policyId,
-            msg.sender,
-            request.serviceCode,
-            request.serviceDate,
-            request.evidenceHash
-        );
+        if (_isDrugServiceCode(request.serviceCode)) revert InsuranceClaimDrugCodeNeedsDrugClaim(request.serviceCode);
+        bytes32 key = _claimKey(request.policyId, msg.sender, request.serviceCode, request.serviceDate);
         uint96 allowed;
         {
-            uint256 existing = _claimIdByKey[key];
-            if (existing != 0) revert InsuranceClaimDuplicate(existing);
+            _checkNewService(_claimIdByKey[key]);
             uint64 planId = _checkCoverage(request.policyId, request.patient, request.serviceDate, 0);
             allowed = Adjudication.allowedAmount(
                 request.billed,
@@ -433,13 +461,21 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     }
 
     /// @inheritdoc IInsuranceClaim
+    /// @dev The deadline is fixed at the first denial from the plan's window, so the appeal reads one claim slot.
     function denyClaim(uint256 claimId, uint16 reasonCode) external whenNotPaused {
         if (reasonCode == 0) revert InsuranceClaimReasonCodeZero();
         Claim storage claim = _claims[claimId];
         ClaimState current = claim.state;
         _expectState(claimId, current, _bit(ClaimState.Submitted) | _bit(ClaimState.Appealed));
         _checkAdjuster(claim.poolId);
-        ClaimState outcome = current == ClaimState.Submitted ? ClaimState.Denied : ClaimState.FinalDenied;
+        ClaimState outcome;
+        if (current == ClaimState.Submitted) {
+            outcome = ClaimState.Denied;
+            // The window is at most 365 days, so the sum fits uint48 until the year 8.9 million.
+            claim.appealDeadline = uint48(block.timestamp) + _plans[_policies[claim.policyId].planId].appealWindow;
+        } else {
+            outcome = ClaimState.FinalDenied;
+        }
         claim.state = outcome;
         claim.reasonCode = reasonCode;
         emit ClaimAdjudicated(claimId, outcome, msg.sender, claim.billed, claim.allowed, 0, 0, 0, reasonCode);
@@ -453,6 +489,8 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
             revert InsuranceClaimNotAppellant(claimId, msg.sender);
         }
         if (evidenceHash == bytes32(0)) revert InsuranceClaimEvidenceMissing();
+        uint48 deadline = claim.appealDeadline;
+        if (block.timestamp > deadline) revert InsuranceClaimAppealWindowClosed(claimId, deadline);
         claim.state = ClaimState.Appealed;
         emit ClaimAppealed(claimId, msg.sender, evidenceHash);
     }
@@ -536,29 +574,30 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IInsuranceClaim
-    function quote(uint256 claimId) external view returns (ExplanationOfBenefits memory eob) {
+    /// @dev One call of the rule for every state: while pending, against the policy's remaining deductible and
+    /// coverage; once Approved or Paid, against the recorded deductible applied and payout (which the rule then
+    /// reproduces exactly: the deductible applied is at most the allowed amount, the payout at most the share);
+    /// otherwise against nothing (no deductible, coinsurance or payout).
+    function quote(uint256 claimId) external view returns (ExplanationOfBenefits memory) {
         Claim storage claim = _claims[claimId];
         ClaimState state = claim.state;
         _expectState(claimId, state, ~_bit(ClaimState.None));
-        Policy storage policy = _policies[claim.policyId];
-        Plan storage plan = _plans[policy.planId];
-        if (state == ClaimState.Submitted || state == ClaimState.Appealed) {
-            return
-                Adjudication.explain(
-                    claim.billed,
-                    claim.allowed,
-                    plan.deductible - policy.deductibleMet,
-                    plan.coinsuranceBps,
-                    plan.coverageLimit - policy.coverageUsed
-                );
+        uint96 deductibleRemaining;
+        uint16 coinsuranceBps;
+        uint96 coverageRemaining;
+        if (_bit(state) & (_bit(ClaimState.Submitted) | _bit(ClaimState.Appealed)) != 0) {
+            Policy storage policy = _policies[claim.policyId];
+            Plan storage plan = _plans[policy.planId];
+            deductibleRemaining = plan.deductible - policy.deductibleMet;
+            coinsuranceBps = plan.coinsuranceBps;
+            coverageRemaining = plan.coverageLimit - policy.coverageUsed;
+        } else if (_bit(state) & (_bit(ClaimState.Approved) | _bit(ClaimState.Paid)) != 0) {
+            deductibleRemaining = claim.deductibleApplied;
+            coinsuranceBps = _plans[_policies[claim.policyId].planId].coinsuranceBps;
+            coverageRemaining = claim.payout;
         }
-        eob.billed = claim.billed;
-        eob.allowed = claim.allowed;
-        if (state == ClaimState.Approved || state == ClaimState.Paid) {
-            eob.deductibleApplied = claim.deductibleApplied;
-            eob.coinsurance = Adjudication.coinsuranceOf(claim.allowed - claim.deductibleApplied, plan.coinsuranceBps);
-            eob.payout = claim.payout;
-        }
+        return
+            Adjudication.explain(claim.billed, claim.allowed, deductibleRemaining, coinsuranceBps, coverageRemaining);
     }
 
     /// @inheritdoc IInsuranceClaim
@@ -600,7 +639,8 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
                 coverageLimit: plan.coverageLimit,
                 deductible: plan.deductible,
                 coinsuranceBps: plan.coinsuranceBps,
-                feeScheduleRoot: plan.feeScheduleRoot
+                feeScheduleRoot: plan.feeScheduleRoot,
+                appealWindow: plan.appealWindow
             });
     }
 
@@ -631,7 +671,8 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
                 allowed: claim.allowed,
                 deductibleApplied: claim.deductibleApplied,
                 payout: claim.payout,
-                poolId: claim.poolId
+                poolId: claim.poolId,
+                appealDeadline: claim.appealDeadline
             });
     }
 
@@ -655,15 +696,19 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint256 policyId,
         address provider,
         bytes32 serviceCode,
-        uint48 serviceDate,
-        bytes32 evidenceHash
+        uint48 serviceDate
     ) external view returns (uint256) {
-        return _claimIdByKey[_claimKey(policyId, provider, serviceCode, serviceDate, evidenceHash)];
+        return _claimIdByKey[_claimKey(policyId, provider, serviceCode, serviceDate)];
     }
 
     /// @inheritdoc IInsuranceClaim
     function drugServiceCode(uint64 gtin) external pure returns (bytes32) {
         return _drugServiceCode(gtin);
+    }
+
+    /// @inheritdoc IInsuranceClaim
+    function isDrugServiceCode(bytes32 serviceCode) external pure returns (bool) {
+        return _isDrugServiceCode(serviceCode);
     }
 
     /// @inheritdoc IInsuranceClaim
@@ -732,9 +777,30 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         }
         planId = policy.planId;
         address insurer = _plans[planId].insurer;
-        if (!CONSENT.isAuthorized(holder, insurer, PAYMENT_PURPOSE, categories)) {
-            revert InsuranceClaimConsentMissing(holder, insurer);
+        if (!_authorizesPayment(holder, insurer, categories)) revert InsuranceClaimConsentMissing(holder, insurer);
+        // The provider-patient relationship: the patient lets this provider use their data for payment (bill).
+        if (!_authorizesPayment(holder, msg.sender, categories)) {
+            revert InsuranceClaimProviderNotAuthorized(holder, msg.sender);
         }
+    }
+
+    /// @dev Whether `patient` authorizes `grantee` in PatientConsent for HPAYMT on `categories`.
+    function _authorizesPayment(address patient, address grantee, uint32 categories) private view returns (bool) {
+        return CONSENT.isAuthorized(patient, grantee, PAYMENT_PURPOSE, categories);
+    }
+
+    /// @dev Reverts with `InsuranceClaimDuplicate` unless the service's latest claim `existing` is none (0),
+    /// FinalDenied, Voided, or Denied with its appeal window closed: a refusal nobody can reopen any more, so the
+    /// new claim can never be paid beside it.
+    function _checkNewService(uint256 existing) private view {
+        if (existing == 0) return;
+        Claim storage earlier = _claims[existing];
+        ClaimState state = earlier.state;
+        if (
+            state != ClaimState.FinalDenied &&
+            state != ClaimState.Voided &&
+            (state != ClaimState.Denied || block.timestamp <= earlier.appealDeadline)
+        ) revert InsuranceClaimDuplicate(existing);
     }
 
     /// @dev The fee schedule's amount for `serviceCode` in plan `planId`: the explicit entry, else the Merkle
@@ -821,15 +887,26 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         emit ClaimPaymentFailed(claimId, poolId, payee, amount);
     }
 
-    /// @dev The duplicate-detection key of a claim.
+    /// @dev The duplicate-detection key of a service: (policy, provider, service code, date), no evidence.
     function _claimKey(
         uint256 policyId,
         address provider,
         bytes32 serviceCode,
-        uint48 serviceDate,
-        bytes32 evidenceHash
+        uint48 serviceDate
     ) private pure returns (bytes32) {
-        return keccak256(abi.encode(policyId, provider, serviceCode, serviceDate, evidenceHash));
+        return keccak256(abi.encode(policyId, provider, serviceCode, serviceDate));
+    }
+
+    /// @dev Whether `serviceCode` has the shape of a drug code: 14 ASCII digits then 18 zero bytes. Checked on all
+    /// 14 bytes at once (SWAR): every high nibble is 3, every low nibble is at most 9 (adding 6 carries into the
+    /// high nibble only from 10 up), and the tail is zero. Constant gas, no loop.
+    function _isDrugServiceCode(bytes32 serviceCode) private pure returns (bool) {
+        // The 18 trailing bytes are zero; `head` is the 14 leading bytes, right-aligned.
+        if (uint144(uint256(serviceCode)) != 0) return false;
+        uint256 head = uint256(serviceCode) >> 144;
+        return
+            head & _DRUG_HIGH_NIBBLES == _DRUG_DIGIT_NIBBLES &&
+            ((head & _DRUG_LOW_NIBBLES) + _DRUG_SIX) & _DRUG_HIGH_NIBBLES == 0;
     }
 
     /// @dev The GTIN-14 as 14 left-aligned ASCII digits in a bytes32.

@@ -24,6 +24,7 @@ import {
 import type { SerialTree, UnitStatus } from "../sdk/drug-trace/index.js";
 import {
   approveClaim,
+  DEFAULT_APPEAL_WINDOW,
   createPlan,
   createPolicy,
   drugServiceCode,
@@ -273,7 +274,7 @@ export async function runCareChainStory(
     // ── PatientConsent ───────────────────────────────────────────────────────────────────────
     print(
       colour.bold(
-        "\n7. The patient signs a consent for the insurer (EIP-712, gasless for the patient)",
+        "\n7. The patient signs consents for the insurer and the pharmacy (EIP-712, gasless for the patient)",
       ),
     );
     const insurerAddress = await addressOf(insurer);
@@ -299,6 +300,25 @@ export async function runCareChainStory(
     print(
       `   consent ${granted.consentId}: insurer may use medications data for HPAYMT → ${String(allowed)}`,
     );
+    // The care relationship: the pharmacy may treat (dispense) and bill the patient's plan (HPAYMT);
+    // InsuranceClaim refuses claims from a provider the patient has not authorized for payment.
+    const pharmacyAddress = await addressOf(pharmacy);
+    const signedForPharmacy = await signConsentGrant(patient, await patientConsent.getAddress(), {
+      grantee: pharmacyAddress,
+      purposes: (1n << BigInt(PURPOSES.TREAT)) | (1n << BigInt(PURPOSES.HPAYMT)),
+      categories: 1n << BigInt(CATEGORIES.medications),
+      start: latest,
+      end: latest + 365n * DAY,
+      deadline: latest + DAY,
+    });
+    const grantedToPharmacy = await grantConsentBySig(
+      patientConsent.connect(pharmacy),
+      signedForPharmacy,
+    );
+    measure("grantConsentBySig (pharmacy: TREAT, HPAYMT)", "pharmacy", grantedToPharmacy.gasUsed);
+    print(
+      `   consent ${grantedToPharmacy.consentId}: pharmacy may dispense and bill (TREAT, HPAYMT) on medications`,
+    );
 
     // ── InsuranceClaim ───────────────────────────────────────────────────────────────────────
     print(
@@ -323,6 +343,7 @@ export async function runCareChainStory(
       coverageLimit: usdc(5_000n),
       deductible: usdc(10n),
       coinsuranceBps: 2_000,
+      appealWindow: DEFAULT_APPEAL_WINDOW,
     });
     measure("createPlan", "insurer", plan.receipt.gasUsed);
     await setFees(insuranceClaim.connect(insurer), plan.planId, [
@@ -337,7 +358,7 @@ export async function runCareChainStory(
     measure("createPolicy", "insurer", policy.receipt.gasUsed);
     print(
       `   pool #${pool.poolId} funded with ${formatTokenAmount(funded.credited, 6)} USDC; plan #${plan.planId}: ` +
-        "coverage 5,000, deductible 10, coinsurance 20 %, allowed 45.00 for this GTIN",
+        "coverage 5,000, deductible 10, coinsurance 20 %, appeals within 180 days, allowed 45.00 for this GTIN",
     );
 
     print(

@@ -226,7 +226,8 @@ contract PatientConsentGasSnapshotsTest is SuiteSetup {
     }
 }
 
-/// @dev InsuranceClaim: createPolicy, submitClaim (consent check included), approveClaim, payClaim, voidClaim.
+/// @dev InsuranceClaim: createPolicy, submitClaim (consent checks included), approveClaim, payClaim, voidClaim,
+/// denyClaim, appealClaim.
 contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
     bytes32 internal constant CODE = "99213";
 
@@ -235,9 +236,10 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
     uint256 internal policyId;
     uint256 internal approvedClaim;
     uint256 internal submittedClaim;
+    uint256 internal deniedClaim;
 
-    /// @dev A funded USDC pool, a plan (deductible $50, 20 % coinsurance, fee $120 for 99213), a policy for the
-    /// patient, the patient's consent to the insurer, a clinic that already holds USDC (a payee in steady state), one
+    /// @dev A funded USDC pool, a plan (deductible $50, 20 % coinsurance, fee $120 for 99213, 180-day appeal window),
+    /// a policy for the patient, the patient's consent to the insurer and to the clinic, a clinic that already holds USDC (a payee in steady state), one
     /// approved claim ($56 payable) and one submitted claim. Every measured call is the first in its test to touch its
     /// storage.
     function setUp() public {
@@ -249,7 +251,7 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
         usdc.approve(address(claims), 1_000_000 * USD);
         claims.fundPool(poolId, 1_000_000 * USD);
         claims.setAdjuster(poolId, adjuster, true);
-        planId = claims.createPlan(poolId, 100_000 * USD, 50 * USD, 2_000, bytes32(0));
+        planId = claims.createPlan(poolId, 100_000 * USD, 50 * USD, 2_000, bytes32(0), 180 days);
         bytes32[] memory codes = new bytes32[](1);
         uint96[] memory fees = new uint96[](1);
         codes[0] = CODE;
@@ -258,10 +260,14 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
         policyId = claims.createPolicy(planId, patient, NOW - 30 days, NOW + 335 days);
         vm.stopPrank();
         _consentTo(insurer);
-        approvedClaim = _submit("approved");
+        _consentTo(clinic);
+        approvedClaim = _submit("approved", NOW - 3 days);
         vm.prank(adjuster);
         claims.approveClaim(approvedClaim);
-        submittedClaim = _submit("submitted");
+        submittedClaim = _submit("submitted", NOW - 2 days);
+        deniedClaim = _submit("denied", NOW - 4 days);
+        vm.prank(adjuster);
+        claims.denyClaim(deniedClaim, 50);
     }
 
     function test_createPolicy_gasSnapshot() public {
@@ -272,7 +278,7 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
     }
 
     function test_submitClaim_gasSnapshot() public {
-        uint256 claimId = _submit("new");
+        uint256 claimId = _submit("new", NOW - 1 days);
         vm.snapshotGasLastCall("InsuranceClaim", "submitClaim");
         assertEq(uint8(claims.claimState(claimId)), uint8(IInsuranceClaim.ClaimState.Submitted));
     }
@@ -300,7 +306,21 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
         assertEq(claims.getPool(poolId).reserved, 0);
     }
 
-    function _submit(string memory evidence) internal returns (uint256) {
+    function test_denyClaim_gasSnapshot() public {
+        vm.prank(adjuster);
+        claims.denyClaim(submittedClaim, 50);
+        vm.snapshotGasLastCall("InsuranceClaim", "denyClaim");
+        assertEq(claims.getClaim(submittedClaim).appealDeadline, NOW + 180 days);
+    }
+
+    function test_appealClaim_gasSnapshot() public {
+        vm.prank(clinic);
+        claims.appealClaim(deniedClaim, keccak256("FHIR appeal"));
+        vm.snapshotGasLastCall("InsuranceClaim", "appealClaim");
+        assertEq(uint8(claims.claimState(deniedClaim)), uint8(IInsuranceClaim.ClaimState.Appealed));
+    }
+
+    function _submit(string memory evidence, uint48 serviceDate) internal returns (uint256) {
         vm.prank(clinic);
         return
             claims.submitClaim(
@@ -308,7 +328,7 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
                     policyId: policyId,
                     patient: patient,
                     serviceCode: CODE,
-                    serviceDate: NOW - 1 days,
+                    serviceDate: serviceDate,
                     billed: 150 * USD,
                     evidenceHash: keccak256(abi.encode("FHIR claim", evidence))
                 }),

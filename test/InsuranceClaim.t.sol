@@ -15,12 +15,14 @@ import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {MockPatientConsent} from "../contracts/mocks/MockPatientConsent.sol";
 
 /// @dev Deploys InsuranceClaim with mocks and one USDC pool, plan (deductible $200, 20% coinsurance, $1,000 limit,
-/// fee $120 for "99213") and policy; shared by the unit tests and the invariant handler.
+/// fee $120 for "99213", 180-day appeal window) and policy, the patient's HPAYMT consent to the insurer and to the
+/// provider; shared by the unit tests and the invariant handler.
 abstract contract ClaimsSetup is Test {
     uint48 internal constant NOW = 1_750_000_000;
     uint96 internal constant USD = 1e6;
     bytes32 internal constant CODE = "99213";
     uint8 internal constant HPAYMT = 2;
+    uint48 internal constant APPEAL_WINDOW = 180 days;
 
     InsuranceClaim internal claims;
     MockPatientConsent internal consent;
@@ -61,7 +63,7 @@ abstract contract ClaimsSetup is Test {
         token.approve(address(claims), funding);
         if (funding > 0) claims.fundPool(poolId, funding);
         claims.setAdjuster(poolId, adjuster, true);
-        planId = claims.createPlan(poolId, limit, deductible, bps, bytes32(0));
+        planId = claims.createPlan(poolId, limit, deductible, bps, bytes32(0), APPEAL_WINDOW);
         bytes32[] memory codes = new bytes32[](1);
         uint96[] memory fees = new uint96[](1);
         codes[0] = CODE;
@@ -70,8 +72,11 @@ abstract contract ClaimsSetup is Test {
         policyId = claims.createPolicy(planId, patient, NOW - 30 days, NOW + 335 days);
         vm.stopPrank();
         consent.setAuthorization(patient, owner, HPAYMT, true, 0);
+        consent.setAuthorization(patient, provider, HPAYMT, true, 0);
     }
 
+    /// @dev A request for CODE; the service date (within the 25 days before NOW) follows from the evidence, so
+    /// claims with distinct evidence in these tests are distinct services.
     function _request(
         uint256 policyId,
         uint96 billed,
@@ -82,7 +87,7 @@ abstract contract ClaimsSetup is Test {
                 policyId: policyId,
                 patient: address(0),
                 serviceCode: CODE,
-                serviceDate: NOW - 1 days,
+                serviceDate: NOW - 1 days - uint48(uint256(keccak256(abi.encode(evidence))) % 25 days),
                 billed: billed,
                 evidenceHash: evidence
             });
@@ -268,6 +273,183 @@ contract InsuranceClaimTest is ClaimsSetup {
     }
 
     /*//////////////////////////////////////////////////////////////
+                     FRAUD RULES (ISSUE 11, INSURANCECLAIM)
+    //////////////////////////////////////////////////////////////*/
+
+    function test_submitClaim_revertsOnADrugCode() public {
+        bytes32 drugCode = claims.drugServiceCode(9_506_000_134_352);
+        IInsuranceClaim.ClaimRequest memory request = _request(policyId, 40 * USD, "undispensed");
+        request.patient = patient;
+        request.serviceCode = drugCode;
+        uint256 claimsBefore = _claimCount();
+        vm.expectRevert(
+            abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimDrugCodeNeedsDrugClaim.selector, drugCode)
+        );
+        vm.prank(provider);
+        claims.submitClaim(request, 0, new bytes32[](0));
+        assertEq(_claimCount(), claimsBefore);
+    }
+
+    function test_isDrugServiceCode_knownCodes() public view {
+        assertTrue(claims.isDrugServiceCode("09506000134352"));
+        assertTrue(claims.isDrugServiceCode("00000000000000"));
+        assertTrue(claims.isDrugServiceCode("99999999999999"));
+        assertFalse(claims.isDrugServiceCode("99213"));
+        assertFalse(claims.isDrugServiceCode("J1100"));
+        assertFalse(claims.isDrugServiceCode("0950600013435")); // 13 digits
+        assertFalse(claims.isDrugServiceCode("095060001343521")); // 15 digits
+        assertFalse(claims.isDrugServiceCode("0950600013435:")); // ':' is 0x3A, one above '9'
+        assertFalse(claims.isDrugServiceCode("0950600013435/")); // '/' is 0x2F, one below '0'
+        assertFalse(claims.isDrugServiceCode(bytes32(0)));
+    }
+
+    /// @dev The constant-gas check equals the byte-by-byte rule: 14 ASCII digits, then zero bytes.
+    function testFuzz_isDrugServiceCode_matchesTheByteRule(bytes32 code, uint8 digitsOnly) public view {
+        // Half the runs build a code of digits to reach the accepting side often.
+        if (digitsOnly % 2 == 0) {
+            uint256 built;
+            for (uint256 i; i < 14; ++i) built |= (48 + ((uint256(code) >> (8 * i)) % 10)) << (8 * (31 - i));
+            code = bytes32(built);
+        }
+        bool expected = true;
+        for (uint256 i; i < 32; ++i) {
+            bytes1 b = code[i];
+            if (i < 14 ? (b < "0" || b > "9") : b != 0) expected = false;
+        }
+        assertEq(claims.isDrugServiceCode(code), expected);
+    }
+
+    function testFuzz_drugServiceCode_isInTheDrugNamespace(uint64 gtin) public view {
+        gtin = uint64(bound(gtin, 0, 99_999_999_999_999));
+        assertTrue(claims.isDrugServiceCode(claims.drugServiceCode(gtin)));
+    }
+
+    function test_submitClaim_revertsOnTheSameServiceWithNewEvidence() public {
+        uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
+        IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "evidence");
+        request.patient = patient;
+        request.evidenceHash = "one byte changed";
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimDuplicate.selector, claimId));
+        vm.prank(provider);
+        claims.submitClaim(request, 0, new bytes32[](0));
+        assertEq(_claimCount(), claimId);
+        assertEq(claims.claimIdOf(policyId, provider, CODE, request.serviceDate), claimId);
+    }
+
+    function test_submitClaim_resubmitsAfterAFinalDenial() public {
+        uint256 first = _submit(provider, policyId, 150 * USD, "evidence");
+        vm.prank(adjuster);
+        claims.denyClaim(first, 16);
+        vm.prank(provider);
+        claims.appealClaim(first, "appeal");
+        vm.prank(adjuster);
+        claims.denyClaim(first, 16);
+        IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "evidence");
+        request.patient = patient;
+        request.evidenceHash = "corrected claim";
+        vm.prank(provider);
+        uint256 second = claims.submitClaim(request, 0, new bytes32[](0));
+        assertEq(claims.claimIdOf(policyId, provider, CODE, request.serviceDate), second);
+        // ... and the new claim holds the service again.
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimDuplicate.selector, second));
+        vm.prank(provider);
+        claims.submitClaim(request, 0, new bytes32[](0));
+    }
+
+    function test_submitClaim_resubmitsAfterTheAppealWindowOfADenialClosed() public {
+        uint256 first = _submit(provider, policyId, 150 * USD, "evidence");
+        vm.prank(adjuster);
+        claims.denyClaim(first, 16);
+        IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "evidence");
+        request.patient = patient;
+        // Within the window the denial can still be appealed: the service is taken.
+        vm.warp(NOW + APPEAL_WINDOW);
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimDuplicate.selector, first));
+        vm.prank(provider);
+        claims.submitClaim(request, 0, new bytes32[](0));
+        vm.warp(NOW + APPEAL_WINDOW + 1);
+        vm.prank(provider);
+        uint256 second = claims.submitClaim(request, 0, new bytes32[](0));
+        assertEq(second, first + 1);
+    }
+
+    function test_submitClaim_revertsForAProviderThePatientDidNotAuthorize() public {
+        address stranger = makeAddr("stranger clinic");
+        bytes32 providerRole = claims.PROVIDER_ROLE();
+        vm.prank(admin);
+        claims.grantRole(providerRole, stranger);
+        IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "evidence");
+        request.patient = patient;
+        vm.expectRevert(
+            abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimProviderNotAuthorized.selector, patient, stranger)
+        );
+        vm.prank(stranger);
+        claims.submitClaim(request, 0, new bytes32[](0));
+        assertEq(_claimCount(), 0);
+    }
+
+    function test_appealClaim_acceptsOnTheDeadlineAndRevertsAfter() public {
+        uint256 onTime = _submit(provider, policyId, 150 * USD, "on time");
+        uint256 late = _submit(provider, policyId, 150 * USD, "late");
+        vm.startPrank(adjuster);
+        claims.denyClaim(onTime, 50);
+        claims.denyClaim(late, 50);
+        vm.stopPrank();
+        assertEq(claims.getClaim(late).appealDeadline, NOW + APPEAL_WINDOW);
+        vm.warp(NOW + APPEAL_WINDOW);
+        vm.prank(patient);
+        claims.appealClaim(onTime, "appeal");
+        vm.warp(NOW + APPEAL_WINDOW + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimAppealWindowClosed.selector, late, NOW + APPEAL_WINDOW)
+        );
+        vm.prank(provider);
+        claims.appealClaim(late, "appeal");
+        assertEq(uint8(claims.claimState(late)), uint8(IInsuranceClaim.ClaimState.Denied));
+    }
+
+    function testFuzz_createPlan_boundsTheAppealWindow(uint48 window) public {
+        vm.prank(insurer);
+        if (window < 30 days || window > 365 days) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IInsuranceClaim.InsuranceClaimAppealWindowOutOfRange.selector,
+                    window,
+                    30 days,
+                    365 days
+                )
+            );
+        }
+        uint256 id = claims.createPlan(poolId, 1_000 * USD, 0, 0, bytes32(0), window);
+        if (id != 0) assertEq(claims.getPlan(id).appealWindow, window);
+    }
+
+    function test_revokedConsent_doesNotStopASubmittedClaim() public {
+        uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
+        consent.setAuthorization(patient, insurer, HPAYMT, false, 0);
+        consent.setAuthorization(patient, provider, HPAYMT, false, 0);
+        vm.prank(adjuster);
+        claims.denyClaim(claimId, 50);
+        vm.prank(provider);
+        claims.appealClaim(claimId, "appeal");
+        vm.prank(adjuster);
+        claims.approveClaim(claimId);
+        assertEq(uint8(claims.claimState(claimId)), uint8(IInsuranceClaim.ClaimState.Approved));
+        // A new claim is refused.
+        IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "next visit");
+        request.patient = patient;
+        vm.expectRevert(
+            abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimConsentMissing.selector, patient, insurer)
+        );
+        vm.prank(provider);
+        claims.submitClaim(request, 0, new bytes32[](0));
+    }
+
+    function _claimCount() private view returns (uint256 count) {
+        (, , , count) = claims.counts();
+    }
+
+    /*//////////////////////////////////////////////////////////////
                                  MONEY
     //////////////////////////////////////////////////////////////*/
 
@@ -296,6 +478,7 @@ contract InsuranceClaimTest is ClaimsSetup {
         bytes32 providerRole = claims.PROVIDER_ROLE();
         vm.prank(admin);
         claims.grantRole(providerRole, pharmacy);
+        consent.setAuthorization(patient, pharmacy, HPAYMT, true, 0);
         uint256[] memory ids = new uint256[](2);
         ids[0] = _submit(provider, blPolicy, 100 * USD, "a");
         ids[1] = _submit(pharmacy, blPolicy, 100 * USD, "b");
@@ -415,25 +598,61 @@ contract InsuranceClaimTest is ClaimsSetup {
 
 /// @dev Drives two pools (two insurers, one token) through fund, withdraw, submit, approve, deny, appeal, pay,
 /// void and batch pay with bounded random inputs, and keeps the ghost records the invariants compare against.
+/// With issue 11's rules: services come from a small set (4 dates x 2 providers x 2 policies) so resubmissions of
+/// the same service happen, time moves so appeal windows close, a stranger provider tries to bill, drug codes are
+/// tried on the generic path, and a pharmacy claims a few dispensed units through the drug path.
 contract ClaimsHandler is ClaimsSetup {
+    uint64 internal constant GTIN = 9_506_000_134_352;
+    bytes32 internal constant LOT = "A1";
+
     address internal secondInsurer = makeAddr("second insurer");
     address internal secondProvider = makeAddr("second provider");
+    address internal pharmacy = makeAddr("pharmacy");
+    address internal strangerProvider = makeAddr("stranger provider");
 
     uint256[2] internal pools;
     uint256[2] internal policies;
     uint256[] internal claimIds;
     mapping(uint256 claimId => uint256 count) public timesPaid;
+    /// @dev The service (0..15: policy, provider, date) of each claim through the generic path, plus one.
+    mapping(uint256 claimId => uint256 servicePlusOne) public serviceOf;
+    /// @dev How many drug claims each unit (0..7) got.
+    mapping(uint256 unitIndex => uint256 count) public unitClaims;
     uint256 public calls;
     uint256 public voids;
+    /// @dev Calls that should have been refused and were not (drug code on the generic path, stranger billing,
+    /// appeal after the window).
+    uint256 public wrongAcceptances;
 
     constructor() {
         _deploy();
         vm.startPrank(admin);
         claims.grantRole(claims.INSURER_ROLE(), secondInsurer);
         claims.grantRole(claims.PROVIDER_ROLE(), secondProvider);
+        claims.grantRole(claims.PROVIDER_ROLE(), pharmacy);
+        claims.grantRole(claims.PROVIDER_ROLE(), strangerProvider);
         vm.stopPrank();
         (pools[0], , policies[0]) = _openPool(insurer, usdc, 500 * USD, 300 * USD, 100 * USD, 2_000);
         (pools[1], , policies[1]) = _openPool(secondInsurer, usdc, 300 * USD, 100 * USD, 0, 2_500);
+        consent.setAuthorization(patient, secondProvider, HPAYMT, true, 0);
+        consent.setAuthorization(patient, pharmacy, HPAYMT, true, 1 << 2);
+        consent.setAuthorization(patient, insurer, HPAYMT, true, 1 << 2);
+        bytes32 drugCode = claims.drugServiceCode(GTIN);
+        bytes32[] memory codes = new bytes32[](1);
+        uint96[] memory fees = new uint96[](1);
+        codes[0] = drugCode;
+        fees[0] = 30 * USD;
+        vm.prank(insurer);
+        claims.setFees(1, codes, fees);
+        for (uint256 i; i < 8; ++i) trace.setDispensed(GTIN, LOT, i, pharmacy);
+    }
+
+    /// @dev Moves time forward by up to 60 days (appeal windows close; policies end NOW + 335 days).
+    function wait(uint256 duration) external {
+        uint256 next = block.timestamp + bound(duration, 1, 60 days);
+        if (next > NOW + 330 days) return;
+        vm.warp(next);
+        ++calls;
     }
 
     function fund(uint256 seed, uint256 amount) external {
@@ -458,11 +677,61 @@ contract ClaimsHandler is ClaimsSetup {
         ++calls;
     }
 
+    /// @dev Submits one of 16 services (policy, provider, one of 4 dates) with fresh evidence: refused as a duplicate
+    /// while the service's latest claim is alive, accepted otherwise (the invariant checks which).
     function submit(uint256 seed, uint256 billed) external {
-        uint256 index = seed % 2;
-        address from = (seed >> 1) % 2 == 0 ? provider : secondProvider;
-        billed = bound(billed, 1, 200 * USD);
-        claimIds.push(_submit(from, policies[index], uint96(billed), keccak256(abi.encode(claimIds.length))));
+        uint256 service = seed % 16;
+        address from = (service >> 1) % 2 == 0 ? provider : secondProvider;
+        IInsuranceClaim.ClaimRequest memory request = _request(
+            policies[service % 2],
+            uint96(bound(billed, 1, 200 * USD)),
+            keccak256(abi.encode(claimIds.length, seed))
+        );
+        request.patient = patient;
+        request.serviceDate = NOW - 1 days - uint48(service >> 2) * 1 days;
+        vm.prank(from);
+        try claims.submitClaim(request, 0, new bytes32[](0)) returns (uint256 claimId) {
+            claimIds.push(claimId);
+            serviceOf[claimId] = service + 1;
+        } catch {}
+        ++calls;
+    }
+
+    /// @dev The pharmacy claims one of 8 dispensed units through the drug path (refused once claimed).
+    function submitDrug(uint256 seed, uint256 billed) external {
+        uint256 unitIndex = seed % 8;
+        IInsuranceClaim.DrugClaimRequest memory request = IInsuranceClaim.DrugClaimRequest({
+            policyId: policies[0],
+            patient: patient,
+            gtin: GTIN,
+            lot: LOT,
+            unitIndex: unitIndex,
+            serviceDate: NOW - 1 days,
+            billed: uint96(bound(billed, 1, 50 * USD)),
+            evidenceHash: keccak256(abi.encode("drug", claimIds.length, seed))
+        });
+        vm.prank(pharmacy);
+        try claims.submitDrugClaim(request, 0, new bytes32[](0)) returns (uint256 claimId) {
+            claimIds.push(claimId);
+            ++unitClaims[unitIndex];
+        } catch {}
+        ++calls;
+    }
+
+    /// @dev Attacks that must always be refused: a drug code on the generic path (by the pharmacy, with the
+    /// patient's consent and the code in the fee schedule) and billing by a provider the patient never authorized.
+    function attack(uint256 seed) external {
+        IInsuranceClaim.ClaimRequest memory request = _request(policies[0], 40 * USD, keccak256(abi.encode(seed)));
+        request.patient = patient;
+        address from = strangerProvider;
+        if (seed % 2 == 0) {
+            request.serviceCode = claims.drugServiceCode(GTIN);
+            from = pharmacy;
+        }
+        vm.prank(from);
+        try claims.submitClaim(request, 0, new bytes32[](0)) {
+            ++wrongAcceptances;
+        } catch {}
         ++calls;
     }
 
@@ -498,8 +767,14 @@ contract ClaimsHandler is ClaimsSetup {
             IInsuranceClaim.ClaimState.Denied
         );
         if (!found) return;
-        vm.prank(claims.getClaim(claimId).provider);
-        claims.appealClaim(claimId, keccak256(abi.encode("appeal", claimId)));
+        IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(claimId);
+        vm.prank(claim.provider);
+        try claims.appealClaim(claimId, keccak256(abi.encode("appeal", claimId))) {
+            if (block.timestamp > claim.appealDeadline) ++wrongAcceptances;
+        } catch {
+            // Only a closed window refuses an appeal of a Denied claim by its provider.
+            if (block.timestamp <= claim.appealDeadline) ++wrongAcceptances;
+        }
         ++calls;
     }
 
@@ -593,8 +868,8 @@ contract ClaimsHandler is ClaimsSetup {
         return claimIds;
     }
 
-    function providers() external view returns (address[2] memory) {
-        return [provider, secondProvider];
+    function providers() external view returns (address[3] memory) {
+        return [provider, secondProvider, pharmacy];
     }
 
     function _insurerOf(uint256 index) private view returns (address) {
@@ -609,7 +884,7 @@ contract InsuranceClaimInvariantTest is Test {
     function setUp() public {
         handler = new ClaimsHandler();
         claims = handler.claimsContract();
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](12);
         selectors[0] = ClaimsHandler.fund.selector;
         selectors[1] = ClaimsHandler.withdraw.selector;
         selectors[2] = ClaimsHandler.submit.selector;
@@ -619,6 +894,9 @@ contract InsuranceClaimInvariantTest is Test {
         selectors[6] = ClaimsHandler.pay.selector;
         selectors[7] = ClaimsHandler.payBatch.selector;
         selectors[8] = ClaimsHandler.voidApproved.selector;
+        selectors[9] = ClaimsHandler.wait.selector;
+        selectors[10] = ClaimsHandler.submitDrug.selector;
+        selectors[11] = ClaimsHandler.attack.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -650,8 +928,13 @@ contract InsuranceClaimInvariantTest is Test {
             if (claim.state == IInsuranceClaim.ClaimState.Paid) paidOut += claim.payout;
             if (claim.state == IInsuranceClaim.ClaimState.Approved) reserved += claim.payout;
         }
-        address[2] memory payees = handler.providers();
-        assertEq(handler.token().balanceOf(payees[0]) + handler.token().balanceOf(payees[1]), paidOut);
+        address[3] memory payees = handler.providers();
+        assertEq(
+            handler.token().balanceOf(payees[0]) +
+                handler.token().balanceOf(payees[1]) +
+                handler.token().balanceOf(payees[2]),
+            paidOut
+        );
         uint256[2] memory pools = handler.poolIds();
         assertEq(claims.getPool(pools[0]).reserved + claims.getPool(pools[1]).reserved, reserved);
     }
@@ -683,5 +966,33 @@ contract InsuranceClaimInvariantTest is Test {
             assertEq(deductibleMet, policy.deductibleMet);
             assertLe(committed, plan.coverageLimit);
         }
+    }
+
+    /// @dev A drug code never passes the generic path, a stranger provider never bills, no appeal after the window.
+    function invariant_attacksAlwaysRefused() public view {
+        assertEq(handler.wrongAcceptances(), 0);
+    }
+
+    /// @dev Each drug unit is claimed at most once.
+    function invariant_drugUnitClaimedOnce() public view {
+        for (uint256 i; i < 8; ++i) assertLe(handler.unitClaims(i), 1);
+    }
+
+    /// @dev One service is one live claim: of the claims of a service, at most one is not finally refused
+    /// (FinalDenied, Voided, or Denied with its appeal window closed).
+    function invariant_oneLiveClaimPerService() public view {
+        uint256[] memory ids = handler.allClaims();
+        uint256[16] memory live;
+        for (uint256 i; i < ids.length; ++i) {
+            uint256 service = handler.serviceOf(ids[i]);
+            if (service == 0) continue;
+            IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(ids[i]);
+            bool refused =
+                claim.state == IInsuranceClaim.ClaimState.FinalDenied ||
+                    claim.state == IInsuranceClaim.ClaimState.Voided ||
+                    (claim.state == IInsuranceClaim.ClaimState.Denied && block.timestamp > claim.appealDeadline);
+            if (!refused) ++live[service - 1];
+        }
+        for (uint256 s; s < 16; ++s) assertLe(live[s], 1);
     }
 }

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { adjudicate } from "../sdk/insurance-claim/adjudication.js";
+import { isDrugServiceCode } from "../sdk/insurance-claim/claim-rules.js";
 import {
   buildFeeScheduleTree,
   drugServiceCode,
@@ -10,6 +11,7 @@ import {
 import { shouldBehaveLikeAdminPausable } from "./shared/access-and-pause.js";
 import type { AdminPausable } from "./shared/access-and-pause.js";
 import {
+  APPEAL_WINDOW,
   DAY,
   FEES,
   HPAYMT,
@@ -88,7 +90,9 @@ async function deployFixture() {
 
 /** Plan 2 (no deductible, 20% coinsurance, $1,000 limit) and policy 2 on it for the patient. */
 async function withSecondPlan(s: ClaimsSuite) {
-  await s.claims.connect(s.insurer).createPlan(s.poolId, usd(1_000), 0n, 2_000, ethers.ZeroHash);
+  await s.claims
+    .connect(s.insurer)
+    .createPlan(s.poolId, usd(1_000), 0n, 2_000, ethers.ZeroHash, APPEAL_WINDOW);
   await s.claims.connect(s.insurer).setFees(2n, Object.keys(FEES).map(code), Object.values(FEES));
   await s.claims.connect(s.insurer).createPolicy(2n, s.patient.address, s.start, s.end);
   return { planId: 2n, policyId: 2n };
@@ -126,7 +130,9 @@ async function openTokenPool(
   await approve(usd(10_000));
   await s.claims.connect(s.insurer).fundPool(poolId, usd(10_000));
   await s.claims.connect(s.insurer).setAdjuster(poolId, s.adjuster.address, true);
-  await s.claims.connect(s.insurer).createPlan(poolId, usd(5_000), 0n, 2_000, ethers.ZeroHash);
+  await s.claims
+    .connect(s.insurer)
+    .createPlan(poolId, usd(5_000), 0n, 2_000, ethers.ZeroHash, APPEAL_WINDOW);
   const planId = (await s.claims.counts()).plans;
   await s.claims.connect(s.insurer).setFees(planId, [code("99213")], [usd(120)]);
   await s.claims.connect(s.insurer).createPolicy(planId, s.patient.address, s.start, s.end);
@@ -376,28 +382,40 @@ describe("InsuranceClaim", function () {
       const s = await loadFixture(deployFixture);
       const root = ethers.id("root");
       await expect(
-        s.claims.connect(s.insurer).createPlan(s.poolId, usd(2_000), usd(100), 3_000, root),
+        s.claims
+          .connect(s.insurer)
+          .createPlan(s.poolId, usd(2_000), usd(100), 3_000, root, APPEAL_WINDOW),
       )
         .to.emit(s.claims, "PlanCreated")
-        .withArgs(2n, s.poolId, usd(2_000), usd(100), 3_000, root);
+        .withArgs(2n, s.poolId, usd(2_000), usd(100), 3_000, root, APPEAL_WINDOW);
       const plan = await s.claims.getPlan(2n);
-      expect([plan.poolId, plan.coverageLimit, plan.deductible, plan.coinsuranceBps]).to.deep.equal(
-        [s.poolId, usd(2_000), usd(100), 3_000n],
-      );
+      expect([
+        plan.poolId,
+        plan.coverageLimit,
+        plan.deductible,
+        plan.coinsuranceBps,
+        plan.appealWindow,
+      ]).to.deep.equal([s.poolId, usd(2_000), usd(100), 3_000n, APPEAL_WINDOW]);
       expect(plan.feeScheduleRoot).to.equal(root);
     });
 
     it("accepts 100% coinsurance", async function () {
       const s = await loadFixture(deployFixture);
       await expect(
-        s.claims.connect(s.insurer).createPlan(s.poolId, 1n, 0n, 10_000, ethers.ZeroHash),
+        s.claims
+          .connect(s.insurer)
+          .createPlan(s.poolId, 1n, 0n, 10_000, ethers.ZeroHash, APPEAL_WINDOW),
       ).to.emit(s.claims, "PlanCreated");
     });
 
     it("reverts when coinsurance is above 100%", async function () {
       const s = await loadFixture(deployFixture);
       await expectNothingChanged(s, () =>
-        expect(s.claims.connect(s.insurer).createPlan(s.poolId, 1n, 0n, 10_001, ethers.ZeroHash))
+        expect(
+          s.claims
+            .connect(s.insurer)
+            .createPlan(s.poolId, 1n, 0n, 10_001, ethers.ZeroHash, APPEAL_WINDOW),
+        )
           .to.be.revertedWithCustomError(s.claims, "InsuranceClaimCoinsuranceTooHigh")
           .withArgs(10_001n),
       );
@@ -406,22 +424,54 @@ describe("InsuranceClaim", function () {
     it("reverts when the coverage limit is zero", async function () {
       const s = await loadFixture(deployFixture);
       await expect(
-        s.claims.connect(s.insurer).createPlan(s.poolId, 0n, 0n, 0, ethers.ZeroHash),
+        s.claims.connect(s.insurer).createPlan(s.poolId, 0n, 0n, 0, ethers.ZeroHash, APPEAL_WINDOW),
       ).to.be.revertedWithCustomError(s.claims, "InsuranceClaimCoverageLimitZero");
     });
 
     it("reverts when the caller is not the pool's insurer", async function () {
       const s = await loadFixture(deployFixture);
       await expectNothingChanged(s, () =>
-        expect(s.claims.connect(s.otherInsurer).createPlan(s.poolId, 1n, 0n, 0, ethers.ZeroHash))
+        expect(
+          s.claims
+            .connect(s.otherInsurer)
+            .createPlan(s.poolId, 1n, 0n, 0, ethers.ZeroHash, APPEAL_WINDOW),
+        )
           .to.be.revertedWithCustomError(s.claims, "InsuranceClaimNotPoolInsurer")
           .withArgs(s.poolId, s.otherInsurer.address),
       );
     });
 
+    for (const [label, window] of [
+      ["shorter than 30 days", 30n * DAY - 1n],
+      ["longer than 365 days", 365n * DAY + 1n],
+      ["zero", 0n],
+    ] as const) {
+      it(`reverts when the appeal window is ${label}`, async function () {
+        const s = await loadFixture(deployFixture);
+        await expectNothingChanged(s, () =>
+          expect(
+            s.claims.connect(s.insurer).createPlan(s.poolId, 1n, 0n, 0, ethers.ZeroHash, window),
+          )
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimAppealWindowOutOfRange")
+            .withArgs(window, 30n * DAY, 365n * DAY),
+        );
+      });
+    }
+
+    it("accepts the bounds of the appeal window, 30 and 365 days", async function () {
+      const s = await loadFixture(deployFixture);
+      for (const window of [30n * DAY, 365n * DAY]) {
+        await s.claims.connect(s.insurer).createPlan(s.poolId, 1n, 0n, 0, ethers.ZeroHash, window);
+        const { plans } = await s.claims.counts();
+        expect((await s.claims.getPlan(plans)).appealWindow).to.equal(window);
+      }
+    });
+
     it("reverts when the pool does not exist", async function () {
       const s = await loadFixture(deployFixture);
-      await expect(s.claims.connect(s.insurer).createPlan(5n, 1n, 0n, 0, ethers.ZeroHash))
+      await expect(
+        s.claims.connect(s.insurer).createPlan(5n, 1n, 0n, 0, ethers.ZeroHash, APPEAL_WINDOW),
+      )
         .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnknownPool")
         .withArgs(5n);
     });
@@ -553,7 +603,6 @@ describe("InsuranceClaim", function () {
           s.provider.address,
           request.serviceCode,
           request.serviceDate,
-          request.evidenceHash,
         ),
       ).to.equal(1n);
     });
@@ -564,14 +613,18 @@ describe("InsuranceClaim", function () {
       expect((await s.claims.getClaim(1n)).allowed).to.equal(usd(99));
     });
 
-    it("accepts the same service with different evidence (a second visit that day)", async function () {
+    it("accepts the same code on another date, by another provider or on another policy", async function () {
       const s = await loadFixture(deployFixture);
-      await s.claims.connect(s.provider).submitClaim(claimRequest(s), 0n, []);
-      await expect(
-        s.claims
-          .connect(s.provider)
-          .submitClaim(claimRequest(s, { evidenceHash: evidence("second") }), 0n, []),
-      ).to.emit(s.claims, "ClaimSubmitted");
+      const request = claimRequest(s);
+      await s.claims.connect(s.provider).submitClaim(request, 0n, []);
+      await s.claims
+        .connect(s.provider)
+        .submitClaim({ ...request, serviceDate: request.serviceDate - DAY }, 0n, []);
+      await s.consent.setAuthorization(s.patient.address, s.pharmacy.address, HPAYMT, true, 0);
+      await s.claims.connect(s.pharmacy).submitClaim(request, 0n, []);
+      const { policyId } = await withSecondPlan(s);
+      await s.claims.connect(s.provider).submitClaim({ ...request, policyId }, 0n, []);
+      expect((await s.claims.counts()).claims).to.equal(4n);
     });
 
     it("asks PatientConsent about the insurer, purpose HPAYMT, categories 0", async function () {
@@ -684,7 +737,9 @@ describe("InsuranceClaim", function () {
           return { code: text, serviceCode: code(text), allowedAmount: usd(10 + i) };
         });
         const tree = buildFeeScheduleTree(entries);
-        await s.claims.connect(s.insurer).createPlan(s.poolId, usd(5_000), 0n, 0, tree.root);
+        await s.claims
+          .connect(s.insurer)
+          .createPlan(s.poolId, usd(5_000), 0n, 0, tree.root, APPEAL_WINDOW);
         await s.claims.connect(s.insurer).createPolicy(2n, s.patient.address, s.start, s.end);
         return { ...s, tree, policyId: 2n, planId: 2n };
       }
@@ -810,6 +865,13 @@ describe("InsuranceClaim", function () {
     it("reverts when DrugTrace does not show the unit dispensed by the caller", async function () {
       const s = await loadFixture(drugFixture);
       await s.claims.grantRole(ethers.id("PROVIDER_ROLE"), s.stranger.address);
+      await s.consent.setAuthorization(
+        s.patient.address,
+        s.stranger.address,
+        HPAYMT,
+        true,
+        MEDICATIONS,
+      );
       await expectNothingChanged(s, () =>
         expect(s.claims.connect(s.stranger).submitDrugClaim(s.request, 0n, []))
           .to.be.revertedWithCustomError(s.claims, "InsuranceClaimDrugNotDispensed")
@@ -1334,20 +1396,33 @@ describe("InsuranceClaim", function () {
         .withArgs(s.poolId, s.insurer.address, usd(100_000));
     });
 
-    it("refuses an identical resubmission and adjudicates a new one afresh", async function () {
+    it("lets the provider submit the voided service again, adjudicated afresh", async function () {
       const s = await loadFixture(deductibleFixture);
-      await s.claims.connect(s.insurer).voidClaim(s.claimId, 16);
       const same = claimRequest(s, { serviceCode: code("99214"), evidenceHash: evidence("v3") });
+      // While the claim is Approved the service is taken, whatever the evidence.
       await expectNothingChanged(
         s,
         () =>
-          expect(s.claims.connect(s.provider).submitClaim(same, 0n, []))
+          expect(
+            s.claims
+              .connect(s.provider)
+              .submitClaim({ ...same, evidenceHash: evidence("v3-corrected") }, 0n, []),
+          )
             .to.be.revertedWithCustomError(s.claims, "InsuranceClaimDuplicate")
             .withArgs(s.claimId),
         [s.claimId],
       );
+      await s.claims.connect(s.insurer).voidClaim(s.claimId, 16);
       const corrected = { ...same, evidenceHash: evidence("v3-corrected") };
       await s.claims.connect(s.provider).submitClaim(corrected, 0n, []);
+      expect(
+        await s.claims.claimIdOf(
+          s.policyId,
+          s.provider.address,
+          same.serviceCode,
+          same.serviceDate,
+        ),
+      ).to.equal(5n);
       // The released deductible and coverage are counted again, once: the same EOB as the voided approval.
       await expect(s.claims.connect(s.adjuster).approveClaim(5n))
         .to.emit(s.claims, "ClaimAdjudicated")
@@ -1592,7 +1667,7 @@ describe("InsuranceClaim", function () {
         const fee = 1n + random.bigint(usd(400));
         await s.claims
           .connect(s.insurer)
-          .createPlan(s.poolId, limit, deductible, bps, ethers.ZeroHash);
+          .createPlan(s.poolId, limit, deductible, bps, ethers.ZeroHash, APPEAL_WINDOW);
         const planId = (await s.claims.counts()).plans;
         await s.claims.connect(s.insurer).setFees(planId, [code("99213")], [fee]);
         await s.claims.connect(s.insurer).createPolicy(planId, s.patient.address, s.start, s.end);
@@ -1685,7 +1760,9 @@ describe("InsuranceClaim", function () {
     it("never pays beyond the coverage limit", async function () {
       const s = await loadFixture(deployFixture);
       // Plan 2: $200 limit, no deductible, no coinsurance.
-      await s.claims.connect(s.insurer).createPlan(s.poolId, usd(200), 0n, 0, ethers.ZeroHash);
+      await s.claims
+        .connect(s.insurer)
+        .createPlan(s.poolId, usd(200), 0n, 0, ethers.ZeroHash, APPEAL_WINDOW);
       await s.claims.connect(s.insurer).setFees(2n, [code("99213")], [usd(120)]);
       await s.claims.connect(s.insurer).createPolicy(2n, s.patient.address, s.start, s.end);
       const payouts: bigint[] = [];
@@ -1954,6 +2031,242 @@ describe("InsuranceClaim", function () {
     });
   });
 
+  describe("dishonest participants (issue 11)", function () {
+    /** The pharmacy dispensed unit 17; the patient lets the insurer and the pharmacy see medications. */
+    async function pharmacyFixture() {
+      const s = await deployClaimsSuite(connection);
+      await s.trace.setDispensed(GTIN, LOT, 17n, s.pharmacy.address);
+      await s.consent.setAuthorization(
+        s.patient.address,
+        s.insurer.address,
+        HPAYMT,
+        true,
+        MEDICATIONS,
+      );
+      await s.claims.connect(s.insurer).setFees(s.planId, [drugServiceCode(GTIN)], [usd(30)]);
+      const drug = {
+        policyId: s.policyId,
+        patient: s.patient.address,
+        gtin: GTIN,
+        lot: LOT,
+        unitIndex: 17n,
+        serviceDate: s.now - DAY,
+        billed: usd(42),
+        evidenceHash: evidence("rx"),
+      };
+      // The same drug through the generic path, as a pharmacy trying to bypass DrugTrace would.
+      const generic = claimRequest(s, {
+        serviceCode: drugServiceCode(GTIN),
+        billed: usd(42),
+        evidenceHash: evidence("rx, no unit"),
+      });
+      return { ...s, drug, generic, batchId: await s.trace.batchIdOf(GTIN, LOT) };
+    }
+
+    it("a pharmacy billing an undispensed drug through the generic path is refused", async function () {
+      const s = await loadFixture(pharmacyFixture);
+      await s.trace.setDispensed(GTIN, LOT, 17n, ethers.ZeroAddress);
+      await expectNothingChanged(s, () =>
+        expect(s.claims.connect(s.pharmacy).submitClaim(s.generic, 0n, []))
+          .to.be.revertedWithCustomError(s.claims, "InsuranceClaimDrugCodeNeedsDrugClaim")
+          .withArgs(drugServiceCode(GTIN)),
+      );
+    });
+
+    it("a unit claimed through the drug path cannot be billed again through either path", async function () {
+      const s = await loadFixture(pharmacyFixture);
+      await s.claims.connect(s.pharmacy).submitDrugClaim(s.drug, 0n, []);
+      await expectNothingChanged(
+        s,
+        () =>
+          expect(s.claims.connect(s.pharmacy).submitClaim(s.generic, 0n, []))
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimDrugCodeNeedsDrugClaim")
+            .withArgs(drugServiceCode(GTIN)),
+        [1n],
+      );
+      await expectNothingChanged(
+        s,
+        () =>
+          expect(
+            s.claims
+              .connect(s.pharmacy)
+              .submitDrugClaim({ ...s.drug, evidenceHash: evidence("rx again") }, 0n, []),
+          )
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimDrugUnitAlreadyClaimed")
+            .withArgs(s.batchId, 17n),
+        [1n],
+      );
+    });
+
+    it("the generic path refuses every code of the drug namespace, and only those", async function () {
+      const s = await loadFixture(deployFixture);
+      for (const gtin of [0n, 9506000134352n, 99_999_999_999_999n]) {
+        expect(await s.claims.isDrugServiceCode(drugServiceCode(gtin))).to.equal(true);
+        expect(isDrugServiceCode(drugServiceCode(gtin))).to.equal(true);
+      }
+      for (const text of ["99213", "J1100", "0950600013435", "095060001343521", "0950600013435A"]) {
+        expect(await s.claims.isDrugServiceCode(code(text))).to.equal(false);
+        expect(isDrugServiceCode(code(text))).to.equal(false);
+      }
+    });
+
+    it("the same service with new evidence is refused while its claim is alive", async function () {
+      const s = await loadFixture(deployFixture);
+      const request = claimRequest(s);
+      await s.claims.connect(s.provider).submitClaim(request, 0n, []);
+      for (const prepare of [
+        () => Promise.resolve(),
+        () => s.claims.connect(s.adjuster).approveClaim(1n),
+        () => s.claims.connect(s.insurer).payClaim(1n),
+      ]) {
+        await prepare();
+        await expectNothingChanged(
+          s,
+          () =>
+            expect(
+              s.claims
+                .connect(s.provider)
+                .submitClaim({ ...request, evidenceHash: evidence("one byte changed") }, 0n, []),
+            )
+              .to.be.revertedWithCustomError(s.claims, "InsuranceClaimDuplicate")
+              .withArgs(1n),
+          [1n],
+        );
+      }
+    });
+
+    it("a denied service is refused again while the denial can be appealed, then accepted", async function () {
+      const s = await loadFixture(deniedClaimFixture);
+      const again = claimRequest(s, { serviceDate: s.now - DAY, evidenceHash: evidence("again") });
+      await expectNothingChanged(
+        s,
+        () =>
+          expect(s.claims.connect(s.provider).submitClaim(again, 0n, []))
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimDuplicate")
+            .withArgs(1n),
+        [1n],
+      );
+      const { appealDeadline } = await s.claims.getClaim(1n);
+      await networkHelpers.time.increaseTo(appealDeadline + 1n);
+      await expect(s.claims.connect(s.provider).submitClaim(again, 0n, []))
+        .to.emit(s.claims, "ClaimSubmitted")
+        .withArgs(
+          2n,
+          s.policyId,
+          s.provider.address,
+          again.serviceCode,
+          again.serviceDate,
+          usd(150),
+          usd(120),
+          again.evidenceHash,
+        );
+    });
+
+    it("a finally denied service may be submitted again, once", async function () {
+      const s = await loadFixture(deniedClaimFixture);
+      await s.claims.connect(s.provider).appealClaim(1n, evidence("appeal"));
+      await s.claims.connect(s.adjuster).denyClaim(1n, 50);
+      const again = claimRequest(s, { serviceDate: s.now - DAY, evidenceHash: evidence("fixed") });
+      await s.claims.connect(s.provider).submitClaim(again, 0n, []);
+      expect(
+        await s.claims.claimIdOf(
+          s.policyId,
+          s.provider.address,
+          again.serviceCode,
+          again.serviceDate,
+        ),
+      ).to.equal(2n);
+      await expectNothingChanged(
+        s,
+        () =>
+          expect(s.claims.connect(s.provider).submitClaim(again, 0n, []))
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimDuplicate")
+            .withArgs(2n),
+        [1n, 2n],
+      );
+    });
+
+    it("a provider the patient never authorized cannot bill the patient's policy", async function () {
+      const s = await loadFixture(deployFixture);
+      await s.claims.grantRole(ethers.id("PROVIDER_ROLE"), s.stranger.address);
+      await expectNothingChanged(s, () =>
+        expect(s.claims.connect(s.stranger).submitClaim(claimRequest(s), 0n, []))
+          .to.be.revertedWithCustomError(s.claims, "InsuranceClaimProviderNotAuthorized")
+          .withArgs(s.patient.address, s.stranger.address),
+      );
+      // Authorized for treatment only is not enough: billing is a use for payment (HPAYMT).
+      await s.consent.setAuthorization(s.patient.address, s.stranger.address, 0, true, 0xfff);
+      await expectNothingChanged(s, () =>
+        expect(s.claims.connect(s.stranger).submitClaim(claimRequest(s), 0n, []))
+          .to.be.revertedWithCustomError(s.claims, "InsuranceClaimProviderNotAuthorized")
+          .withArgs(s.patient.address, s.stranger.address),
+      );
+    });
+
+    it("a pharmacy's drug claim needs the patient's HPAYMT consent on medications to the pharmacy", async function () {
+      const s = await loadFixture(pharmacyFixture);
+      await s.consent.setAuthorization(s.patient.address, s.pharmacy.address, HPAYMT, true, 0);
+      await expectNothingChanged(s, () =>
+        expect(s.claims.connect(s.pharmacy).submitDrugClaim(s.drug, 0n, []))
+          .to.be.revertedWithCustomError(s.claims, "InsuranceClaimProviderNotAuthorized")
+          .withArgs(s.patient.address, s.pharmacy.address),
+      );
+      expect(await s.claims.isDrugUnitClaimed(s.batchId, 17n)).to.equal(false);
+    });
+
+    it("an appeal after the plan's window is refused; on the deadline it is accepted", async function () {
+      const s = await loadFixture(deniedClaimFixture);
+      const { appealDeadline } = await s.claims.getClaim(s.claimId);
+      const deniedAt = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+      expect(appealDeadline).to.equal(deniedAt + APPEAL_WINDOW);
+      await networkHelpers.time.setNextBlockTimestamp(appealDeadline + 1n);
+      await expectNothingChanged(
+        s,
+        () =>
+          expect(s.claims.connect(s.patient).appealClaim(s.claimId, evidence("late")))
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimAppealWindowClosed")
+            .withArgs(s.claimId, appealDeadline),
+        [s.claimId],
+      );
+    });
+
+    it("an appeal exactly on the deadline is accepted", async function () {
+      const s = await loadFixture(deniedClaimFixture);
+      const { appealDeadline } = await s.claims.getClaim(s.claimId);
+      await networkHelpers.time.setNextBlockTimestamp(appealDeadline);
+      await expect(s.claims.connect(s.patient).appealClaim(s.claimId, evidence("on time")))
+        .to.emit(s.claims, "ClaimAppealed")
+        .withArgs(s.claimId, s.patient.address, evidence("on time"));
+    });
+
+    it("a revoked payment consent stops new claims, not a claim already submitted", async function () {
+      const s = await loadFixture(deployFixture);
+      await s.claims.connect(s.provider).submitClaim(claimRequest(s), 0n, []);
+      await s.claims
+        .connect(s.provider)
+        .submitClaim(claimRequest(s, { evidenceHash: evidence("second") }), 0n, []);
+      await s.consent.setAuthorization(s.patient.address, s.insurer.address, HPAYMT, false, 0);
+      await s.consent.setAuthorization(s.patient.address, s.provider.address, HPAYMT, false, 0);
+      await expectNothingChanged(s, () =>
+        expect(
+          s.claims
+            .connect(s.provider)
+            .submitClaim(claimRequest(s, { evidenceHash: evidence("after") }), 0n, []),
+        )
+          .to.be.revertedWithCustomError(s.claims, "InsuranceClaimConsentMissing")
+          .withArgs(s.patient.address, s.insurer.address),
+      );
+      // Claim 1: approved and paid; claim 2: denied, appealed by the patient, approved.
+      await s.claims.connect(s.adjuster).approveClaim(1n);
+      await s.claims.connect(s.insurer).payClaim(1n);
+      await s.claims.connect(s.adjuster).denyClaim(2n, 50);
+      await s.claims.connect(s.patient).appealClaim(2n, evidence("appeal"));
+      await s.claims.connect(s.adjuster).approveClaim(2n);
+      expect(await s.claims.claimState(1n)).to.equal(BigInt(State.Paid));
+      expect(await s.claims.claimState(2n)).to.equal(BigInt(State.Approved));
+    });
+  });
+
   describe("gas ceilings", function () {
     it("stays within the targets on the hot paths", async function () {
       const s = await loadFixture(deployFixture);
@@ -1962,7 +2275,7 @@ describe("InsuranceClaim", function () {
       // A plan without deductible and a limit no claim here reaches, so every claim pays out.
       await s.claims
         .connect(s.insurer)
-        .createPlan(s.poolId, usd(1_000_000), 0n, 2_000, ethers.ZeroHash);
+        .createPlan(s.poolId, usd(1_000_000), 0n, 2_000, ethers.ZeroHash, APPEAL_WINDOW);
       await s.claims
         .connect(s.insurer)
         .setFees(2n, Object.keys(FEES).map(code), Object.values(FEES));
@@ -1984,6 +2297,7 @@ describe("InsuranceClaim", function () {
       for (const [i, wallet] of providers.entries()) {
         await networkHelpers.setBalance(wallet.address, 10n ** 18n);
         await s.claims.grantRole(ethers.id("PROVIDER_ROLE"), wallet.address);
+        await s.consent.setAuthorization(s.patient.address, wallet.address, HPAYMT, true, 0);
         await s.claims.connect(wallet).submitClaim(
           claimRequest(s, {
             policyId,

@@ -5,9 +5,23 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title IInsuranceClaim
 /// @notice Health insurance on chain: insurers fund ERC-20 pools, define plans (coverage limit, deductible,
-/// coinsurance, fee schedule) and enroll patients in policies; providers submit claims that the patient has
-/// consented to (PatientConsent, purpose HPAYMT) and pharmacies claim dispensed drug units (DrugTrace); adjusters
-/// approve (reserving the payout) or deny with a reason code, one appeal is possible; insurers trigger payouts.
+/// coinsurance, fee schedule, appeal window) and enroll patients in policies; providers submit claims that the
+/// patient has consented to (PatientConsent, purpose HPAYMT, granted both to the insurer and to the billing
+/// provider) and pharmacies claim dispensed drug units (DrugTrace) through the drug path only; adjusters approve
+/// (reserving the payout) or deny with a reason code, one appeal is possible within the plan's appeal window;
+/// insurers trigger payouts.
+/// @dev Who may bill whom: a provider bills a patient's policy only while the patient authorizes that provider
+/// for HPAYMT (healthcare payment) in PatientConsent, on the categories the claim discloses (none for a medical
+/// claim, medications for a drug claim). HPAYMT and not TREAT because billing is a use of the patient's data for
+/// payment (HL7's definition of HPAYMT), because a patient who ends a provider's access to their records (TREAT)
+/// should not thereby stop payment for care already given, and because a patient who pays out of pocket may
+/// refuse that a provider bills the plan (HIPAA 45 CFR 164.522(a)(1)(vi)) without ending treatment. The usual
+/// grant to a provider names both purposes (TREAT and HPAYMT) in one transaction.
+/// Revocation: consent is checked when a claim is submitted, the moment the claim discloses the service to the
+/// insurer. A patient who revokes the insurer's or the provider's HPAYMT consent afterwards stops every new claim,
+/// but a claim already submitted (care already given, disclosed while authorized) is still adjudicated, appealed
+/// and paid: payment for it does not disclose anything new, and a provider who relied on a valid authorization is
+/// not left unpaid (as a HIPAA authorization's revocation does not undo actions taken in reliance on it).
 /// @dev Amounts are token base units. Claim and plan amounts are `uint96` (at most 7.9e28 base units: 79 billion
 /// tokens of 18 decimals, 7.9e22 of 6), pool balances `uint128`. Ids start at 1; 0 means "none". No personal
 /// health data is stored or logged: patients are addresses, claim evidence is a hash of the off-chain FHIR Claim,
@@ -91,12 +105,14 @@ interface IInsuranceClaim {
     }
 
     /// @notice A plan as returned by `getPlan`.
+    /// @param appealWindow How long after a denial the claim may be appealed (seconds).
     struct PlanInfo {
         uint256 poolId;
         uint96 coverageLimit;
         uint96 deductible;
         uint16 coinsuranceBps;
         bytes32 feeScheduleRoot;
+        uint48 appealWindow;
     }
 
     /// @notice A policy as returned by `getPolicy`.
@@ -112,7 +128,8 @@ interface IInsuranceClaim {
 
     /// @notice A claim as returned by `getClaim`. `deductibleApplied` and `payout` are set on approval; a Voided
     /// claim keeps them as the approval's numbers that the void released (it paid nothing), and `reasonCode` is the
-    /// void's reason.
+    /// void's reason. `appealDeadline` is set on the first denial: the last second an appeal is accepted (the
+    /// denial's time plus the plan's appeal window); 0 for a claim never denied.
     struct ClaimInfo {
         uint256 policyId;
         address provider;
@@ -123,6 +140,7 @@ interface IInsuranceClaim {
         uint96 deductibleApplied;
         uint96 payout;
         uint256 poolId;
+        uint48 appealDeadline;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -141,14 +159,16 @@ interface IInsuranceClaim {
     /// @notice The pool's insurer appointed (`allowed` true) or removed `adjuster` for pool `poolId`.
     event PoolAdjusterSet(uint256 indexed poolId, address indexed adjuster, bool allowed);
 
-    /// @notice Plan `planId` was created on pool `poolId` with these benefit rules.
+    /// @notice Plan `planId` was created on pool `poolId` with these benefit rules; a denial of its claims may be
+    /// appealed for `appealWindow` seconds.
     event PlanCreated(
         uint256 indexed planId,
         uint256 indexed poolId,
         uint96 coverageLimit,
         uint96 deductible,
         uint16 coinsuranceBps,
-        bytes32 feeScheduleRoot
+        bytes32 feeScheduleRoot,
+        uint48 appealWindow
     );
 
     /// @notice Plan `planId` lists `allowedAmount` for `serviceCode` (0 removes the explicit entry).
@@ -284,8 +304,23 @@ interface IInsuranceClaim {
     /// @notice `patient` has not authorized `insurer` for the payment purpose (and the categories the claim needs).
     error InsuranceClaimConsentMissing(address patient, address insurer);
 
-    /// @notice The same policy, provider, service code, date and evidence were already claimed as `claimId`.
+    /// @notice `patient` does not authorize `provider` for the payment purpose (and the categories the claim
+    /// needs) in PatientConsent: `provider` may not bill the patient's policy.
+    error InsuranceClaimProviderNotAuthorized(address patient, address provider);
+
+    /// @notice The same service (policy, provider, service code, date) is already claimed as `claimId`, which is
+    /// not finally denied or voided (evidence is not part of the service: new evidence does not make a new claim).
     error InsuranceClaimDuplicate(uint256 claimId);
+
+    /// @notice `serviceCode` is in the drug namespace (14 ASCII digits: a GTIN-14, see `isDrugServiceCode`): a drug
+    /// is billed only with `submitDrugClaim`, which proves the unit was dispensed and claims it once.
+    error InsuranceClaimDrugCodeNeedsDrugClaim(bytes32 serviceCode);
+
+    /// @notice Claim `claimId`'s denial could be appealed until `deadline` (unix seconds), which has passed.
+    error InsuranceClaimAppealWindowClosed(uint256 claimId, uint48 deadline);
+
+    /// @notice A plan's appeal window of `appealWindow` seconds is outside [`minimum`, `maximum`].
+    error InsuranceClaimAppealWindowOutOfRange(uint48 appealWindow, uint48 minimum, uint48 maximum);
 
     /// @notice An evidence hash is zero.
     error InsuranceClaimEvidenceMissing();
@@ -347,18 +382,24 @@ interface IInsuranceClaim {
     /// @dev The fee schedule is explicit entries (`setFees`) and/or a Merkle root of (serviceCode, allowedAmount)
     /// leaves: OpenZeppelin StandardMerkleTree leaf types ["bytes32", "uint256"], i.e.
     /// `keccak256(bytes.concat(keccak256(abi.encode(serviceCode, allowedAmount))))`. An explicit entry wins.
+    /// The appeal window is bounded so that an insurer can neither make the one appeal impossible in practice
+    /// (at least 30 days) nor keep denials open for years (at most 365 days); the bounds are carried by
+    /// `InsuranceClaimAppealWindowOutOfRange`. The tooling's default is 180 days, the common US rule
+    /// (29 CFR 2560.503-1(h)(3)(i)).
     /// @param poolId The pool that pays this plan's claims.
     /// @param coverageLimit The most a policy of this plan pays over its period (> 0).
     /// @param deductible What the patient pays first on each policy.
     /// @param coinsuranceBps The patient's share after the deductible, in basis points (<= 10,000).
     /// @param feeScheduleRoot The fee schedule's Merkle root, or zero for explicit entries only.
+    /// @param appealWindow How long after a denial its claim may be appealed, in seconds (30 to 365 days).
     /// @return planId The new plan's id.
     function createPlan(
         uint256 poolId,
         uint96 coverageLimit,
         uint96 deductible,
         uint16 coinsuranceBps,
-        bytes32 feeScheduleRoot
+        bytes32 feeScheduleRoot,
+        uint48 appealWindow
     ) external returns (uint256 planId);
 
     /// @notice Sets explicit fee schedule entries of plan `planId`. Pool insurer only. Bounded by calldata:
@@ -385,9 +426,12 @@ interface IInsuranceClaim {
                                  CLAIMS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Submits a claim. PROVIDER_ROLE only. Refused unless the policy is the patient's and covers the date,
-    /// the patient authorized the pool's insurer for purpose HPAYMT (categories 0: the purpose alone), the plan
-    /// lists the service, and the same (policy, provider, code, date, evidence) was never claimed.
+    /// @notice Submits a claim for a service that is not a drug. PROVIDER_ROLE only. Refused unless the service code
+    /// is outside the drug namespace (drugs go through `submitDrugClaim`), the policy is the patient's and covers
+    /// the date, the patient authorizes both the pool's insurer and the caller for purpose HPAYMT (categories 0:
+    /// the purpose alone), the plan lists the service, and the same service (policy, caller, code, date) has no
+    /// claim yet, or only one that was finally denied (FinalDenied, or Denied with its appeal window closed) or
+    /// Voided: then this claim replaces it as the service's claim (`claimIdOf`).
     /// @param request The claim.
     /// @param scheduleAmount With a Merkle fee schedule: the code's allowed amount (the leaf); else ignored (0).
     /// @param scheduleProof With a Merkle fee schedule: the leaf's proof; else ignored (empty).
@@ -400,7 +444,8 @@ interface IInsuranceClaim {
 
     /// @notice Submits a pharmacy claim for a dispensed drug unit. PROVIDER_ROLE only. As `submitClaim`, and
     /// DrugTrace must show the unit dispensed by the caller (so genuine), the unit must not have been claimed
-    /// before, and the patient must have authorized the insurer for HPAYMT on the medications category.
+    /// before (each unit is one service, claimed once, ever), and the patient must authorize both the insurer and
+    /// the caller (the pharmacy) for HPAYMT on the medications category.
     /// @param request The claim.
     /// @param scheduleAmount With a Merkle fee schedule: the GTIN code's allowed amount; else ignored (0).
     /// @param scheduleProof With a Merkle fee schedule: the leaf's proof; else ignored (empty).
@@ -413,16 +458,19 @@ interface IInsuranceClaim {
 
     /// @notice Approves a Submitted or Appealed claim: adjudicates it against the policy's remaining deductible
     /// and coverage, reserves the payout in the pool (refused when the unreserved funds cannot cover it) and
-    /// emits the explanation of benefits. Pool adjuster only.
+    /// emits the explanation of benefits. Pool adjuster only. Consent is not asked again: a revocation after
+    /// submission does not stop a claim for care already given (see the contract's notes).
     /// @param claimId The claim.
     function approveClaim(uint256 claimId) external;
 
-    /// @notice Denies a Submitted claim (-> Denied) or an Appealed one (-> FinalDenied). Pool adjuster only.
+    /// @notice Denies a Submitted claim (-> Denied, appealable until now + the plan's appeal window, recorded as
+    /// the claim's `appealDeadline`) or an Appealed one (-> FinalDenied). Pool adjuster only.
     /// @param claimId The claim.
     /// @param reasonCode A non-zero claim adjustment reason code (CARC-like, e.g. 50 not medically necessary).
     function denyClaim(uint256 claimId, uint16 reasonCode) external;
 
-    /// @notice Appeals a denied claim once, with new evidence. The claim's provider or patient only.
+    /// @notice Appeals a denied claim once, with new evidence, until its `appealDeadline` (inclusive). The claim's
+    /// provider or patient only; neither needs the patient's consent again (see the contract's notes).
     /// @param claimId The claim.
     /// @param evidenceHash The hash of the new off-chain evidence.
     function appealClaim(uint256 claimId, bytes32 evidenceHash) external;
@@ -447,10 +495,9 @@ interface IInsuranceClaim {
     /// becomes Voided (final), its reserved payout returns to the pool's available funds, and the policy gets back
     /// the coverage and the deductible the approval counted, so the policy's numbers equal the sum of its Approved
     /// and Paid claims again. The pool's insurer only.
-    /// @dev The claim's duplicate key stays taken, so an identical resubmission is refused; the provider may submit
-    /// the service again with a new evidence hash (e.g. of a corrected FHIR Claim), to be adjudicated afresh. A
-    /// drug claim's unit stays claimed: each unit is claimed once, ever, and a voided drug claim is settled off
-    /// chain. No token moves, so no reentrancy guard is needed.
+    /// @dev The provider may then submit the same service again (e.g. with a corrected FHIR Claim), to be
+    /// adjudicated afresh as a new claim. A drug claim's unit stays claimed: each unit is claimed once, ever, and a
+    /// voided drug claim is settled off chain. No token moves, so no reentrancy guard is needed.
     /// @param claimId The claim.
     /// @param reasonCode A non-zero reason code (CARC-like, e.g. 16 claim lacks information).
     function voidClaim(uint256 claimId, uint16 reasonCode) external;
@@ -534,20 +581,24 @@ interface IInsuranceClaim {
     /// @return True when claimed.
     function isDrugUnitClaimed(bytes32 batchId, uint256 unitIndex) external view returns (bool);
 
-    /// @notice The claim with this (policy, provider, service code, date, evidence), or 0.
+    /// @notice The latest claim for this service (policy, provider, service code, date) through `submitClaim`, or 0.
     /// @param policyId The policy.
     /// @param provider The provider.
     /// @param serviceCode The service code.
     /// @param serviceDate The service date.
-    /// @param evidenceHash The evidence hash.
     /// @return claimId The claim id, 0 when none.
     function claimIdOf(
         uint256 policyId,
         address provider,
         bytes32 serviceCode,
-        uint48 serviceDate,
-        bytes32 evidenceHash
+        uint48 serviceDate
     ) external view returns (uint256 claimId);
+
+    /// @notice Whether `serviceCode` is in the drug namespace: exactly 14 ASCII digits, left-aligned, the rest zero
+    /// (the shape of every `drugServiceCode`). Such codes are refused by `submitClaim`. Constant gas.
+    /// @param serviceCode The service code.
+    /// @return True for a drug code.
+    function isDrugServiceCode(bytes32 serviceCode) external pure returns (bool);
 
     /// @notice The service code of a drug: its GTIN-14 as 14 ASCII digits, left-aligned (e.g. "09506000134352").
     /// @param gtin The GTIN-14 as a number (at most 14 digits).

@@ -4,9 +4,12 @@ import type { Signer, TransactionReceipt } from "ethers";
 import { encodeGs1Text } from "../../sdk/drug-trace/index.js";
 import type { SerialProof } from "../../sdk/drug-trace/index.js";
 import {
+  DEFAULT_APPEAL_WINDOW,
+  appealClaim,
   approveClaim,
   createPlan,
   createPolicy,
+  denyClaim,
   drugServiceCode,
   encodeServiceCode,
   fundPool,
@@ -53,7 +56,7 @@ export const WRITES = {
     CLAIM_RECORD,
     {
       change: "set",
-      what: "the duplicate key (policy, provider, code, date, evidence) → claim id",
+      what: "the duplicate key (policy, provider, code, date) → claim id",
     },
   ],
   submitDrugClaimFirst: [
@@ -70,6 +73,11 @@ export const WRITES = {
     { change: "update", what: "the policy's deductible met and coverage used" },
     { change: "update", what: "the pool's reserve (balance and reserve share a slot)" },
   ],
+  denyClaim: [
+    { change: "update", what: "the claim's state and reason" },
+    { change: "set", what: "the claim's appeal deadline (in the decision slot, empty until then)" },
+  ],
+  appealClaim: [{ change: "update", what: "the claim's state" }],
   payClaim: [
     { change: "update", what: "the claim's state" },
     { change: "update", what: "the pool's balance and reserve" },
@@ -96,7 +104,7 @@ export interface ClaimsSetup {
   readonly clinic: Signer;
 }
 
-/** A patient enrolled with consent to the insurer for payment. */
+/** A patient enrolled with consent to the insurer, the clinic and the pharmacy for payment. */
 export interface Enrollment {
   readonly patient: string;
   readonly policyId: bigint;
@@ -126,6 +134,7 @@ export async function setUpClaims(suite: BenchSuite, clinic: Signer): Promise<Cl
     deductible: usd(50),
     coinsuranceBps: 2_000,
     feeScheduleRoot: ZeroHash,
+    appealWindow: DEFAULT_APPEAL_WINDOW,
   });
   await setFees(asInsurer, planId, [
     { serviceCode: encodeServiceCode("99213"), allowedAmount: usd(120) },
@@ -143,8 +152,8 @@ export async function setUpClaims(suite: BenchSuite, clinic: Signer): Promise<Cl
 }
 
 /**
- * Creates a policy for `patient` (measured) and the patient's consent to the insurer for
- * payment.
+ * Creates a policy for `patient` (measured), the patient's consent to the insurer for payment
+ * and the care relationships: the clinic and the pharmacy may treat and bill (TREAT, HPAYMT).
  *
  * @example
  * const { policyId } = await enroll(suite, setup, suite.account(8));
@@ -170,6 +179,9 @@ export async function enroll(
     start: BENCH_START - 30n * DAY,
     end: BENCH_START + 335n * DAY,
   });
+  for (const provider of [setup.clinic, suite.pharmacy]) {
+    await grantProvider(suite, patient, await provider.getAddress());
+  }
   return {
     patient: patientAddress,
     policyId: created.policyId,
@@ -178,18 +190,40 @@ export async function enroll(
   };
 }
 
-/** An office-visit claim (99213, billed $150) on an enrollment, by `provider`. */
+/**
+ * The patient's consent that lets `provider` treat and bill them (TREAT, HPAYMT): what a patient
+ * gives a provider once per care relationship, not per claim.
+ */
+export async function grantProvider(
+  suite: BenchSuite,
+  patient: Signer,
+  provider: string,
+): Promise<TransactionReceipt> {
+  const patientAddress = await patient.getAddress();
+  const { receipt } = await grantConsent(suite.patientConsent.connect(patient), {
+    patient: patientAddress,
+    grantee: provider,
+    purposes: (1 << PURPOSES.TREAT) | (1 << PURPOSES.HPAYMT),
+    categories: BENCH_CATEGORIES,
+    start: BENCH_START - 30n * DAY,
+    end: BENCH_START + 335n * DAY,
+  });
+  return receipt;
+}
+
+/** An office-visit claim (99213, billed $150) on an enrollment, by `provider`, on `serviceDate`. */
 export async function submitVisit(
   suite: BenchSuite,
   enrollment: Enrollment,
   provider: Signer,
   label: string,
+  serviceDate: bigint = BENCH_START,
 ): Promise<{ claimId: bigint; measured: Measured }> {
   const submitted = await submitClaim(suite.insuranceClaim.connect(provider), {
     policyId: enrollment.policyId,
     patient: enrollment.patient,
     serviceCode: encodeServiceCode("99213"),
-    serviceDate: BENCH_START,
+    serviceDate,
     billed: usd(150),
     evidenceHash: id(`bench FHIR claim ${label}`),
   });
@@ -259,7 +293,7 @@ export async function benchInsuranceClaim(
   entries.submitClaim = entryOf(visit.measured, {
     target: TARGETS.submitClaim,
     notes:
-      "Includes the consent check: a call to PatientConsent.isAuthorized (cold account and consent slot).",
+      "Includes the consent checks: two calls to PatientConsent.isAuthorized (the insurer's consent: cold account and slot; the provider's: cold slot), the drug-namespace check of the code and the service's duplicate key (policy, provider, code, date).",
   });
   entries.approveClaim = entryOf(await approve(suite, visit.claimId), {
     target: TARGETS.approveClaim,
@@ -268,6 +302,22 @@ export async function benchInsuranceClaim(
     target: TARGETS.payClaim,
     notes:
       "An ERC-20 (OpenZeppelin) transfer to a payee that already holds the token; the call into the token (cold account 2,600) is outside the floor.",
+  });
+
+  // A denial (which fixes the appeal deadline) and the appeal, on another date of the same service.
+  const denied = await submitVisit(suite, enrollment, setup.clinic, "denied", BENCH_START - DAY);
+  const denial = await denyClaim(insuranceClaim.connect(adjuster), denied.claimId, 50);
+  entries.denyClaim = entryOf(await measureReceipt(connection, denial.receipt, WRITES.denyClaim), {
+    notes:
+      "A first denial: writes the state and reason, and the appeal deadline (the plan's 180-day window from now) into the claim's decision slot, empty until then.",
+  });
+  const appealed = await appealClaim(
+    insuranceClaim.connect(setup.clinic),
+    denied.claimId,
+    id("bench FHIR appeal"),
+  );
+  entries.appealClaim = entryOf(await measureReceipt(connection, appealed, WRITES.appealClaim), {
+    notes: "The provider appeals within the window: reads the deadline, updates the state.",
   });
 
   const [unitA, unitB] = drug.units;
@@ -290,6 +340,7 @@ export async function benchInsuranceClaim(
   const claimIds: bigint[] = [];
   for (const [i, provider] of providers.entries()) {
     await (await insuranceClaim.connect(admin).grantRole(providerRole, provider.address)).wait();
+    await grantProvider(suite, suite.account(8), provider.address);
     await (await usdc.mint(provider.address, 1n)).wait();
     const { claimId } = await submitVisit(suite, enrollment, provider, `batch ${i}`);
     await (await insuranceClaim.connect(adjuster).approveClaim(claimId)).wait();
@@ -325,8 +376,15 @@ export async function benchInsuranceClaim(
     };
   }
 
-  // A policy's life: enrol (policy and consent), a claim submitted, approved and paid.
+  // A policy's life: enrol (policy and consent), a claim submitted, approved and paid. The
+  // patient's grant to the clinic (TREAT, HPAYMT) is the care relationship, made once per
+  // provider before any claim and reused by every policy: measured apart, not in the five steps.
   const life = await enroll(suite, setup, suite.account(16));
+  const providerGrant = await measureReceipt(
+    connection,
+    await grantProvider(suite, suite.account(17), await setup.clinic.getAddress()),
+    [{ change: "set", what: "the consent (one packed slot)" }],
+  );
   const consent = await measureReceipt(connection, life.grantConsent, [
     { change: "set", what: "the consent (one packed slot)" },
   ]);
@@ -352,8 +410,7 @@ export async function benchInsuranceClaim(
     steps: Object.fromEntries(
       steps.map(([name, m]) => [name, { gas: Number(m.gas), floor: Number(m.floor.total) }]),
     ),
-    notes:
-      "createPolicy + the patient's grantConsent to the insurer (HPAYMT) + submitClaim + approveClaim + payClaim, five transactions. Etherisc GIF v2: 2.33M.",
+    notes: `createPolicy + the patient's grantConsent to the insurer (HPAYMT) + submitClaim + approveClaim + payClaim, five transactions. The patient's grant to the provider (TREAT, HPAYMT: the care relationship, once per provider, not per policy or claim) is not one of them; it costs ${Number(providerGrant.gas).toLocaleString("en")} more. Issue 11 ceiling: 420,000. Etherisc GIF v2: 2.33M.`,
   };
   return entries;
 }

@@ -15,6 +15,7 @@ import type {
   TypedLogDescription,
 } from "../../typechain-types/common.js";
 import { adjudicate } from "./adjudication.js";
+import { DEFAULT_APPEAL_WINDOW, checkAppealWindow, isDrugServiceCode } from "./claim-rules.js";
 import type { ExplanationOfBenefits } from "./adjudication.js";
 import type { FeeProof, FeeScheduleEntry } from "./fee-schedule.js";
 import { ERC20_INTERFACE, ensureAllowance } from "./token.js";
@@ -235,6 +236,8 @@ export interface PlanTerms {
   coinsuranceBps: bigint | number;
   /** The fee schedule's Merkle root; omit or zero for explicit fees only. */
   feeScheduleRoot?: string;
+  /** How long after a denial its claim may be appealed, in seconds (30 to 365 days; default 180 days). */
+  appealWindow?: bigint;
 }
 
 /**
@@ -242,12 +245,14 @@ export interface PlanTerms {
  *
  * @example
  * const { planId } = await createPlan(claims.connect(insurer), { poolId: 1n, coverageLimit, deductible, coinsuranceBps: 2000 });
+ * // appeal window: 180 days unless `appealWindow` (seconds) says otherwise
  */
 export async function createPlan(
   claims: InsuranceClaim,
   terms: PlanTerms,
 ): Promise<Created & { planId: bigint }> {
   const root = terms.feeScheduleRoot ?? `0x${"00".repeat(32)}`;
+  const appealWindow = checkAppealWindow(terms.appealWindow ?? DEFAULT_APPEAL_WINDOW);
   const receipt = await send(claims, () =>
     claims.createPlan(
       terms.poolId,
@@ -255,6 +260,7 @@ export async function createPlan(
       terms.deductible,
       terms.coinsuranceBps,
       root,
+      appealWindow,
     ),
   );
   return { planId: firstEvent(claims, receipt, claims.getEvent("PlanCreated")).planId, receipt };
@@ -353,7 +359,10 @@ export interface DrugClaimRequest {
 const NO_PROOF: FeeProof = { scheduleAmount: 0n, scheduleProof: [] };
 
 /**
- * Submits a claim (PROVIDER_ROLE). With a Merkle fee schedule, pass the code's `proveFee` result.
+ * Submits a claim for a service that is not a drug (PROVIDER_ROLE). With a Merkle fee schedule,
+ * pass the code's `proveFee` result. A drug's GTIN code is refused before anything is sent (bill
+ * it with `submitDrugClaim`). The patient must authorize both the insurer and the signer for
+ * HPAYMT, and the same service (policy, provider, code, date) has one live claim at a time.
  *
  * @example
  * const { claimId, allowed } = await submitClaim(claims.connect(provider), request);
@@ -363,6 +372,11 @@ export async function submitClaim(
   request: ClaimRequest,
   fee: FeeProof = NO_PROOF,
 ): Promise<Created & { claimId: bigint; allowed: bigint }> {
+  if (isDrugServiceCode(request.serviceCode)) {
+    throw new InputError(
+      `service code ${request.serviceCode} is a drug's GTIN: bill a dispensed unit with submitDrugClaim ('claims submit --gtin … --lot … --unit …')`,
+    );
+  }
   const receipt = await send(claims, () =>
     claims.submitClaim(request, fee.scheduleAmount, fee.scheduleProof),
   );
@@ -439,7 +453,9 @@ export async function denyClaim(
 }
 
 /**
- * Appeals a denied claim once with new evidence (its provider or patient).
+ * Appeals a denied claim once with new evidence (its provider or patient), until the claim's
+ * `appealDeadline` (the denial plus the plan's appeal window); later the contract refuses with
+ * `InsuranceClaimAppealWindowClosed`.
  *
  * @example
  * await appealClaim(claims.connect(provider), claimId, newEvidenceHash);
@@ -501,7 +517,7 @@ export interface VoidedClaim {
  * Voids an Approved claim that will not be paid (the pool's insurer), e.g. one whose payee the
  * token refuses: its reserved payout returns to the pool's available funds and the policy gets
  * back the coverage and deductible the approval counted. Nothing is paid. The provider may
- * resubmit the service with a new evidence hash; a drug claim's unit stays claimed.
+ * submit the same service again (a new claim); a drug claim's unit stays claimed.
  *
  * @example
  * const { released } = await voidClaim(claims.connect(insurer), claimId, 16);
@@ -733,6 +749,10 @@ export interface ExplanationOfBenefitsStatement {
   drugUnit?: { batchId: string; unitIndex: bigint };
   coinsuranceBps: bigint;
   reasonCode: number;
+  /** The plan's appeal window (seconds). */
+  appealWindow: bigint;
+  /** Set on the first denial: the last second an appeal is accepted; 0 for a claim never denied. */
+  appealDeadline: bigint;
   token: string;
   eob: ExplanationOfBenefits;
   history: ClaimHistoryEntry[];
@@ -845,6 +865,8 @@ export async function readExplanationOfBenefits(
       : { drugUnit: { batchId: unit.args.batchId, unitIndex: unit.args.unitIndex } }),
     coinsuranceBps: plan.coinsuranceBps,
     reasonCode: Number(claim.reasonCode),
+    appealWindow: plan.appealWindow,
+    appealDeadline: claim.appealDeadline,
     token: pool.token,
     eob,
     history: steps.map((step) => ({

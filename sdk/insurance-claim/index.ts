@@ -4,6 +4,7 @@
  */
 export * from "./adjudication.js";
 export * from "./amounts.js";
+export * from "./claim-rules.js";
 export * from "./client.js";
 export * from "./fee-schedule.js";
 export * from "./reason-codes.js";

@@ -112,6 +112,11 @@ export function formatExplanationOfBenefits(
     lines.push(
       `${statement.state === "FinalDenied" ? "Denied after appeal (final)" : "Denied"}: reason ${statement.reasonCode} (${describeReasonCode(statement.reasonCode)}).`,
     );
+    if (statement.state === "Denied") {
+      lines.push(
+        `The provider or the patient may appeal once, with new evidence, until ${formatTimestamp(statement.appealDeadline)} (the plan's ${statement.appealWindow / 86_400n}-day appeal window); after that the denial is final and the service may be claimed again.`,
+      );
+    }
   } else if (voided) {
     const released = statement.history.find((step) => step.kind === "voided")?.amount;
     lines.push(

@@ -87,6 +87,11 @@ export const claimsTasks: TaskDefinition[] = [
       description: "Store a Merkle root of the schedule (automatic above 64 codes)",
     })
     .addOption(optional("treeOut", "Where to write the Merkle tree (default: <fees>.tree.json)"))
+    .addOption({
+      name: "appealDays",
+      description: "How many days after a denial its claim may be appealed (30 to 365)",
+      defaultValue: "180",
+    })
     .addOption(FROM)
     .addOption(ADDRESS)
     .setAction(() => import("./plan.js"))

@@ -2,6 +2,11 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { InputError } from "../../sdk/errors.js";
 import { formatTokenAmount, parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
+import {
+  DEFAULT_APPEAL_WINDOW,
+  SECONDS_PER_DAY,
+  parseAppealDays,
+} from "../../sdk/insurance-claim/claim-rules.js";
 import { createPlan, setFees } from "../../sdk/insurance-claim/client.js";
 import {
   EXPLICIT_FEE_LIMIT,
@@ -22,6 +27,8 @@ export interface PlanArgs extends CommonArgs {
   fees: string;
   merkle: boolean;
   treeOut: string;
+  /** How long after a denial its claim may be appealed, in days (30 to 365); empty: 180. */
+  appealDays?: string;
 }
 
 /**
@@ -35,6 +42,10 @@ export async function runPlan(args: PlanArgs, { ethers }: ClaimsConnection): Pro
   }
   if (args.coverageLimit === "") throw new InputError("--coverage-limit is required, e.g. 5000");
   const coinsuranceBps = parseCoinsurance(args.coinsurance, "--coinsurance");
+  const appealWindow =
+    args.appealDays === undefined || args.appealDays === ""
+      ? DEFAULT_APPEAL_WINDOW
+      : parseAppealDays(args.appealDays, "--appeal-days");
   const { claims } = await connectClaims(ethers, args);
   const token = await poolToken(claims, poolId);
   const coverageLimit = parseTokenAmount(args.coverageLimit, token.decimals);
@@ -59,6 +70,7 @@ export async function runPlan(args: PlanArgs, { ethers }: ClaimsConnection): Pro
     coverageLimit,
     deductible,
     coinsuranceBps,
+    appealWindow,
     ...(root === undefined ? {} : { feeScheduleRoot: root }),
   });
   if (!useMerkle) {
@@ -71,7 +83,7 @@ export async function runPlan(args: PlanArgs, { ethers }: ClaimsConnection): Pro
     bar.done();
   }
   console.log(
-    `Created plan ${planId} on pool ${poolId}: coverage limit ${show(coverageLimit)} per policy, deductible ${show(deductible)}, coinsurance ${coinsuranceBps / 100}%.`,
+    `Created plan ${planId} on pool ${poolId}: coverage limit ${show(coverageLimit)} per policy, deductible ${show(deductible)}, coinsurance ${coinsuranceBps / 100}%, appeal window ${appealWindow / SECONDS_PER_DAY} days after a denial.`,
   );
   console.log(
     useMerkle

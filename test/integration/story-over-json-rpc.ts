@@ -352,6 +352,8 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
         "20",
         "--fees",
         fees,
+        "--appeal-days",
+        "180",
       ]);
       const today = new Date(((await provider.getBlock("latest"))?.timestamp ?? 0) * 1000);
       const iso = (date: Date): string => date.toISOString().slice(0, 10);
@@ -369,7 +371,7 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
         "--end",
         iso(new Date(today.getTime() + 365 * 86_400_000)),
       ]);
-      expectTask([
+      const submit = [
         "claims",
         "submit",
         "--from",
@@ -390,7 +392,26 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
         iso(today),
         "--evidence",
         keccak256(toUtf8Bytes("fhir-claim:integration")),
+      ];
+      // The pharmacy may bill only once the patient authorizes it for payment (HPAYMT).
+      const stranger = task(submit);
+      expect(stranger.status).to.equal(1);
+      expect(stranger.stderr.trim()).to.match(/^error: .*InsuranceClaimProviderNotAuthorized/);
+      expectTask([
+        "consent",
+        "grant",
+        "--from",
+        "8",
+        "--grantee",
+        account(3),
+        "--purposes",
+        "TREAT,HPAYMT",
+        "--categories",
+        "medications",
+        "--days",
+        "30",
       ]);
+      expectTask(submit);
       const refused = task(["claims", "approve", "--from", "5", "--claim", "1"]);
       expect(refused.status).to.equal(1);
       expect(refused.stderr.trim()).to.match(/^error: .*InsuranceClaimNotPoolAdjuster/);

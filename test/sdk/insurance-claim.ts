@@ -51,6 +51,7 @@ import {
   writeFeeScheduleTree,
 } from "../../sdk/insurance-claim/index.js";
 import {
+  APPEAL_WINDOW,
   DAY,
   HPAYMT,
   MEDICATIONS,
@@ -380,7 +381,7 @@ describe("InsuranceClaim SDK", function () {
         await blacklist.connect(s.insurer).approve(s.claims, usd(1_000));
         await asInsurer.fundPool(2n, usd(1_000));
         await asInsurer.setAdjuster(2n, s.adjuster.address, true);
-        await asInsurer.createPlan(2n, usd(1_000), 0n, 0, ethers.ZeroHash);
+        await asInsurer.createPlan(2n, usd(1_000), 0n, 0, ethers.ZeroHash, APPEAL_WINDOW);
         await asInsurer.setFees(2n, [code("99213")], [usd(100)]);
         await asInsurer.createPolicy(2n, s.patient.address, s.start, s.end);
         const ids: bigint[] = [];

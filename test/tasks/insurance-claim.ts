@@ -18,7 +18,7 @@ import { runPlan } from "../../tasks/insurance-claim/plan.js";
 import { runQuote } from "../../tasks/insurance-claim/quote.js";
 import { runSubmit } from "../../tasks/insurance-claim/submit.js";
 import { runVoid } from "../../tasks/insurance-claim/void.js";
-import { deployClaimsSuite, evidence, usd } from "../fixtures/insurance-claim.js";
+import { APPEAL_WINDOW, deployClaimsSuite, evidence, usd } from "../fixtures/insurance-claim.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -131,8 +131,9 @@ describe("claims tasks", function () {
       ),
     );
     expect(plan.out).to.contain(
-      "Created plan 2 on pool 2: coverage limit 1,000.00 USDC per policy, deductible 50.00 USDC, coinsurance 10%",
+      "Created plan 2 on pool 2: coverage limit 1,000.00 USDC per policy, deductible 50.00 USDC, coinsurance 10%, appeal window 180 days after a denial.",
     );
+    expect((await s.claims.getPlan(2n)).appealWindow).to.equal(180n * 86_400n);
     expect(plan.out).to.contain("Fee schedule: 2 explicit fees.");
 
     const today = new Date(Number(s.now) * 1000).toISOString().slice(0, 10);
@@ -269,10 +270,95 @@ describe("claims tasks", function () {
     expect(final.out).to.contain("Denied the appeal of claim 1: reason 96 (non-covered charge).");
   });
 
+  it("refuses an appeal after the plan's window with one line naming the deadline", async function () {
+    const s = await loadFixture(deployFixture);
+    await s.claims.connect(s.provider).submitClaim(
+      {
+        policyId: s.policyId,
+        patient: s.patient.address,
+        serviceCode: ethers.encodeBytes32String("99213"),
+        serviceDate: s.now - 86_400n,
+        billed: usd(150),
+        evidenceHash: evidence("late"),
+      },
+      0n,
+      [],
+    );
+    await s.claims.connect(s.adjuster).denyClaim(1n, 50);
+    const { appealDeadline } = await s.claims.getClaim(1n);
+    await connection.networkHelpers.time.increaseTo(appealDeadline + 1n);
+    await rejects(
+      runAppeal(
+        { address: s.address, from: "3", claim: "1", evidence: evidence("a"), evidenceFile: "" },
+        connection,
+      ),
+      InputError,
+      /claim 1 could be appealed until \d{4}-\d\d-\d\dT[\d:]+Z; the appeal window has closed/,
+    );
+  });
+
+  it("creates a plan with the appeal window it is given, and refuses one out of bounds", async function () {
+    const s = await loadFixture(deployFixture);
+    const fees = path.join(s.dir, "window-fees.csv");
+    writeFileSync(fees, "code,amount\n99213,100.00\n");
+    const args = {
+      address: s.address,
+      from: "1",
+      pool: "1",
+      coverageLimit: "1000",
+      deductible: "0",
+      coinsurance: "0",
+      fees,
+      merkle: false,
+      treeOut: "",
+    };
+    const plan = await captured(() => runPlan({ ...args, appealDays: "60" }, connection));
+    expect(plan.out).to.contain("appeal window 60 days after a denial.");
+    expect((await s.claims.getPlan(2n)).appealWindow).to.equal(60n * 86_400n);
+    for (const [days, message] of [
+      ["29", /--appeal-days: the appeal window must be from 30 to 365 days, got 29 days/],
+      ["366", /--appeal-days: the appeal window must be from 30 to 365 days, got 366 days/],
+      [
+        "six months",
+        /--appeal-days must be a whole number of days \(30 to 365\), got 'six months'/,
+      ],
+    ] as const) {
+      await rejects(runPlan({ ...args, appealDays: days }, connection), InputError, message);
+    }
+    expect((await s.claims.counts()).plans).to.equal(2n);
+  });
+
+  it("refuses a drug's GTIN as a service code before sending: drugs go through --gtin", async function () {
+    const s = await loadFixture(deployFixture);
+    await rejects(
+      runSubmit(
+        {
+          address: s.address,
+          from: "4",
+          policy: "1",
+          patient: s.patient.address,
+          code: "09506000134352",
+          gtin: "",
+          lot: "",
+          unit: "",
+          date: new Date(Number(s.now - 86_400n) * 1000).toISOString().slice(0, 10),
+          billed: "10",
+          evidence: evidence("rx"),
+          evidenceFile: "",
+          feeTree: "",
+        },
+        connection,
+      ),
+      InputError,
+      /is a drug's GTIN: bill a dispensed unit with submitDrugClaim/,
+    );
+    expect((await s.claims.counts()).claims).to.equal(0n);
+  });
+
   it("voids an approved claim, releasing its reserve, and shows it in the statement", async function () {
     const s = await loadFixture(deployFixture);
     const insurer = s.claims.connect(s.insurer);
-    await insurer.createPlan(s.poolId, usd(1_000), 0n, 2_000, ethers.ZeroHash);
+    await insurer.createPlan(s.poolId, usd(1_000), 0n, 2_000, ethers.ZeroHash, APPEAL_WINDOW);
     await insurer.setFees(2n, [ethers.encodeBytes32String("99213")], [usd(120)]);
     await insurer.createPolicy(2n, s.patient.address, s.start, s.end);
     await s.claims.connect(s.provider).submitClaim(
