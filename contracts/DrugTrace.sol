@@ -12,8 +12,9 @@ import {IDrugTrace} from "./interfaces/IDrugTrace.sol";
 /// @notice Serialized drug batches, two-phase custody, dispensing, public verification, recall and quarantine.
 /// See `IDrugTrace`.
 /// @dev Roles: `DEFAULT_ADMIN_ROLE` (one holder, transferred with a delay through `AccessControlDefaultAdminRules`)
-/// grants every other role. `MANUFACTURER_ROLE`, `DISTRIBUTOR_ROLE` and `DISPENSER_ROLE` are the trade roles;
-/// `REGULATOR_ROLE` recalls, resolves flags, releases quarantines, binds GS1 Company Prefixes and names participants;
+/// grants every other role and binds, transfers and revokes GS1 Company Prefixes: who owns a GTIN decides which
+/// batches are genuine, so it sits with the most guarded key, not with the regulator's key in daily use. `MANUFACTURER_ROLE`, `DISTRIBUTOR_ROLE` and `DISPENSER_ROLE` are the trade roles;
+/// `REGULATOR_ROLE` recalls, resolves flags, releases quarantines, names trade partners and unbinds leaked sensors;
 /// `SENSOR_ROLE` reports excursions (once a trade partner has bound the sensor); `PAUSER_ROLE` pauses and unpauses.
 /// Not upgradeable.
 contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
@@ -371,95 +372,95 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// @inheritdoc IDrugTrace
     function bindCompanyPrefix(
         uint64 prefix,
-        uint8 length,
+        uint8 prefixLength,
         address owner,
         string calldata name
-    ) external whenNotPaused onlyRole(REGULATOR_ROLE) {
-        uint64 key = _prefixKey(prefix, length);
+    ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint64 key = _prefixKey(prefix, prefixLength);
         if (owner == address(0)) revert DrugTraceZeroAccount();
         CompanyPrefix storage record = _companyPrefixes[key];
         address current = record.owner;
-        if (current != address(0)) revert DrugTraceCompanyPrefixAlreadyBound(prefix, length, current);
-        if (record.descendants != 0) revert DrugTraceCompanyPrefixOverlaps(prefix, length);
+        if (current != address(0)) revert DrugTraceCompanyPrefixAlreadyBound(prefix, prefixLength, current);
+        if (record.descendants != 0) revert DrugTraceCompanyPrefixOverlaps(prefix, prefixLength);
         // At most six shorter prefixes: a constant bound, not a loop over user input.
-        for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < length; ++shorter) {
-            if (_companyPrefixes[_ancestorKey(prefix, length, shorter)].owner != address(0)) {
-                revert DrugTraceCompanyPrefixOverlaps(prefix, length);
+        for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < prefixLength; ++shorter) {
+            if (_companyPrefixes[_ancestorKey(prefix, prefixLength, shorter)].owner != address(0)) {
+                revert DrugTraceCompanyPrefixOverlaps(prefix, prefixLength);
             }
         }
         _requireNameFor(owner, name);
 
-        for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < length; ++shorter) {
-            ++_companyPrefixes[_ancestorKey(prefix, length, shorter)].descendants;
+        for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < prefixLength; ++shorter) {
+            ++_companyPrefixes[_ancestorKey(prefix, prefixLength, shorter)].descendants;
         }
         uint32 epoch = record.epoch + 1;
         record.owner = owner;
         record.epoch = epoch;
-        emit CompanyPrefixBound(prefix, length, owner, msg.sender, epoch);
+        emit CompanyPrefixBound(prefix, prefixLength, owner, msg.sender, epoch);
         if (bytes(name).length != 0) _setName(owner, name);
     }
 
     /// @inheritdoc IDrugTrace
     function transferCompanyPrefix(
         uint64 prefix,
-        uint8 length,
+        uint8 prefixLength,
         address newOwner,
         string calldata name
-    ) external whenNotPaused onlyRole(REGULATOR_ROLE) {
-        uint64 key = _prefixKey(prefix, length);
+    ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint64 key = _prefixKey(prefix, prefixLength);
         if (newOwner == address(0)) revert DrugTraceZeroAccount();
         CompanyPrefix storage record = _companyPrefixes[key];
         address previous = record.owner;
-        if (previous == address(0)) revert DrugTraceCompanyPrefixNotBound(prefix, length);
+        if (previous == address(0)) revert DrugTraceCompanyPrefixNotBound(prefix, prefixLength);
         _requireNameFor(newOwner, name);
 
         uint32 epoch = record.epoch + 1;
         record.owner = newOwner;
         record.epoch = epoch;
-        emit CompanyPrefixTransferred(prefix, length, previous, newOwner, msg.sender, epoch);
+        emit CompanyPrefixTransferred(prefix, prefixLength, previous, newOwner, msg.sender, epoch);
         if (bytes(name).length != 0) _setName(newOwner, name);
     }
 
     /// @inheritdoc IDrugTrace
-    function revokeCompanyPrefix(uint64 prefix, uint8 length) external whenNotPaused onlyRole(REGULATOR_ROLE) {
-        uint64 key = _prefixKey(prefix, length);
+    function revokeCompanyPrefix(uint64 prefix, uint8 prefixLength) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint64 key = _prefixKey(prefix, prefixLength);
         CompanyPrefix storage record = _companyPrefixes[key];
         address owner = record.owner;
-        if (owner == address(0)) revert DrugTraceCompanyPrefixNotBound(prefix, length);
+        if (owner == address(0)) revert DrugTraceCompanyPrefixNotBound(prefix, prefixLength);
 
         // Each counter was raised when this prefix was bound, so it is at least one: checked arithmetic only guards.
-        for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < length; ++shorter) {
-            --_companyPrefixes[_ancestorKey(prefix, length, shorter)].descendants;
+        for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < prefixLength; ++shorter) {
+            --_companyPrefixes[_ancestorKey(prefix, prefixLength, shorter)].descendants;
         }
         record.owner = address(0);
-        emit CompanyPrefixRevoked(prefix, length, owner, msg.sender);
+        emit CompanyPrefixRevoked(prefix, prefixLength, owner, msg.sender);
     }
 
     /// @inheritdoc IDrugTrace
-    function authorizeContractManufacturer(uint64 prefix, uint8 length, address manufacturer) external whenNotPaused {
-        (uint64 key, uint32 epoch) = _checkPrefixOwner(prefix, length);
+    function authorizeContractManufacturer(uint64 prefix, uint8 prefixLength, address manufacturer) external whenNotPaused {
+        (uint64 key, uint32 epoch) = _checkPrefixOwner(prefix, prefixLength);
         if (manufacturer == address(0)) revert DrugTraceZeroAccount();
         mapping(address => uint32) storage authorized = _contractManufacturers[key];
         if (authorized[manufacturer] == epoch) {
-            revert DrugTraceContractManufacturerAlreadyAuthorized(prefix, length, manufacturer);
+            revert DrugTraceContractManufacturerAlreadyAuthorized(prefix, prefixLength, manufacturer);
         }
 
         authorized[manufacturer] = epoch;
-        emit ContractManufacturerAuthorized(prefix, length, manufacturer, msg.sender);
+        emit ContractManufacturerAuthorized(prefix, prefixLength, manufacturer, msg.sender);
     }
 
     /// @inheritdoc IDrugTrace
     function deauthorizeContractManufacturer(
         uint64 prefix,
-        uint8 length,
+        uint8 prefixLength,
         address manufacturer
     ) external whenNotPaused {
-        (uint64 key, uint32 epoch) = _checkPrefixOwner(prefix, length);
+        (uint64 key, uint32 epoch) = _checkPrefixOwner(prefix, prefixLength);
         mapping(address => uint32) storage authorized = _contractManufacturers[key];
-        if (authorized[manufacturer] != epoch) revert DrugTraceNotContractManufacturer(prefix, length, manufacturer);
+        if (authorized[manufacturer] != epoch) revert DrugTraceNotContractManufacturer(prefix, prefixLength, manufacturer);
 
         delete authorized[manufacturer];
-        emit ContractManufacturerDeauthorized(prefix, length, manufacturer, msg.sender);
+        emit ContractManufacturerDeauthorized(prefix, prefixLength, manufacturer, msg.sender);
     }
 
     /// @inheritdoc IDrugTrace
@@ -597,12 +598,12 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     }
 
     /// @inheritdoc IDrugTrace
-    function companyPrefix(uint64 prefix, uint8 length) external view returns (CompanyPrefix memory) {
-        return _companyPrefixes[_prefixKey(prefix, length)];
+    function companyPrefix(uint64 prefix, uint8 prefixLength) external view returns (CompanyPrefix memory) {
+        return _companyPrefixes[_prefixKey(prefix, prefixLength)];
     }
 
     /// @inheritdoc IDrugTrace
-    function companyPrefixOf(uint64 gtin) external view returns (uint64 prefix, uint8 length, address owner) {
+    function companyPrefixOf(uint64 gtin) external view returns (uint64 prefix, uint8 prefixLength, address owner) {
         if (!_isValidGtin(gtin)) return (0, 0, address(0));
         // Seven lengths, a constant bound; bound prefixes never overlap, so at most one matches.
         for (uint8 tried = _MIN_PREFIX_LENGTH; tried <= _MAX_PREFIX_LENGTH; ++tried) {
@@ -613,8 +614,8 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     }
 
     /// @inheritdoc IDrugTrace
-    function isContractManufacturer(uint64 prefix, uint8 length, address account) external view returns (bool) {
-        uint64 key = _prefixKey(prefix, length);
+    function isContractManufacturer(uint64 prefix, uint8 prefixLength, address account) external view returns (bool) {
+        uint64 key = _prefixKey(prefix, prefixLength);
         CompanyPrefix storage record = _companyPrefixes[key];
         return record.owner != address(0) && _contractManufacturers[key][account] == record.epoch;
     }
@@ -745,12 +746,12 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         }
     }
 
-    /// @dev Reverts with `DrugTraceNotCompanyPrefixOwner` unless the caller owns bound prefix (`prefix`, `length`);
+    /// @dev Reverts with `DrugTraceNotCompanyPrefixOwner` unless the caller owns bound prefix (`prefix`, `prefixLength`);
     /// returns its key and epoch.
-    function _checkPrefixOwner(uint64 prefix, uint8 length) private view returns (uint64 key, uint32 epoch) {
-        key = _prefixKey(prefix, length);
+    function _checkPrefixOwner(uint64 prefix, uint8 prefixLength) private view returns (uint64 key, uint32 epoch) {
+        key = _prefixKey(prefix, prefixLength);
         CompanyPrefix storage record = _companyPrefixes[key];
-        if (record.owner != msg.sender) revert DrugTraceNotCompanyPrefixOwner(prefix, length, msg.sender);
+        if (record.owner != msg.sender) revert DrugTraceNotCompanyPrefixOwner(prefix, prefixLength, msg.sender);
         epoch = record.epoch;
     }
 
@@ -841,25 +842,25 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         }
     }
 
-    /// @dev The storage key of company prefix (`prefix`, `length`), `10^length + prefix`, or reverts with
+    /// @dev The storage key of company prefix (`prefix`, `prefixLength`), `10^length + prefix`, or reverts with
     /// `DrugTraceInvalidPrefixLength` or `DrugTraceInvalidCompanyPrefix`.
-    function _prefixKey(uint64 prefix, uint8 length) private pure returns (uint64) {
-        if (length < _MIN_PREFIX_LENGTH || length > _MAX_PREFIX_LENGTH) revert DrugTraceInvalidPrefixLength(length);
-        uint64 scale = uint64(10) ** length;
-        if (prefix >= scale) revert DrugTraceInvalidCompanyPrefix(prefix, length);
+    function _prefixKey(uint64 prefix, uint8 prefixLength) private pure returns (uint64) {
+        if (prefixLength < _MIN_PREFIX_LENGTH || prefixLength > _MAX_PREFIX_LENGTH) revert DrugTraceInvalidPrefixLength(prefixLength);
+        uint64 scale = uint64(10) ** prefixLength;
+        if (prefix >= scale) revert DrugTraceInvalidCompanyPrefix(prefix, prefixLength);
         return scale + prefix;
     }
 
-    /// @dev The key of the `shorter`-digit prefix that the `length`-digit `prefix` starts with.
-    function _ancestorKey(uint64 prefix, uint8 length, uint8 shorter) private pure returns (uint64) {
-        return uint64(10) ** shorter + prefix / uint64(10) ** (length - shorter);
+    /// @dev The key of the `shorter`-digit prefix that the `prefixLength`-digit `prefix` starts with.
+    function _ancestorKey(uint64 prefix, uint8 prefixLength, uint8 shorter) private pure returns (uint64) {
+        return uint64(10) ** shorter + prefix / uint64(10) ** (prefixLength - shorter);
     }
 
-    /// @dev The key of the `length`-digit company prefix of GTIN-14 `gtin` (6 <= `length` <= 12): the digits after
-    /// the indicator digit (GTIN-14 digit 1), i.e. digits 2 to `length` + 1.
-    function _gtinPrefixKey(uint64 gtin, uint8 length) private pure returns (uint64) {
-        uint64 scale = uint64(10) ** length;
-        return scale + (gtin / uint64(10) ** (13 - length)) % scale;
+    /// @dev The key of the `prefixLength`-digit company prefix of GTIN-14 `gtin` (6 <= `prefixLength` <= 12): the digits after
+    /// the indicator digit (GTIN-14 digit 1), i.e. digits 2 to `prefixLength` + 1.
+    function _gtinPrefixKey(uint64 gtin, uint8 prefixLength) private pure returns (uint64) {
+        uint64 scale = uint64(10) ** prefixLength;
+        return scale + (gtin / uint64(10) ** (13 - prefixLength)) % scale;
     }
 
     /// @dev Whether `gtin` is a GTIN-14: not zero, below 10^14, and a GS1 mod-10 check digit that matches. From the

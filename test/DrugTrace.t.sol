@@ -90,7 +90,7 @@ abstract contract DrugTraceTestBase is Test {
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), contractManufacturer);
         drugTrace.grantRole(drugTrace.SENSOR_ROLE(), sensor);
         vm.stopPrank();
-        vm.prank(regulator);
+        vm.prank(admin);
         drugTrace.bindCompanyPrefix(PREFIX, PREFIX_LENGTH, manufacturer, "Acme Pharma GmbH");
     }
 
@@ -98,7 +98,7 @@ abstract contract DrugTraceTestBase is Test {
     function _bindPrefixOf(uint64 gtin) internal {
         uint64 prefix = (gtin / 1e6) % 1e7;
         if (drugTrace.companyPrefix(prefix, 7).owner != address(0)) return;
-        vm.prank(regulator);
+        vm.prank(admin);
         drugTrace.bindCompanyPrefix(prefix, 7, manufacturer, "");
     }
 
@@ -232,7 +232,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), rival);
         drugTrace.grantRole(drugTrace.REGULATOR_ROLE(), regulator);
         vm.stopPrank();
-        vm.prank(regulator);
+        vm.prank(admin);
         drugTrace.bindCompanyPrefix(prefix, length, manufacturer, "Acme Pharma GmbH");
 
         (uint64 found, uint8 foundLength, address owner) = drugTrace.companyPrefixOf(gtin);
@@ -274,7 +274,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         // Keep clear of the prefix bound in setUp.
         vm.assume(prefix / uint64(10) ** (length > 7 ? length - 7 : 0) != PREFIX);
         vm.assume(length > 7 || PREFIX / uint64(10) ** (7 - length) != prefix);
-        vm.prank(regulator);
+        vm.prank(admin);
         if (prefix >= uint64(10) ** length) {
             vm.expectRevert(abi.encodeWithSelector(IDrugTrace.DrugTraceInvalidCompanyPrefix.selector, prefix, length));
             drugTrace.bindCompanyPrefix(prefix, length, rival, "Rival Generics Ltd");
@@ -297,12 +297,12 @@ contract DrugTraceTest is DrugTraceTestBase {
             prefix = PREFIX / uint64(10) ** (PREFIX_LENGTH - length);
         }
         vm.expectRevert(abi.encodeWithSelector(IDrugTrace.DrugTraceCompanyPrefixOverlaps.selector, prefix, length));
-        vm.prank(regulator);
+        vm.prank(admin);
         drugTrace.bindCompanyPrefix(prefix, length, rival, "Rival Generics Ltd");
 
-        vm.prank(regulator);
+        vm.prank(admin);
         drugTrace.revokeCompanyPrefix(PREFIX, PREFIX_LENGTH);
-        vm.prank(regulator);
+        vm.prank(admin);
         drugTrace.bindCompanyPrefix(prefix, length, rival, "Rival Generics Ltd");
         assertEq(drugTrace.companyPrefix(prefix, length).owner, rival);
     }
@@ -312,7 +312,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         vm.prank(manufacturer);
         drugTrace.authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, contractManufacturer);
         assertTrue(drugTrace.isContractManufacturer(PREFIX, PREFIX_LENGTH, contractManufacturer));
-        vm.prank(regulator);
+        vm.prank(admin);
         drugTrace.transferCompanyPrefix(PREFIX, PREFIX_LENGTH, rival, "Rival Generics Ltd");
         assertFalse(drugTrace.isContractManufacturer(PREFIX, PREFIX_LENGTH, contractManufacturer));
         vm.expectRevert(

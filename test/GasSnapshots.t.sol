@@ -54,7 +54,6 @@ abstract contract SuiteSetup is Test {
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), manufacturer);
         drugTrace.grantRole(drugTrace.DISTRIBUTOR_ROLE(), distributor);
         drugTrace.grantRole(drugTrace.DISPENSER_ROLE(), pharmacy);
-        drugTrace.grantRole(drugTrace.REGULATOR_ROLE(), admin);
         // The manufacturer owns GTIN's company prefix, 9506000 (seven digits after the indicator digit).
         drugTrace.bindCompanyPrefix(9506000, 7, manufacturer, "Acme Pharma GmbH");
         claims.grantRole(claims.INSURER_ROLE(), insurer);

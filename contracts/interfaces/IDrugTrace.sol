@@ -17,8 +17,8 @@ pragma solidity ^0.8.24;
 /// `batchId` is the first indexed argument of every batch event, so one log filter on topic 1 returns the whole
 /// journey of a batch.
 ///
-/// Trust against dishonest participants: a GTIN belongs to the holder of its GS1 Company Prefix (bound by a
-/// regulator), so only that brand owner or a contract manufacturer it authorizes registers batches of it; a
+/// Trust against dishonest participants: a GTIN belongs to the holder of its GS1 Company Prefix (bound by the
+/// admin), so only that brand owner or a contract manufacturer it authorizes registers batches of it; a
 /// regulator's quarantine is lifted only by a regulator; a sensor acts for the one custodian that bound it and only on
 /// goods that custodian holds or ships or receives; a reporter has at most `MAX_OPEN_FLAGS` open flags, on registered
 /// batches only. Participants have public display names (`nameOf`): company names, never personal data.
@@ -313,65 +313,65 @@ interface IDrugTrace {
     /// @param origin The origin of the quarantine that was lifted.
     event QuarantineReleased(bytes32 indexed batchId, address indexed by, QuarantineOrigin origin);
 
-    /// @notice A regulator bound a GS1 Company Prefix to a brand owner.
-    /// @param prefix The prefix's digits as a number (leading zeros implied by `length`).
-    /// @param length The prefix's number of digits, 6 to 12.
+    /// @notice The admin bound a GS1 Company Prefix to a brand owner.
+    /// @param prefix The prefix's digits as a number (leading zeros implied by `prefixLength`).
+    /// @param prefixLength The prefix's number of digits, 6 to 12.
     /// @param owner The brand owner.
-    /// @param regulator The regulator that bound it.
+    /// @param admin The admin that bound it.
     /// @param epoch The binding's epoch.
     event CompanyPrefixBound(
         uint64 indexed prefix,
-        uint8 length,
+        uint8 prefixLength,
         address indexed owner,
-        address indexed regulator,
+        address indexed admin,
         uint32 epoch
     );
 
-    /// @notice A regulator moved a company prefix to another brand owner; every contract-manufacturer authorization
+    /// @notice The admin moved a company prefix to another brand owner; every contract-manufacturer authorization
     /// of the prefix lapsed.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param from The previous owner.
     /// @param to The new owner.
-    /// @param regulator The regulator that moved it.
+    /// @param admin The admin that moved it.
     /// @param epoch The new epoch.
     event CompanyPrefixTransferred(
         uint64 indexed prefix,
-        uint8 length,
+        uint8 prefixLength,
         address indexed from,
         address indexed to,
-        address regulator,
+        address admin,
         uint32 epoch
     );
 
-    /// @notice A regulator revoked a company prefix: nobody registers its GTINs until it is bound again. Batches
+    /// @notice The admin revoked a company prefix: nobody registers its GTINs until it is bound again. Batches
     /// registered before stay as they are.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param owner The owner it was bound to.
-    /// @param regulator The regulator that revoked it.
-    event CompanyPrefixRevoked(uint64 indexed prefix, uint8 length, address indexed owner, address indexed regulator);
+    /// @param admin The admin that revoked it.
+    event CompanyPrefixRevoked(uint64 indexed prefix, uint8 prefixLength, address indexed owner, address indexed admin);
 
     /// @notice A brand owner authorized a contract manufacturer to register GTINs of its prefix.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param manufacturer The contract manufacturer.
     /// @param owner The authorizing brand owner.
     event ContractManufacturerAuthorized(
         uint64 indexed prefix,
-        uint8 length,
+        uint8 prefixLength,
         address indexed manufacturer,
         address indexed owner
     );
 
     /// @notice A brand owner withdrew a contract manufacturer's authorization for its prefix.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param manufacturer The contract manufacturer.
     /// @param owner The brand owner.
     event ContractManufacturerDeauthorized(
         uint64 indexed prefix,
-        uint8 length,
+        uint8 prefixLength,
         address indexed manufacturer,
         address indexed owner
     );
@@ -379,7 +379,7 @@ interface IDrugTrace {
     /// @notice A participant's public display name was set (empty: cleared).
     /// @param account The participant.
     /// @param name Its public company name.
-    /// @param by The regulator that set it.
+    /// @param by The admin (binding a prefix) or regulator that set it.
     event ParticipantNamed(address indexed account, string name, address indexed by);
 
     /// @notice A trade partner bound a cold-chain sensor: the sensor reports for it alone.
@@ -480,48 +480,48 @@ interface IDrugTrace {
     error DrugTraceUnexpectedFlagState(uint256 flagId, FlagState current);
 
     /// @notice A GS1 Company Prefix has 6 to 12 digits.
-    /// @param length The refused number of digits.
-    error DrugTraceInvalidPrefixLength(uint8 length);
+    /// @param prefixLength The refused number of digits.
+    error DrugTraceInvalidPrefixLength(uint8 prefixLength);
 
-    /// @notice The prefix has more digits than its stated length (it is not below 10^`length`).
+    /// @notice The prefix has more digits than its stated length (it is not below 10^`prefixLength`).
     /// @param prefix The refused prefix.
-    /// @param length The stated number of digits.
-    error DrugTraceInvalidCompanyPrefix(uint64 prefix, uint8 length);
+    /// @param prefixLength The stated number of digits.
+    error DrugTraceInvalidCompanyPrefix(uint64 prefix, uint8 prefixLength);
 
     /// @notice The prefix is already bound (transfer it instead).
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param owner Its owner.
-    error DrugTraceCompanyPrefixAlreadyBound(uint64 prefix, uint8 length, address owner);
+    error DrugTraceCompanyPrefixAlreadyBound(uint64 prefix, uint8 prefixLength, address owner);
 
     /// @notice A bound prefix starts with this one, or this one starts with a bound prefix: a GTIN would then have two
     /// owners.
     /// @param prefix The refused prefix.
-    /// @param length Its number of digits.
-    error DrugTraceCompanyPrefixOverlaps(uint64 prefix, uint8 length);
+    /// @param prefixLength Its number of digits.
+    error DrugTraceCompanyPrefixOverlaps(uint64 prefix, uint8 prefixLength);
 
     /// @notice The prefix is not bound (never, or revoked).
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
-    error DrugTraceCompanyPrefixNotBound(uint64 prefix, uint8 length);
+    /// @param prefixLength Its number of digits.
+    error DrugTraceCompanyPrefixNotBound(uint64 prefix, uint8 prefixLength);
 
     /// @notice Only the prefix's owner may do this.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param account The refused caller.
-    error DrugTraceNotCompanyPrefixOwner(uint64 prefix, uint8 length, address account);
+    error DrugTraceNotCompanyPrefixOwner(uint64 prefix, uint8 prefixLength, address account);
 
     /// @notice The account is already an authorized contract manufacturer of the prefix.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param manufacturer The account.
-    error DrugTraceContractManufacturerAlreadyAuthorized(uint64 prefix, uint8 length, address manufacturer);
+    error DrugTraceContractManufacturerAlreadyAuthorized(uint64 prefix, uint8 prefixLength, address manufacturer);
 
     /// @notice The account is not an authorized contract manufacturer of the prefix.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param manufacturer The account.
-    error DrugTraceNotContractManufacturer(uint64 prefix, uint8 length, address manufacturer);
+    error DrugTraceNotContractManufacturer(uint64 prefix, uint8 prefixLength, address manufacturer);
 
     /// @notice The caller neither owns the GTIN's company prefix (its first `prefixLength` digits after the indicator
     /// digit) nor is an authorized contract manufacturer of it.
@@ -759,36 +759,36 @@ interface IDrugTrace {
     /// @param batchId The batch.
     function releaseQuarantine(bytes32 batchId) external;
 
-    /// @notice A `REGULATOR_ROLE` holder binds GS1 Company Prefix (`prefix`, `length`) to brand owner `owner`, whose
+    /// @notice The default admin binds GS1 Company Prefix (`prefix`, `prefixLength`) to brand owner `owner`, whose
     /// public display name becomes `name` (empty: keep the name it has).
     /// @dev The prefix may not overlap a bound one (checked over its at most six shorter prefixes, and a counter of
     /// longer ones). Emits `CompanyPrefixBound` (and `ParticipantNamed` when `name` is not empty). Reverts with
     /// `DrugTraceInvalidPrefixLength`, `DrugTraceInvalidCompanyPrefix`, `DrugTraceZeroAccount`,
     /// `DrugTraceCompanyPrefixAlreadyBound`, `DrugTraceCompanyPrefixOverlaps` or `DrugTraceInvalidName`.
-    /// @param prefix The prefix's digits as a number, e.g. 614141 for "0614141" with `length` 7.
-    /// @param length The number of digits, 6 to 12.
+    /// @param prefix The prefix's digits as a number, e.g. 614141 for "0614141" with `prefixLength` 7.
+    /// @param prefixLength The number of digits, 6 to 12.
     /// @param owner The brand owner.
     /// @param name The brand owner's public company name, at most `MAX_NAME_LENGTH` bytes.
-    function bindCompanyPrefix(uint64 prefix, uint8 length, address owner, string calldata name) external;
+    function bindCompanyPrefix(uint64 prefix, uint8 prefixLength, address owner, string calldata name) external;
 
-    /// @notice A `REGULATOR_ROLE` holder moves a bound prefix to `newOwner` (a licence transfer, an acquisition);
+    /// @notice The default admin moves a bound prefix to `newOwner` (a licence transfer, an acquisition);
     /// every contract-manufacturer authorization of the prefix lapses.
     /// @dev Emits `CompanyPrefixTransferred` (and `ParticipantNamed` when `name` is not empty). Reverts with
     /// `DrugTraceInvalidPrefixLength`, `DrugTraceInvalidCompanyPrefix`, `DrugTraceZeroAccount`,
     /// `DrugTraceCompanyPrefixNotBound` or `DrugTraceInvalidName`.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param newOwner The new brand owner.
     /// @param name The new owner's public company name (empty: keep the name it has).
-    function transferCompanyPrefix(uint64 prefix, uint8 length, address newOwner, string calldata name) external;
+    function transferCompanyPrefix(uint64 prefix, uint8 prefixLength, address newOwner, string calldata name) external;
 
-    /// @notice A `REGULATOR_ROLE` holder revokes a bound prefix: nobody registers its GTINs until it is bound again.
+    /// @notice The default admin revokes a bound prefix: nobody registers its GTINs until it is bound again.
     /// Batches registered before stay as they are (recall them to stop them).
     /// @dev Emits `CompanyPrefixRevoked`. Reverts with `DrugTraceInvalidPrefixLength`, `DrugTraceInvalidCompanyPrefix`
     /// or `DrugTraceCompanyPrefixNotBound`.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
-    function revokeCompanyPrefix(uint64 prefix, uint8 length) external;
+    /// @param prefixLength Its number of digits.
+    function revokeCompanyPrefix(uint64 prefix, uint8 prefixLength) external;
 
     /// @notice The prefix's owner authorizes `manufacturer` to register GTINs of the prefix (a contract manufacturer,
     /// as DSCSA allows). It still needs `MANUFACTURER_ROLE` to register.
@@ -796,17 +796,17 @@ interface IDrugTrace {
     /// `ContractManufacturerAuthorized`. Reverts with `DrugTraceInvalidPrefixLength`, `DrugTraceInvalidCompanyPrefix`,
     /// `DrugTraceNotCompanyPrefixOwner`, `DrugTraceZeroAccount` or `DrugTraceContractManufacturerAlreadyAuthorized`.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param manufacturer The contract manufacturer.
-    function authorizeContractManufacturer(uint64 prefix, uint8 length, address manufacturer) external;
+    function authorizeContractManufacturer(uint64 prefix, uint8 prefixLength, address manufacturer) external;
 
     /// @notice The prefix's owner withdraws `manufacturer`'s authorization. Its batches registered before stay.
     /// @dev Emits `ContractManufacturerDeauthorized`. Reverts with `DrugTraceInvalidPrefixLength`,
     /// `DrugTraceInvalidCompanyPrefix`, `DrugTraceNotCompanyPrefixOwner` or `DrugTraceNotContractManufacturer`.
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param manufacturer The contract manufacturer.
-    function deauthorizeContractManufacturer(uint64 prefix, uint8 length, address manufacturer) external;
+    function deauthorizeContractManufacturer(uint64 prefix, uint8 prefixLength, address manufacturer) external;
 
     /// @notice A `REGULATOR_ROLE` holder sets the public display name of a trade partner such as a distributor or a
     /// pharmacy ("Dispensed by <name>"), or renames or clears (empty) any participant's name.
@@ -913,26 +913,26 @@ interface IDrugTrace {
     /// @return The name.
     function nameOf(address account) external view returns (string memory);
 
-    /// @notice The binding of company prefix (`prefix`, `length`); all zero when never bound.
+    /// @notice The binding of company prefix (`prefix`, `prefixLength`); all zero when never bound.
     /// @param prefix The prefix.
-    /// @param length Its number of digits, 6 to 12.
+    /// @param prefixLength Its number of digits, 6 to 12.
     /// @return The binding (`owner` zero when revoked).
-    function companyPrefix(uint64 prefix, uint8 length) external view returns (CompanyPrefix memory);
+    function companyPrefix(uint64 prefix, uint8 prefixLength) external view returns (CompanyPrefix memory);
 
     /// @notice The bound company prefix a GTIN falls under, for tooling that must state `prefixLength`.
     /// @dev A view that tries the seven lengths; `registerBatch` never does. Zeros when no bound prefix matches.
     /// @param gtin The GTIN-14.
     /// @return prefix The prefix's digits as a number.
-    /// @return length Its number of digits.
+    /// @return prefixLength Its number of digits.
     /// @return owner Its owner.
-    function companyPrefixOf(uint64 gtin) external view returns (uint64 prefix, uint8 length, address owner);
+    function companyPrefixOf(uint64 gtin) external view returns (uint64 prefix, uint8 prefixLength, address owner);
 
-    /// @notice Whether `account` is an authorized contract manufacturer of the bound prefix (`prefix`, `length`).
+    /// @notice Whether `account` is an authorized contract manufacturer of the bound prefix (`prefix`, `prefixLength`).
     /// @param prefix The prefix.
-    /// @param length Its number of digits.
+    /// @param prefixLength Its number of digits.
     /// @param account The account.
     /// @return True while the authorization holds.
-    function isContractManufacturer(uint64 prefix, uint8 length, address account) external view returns (bool);
+    function isContractManufacturer(uint64 prefix, uint8 prefixLength, address account) external view returns (bool);
 
     /// @notice The trade partner a sensor reports for; zero when unbound.
     /// @param sensor The sensor oracle.

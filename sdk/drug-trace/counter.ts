@@ -244,6 +244,16 @@ export async function dispensePack(
     });
     return { dispensed: false, check, verdict, reason, flag };
   } catch (error) {
+    if (
+      error instanceof ContractRevertError &&
+      error.errorName === "DrugTraceUnexpectedBatchState" &&
+      error.args["current"] === 0n
+    ) {
+      // The contract takes flags on registered batches only: a code naming no batch is reported off chain.
+      throw new CareChainError(
+        `NOT dispensed: ${reason} — no on-chain alert: batch ${check.batchId} is not registered; report the pack to the regulator`,
+      );
+    }
     throw new CareChainError(
       `NOT dispensed: ${reason} — alert NOT raised: ${describeError(error)}`,
     );

@@ -4,3 +4,4 @@ export * from "./serial-tree.js";
 export * from "./counter.js";
 export * from "./options.js";
 export * from "./registration.js";
+export * from "./participants.js";
