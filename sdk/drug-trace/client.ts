@@ -17,6 +17,7 @@ import { formatTimestamp } from "../terminal.js";
 import { readHeldRoles } from "../roles.js";
 import { companyPrefixOf, decodeGs1Text, encodeGs1Text, formatGtin } from "./gs1.js";
 import type { CompanyPrefix } from "./gs1.js";
+import { describeNameProblem, MAX_NAME_LENGTH } from "./participants.js";
 
 /*
  * Typed wrappers over a `DrugTrace` contract (a TypeChain instance connected to the signer that
@@ -79,9 +80,6 @@ export type QuarantineOrigin = (typeof QUARANTINE_ORIGINS)[number];
 
 /** How many open suspect flags one reporter may have (`MAX_OPEN_FLAGS`). */
 export const MAX_OPEN_FLAGS = 32n;
-
-/** The longest display name in bytes (`MAX_NAME_LENGTH`). */
-export const MAX_NAME_LENGTH = 64;
 
 /** The contract's roles: `keccak256("<NAME>_ROLE")`, as its constants. */
 export const DRUG_TRACE_ROLES = {
@@ -715,23 +713,6 @@ export async function readDrugTraceRoles(
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
 /*                 COMPANY PREFIXES AND NAMES                 */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
-
-/**
- * Why a display name cannot go on chain (at most 64 bytes of UTF-8, no control characters), or
- * `undefined` when it can. The contract applies the same rule.
- *
- * @example
- * describeNameProblem("Acme Pharma GmbH"); // undefined
- */
-export function describeNameProblem(name: string): string | undefined {
-  const bytes = new TextEncoder().encode(name).length;
-  if (bytes > MAX_NAME_LENGTH) {
-    return `name "${name}" is ${bytes} bytes long; at most ${MAX_NAME_LENGTH} (UTF-8)`;
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return `name "${name}" contains a control character`;
-  return undefined;
-}
 
 function checkName(name: string): void {
   const problem = describeNameProblem(name);

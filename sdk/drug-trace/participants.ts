@@ -32,3 +32,24 @@ export function formatParticipant(name: string, address: string): string {
   const shown = name.replace(/[\u0000-\u001f\u007f]/g, "").trim();
   return shown === "" ? shortAddress(address) : `${shown} (${shortAddress(address)})`;
 }
+
+/** The longest display name in bytes of UTF-8 (the contract's `MAX_NAME_LENGTH`). */
+export const MAX_NAME_LENGTH = 64;
+
+/**
+ * Why a display name cannot go on chain (at most 64 bytes of UTF-8, no control characters), or
+ * `undefined` when it can. The contract applies the same rule.
+ *
+ * @example
+ * describeNameProblem("Acme Pharma GmbH"); // undefined
+ */
+export function describeNameProblem(name: string): string | undefined {
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes > MAX_NAME_LENGTH) {
+    return `name "${name}" is ${bytes} bytes long; at most ${MAX_NAME_LENGTH} (UTF-8)`;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return `name "${name}" contains a control character`;
+  return undefined;
+}
+
