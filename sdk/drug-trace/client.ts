@@ -351,7 +351,7 @@ export async function registerBatch(
     batch.prefixLength ?? (await readGtinCompanyPrefix(drugTrace, batch.gtin))?.prefix.length;
   if (prefixLength === undefined) {
     throw new InputError(
-      `GTIN ${formatGtin(batch.gtin)} falls under no registered company prefix: a regulator binds its brand owner's prefix first ('trace prefix add')`,
+      `GTIN ${formatGtin(batch.gtin)} falls under no registered company prefix: the admin binds its brand owner's prefix first ('trace prefix add')`,
     );
   }
   const sent = await send(() =>
@@ -1364,13 +1364,17 @@ function stepOf(event: LogDescription): Step | undefined {
       return {
         event: "BatchQuarantined",
         actor: arg("by") as string,
-        details: { origin: nameOf(QUARANTINE_ORIGINS, arg("origin") as bigint, "quarantine origin") },
+        details: {
+          origin: nameOf(QUARANTINE_ORIGINS, arg("origin") as bigint, "quarantine origin"),
+        },
       };
     case "QuarantineReleased":
       return {
         event: "QuarantineReleased",
         actor: arg("by") as string,
-        details: { origin: nameOf(QUARANTINE_ORIGINS, arg("origin") as bigint, "quarantine origin") },
+        details: {
+          origin: nameOf(QUARANTINE_ORIGINS, arg("origin") as bigint, "quarantine origin"),
+        },
       };
     default:
       return undefined;

@@ -52,4 +52,3 @@ export function describeNameProblem(name: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(name)) return `name "${name}" contains a control character`;
   return undefined;
 }
-

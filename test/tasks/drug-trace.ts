@@ -10,15 +10,20 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import {
   batchIdOf,
+  bindCompanyPrefix,
+  bindSensor,
   buildSerialTree,
   DRUG_TRACE_ROLES,
   formatExpiry,
   formatShipmentId,
   grantDrugTraceRole,
+  formatParticipant,
+  parseCompanyPrefix,
   readBatch,
   readHolding,
   readShipment,
   readSuspectFlag,
+  shortAddress,
 } from "../../sdk/drug-trace/index.js";
 import { describeError } from "../../sdk/errors.js";
 import acceptTask, { traceAccept } from "../../tasks/drug-trace/accept.js";
@@ -140,6 +145,13 @@ async function rolesFixture() {
   await grantDrugTraceRole(asAdmin, "DISPENSER", pharmacy2!.address);
   await grantDrugTraceRole(asAdmin, "REGULATOR", regulator!.address);
   await grantDrugTraceRole(asAdmin, "SENSOR", sensor!.address);
+  // The manufacturer owns GTIN 09506000134352's company prefix; its sensor watches its warehouse.
+  await bindCompanyPrefix(asAdmin, {
+    prefix: parseCompanyPrefix("9506000"),
+    owner: manufacturer!.address,
+    name: "Acme Pharma GmbH",
+  });
+  await bindSensor(drugTrace.connect(manufacturer), sensor!.address);
   return {
     drugTrace,
     address,
@@ -402,10 +414,12 @@ describe("trace tasks", function () {
       expect(field(verified.out, "serial")).to.equal("SN0004");
       expect(field(verified.out, "unit")).to.equal("index 4");
       expect(field(verified.out, "expiry")).to.equal(EXPIRY_DATE);
-      expect(field(verified.out, "manufacturer")).to.equal(manufacturer.address);
+      expect(field(verified.out, "manufacturer")).to.equal(
+        formatParticipant("Acme Pharma GmbH", manufacturer.address),
+      );
       expect(field(verified.out, "batch")).to.equal(batchId);
       expect(field(verified.out, "holders")).to.equal(
-        `${manufacturer.address} (10), ${distributor.address} (5), ${pharmacy.address} (5)`,
+        `${formatParticipant("Acme Pharma GmbH", manufacturer.address)}: 10, ${shortAddress(distributor.address)}: 5, ${shortAddress(pharmacy.address)}: 5`,
       );
     });
 
@@ -450,11 +464,15 @@ describe("trace tasks", function () {
       ]);
       expect(rows[0]).to.match(
         new RegExp(
-          `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\s+\\d+\\s+BatchRegistered\\s+${manufacturer.address}\\s+GTIN ${GTIN}, 20 units`,
+          `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\s+\\d+\\s+BatchRegistered\\s+Acme Pharma GmbH \\(${shortAddress(manufacturer.address)}\\)\\s+GTIN ${GTIN}, 20 units`,
         ),
       );
-      expect(rows[2]).to.contain(`ShipmentAccepted  ${distributor.address}  10 units`);
-      expect(rows[5]).to.match(new RegExp(`UnitDispensed\\s+${pharmacy.address}\\s+unit 7$`));
+      expect(rows[2]).to.match(
+        new RegExp(`ShipmentAccepted\\s+${shortAddress(distributor.address)}\\s+10 units`),
+      );
+      expect(rows[5]).to.match(
+        new RegExp(`UnitDispensed\\s+${shortAddress(pharmacy.address)}\\s+unit 7$`),
+      );
 
       // from a later block on, only the later events (the header still describes the batch)
       const dispensedAt = Number(rows[5]!.split(/\s+/)[1]);
@@ -508,7 +526,9 @@ describe("trace tasks", function () {
       });
       const history = await run(traceHistory, { batch: batchId, address });
       expect(history.out).to.match(
-        new RegExp(`SuspectFlagged\\s+${pharmacy2.address}\\s+flag 1: unit 3 verified Dispensed`),
+        new RegExp(
+          `SuspectFlagged\\s+${shortAddress(pharmacy2.address)}\\s+flag 1: unit 3 verified Dispensed`,
+        ),
       );
     });
 
@@ -626,7 +646,7 @@ describe("trace tasks", function () {
       expect(await drugTrace.isDispensed(batchId, 6n)).to.equal(false);
     });
 
-    it("a code of a batch nobody registered is Unknown: alert raised, and history shows it", async function () {
+    it("a code of a batch nobody registered is Unknown: not dispensed, no flag on chain (the contract refuses flags on unregistered batches)", async function () {
       const { drugTrace, address, pharmacy } = await networkHelpers.loadFixture(stockedFixture);
       const ghostTree = path.join(DIRECTORY, "ghost.tree.json");
       await buildSerialTree(SERIAL_FILE, { gtin: GTIN, lot: "GHOST1", treeFile: ghostTree });
@@ -643,19 +663,16 @@ describe("trace tasks", function () {
       });
       expect(refused.code).to.equal(2);
       expect(refused.out.split("\n").at(-1)).to.equal(
-        "NOT dispensed: Unknown (not genuine / counterfeit: no registered unit has this code) — alert raised as flag #1",
+        "NOT dispensed: Unknown (not genuine / counterfeit: no registered unit has this code) — batch not registered: report the pack to the regulator",
       );
-      const ghost = batchIdOf(BigInt(GTIN), "GHOST1");
-      expect(await readSuspectFlag(drugTrace, 1n)).to.deep.include({
-        batchId: ghost,
-        verdict: "Unknown",
-        reporter: pharmacy.address,
-      });
-      const history = await run(traceHistory, { gtin: GTIN, lot: "GHOST1", address });
-      expect(field(history.out, "state")).to.equal(
-        "not registered (alerts name it: a counterfeit code)",
+      expect(field(refused.out, "alert")).to.equal(
+        "none on chain: no batch with this GTIN and lot is registered",
       );
-      expect(history.out).to.match(/SuspectFlagged\s+\S+\s+flag 1: unit 1 verified Unknown/);
+      expect((await readSuspectFlag(drugTrace, 1n)).state).to.equal("None");
+      expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(0n);
+      expect(await failure(traceHistory, { gtin: GTIN, lot: "GHOST1", address })).to.match(
+        /^unknown batch 0x[0-9a-f]{64}: no batch with that id/,
+      );
     });
   });
 
