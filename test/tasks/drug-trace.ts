@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { id, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { id, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -33,13 +33,23 @@ import dispenseTask, { traceDispense } from "../../tasks/drug-trace/dispense.js"
 import { traceExcursion } from "../../tasks/drug-trace/excursion.js";
 import { traceFlag } from "../../tasks/drug-trace/flag.js";
 import { traceHistory } from "../../tasks/drug-trace/history.js";
+import { traceName } from "../../tasks/drug-trace/name.js";
 import { tracePending } from "../../tasks/drug-trace/pending.js";
+import {
+  tracePrefixAdd,
+  tracePrefixAuthorize,
+  tracePrefixDeauthorize,
+  tracePrefixList,
+  tracePrefixRevoke,
+  tracePrefixTransfer,
+} from "../../tasks/drug-trace/prefix.js";
 import { traceRecall } from "../../tasks/drug-trace/recall.js";
 import { traceRegister } from "../../tasks/drug-trace/register.js";
 import { traceReject } from "../../tasks/drug-trace/reject.js";
 import { traceRelease } from "../../tasks/drug-trace/release.js";
 import { traceResolve } from "../../tasks/drug-trace/resolve.js";
 import { traceRoles } from "../../tasks/drug-trace/roles.js";
+import { traceSensor } from "../../tasks/drug-trace/sensor.js";
 import { traceShip } from "../../tasks/drug-trace/ship.js";
 import verifyTask, { traceVerify } from "../../tasks/drug-trace/verify.js";
 
@@ -673,6 +683,197 @@ describe("trace tasks", function () {
       expect(await failure(traceHistory, { gtin: GTIN, lot: "GHOST1", address })).to.match(
         /^unknown batch 0x[0-9a-f]{64}: no batch with that id/,
       );
+    });
+  });
+
+  describe("trace prefix, name and sensor", function () {
+    const RIVAL = "Rival Generics Ltd";
+
+    it("adds, lists, authorizes, transfers and revokes a prefix, printing names beside addresses", async function () {
+      const { drugTrace, address, manufacturer, stranger, pharmacy2 } =
+        await networkHelpers.loadFixture(rolesFixture);
+      const added = await run(tracePrefixAdd, {
+        prefix: "0614141",
+        owner: stranger.address,
+        name: RIVAL,
+        from: FROM.admin,
+        address,
+      });
+      expect(field(added.out, "prefix")).to.equal("0614141 (7 digits)");
+      expect(field(added.out, "owner")).to.equal(formatParticipant(RIVAL, stranger.address));
+      expect(field(added.out, "gas used")).to.match(/^\d[\d,]* gas$/);
+
+      const authorized = await run(tracePrefixAuthorize, {
+        prefix: "9506000",
+        manufacturer: pharmacy2.address,
+        from: FROM.manufacturer,
+        address,
+      });
+      expect(field(authorized.out, "authorized")).to.equal(shortAddress(pharmacy2.address));
+
+      const listed = await run(tracePrefixList, { address });
+      const rows = listed.out.split("\n").slice(2);
+      expect(rows[0]).to.match(
+        new RegExp(`^0614141\\s+${RIVAL} \\(${shortAddress(stranger.address)}\\)\\s+\\(none\\)$`),
+      );
+      expect(rows[1]).to.match(
+        new RegExp(
+          `^9506000\\s+Acme Pharma GmbH \\(${shortAddress(manufacturer.address)}\\)\\s+${shortAddress(pharmacy2.address)}$`,
+        ),
+      );
+
+      await run(tracePrefixDeauthorize, {
+        prefix: "9506000",
+        manufacturer: pharmacy2.address,
+        from: FROM.manufacturer,
+        address,
+      });
+      expect(await drugTrace.isContractManufacturer(9506000n, 7, pharmacy2.address)).to.equal(
+        false,
+      );
+
+      const moved = await run(tracePrefixTransfer, {
+        prefix: "0614141",
+        to: pharmacy2.address,
+        name: "Buyer AG",
+        from: FROM.admin,
+        address,
+      });
+      expect(field(moved.out, "previous owner")).to.equal(
+        formatParticipant(RIVAL, stranger.address),
+      );
+      expect(field(moved.out, "owner")).to.equal(formatParticipant("Buyer AG", pharmacy2.address));
+
+      const revoked = await run(tracePrefixRevoke, {
+        prefix: "0614141",
+        from: FROM.admin,
+        address,
+      });
+      expect(field(revoked.out, "owner")).to.equal("(none)");
+      expect((await run(tracePrefixList, { address })).out).to.not.contain("0614141");
+    });
+
+    it("ends bad prefixes, names and refused calls with one clear line; nothing changes", async function () {
+      const { drugTrace, address, stranger } = await networkHelpers.loadFixture(rolesFixture);
+      const add = (args: Record<string, string>): Promise<string> =>
+        failure(tracePrefixAdd, {
+          prefix: "0614141",
+          owner: stranger.address,
+          name: RIVAL,
+          from: FROM.admin,
+          address,
+          ...args,
+        });
+      expect(await add({ prefix: "06141" })).to.equal(
+        "--prefix: company prefix 06141 has 5 digits; a GS1 Company Prefix has 6 to 12",
+      );
+      expect(await add({ prefix: "06141A1" })).to.equal(
+        '--prefix: company prefix "06141A1" must contain digits only',
+      );
+      expect(await add({ prefix: "" })).to.match(/^--prefix is required/);
+      expect(await add({ name: "" })).to.equal(
+        `--name is required: ${stranger.address} has no public company name yet`,
+      );
+      expect(await add({ name: "x".repeat(65) })).to.equal(
+        `--name: name "${"x".repeat(65)}" is 65 bytes long; at most 64 (UTF-8)`,
+      );
+      expect(await add({ prefix: "950600" })).to.equal(
+        "reverted with DrugTraceCompanyPrefixOverlaps(prefix=950600, prefixLength=6)",
+      );
+      expect(await add({ from: FROM.regulator })).to.match(
+        /^reverted with AccessControlUnauthorizedAccount\(account=0x[0-9a-fA-F]{40}, neededRole=DEFAULT_ADMIN_ROLE\)$/,
+      );
+      expect(
+        await failure(tracePrefixAuthorize, {
+          prefix: "9506000",
+          manufacturer: stranger.address,
+          from: FROM.stranger,
+          address,
+        }),
+      ).to.equal(
+        `reverted with DrugTraceNotCompanyPrefixOwner(prefix=9506000, prefixLength=7, account=${stranger.address})`,
+      );
+      expect((await drugTrace.companyPrefix(614141n, 7)).owner).to.equal(ZeroAddress);
+    });
+
+    it("lets a regulator name a pharmacy; roles, history and verify show the name", async function () {
+      const { address, pharmacy } = await networkHelpers.loadFixture(rolesFixture);
+      const named = await run(traceName, {
+        account: pharmacy.address,
+        name: "Apotheke am Markt",
+        from: FROM.regulator,
+        address,
+      });
+      expect(field(named.out, "account")).to.equal(
+        formatParticipant("Apotheke am Markt", pharmacy.address),
+      );
+      const roles = await run(traceRoles, { account: pharmacy.address, address });
+      expect(field(roles.out, "name")).to.equal("Apotheke am Markt");
+      expect(
+        await failure(traceName, {
+          account: pharmacy.address,
+          name: "Acme Pharma GmbH",
+          from: FROM.pharmacy,
+          address,
+        }),
+      ).to.equal(
+        `reverted with AccessControlUnauthorizedAccount(account=${pharmacy.address}, neededRole=REGULATOR_ROLE)`,
+      );
+    });
+
+    it("binds and unbinds a sensor; an excursion in transit goes through --shipment", async function () {
+      const { address, batchId, manufacturer, distributor, sensor } =
+        await networkHelpers.loadFixture(stockedFixture);
+      const roles = await run(traceRoles, { account: sensor.address, address });
+      expect(field(roles.out, "sensor of")).to.equal(
+        formatParticipant("Acme Pharma GmbH", manufacturer.address),
+      );
+      await run(traceSensor, {
+        sensor: sensor.address,
+        unbind: true,
+        from: FROM.manufacturer,
+        address,
+      });
+      const bound = await run(traceSensor, {
+        sensor: sensor.address,
+        from: FROM.distributor,
+        address,
+      });
+      expect(field(bound.out, "custodian")).to.equal(shortAddress(distributor.address));
+      const shipped = await run(traceShip, {
+        batch: batchId,
+        to: distributor.address,
+        quantity: "1",
+        from: FROM.manufacturer,
+        address,
+      });
+      const shipment = field(shipped.out, "shipment");
+      const reported = await run(traceExcursion, {
+        shipment,
+        reading: ZeroHash.replace(/0$/, "1"),
+        extreme: "9.5",
+        from: FROM.sensor,
+        address,
+      });
+      expect(field(reported.out, "excursion")).to.equal(batchId);
+      expect(field(reported.out, "custodian")).to.equal(shortAddress(distributor.address));
+      expect(field(reported.out, "batch state")).to.equal("Quarantined (now)");
+      expect(
+        await failure(traceExcursion, {
+          shipment,
+          batch: batchId,
+          reading: ZeroHash,
+          extreme: "9.5",
+          from: FROM.sensor,
+          address,
+        }),
+      ).to.equal("give --shipment or the batch (--batch, or --gtin and --lot), not both");
+      const released = await run(traceRelease, {
+        batch: batchId,
+        from: FROM.manufacturer,
+        address,
+      });
+      expect(field(released.out, "batch state")).to.equal("Active");
     });
   });
 
