@@ -422,7 +422,10 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     }
 
     /// @inheritdoc IDrugTrace
-    function revokeCompanyPrefix(uint64 prefix, uint8 prefixLength) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
+    function revokeCompanyPrefix(
+        uint64 prefix,
+        uint8 prefixLength
+    ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
         uint64 key = _prefixKey(prefix, prefixLength);
         CompanyPrefix storage record = _companyPrefixes[key];
         address owner = record.owner;
@@ -437,7 +440,11 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     }
 
     /// @inheritdoc IDrugTrace
-    function authorizeContractManufacturer(uint64 prefix, uint8 prefixLength, address manufacturer) external whenNotPaused {
+    function authorizeContractManufacturer(
+        uint64 prefix,
+        uint8 prefixLength,
+        address manufacturer
+    ) external whenNotPaused {
         (uint64 key, uint32 epoch) = _checkPrefixOwner(prefix, prefixLength);
         if (manufacturer == address(0)) revert DrugTraceZeroAccount();
         mapping(address => uint32) storage authorized = _contractManufacturers[key];
@@ -457,17 +464,16 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     ) external whenNotPaused {
         (uint64 key, uint32 epoch) = _checkPrefixOwner(prefix, prefixLength);
         mapping(address => uint32) storage authorized = _contractManufacturers[key];
-        if (authorized[manufacturer] != epoch) revert DrugTraceNotContractManufacturer(prefix, prefixLength, manufacturer);
+        if (authorized[manufacturer] != epoch) {
+            revert DrugTraceNotContractManufacturer(prefix, prefixLength, manufacturer);
+        }
 
         delete authorized[manufacturer];
         emit ContractManufacturerDeauthorized(prefix, prefixLength, manufacturer, msg.sender);
     }
 
     /// @inheritdoc IDrugTrace
-    function setParticipantName(
-        address account,
-        string calldata name
-    ) external whenNotPaused onlyRole(REGULATOR_ROLE) {
+    function setParticipantName(address account, string calldata name) external whenNotPaused onlyRole(REGULATOR_ROLE) {
         if (account == address(0)) revert DrugTraceZeroAccount();
         _requireValidName(name);
 
@@ -842,10 +848,12 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         }
     }
 
-    /// @dev The storage key of company prefix (`prefix`, `prefixLength`), `10^length + prefix`, or reverts with
+    /// @dev The storage key of company prefix (`prefix`, `prefixLength`), `10^prefixLength + prefix`, or reverts with
     /// `DrugTraceInvalidPrefixLength` or `DrugTraceInvalidCompanyPrefix`.
     function _prefixKey(uint64 prefix, uint8 prefixLength) private pure returns (uint64) {
-        if (prefixLength < _MIN_PREFIX_LENGTH || prefixLength > _MAX_PREFIX_LENGTH) revert DrugTraceInvalidPrefixLength(prefixLength);
+        if (prefixLength < _MIN_PREFIX_LENGTH || prefixLength > _MAX_PREFIX_LENGTH) {
+            revert DrugTraceInvalidPrefixLength(prefixLength);
+        }
         uint64 scale = uint64(10) ** prefixLength;
         if (prefix >= scale) revert DrugTraceInvalidCompanyPrefix(prefix, prefixLength);
         return scale + prefix;
@@ -860,7 +868,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// the indicator digit (GTIN-14 digit 1), i.e. digits 2 to `prefixLength` + 1.
     function _gtinPrefixKey(uint64 gtin, uint8 prefixLength) private pure returns (uint64) {
         uint64 scale = uint64(10) ** prefixLength;
-        return scale + (gtin / uint64(10) ** (13 - prefixLength)) % scale;
+        return scale + ((gtin / uint64(10) ** (13 - prefixLength)) % scale);
     }
 
     /// @dev Whether `gtin` is a GTIN-14: not zero, below 10^14, and a GS1 mod-10 check digit that matches. From the

@@ -240,9 +240,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         assertEq(foundLength, length);
         assertEq(owner, manufacturer);
 
-        vm.expectRevert(
-            abi.encodeWithSelector(IDrugTrace.DrugTraceGtinNotAuthorized.selector, gtin, length, rival)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IDrugTrace.DrugTraceGtinNotAuthorized.selector, gtin, length, rival));
         vm.prank(rival);
         drugTrace.registerBatch(gtin, length, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
 
@@ -754,9 +752,9 @@ contract CustodyHandler is Test {
         address reporter = _actors[reporterSeed % _actors.length];
         bool full = _openFlagsByReporter[reporter] >= _drugTrace.MAX_OPEN_FLAGS();
         vm.prank(reporter);
-        try _drugTrace.flagSuspect(_batchId, 0, _serial(0), IDrugTrace.UnitStatus.Active, keccak256("evidence")) returns (
-            uint256 flagId
-        ) {
+        try
+            _drugTrace.flagSuspect(_batchId, 0, _serial(0), IDrugTrace.UnitStatus.Active, keccak256("evidence"))
+        returns (uint256 flagId) {
             if (full) breached = true;
             _openFlagIds.push(flagId);
             ++_openFlagsByReporter[reporter];

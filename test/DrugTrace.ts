@@ -516,10 +516,10 @@ describe("DrugTrace", function () {
     const RIVAL_GTIN = 4006381333931n;
     const RIVAL_PREFIX = 4006381n;
 
-    /** The rival manufacturer (manufacturer2) owns prefix 4006381; Acme authorized it for 9506000. */
+    /** The rival manufacturer (manufacturer2) owns prefix 4006381. */
     async function prefixesFixture() {
       const deployment = await deployFixture();
-      const { drugTrace, admin, manufacturer, manufacturer2 } = deployment;
+      const { drugTrace, admin, manufacturer2 } = deployment;
       await drugTrace
         .connect(admin)
         .bindCompanyPrefix(RIVAL_PREFIX, PREFIX_LENGTH, manufacturer2.address, RIVAL);

@@ -17,7 +17,7 @@ import { formatTimestamp } from "../terminal.js";
 import { readHeldRoles } from "../roles.js";
 import { companyPrefixOf, decodeGs1Text, encodeGs1Text, formatGtin } from "./gs1.js";
 import type { CompanyPrefix } from "./gs1.js";
-import { describeNameProblem, MAX_NAME_LENGTH } from "./participants.js";
+import { describeNameProblem } from "./participants.js";
 
 /*
  * Typed wrappers over a `DrugTrace` contract (a TypeChain instance connected to the signer that
@@ -857,7 +857,7 @@ export async function readNamesOf(
 ): Promise<Map<string, string>> {
   const unique = [...new Set(accounts.map((account) => getAddress(account)))];
   const names = await Promise.all(
-    unique.map((account) => (BigInt(account) === 0n ? "" : readNameOf(drugTrace, account))),
+    unique.map(async (account) => (BigInt(account) === 0n ? "" : readNameOf(drugTrace, account))),
   );
   return new Map(unique.map((account, i) => [account, names[i] ?? ""]));
 }
