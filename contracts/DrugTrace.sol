@@ -12,9 +12,11 @@ import {IDrugTrace} from "./interfaces/IDrugTrace.sol";
 /// @notice Serialized drug batches, two-phase custody, dispensing, public verification, recall and quarantine.
 /// See `IDrugTrace`.
 /// @dev Roles: `DEFAULT_ADMIN_ROLE` (one holder, transferred with a delay through `AccessControlDefaultAdminRules`)
-/// grants every other role. `MANUFACTURER_ROLE`, `DISTRIBUTOR_ROLE` and `DISPENSER_ROLE` are the trade roles;
-/// `REGULATOR_ROLE` recalls, resolves flags and releases quarantines; `SENSOR_ROLE` reports excursions;
-/// `PAUSER_ROLE` pauses and unpauses. Not upgradeable.
+/// grants every other role and binds, transfers and revokes GS1 Company Prefixes: who owns a GTIN decides which
+/// batches are genuine, so it sits with the most guarded key, not with the regulator's key in daily use. `MANUFACTURER_ROLE`, `DISTRIBUTOR_ROLE` and `DISPENSER_ROLE` are the trade roles;
+/// `REGULATOR_ROLE` recalls, resolves flags, releases quarantines, names trade partners and unbinds leaked sensors;
+/// `SENSOR_ROLE` reports excursions (once a trade partner has bound the sensor); `PAUSER_ROLE` pauses and unpauses.
+/// Not upgradeable.
 contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     using BitMaps for BitMaps.BitMap;
 
@@ -58,8 +60,19 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// @inheritdoc IDrugTrace
     uint16 public constant SUSPECT_CONFIRMED_REASON = type(uint16).max;
 
+    /// @inheritdoc IDrugTrace
+    uint256 public constant MAX_OPEN_FLAGS = 32;
+
+    /// @inheritdoc IDrugTrace
+    uint256 public constant MAX_NAME_LENGTH = 64;
+
     /// @dev GTIN-14s are below 10^14.
     uint64 private constant _GTIN_LIMIT = 1e14;
+
+    /// @dev GS1 Company Prefixes have 6 to 12 digits (GS1 General Specifications, for GTINs of regulated healthcare
+    /// items as the issue fixes it).
+    uint8 private constant _MIN_PREFIX_LENGTH = 6;
+    uint8 private constant _MAX_PREFIX_LENGTH = 12;
 
     /// @dev Expected-states bitmaps (bit `uint8(state)` set for each allowed state) for the batch lifecycle guard.
     bytes32 private constant _ACTIVE = bytes32(1 << uint8(BatchState.Active));
@@ -107,6 +120,23 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// @dev Suspect flags by id (layout in `IDrugTrace.SuspectFlag`).
     mapping(uint256 flagId => SuspectFlag) private _flags;
 
+    /// @dev Open flags per reporter, at most `MAX_OPEN_FLAGS`.
+    mapping(address reporter => uint256 open) private _openFlags;
+
+    /// @dev Company prefixes by key `10^length + prefix` (a leading 1 keeps the prefix's leading zeros apart:
+    /// "0614141" is 10614141, "614141" 1614141); layout in `IDrugTrace.CompanyPrefix`.
+    mapping(uint64 prefixKey => CompanyPrefix) private _companyPrefixes;
+
+    /// @dev The prefix epoch in which the brand owner authorized each contract manufacturer; valid while it equals
+    /// the prefix's current epoch (epochs start at 1, so zero is never valid).
+    mapping(uint64 prefixKey => mapping(address manufacturer => uint32 epoch)) private _contractManufacturers;
+
+    /// @dev Public display names of participants (company names).
+    mapping(address account => string name) private _names;
+
+    /// @dev The trade partner each sensor reports for.
+    mapping(address sensor => address custodian) private _custodians;
+
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                        CONSTRUCTOR                         */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
@@ -122,6 +152,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// @inheritdoc IDrugTrace
     function registerBatch(
         uint64 gtin,
+        uint8 prefixLength,
         bytes32 lot,
         uint48 expiry,
         uint32 unitCount,
@@ -129,6 +160,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         bytes32 metadataHash
     ) external whenNotPaused onlyRole(MANUFACTURER_ROLE) returns (bytes32 batchId) {
         if (!_isValidGtin(gtin)) revert DrugTraceInvalidGtin(gtin);
+        _checkMayRegister(gtin, prefixLength);
         if (lot == bytes32(0)) revert DrugTraceEmptyLot();
         if (unitCount == 0) revert DrugTraceZeroUnitCount();
         if (serialsRoot == bytes32(0)) revert DrugTraceZeroSerialsRoot();
@@ -141,6 +173,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
             expiry: expiry,
             unitCount: unitCount,
             state: BatchState.Active,
+            quarantineOrigin: QuarantineOrigin.None,
             serialsRoot: serialsRoot
         });
         emit BatchRegistered(batchId, msg.sender, gtin, lot, expiry, unitCount, serialsRoot, metadataHash);
@@ -235,7 +268,14 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         bytes32 evidenceHash
     ) external whenNotPaused returns (uint256 flagId) {
         if (!_isTradePartner(msg.sender)) revert DrugTraceNotTradePartner(msg.sender);
+        _requireBatchState(batchId, _stateOf(_batches[batchId]), _REGISTERED);
+        uint256 open = _openFlags[msg.sender];
+        if (open >= MAX_OPEN_FLAGS) revert DrugTraceTooManyOpenFlags(msg.sender, MAX_OPEN_FLAGS);
 
+        // Cannot overflow: open < MAX_OPEN_FLAGS.
+        unchecked {
+            _openFlags[msg.sender] = open + 1;
+        }
         flagId = ++_flagCount;
         _flags[flagId] = SuspectFlag({
             batchId: batchId,
@@ -259,10 +299,16 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         _requireBatchState(batchId, state, _statesResolvableAs(resolution));
 
         flag.state = _flagStateOf(resolution);
+        // Cannot underflow: an Open flag counts once in its reporter's open flags.
+        unchecked {
+            --_openFlags[flag.reporter];
+        }
         emit SuspectResolved(batchId, flagId, msg.sender, resolution);
-        if (resolution == Resolution.Quarantined && state != BatchState.Quarantined) {
-            record.state = BatchState.Quarantined;
-            emit BatchQuarantined(batchId, msg.sender);
+        if (resolution == Resolution.Quarantined) {
+            // A regulator's decision outranks an excursion quarantine: from now on only a regulator releases it.
+            if (state != BatchState.Quarantined || record.quarantineOrigin != QuarantineOrigin.Regulator) {
+                _quarantine(batchId, record, QuarantineOrigin.Regulator);
+            }
         } else if (resolution == Resolution.Recalled && state != BatchState.Recalled) {
             record.state = BatchState.Recalled;
             emit BatchRecalled(batchId, msg.sender, SUSPECT_CONFIRMED_REASON, flag.evidenceHash);
@@ -275,24 +321,186 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         bytes32 readingHash,
         int16 extremeCentiCelsius
     ) external whenNotPaused onlyRole(SENSOR_ROLE) {
+        address custodian = _custodianOfCaller();
+        Batch storage record = _batches[batchId];
+        BatchState state = _stateOf(record);
+        _requireBatchState(batchId, state, _LIVE);
+        if (_holding(batchId, record.manufacturer, record.unitCount, custodian) == 0) {
+            revert DrugTraceBatchNotInCustody(batchId, custodian, msg.sender);
+        }
+
+        _recordExcursion(batchId, record, state, custodian, readingHash, extremeCentiCelsius);
+    }
+
+    /// @inheritdoc IDrugTrace
+    function reportShipmentExcursion(
+        uint256 shipmentId,
+        bytes32 readingHash,
+        int16 extremeCentiCelsius
+    ) external whenNotPaused onlyRole(SENSOR_ROLE) {
+        address custodian = _custodianOfCaller();
+        ShipmentRecord storage sent = _shipments[shipmentId];
+        ShipmentState current = sent.state;
+        if (current != ShipmentState.Pending) revert DrugTraceUnexpectedShipmentState(shipmentId, current);
+        bytes32 batchId = sent.batchId;
+        if (custodian != sent.recipient && custodian != _senderOf(shipmentId)) {
+            revert DrugTraceBatchNotInCustody(batchId, custodian, msg.sender);
+        }
         Batch storage record = _batches[batchId];
         BatchState state = _stateOf(record);
         _requireBatchState(batchId, state, _LIVE);
 
-        bool quarantines = state != BatchState.Quarantined;
-        if (quarantines) record.state = BatchState.Quarantined;
-        emit ExcursionReported(batchId, msg.sender, readingHash, extremeCentiCelsius);
-        if (quarantines) emit BatchQuarantined(batchId, msg.sender);
+        _recordExcursion(batchId, record, state, custodian, readingHash, extremeCentiCelsius);
     }
 
     /// @inheritdoc IDrugTrace
     function releaseQuarantine(bytes32 batchId) external whenNotPaused {
         Batch storage record = _batches[batchId];
         _requireBatchState(batchId, _stateOf(record), _QUARANTINED);
-        _requireManufacturerOrRegulator(batchId, record.manufacturer);
+        QuarantineOrigin origin = record.quarantineOrigin;
+        if (origin == QuarantineOrigin.Regulator) {
+            if (!hasRole(REGULATOR_ROLE, msg.sender)) revert DrugTraceQuarantinedByRegulator(batchId, msg.sender);
+        } else {
+            _requireManufacturerOrRegulator(batchId, record.manufacturer);
+        }
 
         record.state = BatchState.Active;
-        emit QuarantineReleased(batchId, msg.sender);
+        record.quarantineOrigin = QuarantineOrigin.None;
+        emit QuarantineReleased(batchId, msg.sender, origin);
+    }
+
+    /// @inheritdoc IDrugTrace
+    function bindCompanyPrefix(
+        uint64 prefix,
+        uint8 prefixLength,
+        address owner,
+        string calldata name
+    ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint64 key = _prefixKey(prefix, prefixLength);
+        if (owner == address(0)) revert DrugTraceZeroAccount();
+        CompanyPrefix storage record = _companyPrefixes[key];
+        address current = record.owner;
+        if (current != address(0)) revert DrugTraceCompanyPrefixAlreadyBound(prefix, prefixLength, current);
+        if (record.descendants != 0) revert DrugTraceCompanyPrefixOverlaps(prefix, prefixLength);
+        // At most six shorter prefixes: a constant bound, not a loop over user input.
+        for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < prefixLength; ++shorter) {
+            if (_companyPrefixes[_ancestorKey(prefix, prefixLength, shorter)].owner != address(0)) {
+                revert DrugTraceCompanyPrefixOverlaps(prefix, prefixLength);
+            }
+        }
+        _requireNameFor(owner, name);
+
+        for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < prefixLength; ++shorter) {
+            ++_companyPrefixes[_ancestorKey(prefix, prefixLength, shorter)].descendants;
+        }
+        uint32 epoch = record.epoch + 1;
+        record.owner = owner;
+        record.epoch = epoch;
+        emit CompanyPrefixBound(prefix, prefixLength, owner, msg.sender, epoch);
+        if (bytes(name).length != 0) _setName(owner, name);
+    }
+
+    /// @inheritdoc IDrugTrace
+    function transferCompanyPrefix(
+        uint64 prefix,
+        uint8 prefixLength,
+        address newOwner,
+        string calldata name
+    ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint64 key = _prefixKey(prefix, prefixLength);
+        if (newOwner == address(0)) revert DrugTraceZeroAccount();
+        CompanyPrefix storage record = _companyPrefixes[key];
+        address previous = record.owner;
+        if (previous == address(0)) revert DrugTraceCompanyPrefixNotBound(prefix, prefixLength);
+        _requireNameFor(newOwner, name);
+
+        uint32 epoch = record.epoch + 1;
+        record.owner = newOwner;
+        record.epoch = epoch;
+        emit CompanyPrefixTransferred(prefix, prefixLength, previous, newOwner, msg.sender, epoch);
+        if (bytes(name).length != 0) _setName(newOwner, name);
+    }
+
+    /// @inheritdoc IDrugTrace
+    function revokeCompanyPrefix(
+        uint64 prefix,
+        uint8 prefixLength
+    ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint64 key = _prefixKey(prefix, prefixLength);
+        CompanyPrefix storage record = _companyPrefixes[key];
+        address owner = record.owner;
+        if (owner == address(0)) revert DrugTraceCompanyPrefixNotBound(prefix, prefixLength);
+
+        // Each counter was raised when this prefix was bound, so it is at least one: checked arithmetic only guards.
+        for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < prefixLength; ++shorter) {
+            --_companyPrefixes[_ancestorKey(prefix, prefixLength, shorter)].descendants;
+        }
+        record.owner = address(0);
+        emit CompanyPrefixRevoked(prefix, prefixLength, owner, msg.sender);
+    }
+
+    /// @inheritdoc IDrugTrace
+    function authorizeContractManufacturer(
+        uint64 prefix,
+        uint8 prefixLength,
+        address manufacturer
+    ) external whenNotPaused {
+        (uint64 key, uint32 epoch) = _checkPrefixOwner(prefix, prefixLength);
+        if (manufacturer == address(0)) revert DrugTraceZeroAccount();
+        mapping(address => uint32) storage authorized = _contractManufacturers[key];
+        if (authorized[manufacturer] == epoch) {
+            revert DrugTraceContractManufacturerAlreadyAuthorized(prefix, prefixLength, manufacturer);
+        }
+
+        authorized[manufacturer] = epoch;
+        emit ContractManufacturerAuthorized(prefix, prefixLength, manufacturer, msg.sender);
+    }
+
+    /// @inheritdoc IDrugTrace
+    function deauthorizeContractManufacturer(
+        uint64 prefix,
+        uint8 prefixLength,
+        address manufacturer
+    ) external whenNotPaused {
+        (uint64 key, uint32 epoch) = _checkPrefixOwner(prefix, prefixLength);
+        mapping(address => uint32) storage authorized = _contractManufacturers[key];
+        if (authorized[manufacturer] != epoch) {
+            revert DrugTraceNotContractManufacturer(prefix, prefixLength, manufacturer);
+        }
+
+        delete authorized[manufacturer];
+        emit ContractManufacturerDeauthorized(prefix, prefixLength, manufacturer, msg.sender);
+    }
+
+    /// @inheritdoc IDrugTrace
+    function setParticipantName(address account, string calldata name) external whenNotPaused onlyRole(REGULATOR_ROLE) {
+        if (account == address(0)) revert DrugTraceZeroAccount();
+        _requireValidName(name);
+
+        _setName(account, name);
+    }
+
+    /// @inheritdoc IDrugTrace
+    function bindSensor(address sensor) external whenNotPaused {
+        if (!_isTradePartner(msg.sender)) revert DrugTraceNotTradePartner(msg.sender);
+        if (sensor == address(0)) revert DrugTraceZeroAccount();
+        address current = _custodians[sensor];
+        if (current != address(0)) revert DrugTraceSensorAlreadyBound(sensor, current);
+
+        _custodians[sensor] = msg.sender;
+        emit SensorBound(sensor, msg.sender);
+    }
+
+    /// @inheritdoc IDrugTrace
+    function unbindSensor(address sensor) external whenNotPaused {
+        address custodian = _custodians[sensor];
+        if (custodian == address(0)) revert DrugTraceSensorNotBound(sensor);
+        if (msg.sender != custodian && !hasRole(REGULATOR_ROLE, msg.sender)) {
+            revert DrugTraceNotSensorCustodian(sensor, msg.sender);
+        }
+
+        delete _custodians[sensor];
+        emit SensorUnbound(sensor, custodian, msg.sender);
     }
 
     /// @inheritdoc IDrugTrace
@@ -340,6 +548,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     function batch(bytes32 batchId) external view returns (Batch memory record) {
         record = _batches[batchId];
         record.state = _stateOf(_batches[batchId]);
+        if (record.state != BatchState.Quarantined) record.quarantineOrigin = QuarantineOrigin.None;
     }
 
     /// @inheritdoc IDrugTrace
@@ -389,6 +598,44 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         return _dispensedBy[batchId][dispenser].get(index);
     }
 
+    /// @inheritdoc IDrugTrace
+    function nameOf(address account) external view returns (string memory) {
+        return _names[account];
+    }
+
+    /// @inheritdoc IDrugTrace
+    function companyPrefix(uint64 prefix, uint8 prefixLength) external view returns (CompanyPrefix memory) {
+        return _companyPrefixes[_prefixKey(prefix, prefixLength)];
+    }
+
+    /// @inheritdoc IDrugTrace
+    function companyPrefixOf(uint64 gtin) external view returns (uint64 prefix, uint8 prefixLength, address owner) {
+        if (!_isValidGtin(gtin)) return (0, 0, address(0));
+        // Seven lengths, a constant bound; bound prefixes never overlap, so at most one matches.
+        for (uint8 tried = _MIN_PREFIX_LENGTH; tried <= _MAX_PREFIX_LENGTH; ++tried) {
+            uint64 key = _gtinPrefixKey(gtin, tried);
+            address bound = _companyPrefixes[key].owner;
+            if (bound != address(0)) return (key - uint64(10) ** tried, tried, bound);
+        }
+    }
+
+    /// @inheritdoc IDrugTrace
+    function isContractManufacturer(uint64 prefix, uint8 prefixLength, address account) external view returns (bool) {
+        uint64 key = _prefixKey(prefix, prefixLength);
+        CompanyPrefix storage record = _companyPrefixes[key];
+        return record.owner != address(0) && _contractManufacturers[key][account] == record.epoch;
+    }
+
+    /// @inheritdoc IDrugTrace
+    function custodianOf(address sensor) external view returns (address) {
+        return _custodians[sensor];
+    }
+
+    /// @inheritdoc IDrugTrace
+    function openFlagsOf(address reporter) external view returns (uint256) {
+        return _openFlags[reporter];
+    }
+
     /// @inheritdoc AccessControlDefaultAdminRules
     /// @dev Also answers for `IDrugTrace`.
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
@@ -427,6 +674,33 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         _giveHolding(batchId, outcome == ShipmentState.Accepted ? recipient : sender, quantity);
     }
 
+    /// @dev Quarantines batch `batchId` (Active, Expired or Quarantined) with `origin`.
+    function _quarantine(bytes32 batchId, Batch storage record, QuarantineOrigin origin) private {
+        record.state = BatchState.Quarantined;
+        record.quarantineOrigin = origin;
+        emit BatchQuarantined(batchId, msg.sender, origin);
+    }
+
+    /// @dev Records an excursion reported by the calling sensor for `custodian`, quarantining the batch (origin
+    /// Excursion) unless it already is quarantined, whatever the origin.
+    function _recordExcursion(
+        bytes32 batchId,
+        Batch storage record,
+        BatchState state,
+        address custodian,
+        bytes32 readingHash,
+        int16 extremeCentiCelsius
+    ) private {
+        emit ExcursionReported(batchId, msg.sender, custodian, readingHash, extremeCentiCelsius);
+        if (state != BatchState.Quarantined) _quarantine(batchId, record, QuarantineOrigin.Excursion);
+    }
+
+    /// @dev Sets `account`'s display name and emits `ParticipantNamed`.
+    function _setName(address account, string calldata name) private {
+        _names[account] = name;
+        emit ParticipantNamed(account, name, msg.sender);
+    }
+
     /// @dev Takes `quantity` units of batch `batchId` from `holder`'s holding, or reverts with
     /// `DrugTraceInsufficientHolding`.
     function _takeHolding(
@@ -459,6 +733,47 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     function _requireBatchState(bytes32 batchId, BatchState current, bytes32 expectedStates) private pure {
         if (bytes32(uint256(1) << uint8(current)) & expectedStates == bytes32(0)) {
             revert DrugTraceUnexpectedBatchState(batchId, current, expectedStates);
+        }
+    }
+
+    /// @dev Reverts with `DrugTraceGtinNotAuthorized` unless the caller owns the company prefix of `gtin` that is
+    /// `prefixLength` digits long, or is a contract manufacturer its owner authorized in the prefix's current epoch.
+    /// One storage read for the owner (owner and epoch share a slot), one more for a contract manufacturer.
+    function _checkMayRegister(uint64 gtin, uint8 prefixLength) private view {
+        if (prefixLength < _MIN_PREFIX_LENGTH || prefixLength > _MAX_PREFIX_LENGTH) {
+            revert DrugTraceInvalidPrefixLength(prefixLength);
+        }
+        uint64 key = _gtinPrefixKey(gtin, prefixLength);
+        CompanyPrefix storage record = _companyPrefixes[key];
+        address owner = record.owner;
+        if (owner == msg.sender) return; // msg.sender is never zero, so an unbound prefix never passes here.
+        if (owner == address(0) || _contractManufacturers[key][msg.sender] != record.epoch) {
+            revert DrugTraceGtinNotAuthorized(gtin, prefixLength, msg.sender);
+        }
+    }
+
+    /// @dev Reverts with `DrugTraceNotCompanyPrefixOwner` unless the caller owns bound prefix (`prefix`, `prefixLength`);
+    /// returns its key and epoch.
+    function _checkPrefixOwner(uint64 prefix, uint8 prefixLength) private view returns (uint64 key, uint32 epoch) {
+        key = _prefixKey(prefix, prefixLength);
+        CompanyPrefix storage record = _companyPrefixes[key];
+        if (record.owner != msg.sender) revert DrugTraceNotCompanyPrefixOwner(prefix, prefixLength, msg.sender);
+        epoch = record.epoch;
+    }
+
+    /// @dev The custodian the calling sensor reports for, or reverts with `DrugTraceSensorNotBound`.
+    function _custodianOfCaller() private view returns (address custodian) {
+        custodian = _custodians[msg.sender];
+        if (custodian == address(0)) revert DrugTraceSensorNotBound(msg.sender);
+    }
+
+    /// @dev Reverts with `DrugTraceInvalidName` unless `owner` ends up named: `name` is valid and not empty, or empty
+    /// while `owner` already has a name.
+    function _requireNameFor(address owner, string calldata name) private view {
+        if (bytes(name).length == 0) {
+            if (bytes(_names[owner]).length == 0) revert DrugTraceInvalidName(name);
+        } else {
+            _requireValidName(name);
         }
     }
 
@@ -519,6 +834,41 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// @dev The OpenZeppelin `StandardMerkleTree` leaf of (`index`, `serial`), types ["uint256", "bytes32"].
     function _leaf(uint256 index, bytes32 serial) private pure returns (bytes32) {
         return keccak256(bytes.concat(keccak256(abi.encode(index, serial))));
+    }
+
+    /// @dev Reverts with `DrugTraceInvalidName` when `name` is longer than `MAX_NAME_LENGTH` bytes or holds an ASCII
+    /// control character (a name is printed in terminals and pages; it must not move the cursor or fake a line).
+    function _requireValidName(string calldata name) private pure {
+        bytes calldata raw = bytes(name);
+        if (raw.length > MAX_NAME_LENGTH) revert DrugTraceInvalidName(name);
+        // At most MAX_NAME_LENGTH bytes: a constant bound.
+        for (uint256 i; i < raw.length; ++i) {
+            bytes1 char = raw[i];
+            if (char < 0x20 || char == 0x7f) revert DrugTraceInvalidName(name);
+        }
+    }
+
+    /// @dev The storage key of company prefix (`prefix`, `prefixLength`), `10^prefixLength + prefix`, or reverts with
+    /// `DrugTraceInvalidPrefixLength` or `DrugTraceInvalidCompanyPrefix`.
+    function _prefixKey(uint64 prefix, uint8 prefixLength) private pure returns (uint64) {
+        if (prefixLength < _MIN_PREFIX_LENGTH || prefixLength > _MAX_PREFIX_LENGTH) {
+            revert DrugTraceInvalidPrefixLength(prefixLength);
+        }
+        uint64 scale = uint64(10) ** prefixLength;
+        if (prefix >= scale) revert DrugTraceInvalidCompanyPrefix(prefix, prefixLength);
+        return scale + prefix;
+    }
+
+    /// @dev The key of the `shorter`-digit prefix that the `prefixLength`-digit `prefix` starts with.
+    function _ancestorKey(uint64 prefix, uint8 prefixLength, uint8 shorter) private pure returns (uint64) {
+        return uint64(10) ** shorter + prefix / uint64(10) ** (prefixLength - shorter);
+    }
+
+    /// @dev The key of the `prefixLength`-digit company prefix of GTIN-14 `gtin` (6 <= `prefixLength` <= 12): the digits after
+    /// the indicator digit (GTIN-14 digit 1), i.e. digits 2 to `prefixLength` + 1.
+    function _gtinPrefixKey(uint64 gtin, uint8 prefixLength) private pure returns (uint64) {
+        uint64 scale = uint64(10) ** prefixLength;
+        return scale + ((gtin / uint64(10) ** (13 - prefixLength)) % scale);
     }
 
     /// @dev Whether `gtin` is a GTIN-14: not zero, below 10^14, and a GS1 mod-10 check digit that matches. From the

@@ -8,16 +8,21 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import {
   acceptShipment,
+  bindSensor,
   buildSerialTree,
   dispense,
   encodeGs1Text,
   flagSuspect,
   formatDigitalLink,
   formatElementString,
+  formatParticipant,
   parsePackCode,
+  readGtinCompanyPrefix,
+  readNameOf,
   registerBatch,
-  reportExcursion,
+  reportShipmentExcursion,
   serialTreeOf,
+  setParticipantName,
   ship,
   verifyUnit,
 } from "../sdk/drug-trace/index.js";
@@ -66,6 +71,8 @@ export interface StoryResult {
   readonly tokenAddress: string;
   /** The GS1 lots and serials the story put on chain (product identifiers, not personal data). */
   readonly productIdentifiers: readonly string[];
+  /** The public company names the story's participants carry on chain (`nameOf`). */
+  readonly companyNames: readonly string[];
   readonly claimId: bigint;
 }
 
@@ -80,6 +87,9 @@ export interface StoryOptions {
 const GTIN = "09506000134352";
 const LOT_A = "DEMO-A1";
 const LOT_B = "DEMO-B2";
+/** The trade partners' public company names, which a regulator registers (demo names). */
+const DISTRIBUTOR_NAME = "Northwind Pharma Logistics";
+const PHARMACY_NAME = "Apotheke am Markt";
 const DAY = 24n * 60n * 60n;
 
 function serialOf(i: number): string {
@@ -115,19 +125,52 @@ export async function runCareChainStory(
   };
   print(colour.bold("1. Deploy the suite (Ignition module CareChain)"));
   const { drugTrace, patientConsent, insuranceClaim, accounts } = await deployCareChain(connection);
-  const { admin, manufacturer, distributor, pharmacy, sensor, insurer, adjuster, patient } =
-    accounts;
+  const {
+    admin,
+    manufacturer,
+    distributor,
+    pharmacy,
+    regulator,
+    sensor,
+    insurer,
+    adjuster,
+    patient,
+  } = accounts;
   const addressOf = (signer: Signer): Promise<string> => signer.getAddress();
+  /** A participant as people see it: "Acme Pharma GmbH (0x7099…79C8)". */
+  const who = async (signer: Signer): Promise<string> => {
+    const address = await addressOf(signer);
+    return formatParticipant(await readNameOf(drugTrace, address), address);
+  };
   print(`   DrugTrace       ${await drugTrace.getAddress()}`);
   print(`   PatientConsent  ${await patientConsent.getAddress()}`);
   print(`   InsuranceClaim  ${await insuranceClaim.getAddress()}`);
+  const brand = await readGtinCompanyPrefix(drugTrace, BigInt(GTIN));
+  print(
+    `   GS1 Company Prefix ${brand?.prefix.digits ?? "?"} bound to ${await who(manufacturer)}: only it (or a contract manufacturer it authorizes) registers GTIN ${GTIN}`,
+  );
+  const namedDistributor = await setParticipantName(
+    drugTrace.connect(regulator),
+    await addressOf(distributor),
+    DISTRIBUTOR_NAME,
+  );
+  measure("setParticipantName (distributor)", "regulator", namedDistributor.gasUsed);
+  const namedPharmacy = await setParticipantName(
+    drugTrace.connect(regulator),
+    await addressOf(pharmacy),
+    PHARMACY_NAME,
+  );
+  measure("setParticipantName (pharmacy)", "regulator", namedPharmacy.gasUsed);
+  print(
+    `   the regulator names the trade partners: ${await who(distributor)}, ${await who(pharmacy)}`,
+  );
 
   const work = mkdtempSync(path.join(tmpdir(), "carechain-story-"));
   try {
     // ── DrugTrace ─────────────────────────────────────────────────────────────────────────────
     print(
       colour.bold(
-        `\n2. The manufacturer registers lot ${LOT_A}: ${unitCount.toLocaleString("en")} serialized packs`,
+        `\n2. ${await who(manufacturer)} registers lot ${LOT_A}: ${unitCount.toLocaleString("en")} serialized packs`,
       ),
     );
     const serialFile = path.join(work, `${GTIN}-${LOT_A}.txt`);
@@ -180,7 +223,9 @@ export async function runCareChainStory(
     measure("ship (distributor → pharmacy)", "distributor", toPharmacy.gasUsed);
     const accepted2 = await acceptShipment(drugTrace.connect(pharmacy), toPharmacy.shipmentId);
     measure("acceptShipment", "pharmacy", accepted2.gasUsed);
-    print("   500 packs shipped and accepted by the distributor; 100 of them by the pharmacy");
+    print(
+      `   500 packs shipped to and accepted by ${await who(distributor)}; 100 of them by ${await who(pharmacy)}`,
+    );
 
     const codeOf = (serial: string): string =>
       formatDigitalLink({ gtin: GTIN, lot: LOT_A, serial, expiry: yymmdd(expiry) });
@@ -208,6 +253,7 @@ export async function runCareChainStory(
     );
     measure("dispense (14-level proof)", "pharmacy", dispensed.gasUsed);
     print(`   verdict before dispensing: ${colour.green(before)}; unit decommissioned`);
+    print(`   dispensed by ${await who(pharmacy)}; made by ${await who(manufacturer)}`);
 
     print(colour.bold("\n5. Anyone verifies packs (a free view call)"));
     const genuine = formatElementString({
@@ -253,17 +299,23 @@ export async function runCareChainStory(
       unitCount: BigInt(treeB.count),
       serialsRoot: treeB.root,
     });
-    await ship(drugTrace.connect(manufacturer), {
+    const inTransit = await ship(drugTrace.connect(manufacturer), {
       batchId: batchB.batchId,
       to: await addressOf(distributor),
       quantity: 200n,
     });
-    const excursion = await reportExcursion(drugTrace.connect(sensor), {
-      batchId: batchB.batchId,
+    // The truck's logger acts for the distributor alone, and only on goods in its care.
+    const bound = await bindSensor(drugTrace.connect(distributor), await addressOf(sensor));
+    measure("bindSensor (the distributor's truck logger)", "distributor", bound.gasUsed);
+    const excursion = await reportShipmentExcursion(drugTrace.connect(sensor), {
+      shipmentId: inTransit.shipmentId,
       readingHash: keccak256(toUtf8Bytes(`logger-export:${LOT_B}:truck-7`)),
       extremeCentiCelsius: 1250n,
     });
-    measure("reportExcursion (12.50 °C)", "sensor", excursion.gasUsed);
+    measure("reportShipmentExcursion (12.50 °C)", "sensor", excursion.gasUsed);
+    print(
+      `   ${await who(distributor)}'s truck logger reports 12.50 °C on the shipment it is receiving; ${await who(manufacturer)} or a regulator may release the batch`,
+    );
     const quarantined = await verifyUnit(drugTrace, {
       gtin: BigInt(GTIN),
       lot: LOT_B,
@@ -404,6 +456,11 @@ export async function runCareChainStory(
         LOT_B,
         ...Array.from({ length: unitCount }, (_, i) => serialOf(i)),
         forgedSerial,
+      ],
+      companyNames: [
+        await readNameOf(drugTrace, await addressOf(manufacturer)),
+        DISTRIBUTOR_NAME,
+        PHARMACY_NAME,
       ],
       claimId: claim.claimId,
     };

@@ -26,12 +26,14 @@ import type { Browser, Page } from "playwright-core";
 import DrugTraceModule from "../ignition/modules/DrugTrace.js";
 import {
   acceptShipment,
+  bindCompanyPrefix,
   buildSerialTree,
   dispense,
   expiryToTimestamp,
   formatDigitalLink,
   formatElementString,
   grantTradeRole,
+  gtinCompanyPrefix,
   recall,
   registerBatch,
   ship,
@@ -254,6 +256,12 @@ try {
   await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", manufacturer.address);
   await grantTradeRole(drugTrace.connect(admin), "DISTRIBUTOR", distributor.address);
   await grantTradeRole(drugTrace.connect(admin), "DISPENSER", pharmacy.address);
+  // DrugTrace registers a GTIN only for the owner of its GS1 Company Prefix (9506000).
+  await bindCompanyPrefix(drugTrace.connect(admin), {
+    prefix: gtinCompanyPrefix(BigInt(GTIN), 7),
+    owner: manufacturer.address,
+    name: "Acme Pharma GmbH",
+  });
 
   // the manufacturer builds the tree from its serial list and publishes the tree file
   const trees = path.join(workDirectory, "trees");

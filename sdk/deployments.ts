@@ -3,6 +3,7 @@ import path from "node:path";
 
 import { getAddress, isAddress } from "ethers";
 
+import { describeNameProblem } from "./drug-trace/participants.js";
 import { InputError } from "./errors.js";
 
 /** The suite's contracts, named as in the `CareChain` Ignition module (`CareChain#<name>`). */
@@ -114,6 +115,34 @@ export function readSuiteParameters(file: string): Record<string, Record<string,
           const who = SUITE_ROLE_PARAMETERS[name] ?? "the contract's default admin";
           throw new InputError(
             `${where} is ${JSON.stringify(value)}, not an address: put the address of ${who}`,
+          );
+        }
+      } else if (name === "manufacturerName") {
+        const problem =
+          typeof value === "string" && value.trim() !== ""
+            ? describeNameProblem(value)
+            : "a name is required";
+        if (problem !== undefined) {
+          throw new InputError(
+            `${where} is ${JSON.stringify(value)}: put the manufacturer's public company name (${problem})`,
+          );
+        }
+      } else if (name === "manufacturerPrefixLength") {
+        if (typeof value !== "number" || !Number.isInteger(value) || value < 6 || value > 12) {
+          throw new InputError(
+            `${where} is ${JSON.stringify(value)}: a GS1 Company Prefix has 6 to 12 digits`,
+          );
+        }
+      } else if (name === "manufacturerPrefix") {
+        const length = (values as Record<string, unknown>)["manufacturerPrefixLength"];
+        if (
+          typeof value !== "number" ||
+          !Number.isSafeInteger(value) ||
+          value < 0 ||
+          (typeof length === "number" && value >= 10 ** length)
+        ) {
+          throw new InputError(
+            `${where} is ${JSON.stringify(value)}: put the manufacturer's GS1 Company Prefix as a number with at most manufacturerPrefixLength digits ("0614141" is 614141 with length 7)`,
           );
         }
       } else if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {

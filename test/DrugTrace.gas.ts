@@ -15,6 +15,8 @@ const { ethers, networkHelpers, ignition } = await network.create();
  */
 
 const GTIN = 9506000134352n;
+const PREFIX = 9506000n;
+const PREFIX_LENGTH = 7;
 const LOT = encodeBytes32String("GAS-LOT");
 const SERIAL_A = encodeBytes32String("SN-A");
 const SERIAL_B = encodeBytes32String("SN-B");
@@ -49,7 +51,7 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> 
 
 async function gasFixture() {
   const signers = await ethers.getSigners();
-  const [admin, manufacturer, distributor, pharmacy, regulator] = signers;
+  const [admin, manufacturer, distributor, pharmacy, regulator, contractManufacturer] = signers;
   const { drugTrace: deployed } = await ignition.deploy(DrugTraceModule, {
     parameters: { DrugTrace: { admin: admin!.address } },
   });
@@ -58,6 +60,16 @@ async function gasFixture() {
   await drugTrace.grantRole(id("DISTRIBUTOR_ROLE"), distributor!.address);
   await drugTrace.grantRole(id("DISPENSER_ROLE"), pharmacy!.address);
   await drugTrace.grantRole(id("REGULATOR_ROLE"), regulator!.address);
+  await drugTrace.grantRole(id("MANUFACTURER_ROLE"), contractManufacturer!.address);
+  await drugTrace.bindCompanyPrefix(
+    PREFIX,
+    PREFIX_LENGTH,
+    manufacturer!.address,
+    "Acme Pharma GmbH",
+  );
+  await drugTrace
+    .connect(manufacturer)
+    .authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, contractManufacturer!.address);
   const tree = twentyLevelTree();
   const expiry = BigInt(await networkHelpers.time.latest()) + 365n * DAY;
   return {
@@ -66,18 +78,21 @@ async function gasFixture() {
     distributor: distributor!,
     pharmacy: pharmacy!,
     regulator: regulator!,
+    contractManufacturer: contractManufacturer!,
     tree,
     expiry,
   };
 }
 
 describe("DrugTrace gas ceilings", function () {
-  it("registerBatch costs at most 95k, the same for 1 and 1,000,000 units", async function () {
-    const { drugTrace, manufacturer, tree, expiry } = await networkHelpers.loadFixture(gasFixture);
+  it("registerBatch costs at most 85k with the prefix-ownership check, the same for 1 and 1,000,000 units", async function () {
+    const { drugTrace, manufacturer, contractManufacturer, tree, expiry } =
+      await networkHelpers.loadFixture(gasFixture);
     const asManufacturer = drugTrace.connect(manufacturer);
     const one = await gasOf(
       asManufacturer.registerBatch(
         GTIN,
+        PREFIX_LENGTH,
         encodeBytes32String("LOT-ONE"),
         expiry,
         1n,
@@ -88,6 +103,7 @@ describe("DrugTrace gas ceilings", function () {
     const million = await gasOf(
       asManufacturer.registerBatch(
         GTIN,
+        PREFIX_LENGTH,
         encodeBytes32String("LOT-MIL"),
         expiry,
         1_000_000n,
@@ -95,8 +111,23 @@ describe("DrugTrace gas ceilings", function () {
         id("metadata"),
       ),
     );
-    expect(one).to.be.at.most(95_000n);
-    expect(million).to.be.at.most(95_000n);
+    // A contract manufacturer's registration reads one more slot (its authorization).
+    const byContractManufacturer = await gasOf(
+      drugTrace
+        .connect(contractManufacturer)
+        .registerBatch(
+          GTIN,
+          PREFIX_LENGTH,
+          encodeBytes32String("LOT-CMO"),
+          expiry,
+          1_000_000n,
+          tree.root,
+          id("metadata"),
+        ),
+    );
+    expect(one).to.be.at.most(85_000n);
+    expect(million).to.be.at.most(85_000n);
+    expect(byContractManufacturer).to.be.at.most(85_000n);
     // Only the calldata of `unitCount` differs: two more non-zero bytes (16 gas each).
     expect(million - one).to.be.at.most(32n);
   });
@@ -106,7 +137,7 @@ describe("DrugTrace gas ceilings", function () {
       await networkHelpers.loadFixture(gasFixture);
     await drugTrace
       .connect(manufacturer)
-      .registerBatch(GTIN, LOT, expiry, 1n << 20n, tree.root, id("metadata"));
+      .registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, 1n << 20n, tree.root, id("metadata"));
     const batchId = await drugTrace.batchIdOf(GTIN, LOT);
     const idOf = (sequence: bigint, sender: string) => (sequence << 160n) | BigInt(sender);
 

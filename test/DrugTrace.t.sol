@@ -56,6 +56,9 @@ library TestTrees {
 abstract contract DrugTraceTestBase is Test {
     /// @dev A valid GTIN-14 (GS1's example 09506000134352).
     uint64 internal constant GTIN = 9506000134352;
+    /// @dev GTIN's company prefix: "9506000", seven digits after the indicator digit.
+    uint64 internal constant PREFIX = 9506000;
+    uint8 internal constant PREFIX_LENGTH = 7;
     bytes32 internal constant LOT = "LOT-A1";
     bytes32 internal constant SERIAL_A = "SN-A";
     bytes32 internal constant SERIAL_B = "SN-B";
@@ -70,6 +73,9 @@ abstract contract DrugTraceTestBase is Test {
     address internal pharmacy2 = makeAddr("pharmacy2");
     address internal regulator = makeAddr("regulator");
     address internal stranger = makeAddr("stranger");
+    address internal rival = makeAddr("rival");
+    address internal contractManufacturer = makeAddr("contractManufacturer");
+    address internal sensor = makeAddr("sensor");
 
     function setUp() public virtual {
         vm.warp(START);
@@ -80,7 +86,20 @@ abstract contract DrugTraceTestBase is Test {
         drugTrace.grantRole(drugTrace.DISPENSER_ROLE(), pharmacy);
         drugTrace.grantRole(drugTrace.DISPENSER_ROLE(), pharmacy2);
         drugTrace.grantRole(drugTrace.REGULATOR_ROLE(), regulator);
+        drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), rival);
+        drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), contractManufacturer);
+        drugTrace.grantRole(drugTrace.SENSOR_ROLE(), sensor);
         vm.stopPrank();
+        vm.prank(admin);
+        drugTrace.bindCompanyPrefix(PREFIX, PREFIX_LENGTH, manufacturer, "Acme Pharma GmbH");
+    }
+
+    /// @dev Binds the seven-digit company prefix of `gtin` to the manufacturer, unless that prefix is already bound.
+    function _bindPrefixOf(uint64 gtin) internal {
+        uint64 prefix = (gtin / 1e6) % 1e7;
+        if (drugTrace.companyPrefix(prefix, 7).owner != address(0)) return;
+        vm.prank(admin);
+        drugTrace.bindCompanyPrefix(prefix, 7, manufacturer, "");
     }
 
     function _states(IDrugTrace.BatchState state) internal pure returns (bytes32) {
@@ -89,7 +108,7 @@ abstract contract DrugTraceTestBase is Test {
 
     function _register(uint32 unitCount, bytes32 root, uint48 expiry) internal returns (bytes32 batchId) {
         vm.prank(manufacturer);
-        batchId = drugTrace.registerBatch(GTIN, LOT, expiry, unitCount, root, bytes32(0));
+        batchId = drugTrace.registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, unitCount, root, bytes32(0));
     }
 
     /// @dev Registers a batch whose tree holds units (`index`, SERIAL_A) and (`other`, SERIAL_B).
@@ -138,8 +157,9 @@ contract DrugTraceTest is DrugTraceTestBase {
     function test_registerBatch_acceptsKnownGtins() public {
         uint64[4] memory gtins = [uint64(9506000134352), 4006381333931, 36000291452, 95012346];
         for (uint256 i; i < gtins.length; ++i) {
+            _bindPrefixOf(gtins[i]);
             vm.prank(manufacturer);
-            bytes32 batchId = drugTrace.registerBatch(gtins[i], LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+            bytes32 batchId = drugTrace.registerBatch(gtins[i], 7, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
             assertEq(batchId, keccak256(abi.encode(gtins[i], LOT)));
         }
     }
@@ -147,15 +167,16 @@ contract DrugTraceTest is DrugTraceTestBase {
     function testFuzz_registerBatch_acceptsEveryValidGtin(uint64 data) public {
         data = uint64(bound(data, 1, 1e13 - 1));
         uint64 gtin = uint64(data * 10 + _checkDigit(data));
+        _bindPrefixOf(gtin);
         vm.prank(manufacturer);
-        bytes32 batchId = drugTrace.registerBatch(gtin, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+        bytes32 batchId = drugTrace.registerBatch(gtin, 7, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
         assertEq(uint8(drugTrace.batchState(batchId)), uint8(IDrugTrace.BatchState.Active));
     }
 
     function test_registerBatch_revertsOnWrongCheckDigit() public {
         vm.expectRevert(abi.encodeWithSelector(IDrugTrace.DrugTraceInvalidGtin.selector, uint64(9506000134353)));
         vm.prank(manufacturer);
-        drugTrace.registerBatch(9506000134353, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+        drugTrace.registerBatch(9506000134353, 7, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
     }
 
     function testFuzz_registerBatch_revertsOnEveryWrongCheckDigit(uint64 data, uint8 offset) public {
@@ -164,14 +185,14 @@ contract DrugTraceTest is DrugTraceTestBase {
         uint64 gtin = uint64(data * 10 + ((_checkDigit(data) + offset) % 10));
         vm.expectRevert(abi.encodeWithSelector(IDrugTrace.DrugTraceInvalidGtin.selector, gtin));
         vm.prank(manufacturer);
-        drugTrace.registerBatch(gtin, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+        drugTrace.registerBatch(gtin, 7, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
     }
 
     function testFuzz_registerBatch_revertsAtFifteenDigits(uint64 gtin) public {
         gtin = uint64(bound(gtin, 1e14, type(uint64).max));
         vm.expectRevert(abi.encodeWithSelector(IDrugTrace.DrugTraceInvalidGtin.selector, gtin));
         vm.prank(manufacturer);
-        drugTrace.registerBatch(gtin, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+        drugTrace.registerBatch(gtin, 7, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
     }
 
     function test_registerBatch_acceptsExpiryEqualToNow() public {
@@ -192,6 +213,180 @@ contract DrugTraceTest is DrugTraceTestBase {
             bytes32 batchId = _register(1, bytes32(uint256(1)), expiry);
             assertEq(drugTrace.batch(batchId).expiry, expiry);
         }
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                   COMPANY PREFIX REGISTRY                  */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @dev Whatever its length, a prefix bound to the manufacturer lets it (and nobody else) register every valid
+    /// GTIN under it; `companyPrefixOf` finds it; a wrong stated length is refused.
+    function testFuzz_registerBatch_onlyThePrefixOwnerRegisters(uint64 data, uint8 length, uint8 wrong) public {
+        length = uint8(bound(length, 6, 12));
+        data = uint64(bound(data, 1, 1e13 - 1));
+        uint64 gtin = uint64(data * 10 + _checkDigit(data));
+        uint64 prefix = (gtin / uint64(10) ** (13 - length)) % uint64(10) ** length;
+        drugTrace = new DrugTrace(0, admin);
+        vm.startPrank(admin);
+        drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), manufacturer);
+        drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), rival);
+        drugTrace.grantRole(drugTrace.REGULATOR_ROLE(), regulator);
+        vm.stopPrank();
+        vm.prank(admin);
+        drugTrace.bindCompanyPrefix(prefix, length, manufacturer, "Acme Pharma GmbH");
+
+        (uint64 found, uint8 foundLength, address owner) = drugTrace.companyPrefixOf(gtin);
+        assertEq(found, prefix);
+        assertEq(foundLength, length);
+        assertEq(owner, manufacturer);
+
+        vm.expectRevert(abi.encodeWithSelector(IDrugTrace.DrugTraceGtinNotAuthorized.selector, gtin, length, rival));
+        vm.prank(rival);
+        drugTrace.registerBatch(gtin, length, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+
+        wrong = uint8(bound(wrong, 6, 12));
+        if (wrong != length) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IDrugTrace.DrugTraceGtinNotAuthorized.selector, gtin, wrong, manufacturer)
+            );
+            vm.prank(manufacturer);
+            drugTrace.registerBatch(gtin, wrong, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+        }
+
+        vm.prank(manufacturer);
+        bytes32 batchId = drugTrace.registerBatch(gtin, length, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+        assertEq(drugTrace.batch(batchId).manufacturer, manufacturer);
+    }
+
+    function testFuzz_registerBatch_revertsOnPrefixLengthOutside6To12(uint8 length) public {
+        vm.assume(length < 6 || length > 12);
+        vm.expectRevert(abi.encodeWithSelector(IDrugTrace.DrugTraceInvalidPrefixLength.selector, length));
+        vm.prank(manufacturer);
+        drugTrace.registerBatch(GTIN, length, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+    }
+
+    /// @dev A prefix with more digits than its length says is refused; one with exactly that many is accepted.
+    function testFuzz_bindCompanyPrefix_digitsBoundary(uint64 prefix, uint8 length) public {
+        length = uint8(bound(length, 6, 12));
+        prefix = uint64(bound(prefix, 0, 2 * uint64(10) ** length));
+        // Keep clear of the prefix bound in setUp.
+        vm.assume(prefix / uint64(10) ** (length > 7 ? length - 7 : 0) != PREFIX);
+        vm.assume(length > 7 || PREFIX / uint64(10) ** (7 - length) != prefix);
+        vm.prank(admin);
+        if (prefix >= uint64(10) ** length) {
+            vm.expectRevert(abi.encodeWithSelector(IDrugTrace.DrugTraceInvalidCompanyPrefix.selector, prefix, length));
+            drugTrace.bindCompanyPrefix(prefix, length, rival, "Rival Generics Ltd");
+        } else {
+            drugTrace.bindCompanyPrefix(prefix, length, rival, "Rival Generics Ltd");
+            assertEq(drugTrace.companyPrefix(prefix, length).owner, rival);
+        }
+    }
+
+    /// @dev Bound prefixes never overlap: binding a longer or shorter prefix that shares the leading digits of a
+    /// bound one is refused, and allowed again once the bound one is revoked.
+    function testFuzz_bindCompanyPrefix_refusesOverlaps(uint8 length, uint64 tail) public {
+        length = uint8(bound(length, 6, 12));
+        vm.assume(length != PREFIX_LENGTH);
+        uint64 prefix;
+        if (length > PREFIX_LENGTH) {
+            uint64 scale = uint64(10) ** (length - PREFIX_LENGTH);
+            prefix = PREFIX * scale + (tail % scale);
+        } else {
+            prefix = PREFIX / uint64(10) ** (PREFIX_LENGTH - length);
+        }
+        vm.expectRevert(abi.encodeWithSelector(IDrugTrace.DrugTraceCompanyPrefixOverlaps.selector, prefix, length));
+        vm.prank(admin);
+        drugTrace.bindCompanyPrefix(prefix, length, rival, "Rival Generics Ltd");
+
+        vm.prank(admin);
+        drugTrace.revokeCompanyPrefix(PREFIX, PREFIX_LENGTH);
+        vm.prank(admin);
+        drugTrace.bindCompanyPrefix(prefix, length, rival, "Rival Generics Ltd");
+        assertEq(drugTrace.companyPrefix(prefix, length).owner, rival);
+    }
+
+    /// @dev A transfer voids every contract-manufacturer authorization; the new owner registers.
+    function test_transferCompanyPrefix_voidsContractManufacturers() public {
+        vm.prank(manufacturer);
+        drugTrace.authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, contractManufacturer);
+        assertTrue(drugTrace.isContractManufacturer(PREFIX, PREFIX_LENGTH, contractManufacturer));
+        vm.prank(admin);
+        drugTrace.transferCompanyPrefix(PREFIX, PREFIX_LENGTH, rival, "Rival Generics Ltd");
+        assertFalse(drugTrace.isContractManufacturer(PREFIX, PREFIX_LENGTH, contractManufacturer));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugTrace.DrugTraceGtinNotAuthorized.selector,
+                GTIN,
+                PREFIX_LENGTH,
+                contractManufacturer
+            )
+        );
+        vm.prank(contractManufacturer);
+        drugTrace.registerBatch(GTIN, PREFIX_LENGTH, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+        vm.prank(rival);
+        drugTrace.registerBatch(GTIN, PREFIX_LENGTH, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
+        assertEq(drugTrace.nameOf(rival), "Rival Generics Ltd");
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                    FLAGS AND QUARANTINE                    */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @dev Any sequence of flags and resolutions keeps the reporter's open count equal to its unresolved flags and
+    /// never above the maximum.
+    function testFuzz_flagSuspect_openFlagsBounded(uint256 seed) public {
+        bytes32 batchId = _register(1, bytes32(uint256(1)), EXPIRY);
+        uint256 max = drugTrace.MAX_OPEN_FLAGS();
+        uint256[] memory open = new uint256[](max);
+        uint256 count;
+        for (uint256 step; step < 80; ++step) {
+            uint256 r = uint256(keccak256(abi.encode(seed, step)));
+            if (r % 3 != 0 || count == 0) {
+                vm.prank(distributor);
+                if (count == max) {
+                    vm.expectRevert(
+                        abi.encodeWithSelector(IDrugTrace.DrugTraceTooManyOpenFlags.selector, distributor, max)
+                    );
+                    drugTrace.flagSuspect(batchId, 0, SERIAL_A, IDrugTrace.UnitStatus.Active, bytes32(r));
+                } else {
+                    open[count++] = drugTrace.flagSuspect(batchId, 0, SERIAL_A, IDrugTrace.UnitStatus.Active, 0);
+                }
+            } else {
+                uint256 pick = (r >> 8) % count;
+                vm.prank(regulator);
+                drugTrace.resolveSuspect(open[pick], IDrugTrace.Resolution.Cleared);
+                open[pick] = open[--count];
+            }
+            assertEq(drugTrace.openFlagsOf(distributor), count);
+        }
+    }
+
+    /// @dev A regulator's quarantine outranks an excursion: after a regulator confirms a flag, the manufacturer can
+    /// no longer release the batch, however many excursions are reported after.
+    function test_releaseQuarantine_regulatorOriginOutranksExcursion() public {
+        bytes32 batchId = _register(4, bytes32(uint256(1)), EXPIRY);
+        vm.prank(manufacturer);
+        drugTrace.bindSensor(sensor);
+        vm.prank(sensor);
+        drugTrace.reportExcursion(batchId, keccak256("reading"), 1250);
+        assertEq(uint8(drugTrace.batch(batchId).quarantineOrigin), uint8(IDrugTrace.QuarantineOrigin.Excursion));
+        vm.prank(distributor);
+        uint256 flagId = drugTrace.flagSuspect(batchId, 0, SERIAL_A, IDrugTrace.UnitStatus.Quarantined, 0);
+        vm.prank(regulator);
+        drugTrace.resolveSuspect(flagId, IDrugTrace.Resolution.Quarantined);
+        vm.prank(sensor);
+        drugTrace.reportExcursion(batchId, keccak256("reading 2"), 1300);
+        assertEq(uint8(drugTrace.batch(batchId).quarantineOrigin), uint8(IDrugTrace.QuarantineOrigin.Regulator));
+
+        vm.expectRevert(
+            abi.encodeWithSelector(IDrugTrace.DrugTraceQuarantinedByRegulator.selector, batchId, manufacturer)
+        );
+        vm.prank(manufacturer);
+        drugTrace.releaseQuarantine(batchId);
+        vm.prank(regulator);
+        drugTrace.releaseQuarantine(batchId);
+        assertEq(uint8(drugTrace.batchState(batchId)), uint8(IDrugTrace.BatchState.Active));
+        assertEq(uint8(drugTrace.batch(batchId).quarantineOrigin), uint8(IDrugTrace.QuarantineOrigin.None));
     }
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
@@ -482,6 +677,11 @@ contract CustodyHandler is Test {
     bytes32[8] internal _leaves;
     uint256[] internal _pending;
 
+    address internal _regulator;
+    address internal _sensor;
+    uint256[] internal _openFlagIds;
+    mapping(address reporter => uint256 open) internal _openFlagsByReporter;
+
     /// @dev Units dispensed through this handler.
     uint256 public dispensed;
     /// @dev Set when an attack that must fail succeeded.
@@ -501,6 +701,87 @@ contract CustodyHandler is Test {
         _dispensers = dispensers;
         _stranger = stranger;
         _leaves = leaves;
+    }
+
+    /// @dev The regulator that resolves flags and lifts quarantines, and the one sensor the actors bind in turn; set
+    /// once (the fuzzer calls it too).
+    function setOversight(address regulator, address sensor) external {
+        if (_regulator != address(0)) return;
+        _regulator = regulator;
+        _sensor = sensor;
+    }
+
+    /// @dev The sensor is bound to a random actor and reports an excursion: it must succeed exactly when that actor
+    /// holds units (the batch is never recalled or expired here).
+    function reportExcursion(uint256 custodianSeed, int16 extremeCentiCelsius) external {
+        address custodian = _actors[custodianSeed % _actors.length];
+        address current = _drugTrace.custodianOf(_sensor);
+        if (current != custodian) {
+            if (current != address(0)) {
+                vm.prank(current);
+                _drugTrace.unbindSensor(_sensor);
+            }
+            vm.prank(custodian);
+            _drugTrace.bindSensor(_sensor);
+        }
+        bool holds = _drugTrace.holdingOf(_batchId, custodian) != 0;
+        vm.prank(_sensor);
+        try _drugTrace.reportExcursion(_batchId, keccak256("reading"), extremeCentiCelsius) {
+            if (!holds) breached = true;
+        } catch {
+            if (holds) breached = true;
+        }
+    }
+
+    /// @dev The manufacturer (its actor 0) or the regulator tries to lift a quarantine: the manufacturer must fail on
+    /// a regulator's quarantine and succeed on an excursion's; the regulator always succeeds.
+    function release(bool asRegulator) external {
+        if (_drugTrace.batchState(_batchId) != IDrugTrace.BatchState.Quarantined) return;
+        IDrugTrace.QuarantineOrigin origin = _drugTrace.batch(_batchId).quarantineOrigin;
+        bool allowed = asRegulator || origin == IDrugTrace.QuarantineOrigin.Excursion;
+        vm.prank(asRegulator ? _regulator : _actors[0]);
+        try _drugTrace.releaseQuarantine(_batchId) {
+            if (!allowed) breached = true;
+        } catch {
+            if (allowed) breached = true;
+        }
+    }
+
+    /// @dev A random actor flags a unit: refused exactly when it already has the maximum of open flags.
+    function flag(uint256 reporterSeed) external {
+        address reporter = _actors[reporterSeed % _actors.length];
+        bool full = _openFlagsByReporter[reporter] >= _drugTrace.MAX_OPEN_FLAGS();
+        vm.prank(reporter);
+        try
+            _drugTrace.flagSuspect(_batchId, 0, _serial(0), IDrugTrace.UnitStatus.Active, keccak256("evidence"))
+        returns (uint256 flagId) {
+            if (full) breached = true;
+            _openFlagIds.push(flagId);
+            ++_openFlagsByReporter[reporter];
+        } catch {
+            if (!full) breached = true;
+        }
+    }
+
+    /// @dev The regulator resolves an open flag, as Cleared or as Quarantined.
+    function resolve(uint256 seed, bool quarantine) external {
+        if (_openFlagIds.length == 0) return;
+        uint256 i = seed % _openFlagIds.length;
+        uint256 flagId = _openFlagIds[i];
+        address reporter = _drugTrace.suspectFlag(flagId).reporter;
+        vm.prank(_regulator);
+        _drugTrace.resolveSuspect(
+            flagId,
+            quarantine ? IDrugTrace.Resolution.Quarantined : IDrugTrace.Resolution.Cleared
+        );
+        --_openFlagsByReporter[reporter];
+        _openFlagIds[i] = _openFlagIds[_openFlagIds.length - 1];
+        _openFlagIds.pop();
+    }
+
+    /// @dev The open flags this handler counts for `reporter`.
+    function openFlagsOf(address reporter) external view returns (uint256) {
+        return _openFlagsByReporter[reporter];
     }
 
     function ship(uint256 fromSeed, uint256 toSeed, uint256 quantity) external {
@@ -614,7 +895,26 @@ contract DrugTraceInvariantTest is DrugTraceTestBase {
         actors[2] = pharmacy;
         actors[3] = pharmacy2;
         handler = new CustodyHandler(drugTrace, batchId, actors, [pharmacy, pharmacy2], stranger, leaves);
+        handler.setOversight(regulator, sensor);
         targetContract(address(handler));
+    }
+
+    /// @dev Each reporter's open flags are exactly those not resolved yet, never more than the maximum.
+    function invariant_openFlagsCountedAndBounded() public view {
+        for (uint256 i; i < handler.actorCount(); ++i) {
+            address reporter = handler.actorAt(i);
+            assertEq(drugTrace.openFlagsOf(reporter), handler.openFlagsOf(reporter));
+            assertLe(drugTrace.openFlagsOf(reporter), drugTrace.MAX_OPEN_FLAGS());
+        }
+    }
+
+    /// @dev A quarantined batch always says why; any other batch has no origin.
+    function invariant_quarantineHasAnOrigin() public view {
+        IDrugTrace.Batch memory record = drugTrace.batch(batchId);
+        assertEq(
+            record.state == IDrugTrace.BatchState.Quarantined,
+            record.quarantineOrigin != IDrugTrace.QuarantineOrigin.None
+        );
     }
 
     /// @dev Sum of holdings + units in pending shipments = registered − dispensed.
@@ -643,7 +943,8 @@ contract DrugTraceInvariantTest is DrugTraceTestBase {
         assertEq(marked, handler.dispensed());
     }
 
-    /// @dev Custody never lands on someone the sender did not name, and no unit is dispensed twice.
+    /// @dev Custody never lands on someone the sender did not name, no unit is dispensed twice, a sensor reports only
+    /// on stock its custodian holds, only a regulator lifts a regulator's quarantine, and flags stay bounded.
     function invariant_attacksAreRefused() public view {
         assertFalse(handler.breached());
     }

@@ -34,6 +34,7 @@ const BatchState = { None: 0n, Active: 1n, Quarantined: 2n, Recalled: 3n, Expire
 const ShipmentState = { None: 0n, Pending: 1n, Accepted: 2n, Rejected: 3n, Cancelled: 4n };
 const Resolution = { Cleared: 0n, Quarantined: 1n, Recalled: 2n };
 const FlagState = { None: 0n, Open: 1n, Cleared: 2n, Quarantined: 3n, Recalled: 4n };
+const QuarantineOrigin = { None: 0n, Excursion: 1n, Regulator: 2n };
 
 /** An expected-states bitmap as the contract's errors carry it. */
 function states(...allowed: bigint[]): string {
@@ -55,6 +56,10 @@ const REGISTERED = states(
 
 const DAY = 24n * 60n * 60n;
 const GTIN = 9506000134352n; // GS1's example GTIN, check digit 2
+/** GTIN's GS1 Company Prefix: "9506000", the seven digits after the indicator digit. */
+const PREFIX = 9506000n;
+const PREFIX_LENGTH = 7;
+const ACME = "Acme Pharma GmbH";
 const LOT = encodeBytes32String("ABC123");
 const OTHER_LOT = encodeBytes32String("XYZ789");
 const METADATA = keccak256(encodeBytes32String("product master data"));
@@ -106,6 +111,9 @@ async function deployFixture() {
   await asAdmin.grantRole(await drugTrace.REGULATOR_ROLE(), regulator!.address);
   await asAdmin.grantRole(await drugTrace.SENSOR_ROLE(), sensor!.address);
   await asAdmin.grantRole(await drugTrace.PAUSER_ROLE(), pauser!.address);
+  await asAdmin.bindCompanyPrefix(PREFIX, PREFIX_LENGTH, manufacturer!.address, ACME);
+  // The sensor watches the manufacturer's warehouse.
+  await drugTrace.connect(manufacturer).bindSensor(sensor!.address);
   return {
     drugTrace,
     admin: admin!,
@@ -126,7 +134,7 @@ async function registeredFixture() {
   const expiry = BigInt(await networkHelpers.time.latest()) + 365n * DAY;
   await deployment.drugTrace
     .connect(deployment.manufacturer)
-    .registerBatch(GTIN, LOT, expiry, UNIT_COUNT, TREE.root, METADATA);
+    .registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, UNIT_COUNT, TREE.root, METADATA);
   return { ...deployment, batchId: batchIdOf(GTIN, LOT), expiry };
 }
 
@@ -178,6 +186,16 @@ async function observe(
   }
   for (const shipmentId of shipmentIds) seen.push(await drugTrace.shipment(shipmentId));
   for (const flagId of [1n, 2n, 3n]) seen.push(await drugTrace.suspectFlag(flagId));
+  for (const party of [...parties, fixture.sensor.address, fixture.regulator.address]) {
+    seen.push(
+      await drugTrace.openFlagsOf(party),
+      await drugTrace.nameOf(party),
+      await drugTrace.custodianOf(party),
+      await drugTrace.isContractManufacturer(PREFIX, PREFIX_LENGTH, party),
+    );
+  }
+  seen.push(await drugTrace.companyPrefix(PREFIX, PREFIX_LENGTH));
+  seen.push(await drugTrace.companyPrefix(4006381n, PREFIX_LENGTH));
   return JSON.stringify(seen, (_, value: unknown) =>
     typeof value === "bigint" ? value.toString() : value,
   );
@@ -215,7 +233,9 @@ describe("DrugTrace", function () {
       pauser,
       pauserRole: await drugTrace.PAUSER_ROLE(),
       pausableCall: () =>
-        drugTrace.connect(manufacturer).registerBatch(GTIN, LOT, expiry, 1n, TREE.root, METADATA),
+        drugTrace
+          .connect(manufacturer)
+          .registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, 1n, TREE.root, METADATA),
     };
   });
 
@@ -269,9 +289,19 @@ describe("DrugTrace", function () {
       const batchId = batchIdOf(GTIN, LOT);
       const register = drugTrace.connect(manufacturer);
       expect(
-        await register.registerBatch.staticCall(GTIN, LOT, expiry, UNIT_COUNT, TREE.root, METADATA),
+        await register.registerBatch.staticCall(
+          GTIN,
+          PREFIX_LENGTH,
+          LOT,
+          expiry,
+          UNIT_COUNT,
+          TREE.root,
+          METADATA,
+        ),
       ).to.equal(batchId);
-      await expect(register.registerBatch(GTIN, LOT, expiry, UNIT_COUNT, TREE.root, METADATA))
+      await expect(
+        register.registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, UNIT_COUNT, TREE.root, METADATA),
+      )
         .to.emit(drugTrace, "BatchRegistered")
         .withArgs(
           batchId,
@@ -295,11 +325,19 @@ describe("DrugTrace", function () {
     });
 
     it("accepts GTIN-13, GTIN-12 and GTIN-8 padded to 14 digits", async function () {
-      const { drugTrace, manufacturer } = await networkHelpers.loadFixture(deployFixture);
+      const { drugTrace, admin, manufacturer } = await networkHelpers.loadFixture(deployFixture);
       const expiry = BigInt(await networkHelpers.time.latest()) + DAY;
+      // Their seven-digit prefixes after the indicator digit: 4006381, 0036000, 0000095.
+      for (const prefix of [4006381n, 36000n, 95n]) {
+        await drugTrace
+          .connect(admin)
+          .bindCompanyPrefix(prefix, PREFIX_LENGTH, manufacturer.address, "");
+      }
       for (const gtin of [4006381333931n, 36000291452n, 95012346n]) {
         await expect(
-          drugTrace.connect(manufacturer).registerBatch(gtin, LOT, expiry, 1n, TREE.root, ZeroHash),
+          drugTrace
+            .connect(manufacturer)
+            .registerBatch(gtin, PREFIX_LENGTH, LOT, expiry, 1n, TREE.root, ZeroHash),
         )
           .to.emit(drugTrace, "BatchRegistered")
           .withArgs(
@@ -316,12 +354,15 @@ describe("DrugTrace", function () {
     });
 
     it("registers the same lot under another GTIN as another batch", async function () {
-      const { drugTrace, manufacturer, batchId, expiry } =
+      const { drugTrace, admin, manufacturer, batchId, expiry } =
         await networkHelpers.loadFixture(registeredFixture);
       const otherGtin = 4006381333931n;
       await drugTrace
+        .connect(admin)
+        .bindCompanyPrefix(4006381n, PREFIX_LENGTH, manufacturer.address, "");
+      await drugTrace
         .connect(manufacturer)
-        .registerBatch(otherGtin, LOT, expiry, 5n, TREE.root, METADATA);
+        .registerBatch(otherGtin, PREFIX_LENGTH, LOT, expiry, 5n, TREE.root, METADATA);
       expect(batchIdOf(otherGtin, LOT)).to.not.equal(batchId);
       expect(await drugTrace.holdingOf(batchIdOf(otherGtin, LOT), manufacturer.address)).to.equal(
         5n,
@@ -332,7 +373,9 @@ describe("DrugTrace", function () {
       const { drugTrace, manufacturer } = await networkHelpers.loadFixture(deployFixture);
       const next = BigInt(await networkHelpers.time.latest()) + 10n;
       await networkHelpers.time.setNextBlockTimestamp(next);
-      await drugTrace.connect(manufacturer).registerBatch(GTIN, LOT, next, 1n, TREE.root, ZeroHash);
+      await drugTrace
+        .connect(manufacturer)
+        .registerBatch(GTIN, PREFIX_LENGTH, LOT, next, 1n, TREE.root, ZeroHash);
       expect(await drugTrace.batchState(batchIdOf(GTIN, LOT))).to.equal(BatchState.Active);
     });
 
@@ -341,7 +384,9 @@ describe("DrugTrace", function () {
       const { drugTrace, stranger } = fixture;
       await expectNothingChanged(fixture, [batchIdOf(GTIN, LOT)], [], async () => {
         await expect(
-          drugTrace.connect(stranger).registerBatch(GTIN, LOT, 2n ** 40n, 10n, TREE.root, ZeroHash),
+          drugTrace
+            .connect(stranger)
+            .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 10n, TREE.root, ZeroHash),
         )
           .to.be.revertedWithCustomError(drugTrace, "AccessControlUnauthorizedAccount")
           .withArgs(stranger.address, id("MANUFACTURER_ROLE"));
@@ -353,7 +398,7 @@ describe("DrugTrace", function () {
       await expect(
         drugTrace
           .connect(distributor)
-          .registerBatch(GTIN, LOT, 2n ** 40n, 10n, TREE.root, ZeroHash),
+          .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 10n, TREE.root, ZeroHash),
       )
         .to.be.revertedWithCustomError(drugTrace, "AccessControlUnauthorizedAccount")
         .withArgs(distributor.address, id("MANUFACTURER_ROLE"));
@@ -372,7 +417,7 @@ describe("DrugTrace", function () {
           await expect(
             drugTrace
               .connect(manufacturer)
-              .registerBatch(gtin, LOT, 2n ** 40n, 1n, TREE.root, ZeroHash),
+              .registerBatch(gtin, PREFIX_LENGTH, LOT, 2n ** 40n, 1n, TREE.root, ZeroHash),
           )
             .to.be.revertedWithCustomError(drugTrace, "DrugTraceInvalidGtin")
             .withArgs(gtin);
@@ -387,7 +432,7 @@ describe("DrugTrace", function () {
         await expect(
           drugTrace
             .connect(manufacturer)
-            .registerBatch(GTIN, ZeroHash, 2n ** 40n, 1n, TREE.root, ZeroHash),
+            .registerBatch(GTIN, PREFIX_LENGTH, ZeroHash, 2n ** 40n, 1n, TREE.root, ZeroHash),
         ).to.be.revertedWithCustomError(drugTrace, "DrugTraceEmptyLot");
       });
     });
@@ -399,7 +444,7 @@ describe("DrugTrace", function () {
         await expect(
           drugTrace
             .connect(manufacturer)
-            .registerBatch(GTIN, LOT, 2n ** 40n, 0n, TREE.root, ZeroHash),
+            .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 0n, TREE.root, ZeroHash),
         ).to.be.revertedWithCustomError(drugTrace, "DrugTraceZeroUnitCount");
       });
     });
@@ -411,7 +456,7 @@ describe("DrugTrace", function () {
         await expect(
           drugTrace
             .connect(manufacturer)
-            .registerBatch(GTIN, LOT, 2n ** 40n, 1n, ZeroHash, ZeroHash),
+            .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 1n, ZeroHash, ZeroHash),
         ).to.be.revertedWithCustomError(drugTrace, "DrugTraceZeroSerialsRoot");
       });
     });
@@ -425,22 +470,25 @@ describe("DrugTrace", function () {
         await expect(
           drugTrace
             .connect(manufacturer)
-            .registerBatch(GTIN, LOT, next - 1n, 1n, TREE.root, ZeroHash),
+            .registerBatch(GTIN, PREFIX_LENGTH, LOT, next - 1n, 1n, TREE.root, ZeroHash),
         )
           .to.be.revertedWithCustomError(drugTrace, "DrugTraceExpiryInPast")
           .withArgs(next - 1n, next);
       });
     });
 
-    it("reverts when the (GTIN, lot) is already registered, even by another manufacturer", async function () {
+    it("reverts when the (GTIN, lot) is already registered, even by its contract manufacturer", async function () {
       const fixture = await networkHelpers.loadFixture(registeredFixture);
       const { drugTrace, manufacturer, manufacturer2, batchId, expiry } = fixture;
+      await drugTrace
+        .connect(manufacturer)
+        .authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, manufacturer2.address);
       await expectNothingChanged(fixture, [batchId], [], async () => {
         for (const signer of [manufacturer, manufacturer2]) {
           await expect(
             drugTrace
               .connect(signer)
-              .registerBatch(GTIN, LOT, expiry, 1n, id("another root"), ZeroHash),
+              .registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, 1n, id("another root"), ZeroHash),
           )
             .to.be.revertedWithCustomError(drugTrace, "DrugTraceBatchAlreadyRegistered")
             .withArgs(batchId);
@@ -456,9 +504,340 @@ describe("DrugTrace", function () {
         await expect(
           drugTrace
             .connect(manufacturer)
-            .registerBatch(GTIN, LOT, 2n ** 40n, 1n, TREE.root, ZeroHash),
+            .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 1n, TREE.root, ZeroHash),
         ).to.be.revertedWithCustomError(drugTrace, "EnforcedPause");
       });
+    });
+  });
+
+  describe("company prefixes", function () {
+    const RIVAL = "Rival Generics Ltd";
+    /** A GTIN under the rival's prefix 4006381 (GTIN-13 4006381333931). */
+    const RIVAL_GTIN = 4006381333931n;
+    const RIVAL_PREFIX = 4006381n;
+
+    /** The rival manufacturer (manufacturer2) owns prefix 4006381. */
+    async function prefixesFixture() {
+      const deployment = await deployFixture();
+      const { drugTrace, admin, manufacturer2 } = deployment;
+      await drugTrace
+        .connect(admin)
+        .bindCompanyPrefix(RIVAL_PREFIX, PREFIX_LENGTH, manufacturer2.address, RIVAL);
+      return deployment;
+    }
+
+    it("binds a prefix with its owner's public name, and finds it from a GTIN", async function () {
+      const { drugTrace, admin, manufacturer2 } = await networkHelpers.loadFixture(deployFixture);
+      await expect(
+        drugTrace
+          .connect(admin)
+          .bindCompanyPrefix(RIVAL_PREFIX, PREFIX_LENGTH, manufacturer2.address, RIVAL),
+      )
+        .to.emit(drugTrace, "CompanyPrefixBound")
+        .withArgs(RIVAL_PREFIX, PREFIX_LENGTH, manufacturer2.address, admin.address, 1n)
+        .and.to.emit(drugTrace, "ParticipantNamed")
+        .withArgs(manufacturer2.address, RIVAL, admin.address);
+      expect(await drugTrace.nameOf(manufacturer2.address)).to.equal(RIVAL);
+      const [prefix, prefixLength, owner] = await drugTrace.companyPrefixOf(RIVAL_GTIN);
+      expect([prefix, prefixLength, owner]).to.deep.equal([
+        RIVAL_PREFIX,
+        BigInt(PREFIX_LENGTH),
+        manufacturer2.address,
+      ]);
+      expect(await drugTrace.companyPrefixOf(36000291452n)).to.deep.equal([0n, 0n, ZeroAddress]);
+    });
+
+    it("keeps leading zeros apart: 0614141 and 614141 are different prefixes", async function () {
+      const { drugTrace, admin, manufacturer, manufacturer2 } =
+        await networkHelpers.loadFixture(deployFixture);
+      await drugTrace.connect(admin).bindCompanyPrefix(614141n, 7, manufacturer.address, "");
+      await drugTrace.connect(admin).bindCompanyPrefix(614141n, 6, manufacturer2.address, RIVAL);
+      expect((await drugTrace.companyPrefix(614141n, 7)).owner).to.equal(manufacturer.address);
+      expect((await drugTrace.companyPrefix(614141n, 6)).owner).to.equal(manufacturer2.address);
+    });
+
+    it("reverts when a manufacturer registers a batch of another owner's prefix (attack) and changes nothing", async function () {
+      const fixture = await networkHelpers.loadFixture(prefixesFixture);
+      const { drugTrace, manufacturer2 } = fixture;
+      const batchId = batchIdOf(GTIN, LOT);
+      await expectNothingChanged(fixture, [batchId], [], async () => {
+        await expect(
+          drugTrace
+            .connect(manufacturer2)
+            .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 10n, TREE.root, ZeroHash),
+        )
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceGtinNotAuthorized")
+          .withArgs(GTIN, PREFIX_LENGTH, manufacturer2.address);
+      });
+    });
+
+    it("reverts when a manufacturer squats a lot the brand owner has not registered yet (attack), so the real batch still registers", async function () {
+      const fixture = await networkHelpers.loadFixture(prefixesFixture);
+      const { drugTrace, manufacturer, manufacturer2 } = fixture;
+      const expiry = BigInt(await networkHelpers.time.latest()) + DAY;
+      const batchId = batchIdOf(GTIN, OTHER_LOT);
+      await expectNothingChanged(fixture, [batchId], [], async () => {
+        // Under its own prefix's length and under every other length: never the brand owner's GTIN.
+        for (const prefixLength of [6, 7, 8, 12]) {
+          await expect(
+            drugTrace
+              .connect(manufacturer2)
+              .registerBatch(GTIN, prefixLength, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash),
+          )
+            .to.be.revertedWithCustomError(drugTrace, "DrugTraceGtinNotAuthorized")
+            .withArgs(GTIN, prefixLength, manufacturer2.address);
+        }
+      });
+      await drugTrace
+        .connect(manufacturer)
+        .registerBatch(GTIN, PREFIX_LENGTH, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash);
+      expect((await drugTrace.batch(batchId)).manufacturer).to.equal(manufacturer.address);
+    });
+
+    it("lets an authorized contract manufacturer register, and refuses it once revoked (attack) with nothing changed", async function () {
+      const fixture = await networkHelpers.loadFixture(prefixesFixture);
+      const { drugTrace, manufacturer, manufacturer2 } = fixture;
+      const expiry = BigInt(await networkHelpers.time.latest()) + DAY;
+      await expect(
+        drugTrace
+          .connect(manufacturer)
+          .authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, manufacturer2.address),
+      )
+        .to.emit(drugTrace, "ContractManufacturerAuthorized")
+        .withArgs(PREFIX, PREFIX_LENGTH, manufacturer2.address, manufacturer.address);
+      await drugTrace
+        .connect(manufacturer2)
+        .registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, 1n, TREE.root, ZeroHash);
+      expect((await drugTrace.batch(batchIdOf(GTIN, LOT))).manufacturer).to.equal(
+        manufacturer2.address,
+      );
+      await expect(
+        drugTrace
+          .connect(manufacturer)
+          .deauthorizeContractManufacturer(PREFIX, PREFIX_LENGTH, manufacturer2.address),
+      )
+        .to.emit(drugTrace, "ContractManufacturerDeauthorized")
+        .withArgs(PREFIX, PREFIX_LENGTH, manufacturer2.address, manufacturer.address);
+      const batchId = batchIdOf(GTIN, OTHER_LOT);
+      await expectNothingChanged(fixture, [batchId], [], async () => {
+        await expect(
+          drugTrace
+            .connect(manufacturer2)
+            .registerBatch(GTIN, PREFIX_LENGTH, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash),
+        )
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceGtinNotAuthorized")
+          .withArgs(GTIN, PREFIX_LENGTH, manufacturer2.address);
+      });
+    });
+
+    it("voids contract manufacturers when the prefix moves, and refuses everyone once it is revoked", async function () {
+      const fixture = await networkHelpers.loadFixture(prefixesFixture);
+      const { drugTrace, admin, manufacturer, manufacturer2, distributor } = fixture;
+      await drugTrace
+        .connect(manufacturer)
+        .authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, manufacturer2.address);
+      await expect(
+        drugTrace
+          .connect(admin)
+          .transferCompanyPrefix(PREFIX, PREFIX_LENGTH, distributor.address, "Buyer AG"),
+      )
+        .to.emit(drugTrace, "CompanyPrefixTransferred")
+        .withArgs(
+          PREFIX,
+          PREFIX_LENGTH,
+          manufacturer.address,
+          distributor.address,
+          admin.address,
+          2n,
+        );
+      expect(
+        await drugTrace.isContractManufacturer(PREFIX, PREFIX_LENGTH, manufacturer2.address),
+      ).to.equal(false);
+      await expect(drugTrace.connect(admin).revokeCompanyPrefix(PREFIX, PREFIX_LENGTH))
+        .to.emit(drugTrace, "CompanyPrefixRevoked")
+        .withArgs(PREFIX, PREFIX_LENGTH, distributor.address, admin.address);
+      await expect(
+        drugTrace
+          .connect(manufacturer)
+          .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 1n, TREE.root, ZeroHash),
+      )
+        .to.be.revertedWithCustomError(drugTrace, "DrugTraceGtinNotAuthorized")
+        .withArgs(GTIN, PREFIX_LENGTH, manufacturer.address);
+    });
+
+    for (const [label, prefix, prefixLength, error, args] of [
+      ["5 digits", 61414n, 5, "DrugTraceInvalidPrefixLength", [5]],
+      ["13 digits", 1234567890123n, 13, "DrugTraceInvalidPrefixLength", [13]],
+      [
+        "more digits than its length (a bad digit)",
+        10000000n,
+        7,
+        "DrugTraceInvalidCompanyPrefix",
+        [10000000n, 7],
+      ],
+    ] as const) {
+      it(`reverts when a prefix has ${label} and changes nothing`, async function () {
+        const fixture = await networkHelpers.loadFixture(deployFixture);
+        const { drugTrace, admin, manufacturer2 } = fixture;
+        await expectNothingChanged(fixture, [], [], async () => {
+          await expect(
+            drugTrace
+              .connect(admin)
+              .bindCompanyPrefix(prefix, prefixLength, manufacturer2.address, RIVAL),
+          )
+            .to.be.revertedWithCustomError(drugTrace, error)
+            .withArgs(...args);
+        });
+      });
+    }
+
+    it("reverts on a registration stating a prefix length outside 6 to 12", async function () {
+      const fixture = await networkHelpers.loadFixture(deployFixture);
+      const { drugTrace, manufacturer } = fixture;
+      await expectNothingChanged(fixture, [batchIdOf(GTIN, LOT)], [], async () => {
+        for (const prefixLength of [0, 5, 13, 255]) {
+          await expect(
+            drugTrace
+              .connect(manufacturer)
+              .registerBatch(GTIN, prefixLength, LOT, 2n ** 40n, 1n, TREE.root, ZeroHash),
+          )
+            .to.be.revertedWithCustomError(drugTrace, "DrugTraceInvalidPrefixLength")
+            .withArgs(prefixLength);
+        }
+      });
+    });
+
+    it("reverts on a bound, overlapping, unnamed or unbound prefix, and for anyone but the admin", async function () {
+      const fixture = await networkHelpers.loadFixture(prefixesFixture);
+      const { drugTrace, admin, regulator, manufacturer, manufacturer2, distributor } = fixture;
+      await expectNothingChanged(fixture, [], [], async () => {
+        await expect(
+          drugTrace
+            .connect(admin)
+            .bindCompanyPrefix(PREFIX, PREFIX_LENGTH, manufacturer2.address, RIVAL),
+        )
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceCompanyPrefixAlreadyBound")
+          .withArgs(PREFIX, PREFIX_LENGTH, manufacturer.address);
+        for (const [prefix, prefixLength] of [
+          [950600n, 6],
+          [95060001n, 8],
+        ] as const) {
+          await expect(
+            drugTrace
+              .connect(admin)
+              .bindCompanyPrefix(prefix, prefixLength, manufacturer2.address, RIVAL),
+          )
+            .to.be.revertedWithCustomError(drugTrace, "DrugTraceCompanyPrefixOverlaps")
+            .withArgs(prefix, prefixLength);
+        }
+        await expect(
+          drugTrace.connect(admin).bindCompanyPrefix(123456n, 6, distributor.address, ""),
+        )
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceInvalidName")
+          .withArgs("");
+        await expect(
+          drugTrace.connect(admin).bindCompanyPrefix(123456n, 6, distributor.address, "A\nB"),
+        )
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceInvalidName")
+          .withArgs("A\nB");
+        await expect(
+          drugTrace.connect(admin).bindCompanyPrefix(123456n, 6, ZeroAddress, RIVAL),
+        ).to.be.revertedWithCustomError(drugTrace, "DrugTraceZeroAccount");
+        await expect(drugTrace.connect(admin).revokeCompanyPrefix(123456n, 6))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceCompanyPrefixNotBound")
+          .withArgs(123456n, 6);
+        await expect(
+          drugTrace.connect(admin).transferCompanyPrefix(123456n, 6, distributor.address, RIVAL),
+        )
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceCompanyPrefixNotBound")
+          .withArgs(123456n, 6);
+        for (const signer of [regulator, manufacturer]) {
+          await expect(
+            drugTrace
+              .connect(signer)
+              .transferCompanyPrefix(PREFIX, PREFIX_LENGTH, signer.address, "Thief Ltd"),
+          )
+            .to.be.revertedWithCustomError(drugTrace, "AccessControlUnauthorizedAccount")
+            .withArgs(signer.address, ZeroHash);
+        }
+      });
+    });
+
+    it("reverts when anyone but the owner authorizes or deauthorizes a contract manufacturer", async function () {
+      const fixture = await networkHelpers.loadFixture(prefixesFixture);
+      const { drugTrace, manufacturer, manufacturer2, admin } = fixture;
+      await expectNothingChanged(fixture, [], [], async () => {
+        for (const signer of [manufacturer2, admin]) {
+          await expect(
+            drugTrace
+              .connect(signer)
+              .authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, manufacturer2.address),
+          )
+            .to.be.revertedWithCustomError(drugTrace, "DrugTraceNotCompanyPrefixOwner")
+            .withArgs(PREFIX, PREFIX_LENGTH, signer.address);
+        }
+        await expect(
+          drugTrace
+            .connect(manufacturer)
+            .deauthorizeContractManufacturer(PREFIX, PREFIX_LENGTH, manufacturer2.address),
+        )
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceNotContractManufacturer")
+          .withArgs(PREFIX, PREFIX_LENGTH, manufacturer2.address);
+        await expect(
+          drugTrace
+            .connect(manufacturer)
+            .authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, ZeroAddress),
+        ).to.be.revertedWithCustomError(drugTrace, "DrugTraceZeroAccount");
+      });
+      await drugTrace
+        .connect(manufacturer)
+        .authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, manufacturer2.address);
+      await expect(
+        drugTrace
+          .connect(manufacturer)
+          .authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, manufacturer2.address),
+      )
+        .to.be.revertedWithCustomError(drugTrace, "DrugTraceContractManufacturerAlreadyAuthorized")
+        .withArgs(PREFIX, PREFIX_LENGTH, manufacturer2.address);
+    });
+  });
+
+  describe("setParticipantName and nameOf", function () {
+    it("lets a regulator name a pharmacy, rename and clear; nameOf is empty for the unnamed", async function () {
+      const { drugTrace, regulator, pharmacy, manufacturer, stranger } =
+        await networkHelpers.loadFixture(deployFixture);
+      expect(await drugTrace.nameOf(manufacturer.address)).to.equal(ACME);
+      expect(await drugTrace.nameOf(stranger.address)).to.equal("");
+      await expect(
+        drugTrace.connect(regulator).setParticipantName(pharmacy.address, "Apotheke am Markt"),
+      )
+        .to.emit(drugTrace, "ParticipantNamed")
+        .withArgs(pharmacy.address, "Apotheke am Markt", regulator.address);
+      expect(await drugTrace.nameOf(pharmacy.address)).to.equal("Apotheke am Markt");
+      await drugTrace.connect(regulator).setParticipantName(pharmacy.address, "");
+      expect(await drugTrace.nameOf(pharmacy.address)).to.equal("");
+    });
+
+    it("reverts for anyone but a regulator (attack: a pharmacy naming itself after a brand) and on a bad name", async function () {
+      const fixture = await networkHelpers.loadFixture(deployFixture);
+      const { drugTrace, regulator, pharmacy } = fixture;
+      const long = "x".repeat(65);
+      await expectNothingChanged(fixture, [], [], async () => {
+        await expect(drugTrace.connect(pharmacy).setParticipantName(pharmacy.address, ACME))
+          .to.be.revertedWithCustomError(drugTrace, "AccessControlUnauthorizedAccount")
+          .withArgs(pharmacy.address, id("REGULATOR_ROLE"));
+        await expect(drugTrace.connect(regulator).setParticipantName(pharmacy.address, long))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceInvalidName")
+          .withArgs(long);
+        await expect(
+          drugTrace.connect(regulator).setParticipantName(ZeroAddress, "X"),
+        ).to.be.revertedWithCustomError(drugTrace, "DrugTraceZeroAccount");
+      });
+      // 64 bytes of UTF-8 is the limit, not 64 characters.
+      await drugTrace.connect(regulator).setParticipantName(pharmacy.address, "ü".repeat(32));
+      await expect(
+        drugTrace.connect(regulator).setParticipantName(pharmacy.address, "ü".repeat(33)),
+      ).to.be.revertedWithCustomError(drugTrace, "DrugTraceInvalidName");
     });
   });
 
@@ -1076,7 +1455,7 @@ describe("DrugTrace", function () {
       const other = batchIdOf(GTIN, OTHER_LOT);
       await drugTrace
         .connect(manufacturer)
-        .registerBatch(GTIN, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash);
+        .registerBatch(GTIN, PREFIX_LENGTH, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash);
       await networkHelpers.time.increaseTo(expiry + 1n);
       await drugTrace.connect(regulator).recall(other, 3n, EVIDENCE);
       expect(await drugTrace.batchState(other)).to.equal(BatchState.Recalled);
@@ -1154,20 +1533,19 @@ describe("DrugTrace", function () {
       expect(record.evidenceHash).to.equal(EVIDENCE);
     });
 
-    it("accepts flags from every trade role, for unregistered batches too, numbered in order", async function () {
-      const { drugTrace, manufacturer, distributor, pharmacy } =
+    it("accepts flags from every trade role, numbered in order, each counted as open", async function () {
+      const { drugTrace, manufacturer, distributor, pharmacy, batchId } =
         await networkHelpers.loadFixture(registeredFixture);
-      const counterfeit = batchIdOf(GTIN, OTHER_LOT);
       let expected = 1n;
       for (const signer of [manufacturer, distributor, pharmacy]) {
         await expect(
           drugTrace
             .connect(signer)
-            .flagSuspect(counterfeit, 0n, serialOf(0), UnitStatus.Unknown, EVIDENCE),
+            .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Unknown, EVIDENCE),
         )
           .to.emit(drugTrace, "SuspectFlagged")
           .withArgs(
-            counterfeit,
+            batchId,
             expected,
             signer.address,
             0n,
@@ -1175,8 +1553,66 @@ describe("DrugTrace", function () {
             UnitStatus.Unknown,
             EVIDENCE,
           );
+        expect(await drugTrace.openFlagsOf(signer.address)).to.equal(1n);
         expected += 1n;
       }
+    });
+
+    it("reverts on a batch that was never registered (attack: flags cost storage and a regulator's time)", async function () {
+      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const { drugTrace, pharmacy, batchId } = fixture;
+      const counterfeit = batchIdOf(GTIN, OTHER_LOT);
+      await expectNothingChanged(fixture, [batchId, counterfeit], [], async () => {
+        await expect(
+          drugTrace
+            .connect(pharmacy)
+            .flagSuspect(counterfeit, 0n, serialOf(0), UnitStatus.Unknown, EVIDENCE),
+        )
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceUnexpectedBatchState")
+          .withArgs(counterfeit, BatchState.None, REGISTERED);
+      });
+    });
+
+    it("reverts past the open-flag bound (flag spam) until a resolution frees a slot", async function () {
+      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const { drugTrace, pharmacy, regulator, batchId } = fixture;
+      const max = await drugTrace.MAX_OPEN_FLAGS();
+      expect(max).to.equal(32n);
+      for (let i = 0n; i < max; i++) {
+        await drugTrace
+          .connect(pharmacy)
+          .flagSuspect(batchId, i, serialOf(Number(i)), UnitStatus.Active, EVIDENCE);
+      }
+      expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(max);
+      await expectNothingChanged(fixture, [batchId], [], async () => {
+        await expect(
+          drugTrace
+            .connect(pharmacy)
+            .flagSuspect(batchId, 40n, serialOf(40), UnitStatus.Active, EVIDENCE),
+        )
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceTooManyOpenFlags")
+          .withArgs(pharmacy.address, max);
+      });
+      expect(await drugTrace.suspectFlag(max + 1n)).to.deep.equal(
+        await drugTrace.suspectFlag(999n),
+      );
+      await drugTrace.connect(regulator).resolveSuspect(7n, Resolution.Cleared);
+      expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(max - 1n);
+      await expect(
+        drugTrace
+          .connect(pharmacy)
+          .flagSuspect(batchId, 40n, serialOf(40), UnitStatus.Active, EVIDENCE),
+      )
+        .to.emit(drugTrace, "SuspectFlagged")
+        .withArgs(
+          batchId,
+          max + 1n,
+          pharmacy.address,
+          40n,
+          serialOf(40),
+          UnitStatus.Active,
+          EVIDENCE,
+        );
     });
 
     it("reverts for anyone without a trade role", async function () {
@@ -1234,9 +1670,13 @@ describe("DrugTrace", function () {
         .to.emit(drugTrace, "SuspectResolved")
         .withArgs(batchId, flagId, regulator.address, Resolution.Quarantined)
         .and.to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, regulator.address);
+        .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
       expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Quarantined);
+      expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(
+        QuarantineOrigin.Regulator,
+      );
       expect((await drugTrace.suspectFlag(flagId)).state).to.equal(FlagState.Quarantined);
+      expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(0n);
 
       await drugTrace
         .connect(pharmacy)
@@ -1265,30 +1705,16 @@ describe("DrugTrace", function () {
         .and.not.to.emit(drugTrace, "BatchRecalled");
     });
 
-    it("clears a flag about an unregistered batch", async function () {
-      const { drugTrace, regulator, pharmacy } = await networkHelpers.loadFixture(stockedFixture);
-      const counterfeit = batchIdOf(GTIN, OTHER_LOT);
-      await drugTrace
-        .connect(pharmacy)
-        .flagSuspect(counterfeit, 0n, serialOf(0), UnitStatus.Unknown, EVIDENCE);
-      await expect(drugTrace.connect(regulator).resolveSuspect(1n, Resolution.Cleared))
-        .to.emit(drugTrace, "SuspectResolved")
-        .withArgs(counterfeit, 1n, regulator.address, Resolution.Cleared);
-    });
-
-    it("reverts when quarantining or recalling an unregistered batch", async function () {
-      const { drugTrace, regulator, pharmacy } = await networkHelpers.loadFixture(stockedFixture);
-      const counterfeit = batchIdOf(GTIN, OTHER_LOT);
-      await drugTrace
-        .connect(pharmacy)
-        .flagSuspect(counterfeit, 0n, serialOf(0), UnitStatus.Unknown, EVIDENCE);
-      await expect(drugTrace.connect(regulator).resolveSuspect(1n, Resolution.Quarantined))
-        .to.be.revertedWithCustomError(drugTrace, "DrugTraceUnexpectedBatchState")
-        .withArgs(counterfeit, BatchState.None, LIVE);
-      await expect(drugTrace.connect(regulator).resolveSuspect(1n, Resolution.Recalled))
-        .to.be.revertedWithCustomError(drugTrace, "DrugTraceUnexpectedBatchState")
-        .withArgs(counterfeit, BatchState.None, REGISTERED);
-      expect((await drugTrace.suspectFlag(1n)).state).to.equal(FlagState.Open);
+    it("turns an excursion quarantine into a regulator's when confirming a flag", async function () {
+      const { drugTrace, regulator, sensor, batchId, flagId } =
+        await networkHelpers.loadFixture(flaggedFixture);
+      await drugTrace.connect(sensor).reportExcursion(batchId, READING, 900);
+      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined))
+        .to.emit(drugTrace, "BatchQuarantined")
+        .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
+      expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(
+        QuarantineOrigin.Regulator,
+      );
     });
 
     it("reverts when quarantining a recalled batch", async function () {
@@ -1340,21 +1766,26 @@ describe("DrugTrace", function () {
 
   describe("reportExcursion", function () {
     it("quarantines the batch and records the reading", async function () {
-      const { drugTrace, sensor, batchId } = await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, sensor, manufacturer, batchId } =
+        await networkHelpers.loadFixture(stockedFixture);
       await expect(drugTrace.connect(sensor).reportExcursion(batchId, READING, 1250))
         .to.emit(drugTrace, "ExcursionReported")
-        .withArgs(batchId, sensor.address, READING, 1250n)
+        .withArgs(batchId, sensor.address, manufacturer.address, READING, 1250n)
         .and.to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, sensor.address);
+        .withArgs(batchId, sensor.address, QuarantineOrigin.Excursion);
       expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Quarantined);
+      expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(
+        QuarantineOrigin.Excursion,
+      );
     });
 
     it("records a further reading on a quarantined batch without quarantining it again", async function () {
-      const { drugTrace, sensor, batchId } = await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, sensor, manufacturer, batchId } =
+        await networkHelpers.loadFixture(stockedFixture);
       await drugTrace.connect(sensor).reportExcursion(batchId, READING, 1250);
       await expect(drugTrace.connect(sensor).reportExcursion(batchId, READING, -2000))
         .to.emit(drugTrace, "ExcursionReported")
-        .withArgs(batchId, sensor.address, READING, -2000n)
+        .withArgs(batchId, sensor.address, manufacturer.address, READING, -2000n)
         .and.not.to.emit(drugTrace, "BatchQuarantined");
     });
 
@@ -1401,6 +1832,111 @@ describe("DrugTrace", function () {
         drugTrace.connect(sensor).reportExcursion(batchId, READING, 900),
       ).to.be.revertedWithCustomError(drugTrace, "EnforcedPause");
     });
+
+    it("reverts for a sensor whose custodian never held the batch (attack: a leaked key) and changes nothing", async function () {
+      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, sensor, manufacturer, pharmacy2, batchId } = fixture;
+      await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
+      await drugTrace.connect(pharmacy2).bindSensor(sensor.address);
+      await expectNothingChanged(fixture, [batchId], [], async () => {
+        await expect(drugTrace.connect(sensor).reportExcursion(batchId, READING, 2500))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceBatchNotInCustody")
+          .withArgs(batchId, pharmacy2.address, sensor.address);
+      });
+    });
+
+    it("reverts for a sensor that no custodian bound", async function () {
+      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, sensor, manufacturer, batchId } = fixture;
+      await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
+      await expectNothingChanged(fixture, [batchId], [], async () => {
+        await expect(drugTrace.connect(sensor).reportExcursion(batchId, READING, 2500))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceSensorNotBound")
+          .withArgs(sensor.address);
+      });
+    });
+
+    it("reverts once the custodian shipped its whole holding away", async function () {
+      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, sensor, manufacturer, distributor, pharmacy, batchId } = fixture;
+      await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
+      await drugTrace.connect(pharmacy).bindSensor(sensor.address);
+      await drugTrace.connect(pharmacy).ship(batchId, distributor.address, 50n);
+      await expectNothingChanged(fixture, [batchId], [], async () => {
+        await expect(drugTrace.connect(sensor).reportExcursion(batchId, READING, 2500))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceBatchNotInCustody")
+          .withArgs(batchId, pharmacy.address, sensor.address);
+      });
+    });
+  });
+
+  describe("reportShipmentExcursion", function () {
+    it("quarantines the batch of a shipment the custodian sent or receives", async function () {
+      const { drugTrace, sensor, manufacturer, distributor, batchId, pending } =
+        await networkHelpers.loadFixture(pendingFixture);
+      await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
+      await drugTrace.connect(distributor).bindSensor(sensor.address);
+      await expect(drugTrace.connect(sensor).reportShipmentExcursion(pending, READING, 950))
+        .to.emit(drugTrace, "ExcursionReported")
+        .withArgs(batchId, sensor.address, distributor.address, READING, 950n)
+        .and.to.emit(drugTrace, "BatchQuarantined")
+        .withArgs(batchId, sensor.address, QuarantineOrigin.Excursion);
+    });
+
+    it("reverts for a shipment between others, and for a settled one", async function () {
+      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const { drugTrace, sensor, manufacturer, pharmacy2, batchId, pending, toPharmacy } = fixture;
+      await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
+      await drugTrace.connect(pharmacy2).bindSensor(sensor.address);
+      await expectNothingChanged(fixture, [batchId], [pending, toPharmacy], async () => {
+        await expect(drugTrace.connect(sensor).reportShipmentExcursion(pending, READING, 950))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceBatchNotInCustody")
+          .withArgs(batchId, pharmacy2.address, sensor.address);
+        await expect(drugTrace.connect(sensor).reportShipmentExcursion(toPharmacy, READING, 950))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceUnexpectedShipmentState")
+          .withArgs(toPharmacy, ShipmentState.Accepted);
+      });
+    });
+  });
+
+  describe("bindSensor and unbindSensor", function () {
+    it("binds a sensor to the calling trade partner; its custodian or a regulator unbinds it", async function () {
+      const { drugTrace, sensor, manufacturer, distributor, regulator } =
+        await networkHelpers.loadFixture(deployFixture);
+      expect(await drugTrace.custodianOf(sensor.address)).to.equal(manufacturer.address);
+      await expect(drugTrace.connect(regulator).unbindSensor(sensor.address))
+        .to.emit(drugTrace, "SensorUnbound")
+        .withArgs(sensor.address, manufacturer.address, regulator.address);
+      await expect(drugTrace.connect(distributor).bindSensor(sensor.address))
+        .to.emit(drugTrace, "SensorBound")
+        .withArgs(sensor.address, distributor.address);
+      await expect(drugTrace.connect(distributor).unbindSensor(sensor.address))
+        .to.emit(drugTrace, "SensorUnbound")
+        .withArgs(sensor.address, distributor.address, distributor.address);
+      expect(await drugTrace.custodianOf(sensor.address)).to.equal(ZeroAddress);
+    });
+
+    it("reverts when another trade partner takes over a bound sensor (attack) or a stranger binds or unbinds", async function () {
+      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const { drugTrace, sensor, manufacturer, distributor, stranger, batchId } = fixture;
+      await expectNothingChanged(fixture, [batchId], [], async () => {
+        await expect(drugTrace.connect(distributor).bindSensor(sensor.address))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceSensorAlreadyBound")
+          .withArgs(sensor.address, manufacturer.address);
+        await expect(drugTrace.connect(distributor).unbindSensor(sensor.address))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceNotSensorCustodian")
+          .withArgs(sensor.address, distributor.address);
+        await expect(drugTrace.connect(stranger).bindSensor(stranger.address))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceNotTradePartner")
+          .withArgs(stranger.address);
+        await expect(
+          drugTrace.connect(distributor).bindSensor(ZeroAddress),
+        ).to.be.revertedWithCustomError(drugTrace, "DrugTraceZeroAccount");
+        await expect(drugTrace.connect(distributor).unbindSensor(distributor.address))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceSensorNotBound")
+          .withArgs(distributor.address);
+      });
+    });
   });
 
   describe("releaseQuarantine", function () {
@@ -1412,17 +1948,35 @@ describe("DrugTrace", function () {
       return stocked;
     }
 
-    it("lets the manufacturer or a regulator release the batch", async function () {
+    it("lets the manufacturer or a regulator release an excursion quarantine", async function () {
       const { drugTrace, manufacturer, regulator, sensor, batchId } =
         await networkHelpers.loadFixture(quarantinedFixture);
       await expect(drugTrace.connect(manufacturer).releaseQuarantine(batchId))
         .to.emit(drugTrace, "QuarantineReleased")
-        .withArgs(batchId, manufacturer.address);
+        .withArgs(batchId, manufacturer.address, QuarantineOrigin.Excursion);
       expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Active);
+      expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(QuarantineOrigin.None);
       await drugTrace.connect(sensor).reportExcursion(batchId, READING, 1250);
       await expect(drugTrace.connect(regulator).releaseQuarantine(batchId))
         .to.emit(drugTrace, "QuarantineReleased")
-        .withArgs(batchId, regulator.address);
+        .withArgs(batchId, regulator.address, QuarantineOrigin.Excursion);
+    });
+
+    it("reverts when the manufacturer lifts a regulator's quarantine (attack) and changes nothing", async function () {
+      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, manufacturer, pharmacy, regulator, batchId } = fixture;
+      await drugTrace
+        .connect(pharmacy)
+        .flagSuspect(batchId, 4n, serialOf(4), UnitStatus.Active, EVIDENCE);
+      await drugTrace.connect(regulator).resolveSuspect(1n, Resolution.Quarantined);
+      await expectNothingChanged(fixture, [batchId], [], async () => {
+        await expect(drugTrace.connect(manufacturer).releaseQuarantine(batchId))
+          .to.be.revertedWithCustomError(drugTrace, "DrugTraceQuarantinedByRegulator")
+          .withArgs(batchId, manufacturer.address);
+      });
+      await expect(drugTrace.connect(regulator).releaseQuarantine(batchId))
+        .to.emit(drugTrace, "QuarantineReleased")
+        .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
     });
 
     it("leaves a batch Expired when its expiry passed during the quarantine", async function () {
@@ -1476,7 +2030,7 @@ describe("DrugTrace", function () {
         () =>
           drugTrace
             .connect(manufacturer)
-            .registerBatch(GTIN, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash),
+            .registerBatch(GTIN, PREFIX_LENGTH, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash),
         () => drugTrace.connect(manufacturer).ship(batchId, distributor.address, 1n),
         () => drugTrace.connect(distributor).acceptShipment(pending),
         () => drugTrace.connect(distributor).rejectShipment(pending),

@@ -54,6 +54,8 @@ abstract contract SuiteSetup is Test {
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), manufacturer);
         drugTrace.grantRole(drugTrace.DISTRIBUTOR_ROLE(), distributor);
         drugTrace.grantRole(drugTrace.DISPENSER_ROLE(), pharmacy);
+        // The manufacturer owns GTIN's company prefix, 9506000 (seven digits after the indicator digit).
+        drugTrace.bindCompanyPrefix(9506000, 7, manufacturer, "Acme Pharma GmbH");
         claims.grantRole(claims.INSURER_ROLE(), insurer);
         claims.grantRole(claims.PROVIDER_ROLE(), clinic);
         vm.stopPrank();
@@ -102,7 +104,7 @@ contract DrugTraceGasSnapshotsTest is SuiteSetup {
         root = node;
 
         vm.prank(manufacturer);
-        batchId = drugTrace.registerBatch(GTIN, LOT, NOW + 730 days, 1 << 20, root, keccak256("metadata"));
+        batchId = drugTrace.registerBatch(GTIN, 7, LOT, NOW + 730 days, 1 << 20, root, keccak256("metadata"));
         uint256 released = _ship(manufacturer, distributor, 1_000);
         vm.prank(distributor);
         drugTrace.acceptShipment(released);
@@ -116,7 +118,7 @@ contract DrugTraceGasSnapshotsTest is SuiteSetup {
 
     function test_registerBatch_gasSnapshot() public {
         vm.prank(manufacturer);
-        bytes32 id = drugTrace.registerBatch(GTIN, "SNAP-LOT-2", NOW + 730 days, 1_000_000, root, bytes32(0));
+        bytes32 id = drugTrace.registerBatch(GTIN, 7, "SNAP-LOT-2", NOW + 730 days, 1_000_000, root, bytes32(0));
         vm.snapshotGasLastCall("DrugTrace", "registerBatch");
         assertEq(uint8(drugTrace.batchState(id)), uint8(IDrugTrace.BatchState.Active));
     }

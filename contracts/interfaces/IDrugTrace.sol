@@ -16,6 +16,12 @@ pragma solidity ^0.8.24;
 ///
 /// `batchId` is the first indexed argument of every batch event, so one log filter on topic 1 returns the whole
 /// journey of a batch.
+///
+/// Trust against dishonest participants: a GTIN belongs to the holder of its GS1 Company Prefix (bound by the
+/// admin), so only that brand owner or a contract manufacturer it authorizes registers batches of it; a
+/// regulator's quarantine is lifted only by a regulator; a sensor acts for the one custodian that bound it and only on
+/// goods that custodian holds or ships or receives; a reporter has at most `MAX_OPEN_FLAGS` open flags, on registered
+/// batches only. Participants have public display names (`nameOf`): company names, never personal data.
 interface IDrugTrace {
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                           TYPES                            */
@@ -61,6 +67,16 @@ interface IDrugTrace {
         Recalled
     }
 
+    /// @notice Why a batch is quarantined, which decides who may release it.
+    /// @dev None: not quarantined. Excursion: a custodian's sensor reported a temperature excursion; the batch's
+    /// manufacturer or a regulator may release it. Regulator: a regulator confirmed a suspect flag; only a regulator
+    /// may release it. A regulator's decision on an excursion-quarantined batch turns its origin into Regulator.
+    enum QuarantineOrigin {
+        None,
+        Excursion,
+        Regulator
+    }
+
     /// @notice The lifecycle of a suspect flag: Open until a regulator resolves it.
     enum FlagState {
         None,
@@ -72,7 +88,8 @@ interface IDrugTrace {
 
     /// @notice A registered batch.
     /// @dev Storage layout, two slots:
-    /// slot 0: `manufacturer` (bits 0..159) | `expiry` (160..207) | `unitCount` (208..239) | `state` (240..247);
+    /// slot 0: `manufacturer` (bits 0..159) | `expiry` (160..207) | `unitCount` (208..239) | `state` (240..247) |
+    /// `quarantineOrigin` (248..255);
     /// slot 1: `serialsRoot`.
     /// The GTIN, lot and metadata hash are in `BatchRegistered` only.
     struct Batch {
@@ -84,6 +101,8 @@ interface IDrugTrace {
         uint32 unitCount;
         /// The batch's state. Stored: None, Active, Quarantined or Recalled; `batch` returns `batchState`.
         BatchState state;
+        /// Why the batch is quarantined; `batch` returns None unless the state is Quarantined.
+        QuarantineOrigin quarantineOrigin;
         /// The Merkle root of the batch's (index, serial) leaves.
         bytes32 serialsRoot;
     }
@@ -104,12 +123,25 @@ interface IDrugTrace {
         ShipmentState state;
     }
 
+    /// @notice A GS1 Company Prefix binding, as `companyPrefix` returns it.
+    /// @dev Storage layout, one slot: `owner` (bits 0..159) | `epoch` (160..191) | `descendants` (192..223).
+    struct CompanyPrefix {
+        /// The brand owner the prefix is bound to; zero when never bound or revoked.
+        address owner;
+        /// Counts binds and transfers from 1; a contract manufacturer's authorization holds only for the epoch it was
+        /// given in, so a transfer or a new binding voids every earlier one at once.
+        uint32 epoch;
+        /// How many bound prefixes are longer than this one and start with it (a bound prefix may not overlap
+        /// another: GS1 never allocates one inside another).
+        uint32 descendants;
+    }
+
     /// @notice A suspect-product flag.
     /// @dev Storage layout, three slots: slot 0 `batchId`; slot 1 `reporter` (bits 0..159) | `flaggedAt`
     /// (160..207) | `verdict` (208..215) | `state` (216..223); slot 2 `evidenceHash`. The unit's index and serial are
     /// in `SuspectFlagged`.
     struct SuspectFlag {
-        /// The batch the suspect unit claims to belong to (need not be registered: a counterfeit code may name none).
+        /// The batch the suspect unit claims to belong to (registered: flags on unknown batches are refused).
         bytes32 batchId;
         /// The trade participant that raised the flag.
         address reporter;
@@ -256,25 +288,110 @@ interface IDrugTrace {
     /// not quarantined yet.
     /// @param batchId The batch.
     /// @param sensor The sensor oracle.
+    /// @param custodian The trade partner the sensor acts for, which holds or ships or receives the goods.
     /// @param readingHash Hash of the off-chain sensor reading (device, time series, signature).
     /// @param extremeCentiCelsius The measured extreme temperature, in hundredths of a degree Celsius.
     event ExcursionReported(
         bytes32 indexed batchId,
         address indexed sensor,
+        address indexed custodian,
         bytes32 readingHash,
         int16 extremeCentiCelsius
     );
 
     /// @notice A batch was quarantined (by a temperature excursion or a confirmed suspect flag): no shipping or
-    /// dispensing until released or recalled.
+    /// dispensing until released or recalled. Also emitted when a regulator confirms a suspect flag on a batch an
+    /// excursion had quarantined: the origin becomes Regulator.
     /// @param batchId The batch.
     /// @param by The sensor or regulator whose call quarantined it.
-    event BatchQuarantined(bytes32 indexed batchId, address indexed by);
+    /// @param origin Excursion or Regulator: who may release it.
+    event BatchQuarantined(bytes32 indexed batchId, address indexed by, QuarantineOrigin origin);
 
     /// @notice A quarantine was lifted: the batch is Active again (or Expired, if its expiry passed meanwhile).
     /// @param batchId The batch.
     /// @param by The manufacturer or regulator that released it.
-    event QuarantineReleased(bytes32 indexed batchId, address indexed by);
+    /// @param origin The origin of the quarantine that was lifted.
+    event QuarantineReleased(bytes32 indexed batchId, address indexed by, QuarantineOrigin origin);
+
+    /// @notice The admin bound a GS1 Company Prefix to a brand owner.
+    /// @param prefix The prefix's digits as a number (leading zeros implied by `prefixLength`).
+    /// @param prefixLength The prefix's number of digits, 6 to 12.
+    /// @param owner The brand owner.
+    /// @param admin The admin that bound it.
+    /// @param epoch The binding's epoch.
+    event CompanyPrefixBound(
+        uint64 indexed prefix,
+        uint8 prefixLength,
+        address indexed owner,
+        address indexed admin,
+        uint32 epoch
+    );
+
+    /// @notice The admin moved a company prefix to another brand owner; every contract-manufacturer authorization
+    /// of the prefix lapsed.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param from The previous owner.
+    /// @param to The new owner.
+    /// @param admin The admin that moved it.
+    /// @param epoch The new epoch.
+    event CompanyPrefixTransferred(
+        uint64 indexed prefix,
+        uint8 prefixLength,
+        address indexed from,
+        address indexed to,
+        address admin,
+        uint32 epoch
+    );
+
+    /// @notice The admin revoked a company prefix: nobody registers its GTINs until it is bound again. Batches
+    /// registered before stay as they are.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param owner The owner it was bound to.
+    /// @param admin The admin that revoked it.
+    event CompanyPrefixRevoked(uint64 indexed prefix, uint8 prefixLength, address indexed owner, address indexed admin);
+
+    /// @notice A brand owner authorized a contract manufacturer to register GTINs of its prefix.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param manufacturer The contract manufacturer.
+    /// @param owner The authorizing brand owner.
+    event ContractManufacturerAuthorized(
+        uint64 indexed prefix,
+        uint8 prefixLength,
+        address indexed manufacturer,
+        address indexed owner
+    );
+
+    /// @notice A brand owner withdrew a contract manufacturer's authorization for its prefix.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param manufacturer The contract manufacturer.
+    /// @param owner The brand owner.
+    event ContractManufacturerDeauthorized(
+        uint64 indexed prefix,
+        uint8 prefixLength,
+        address indexed manufacturer,
+        address indexed owner
+    );
+
+    /// @notice A participant's public display name was set (empty: cleared).
+    /// @param account The participant.
+    /// @param name Its public company name.
+    /// @param by The admin (binding a prefix) or regulator that set it.
+    event ParticipantNamed(address indexed account, string name, address indexed by);
+
+    /// @notice A trade partner bound a cold-chain sensor: the sensor reports for it alone.
+    /// @param sensor The sensor oracle.
+    /// @param custodian The trade partner it acts for.
+    event SensorBound(address indexed sensor, address indexed custodian);
+
+    /// @notice A sensor was unbound from its custodian; it reports nothing until bound again.
+    /// @param sensor The sensor oracle.
+    /// @param custodian The trade partner it acted for.
+    /// @param by The custodian or a regulator.
+    event SensorUnbound(address indexed sensor, address indexed custodian, address indexed by);
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                           ERRORS                           */
@@ -362,6 +479,96 @@ interface IDrugTrace {
     /// @param current Its state.
     error DrugTraceUnexpectedFlagState(uint256 flagId, FlagState current);
 
+    /// @notice A GS1 Company Prefix has 6 to 12 digits.
+    /// @param prefixLength The refused number of digits.
+    error DrugTraceInvalidPrefixLength(uint8 prefixLength);
+
+    /// @notice The prefix has more digits than its stated length (it is not below 10^`prefixLength`).
+    /// @param prefix The refused prefix.
+    /// @param prefixLength The stated number of digits.
+    error DrugTraceInvalidCompanyPrefix(uint64 prefix, uint8 prefixLength);
+
+    /// @notice The prefix is already bound (transfer it instead).
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param owner Its owner.
+    error DrugTraceCompanyPrefixAlreadyBound(uint64 prefix, uint8 prefixLength, address owner);
+
+    /// @notice A bound prefix starts with this one, or this one starts with a bound prefix: a GTIN would then have two
+    /// owners.
+    /// @param prefix The refused prefix.
+    /// @param prefixLength Its number of digits.
+    error DrugTraceCompanyPrefixOverlaps(uint64 prefix, uint8 prefixLength);
+
+    /// @notice The prefix is not bound (never, or revoked).
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    error DrugTraceCompanyPrefixNotBound(uint64 prefix, uint8 prefixLength);
+
+    /// @notice Only the prefix's owner may do this.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param account The refused caller.
+    error DrugTraceNotCompanyPrefixOwner(uint64 prefix, uint8 prefixLength, address account);
+
+    /// @notice The account is already an authorized contract manufacturer of the prefix.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param manufacturer The account.
+    error DrugTraceContractManufacturerAlreadyAuthorized(uint64 prefix, uint8 prefixLength, address manufacturer);
+
+    /// @notice The account is not an authorized contract manufacturer of the prefix.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param manufacturer The account.
+    error DrugTraceNotContractManufacturer(uint64 prefix, uint8 prefixLength, address manufacturer);
+
+    /// @notice The caller neither owns the GTIN's company prefix (its first `prefixLength` digits after the indicator
+    /// digit) nor is an authorized contract manufacturer of it.
+    /// @param gtin The GTIN.
+    /// @param prefixLength The prefix length the caller stated.
+    /// @param account The refused caller.
+    error DrugTraceGtinNotAuthorized(uint64 gtin, uint8 prefixLength, address account);
+
+    /// @notice The zero address cannot own a prefix, be a contract manufacturer or a sensor.
+    error DrugTraceZeroAccount();
+
+    /// @notice A display name has at most `MAX_NAME_LENGTH` bytes and no control characters; a prefix binding needs
+    /// one unless the owner already has one.
+    /// @param name The refused name.
+    error DrugTraceInvalidName(string name);
+
+    /// @notice A regulator imposed this quarantine: only a regulator may release it.
+    /// @param batchId The batch.
+    /// @param account The refused caller.
+    error DrugTraceQuarantinedByRegulator(bytes32 batchId, address account);
+
+    /// @notice The sensor is already bound to a custodian (which must unbind it first).
+    /// @param sensor The sensor.
+    /// @param custodian Its custodian.
+    error DrugTraceSensorAlreadyBound(address sensor, address custodian);
+
+    /// @notice The sensor is bound to no custodian, so it reports for nobody.
+    /// @param sensor The sensor.
+    error DrugTraceSensorNotBound(address sensor);
+
+    /// @notice Only the sensor's custodian or a regulator may unbind it.
+    /// @param sensor The sensor.
+    /// @param account The refused caller.
+    error DrugTraceNotSensorCustodian(address sensor, address account);
+
+    /// @notice The sensor's custodian neither holds units of the batch nor is the sender or recipient of the pending
+    /// shipment reported on: a sensor reports only on goods in its custodian's care.
+    /// @param batchId The batch.
+    /// @param custodian The sensor's custodian.
+    /// @param sensor The refused sensor.
+    error DrugTraceBatchNotInCustody(bytes32 batchId, address custodian, address sensor);
+
+    /// @notice The reporter already has `maximum` open flags; a regulator's resolution frees a slot.
+    /// @param reporter The reporter.
+    /// @param maximum `MAX_OPEN_FLAGS`.
+    error DrugTraceTooManyOpenFlags(address reporter, uint256 maximum);
+
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                         CONSTANTS                          */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
@@ -394,16 +601,29 @@ interface IDrugTrace {
     /// @return `type(uint16).max`.
     function SUSPECT_CONFIRMED_REASON() external view returns (uint16);
 
+    /// @notice How many open suspect flags one reporter may have at a time.
+    /// @return 32.
+    function MAX_OPEN_FLAGS() external view returns (uint256);
+
+    /// @notice The longest display name, in bytes (UTF-8).
+    /// @return 64.
+    function MAX_NAME_LENGTH() external view returns (uint256);
+
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                      UPDATE FUNCTIONS                      */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
-    /// @notice Registers batch (`gtin`, `lot`); the caller, a `MANUFACTURER_ROLE` holder, holds all its units.
+    /// @notice Registers batch (`gtin`, `lot`); the caller, a `MANUFACTURER_ROLE` holder that owns the GTIN's company
+    /// prefix or is an authorized contract manufacturer of it, holds all its units.
     /// @dev Constant cost whatever `unitCount`: the serials are committed to by `serialsRoot`, never stored. Writes
-    /// two slots and no holding (the manufacturer's holding is derived, see `holdingOf`). Emits `BatchRegistered`.
-    /// Reverts with `DrugTraceInvalidGtin`, `DrugTraceEmptyLot`, `DrugTraceZeroUnitCount`, `DrugTraceZeroSerialsRoot`,
-    /// `DrugTraceExpiryInPast` or `DrugTraceBatchAlreadyRegistered`.
+    /// two slots and no holding (the manufacturer's holding is derived, see `holdingOf`). The caller states the
+    /// prefix length, so the ownership check is one read (two for a contract manufacturer), never a loop over lengths;
+    /// `companyPrefixOf` tells tooling the length. Emits `BatchRegistered`. Reverts with `DrugTraceInvalidGtin`,
+    /// `DrugTraceInvalidPrefixLength`, `DrugTraceGtinNotAuthorized`, `DrugTraceEmptyLot`, `DrugTraceZeroUnitCount`,
+    /// `DrugTraceZeroSerialsRoot`, `DrugTraceExpiryInPast` or `DrugTraceBatchAlreadyRegistered`, in that order.
     /// @param gtin The GTIN-14 (check digit validated).
+    /// @param prefixLength The number of digits of the GTIN's company prefix (6 to 12), which follows the indicator
+    /// digit.
     /// @param lot The lot (GS1 AI 10), left-aligned bytes32, not zero.
     /// @param expiry The last second (unix time) at which the units may be shipped onward or dispensed; not before
     /// the current block's time. A GS1 YYMMDD expiry is the end of that day, 23:59:59 UTC.
@@ -413,6 +633,7 @@ interface IDrugTrace {
     /// @return batchId `batchIdOf(gtin, lot)`.
     function registerBatch(
         uint64 gtin,
+        uint8 prefixLength,
         bytes32 lot,
         uint48 expiry,
         uint32 unitCount,
@@ -478,8 +699,10 @@ interface IDrugTrace {
 
     /// @notice Raises an alert about one unit; any trade participant may call it. The dispensing tooling calls it
     /// for every verdict but Active at the counter, since a refused `dispense` leaves no trace.
-    /// @dev The batch need not be registered (a counterfeit code may name none) and the unit need not verify: the
-    /// flag records what was scanned. Emits `SuspectFlagged`. Reverts with `DrugTraceNotTradePartner`.
+    /// @dev The batch must be registered (a code naming no batch is reported off chain: on chain it would only cost
+    /// storage and a regulator's time); the unit need not verify: the flag records what was scanned. A reporter has
+    /// at most `MAX_OPEN_FLAGS` open flags; a resolution frees one. Emits `SuspectFlagged`. Reverts with
+    /// `DrugTraceNotTradePartner`, `DrugTraceUnexpectedBatchState` or `DrugTraceTooManyOpenFlags`.
     /// @param batchId The batch the unit claims to belong to, `batchIdOf(gtin, lot)` of the scanned code.
     /// @param index The unit's index as scanned.
     /// @param serial The unit's serial as scanned.
@@ -496,29 +719,114 @@ interface IDrugTrace {
     ) external returns (uint256 flagId);
 
     /// @notice A `REGULATOR_ROLE` holder resolves an Open suspect flag.
-    /// @dev Cleared leaves the batch alone. Quarantined needs the batch Active, Expired or Quarantined and quarantines
-    /// it unless it already is (`BatchQuarantined`). Recalled needs the batch registered and recalls it unless it
+    /// @dev Frees a slot of the reporter's open flags. Cleared leaves the batch alone. Quarantined needs the batch
+    /// Active, Expired or Quarantined and quarantines it with origin Regulator (`BatchQuarantined`) unless a
+    /// regulator's quarantine is already in force; only a regulator can lift it. Recalled needs the batch registered and recalls it unless it
     /// already is (`BatchRecalled` with `SUSPECT_CONFIRMED_REASON` and the flag's evidence hash). Emits
     /// `SuspectResolved`. Reverts with `DrugTraceUnexpectedFlagState` or `DrugTraceUnexpectedBatchState`.
     /// @param flagId The flag.
     /// @param resolution The decision.
     function resolveSuspect(uint256 flagId, Resolution resolution) external;
 
-    /// @notice A `SENSOR_ROLE` oracle reports a temperature excursion: the batch is quarantined until its
-    /// manufacturer or a regulator releases it or recalls it.
+    /// @notice A `SENSOR_ROLE` oracle bound to a custodian reports a temperature excursion of stock its custodian
+    /// holds: the batch is quarantined (origin Excursion) until its manufacturer or a regulator releases it or
+    /// recalls it.
     /// @dev Allowed from Active, Expired and Quarantined (a further reading is recorded; the batch stays
-    /// quarantined). Emits `ExcursionReported`, then `BatchQuarantined` if the batch was not quarantined yet. Reverts
-    /// with `DrugTraceUnexpectedBatchState`.
+    /// quarantined, a regulator's quarantine keeps its origin). A report on goods outside the custodian's care is
+    /// refused, not turned into a flag: a leaked sensor key then costs nobody anything. Emits `ExcursionReported`,
+    /// then `BatchQuarantined` if the batch was not quarantined yet. Reverts with `DrugTraceSensorNotBound`,
+    /// `DrugTraceUnexpectedBatchState` or `DrugTraceBatchNotInCustody`.
     /// @param batchId The batch.
     /// @param readingHash Hash of the off-chain sensor reading.
     /// @param extremeCentiCelsius The measured extreme, in hundredths of a degree Celsius.
     function reportExcursion(bytes32 batchId, bytes32 readingHash, int16 extremeCentiCelsius) external;
 
+    /// @notice Like `reportExcursion`, for goods in transit: a pending shipment sent or to be received by the
+    /// sensor's custodian.
+    /// @dev Emits `ExcursionReported` for the shipment's batch, then `BatchQuarantined` if it was not quarantined yet.
+    /// Reverts with `DrugTraceSensorNotBound`, `DrugTraceUnexpectedShipmentState`, `DrugTraceBatchNotInCustody` or
+    /// `DrugTraceUnexpectedBatchState`.
+    /// @param shipmentId The pending shipment.
+    /// @param readingHash Hash of the off-chain sensor reading.
+    /// @param extremeCentiCelsius The measured extreme, in hundredths of a degree Celsius.
+    function reportShipmentExcursion(uint256 shipmentId, bytes32 readingHash, int16 extremeCentiCelsius) external;
+
     /// @notice Lifts a quarantine: the batch is Active again (Expired if its expiry has passed).
-    /// @dev By the batch's manufacturer (while it holds `MANUFACTURER_ROLE`) or a `REGULATOR_ROLE` holder. Emits
-    /// `QuarantineReleased`. Reverts with `DrugTraceUnexpectedBatchState` or `DrugTraceNotManufacturerOrRegulator`.
+    /// @dev An excursion quarantine: by the batch's manufacturer (while it holds `MANUFACTURER_ROLE`) or a
+    /// `REGULATOR_ROLE` holder. A regulator's quarantine: by a `REGULATOR_ROLE` holder only. Emits
+    /// `QuarantineReleased`. Reverts with `DrugTraceUnexpectedBatchState`, `DrugTraceQuarantinedByRegulator` or
+    /// `DrugTraceNotManufacturerOrRegulator`.
     /// @param batchId The batch.
     function releaseQuarantine(bytes32 batchId) external;
+
+    /// @notice The default admin binds GS1 Company Prefix (`prefix`, `prefixLength`) to brand owner `owner`, whose
+    /// public display name becomes `name` (empty: keep the name it has).
+    /// @dev The prefix may not overlap a bound one (checked over its at most six shorter prefixes, and a counter of
+    /// longer ones). Emits `CompanyPrefixBound` (and `ParticipantNamed` when `name` is not empty). Reverts with
+    /// `DrugTraceInvalidPrefixLength`, `DrugTraceInvalidCompanyPrefix`, `DrugTraceZeroAccount`,
+    /// `DrugTraceCompanyPrefixAlreadyBound`, `DrugTraceCompanyPrefixOverlaps` or `DrugTraceInvalidName`.
+    /// @param prefix The prefix's digits as a number, e.g. 614141 for "0614141" with `prefixLength` 7.
+    /// @param prefixLength The number of digits, 6 to 12.
+    /// @param owner The brand owner.
+    /// @param name The brand owner's public company name, at most `MAX_NAME_LENGTH` bytes.
+    function bindCompanyPrefix(uint64 prefix, uint8 prefixLength, address owner, string calldata name) external;
+
+    /// @notice The default admin moves a bound prefix to `newOwner` (a licence transfer, an acquisition);
+    /// every contract-manufacturer authorization of the prefix lapses.
+    /// @dev Emits `CompanyPrefixTransferred` (and `ParticipantNamed` when `name` is not empty). Reverts with
+    /// `DrugTraceInvalidPrefixLength`, `DrugTraceInvalidCompanyPrefix`, `DrugTraceZeroAccount`,
+    /// `DrugTraceCompanyPrefixNotBound` or `DrugTraceInvalidName`.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param newOwner The new brand owner.
+    /// @param name The new owner's public company name (empty: keep the name it has).
+    function transferCompanyPrefix(uint64 prefix, uint8 prefixLength, address newOwner, string calldata name) external;
+
+    /// @notice The default admin revokes a bound prefix: nobody registers its GTINs until it is bound again.
+    /// Batches registered before stay as they are (recall them to stop them).
+    /// @dev Emits `CompanyPrefixRevoked`. Reverts with `DrugTraceInvalidPrefixLength`, `DrugTraceInvalidCompanyPrefix`
+    /// or `DrugTraceCompanyPrefixNotBound`.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    function revokeCompanyPrefix(uint64 prefix, uint8 prefixLength) external;
+
+    /// @notice The prefix's owner authorizes `manufacturer` to register GTINs of the prefix (a contract manufacturer,
+    /// as DSCSA allows). It still needs `MANUFACTURER_ROLE` to register.
+    /// @dev Holds until deauthorized or the prefix is transferred, revoked or bound again. Emits
+    /// `ContractManufacturerAuthorized`. Reverts with `DrugTraceInvalidPrefixLength`, `DrugTraceInvalidCompanyPrefix`,
+    /// `DrugTraceNotCompanyPrefixOwner`, `DrugTraceZeroAccount` or `DrugTraceContractManufacturerAlreadyAuthorized`.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param manufacturer The contract manufacturer.
+    function authorizeContractManufacturer(uint64 prefix, uint8 prefixLength, address manufacturer) external;
+
+    /// @notice The prefix's owner withdraws `manufacturer`'s authorization. Its batches registered before stay.
+    /// @dev Emits `ContractManufacturerDeauthorized`. Reverts with `DrugTraceInvalidPrefixLength`,
+    /// `DrugTraceInvalidCompanyPrefix`, `DrugTraceNotCompanyPrefixOwner` or `DrugTraceNotContractManufacturer`.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param manufacturer The contract manufacturer.
+    function deauthorizeContractManufacturer(uint64 prefix, uint8 prefixLength, address manufacturer) external;
+
+    /// @notice A `REGULATOR_ROLE` holder sets the public display name of a trade partner such as a distributor or a
+    /// pharmacy ("Dispensed by <name>"), or renames or clears (empty) any participant's name.
+    /// @dev Company names only, never a person's name. Emits `ParticipantNamed`. Reverts with `DrugTraceZeroAccount`
+    /// or `DrugTraceInvalidName`.
+    /// @param account The participant.
+    /// @param name Its public company name, at most `MAX_NAME_LENGTH` bytes; empty clears it.
+    function setParticipantName(address account, string calldata name) external;
+
+    /// @notice A trade partner binds a cold-chain sensor to itself: the sensor then reports only on goods the
+    /// caller holds or ships or receives.
+    /// @dev The sensor also needs `SENSOR_ROLE` (granted by the admin) to report. Emits `SensorBound`. Reverts with
+    /// `DrugTraceNotTradePartner`, `DrugTraceZeroAccount` or `DrugTraceSensorAlreadyBound`.
+    /// @param sensor The sensor oracle.
+    function bindSensor(address sensor) external;
+
+    /// @notice The sensor's custodian, or a regulator answering a leaked key, unbinds it.
+    /// @dev Emits `SensorUnbound`. Reverts with `DrugTraceSensorNotBound` or `DrugTraceNotSensorCustodian`.
+    /// @param sensor The sensor oracle.
+    function unbindSensor(address sensor) external;
 
     /// @notice Stops every state change of this contract (views keep working). By a `PAUSER_ROLE` holder.
     /// @dev Role administration stays available so an incident can be answered. Emits `Paused`.
@@ -598,6 +906,43 @@ interface IDrugTrace {
     /// @param index The unit's index.
     /// @return True when the unit was decommissioned.
     function isDispensed(bytes32 batchId, uint256 index) external view returns (bool);
+
+    /// @notice The public display name of a participant ("Acme Pharma GmbH"): a brand owner's as its prefix was
+    /// bound, another trade partner's as a regulator set it; empty when none.
+    /// @param account The participant.
+    /// @return The name.
+    function nameOf(address account) external view returns (string memory);
+
+    /// @notice The binding of company prefix (`prefix`, `prefixLength`); all zero when never bound.
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits, 6 to 12.
+    /// @return The binding (`owner` zero when revoked).
+    function companyPrefix(uint64 prefix, uint8 prefixLength) external view returns (CompanyPrefix memory);
+
+    /// @notice The bound company prefix a GTIN falls under, for tooling that must state `prefixLength`.
+    /// @dev A view that tries the seven lengths; `registerBatch` never does. Zeros when no bound prefix matches.
+    /// @param gtin The GTIN-14.
+    /// @return prefix The prefix's digits as a number.
+    /// @return prefixLength Its number of digits.
+    /// @return owner Its owner.
+    function companyPrefixOf(uint64 gtin) external view returns (uint64 prefix, uint8 prefixLength, address owner);
+
+    /// @notice Whether `account` is an authorized contract manufacturer of the bound prefix (`prefix`, `prefixLength`).
+    /// @param prefix The prefix.
+    /// @param prefixLength Its number of digits.
+    /// @param account The account.
+    /// @return True while the authorization holds.
+    function isContractManufacturer(uint64 prefix, uint8 prefixLength, address account) external view returns (bool);
+
+    /// @notice The trade partner a sensor reports for; zero when unbound.
+    /// @param sensor The sensor oracle.
+    /// @return The custodian.
+    function custodianOf(address sensor) external view returns (address);
+
+    /// @notice How many of `reporter`'s suspect flags are open.
+    /// @param reporter The reporter.
+    /// @return The number of open flags, at most `MAX_OPEN_FLAGS`.
+    function openFlagsOf(address reporter) external view returns (uint256);
 
     /// @notice Whether unit `index` of batch `batchId` was dispensed by `dispenser`.
     /// @dev True implies the unit's Merkle proof was checked when it was dispensed, so the unit is genuine.

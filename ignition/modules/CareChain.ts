@@ -16,6 +16,12 @@ import PatientConsentModule from "./PatientConsent.js";
  *   `beginDefaultAdminTransfer` (the new admin accepts after `adminTransferDelay`).
  * - `CareChain.manufacturer`, `distributor`, `dispenser`, `regulator`, `sensor`, `emergency`,
  *   `insurer`, `provider`: the initial holder of each role.
+ * - `CareChain.manufacturerPrefix`, `manufacturerPrefixLength`, `manufacturerName`: the GS1
+ *   Company Prefix bound to the manufacturer (its digits as a number and their count, 6 to 12:
+ *   "0614141" is 614141 and 7) and its public company name, shown beside its address everywhere
+ *   (default: 9506000, 7, "Acme Pharma GmbH", the demo brand of GS1's example GTIN
+ *   09506000134352). The admin binds it; more prefixes later with `trace prefix add`, names of
+ *   distributors and pharmacies with `trace name` (a regulator).
  *
  * @example
  * npx hardhat ignition deploy ignition/modules/CareChain.ts --network localhost --parameters ignition/parameters/localhost.json
@@ -57,6 +63,17 @@ export default buildModule("CareChain", (m) => {
     id: "grantRegulator",
   });
   m.call(drugTrace, "grantRole", [id("SENSOR_ROLE"), holders.sensor], { id: "grantSensor" });
+  m.call(
+    drugTrace,
+    "bindCompanyPrefix",
+    [
+      m.getParameter("manufacturerPrefix", 9506000n),
+      m.getParameter("manufacturerPrefixLength", 7n),
+      holders.manufacturer,
+      m.getParameter("manufacturerName", "Acme Pharma GmbH"),
+    ],
+    { id: "bindManufacturerPrefix" },
+  );
   m.call(patientConsent, "grantRole", [id("EMERGENCY_ROLE"), holders.emergency], {
     id: "grantEmergency",
   });

@@ -7,13 +7,22 @@ import { id } from "ethers";
 
 import {
   acceptShipment,
+  authorizeContractManufacturer,
   batchIdOf,
+  bindCompanyPrefix,
+  bindSensor,
   buildSerialTree,
   dispense,
+  flagSuspect,
+  grantTradeRole,
   leafHash,
+  parseCompanyPrefix,
   recall,
   registerBatch,
+  releaseQuarantine,
+  reportExcursion,
   serialTreeOf,
+  setParticipantName,
   ship,
 } from "../../sdk/drug-trace/index.js";
 import type { SerialProof, SerialTree } from "../../sdk/drug-trace/index.js";
@@ -39,7 +48,7 @@ export const WRITES = {
   registerBatch: [
     {
       change: "set",
-      what: "the batch (manufacturer, expiry, unit count and state in one slot; the serials' Merkle root)",
+      what: "the batch (manufacturer, expiry, unit count, state and quarantine origin in one slot; the serials' Merkle root)",
       slots: 2,
     },
   ],
@@ -76,6 +85,29 @@ export const WRITES = {
     { change: "update", what: "the dispenser's holding" },
   ],
   recall: [{ change: "update", what: "the batch's state" }],
+  bindCompanyPrefix: [
+    { change: "set", what: "the prefix record (owner, epoch and overlap counter in one slot)" },
+    { change: "set", what: "the owner's display name (up to 31 bytes: one slot)" },
+  ],
+  authorizeContractManufacturer: [
+    { change: "set", what: "the contract manufacturer's authorization (the prefix's epoch)" },
+  ],
+  setParticipantName: [{ change: "set", what: "the display name (up to 31 bytes: one slot)" }],
+  bindSensor: [{ change: "set", what: "the sensor's custodian" }],
+  reportExcursion: [
+    { change: "update", what: "the batch's state and quarantine origin (one slot)" },
+  ],
+  flagSuspect: [
+    {
+      change: "set",
+      what: "the flag (batch id; reporter, time, verdict and state in one slot; evidence hash)",
+      slots: 3,
+    },
+    { change: "set", what: "the reporter's open-flag count (its first open flag)" },
+  ],
+  releaseQuarantine: [
+    { change: "update", what: "the batch's state and quarantine origin (one slot)" },
+  ],
 } as const satisfies Record<string, readonly StorageWrite[]>;
 
 /** What the DrugTrace part hands to the other parts of the benchmark. */
@@ -384,6 +416,97 @@ export async function benchDrugTrace(
   entries.recall = entryOf(await measureReceipt(connection, recalled.receipt, WRITES.recall), {
     target: TARGETS.recall,
   });
+
+  // Trust against dishonest participants (issue 10): the prefix registry, names, bound sensors,
+  // bounded flags. The CareChain module bound 9506000 to the manufacturer at deployment.
+  print("measuring the prefix registry, names, sensors and flags…");
+  const { admin, regulator } = suite;
+  const contractManufacturer = suite.account(10);
+  const contractManufacturerAddress = await contractManufacturer.getAddress();
+  await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", contractManufacturerAddress);
+  const authorized = await authorizeContractManufacturer(asManufacturer, {
+    prefix: parseCompanyPrefix("9506000"),
+    manufacturer: contractManufacturerAddress,
+  });
+  entries.authorizeContractManufacturer = entryOf(
+    await measureReceipt(connection, authorized.receipt, WRITES.authorizeContractManufacturer),
+  );
+  const byContractManufacturer = await registerBatch(drugTrace.connect(contractManufacturer), {
+    gtin: BENCH_GTIN,
+    prefixLength: 7,
+    lot: "BENCH-CMO",
+    expiry: BENCH_EXPIRY,
+    unitCount: BigInt(millionTree.count),
+    serialsRoot: millionTree.root,
+    metadataHash: id("bench metadata BENCH-CMO"),
+  });
+  entries["registerBatch:contract-manufacturer"] = {
+    ...entryOf(
+      await measureReceipt(connection, byContractManufacturer.receipt, WRITES.registerBatch),
+      {
+        target: TARGETS.registerBatch,
+        notes:
+          "A million units registered by a contract manufacturer the brand owner authorized: the ownership check reads the prefix record and, for a contract manufacturer, its authorization (two cold reads).",
+      },
+    ),
+    unitCount: millionTree.count,
+  };
+  const bound = await bindCompanyPrefix(drugTrace.connect(admin), {
+    prefix: parseCompanyPrefix("4006381"),
+    owner: await suite.account(11).getAddress(),
+    name: "Rival Generics Ltd",
+  });
+  entries.bindCompanyPrefix = entryOf(
+    await measureReceipt(connection, bound.receipt, WRITES.bindCompanyPrefix),
+    {
+      notes:
+        "A 7-digit prefix with its owner's name. Not counted in the floor: the overlap counter of its one shorter (6-digit) prefix, which lets a later binding refuse an overlap in constant time.",
+    },
+  );
+  const named = await setParticipantName(
+    drugTrace.connect(regulator),
+    distributorAddress,
+    "Northwind Pharma Logistics",
+  );
+  entries.setParticipantName = entryOf(
+    await measureReceipt(connection, named.receipt, WRITES.setParticipantName),
+  );
+  const sensor = suite.account(5);
+  const sensorBound = await bindSensor(drugTrace.connect(pharmacy), await sensor.getAddress());
+  entries.bindSensor = entryOf(
+    await measureReceipt(connection, sensorBound.receipt, WRITES.bindSensor),
+  );
+  const watched = await stockPharmacy(suite, "BENCH-EXC", serialTreeOf(serialsOf(16)), 10n);
+  const excursion = await reportExcursion(drugTrace.connect(sensor), {
+    batchId: watched,
+    readingHash: id("bench logger export"),
+    extremeCentiCelsius: 1250n,
+  });
+  entries.reportExcursion = entryOf(
+    await measureReceipt(connection, excursion.receipt, WRITES.reportExcursion),
+    {
+      notes:
+        "The sensor's custodian (the pharmacy) holds units of the batch: the binding, the batch record and the custodian's holding are read before the batch is quarantined.",
+    },
+  );
+  const released = await releaseQuarantine(asManufacturer, watched);
+  entries.releaseQuarantine = entryOf(
+    await measureReceipt(connection, released.receipt, WRITES.releaseQuarantine),
+  );
+  const flagged = await flagSuspect(drugTrace.connect(pharmacy), {
+    batchId: watched,
+    index: 3n,
+    serial: serialOf(3),
+    verdict: "Active",
+    evidenceHash: id("bench scan log"),
+  });
+  entries.flagSuspect = entryOf(
+    await measureReceipt(connection, flagged.receipt, WRITES.flagSuspect),
+    {
+      notes:
+        "The reporter's first open flag (its open-flag count goes from zero). Not counted in the floor: the flag counter, which shares a slot with the shipment counter.",
+    },
+  );
 
   return {
     entries,

@@ -15,7 +15,9 @@ import { CareChainError, InputError, withDecodedReverts } from "../errors.js";
 import type { RevertValueNamer } from "../errors.js";
 import { formatTimestamp } from "../terminal.js";
 import { readHeldRoles } from "../roles.js";
-import { decodeGs1Text, encodeGs1Text } from "./gs1.js";
+import { companyPrefixOf, decodeGs1Text, encodeGs1Text, formatGtin } from "./gs1.js";
+import type { CompanyPrefix } from "./gs1.js";
+import { describeNameProblem } from "./participants.js";
 
 /*
  * Typed wrappers over a `DrugTrace` contract (a TypeChain instance connected to the signer that
@@ -66,6 +68,18 @@ export const FLAG_STATES = ["None", "Open", "Cleared", "Quarantined", "Recalled"
 
 /** A suspect flag's state. */
 export type FlagState = (typeof FLAG_STATES)[number];
+
+/** The names of `IDrugTrace.QuarantineOrigin`, by value. */
+export const QUARANTINE_ORIGINS = ["None", "Excursion", "Regulator"] as const;
+
+/**
+ * Why a batch is quarantined: Excursion (its manufacturer or a regulator may release it) or
+ * Regulator (only a regulator may); None when it is not quarantined.
+ */
+export type QuarantineOrigin = (typeof QUARANTINE_ORIGINS)[number];
+
+/** How many open suspect flags one reporter may have (`MAX_OPEN_FLAGS`). */
+export const MAX_OPEN_FLAGS = 32n;
 
 /** The contract's roles: `keccak256("<NAME>_ROLE")`, as its constants. */
 export const DRUG_TRACE_ROLES = {
@@ -250,6 +264,11 @@ export interface ExcursionReceipt extends TraceReceipt {
 /** What `registerBatch` needs. */
 export interface BatchRegistration {
   readonly gtin: bigint;
+  /**
+   * The number of digits of the GTIN's company prefix (6 to 12); when omitted, read from the
+   * registry (`companyPrefixOf`), which costs one free view call.
+   */
+  readonly prefixLength?: number;
   /** GS1 text ("ABC123") or its bytes32 (`encodeGs1Text`). */
   readonly lot: string;
   /** The last second (unix time) at which units may be shipped onward or dispensed. */
@@ -328,9 +347,17 @@ export async function registerBatch(
   drugTrace: DrugTrace,
   batch: BatchRegistration,
 ): Promise<RegisterReceipt> {
+  const prefixLength =
+    batch.prefixLength ?? (await readGtinCompanyPrefix(drugTrace, batch.gtin))?.prefix.length;
+  if (prefixLength === undefined) {
+    throw new InputError(
+      `GTIN ${formatGtin(batch.gtin)} falls under no registered company prefix: the admin binds its brand owner's prefix first ('trace prefix add')`,
+    );
+  }
   const sent = await send(() =>
     drugTrace.registerBatch(
       batch.gtin,
+      prefixLength,
       toGs1Bytes32(batch.lot),
       batch.expiry,
       batch.unitCount,
@@ -531,6 +558,54 @@ export async function reportExcursion(
 }
 
 /**
+ * Reports a temperature excursion of goods in transit, as the connected sensor oracle: the
+ * pending shipment must be sent or to be received by the sensor's custodian.
+ *
+ * @example
+ * await reportShipmentExcursion(drugTrace.connect(truckSensor), { shipmentId, readingHash, extremeCentiCelsius: 950n });
+ */
+export async function reportShipmentExcursion(
+  drugTrace: DrugTrace,
+  excursion: {
+    readonly shipmentId: bigint;
+    readonly readingHash: BytesLike;
+    /** Hundredths of a degree Celsius. */
+    readonly extremeCentiCelsius: bigint;
+  },
+): Promise<ExcursionReceipt> {
+  const sent = await send(() =>
+    drugTrace.reportShipmentExcursion(
+      excursion.shipmentId,
+      excursion.readingHash,
+      excursion.extremeCentiCelsius,
+    ),
+  );
+  const events = await eventsIn(drugTrace, sent.receipt);
+  return { ...sent, batchQuarantined: events.some((event) => event.name === "BatchQuarantined") };
+}
+
+/**
+ * Binds a cold-chain sensor to the connected trade partner: it then reports only on goods that
+ * partner holds, ships or receives.
+ *
+ * @example
+ * await bindSensor(drugTrace.connect(distributor), coldRoomSensor.address);
+ */
+export async function bindSensor(drugTrace: DrugTrace, sensor: string): Promise<TraceReceipt> {
+  return send(() => drugTrace.bindSensor(sensor));
+}
+
+/**
+ * Unbinds a sensor, as its custodian or a regulator (a leaked key).
+ *
+ * @example
+ * await unbindSensor(drugTrace.connect(regulator), leakedSensor);
+ */
+export async function unbindSensor(drugTrace: DrugTrace, sensor: string): Promise<TraceReceipt> {
+  return send(() => drugTrace.unbindSensor(sensor));
+}
+
+/**
  * Lifts a batch's quarantine as its connected manufacturer or a regulator.
  *
  * @example
@@ -636,6 +711,305 @@ export async function readDrugTraceRoles(
 }
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+/*                 COMPANY PREFIXES AND NAMES                 */
+/*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+function checkName(name: string): void {
+  const problem = describeNameProblem(name);
+  if (problem !== undefined) throw new InputError(problem);
+}
+
+/**
+ * Binds a GS1 Company Prefix to a brand owner with its public company name, as the connected
+ * regulator (an empty name keeps the owner's current name).
+ *
+ * @example
+ * await bindCompanyPrefix(drugTrace.connect(regulator), {
+ *   prefix: parseCompanyPrefix("9506000"), owner: acme.address, name: "Acme Pharma GmbH",
+ * });
+ */
+export async function bindCompanyPrefix(
+  drugTrace: DrugTrace,
+  binding: { readonly prefix: CompanyPrefix; readonly owner: string; readonly name: string },
+): Promise<TraceReceipt> {
+  checkName(binding.name);
+  return send(() =>
+    drugTrace.bindCompanyPrefix(
+      binding.prefix.value,
+      binding.prefix.length,
+      binding.owner,
+      binding.name,
+    ),
+  );
+}
+
+/**
+ * Moves a bound company prefix to a new owner, as the connected regulator; every contract
+ * manufacturer's authorization for it lapses.
+ *
+ * @example
+ * await transferCompanyPrefix(drugTrace.connect(regulator), { prefix, newOwner: buyer.address, name: "Buyer AG" });
+ */
+export async function transferCompanyPrefix(
+  drugTrace: DrugTrace,
+  transfer: { readonly prefix: CompanyPrefix; readonly newOwner: string; readonly name: string },
+): Promise<TraceReceipt> {
+  checkName(transfer.name);
+  return send(() =>
+    drugTrace.transferCompanyPrefix(
+      transfer.prefix.value,
+      transfer.prefix.length,
+      transfer.newOwner,
+      transfer.name,
+    ),
+  );
+}
+
+/**
+ * Revokes a bound company prefix, as the connected regulator: nobody registers its GTINs until it
+ * is bound again (batches registered before stay).
+ *
+ * @example
+ * await revokeCompanyPrefix(drugTrace.connect(regulator), parseCompanyPrefix("9506000"));
+ */
+export async function revokeCompanyPrefix(
+  drugTrace: DrugTrace,
+  prefix: CompanyPrefix,
+): Promise<TraceReceipt> {
+  return send(() => drugTrace.revokeCompanyPrefix(prefix.value, prefix.length));
+}
+
+/**
+ * Authorizes a contract manufacturer for the connected brand owner's prefix.
+ *
+ * @example
+ * await authorizeContractManufacturer(drugTrace.connect(acme), { prefix, manufacturer: cmo.address });
+ */
+export async function authorizeContractManufacturer(
+  drugTrace: DrugTrace,
+  authorization: { readonly prefix: CompanyPrefix; readonly manufacturer: string },
+): Promise<TraceReceipt> {
+  return send(() =>
+    drugTrace.authorizeContractManufacturer(
+      authorization.prefix.value,
+      authorization.prefix.length,
+      authorization.manufacturer,
+    ),
+  );
+}
+
+/**
+ * Withdraws a contract manufacturer's authorization, as the connected brand owner.
+ *
+ * @example
+ * await deauthorizeContractManufacturer(drugTrace.connect(acme), { prefix, manufacturer: cmo.address });
+ */
+export async function deauthorizeContractManufacturer(
+  drugTrace: DrugTrace,
+  authorization: { readonly prefix: CompanyPrefix; readonly manufacturer: string },
+): Promise<TraceReceipt> {
+  return send(() =>
+    drugTrace.deauthorizeContractManufacturer(
+      authorization.prefix.value,
+      authorization.prefix.length,
+      authorization.manufacturer,
+    ),
+  );
+}
+
+/**
+ * Sets (or, with an empty name, clears) a participant's public display name, as the connected
+ * regulator: distributors and pharmacies get theirs this way, brand owners with their prefix.
+ *
+ * @example
+ * await setParticipantName(drugTrace.connect(regulator), pharmacy.address, "Apotheke am Markt");
+ */
+export async function setParticipantName(
+  drugTrace: DrugTrace,
+  account: string,
+  name: string,
+): Promise<TraceReceipt> {
+  checkName(name);
+  return send(() => drugTrace.setParticipantName(account, name));
+}
+
+/**
+ * A participant's public display name, the empty string when it has none.
+ *
+ * @example
+ * formatParticipant(await readNameOf(drugTrace, verdict.manufacturer), verdict.manufacturer);
+ * // "Acme Pharma GmbH (0x7099…79C8)"
+ */
+export async function readNameOf(drugTrace: DrugTrace, account: string): Promise<string> {
+  return decoded(() => drugTrace.nameOf(account));
+}
+
+/**
+ * The names of several participants at once (one view call each, in parallel), by checksummed
+ * address; the zero address and unnamed accounts map to "".
+ *
+ * @example
+ * const names = await readNamesOf(drugTrace, history.map((row) => row.actor));
+ */
+export async function readNamesOf(
+  drugTrace: DrugTrace,
+  accounts: readonly string[],
+): Promise<Map<string, string>> {
+  const unique = [...new Set(accounts.map((account) => getAddress(account)))];
+  const names = await Promise.all(
+    unique.map(async (account) => (BigInt(account) === 0n ? "" : readNameOf(drugTrace, account))),
+  );
+  return new Map(unique.map((account, i) => [account, names[i] ?? ""]));
+}
+
+/** A company prefix's binding, decoded. */
+export interface CompanyPrefixView {
+  readonly prefix: CompanyPrefix;
+  /** The brand owner; the zero address when never bound or revoked. */
+  readonly owner: string;
+  /** Counts binds and transfers; contract-manufacturer authorizations hold for one epoch. */
+  readonly epoch: bigint;
+}
+
+/**
+ * Reads one company prefix's binding.
+ *
+ * @example
+ * const { owner } = await readCompanyPrefix(drugTrace, parseCompanyPrefix("9506000"));
+ */
+export async function readCompanyPrefix(
+  drugTrace: DrugTrace,
+  prefix: CompanyPrefix,
+): Promise<CompanyPrefixView> {
+  const record = await decoded(() => drugTrace.companyPrefix(prefix.value, prefix.length));
+  return { prefix, owner: record.owner, epoch: record.epoch };
+}
+
+/**
+ * The bound company prefix a GTIN falls under and its owner, or `undefined` when none is bound.
+ *
+ * @example
+ * const found = await readGtinCompanyPrefix(drugTrace, 9506000134352n);
+ * console.log(found?.prefix.digits); // "9506000"
+ */
+export async function readGtinCompanyPrefix(
+  drugTrace: DrugTrace,
+  gtin: bigint,
+): Promise<{ readonly prefix: CompanyPrefix; readonly owner: string } | undefined> {
+  const [value, length, owner] = await decoded(() => drugTrace.companyPrefixOf(gtin));
+  if (BigInt(owner) === 0n) return undefined;
+  return { prefix: companyPrefixOf(value, Number(length)), owner };
+}
+
+/**
+ * Whether `account` is an authorized contract manufacturer of a bound prefix.
+ *
+ * @example
+ * if (!(await readIsContractManufacturer(drugTrace, prefix, cmo.address))) console.log("not authorized");
+ */
+export async function readIsContractManufacturer(
+  drugTrace: DrugTrace,
+  prefix: CompanyPrefix,
+  account: string,
+): Promise<boolean> {
+  return decoded(() => drugTrace.isContractManufacturer(prefix.value, prefix.length, account));
+}
+
+/** A bound company prefix as `readCompanyPrefixes` lists it. */
+export interface CompanyPrefixListing {
+  readonly prefix: CompanyPrefix;
+  readonly owner: string;
+  /** The owner's public display name ("" when it has none). */
+  readonly ownerName: string;
+  /** Its contract manufacturers whose authorization still holds. */
+  readonly contractManufacturers: readonly string[];
+}
+
+/**
+ * Every company prefix bound now, with owner, owner's name and authorized contract manufacturers,
+ * rebuilt from the registry's events and checked against the contract's current state; sorted by
+ * digits.
+ *
+ * @example
+ * for (const row of await readCompanyPrefixes(drugTrace)) console.log(row.prefix.digits, row.ownerName);
+ */
+export async function readCompanyPrefixes(
+  drugTrace: DrugTrace,
+  fromBlock: number = 0,
+): Promise<CompanyPrefixListing[]> {
+  const events = [
+    "CompanyPrefixBound",
+    "CompanyPrefixTransferred",
+    "ContractManufacturerAuthorized",
+  ] as const;
+  const logs = await providerOf(drugTrace).getLogs({
+    address: await drugTrace.getAddress(),
+    topics: [events.map((name) => DRUG_TRACE_INTERFACE.getEvent(name).topicHash)],
+    fromBlock,
+    toBlock: "latest",
+  });
+  const prefixes = new Map<string, CompanyPrefix>();
+  const candidates = new Map<string, Set<string>>();
+  for (const log of logs) {
+    const parsed = DRUG_TRACE_INTERFACE.parseLog(log);
+    if (parsed === null) continue;
+    const prefix = companyPrefixOf(
+      parsed.args.getValue("prefix") as bigint,
+      Number(parsed.args.getValue("prefixLength") as bigint),
+    );
+    prefixes.set(prefix.digits, prefix);
+    if (parsed.name === "ContractManufacturerAuthorized") {
+      const set = candidates.get(prefix.digits) ?? new Set<string>();
+      set.add(parsed.args.getValue("manufacturer") as string);
+      candidates.set(prefix.digits, set);
+    }
+  }
+  const listings = await Promise.all(
+    [...prefixes.values()].map(async (prefix) => {
+      const { owner } = await readCompanyPrefix(drugTrace, prefix);
+      if (BigInt(owner) === 0n) return undefined;
+      const manufacturers = [...(candidates.get(prefix.digits) ?? [])];
+      const authorized = await Promise.all(
+        manufacturers.map((account) => readIsContractManufacturer(drugTrace, prefix, account)),
+      );
+      return {
+        prefix,
+        owner,
+        ownerName: await readNameOf(drugTrace, owner),
+        contractManufacturers: manufacturers.filter((_, i) => authorized[i] === true),
+      };
+    }),
+  );
+  return listings
+    .filter((listing) => listing !== undefined)
+    .sort((a, b) => (a.prefix.digits < b.prefix.digits ? -1 : 1));
+}
+
+/**
+ * The trade partner a sensor reports for, or `undefined` when unbound.
+ *
+ * @example
+ * const custodian = await readCustodianOf(drugTrace, sensor.address);
+ */
+export async function readCustodianOf(
+  drugTrace: DrugTrace,
+  sensor: string,
+): Promise<string | undefined> {
+  const custodian = await decoded(() => drugTrace.custodianOf(sensor));
+  return BigInt(custodian) === 0n ? undefined : custodian;
+}
+
+/**
+ * How many of a reporter's suspect flags are open (at most `MAX_OPEN_FLAGS`).
+ *
+ * @example
+ * if ((await readOpenFlagsOf(drugTrace, pharmacy.address)) >= MAX_OPEN_FLAGS) console.log("ask a regulator");
+ */
+export async function readOpenFlagsOf(drugTrace: DrugTrace, reporter: string): Promise<bigint> {
+  return decoded(() => drugTrace.openFlagsOf(reporter));
+}
+
+/*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
 /*                           READS                            */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
@@ -682,6 +1056,8 @@ export interface BatchView {
   readonly manufacturer: string;
   readonly expiry: bigint;
   readonly unitCount: bigint;
+  /** Why the batch is quarantined; None unless `state` is Quarantined. */
+  readonly quarantineOrigin: QuarantineOrigin;
   readonly serialsRoot: string;
 }
 
@@ -700,6 +1076,7 @@ export async function readBatch(drugTrace: DrugTrace, batchId: string): Promise<
     manufacturer: record.manufacturer,
     expiry: record.expiry,
     unitCount: record.unitCount,
+    quarantineOrigin: nameOf(QUARANTINE_ORIGINS, record.quarantineOrigin, "quarantine origin"),
     serialsRoot: record.serialsRoot,
   };
 }
@@ -842,9 +1219,14 @@ export interface BatchEventDetails {
     readonly evidenceHash: string;
   };
   SuspectResolved: { readonly flagId: bigint; readonly resolution: Resolution };
-  ExcursionReported: { readonly readingHash: string; readonly extremeCentiCelsius: bigint };
-  BatchQuarantined: Readonly<Record<string, never>>;
-  QuarantineReleased: Readonly<Record<string, never>>;
+  ExcursionReported: {
+    readonly readingHash: string;
+    readonly extremeCentiCelsius: bigint;
+    /** The trade partner the sensor acts for. */
+    readonly custodian: string;
+  };
+  BatchQuarantined: { readonly origin: QuarantineOrigin };
+  QuarantineReleased: { readonly origin: QuarantineOrigin };
 }
 
 /** The name of an event in a batch's journey. */
@@ -975,12 +1357,25 @@ function stepOf(event: LogDescription): Step | undefined {
         details: {
           readingHash: arg("readingHash") as string,
           extremeCentiCelsius: arg("extremeCentiCelsius") as bigint,
+          custodian: arg("custodian") as string,
         },
       };
     case "BatchQuarantined":
-      return { event: "BatchQuarantined", actor: arg("by") as string, details: {} };
+      return {
+        event: "BatchQuarantined",
+        actor: arg("by") as string,
+        details: {
+          origin: nameOf(QUARANTINE_ORIGINS, arg("origin") as bigint, "quarantine origin"),
+        },
+      };
     case "QuarantineReleased":
-      return { event: "QuarantineReleased", actor: arg("by") as string, details: {} };
+      return {
+        event: "QuarantineReleased",
+        actor: arg("by") as string,
+        details: {
+          origin: nameOf(QUARANTINE_ORIGINS, arg("origin") as bigint, "quarantine origin"),
+        },
+      };
     default:
       return undefined;
   }
@@ -1104,11 +1499,15 @@ export function describeHistoryDetails(row: BatchHistoryRow): string {
     case "SuspectResolved":
       return `flag ${row.details.flagId}: ${row.details.resolution}`;
     case "ExcursionReported":
-      return `extreme ${(Number(row.details.extremeCentiCelsius) / 100).toFixed(2)} °C`;
+      return `extreme ${(Number(row.details.extremeCentiCelsius) / 100).toFixed(2)} °C in the care of ${row.details.custodian}`;
     case "BatchQuarantined":
-      return "quarantined";
+      return row.details.origin === "Regulator"
+        ? "quarantined by a regulator (only a regulator releases it)"
+        : "quarantined after a temperature excursion";
     case "QuarantineReleased":
-      return "quarantine released";
+      return row.details.origin === "Regulator"
+        ? "regulator's quarantine released"
+        : "excursion quarantine released";
   }
 }
 

@@ -179,7 +179,11 @@ export type CounterOutcome =
       readonly verdict: UnitStatus;
       /** Why the pack was not dispensed (`describeRefusal`). */
       readonly reason: string;
-      readonly flag: FlagReceipt;
+      /**
+       * The on-chain alert; `undefined` when the code names a batch nobody registered: the
+       * contract takes flags on registered batches only, so such a pack is reported off chain.
+       */
+      readonly flag: FlagReceipt | undefined;
     };
 
 /**
@@ -196,7 +200,7 @@ export type CounterOutcome =
  *   for another reason (no stock, no DISPENSER role).
  * @example
  * const outcome = await dispensePack(drugTrace.connect(pharmacy), scannedText, tree);
- * if (!outcome.dispensed) console.error(`NOT dispensed — alert #${outcome.flag.flagId}`);
+ * if (!outcome.dispensed) console.error(`NOT dispensed — alert #${outcome.flag?.flagId ?? "none"}`);
  */
 export async function dispensePack(
   drugTrace: DrugTrace,
@@ -233,6 +237,11 @@ export async function dispensePack(
       verdict = "Dispensed";
       reason = describeRefusal(check);
     }
+  }
+  if (check.status === "Unknown" && (await readBatch(drugTrace, check.batchId)).state === "None") {
+    // The contract refuses flags on unregistered batches (they would only cost storage and a
+    // regulator's time): the pack goes to the regulator off chain.
+    return { dispensed: false, check, verdict, reason, flag: undefined };
   }
   try {
     const flag = await flagSuspect(drugTrace, {

@@ -77,6 +77,81 @@ export function formatGtin(value: bigint): string {
 }
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
+//                                   GS1 Company Prefix
+// ─────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The shortest GS1 Company Prefix the registry binds (GS1 General Specifications). */
+export const MIN_COMPANY_PREFIX_LENGTH = 6;
+
+/** The longest GS1 Company Prefix. */
+export const MAX_COMPANY_PREFIX_LENGTH = 12;
+
+/**
+ * A GS1 Company Prefix: its digits as text (leading zeros matter) and as the contract takes them,
+ * a number and a length.
+ */
+export interface CompanyPrefix {
+  /** The digits, e.g. "0614141". */
+  readonly digits: string;
+  /** The digits as a number, e.g. 614141n. */
+  readonly value: bigint;
+  /** The number of digits, 6 to 12. */
+  readonly length: number;
+}
+
+/**
+ * Checks a GS1 Company Prefix as a person types it: 6 to 12 digits.
+ *
+ * @throws InputError naming the problem, e.g. `company prefix "06141A1" must contain digits only`
+ *   or `company prefix 06141 has 5 digits; a GS1 Company Prefix has 6 to 12`.
+ * @example
+ * parseCompanyPrefix("0614141"); // { digits: "0614141", value: 614141n, length: 7 }
+ */
+export function parseCompanyPrefix(input: string): CompanyPrefix {
+  const digits = input.trim();
+  if (!/^\d+$/.test(digits)) {
+    throw new InputError(`company prefix "${digits}" must contain digits only`);
+  }
+  if (digits.length < MIN_COMPANY_PREFIX_LENGTH || digits.length > MAX_COMPANY_PREFIX_LENGTH) {
+    throw new InputError(
+      `company prefix ${digits} has ${digits.length} digits; a GS1 Company Prefix has ${MIN_COMPANY_PREFIX_LENGTH} to ${MAX_COMPANY_PREFIX_LENGTH}`,
+    );
+  }
+  return { digits, value: BigInt(digits), length: digits.length };
+}
+
+/**
+ * The company prefix as the contract returns it (number and length), as digits.
+ *
+ * @example
+ * companyPrefixOf(614141n, 7).digits; // "0614141"
+ */
+export function companyPrefixOf(value: bigint, length: number): CompanyPrefix {
+  return parseCompanyPrefix(value.toString().padStart(length, "0"));
+}
+
+/**
+ * The `length`-digit company prefix a GTIN would fall under: the digits after the GTIN-14's
+ * indicator digit (the contract's rule in `registerBatch`).
+ *
+ * @example
+ * gtinCompanyPrefix(9506000134352n, 7).digits; // "9506000"
+ */
+export function gtinCompanyPrefix(gtin: bigint, length: number): CompanyPrefix {
+  return parseCompanyPrefix(formatGtin(gtin).slice(1, 1 + length));
+}
+
+/**
+ * Whether a GTIN falls under a company prefix.
+ *
+ * @example
+ * gtinHasCompanyPrefix(9506000134352n, parseCompanyPrefix("9506000")); // true
+ */
+export function gtinHasCompanyPrefix(gtin: bigint, prefix: CompanyPrefix): boolean {
+  return formatGtin(gtin).slice(1, 1 + prefix.length) === prefix.digits;
+}
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────
 //                        GS1 AI 82 text (lot AI 10, serial AI 21)
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 

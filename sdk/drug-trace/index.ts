@@ -6,3 +6,4 @@ export * from "./options.js";
 export * from "./registration.js";
 export * from "./resolver-answer.js";
 export * from "./serial-index.js";
+export * from "./participants.js";

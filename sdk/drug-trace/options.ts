@@ -13,7 +13,15 @@ import {
   UNIT_STATUSES,
 } from "./client.js";
 import type { DrugTraceRole, Resolution, UnitStatus } from "./client.js";
-import { batchIdOf, describeGs1TextProblem, expiryToTimestamp, validateGtin } from "./gs1.js";
+import {
+  batchIdOf,
+  describeGs1TextProblem,
+  expiryToTimestamp,
+  parseCompanyPrefix,
+  validateGtin,
+} from "./gs1.js";
+import type { CompanyPrefix } from "./gs1.js";
+import { describeNameProblem } from "./participants.js";
 
 /*
  * What an operator types for DrugTrace, checked: batches, shipments, flags, quantities, reason
@@ -231,4 +239,44 @@ export function parseVerdictOption(value: string | undefined): UnitStatus {
  */
 export function parseResolutionOption(value: string | undefined): Resolution {
   return parseWordOption(value, "--resolution", RESOLUTIONS);
+}
+
+/**
+ * Checks `--prefix`: a GS1 Company Prefix of 6 to 12 digits, leading zeros kept.
+ *
+ * @throws InputError "--prefix is required (…)" or naming what is wrong with the digits.
+ * @example
+ * const prefix = parsePrefixOption(args.prefix); // { digits: "9506000", value: 9506000n, length: 7 }
+ */
+export function parsePrefixOption(value: string | undefined): CompanyPrefix {
+  const digits = requireOption(
+    value,
+    "--prefix",
+    "the GS1 Company Prefix, 6 to 12 digits with its leading zeros, e.g. 0614141",
+  );
+  try {
+    return parseCompanyPrefix(digits);
+  } catch (error) {
+    throw new InputError(`--prefix: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * Checks `--name`: a participant's public company name, at most 64 bytes of UTF-8 and no control
+ * characters; `allowEmpty` lets an empty name through (clearing a name, or keeping an owner's).
+ *
+ * @example
+ * const name = parseNameOption(args.name, { allowEmpty: false }); // "Acme Pharma GmbH"
+ */
+export function parseNameOption(
+  value: string | undefined,
+  options: { readonly allowEmpty: boolean },
+): string {
+  const name = (value ?? "").trim();
+  if (name === "" && !options.allowEmpty) {
+    throw new InputError(`--name is required (the public company name, e.g. "Acme Pharma GmbH")`);
+  }
+  const problem = describeNameProblem(name);
+  if (problem !== undefined) throw new InputError(`--name: ${problem}`);
+  return name;
 }

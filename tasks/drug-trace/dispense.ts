@@ -3,6 +3,7 @@ import {
   formatElementString,
   loadSerialTree,
   parsePackOptions,
+  readNamesOf,
 } from "../../sdk/drug-trace/index.js";
 import { hashOptionalEvidence } from "../../sdk/evidence.js";
 import { isGiven } from "../../sdk/options.js";
@@ -48,18 +49,29 @@ export async function traceDispense(
     );
     return EXIT_OK;
   }
+  const flag = outcome.flag;
   io.print(
     formatFields([
       ["verdict", verdictLine(outcome.check)],
-      ...packFields(outcome.check, treeFile),
+      ...packFields(
+        outcome.check,
+        treeFile,
+        await readNamesOf(drugTrace, [outcome.check.manufacturer]),
+      ),
       [
         "alert",
-        `flag #${outcome.flag.flagId} (verdict ${outcome.verdict}), ${formatGas(outcome.flag.gasUsed)}`,
+        flag === undefined
+          ? "none on chain: no batch with this GTIN and lot is registered"
+          : `flag #${flag.flagId} (verdict ${outcome.verdict}), ${formatGas(flag.gasUsed)}`,
       ],
     ]),
   );
   io.print(
-    colour.red(`NOT dispensed: ${outcome.reason} — alert raised as flag #${outcome.flag.flagId}`),
+    colour.red(
+      flag === undefined
+        ? `NOT dispensed: ${outcome.reason} — batch not registered: report the pack to the regulator`
+        : `NOT dispensed: ${outcome.reason} — alert raised as flag #${flag.flagId}`,
+    ),
   );
   return EXIT_NOT_DISPENSABLE;
 }

@@ -1,12 +1,19 @@
 import {
   formatCentiCelsius,
+  formatParticipant,
   parseBatchOption,
   parseCelsiusOption,
+  parseShipmentOption,
+  readCustodianOf,
+  readNameOf,
   readRegisteredBatch,
+  readShipment,
   reportExcursion,
+  reportShipmentExcursion,
 } from "../../sdk/drug-trace/index.js";
+import { InputError } from "../../sdk/errors.js";
 import { hashEvidence } from "../../sdk/evidence.js";
-import { requireOption } from "../../sdk/options.js";
+import { isGiven, requireOption } from "../../sdk/options.js";
 import { formatFields, formatGas } from "../../sdk/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
@@ -16,6 +23,7 @@ export interface ExcursionArgs {
   readonly batch?: string | undefined;
   readonly gtin?: string | undefined;
   readonly lot?: string | undefined;
+  readonly shipment?: string | undefined;
   readonly reading?: string | undefined;
   readonly extreme?: string | undefined;
   readonly from?: string | undefined;
@@ -23,27 +31,49 @@ export interface ExcursionArgs {
 }
 
 /**
- * `trace excursion (--batch <id> | --gtin <GTIN> --lot <lot>) --reading <file|0xhash> --extreme <°C>`:
- * a cold-chain sensor reports a temperature excursion; the batch is quarantined.
+ * `trace excursion (--batch <id> | --gtin <GTIN> --lot <lot> | --shipment <id>) --reading <file|0xhash> --extreme <°C>`:
+ * a cold-chain sensor reports a temperature excursion of stock its custodian holds (by batch) or
+ * of a shipment its custodian sent or receives; the batch is quarantined.
  */
 export async function traceExcursion(
   args: ExcursionArgs,
   connection: TraceConnection,
   io: TraceIo,
 ): Promise<number> {
-  const { batchId } = parseBatchOption(args);
+  const byShipment = isGiven(args.shipment);
+  if (byShipment && (isGiven(args.batch) || isGiven(args.gtin) || isGiven(args.lot))) {
+    throw new InputError("give --shipment or the batch (--batch, or --gtin and --lot), not both");
+  }
+  const shipmentId = byShipment ? parseShipmentOption(args.shipment) : undefined;
   const readingHash = await hashEvidence(
     requireOption(args.reading, "--reading", "the sensor reading file or its 0x… hash"),
     "--reading",
   );
   const extremeCentiCelsius = parseCelsiusOption(args.extreme);
-  const { drugTrace } = await openDrugTrace(connection, args);
-  await readRegisteredBatch(drugTrace, batchId);
+  const { drugTrace, signer } = await openDrugTrace(connection, args);
+  const sensor = signer.address;
+  const custodian = await readCustodianOf(drugTrace, sensor);
+  if (custodian === undefined) {
+    throw new InputError(
+      `sensor ${sensor} is bound to no custodian: the trade partner it watches binds it first ('trace sensor --sensor ${sensor}')`,
+    );
+  }
+  let batchId: string;
+  if (shipmentId === undefined) {
+    batchId = parseBatchOption(args).batchId;
+    await readRegisteredBatch(drugTrace, batchId);
+  } else {
+    batchId = (await readShipment(drugTrace, shipmentId)).batchId;
+  }
 
-  const reported = await reportExcursion(drugTrace, { batchId, readingHash, extremeCentiCelsius });
+  const reported =
+    shipmentId === undefined
+      ? await reportExcursion(drugTrace, { batchId, readingHash, extremeCentiCelsius })
+      : await reportShipmentExcursion(drugTrace, { shipmentId, readingHash, extremeCentiCelsius });
   io.print(
     formatFields([
       ["excursion", batchId],
+      ["custodian", formatParticipant(await readNameOf(drugTrace, custodian), custodian)],
       ["extreme", formatCentiCelsius(extremeCentiCelsius)],
       ["reading hash", readingHash],
       ["batch state", reported.batchQuarantined ? "Quarantined (now)" : "Quarantined (already)"],

@@ -2,9 +2,11 @@ import {
   decodeGs1Text,
   describeHistoryDetails,
   formatGtin,
+  formatParticipant,
   parseBatchOption,
   readBatch,
   readBatchHistory,
+  readNamesOf,
 } from "../../sdk/drug-trace/index.js";
 import { InputError } from "../../sdk/errors.js";
 import { parseFromBlockOption } from "../../sdk/options.js";
@@ -44,6 +46,11 @@ export async function traceHistory(
       `unknown batch ${batchId}: no batch with that id is registered and no event names it${since}`,
     );
   }
+  const names = await readNamesOf(drugTrace, [
+    ...(batch.state === "None" ? [] : [batch.manufacturer]),
+    ...history.map((row) => row.actor),
+  ]);
+  const who = (account: string): string => formatParticipant(names.get(account) ?? "", account);
   const registered = history.find((row) => row.event === "BatchRegistered");
   const gtin =
     registered?.event === "BatchRegistered" ? formatGtin(registered.details.gtin) : reference.gtin;
@@ -55,10 +62,13 @@ export async function traceHistory(
     header.push(["state", "not registered (alerts name it: a counterfeit code)"]);
   } else {
     header.push(
-      ["manufacturer", batch.manufacturer],
+      ["manufacturer", who(batch.manufacturer)],
       ["expiry", formatTimestamp(batch.expiry)],
       ["units", batch.unitCount.toLocaleString("en-US")],
-      ["state", batch.state],
+      [
+        "state",
+        batch.state === "Quarantined" ? `Quarantined (${batch.quarantineOrigin})` : batch.state,
+      ],
     );
   }
   io.print(formatFields(header));
@@ -74,7 +84,7 @@ export async function traceHistory(
         formatTimestamp(row.timestamp),
         row.block,
         row.event,
-        row.actor,
+        who(row.actor),
         describeHistoryDetails(row),
       ]),
     ),

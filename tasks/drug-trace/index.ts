@@ -18,6 +18,10 @@ const TREE_HELP =
   "Required: the batch's serial tree file (<serial file>.tree.json from 'trace register')";
 const FROM_BLOCK = fromBlockOption();
 const SHIPMENT = optional("shipment", "Required: the shipment id 'trace ship' printed");
+const PREFIX_OPTION = optional(
+  "prefix",
+  "Required: the GS1 Company Prefix, 6 to 12 digits with its leading zeros, e.g. 0614141",
+);
 
 /** The `trace …` tasks: the command line for manufacturers, distributors, pharmacies and regulators. */
 export const traceTasks: TaskDefinition[] = [
@@ -201,11 +205,17 @@ export const traceTasks: TaskDefinition[] = [
 
   task(
     ["trace", "excursion"],
-    "Report a cold-chain temperature excursion, as a sensor: the batch is quarantined",
+    "Report a cold-chain temperature excursion, as a sensor, of stock its custodian holds or of a shipment it sends or receives: the batch is quarantined",
   )
     .addOption(BATCH)
     .addOption(GTIN)
     .addOption(LOT)
+    .addOption(
+      optional(
+        "shipment",
+        "Instead of the batch: a pending shipment the sensor's custodian sent or receives (goods in transit)",
+      ),
+    )
     .addOption(
       optional(
         "reading",
@@ -223,7 +233,10 @@ export const traceTasks: TaskDefinition[] = [
     .setAction(() => import("./excursion.js"))
     .build(),
 
-  task(["trace", "release"], "Lift a batch's quarantine, as its manufacturer or a regulator")
+  task(
+    ["trace", "release"],
+    "Lift a batch's quarantine: an excursion's as its manufacturer or a regulator, a regulator's as a regulator only",
+  )
     .addOption(BATCH)
     .addOption(GTIN)
     .addOption(LOT)
@@ -254,5 +267,109 @@ export const traceTasks: TaskDefinition[] = [
     .addOption(FROM)
     .addOption(ADDRESS)
     .setAction(() => import("./roles.js"))
+    .build(),
+
+  task(
+    ["trace", "sensor"],
+    "Bind a cold-chain sensor to you, a trade partner: it reports only on goods you hold, ship or receive; --unbind as its custodian or a regulator",
+  )
+    .addOption(optional("sensor", "Required: the sensor's address"))
+    .addFlag({ name: "unbind", description: "Unbind the sensor instead of binding it" })
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./sensor.js"))
+    .build(),
+
+  task(
+    ["trace", "name"],
+    "Set a trade partner's public company name, as a regulator (shown beside its address; empty clears it)",
+  )
+    .addOption(
+      optional("account", "Required: the distributor's, pharmacy's or other partner's address"),
+    )
+    .addOption(
+      optional(
+        "name",
+        'Required: the public company name, e.g. "Apotheke am Markt" (at most 64 bytes)',
+      ),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./name.js"))
+    .build(),
+
+  emptyTask(
+    ["trace", "prefix"],
+    "GS1 Company Prefixes: the admin binds them to brand owners, brand owners authorize contract manufacturers",
+  ).build(),
+
+  task(
+    ["trace", "prefix", "add"],
+    "Bind a GS1 Company Prefix to its brand owner with the owner's public company name, as the admin",
+  )
+    .addOption(PREFIX_OPTION)
+    .addOption(optional("owner", "Required: the brand owner's address"))
+    .addOption(
+      optional(
+        "name",
+        'Required unless the owner has one: its public company name, e.g. "Acme Pharma GmbH" (at most 64 bytes)',
+      ),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./prefix-add.js"))
+    .build(),
+
+  task(
+    ["trace", "prefix", "transfer"],
+    "Move a prefix to a new brand owner, as the admin; the old owner's contract manufacturers lose their authorization",
+  )
+    .addOption(PREFIX_OPTION)
+    .addOption(optional("to", "Required: the new brand owner's address"))
+    .addOption(optional("name", "The new owner's public company name (default: keep its name)"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./prefix-transfer.js"))
+    .build(),
+
+  task(
+    ["trace", "prefix", "revoke"],
+    "Revoke a prefix, as the admin: nobody registers its GTINs until it is bound again",
+  )
+    .addOption(PREFIX_OPTION)
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./prefix-revoke.js"))
+    .build(),
+
+  task(
+    ["trace", "prefix", "authorize"],
+    "Let a contract manufacturer register batches of your prefix's GTINs, as its brand owner",
+  )
+    .addOption(PREFIX_OPTION)
+    .addOption(optional("manufacturer", "Required: the contract manufacturer's address"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./prefix-authorize.js"))
+    .build(),
+
+  task(
+    ["trace", "prefix", "deauthorize"],
+    "Withdraw a contract manufacturer's authorization for your prefix, as its brand owner",
+  )
+    .addOption(PREFIX_OPTION)
+    .addOption(optional("manufacturer", "Required: the contract manufacturer's address"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./prefix-deauthorize.js"))
+    .build(),
+
+  task(
+    ["trace", "prefix", "list"],
+    "List the bound prefixes with their owners and contract manufacturers, by name; needs no account",
+  )
+    .addOption(FROM_BLOCK)
+    .addOption(ADDRESS)
+    .setAction(() => import("./prefix-list.js"))
     .build(),
 ];

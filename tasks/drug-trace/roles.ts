@@ -1,7 +1,10 @@
 import {
+  formatParticipant,
   grantDrugTraceRole,
   parseRoleOption,
+  readCustodianOf,
   readDrugTraceRoles,
+  readNameOf,
   revokeDrugTraceRole,
 } from "../../sdk/drug-trace/index.js";
 import { InputError } from "../../sdk/errors.js";
@@ -46,12 +49,22 @@ export async function traceRoles(
     const revoked = await revokeDrugTraceRole(drugTrace, revoke, account);
     fields.push(["revoked", `${revoke}_ROLE`], ["gas used", formatGas(revoked.gasUsed)]);
   }
-  const held = await readDrugTraceRoles(drugTrace, account);
+  const [held, name, custodian] = await Promise.all([
+    readDrugTraceRoles(drugTrace, account),
+    readNameOf(drugTrace, account),
+    readCustodianOf(drugTrace, account),
+  ]);
+  const sensorFields: [string, string][] =
+    custodian === undefined
+      ? []
+      : [["sensor of", formatParticipant(await readNameOf(drugTrace, custodian), custodian)]];
   io.print(
     formatFields([
       ["account", account],
+      ["name", name === "" ? "(none)" : name],
       ...fields,
       ["roles", held.length === 0 ? "(none)" : held.map((role) => `${role}_ROLE`).join(", ")],
+      ...sensorFields,
     ]),
   );
   return EXIT_OK;

@@ -3,9 +3,12 @@ import { ZeroAddress } from "ethers";
 import {
   checkPack,
   describeRefusal,
+  formatParticipant,
   loadSerialTree,
   parsePackOptions,
   printedExpiryDate,
+  readGtinCompanyPrefix,
+  readNamesOf,
   VERDICT_WORDS,
 } from "../../sdk/drug-trace/index.js";
 import type { PackCheck } from "../../sdk/drug-trace/index.js";
@@ -38,8 +41,15 @@ export function verdictLine(
   return toneColour(words.tone)(`${check.status} — ${words.meaning}`);
 }
 
-/** The fields `trace verify` and `trace dispense` print about a checked pack. */
-export function packFields(check: PackCheck, treeFile: string): [string, string][] {
+/**
+ * The fields `trace verify` and `trace dispense` print about a checked pack; participants by
+ * name (from `names`, by checksummed address) with the short address beside it.
+ */
+export function packFields(
+  check: PackCheck,
+  treeFile: string,
+  names: ReadonlyMap<string, string> = new Map(),
+): [string, string][] {
   const registered = check.status !== "Unknown";
   const printed =
     check.code.expiry === undefined ? undefined : printedExpiryDate(check.code.expiry);
@@ -60,7 +70,12 @@ export function packFields(check: PackCheck, treeFile: string): [string, string]
       check.unit === undefined ? `not in tree file ${treeFile}` : `index ${check.unit.index}`,
     ],
     ["expiry", expiry],
-    ["manufacturer", check.manufacturer === ZeroAddress ? "—" : check.manufacturer],
+    [
+      "manufacturer",
+      check.manufacturer === ZeroAddress
+        ? "—"
+        : formatParticipant(names.get(check.manufacturer) ?? "", check.manufacturer),
+    ],
     ["batch", check.batchId],
   ];
 }
@@ -83,19 +98,35 @@ export async function traceVerify(
     fromBlock: parseFromBlockOption(args.fromBlock),
   });
 
+  const registered = check.status !== "Unknown";
+  const brand = registered
+    ? await readGtinCompanyPrefix(drugTrace, BigInt(check.code.gtin))
+    : undefined;
+  const names = await readNamesOf(drugTrace, [
+    check.manufacturer,
+    ...(brand === undefined ? [] : [brand.owner]),
+    ...(check.holders ?? []).map(({ holder }) => holder),
+  ]);
   const holders =
     check.holders === undefined
       ? "—"
       : check.holders.length === 0
         ? "none (all units dispensed or in transit)"
-        : check.holders.map(({ holder, quantity }) => `${holder} (${quantity})`).join(", ");
-  io.print(
-    formatFields([
-      ["verdict", verdictLine(check)],
-      ...packFields(check, treeFile),
-      ["holders", holders],
-    ]),
-  );
+        : check.holders
+            .map(
+              ({ holder, quantity }) =>
+                `${formatParticipant(names.get(holder) ?? "", holder)}: ${quantity}`,
+            )
+            .join(", ");
+  const fields = packFields(check, treeFile, names);
+  if (brand !== undefined && brand.owner !== check.manufacturer) {
+    // A contract manufacturer made it: say whose brand it is.
+    fields.push([
+      "brand owner",
+      `${formatParticipant(names.get(brand.owner) ?? "", brand.owner)}, prefix ${brand.prefix.digits}`,
+    ]);
+  }
+  io.print(formatFields([["verdict", verdictLine(check)], ...fields, ["holders", holders]]));
   return check.genuine ? EXIT_OK : EXIT_NOT_DISPENSABLE;
 }
 

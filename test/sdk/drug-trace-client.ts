@@ -6,6 +6,8 @@ import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import {
   acceptShipment,
   batchIdOf,
+  bindCompanyPrefix,
+  bindSensor,
   cancelShipment,
   decodeShipmentId,
   describeHistoryDetails,
@@ -14,6 +16,7 @@ import {
   flagSuspect,
   grantDrugTraceRole,
   grantTradeRole,
+  parseCompanyPrefix,
   pauseDrugTrace,
   readBatch,
   readBatchHistory,
@@ -70,6 +73,13 @@ async function clientFixture() {
   await grantDrugTraceRole(asAdmin, "REGULATOR", regulator!.address);
   await grantDrugTraceRole(asAdmin, "SENSOR", sensor!.address);
   await grantDrugTraceRole(asAdmin, "PAUSER", admin!.address);
+  // The manufacturer owns GTIN 09506000134352's company prefix; its sensor watches its warehouse.
+  await bindCompanyPrefix(asAdmin, {
+    prefix: parseCompanyPrefix("9506000"),
+    owner: manufacturer!.address,
+    name: "Acme Pharma GmbH",
+  });
+  await bindSensor(drugTrace.connect(manufacturer), sensor!.address);
   const expiry = BigInt(await networkHelpers.time.latest()) + 365n * 86_400n;
   const { batchId } = await registerBatch(drugTrace.connect(manufacturer), {
     gtin: GTIN,
@@ -106,6 +116,7 @@ describe("DrugTrace SDK client", function () {
         manufacturer: manufacturer.address,
         expiry,
         unitCount: 12n,
+        quarantineOrigin: "None",
         serialsRoot: TREE.root,
       });
       expect(await readHolding(drugTrace, batchId, manufacturer.address)).to.equal(12n);

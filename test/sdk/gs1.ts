@@ -4,7 +4,9 @@ import { AbiCoder, encodeBytes32String, keccak256 } from "ethers";
 import { InputError } from "../../sdk/errors.js";
 import {
   batchIdOf,
+  companyPrefixOf,
   decodeGs1Text,
+  describeNameProblem,
   encodeGs1Text,
   expiryToTimestamp,
   formatDigitalLink,
@@ -12,11 +14,16 @@ import {
   formatElementString,
   formatExpiry,
   formatGtin,
+  formatParticipant,
   gtinCheckDigit,
+  gtinCompanyPrefix,
+  gtinHasCompanyPrefix,
   gtinToUint,
+  parseCompanyPrefix,
   parseDigitalLinkPath,
   parseExpiry,
   parsePackCode,
+  shortAddress,
   validateGtin,
 } from "../../sdk/drug-trace/index.js";
 import type { PackCode } from "../../sdk/drug-trace/index.js";
@@ -425,6 +432,58 @@ describe("sdk/drug-trace/gs1", function () {
       );
       expect(batchIdOf(9506000134352n, "ABC123")).to.equal(expected);
       expectInputError(() => batchIdOf(9506000134353n, "ABC123"), /bad check digit/);
+    });
+  });
+
+  describe("GS1 Company Prefix", function () {
+    it("keeps leading zeros: digits, value and length", function () {
+      expect(parseCompanyPrefix("0614141")).to.deep.equal({
+        digits: "0614141",
+        value: 614141n,
+        length: 7,
+      });
+      expect(companyPrefixOf(614141n, 7).digits).to.equal("0614141");
+      expect(companyPrefixOf(614141n, 6).digits).to.equal("614141");
+    });
+
+    it("refuses fewer than 6 or more than 12 digits, and anything but digits", function () {
+      expectInputError(
+        () => parseCompanyPrefix("06141"),
+        /has 5 digits; a GS1 Company Prefix has 6 to 12/,
+      );
+      expectInputError(() => parseCompanyPrefix("0614141000001"), /has 13 digits/);
+      expectInputError(() => parseCompanyPrefix("06141A1"), /must contain digits only/);
+      expectInputError(() => parseCompanyPrefix("-614141"), /must contain digits only/);
+    });
+
+    it("reads a GTIN's prefix after its indicator digit, as the contract does", function () {
+      expect(gtinCompanyPrefix(9506000134352n, 7).digits).to.equal("9506000");
+      expect(gtinCompanyPrefix(36000291452n, 7).digits).to.equal("0036000");
+      expect(gtinCompanyPrefix(9506000134352n, 12).digits).to.equal("950600013435");
+      expect(gtinHasCompanyPrefix(9506000134352n, parseCompanyPrefix("950600"))).to.equal(true);
+      expect(gtinHasCompanyPrefix(9506000134352n, parseCompanyPrefix("0950600"))).to.equal(false);
+    });
+  });
+
+  describe("participants", function () {
+    const ADDRESS = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+
+    it("formats a name with the short checksummed address, or the short address alone", function () {
+      expect(shortAddress(ADDRESS)).to.equal("0x7099…79C8");
+      expect(formatParticipant("Acme Pharma GmbH", ADDRESS)).to.equal(
+        "Acme Pharma GmbH (0x7099…79C8)",
+      );
+      expect(formatParticipant("", ADDRESS)).to.equal("0x7099…79C8");
+      expect(formatParticipant("Evil\u001b[2J\nCorp", ADDRESS)).to.equal(
+        "Evil[2JCorp (0x7099…79C8)",
+      );
+    });
+
+    it("checks names as the contract does: 64 bytes of UTF-8, no control characters", function () {
+      expect(describeNameProblem("Apotheke am Markt")).to.equal(undefined);
+      expect(describeNameProblem("ü".repeat(32))).to.equal(undefined);
+      expect(describeNameProblem("ü".repeat(33))).to.match(/66 bytes long; at most 64/);
+      expect(describeNameProblem("A\tB")).to.match(/control character/);
     });
   });
 });

@@ -3,22 +3,27 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { id, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { id, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import {
   batchIdOf,
+  bindCompanyPrefix,
+  bindSensor,
   buildSerialTree,
   DRUG_TRACE_ROLES,
   formatExpiry,
   formatShipmentId,
   grantDrugTraceRole,
+  formatParticipant,
+  parseCompanyPrefix,
   readBatch,
   readHolding,
   readShipment,
   readSuspectFlag,
+  shortAddress,
 } from "../../sdk/drug-trace/index.js";
 import { describeError } from "../../sdk/errors.js";
 import acceptTask, { traceAccept } from "../../tasks/drug-trace/accept.js";
@@ -28,13 +33,23 @@ import dispenseTask, { traceDispense } from "../../tasks/drug-trace/dispense.js"
 import { traceExcursion } from "../../tasks/drug-trace/excursion.js";
 import { traceFlag } from "../../tasks/drug-trace/flag.js";
 import { traceHistory } from "../../tasks/drug-trace/history.js";
+import { traceName } from "../../tasks/drug-trace/name.js";
 import { tracePending } from "../../tasks/drug-trace/pending.js";
+import {
+  tracePrefixAdd,
+  tracePrefixAuthorize,
+  tracePrefixDeauthorize,
+  tracePrefixList,
+  tracePrefixRevoke,
+  tracePrefixTransfer,
+} from "../../tasks/drug-trace/prefix.js";
 import { traceRecall } from "../../tasks/drug-trace/recall.js";
 import { traceRegister } from "../../tasks/drug-trace/register.js";
 import { traceReject } from "../../tasks/drug-trace/reject.js";
 import { traceRelease } from "../../tasks/drug-trace/release.js";
 import { traceResolve } from "../../tasks/drug-trace/resolve.js";
 import { traceRoles } from "../../tasks/drug-trace/roles.js";
+import { traceSensor } from "../../tasks/drug-trace/sensor.js";
 import { traceShip } from "../../tasks/drug-trace/ship.js";
 import verifyTask, { traceVerify } from "../../tasks/drug-trace/verify.js";
 
@@ -140,6 +155,13 @@ async function rolesFixture() {
   await grantDrugTraceRole(asAdmin, "DISPENSER", pharmacy2!.address);
   await grantDrugTraceRole(asAdmin, "REGULATOR", regulator!.address);
   await grantDrugTraceRole(asAdmin, "SENSOR", sensor!.address);
+  // The manufacturer owns GTIN 09506000134352's company prefix; its sensor watches its warehouse.
+  await bindCompanyPrefix(asAdmin, {
+    prefix: parseCompanyPrefix("9506000"),
+    owner: manufacturer!.address,
+    name: "Acme Pharma GmbH",
+  });
+  await bindSensor(drugTrace.connect(manufacturer), sensor!.address);
   return {
     drugTrace,
     address,
@@ -402,10 +424,12 @@ describe("trace tasks", function () {
       expect(field(verified.out, "serial")).to.equal("SN0004");
       expect(field(verified.out, "unit")).to.equal("index 4");
       expect(field(verified.out, "expiry")).to.equal(EXPIRY_DATE);
-      expect(field(verified.out, "manufacturer")).to.equal(manufacturer.address);
+      expect(field(verified.out, "manufacturer")).to.equal(
+        formatParticipant("Acme Pharma GmbH", manufacturer.address),
+      );
       expect(field(verified.out, "batch")).to.equal(batchId);
       expect(field(verified.out, "holders")).to.equal(
-        `${manufacturer.address} (10), ${distributor.address} (5), ${pharmacy.address} (5)`,
+        `${formatParticipant("Acme Pharma GmbH", manufacturer.address)}: 10, ${shortAddress(distributor.address)}: 5, ${shortAddress(pharmacy.address)}: 5`,
       );
     });
 
@@ -450,11 +474,15 @@ describe("trace tasks", function () {
       ]);
       expect(rows[0]).to.match(
         new RegExp(
-          `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\s+\\d+\\s+BatchRegistered\\s+${manufacturer.address}\\s+GTIN ${GTIN}, 20 units`,
+          `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\s+\\d+\\s+BatchRegistered\\s+Acme Pharma GmbH \\(${shortAddress(manufacturer.address)}\\)\\s+GTIN ${GTIN}, 20 units`,
         ),
       );
-      expect(rows[2]).to.contain(`ShipmentAccepted  ${distributor.address}  10 units`);
-      expect(rows[5]).to.match(new RegExp(`UnitDispensed\\s+${pharmacy.address}\\s+unit 7$`));
+      expect(rows[2]).to.match(
+        new RegExp(`ShipmentAccepted\\s+${shortAddress(distributor.address)}\\s+10 units`),
+      );
+      expect(rows[5]).to.match(
+        new RegExp(`UnitDispensed\\s+${shortAddress(pharmacy.address)}\\s+unit 7$`),
+      );
 
       // from a later block on, only the later events (the header still describes the batch)
       const dispensedAt = Number(rows[5]!.split(/\s+/)[1]);
@@ -508,7 +536,9 @@ describe("trace tasks", function () {
       });
       const history = await run(traceHistory, { batch: batchId, address });
       expect(history.out).to.match(
-        new RegExp(`SuspectFlagged\\s+${pharmacy2.address}\\s+flag 1: unit 3 verified Dispensed`),
+        new RegExp(
+          `SuspectFlagged\\s+${shortAddress(pharmacy2.address)}\\s+flag 1: unit 3 verified Dispensed`,
+        ),
       );
     });
 
@@ -626,7 +656,7 @@ describe("trace tasks", function () {
       expect(await drugTrace.isDispensed(batchId, 6n)).to.equal(false);
     });
 
-    it("a code of a batch nobody registered is Unknown: alert raised, and history shows it", async function () {
+    it("a code of a batch nobody registered is Unknown: not dispensed, no flag on chain (the contract refuses flags on unregistered batches)", async function () {
       const { drugTrace, address, pharmacy } = await networkHelpers.loadFixture(stockedFixture);
       const ghostTree = path.join(DIRECTORY, "ghost.tree.json");
       await buildSerialTree(SERIAL_FILE, { gtin: GTIN, lot: "GHOST1", treeFile: ghostTree });
@@ -643,19 +673,207 @@ describe("trace tasks", function () {
       });
       expect(refused.code).to.equal(2);
       expect(refused.out.split("\n").at(-1)).to.equal(
-        "NOT dispensed: Unknown (not genuine / counterfeit: no registered unit has this code) — alert raised as flag #1",
+        "NOT dispensed: Unknown (not genuine / counterfeit: no registered unit has this code) — batch not registered: report the pack to the regulator",
       );
-      const ghost = batchIdOf(BigInt(GTIN), "GHOST1");
-      expect(await readSuspectFlag(drugTrace, 1n)).to.deep.include({
-        batchId: ghost,
-        verdict: "Unknown",
-        reporter: pharmacy.address,
+      expect(field(refused.out, "alert")).to.equal(
+        "none on chain: no batch with this GTIN and lot is registered",
+      );
+      expect((await readSuspectFlag(drugTrace, 1n)).state).to.equal("None");
+      expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(0n);
+      expect(await failure(traceHistory, { gtin: GTIN, lot: "GHOST1", address })).to.match(
+        /^unknown batch 0x[0-9a-f]{64}: no batch with that id/,
+      );
+    });
+  });
+
+  describe("trace prefix, name and sensor", function () {
+    const RIVAL = "Rival Generics Ltd";
+
+    it("adds, lists, authorizes, transfers and revokes a prefix, printing names beside addresses", async function () {
+      const { drugTrace, address, manufacturer, stranger, pharmacy2 } =
+        await networkHelpers.loadFixture(rolesFixture);
+      const added = await run(tracePrefixAdd, {
+        prefix: "0614141",
+        owner: stranger.address,
+        name: RIVAL,
+        from: FROM.admin,
+        address,
       });
-      const history = await run(traceHistory, { gtin: GTIN, lot: "GHOST1", address });
-      expect(field(history.out, "state")).to.equal(
-        "not registered (alerts name it: a counterfeit code)",
+      expect(field(added.out, "prefix")).to.equal("0614141 (7 digits)");
+      expect(field(added.out, "owner")).to.equal(formatParticipant(RIVAL, stranger.address));
+      expect(field(added.out, "gas used")).to.match(/^\d[\d,]* gas$/);
+
+      const authorized = await run(tracePrefixAuthorize, {
+        prefix: "9506000",
+        manufacturer: pharmacy2.address,
+        from: FROM.manufacturer,
+        address,
+      });
+      expect(field(authorized.out, "authorized")).to.equal(shortAddress(pharmacy2.address));
+
+      const listed = await run(tracePrefixList, { address });
+      const rows = listed.out.split("\n").slice(2);
+      expect(rows[0]).to.match(
+        new RegExp(`^0614141\\s+${RIVAL} \\(${shortAddress(stranger.address)}\\)\\s+\\(none\\)$`),
       );
-      expect(history.out).to.match(/SuspectFlagged\s+\S+\s+flag 1: unit 1 verified Unknown/);
+      expect(rows[1]).to.match(
+        new RegExp(
+          `^9506000\\s+Acme Pharma GmbH \\(${shortAddress(manufacturer.address)}\\)\\s+${shortAddress(pharmacy2.address)}$`,
+        ),
+      );
+
+      await run(tracePrefixDeauthorize, {
+        prefix: "9506000",
+        manufacturer: pharmacy2.address,
+        from: FROM.manufacturer,
+        address,
+      });
+      expect(await drugTrace.isContractManufacturer(9506000n, 7, pharmacy2.address)).to.equal(
+        false,
+      );
+
+      const moved = await run(tracePrefixTransfer, {
+        prefix: "0614141",
+        to: pharmacy2.address,
+        name: "Buyer AG",
+        from: FROM.admin,
+        address,
+      });
+      expect(field(moved.out, "previous owner")).to.equal(
+        formatParticipant(RIVAL, stranger.address),
+      );
+      expect(field(moved.out, "owner")).to.equal(formatParticipant("Buyer AG", pharmacy2.address));
+
+      const revoked = await run(tracePrefixRevoke, {
+        prefix: "0614141",
+        from: FROM.admin,
+        address,
+      });
+      expect(field(revoked.out, "owner")).to.equal("(none)");
+      expect((await run(tracePrefixList, { address })).out).to.not.contain("0614141");
+    });
+
+    it("ends bad prefixes, names and refused calls with one clear line; nothing changes", async function () {
+      const { drugTrace, address, stranger } = await networkHelpers.loadFixture(rolesFixture);
+      const add = (args: Record<string, string>): Promise<string> =>
+        failure(tracePrefixAdd, {
+          prefix: "0614141",
+          owner: stranger.address,
+          name: RIVAL,
+          from: FROM.admin,
+          address,
+          ...args,
+        });
+      expect(await add({ prefix: "06141" })).to.equal(
+        "--prefix: company prefix 06141 has 5 digits; a GS1 Company Prefix has 6 to 12",
+      );
+      expect(await add({ prefix: "06141A1" })).to.equal(
+        '--prefix: company prefix "06141A1" must contain digits only',
+      );
+      expect(await add({ prefix: "" })).to.match(/^--prefix is required/);
+      expect(await add({ name: "" })).to.equal(
+        `--name is required: ${stranger.address} has no public company name yet`,
+      );
+      expect(await add({ name: "x".repeat(65) })).to.equal(
+        `--name: name "${"x".repeat(65)}" is 65 bytes long; at most 64 (UTF-8)`,
+      );
+      expect(await add({ prefix: "950600" })).to.equal(
+        "reverted with DrugTraceCompanyPrefixOverlaps(prefix=950600, prefixLength=6)",
+      );
+      expect(await add({ from: FROM.regulator })).to.match(
+        /^reverted with AccessControlUnauthorizedAccount\(account=0x[0-9a-fA-F]{40}, neededRole=DEFAULT_ADMIN_ROLE\)$/,
+      );
+      expect(
+        await failure(tracePrefixAuthorize, {
+          prefix: "9506000",
+          manufacturer: stranger.address,
+          from: FROM.stranger,
+          address,
+        }),
+      ).to.equal(
+        `reverted with DrugTraceNotCompanyPrefixOwner(prefix=9506000, prefixLength=7, account=${stranger.address})`,
+      );
+      expect((await drugTrace.companyPrefix(614141n, 7)).owner).to.equal(ZeroAddress);
+    });
+
+    it("lets a regulator name a pharmacy; roles, history and verify show the name", async function () {
+      const { address, pharmacy } = await networkHelpers.loadFixture(rolesFixture);
+      const named = await run(traceName, {
+        account: pharmacy.address,
+        name: "Apotheke am Markt",
+        from: FROM.regulator,
+        address,
+      });
+      expect(field(named.out, "account")).to.equal(
+        formatParticipant("Apotheke am Markt", pharmacy.address),
+      );
+      const roles = await run(traceRoles, { account: pharmacy.address, address });
+      expect(field(roles.out, "name")).to.equal("Apotheke am Markt");
+      expect(
+        await failure(traceName, {
+          account: pharmacy.address,
+          name: "Acme Pharma GmbH",
+          from: FROM.pharmacy,
+          address,
+        }),
+      ).to.equal(
+        `reverted with AccessControlUnauthorizedAccount(account=${pharmacy.address}, neededRole=REGULATOR_ROLE)`,
+      );
+    });
+
+    it("binds and unbinds a sensor; an excursion in transit goes through --shipment", async function () {
+      const { address, batchId, manufacturer, distributor, sensor } =
+        await networkHelpers.loadFixture(stockedFixture);
+      const roles = await run(traceRoles, { account: sensor.address, address });
+      expect(field(roles.out, "sensor of")).to.equal(
+        formatParticipant("Acme Pharma GmbH", manufacturer.address),
+      );
+      await run(traceSensor, {
+        sensor: sensor.address,
+        unbind: true,
+        from: FROM.manufacturer,
+        address,
+      });
+      const bound = await run(traceSensor, {
+        sensor: sensor.address,
+        from: FROM.distributor,
+        address,
+      });
+      expect(field(bound.out, "custodian")).to.equal(shortAddress(distributor.address));
+      const shipped = await run(traceShip, {
+        batch: batchId,
+        to: distributor.address,
+        quantity: "1",
+        from: FROM.manufacturer,
+        address,
+      });
+      const shipment = field(shipped.out, "shipment");
+      const reported = await run(traceExcursion, {
+        shipment,
+        reading: ZeroHash.replace(/0$/, "1"),
+        extreme: "9.5",
+        from: FROM.sensor,
+        address,
+      });
+      expect(field(reported.out, "excursion")).to.equal(batchId);
+      expect(field(reported.out, "custodian")).to.equal(shortAddress(distributor.address));
+      expect(field(reported.out, "batch state")).to.equal("Quarantined (now)");
+      expect(
+        await failure(traceExcursion, {
+          shipment,
+          batch: batchId,
+          reading: ZeroHash,
+          extreme: "9.5",
+          from: FROM.sensor,
+          address,
+        }),
+      ).to.equal("give --shipment or the batch (--batch, or --gtin and --lot), not both");
+      const released = await run(traceRelease, {
+        batch: batchId,
+        from: FROM.manufacturer,
+        address,
+      });
+      expect(field(released.out, "batch state")).to.equal("Active");
     });
   });
 

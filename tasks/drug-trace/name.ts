@@ -1,0 +1,44 @@
+import {
+  formatParticipant,
+  parseNameOption,
+  readNameOf,
+  setParticipantName,
+} from "../../sdk/drug-trace/index.js";
+import { parseAddressOption } from "../../sdk/options.js";
+import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
+import type { TraceConnection, TraceIo } from "./connection.js";
+
+/** `trace name` options. */
+export interface NameArgs {
+  readonly account?: string | undefined;
+  readonly name?: string | undefined;
+  readonly from?: string | undefined;
+  readonly address?: string | undefined;
+}
+
+/**
+ * `trace name --account <address> --name <company name>`: a regulator sets the public display
+ * name of a trade partner (a distributor, a pharmacy), shown as "Dispensed by <name>";
+ * `--name ""` clears it. Company names only, never a person's.
+ */
+export async function traceName(
+  args: NameArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const account = parseAddressOption(args.account, "--account");
+  const name = parseNameOption(args.name, { allowEmpty: true });
+  const { drugTrace } = await openDrugTrace(connection, args);
+  const named = await setParticipantName(drugTrace, account, name);
+  io.print(
+    formatFields([
+      ["account", formatParticipant(await readNameOf(drugTrace, account), account)],
+      ["name", name === "" ? "(cleared)" : name],
+      ["gas used", formatGas(named.gasUsed)],
+    ]),
+  );
+  return EXIT_OK;
+}
+
+export default traceTask(traceName);

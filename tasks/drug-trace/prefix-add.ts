@@ -1,0 +1,4 @@
+import { tracePrefixAdd } from "./prefix.js";
+import { traceTask } from "./connection.js";
+
+export default traceTask(tracePrefixAdd);

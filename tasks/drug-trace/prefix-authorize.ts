@@ -1,0 +1,4 @@
+import { tracePrefixAuthorize } from "./prefix.js";
+import { traceTask } from "./connection.js";
+
+export default traceTask(tracePrefixAuthorize);

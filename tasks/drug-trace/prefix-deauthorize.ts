@@ -1,0 +1,4 @@
+import { tracePrefixDeauthorize } from "./prefix.js";
+import { traceTask } from "./connection.js";
+
+export default traceTask(tracePrefixDeauthorize);

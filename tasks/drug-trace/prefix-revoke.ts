@@ -1,0 +1,4 @@
+import { tracePrefixRevoke } from "./prefix.js";
+import { traceTask } from "./connection.js";
+
+export default traceTask(tracePrefixRevoke);

@@ -1,0 +1,4 @@
+import { tracePrefixTransfer } from "./prefix.js";
+import { traceTask } from "./connection.js";
+
+export default traceTask(tracePrefixTransfer);

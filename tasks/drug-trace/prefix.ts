@@ -1,0 +1,223 @@
+import {
+  authorizeContractManufacturer,
+  bindCompanyPrefix,
+  deauthorizeContractManufacturer,
+  formatParticipant,
+  parseNameOption,
+  parsePrefixOption,
+  readCompanyPrefix,
+  readCompanyPrefixes,
+  readNameOf,
+  readNamesOf,
+  revokeCompanyPrefix,
+  transferCompanyPrefix,
+} from "../../sdk/drug-trace/index.js";
+import type { CompanyPrefix } from "../../sdk/drug-trace/index.js";
+import type { DrugTrace } from "../../typechain-types/index.js";
+import { InputError } from "../../sdk/errors.js";
+import { parseAddressOption, parseFromBlockOption } from "../../sdk/options.js";
+import { formatFields, formatGas, formatTable } from "../../sdk/terminal.js";
+import { EXIT_OK, openDrugTrace, readDrugTrace } from "./connection.js";
+import type { TraceConnection, TraceIo } from "./connection.js";
+
+/*
+ * The `trace prefix …` family: the admin binds GS1 Company Prefixes to brand owners (add,
+ * transfer, revoke); a brand owner authorizes contract manufacturers for its prefix (authorize,
+ * deauthorize); anyone lists the bound prefixes. Each command prints the prefix's state after the
+ * change, with names beside addresses.
+ */
+
+/** Options every `trace prefix` command shares. */
+interface PrefixCommon {
+  readonly prefix?: string | undefined;
+  readonly from?: string | undefined;
+  readonly address?: string | undefined;
+}
+
+/** `trace prefix add` options. */
+export interface PrefixAddArgs extends PrefixCommon {
+  readonly owner?: string | undefined;
+  readonly name?: string | undefined;
+}
+
+/** `trace prefix transfer` options. */
+export interface PrefixTransferArgs extends PrefixCommon {
+  readonly to?: string | undefined;
+  readonly name?: string | undefined;
+}
+
+/** `trace prefix authorize` and `trace prefix deauthorize` options. */
+export interface PrefixAuthorizeArgs extends PrefixCommon {
+  readonly manufacturer?: string | undefined;
+}
+
+/** `trace prefix list` options. */
+export interface PrefixListArgs {
+  readonly fromBlock?: string | undefined;
+  readonly address?: string | undefined;
+}
+
+async function participant(drugTrace: DrugTrace, account: string): Promise<string> {
+  return BigInt(account) === 0n
+    ? "(none)"
+    : formatParticipant(await readNameOf(drugTrace, account), account);
+}
+
+async function printPrefix(
+  drugTrace: DrugTrace,
+  io: TraceIo,
+  prefix: CompanyPrefix,
+  fields: [string, string][],
+): Promise<void> {
+  const { owner } = await readCompanyPrefix(drugTrace, prefix);
+  io.print(
+    formatFields([
+      ["prefix", `${prefix.digits} (${prefix.length} digits)`],
+      ...fields,
+      ["owner", await participant(drugTrace, owner)],
+    ]),
+  );
+}
+
+/**
+ * `trace prefix add --prefix <digits> --owner <address> --name <company name>`: the admin binds a
+ * GS1 Company Prefix to its brand owner, with the owner's public company name (`--name ""` keeps
+ * the name the owner already has).
+ */
+export async function tracePrefixAdd(
+  args: PrefixAddArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const prefix = parsePrefixOption(args.prefix);
+  const owner = parseAddressOption(args.owner, "--owner");
+  const name = parseNameOption(args.name, { allowEmpty: true });
+  const { drugTrace } = await openDrugTrace(connection, args);
+  if (name === "" && (await readNameOf(drugTrace, owner)) === "") {
+    throw new InputError(`--name is required: ${owner} has no public company name yet`);
+  }
+  const bound = await bindCompanyPrefix(drugTrace, { prefix, owner, name });
+  await printPrefix(drugTrace, io, prefix, [
+    ["bound", "yes"],
+    ["gas used", formatGas(bound.gasUsed)],
+  ]);
+  return EXIT_OK;
+}
+
+/**
+ * `trace prefix transfer --prefix <digits> --to <address> [--name <company name>]`: the admin
+ * moves a prefix to a new brand owner; the old owner's contract manufacturers lose their
+ * authorization.
+ */
+export async function tracePrefixTransfer(
+  args: PrefixTransferArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const prefix = parsePrefixOption(args.prefix);
+  const newOwner = parseAddressOption(args.to, "--to");
+  const name = parseNameOption(args.name, { allowEmpty: true });
+  const { drugTrace } = await openDrugTrace(connection, args);
+  const { owner: previous } = await readCompanyPrefix(drugTrace, prefix);
+  const moved = await transferCompanyPrefix(drugTrace, { prefix, newOwner, name });
+  await printPrefix(drugTrace, io, prefix, [
+    ["previous owner", await participant(drugTrace, previous)],
+    ["gas used", formatGas(moved.gasUsed)],
+  ]);
+  return EXIT_OK;
+}
+
+/**
+ * `trace prefix revoke --prefix <digits>`: the admin revokes a prefix; nobody registers its GTINs
+ * until it is bound again (batches already registered stay).
+ */
+export async function tracePrefixRevoke(
+  args: PrefixCommon,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const prefix = parsePrefixOption(args.prefix);
+  const { drugTrace } = await openDrugTrace(connection, args);
+  const { owner: previous } = await readCompanyPrefix(drugTrace, prefix);
+  const revoked = await revokeCompanyPrefix(drugTrace, prefix);
+  await printPrefix(drugTrace, io, prefix, [
+    ["revoked from", await participant(drugTrace, previous)],
+    ["gas used", formatGas(revoked.gasUsed)],
+  ]);
+  return EXIT_OK;
+}
+
+/**
+ * `trace prefix authorize --prefix <digits> --manufacturer <address>`: the brand owner lets a
+ * contract manufacturer register batches of its GTINs (it also needs the manufacturer role).
+ */
+export async function tracePrefixAuthorize(
+  args: PrefixAuthorizeArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const prefix = parsePrefixOption(args.prefix);
+  const manufacturer = parseAddressOption(args.manufacturer, "--manufacturer");
+  const { drugTrace } = await openDrugTrace(connection, args);
+  const authorized = await authorizeContractManufacturer(drugTrace, { prefix, manufacturer });
+  await printPrefix(drugTrace, io, prefix, [
+    ["authorized", await participant(drugTrace, manufacturer)],
+    ["gas used", formatGas(authorized.gasUsed)],
+  ]);
+  return EXIT_OK;
+}
+
+/**
+ * `trace prefix deauthorize --prefix <digits> --manufacturer <address>`: the brand owner withdraws
+ * a contract manufacturer's authorization (its batches registered before stay).
+ */
+export async function tracePrefixDeauthorize(
+  args: PrefixAuthorizeArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const prefix = parsePrefixOption(args.prefix);
+  const manufacturer = parseAddressOption(args.manufacturer, "--manufacturer");
+  const { drugTrace } = await openDrugTrace(connection, args);
+  const withdrawn = await deauthorizeContractManufacturer(drugTrace, { prefix, manufacturer });
+  await printPrefix(drugTrace, io, prefix, [
+    ["deauthorized", await participant(drugTrace, manufacturer)],
+    ["gas used", formatGas(withdrawn.gasUsed)],
+  ]);
+  return EXIT_OK;
+}
+
+/**
+ * `trace prefix list [--from-block <n>]`: every bound prefix with its owner and authorized
+ * contract manufacturers, by name; needs no account.
+ */
+export async function tracePrefixList(
+  args: PrefixListArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const fromBlock = parseFromBlockOption(args.fromBlock);
+  const drugTrace = await readDrugTrace(connection, args);
+  const listings = await readCompanyPrefixes(drugTrace, fromBlock);
+  if (listings.length === 0) {
+    io.print("no company prefix is bound");
+    return EXIT_OK;
+  }
+  const names = await readNamesOf(
+    drugTrace,
+    listings.flatMap((listing) => listing.contractManufacturers),
+  );
+  io.print(
+    formatTable(
+      ["prefix", "owner", "contract manufacturers"],
+      listings.map((listing) => [
+        listing.prefix.digits,
+        formatParticipant(listing.ownerName, listing.owner),
+        listing.contractManufacturers
+          .map((account) => formatParticipant(names.get(account) ?? "", account))
+          .join(", ") || "(none)",
+      ]),
+    ),
+  );
+  return EXIT_OK;
+}
