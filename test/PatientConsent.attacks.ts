@@ -131,11 +131,7 @@ async function signFor<K extends ConsentActionType>(
     primaryType === "ConsentGrant"
       ? buildConsentGrantTypedData(chainId, contract, message as ConsentGrant)
       : buildConsentActionTypedData(primaryType, chainId, contract, message);
-  return signer.signTypedData(
-    typed.domain,
-    typed.types,
-    typed.message as unknown as Record<string, unknown>,
-  );
+  return signer.signTypedData(typed.domain, typed.types, typed.message);
 }
 
 async function grantMessage(
