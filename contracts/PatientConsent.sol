@@ -241,14 +241,17 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
     function anchorRecord(address patient, bytes32 recordHash, uint32 categories) external whenNotPaused {
         if (recordHash == bytes32(0)) revert PatientConsentInvalidRecordHash(recordHash);
         if (categories == 0 || categories & ~DataCategory.ALL != 0) revert PatientConsentInvalidCategories(categories);
-        Record storage record = _records[msg.sender][recordHash];
-        if (record.anchoredAt != 0) revert PatientConsentRecordAlreadyAnchored(msg.sender, recordHash);
+        if (_records[msg.sender][recordHash].anchoredAt != 0) {
+            revert PatientConsentRecordAlreadyAnchored(msg.sender, recordHash);
+        }
         if (!_consentCovers(_consents[patient][msg.sender], PurposeOfUse.TREAT, categories)) {
             revert PatientConsentNotAuthorized(patient, msg.sender, PurposeOfUse.TREAT, categories);
         }
-        record.patient = patient;
-        record.categories = categories;
-        record.anchoredAt = Time.timestamp();
+        _records[msg.sender][recordHash] = Record({
+            patient: patient,
+            categories: categories,
+            anchoredAt: Time.timestamp()
+        });
         emit RecordAnchored(recordHash, patient, msg.sender, categories);
     }
 

@@ -520,19 +520,19 @@ contract ConsentHandler is Test {
         vm.prank(patient);
         consent.revokeConsent(patient, grantee);
         ghost.revoked = true;
-        ++revocations[patient];
         ++pairRevocations[patient][grantee];
     }
 
-    /// @dev A grant the patient signed and handed to the grantee, not yet submitted.
+    /// @dev A grant the patient signed and handed to the grantee, not yet submitted, and how many times the pair
+    /// had been revoked when it was signed.
     struct HeldGrant {
         IPatientConsent.ConsentGrant grant;
         bytes signature;
-        uint256 revocationsAtSigning;
+        uint256 pairRevocationsAtSigning;
     }
 
     mapping(address patient => mapping(address grantee => HeldGrant)) internal held;
-    mapping(address patient => uint256) internal revocations;
+    mapping(address patient => mapping(address grantee => uint256)) internal pairRevocations;
     mapping(address patient => uint256 key) internal keys;
 
     /// @notice Signed grants accepted although the patient revoked the pair after signing them (must stay 0).
@@ -544,7 +544,7 @@ contract ConsentHandler is Test {
     function sign(uint8 p, uint8 g, uint32 purposes, uint32 categories, uint48 length) external {
         address patient = patients[p % 3];
         address grantee = grantees[g % 3];
-        IPatientConsent.ConsentGrant memory grant = IPatientConsent.ConsentGrant({
+        IPatientConsent.ConsentGrant memory signedGrant = IPatientConsent.ConsentGrant({
             patient: patient,
             grantee: grantee,
             purposes: uint32(bound(purposes, 1, PurposeOfUse.ALL)),
@@ -554,12 +554,11 @@ contract ConsentHandler is Test {
             nonce: consent.nonces(patient),
             deadline: block.timestamp + 90 days
         });
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[patient], consent.consentGrantDigest(grant));
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[patient], consent.consentGrantDigest(signedGrant));
         HeldGrant storage slot = held[patient][grantee];
-        slot.grant = grant;
+        slot.grant = signedGrant;
         slot.signature = abi.encodePacked(r, s, v);
-        slot.revocationsAtSigning = revocations[patient];
-        pairRevocationsAtSigning[patient][grantee] = pairRevocations[patient][grantee];
+        slot.pairRevocationsAtSigning = pairRevocations[patient][grantee];
     }
 
     function submitHeld(uint8 p, uint8 g) external {
@@ -568,9 +567,7 @@ contract ConsentHandler is Test {
         HeldGrant memory slot = held[patient][grantee];
         if (slot.signature.length == 0) return;
         try consent.grantConsentBySig(slot.grant, slot.signature) {
-            if (revocations[patient] != slot.revocationsAtSigning && _revokedSinceSigning(patient, grantee, slot)) {
-                ++staleAccepted;
-            }
+            if (pairRevocations[patient][grantee] != slot.pairRevocationsAtSigning) ++staleAccepted;
             ghosts[patient][grantee] = Ghost(
                 slot.grant.purposes,
                 slot.grant.categories,
@@ -581,12 +578,14 @@ contract ConsentHandler is Test {
         } catch {}
     }
 
-    /// @dev Pairs revoked after the grant was signed: tracked per pair so other pairs' revocations do not count.
-    mapping(address patient => mapping(address grantee => uint256)) internal pairRevocations;
-    mapping(address patient => mapping(address grantee => uint256)) internal pairRevocationsAtSigning;
-
-    function _revokedSinceSigning(address patient, address grantee, HeldGrant memory) private view returns (bool) {
-        return pairRevocations[patient][grantee] != pairRevocationsAtSigning[patient][grantee];
+    /// @dev The attack in one step: the patient grants, signs a grant and hands it over, revokes (by transaction or
+    /// by signature), and the grantee submits the held grant at once; later steps may submit it again.
+    function signThenRevoke(uint8 p, uint8 g, bool bySig, uint256 nonce) external {
+        this.grant(p, g, 1, 0, 10 days, 30 days);
+        this.sign(p, g, 1, 0, 1 days);
+        if (bySig) this.revokeBySig(p, g, nonce);
+        else this.revoke(p, g);
+        this.submitHeld(p, g);
     }
 
     function revokeBySig(uint8 p, uint8 g, uint256 nonce) external {
@@ -604,7 +603,6 @@ contract ConsentHandler is Test {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[patient], consent.consentRevocationDigest(revocation));
         consent.revokeConsentBySig(revocation, abi.encodePacked(r, s, v));
         ghost.revoked = true;
-        ++revocations[patient];
         ++pairRevocations[patient][grantee];
     }
 
