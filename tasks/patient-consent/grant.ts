@@ -9,11 +9,15 @@ import {
   parsePurposes,
   purposeNames,
 } from "../../sdk/patient-consent/index.js";
-import { parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
+import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
 import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../../sdk/terminal.js";
 import { connectPatientConsent } from "./connection.js";
+import { consentOptionsFromFhir } from "./fhir-arguments.js";
 
 interface GrantArgs {
+  /** A FHIR R4 Consent giving grantee, purposes, categories, period and patient. */
+  fhir?: string;
+  participants?: string;
   grantee?: string;
   purposes?: string;
   categories?: string;
@@ -26,7 +30,10 @@ interface GrantArgs {
 }
 
 /** `consent grant`: the patient (or a delegate) grants a purpose- and time-bound consent. */
-export default cliAction(async (args: GrantArgs, hre: HardhatRuntimeEnvironment) => {
+export default cliAction(async (given: GrantArgs, hre: HardhatRuntimeEnvironment) => {
+  const args: GrantArgs = isGiven(given.fhir)
+    ? { ...given, ...(await consentOptionsFromFhir({ ...given, fhir: given.fhir })) }
+    : given;
   const grantee = parseAddressOption(args.grantee, "--grantee");
   const purposes = parsePurposes(args.purposes ?? "");
   const categories = parseCategories(args.categories ?? "");
