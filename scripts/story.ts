@@ -11,7 +11,6 @@ import {
   buildSerialTree,
   dispense,
   encodeGs1Text,
-  exportEpcis,
   flagSuspect,
   formatDigitalLink,
   formatElementString,
@@ -39,6 +38,7 @@ import {
   setFees,
   submitDrugClaim,
 } from "../sdk/insurance-claim/index.js";
+import { exportEpcis } from "../sdk/drug-trace/epcis.js";
 import { explanationOfBenefitOf } from "../sdk/insurance-claim/fhir.js";
 import { loadParticipants } from "../sdk/participants.js";
 import { exportConsentBundle } from "../sdk/patient-consent/fhir.js";

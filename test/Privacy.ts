@@ -10,14 +10,8 @@ import path from "node:path";
 import type { Claim, Consent, Device } from "fhir/r4.js";
 
 import { runCareChainStory } from "../scripts/story.js";
-import {
-  acceptShipment,
-  dispense,
-  importEpcis,
-  loadSerialTree,
-  readEpcisDocument,
-  ship,
-} from "../sdk/drug-trace/index.js";
+import { importEpcis, readEpcisDocument } from "../sdk/drug-trace/epcis.js";
+import { acceptShipment, dispense, loadSerialTree, ship } from "../sdk/drug-trace/index.js";
 import { hashFhirResource } from "../sdk/fhir.js";
 import { readFhirClaimTerms } from "../sdk/insurance-claim/fhir.js";
 import {

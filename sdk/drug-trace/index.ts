@@ -4,5 +4,3 @@ export * from "./serial-tree.js";
 export * from "./counter.js";
 export * from "./options.js";
 export * from "./registration.js";
-export * from "./epcis.js";
-export * from "./epcis-schema.js";

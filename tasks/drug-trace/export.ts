@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 
-import { exportEpcis, loadSerialTree, parseBatchOption } from "../../sdk/drug-trace/index.js";
+import { exportEpcis } from "../../sdk/drug-trace/epcis.js";
+import { loadSerialTree, parseBatchOption } from "../../sdk/drug-trace/index.js";
 import { InputError } from "../../sdk/errors.js";
 import {
   isGiven,

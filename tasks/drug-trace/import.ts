@@ -1,6 +1,6 @@
 import path from "node:path";
 
-import { importEpcis, readEpcisDocument } from "../../sdk/drug-trace/index.js";
+import { importEpcis, readEpcisDocument } from "../../sdk/drug-trace/epcis.js";
 import { hashEvidence } from "../../sdk/evidence.js";
 import { isGiven, requireOption } from "../../sdk/options.js";
 import { formatFields, formatGas, formatTimestamp } from "../../sdk/terminal.js";

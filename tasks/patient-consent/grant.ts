@@ -12,7 +12,6 @@ import {
 import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
 import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../../sdk/terminal.js";
 import { connectPatientConsent } from "./connection.js";
-import { consentOptionsFromFhir } from "./fhir-arguments.js";
 
 interface GrantArgs {
   /** A FHIR R4 Consent giving grantee, purposes, categories, period and patient. */
@@ -31,8 +30,14 @@ interface GrantArgs {
 
 /** `consent grant`: the patient (or a delegate) grants a purpose- and time-bound consent. */
 export default cliAction(async (given: GrantArgs, hre: HardhatRuntimeEnvironment) => {
+  // the FHIR validator loads only when a Consent is given
   const args: GrantArgs = isGiven(given.fhir)
-    ? { ...given, ...(await consentOptionsFromFhir({ ...given, fhir: given.fhir })) }
+    ? {
+        ...given,
+        ...(await (
+          await import("./fhir-arguments.js")
+        ).consentOptionsFromFhir({ ...given, fhir: given.fhir })),
+      }
     : given;
   const grantee = parseAddressOption(args.grantee, "--grantee");
   const purposes = parsePurposes(args.purposes ?? "");

@@ -20,7 +20,6 @@ import {
 } from "../../sdk/options.js";
 import { cliAction } from "../../sdk/terminal.js";
 import { connectPatientConsent } from "./connection.js";
-import { consentOptionsFromFhir } from "./fhir-arguments.js";
 
 interface SignArgs {
   /** A FHIR R4 Consent giving grantee, purposes, categories, period and patient. */
@@ -45,8 +44,14 @@ interface SignArgs {
  * anyone can submit it with `consent submit`. Prints only the JSON on stdout (or writes `--out`).
  */
 export default cliAction(async (given: SignArgs, hre: HardhatRuntimeEnvironment) => {
+  // the FHIR validator loads only when a Consent is given
   const args: SignArgs = isGiven(given.fhir)
-    ? { ...given, ...(await consentOptionsFromFhir({ ...given, fhir: given.fhir })) }
+    ? {
+        ...given,
+        ...(await (
+          await import("./fhir-arguments.js")
+        ).consentOptionsFromFhir({ ...given, fhir: given.fhir })),
+      }
     : given;
   const grantee = parseAddressOption(args.grantee, "--grantee");
   const purposes = parsePurposes(args.purposes ?? "");

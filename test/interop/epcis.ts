@@ -11,14 +11,14 @@ import {
   batchIdOf,
   dispense,
   loadSerialTree,
-  parseSgtin,
   readBatch,
   registerBatch,
   serialTreeOf,
   ship,
-  validateEpcis,
 } from "../../sdk/drug-trace/index.js";
-import type { EpcisDocument } from "../../sdk/drug-trace/index.js";
+import { parseSgtin } from "../../sdk/drug-trace/epcis.js";
+import type { EpcisDocument } from "../../sdk/drug-trace/epcis.js";
+import { validateEpcis } from "../../sdk/drug-trace/epcis-schema.js";
 import { describeError } from "../../sdk/errors.js";
 import type { TraceAction, TraceIo } from "../../tasks/drug-trace/connection.js";
 import { traceExport } from "../../tasks/drug-trace/export.js";
