@@ -18,6 +18,8 @@ const { steps } = await runCareChainStory(connection, {
   print: (line) => {
     console.log(line);
   },
+  // git-ignored; EPCIS and FHIR files for other systems to read
+  exportDirectory: "demo-exports",
 });
 
 console.log(colour.bold("\nGas per step"));

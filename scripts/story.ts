@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -44,6 +44,10 @@ import {
   setFees,
   submitDrugClaim,
 } from "../sdk/insurance-claim/index.js";
+import { exportEpcis } from "../sdk/drug-trace/epcis.js";
+import { explanationOfBenefitOf } from "../sdk/insurance-claim/fhir.js";
+import { loadParticipants } from "../sdk/participants.js";
+import { exportConsentBundle } from "../sdk/patient-consent/fhir.js";
 import {
   CATEGORIES,
   PURPOSES,
@@ -82,6 +86,8 @@ export interface StoryOptions {
   readonly print?: (line: string) => void;
   /** Units in the first batch (the demo uses 10,000). */
   readonly unitCount?: number;
+  /** Where to write the EPCIS and FHIR exports of the story (none when absent). */
+  readonly exportDirectory?: string;
 }
 
 const GTIN = "09506000134352";
@@ -443,6 +449,46 @@ export async function runCareChainStory(
     const tokenInfo = await readTokenInfo(ethers.provider, tokenAddress);
     for (const line of formatExplanationOfBenefits(statement, tokenInfo).split("\n"))
       print(`   ${line}`);
+
+    if (options.exportDirectory !== undefined) {
+      print(
+        colour.bold(
+          "\n11. Exports for the industry's systems (validated with GS1's and HL7's tooling)",
+        ),
+      );
+      const directory = options.exportDirectory;
+      mkdirSync(directory, { recursive: true });
+      const participants = await loadParticipants(
+        path.join(import.meta.dirname, "..", "examples", "participants.json"),
+      );
+      const epcis = await exportEpcis(drugTrace, {
+        batchId: registered.batchId,
+        tree,
+        participants,
+      });
+      const epcisFile = path.join(directory, `${GTIN}-${LOT_A}.epcis.jsonld`);
+      writeFileSync(epcisFile, `${JSON.stringify(epcis.document, null, 2)}\n`);
+      const { insurer: poolInsurer } = await insuranceClaim.getPool(pool.poolId);
+      const { chainId } = await ethers.provider.getNetwork();
+      const eob = explanationOfBenefitOf(statement, {
+        token: tokenInfo,
+        insurer: poolInsurer,
+        chainId,
+        participants,
+      });
+      const eobFile = path.join(directory, `claim-${claim.claimId}.eob.fhir.json`);
+      writeFileSync(eobFile, `${JSON.stringify(eob, null, 2)}\n`);
+      const { bundle } = await exportConsentBundle(patientConsent, patientAddress, {
+        participants,
+      });
+      const consentFile = path.join(directory, "patient-consents.fhir.json");
+      writeFileSync(consentFile, `${JSON.stringify(bundle, null, 2)}\n`);
+      print(
+        `   EPCIS 2.0 history of ${LOT_A} (${epcis.document.epcisBody.eventList.length} events): ${epcisFile}`,
+      );
+      print(`   FHIR R4 ExplanationOfBenefit of claim #${claim.claimId}:       ${eobFile}`);
+      print(`   FHIR R4 Bundle of the patient's Consents:         ${consentFile}`);
+    }
 
     return {
       steps,

@@ -3,7 +3,34 @@ import { decodeBytes32String, encodeBytes32String, Interface } from "ethers";
 import type { ParamType, Result } from "ethers";
 import { network } from "hardhat";
 
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import type { Claim, Consent, Device } from "fhir/r4.js";
+
 import { runCareChainStory } from "../scripts/story.js";
+import { importEpcis, readEpcisDocument } from "../sdk/drug-trace/epcis.js";
+import { acceptShipment, dispense, loadSerialTree, ship } from "../sdk/drug-trace/index.js";
+import { hashFhirResource } from "../sdk/fhir.js";
+import { readFhirClaimTerms } from "../sdk/insurance-claim/fhir.js";
+import {
+  createPlan,
+  createPolicy,
+  fundPool,
+  openPool,
+  setFees,
+  submitDrugClaim,
+} from "../sdk/insurance-claim/index.js";
+import { loadParticipants } from "../sdk/participants.js";
+import { readFhirConsentTerms } from "../sdk/patient-consent/fhir.js";
+import {
+  grantConsent,
+  latestTimestamp,
+  parseCategories,
+  parsePurposes,
+} from "../sdk/patient-consent/index.js";
+import { deployCareChain } from "./fixtures/suite.js";
 import { drugServiceCode } from "../sdk/insurance-claim/index.js";
 import {
   DrugTrace__factory,
@@ -94,6 +121,50 @@ function readableText(bytes32: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Every finding in the calls to and events of the suite's contracts, from block 0 on. */
+async function scanSuite(
+  connection: Awaited<ReturnType<typeof network.create>>,
+  suite: ReadonlySet<string>,
+  allowedText: ReadonlySet<string>,
+): Promise<{ findings: string[]; transactions: number; events: number }> {
+  const { ethers } = connection;
+  const findings: string[] = [];
+  let transactions = 0;
+  let events = 0;
+  const latest = await ethers.provider.getBlockNumber();
+  for (let number = 0; number <= latest; number++) {
+    const block = await ethers.provider.getBlock(number, true);
+    for (const tx of block?.prefetchedTransactions ?? []) {
+      if (tx.to === null || !suite.has(tx.to)) continue;
+      transactions++;
+      const call = SUITE_ABIS.map((iface) => iface.parseTransaction({ data: tx.data })).find(
+        (parsed) => parsed !== null,
+      );
+      if (call !== undefined) {
+        findings.push(
+          ...findPersonalData(`tx ${call.name}`, call.fragment.inputs, call.args, allowedText),
+        );
+      }
+      const receipt = await ethers.provider.getTransactionReceipt(tx.hash);
+      for (const log of receipt?.logs ?? []) {
+        if (!suite.has(log.address)) continue;
+        const parsed = SUITE_ABIS.map((iface) => iface.parseLog(log)).find((p) => p !== null);
+        if (parsed === undefined) continue;
+        events++;
+        findings.push(
+          ...findPersonalData(
+            `event ${parsed.name}`,
+            parsed.fragment.inputs,
+            parsed.args,
+            allowedText,
+          ),
+        );
+      }
+    }
+  }
+  return { findings, transactions, events };
 }
 
 describe("Privacy (no personal data on chain)", function () {
@@ -220,6 +291,105 @@ describe("Privacy (no personal data on chain)", function () {
     }
     expect(transactions).to.be.greaterThan(15);
     expect(events).to.be.greaterThan(15);
+    expect(findings).to.deep.equal([]);
+  });
+  it("leaves only addresses, codes, amounts, dates and hashes after the EPCIS and FHIR paths", async function () {
+    this.timeout(120_000);
+    const connection = await network.create();
+    const { drugTrace, patientConsent, insuranceClaim, accounts } =
+      await deployCareChain(connection);
+    const examples = path.join(import.meta.dirname, "..", "examples");
+    const participants = await loadParticipants(path.join(examples, "participants.json"));
+    const work = mkdtempSync(path.join(tmpdir(), "carechain-privacy-"));
+    // EPCIS import: the commissioning of lot A2 (GTIN, lot, expiry, root; the document stays off chain)
+    copyFileSync(path.join(examples, "epcis-A2.jsonld"), path.join(work, "epcis-A2.jsonld"));
+    const epcisFile = path.join(work, "epcis-A2.jsonld");
+    await importEpcis(
+      drugTrace.connect(accounts.manufacturer),
+      await readEpcisDocument(epcisFile),
+      {
+        source: epcisFile,
+        directory: work,
+      },
+    );
+    const tree = await loadSerialTree(path.join(work, "09506000134352-A2.tree.json"));
+    const batchId = await drugTrace.batchIdOf(9506000134352n, encodeBytes32String("A2"));
+    const sent = await ship(drugTrace.connect(accounts.manufacturer), {
+      batchId,
+      to: accounts.pharmacy.address,
+      quantity: 2n,
+    });
+    await acceptShipment(drugTrace.connect(accounts.pharmacy), sent.shipmentId);
+    await dispense(drugTrace.connect(accounts.pharmacy), batchId, tree.proofFor("SN1001"));
+    // FHIR Consent: the sample grants the insurer HPAYMT on medications
+    const consent = JSON.parse(
+      readFileSync(path.join(examples, "fhir-consent.json"), "utf8"),
+    ) as Consent;
+    const terms = readFhirConsentTerms(consent, participants);
+    const now = await latestTimestamp(patientConsent);
+    await grantConsent(patientConsent.connect(accounts.patient), {
+      patient: terms.patient,
+      grantee: terms.grantee,
+      purposes: parsePurposes(terms.purposes),
+      categories: parseCategories(terms.categories),
+      start: now,
+      end: BigInt(Date.parse(terms.until) / 1000),
+    });
+    // FHIR Claim for the dispensed pack: only the canonical resource's hash goes on chain
+    const token = await connection.ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
+    await (await token.mint(accounts.insurer.address, 1_000_000_000n)).wait();
+    const claims = insuranceClaim.connect(accounts.insurer);
+    const pool = await openPool(claims, await token.getAddress());
+    await fundPool(claims, pool.poolId, 1_000_000_000n);
+    const plan = await createPlan(claims, {
+      poolId: pool.poolId,
+      coverageLimit: 5_000_000_000n,
+      deductible: 0n,
+      coinsuranceBps: 2_000,
+    });
+    await setFees(claims, plan.planId, [
+      { serviceCode: drugServiceCode(9506000134352n), allowedAmount: 45_000_000n },
+    ]);
+    const policy = await createPolicy(claims, {
+      planId: plan.planId,
+      patient: accounts.patient.address,
+      start: now - 86_400n,
+      end: now + 365n * 86_400n,
+    });
+    const claim = JSON.parse(readFileSync(path.join(examples, "fhir-claim.json"), "utf8")) as Claim;
+    const today = new Date(Number(now) * 1000).toISOString().slice(0, 10);
+    claim.created = today;
+    claim.item![0]!.servicedDate = today;
+    const pack: Device = {
+      resourceType: "Device",
+      id: "pack",
+      udiCarrier: [{ carrierHRF: "(01)09506000134352(10)A2(21)SN1001(17)280630" }],
+    };
+    claim.contained = [pack];
+    const claimTerms = readFhirClaimTerms(claim, participants);
+    expect(claimTerms.evidenceHash).to.equal(hashFhirResource(claim));
+    await submitDrugClaim(insuranceClaim.connect(accounts.pharmacy), {
+      policyId: policy.policyId,
+      patient: claimTerms.patient,
+      gtin: 9506000134352n,
+      lot: encodeBytes32String("A2"),
+      unitIndex: tree.proofFor("SN1001").index,
+      serviceDate: claimTerms.serviceDate,
+      billed: 60_000_000n,
+      evidenceHash: claimTerms.evidenceHash,
+    });
+
+    const suite = new Set(
+      await Promise.all([drugTrace, patientConsent, insuranceClaim].map((c) => c.getAddress())),
+    );
+    const allowedText = new Set([
+      "09506000134352",
+      "A2",
+      ...Array.from({ length: 12 }, (_, i) => `SN${1001 + i}`),
+    ]);
+    const { findings, transactions, events } = await scanSuite(connection, suite, allowedText);
+    expect(transactions).to.be.greaterThan(8);
+    expect(events).to.be.greaterThan(8);
     expect(findings).to.deep.equal([]);
   });
 });

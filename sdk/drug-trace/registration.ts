@@ -1,4 +1,4 @@
-import { readFile, rename, rm } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { BytesLike } from "ethers";
@@ -8,7 +8,7 @@ import { InputError } from "../errors.js";
 import { registerBatch } from "./client.js";
 import type { RegisterReceipt } from "./client.js";
 import { describeGs1TextProblem, validateGtin } from "./gs1.js";
-import { treeFileNameOf } from "./serial-merkle.js";
+import { formatSerialTreeFile, serialTreeOf, treeFileNameOf } from "./serial-merkle.js";
 import { buildSerialTree } from "./serial-tree.js";
 import type { SerialProgress, SerialTree, SerialTreeFile } from "./serial-tree.js";
 
@@ -87,27 +87,110 @@ export async function registerBatchFromSerials(
   drugTrace: DrugTrace,
   registration: SerialFileRegistration,
 ): Promise<SerialFileRegistrationResult> {
+  return registerTree(drugTrace, {
+    ...registration,
+    source: registration.serialFile,
+    // Next to the serial list, under the name the verifier page fetches it by when published.
+    directory: path.dirname(registration.serialFile),
+    build: (gtin, draft) =>
+      buildSerialTree(registration.serialFile, {
+        gtin,
+        lot: registration.lot,
+        treeFile: draft,
+        ...(registration.onProgress === undefined ? {} : { onProgress: registration.onProgress }),
+      }),
+  });
+}
+
+/** What `registerBatchFromSerialList` needs: a serial list already in memory (e.g. an EPCIS document's). */
+export interface SerialListRegistration {
+  /** The serials in unit-index order (GS1 AI 21, no duplicates). */
+  readonly serials: readonly string[];
+  /** Names the list in messages, e.g. the EPCIS file. */
+  readonly source: string;
+  /** GTIN-8, -12, -13 or -14 (check digit validated). */
+  readonly gtin: string;
+  readonly lot: string;
+  /** The last second (unix time) at which units may be shipped onward or dispensed. */
+  readonly expiry: bigint;
+  /** Hash of the off-chain batch metadata; the zero hash when omitted. */
+  readonly metadataHash?: BytesLike;
+  /** Where to save the tree (default: `<GTIN-14>-<lot>.tree.json` in `directory`). */
+  readonly treeFile?: string;
+  /** Where the default tree file goes (default: the current directory). */
+  readonly directory?: string;
+}
+
+/**
+ * Registers a batch from a serial list in memory, exactly as `registerBatchFromSerials` does from
+ * a file (same checks, same tree file, written only once the registration is mined).
+ *
+ * @throws InputError for a bad GTIN, lot or serial, or a tree file of another batch;
+ *   `ContractRevertError` when the contract refuses.
+ * @example
+ * const { tree, registered } = await registerBatchFromSerialList(drugTrace.connect(manufacturer), {
+ *   serials: ["SN0001", "SN0002"], source: "commissioning.jsonld", gtin: "09506000134352",
+ *   lot: "A1", expiry: expiryToTimestamp("281231"), directory: "examples",
+ * });
+ */
+export async function registerBatchFromSerialList(
+  drugTrace: DrugTrace,
+  registration: SerialListRegistration,
+): Promise<SerialFileRegistrationResult> {
+  return registerTree(drugTrace, {
+    ...registration,
+    directory: registration.directory ?? ".",
+    build: async (gtin, draft) => {
+      let tree: SerialTree;
+      try {
+        tree = serialTreeOf(registration.serials);
+      } catch (error) {
+        if (error instanceof InputError) {
+          throw new InputError(`${registration.source}: ${error.message}`);
+        }
+        throw error;
+      }
+      tree.gtin = gtin;
+      tree.lot = registration.lot;
+      try {
+        await writeFile(draft, formatSerialTreeFile(tree));
+      } catch (error) {
+        throw new InputError(`cannot write tree file ${draft}: ${(error as Error).message}`);
+      }
+      return tree;
+    },
+  });
+}
+
+/** The one registration path: check, build the tree into a draft, register, then keep the tree. */
+async function registerTree(
+  drugTrace: DrugTrace,
+  registration: {
+    readonly source: string;
+    readonly gtin: string;
+    readonly lot: string;
+    readonly expiry: bigint;
+    readonly metadataHash?: BytesLike;
+    readonly treeFile?: string;
+    readonly directory: string;
+    readonly build: (gtin: string, draft: string) => Promise<SerialTree>;
+  },
+): Promise<SerialFileRegistrationResult> {
   const gtin = validateGtin(registration.gtin);
   const lotProblem = describeGs1TextProblem(registration.lot, "lot");
   if (lotProblem !== undefined) throw new InputError(lotProblem);
-  // Next to the serial list, under the name the verifier page fetches it by when published.
   const treeFile =
     registration.treeFile ??
-    path.join(path.dirname(registration.serialFile), treeFileNameOf(gtin, registration.lot));
+    path.join(registration.directory, treeFileNameOf(gtin, registration.lot));
   await checkTreeFileIsFree(treeFile, gtin, registration.lot);
 
   const draft = `${treeFile}.tmp`;
-  const tree = await buildSerialTree(registration.serialFile, {
-    gtin,
-    lot: registration.lot,
-    treeFile: draft,
-    ...(registration.onProgress === undefined ? {} : { onProgress: registration.onProgress }),
-  });
+  const tree = await registration.build(gtin, draft);
   let registered: RegisterReceipt;
   try {
     if (tree.count > 0xffff_ffff) {
       throw new InputError(
-        `${registration.serialFile} has ${tree.count} serials; a batch holds at most 4,294,967,295`,
+        `${registration.source} has ${tree.count} serials; a batch holds at most 4,294,967,295`,
       );
     }
     registered = await registerBatch(drugTrace, {

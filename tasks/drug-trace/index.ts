@@ -258,6 +258,52 @@ export const traceTasks: TaskDefinition[] = [
     .build(),
 
   task(
+    ["trace", "export"],
+    "Write a batch's (or every batch's) on-chain history as a GS1 EPCIS 2.0 document, validated with GS1's schema",
+  )
+    .addOption(optional("epcis", "Required: the EPCIS document to write (JSON-LD)"))
+    .addOption(BATCH)
+    .addOption(GTIN)
+    .addOption(LOT)
+    .addOption(
+      optional("tree", "The batch's serial tree file: commissioning then lists every SGTIN"),
+    )
+    .addOption(
+      optional(
+        "participants",
+        "A participants file mapping accounts to GS1 PGLN/GLN (see README); unmapped accounts stay in carechain: fields",
+      ),
+    )
+    .addOption(optional("since", "Only events from this date or date-time on (ISO)"))
+    .addOption(optional("until", "Only events until this date (end of day) or date-time (ISO)"))
+    .addOption(FROM_BLOCK)
+    .addOption(ADDRESS)
+    .setAction(() => import("./export.js"))
+    .build(),
+
+  task(
+    ["trace", "import"],
+    "Register the batches an EPCIS 2.0 document commissions, as a manufacturer (as 'trace register' does); other events are listed as not importable",
+  )
+    .addOption(optional("epcis", "Required: the EPCIS 2.0 document (JSON-LD)"))
+    .addOption(
+      optional(
+        "tree",
+        "Where to save the serial tree (default: <GTIN-14>-<lot>.tree.json beside the document)",
+      ),
+    )
+    .addOption(
+      optional(
+        "metadata",
+        "Batch metadata: a file or 0x… hash (default: the document's carechain:metadataHash, else none)",
+      ),
+    )
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./import.js"))
+    .build(),
+
+  task(
     ["trace", "roles"],
     "Show an account's roles; as the admin, --grant or --revoke one: manufacturer, distributor, dispenser, regulator, sensor, pauser",
   )

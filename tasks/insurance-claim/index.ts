@@ -121,6 +121,24 @@ export const claimsTasks: TaskDefinition[] = [
     .addOption(EVIDENCE)
     .addOption(EVIDENCE_FILE)
     .addOption(FEE_TREE)
+    .addOption(
+      optional(
+        "fhir",
+        "A FHIR R4 Claim (JSON): patient, service, date, amount and evidence come from it (see README)",
+      ),
+    )
+    .addOption(
+      optional(
+        "participants",
+        "With --fhir: the participants file mapping FHIR references to accounts",
+      ),
+    )
+    .addOption(
+      optional(
+        "tree",
+        "With --fhir, a drug claim: the batch's serial tree, to find the pack's unit index",
+      ),
+    )
     .addOption(FROM)
     .addOption(ADDRESS)
     .setAction(() => import("./submit.js"))
@@ -195,6 +213,15 @@ export const claimsTasks: TaskDefinition[] = [
 
   task(["claims", "eob"], "A claim's explanation of benefits as a readable statement")
     .addOption(optional("claim", "Required: the claim id"))
+    .addOption(
+      optional("fhir", "Write it as a FHIR R4 ExplanationOfBenefit (JSON) to this file instead"),
+    )
+    .addOption(
+      optional(
+        "participants",
+        "With --fhir: the participants file naming accounts by FHIR reference",
+      ),
+    )
     .addOption(FROM)
     .addOption(ADDRESS)
     .setAction(() => import("./eob.js"))

@@ -12,7 +12,7 @@ import {
 } from "../../sdk/insurance-claim/fee-schedule.js";
 import type { FeeProof } from "../../sdk/insurance-claim/fee-schedule.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
-import { parseAddressOption, parseDateOption, parseIdOption } from "../../sdk/options.js";
+import { isGiven, parseAddressOption, parseDateOption, parseIdOption } from "../../sdk/options.js";
 import { cliAction } from "../../sdk/terminal.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
 import { connectClaims, parseEvidence, policyToken, withEmptyStrings } from "./arguments.js";
@@ -30,6 +30,10 @@ export interface SubmitArgs extends CommonArgs {
   evidence: string;
   evidenceFile: string;
   feeTree: string;
+  /** A FHIR R4 Claim to submit (`submit-fhir.ts`); the options above it are then taken from it. */
+  fhir?: string;
+  participants?: string;
+  tree?: string;
 }
 
 const ZERO_ROOT = `0x${"00".repeat(32)}`;
@@ -120,5 +124,11 @@ export async function runSubmit(args: SubmitArgs, { ethers }: ClaimsConnection):
 }
 
 export default cliAction(async (args: RawArgs<SubmitArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runSubmit(withEmptyStrings(args), await hre.network.create());
+  const submit = withEmptyStrings(args);
+  if (isGiven(submit.fhir)) {
+    const { runSubmitFhir } = await import("./submit-fhir.js");
+    await runSubmitFhir({ ...submit, fhir: submit.fhir }, await hre.network.create());
+    return;
+  }
+  await runSubmit(submit, await hre.network.create());
 });

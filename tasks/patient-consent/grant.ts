@@ -9,11 +9,14 @@ import {
   parsePurposes,
   purposeNames,
 } from "../../sdk/patient-consent/index.js";
-import { parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
+import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
 import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../../sdk/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface GrantArgs {
+  /** A FHIR R4 Consent giving grantee, purposes, categories, period and patient. */
+  fhir?: string;
+  participants?: string;
   grantee?: string;
   purposes?: string;
   categories?: string;
@@ -26,7 +29,16 @@ interface GrantArgs {
 }
 
 /** `consent grant`: the patient (or a delegate) grants a purpose- and time-bound consent. */
-export default cliAction(async (args: GrantArgs, hre: HardhatRuntimeEnvironment) => {
+export default cliAction(async (given: GrantArgs, hre: HardhatRuntimeEnvironment) => {
+  // the FHIR validator loads only when a Consent is given
+  const args: GrantArgs = isGiven(given.fhir)
+    ? {
+        ...given,
+        ...(await (
+          await import("./fhir-arguments.js")
+        ).consentOptionsFromFhir({ ...given, fhir: given.fhir })),
+      }
+    : given;
   const grantee = parseAddressOption(args.grantee, "--grantee");
   const purposes = parsePurposes(args.purposes ?? "");
   const categories = parseCategories(args.categories ?? "");

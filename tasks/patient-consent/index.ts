@@ -35,6 +35,18 @@ export const consentTasks: TaskDefinition[] = [
     .addOption(
       optional("patient", "The patient (default: the signer; set it when acting as a delegate)"),
     )
+    .addOption(
+      optional(
+        "fhir",
+        "A FHIR R4 Consent (JSON) giving grantee, purposes, categories, period and patient (see README)",
+      ),
+    )
+    .addOption(
+      optional(
+        "participants",
+        "With --fhir: the participants file mapping FHIR references to accounts",
+      ),
+    )
     .addOption(FROM)
     .addOption(ADDRESS)
     .setAction(() => import("./grant.js"))
@@ -63,6 +75,18 @@ export const consentTasks: TaskDefinition[] = [
       ),
     )
     .addOption(optional("out", "Write the signed grant to this file instead of stdout"))
+    .addOption(
+      optional(
+        "fhir",
+        "A FHIR R4 Consent (JSON) giving grantee, purposes, categories, period and patient (see README)",
+      ),
+    )
+    .addOption(
+      optional(
+        "participants",
+        "With --fhir: the participants file mapping FHIR references to accounts",
+      ),
+    )
     .addOption(FROM)
     .addOption(ADDRESS)
     .setAction(() => import("./sign.js"))
@@ -215,5 +239,22 @@ export const consentTasks: TaskDefinition[] = [
     .addOption(FROM)
     .addOption(ADDRESS)
     .setAction(() => import("./roles.js"))
+    .build(),
+
+  task(
+    ["consent", "export"],
+    "Write a patient's consents as a FHIR R4 Bundle of Consent resources (validated); needs no account",
+  )
+    .addOption(optional("fhir", "Required: the FHIR Bundle to write (JSON)"))
+    .addOption(optional("patient", "Required: the patient's address"))
+    .addOption(
+      optional(
+        "participants",
+        "A participants file naming accounts by FHIR reference (see README)",
+      ),
+    )
+    .addOption(fromBlockOption())
+    .addOption(ADDRESS)
+    .setAction(() => import("./export.js"))
     .build(),
 ];

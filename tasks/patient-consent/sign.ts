@@ -22,6 +22,9 @@ import { cliAction } from "../../sdk/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface SignArgs {
+  /** A FHIR R4 Consent giving grantee, purposes, categories, period and patient. */
+  fhir?: string;
+  participants?: string;
   grantee?: string;
   purposes?: string;
   categories?: string;
@@ -40,7 +43,16 @@ interface SignArgs {
  * `consent sign`: the patient signs a grant off chain (EIP-712) and gets JSON to hand over;
  * anyone can submit it with `consent submit`. Prints only the JSON on stdout (or writes `--out`).
  */
-export default cliAction(async (args: SignArgs, hre: HardhatRuntimeEnvironment) => {
+export default cliAction(async (given: SignArgs, hre: HardhatRuntimeEnvironment) => {
+  // the FHIR validator loads only when a Consent is given
+  const args: SignArgs = isGiven(given.fhir)
+    ? {
+        ...given,
+        ...(await (
+          await import("./fhir-arguments.js")
+        ).consentOptionsFromFhir({ ...given, fhir: given.fhir })),
+      }
+    : given;
   const grantee = parseAddressOption(args.grantee, "--grantee");
   const purposes = parsePurposes(args.purposes ?? "");
   const categories = parseCategories(args.categories ?? "");

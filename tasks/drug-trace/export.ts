@@ -1,0 +1,98 @@
+import { writeFile } from "node:fs/promises";
+
+import { exportEpcis } from "../../sdk/drug-trace/epcis.js";
+import { loadSerialTree, parseBatchOption } from "../../sdk/drug-trace/index.js";
+import { InputError } from "../../sdk/errors.js";
+import {
+  isGiven,
+  parseDateOption,
+  parseFromBlockOption,
+  requireOption,
+} from "../../sdk/options.js";
+import { loadParticipants } from "../../sdk/participants.js";
+import { formatFields } from "../../sdk/terminal.js";
+import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
+import type { TraceConnection, TraceIo } from "./connection.js";
+
+/** `trace export` options. */
+export interface ExportArgs {
+  readonly epcis?: string | undefined;
+  readonly batch?: string | undefined;
+  readonly gtin?: string | undefined;
+  readonly lot?: string | undefined;
+  readonly tree?: string | undefined;
+  readonly participants?: string | undefined;
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly fromBlock?: string | undefined;
+  readonly address?: string | undefined;
+}
+
+/**
+ * `trace export --epcis <file> [--batch <id> | --gtin <GTIN> --lot <lot>] [--tree <file>]
+ * [--participants <file>] [--since <date>] [--until <date>]`: a batch's (or every batch's)
+ * on-chain history as a GS1 EPCIS 2.0 document, validated with GS1's schema before it is written.
+ */
+export async function traceExport(
+  args: ExportArgs,
+  connection: TraceConnection,
+  io: TraceIo,
+): Promise<number> {
+  const file = requireOption(
+    args.epcis,
+    "--epcis",
+    "the EPCIS document to write, e.g. A1.epcis.jsonld",
+  );
+  const oneBatch = isGiven(args.batch) || isGiven(args.gtin) || isGiven(args.lot);
+  const batchId = oneBatch ? parseBatchOption(args).batchId : undefined;
+  if (isGiven(args.tree) && batchId === undefined) {
+    throw new InputError("--tree names one batch's serials: give --batch or --gtin and --lot too");
+  }
+  const since = isGiven(args.since) ? parseDateOption(args.since, "--since") : undefined;
+  const until = isGiven(args.until)
+    ? parseDateOption(args.until, "--until", { endOfDay: true })
+    : undefined;
+  if (since !== undefined && until !== undefined && until < since) {
+    throw new InputError("--until is before --since");
+  }
+  const participants = await loadParticipants(args.participants);
+  const tree = isGiven(args.tree) ? await loadSerialTree(args.tree.trim()) : undefined;
+  const drugTrace = await readDrugTrace(connection, args);
+  const { document, batches, unmapped } = await exportEpcis(drugTrace, {
+    ...(batchId === undefined ? {} : { batchId }),
+    ...(tree === undefined ? {} : { tree }),
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
+    participants,
+    fromBlock: parseFromBlockOption(args.fromBlock),
+  });
+  try {
+    await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
+  } catch (error) {
+    throw new InputError(`cannot write ${file}: ${(error as Error).message}`);
+  }
+  io.print(
+    formatFields([
+      ["EPCIS document", file],
+      ["batches", batches.length],
+      ["events", document.epcisBody.eventList.length],
+      [
+        "commissioning",
+        tree === undefined
+          ? "by lot (quantity); give --tree to list every SGTIN"
+          : `${tree.count.toLocaleString("en-US")} SGTINs`,
+      ],
+      ["validated", "GS1 EPCIS 2.0 JSON schema and epcis2.js: valid"],
+    ]),
+  );
+  if (unmapped.length > 0) {
+    io.print("");
+    io.print(
+      `no GS1 party identifier (PGLN) in ${isGiven(args.participants) ? args.participants : "a participants file (--participants)"} for ${unmapped.length} account(s); exported in carechain: fields only:`,
+    );
+    for (const account of unmapped) io.print(`  ${account}`);
+  }
+  return EXIT_OK;
+}
+
+export default traceTask(traceExport);

@@ -1,0 +1,39 @@
+import { writeFile } from "node:fs/promises";
+
+import { InputError } from "../../sdk/errors.js";
+import { readExplanationOfBenefits } from "../../sdk/insurance-claim/client.js";
+import { explanationOfBenefitOf } from "../../sdk/insurance-claim/fhir.js";
+import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
+import { isGiven, parseIdOption } from "../../sdk/options.js";
+import { loadParticipants } from "../../sdk/participants.js";
+import { connectClaims } from "./arguments.js";
+import type { ClaimsConnection } from "./arguments.js";
+import type { EobArgs } from "./eob.js";
+
+/**
+ * `claims eob --claim <id> --fhir <file> [--participants <file>]`: writes the claim's explanation
+ * of benefits as a FHIR R4 ExplanationOfBenefit (validated), shaped after CARIN Blue Button.
+ */
+export async function runEobFhir(
+  args: EobArgs & { readonly fhir: string },
+  { ethers }: ClaimsConnection,
+): Promise<void> {
+  const claimId = parseIdOption(args.claim, "--claim");
+  const participants = await loadParticipants(
+    isGiven(args.participants) ? args.participants : undefined,
+  );
+  const { claims } = await connectClaims(ethers, args);
+  const statement = await readExplanationOfBenefits(claims, claimId);
+  const token = await readTokenInfo(ethers.provider, statement.token);
+  const { insurer } = await claims.getPool(statement.poolId);
+  const { chainId } = await ethers.provider.getNetwork();
+  const resource = explanationOfBenefitOf(statement, { token, insurer, chainId, participants });
+  try {
+    await writeFile(args.fhir, `${JSON.stringify(resource, null, 2)}\n`);
+  } catch (error) {
+    throw new InputError(`cannot write ${args.fhir}: ${(error as Error).message}`);
+  }
+  console.log(
+    `Wrote claim ${claimId}'s ExplanationOfBenefit (${statement.state}, outcome ${resource.outcome}) to ${args.fhir}: valid FHIR R4 (official StructureDefinitions).`,
+  );
+}
