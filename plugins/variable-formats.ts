@@ -91,5 +91,9 @@ export function checkVariables(variables: Iterable<readonly [name: string, value
     const problem = problemOf(name, value);
     if (problem !== undefined) problems.push(problem);
   }
-  if (problems.length > 0) throw new HardhatPluginError(PLUGIN_ID, problems.join("\n"));
+  if (problems.length === 1) throw new HardhatPluginError(PLUGIN_ID, problems[0] ?? "");
+  if (problems.length > 1) {
+    const heading = `${problems.length} configuration variables to fix (nothing was sent):`;
+    throw new HardhatPluginError(PLUGIN_ID, [heading, ...problems].join("\n"));
+  }
 }

@@ -128,8 +128,7 @@ export function cliAction<A, H>(
       await action(args, hre);
     } catch (error) {
       if (process.env.CARECHAIN_DEBUG === "1") console.error(error);
-      for (const line of describeError(error).split("\n"))
-        console.error(colour.red(`error: ${line}`));
+      console.error(colour.red(`error: ${describeError(error)}`));
       process.exitCode = 1;
     }
   };

@@ -128,6 +128,7 @@ async function scanSuite(
   connection: Awaited<ReturnType<typeof network.create>>,
   suite: ReadonlySet<string>,
   allowedText: ReadonlySet<string>,
+  companyNames: ReadonlySet<string>,
 ): Promise<{ findings: string[]; transactions: number; events: number }> {
   const { ethers } = connection;
   const findings: string[] = [];
@@ -144,7 +145,13 @@ async function scanSuite(
       );
       if (call !== undefined) {
         findings.push(
-          ...findPersonalData(`tx ${call.name}`, call.fragment.inputs, call.args, allowedText),
+          ...findPersonalData(
+            `tx ${call.name}`,
+            call.fragment.inputs,
+            call.args,
+            allowedText,
+            companyNames,
+          ),
         );
       }
       const receipt = await ethers.provider.getTransactionReceipt(tx.hash);
@@ -159,6 +166,7 @@ async function scanSuite(
             parsed.fragment.inputs,
             parsed.args,
             allowedText,
+            companyNames,
           ),
         );
       }
@@ -335,6 +343,15 @@ describe("Privacy (no personal data on chain)", function () {
       start: now,
       end: BigInt(Date.parse(terms.until) / 1000),
     });
+    // the patient lets the pharmacy bill for what it dispensed (HPAYMT on medications)
+    await grantConsent(patientConsent.connect(accounts.patient), {
+      patient: accounts.patient.address,
+      grantee: accounts.pharmacy.address,
+      purposes: parsePurposes("HPAYMT"),
+      categories: parseCategories("medications"),
+      start: now,
+      end: now + 365n * 86_400n,
+    });
     // FHIR Claim for the dispensed pack: only the canonical resource's hash goes on chain
     const token = await connection.ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
     await (await token.mint(accounts.insurer.address, 1_000_000_000n)).wait();
@@ -387,7 +404,14 @@ describe("Privacy (no personal data on chain)", function () {
       "A2",
       ...Array.from({ length: 12 }, (_, i) => `SN${1001 + i}`),
     ]);
-    const { findings, transactions, events } = await scanSuite(connection, suite, allowedText);
+    // the deployment binds the demo manufacturer's prefix with its public company name
+    const companyNames = new Set(["Acme Pharma GmbH"]);
+    const { findings, transactions, events } = await scanSuite(
+      connection,
+      suite,
+      allowedText,
+      companyNames,
+    );
     expect(transactions).to.be.greaterThan(8);
     expect(events).to.be.greaterThan(8);
     expect(findings).to.deep.equal([]);

@@ -55,9 +55,10 @@ describe("configuration variables (.env)", function () {
     );
     const { status, lines } = deploy("sepolia", example);
     expect(status).to.equal(1);
-    expect(lines).to.have.members([
-      "error: replace SEPOLIA_RPC_URL in .env: it still holds the placeholder from .env.example",
-      "error: replace DEPLOYER_PRIVATE_KEY in .env: it still holds the placeholder from .env.example",
+    expect(lines[0]).to.equal("error: 2 configuration variables to fix (nothing was sent):");
+    expect(lines.slice(1)).to.have.members([
+      "replace SEPOLIA_RPC_URL in .env: it still holds the placeholder from .env.example",
+      "replace DEPLOYER_PRIVATE_KEY in .env: it still holds the placeholder from .env.example",
     ]);
   });
 

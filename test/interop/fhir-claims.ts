@@ -10,6 +10,7 @@ import { network } from "hardhat";
 import { InputError } from "../../sdk/errors.js";
 import { hashFhirResource, validateFhir } from "../../sdk/fhir.js";
 import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
+import { DEFAULT_APPEAL_WINDOW } from "../../sdk/insurance-claim/claim-rules.js";
 import { runApprove } from "../../tasks/insurance-claim/approve.js";
 import { runDeny } from "../../tasks/insurance-claim/deny.js";
 import { runEobFhir } from "../../tasks/insurance-claim/eob-fhir.js";
@@ -34,7 +35,7 @@ async function fixture() {
   const s = await deployClaimsSuite(connection);
   const dir = mkdtempSync(path.join(tmpdir(), "carechain-fhir-claims-"));
   // a plan without a deductible, so approvals pay something
-  await s.claims.connect(s.insurer).createPlan(s.poolId, usd(5_000), 0n, 2_000, ZeroHash);
+  await s.claims.connect(s.insurer).createPlan(s.poolId, usd(5_000), 0n, 2_000, ZeroHash, DEFAULT_APPEAL_WINDOW);
   await s.claims
     .connect(s.insurer)
     .setFees(2n, [code("99213"), drugServiceCode(GTIN)], [usd(120), usd(45)]);
