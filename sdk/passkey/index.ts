@@ -8,3 +8,4 @@ export * from "./p256.js";
 export * from "./account.js";
 export * from "./webauthn.js";
 export * from "./consent.js";
+export * from "./relay-client.js";
