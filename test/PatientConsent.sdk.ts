@@ -330,18 +330,28 @@ describe("PatientConsent SDK", function () {
     it("appoints and removes delegates, burns nonces, sets the break-glass duration, pauses", async function () {
       const f = await load();
       const now = await latestTimestamp(f.consent);
-      await setDelegate(f.consent.connect(f.patient), f.guardian.address, now + DAY);
+      await setDelegate(f.consent.connect(f.patient), {
+        delegate: f.guardian.address,
+        purposes: parsePurposes("TREAT"),
+        categories: parseCategories("labs,mental-health"),
+        until: now + DAY,
+      });
       expect(await readDelegate(f.consent, f.patient.address, f.guardian.address)).to.deep.equal({
         until: now + DAY,
         active: true,
+        purposes: BigInt(parsePurposes("TREAT")),
+        categories: BigInt(parseCategories("labs,mental-health")),
+        purposeCodes: ["TREAT"],
+        categoryNames: ["labs", "mental-health"],
       });
       await revokeDelegate(f.consent.connect(f.patient), f.guardian.address);
       expect(
         (await readDelegate(f.consent, f.patient.address, f.guardian.address)).active,
       ).to.equal(false);
 
-      expect((await invalidateNonce(f.consent.connect(f.patient))).nonce).to.equal(0n);
-      expect(await readConsentNonce(ethers.provider, f.address, f.patient.address)).to.equal(1n);
+      // Removing a delegate burned nonce 0 (no appointment signed before can be submitted).
+      expect((await invalidateNonce(f.consent.connect(f.patient))).nonce).to.equal(1n);
+      expect(await readConsentNonce(ethers.provider, f.address, f.patient.address)).to.equal(2n);
 
       await setMaxBreakGlassDuration(f.consent.connect(f.admin), 3_600n);
       expect(await f.consent.maxBreakGlassDuration()).to.equal(3_600n);
@@ -370,7 +380,7 @@ describe("PatientConsent SDK", function () {
         recordHash,
         parseCategories("labs"),
       );
-      expect(await readRecord(f.consent, recordHash)).to.include({
+      expect(await readRecord(f.consent, f.clinic.address, recordHash)).to.include({
         anchored: true,
         patient: f.patient.address,
         provider: f.clinic.address,
@@ -378,6 +388,7 @@ describe("PatientConsent SDK", function () {
       const access = await logAccess(
         f.consent.connect(f.clinic),
         f.patient.address,
+        f.clinic.address,
         recordHash,
         TREAT,
       );
@@ -394,6 +405,7 @@ describe("PatientConsent SDK", function () {
       const emergency = await logAccess(
         f.consent.connect(f.responder),
         f.patient.address,
+        f.clinic.address,
         recordHash,
         ETREAT,
       );

@@ -192,7 +192,7 @@ contract PatientConsentTest is PatientConsentBase {
     function test_setDelegate_grantsOnlyWhileActive() public {
         address guardian = makeAddr("guardian");
         vm.prank(patient);
-        consent.setDelegate(guardian, T0 + 10);
+        consent.setDelegate(guardian, PurposeOfUse.ALL, 0, T0 + 10);
         vm.warp(T0 + 10);
         vm.prank(guardian);
         vm.expectRevert(
@@ -206,7 +206,7 @@ contract PatientConsentTest is PatientConsentBase {
         until = uint48(bound(until, T0 + 1, T0 + 800 days));
         at = uint48(bound(at, T0, T0 + 900 days));
         vm.prank(patient);
-        consent.setDelegate(guardian, until);
+        consent.setDelegate(guardian, PurposeOfUse.ALL, 0, until);
         vm.warp(at);
         if (at >= until) {
             vm.expectRevert(

@@ -278,6 +278,8 @@ describe("consent tasks", function () {
         delegateAction(
           {
             delegate: f.guardian.address,
+            purposes: "TREAT",
+            categories: "labs",
             days: "90",
             revoke: false,
             from: "1",
@@ -290,6 +292,8 @@ describe("consent tasks", function () {
       expect(set.stdout).to.contain(
         `${f.guardian.address} may grant and revoke for ${f.patient.address} until`,
       );
+      expect(set.stdout).to.match(/may grant purposes\s+TREAT/);
+      expect(set.stdout).to.match(/on categories\s+labs/);
 
       const byGuardian = await capture(() =>
         grantAction(
@@ -341,11 +345,18 @@ describe("consent tasks", function () {
         recordHash,
         parseCategories("labs"),
       );
-      await logAccess(f.consent.connect(f.clinic), f.patient.address, recordHash, PURPOSES.TREAT);
+      await logAccess(
+        f.consent.connect(f.clinic),
+        f.patient.address,
+        f.clinic.address,
+        recordHash,
+        PURPOSES.TREAT,
+      );
       await breakGlass(f.consent.connect(f.responder), f.patient.address, id("salt|incident"));
       await logAccess(
         f.consent.connect(f.responder),
         f.patient.address,
+        f.clinic.address,
         recordHash,
         PURPOSES.ETREAT,
       );
@@ -360,7 +371,9 @@ describe("consent tasks", function () {
       );
       expect(lines[1]).to.match(/^block\s+time\s+event\s+by\s+purpose\s+record\s+covered by$/);
       expect(lines[3]).to.match(
-        new RegExp(`access\\s+${f.clinic.address}\\s+TREAT\\s+${recordHash}\\s+consent 0x`),
+        new RegExp(
+          `access\\s+${f.clinic.address}\\s+TREAT\\s+${recordHash} of ${f.clinic.address}\\s+consent 0x`,
+        ),
       );
       expect(lines[4]).to.match(
         new RegExp(`BREAK-GLASS opened\\s+${f.responder.address}\\s+ETREAT`),
@@ -469,7 +482,7 @@ describe("consent tasks", function () {
               },
               taskHre,
             ),
-          "error: --revoke removes the delegate at once: drop --until and --days",
+          "error: --revoke removes the delegate at once: drop --purposes, --categories, --until and --days",
         ],
       ];
       for (const [run, message] of cases) {

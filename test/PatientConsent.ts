@@ -116,7 +116,7 @@ async function chainState(f: Fixture): Promise<string> {
     parts.push(
       await consent.consentOf(patient.address, other.address),
       await consent.consentState(patient.address, other.address),
-      await consent.delegateUntil(patient.address, other.address),
+      await consent.delegationOf(patient.address, other.address),
       await consent.breakGlassOf(patient.address, other.address),
     );
   }
@@ -124,8 +124,11 @@ async function chainState(f: Fixture): Promise<string> {
     await consent.consentOf(await f.wallet.getAddress(), f.clinic.address),
     await consent.nonces(patient.address),
     await consent.nonces(await f.wallet.getAddress()),
-    await consent.recordOf(RECORD),
-    await consent.recordOf(GENETIC_RECORD),
+    await consent.recordOf(f.clinic.address, RECORD),
+    await consent.recordOf(f.researcher.address, GENETIC_RECORD),
+    await consent.recordOf(f.researcher.address, RECORD),
+    await consent.recordOf(f.stranger.address, RECORD),
+    await consent.breakGlassCooldown(),
     await consent.maxBreakGlassDuration(),
     await consent.paused(),
     await consent.hasRole(f.EMERGENCY_ROLE, f.responder.address),
@@ -376,7 +379,7 @@ describe("PatientConsent", function () {
       const f = await load();
       await f.consent
         .connect(f.patient)
-        .setDelegate(f.guardian.address, (await now()) + 365n * DAY);
+        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, (await now()) + 365n * DAY);
       const start = await now();
       await expect(
         f.consent
@@ -509,8 +512,12 @@ describe("PatientConsent", function () {
     it("reverts when the delegation has expired or was revoked", async function () {
       const f = await load();
       const until = (await now()) + DAY;
-      await f.consent.connect(f.patient).setDelegate(f.guardian.address, until);
-      await f.consent.connect(f.patient).setDelegate(f.stranger.address, until + DAY);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.stranger.address, ALL_PURPOSES, ALL_CATEGORIES, until + DAY);
       await f.consent.connect(f.patient).revokeDelegate(f.stranger.address);
       await time.increaseTo(until);
       const start = await now();
@@ -892,7 +899,9 @@ describe("PatientConsent", function () {
     it("lets an active delegate revoke (revokedBy = the delegate)", async function () {
       const f = await load();
       await grantDefault(f);
-      await f.consent.connect(f.patient).setDelegate(f.guardian.address, (await now()) + DAY);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, (await now()) + DAY);
       await expect(f.consent.connect(f.guardian).revokeConsent(f.patient.address, f.clinic.address))
         .to.emit(f.consent, "ConsentRevoked")
         .withArgs(
@@ -978,9 +987,13 @@ describe("PatientConsent", function () {
     it("appoints a delegate until a date and emits DelegateSet", async function () {
       const f = await load();
       const until = (await now()) + 30n * DAY;
-      await expect(f.consent.connect(f.patient).setDelegate(f.guardian.address, until))
+      await expect(
+        f.consent
+          .connect(f.patient)
+          .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until),
+      )
         .to.emit(f.consent, "DelegateSet")
-        .withArgs(f.patient.address, f.guardian.address, until);
+        .withArgs(f.patient.address, f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
       expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(until);
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(true);
       await time.increaseTo(until);
@@ -990,10 +1003,22 @@ describe("PatientConsent", function () {
     it("re-dates an existing delegate", async function () {
       const f = await load();
       const until = (await now()) + 30n * DAY;
-      await f.consent.connect(f.patient).setDelegate(f.guardian.address, until);
-      await expect(f.consent.connect(f.patient).setDelegate(f.guardian.address, until - 20n * DAY))
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
+      await expect(
+        f.consent
+          .connect(f.patient)
+          .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until - 20n * DAY),
+      )
         .to.emit(f.consent, "DelegateSet")
-        .withArgs(f.patient.address, f.guardian.address, until - 20n * DAY);
+        .withArgs(
+          f.patient.address,
+          f.guardian.address,
+          ALL_PURPOSES,
+          ALL_CATEGORIES,
+          until - 20n * DAY,
+        );
       expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(
         until - 20n * DAY,
       );
@@ -1002,10 +1027,16 @@ describe("PatientConsent", function () {
     it("lets a delegate appoint only for its own account, never for the patient", async function () {
       const f = await load();
       const until = (await now()) + 30n * DAY;
-      await f.consent.connect(f.patient).setDelegate(f.guardian.address, until);
-      await expect(f.consent.connect(f.guardian).setDelegate(f.stranger.address, until))
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
+      await expect(
+        f.consent
+          .connect(f.guardian)
+          .setDelegate(f.stranger.address, ALL_PURPOSES, ALL_CATEGORIES, until),
+      )
         .to.emit(f.consent, "DelegateSet")
-        .withArgs(f.guardian.address, f.stranger.address, until);
+        .withArgs(f.guardian.address, f.stranger.address, ALL_PURPOSES, ALL_CATEGORIES, until);
       expect(await f.consent.isDelegate(f.patient.address, f.stranger.address)).to.equal(false);
       const start = await now();
       await expect(
@@ -1029,7 +1060,9 @@ describe("PatientConsent", function () {
       const until = (await now()) + DAY;
       for (const delegate of [ZeroAddress, f.patient.address]) {
         await expectUnchanged(f, async () => {
-          await expect(f.consent.connect(f.patient).setDelegate(delegate, until))
+          await expect(
+            f.consent.connect(f.patient).setDelegate(delegate, ALL_PURPOSES, ALL_CATEGORIES, until),
+          )
             .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidDelegate")
             .withArgs(delegate);
         });
@@ -1041,7 +1074,11 @@ describe("PatientConsent", function () {
       const t = await now();
       for (const until of [0n, t - DAY, t]) {
         await expectUnchanged(f, async () => {
-          await expect(f.consent.connect(f.patient).setDelegate(f.guardian.address, until))
+          await expect(
+            f.consent
+              .connect(f.patient)
+              .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until),
+          )
             .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidDelegationEnd")
             .withArgs(until);
         });
@@ -1054,7 +1091,9 @@ describe("PatientConsent", function () {
       const until = (await now()) + DAY;
       await expectUnchanged(f, async () => {
         await expect(
-          f.consent.connect(f.patient).setDelegate(f.guardian.address, until),
+          f.consent
+            .connect(f.patient)
+            .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until),
         ).to.be.revertedWithCustomError(f.consent, "EnforcedPause");
       });
     });
@@ -1063,7 +1102,9 @@ describe("PatientConsent", function () {
   describe("revokeDelegate", function () {
     it("removes the delegate at once and emits DelegateRevoked", async function () {
       const f = await load();
-      await f.consent.connect(f.patient).setDelegate(f.guardian.address, (await now()) + DAY);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, (await now()) + DAY);
       await expect(f.consent.connect(f.patient).revokeDelegate(f.guardian.address))
         .to.emit(f.consent, "DelegateRevoked")
         .withArgs(f.patient.address, f.guardian.address);
@@ -1073,7 +1114,9 @@ describe("PatientConsent", function () {
 
     it("works while paused", async function () {
       const f = await load();
-      await f.consent.connect(f.patient).setDelegate(f.guardian.address, (await now()) + DAY);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, (await now()) + DAY);
       await f.consent.connect(f.admin).pause();
       await expect(f.consent.connect(f.patient).revokeDelegate(f.guardian.address)).to.emit(
         f.consent,
@@ -1089,8 +1132,12 @@ describe("PatientConsent", function () {
           .withArgs(f.patient.address, f.guardian.address);
       });
       const until = (await now()) + DAY;
-      await f.consent.connect(f.patient).setDelegate(f.guardian.address, until);
-      await f.consent.connect(f.patient).setDelegate(f.stranger.address, until);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.stranger.address, ALL_PURPOSES, ALL_CATEGORIES, until);
       await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
       await expectUnchanged(f, async () => {
         await expect(f.consent.connect(f.patient).revokeDelegate(f.guardian.address))
@@ -1107,7 +1154,9 @@ describe("PatientConsent", function () {
 
     it("reverts when anyone but the patient tries to remove the patient's delegate", async function () {
       const f = await load();
-      await f.consent.connect(f.patient).setDelegate(f.guardian.address, (await now()) + DAY);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, (await now()) + DAY);
       for (const caller of [f.stranger, f.admin, f.guardian]) {
         await expectUnchanged(f, async () => {
           await expect(f.consent.connect(caller).revokeDelegate(f.guardian.address))
@@ -1130,10 +1179,12 @@ describe("PatientConsent", function () {
       )
         .to.emit(f.consent, "RecordAnchored")
         .withArgs(RECORD, f.patient.address, f.clinic.address, categories("labs"));
-      const record = await f.consent.recordOf(RECORD);
-      expect([record.patient, record.categories, record.anchoredAt, record.provider]).to.deep.equal(
-        [f.patient.address, categories("labs"), at, f.clinic.address],
-      );
+      const record = await f.consent.recordOf(f.clinic.address, RECORD);
+      expect([record.patient, record.categories, record.anchoredAt]).to.deep.equal([
+        f.patient.address,
+        categories("labs"),
+        at,
+      ]);
     });
 
     it("reverts when the record hash is zero", async function () {
@@ -1160,18 +1211,15 @@ describe("PatientConsent", function () {
       }
     });
 
-    it("reverts when the record is already anchored, whoever tries", async function () {
+    it("reverts when the provider already anchored the record in its namespace", async function () {
       const f = await load();
       await grantDefault(f);
-      await grantDefault(f, f.researcher);
       await f.consent.connect(f.clinic).anchorRecord(f.patient.address, RECORD, categories("labs"));
-      for (const caller of [f.clinic, f.researcher, f.stranger]) {
-        await expectUnchanged(f, async () => {
-          await expect(f.consent.connect(caller).anchorRecord(f.patient.address, RECORD, LABS_MEDS))
-            .to.be.revertedWithCustomError(f.consent, "PatientConsentRecordAlreadyAnchored")
-            .withArgs(RECORD);
-        });
-      }
+      await expectUnchanged(f, async () => {
+        await expect(f.consent.connect(f.clinic).anchorRecord(f.patient.address, RECORD, LABS_MEDS))
+          .to.be.revertedWithCustomError(f.consent, "PatientConsentRecordAlreadyAnchored")
+          .withArgs(f.clinic.address, RECORD);
+      });
     });
 
     it("reverts when the provider is not authorized for TREAT on every category", async function () {
@@ -1293,13 +1341,16 @@ describe("PatientConsent", function () {
       const f = await loadAnchored();
       await grantDefault(f, f.insurer);
       await expect(
-        f.consent.connect(f.insurer).logAccess(f.patient.address, RECORD, code("HPAYMT")),
+        f.consent
+          .connect(f.insurer)
+          .logAccess(f.patient.address, f.clinic.address, RECORD, code("HPAYMT")),
       )
         .to.emit(f.consent, "AccessLogged")
         .withArgs(
           f.patient.address,
           RECORD,
           f.insurer.address,
+          f.clinic.address,
           code("HPAYMT"),
           consentIdOf(f.patient.address, f.insurer.address, 1n),
           0n,
@@ -1310,13 +1361,16 @@ describe("PatientConsent", function () {
       const f = await loadAnchored();
       await f.consent.connect(f.responder).breakGlass(f.patient.address, REASON);
       await expect(
-        f.consent.connect(f.responder).logAccess(f.patient.address, GENETIC_RECORD, code("ETREAT")),
+        f.consent
+          .connect(f.responder)
+          .logAccess(f.patient.address, f.researcher.address, GENETIC_RECORD, code("ETREAT")),
       )
         .to.emit(f.consent, "AccessLogged")
         .withArgs(
           f.patient.address,
           GENETIC_RECORD,
           f.responder.address,
+          f.researcher.address,
           code("ETREAT"),
           ZeroHash,
           1n,
@@ -1328,10 +1382,12 @@ describe("PatientConsent", function () {
       const unknown = id("never anchored");
       await expectUnchanged(f, async () => {
         await expect(
-          f.consent.connect(f.clinic).logAccess(f.patient.address, unknown, code("TREAT")),
+          f.consent
+            .connect(f.clinic)
+            .logAccess(f.patient.address, f.clinic.address, unknown, code("TREAT")),
         )
           .to.be.revertedWithCustomError(f.consent, "PatientConsentUnknownRecord")
-          .withArgs(unknown);
+          .withArgs(f.clinic.address, unknown);
       });
     });
 
@@ -1339,25 +1395,29 @@ describe("PatientConsent", function () {
       const f = await loadAnchored();
       await expectUnchanged(f, async () => {
         await expect(
-          f.consent.connect(f.clinic).logAccess(f.stranger.address, RECORD, code("TREAT")),
+          f.consent
+            .connect(f.clinic)
+            .logAccess(f.stranger.address, f.clinic.address, RECORD, code("TREAT")),
         )
           .to.be.revertedWithCustomError(f.consent, "PatientConsentRecordPatientMismatch")
-          .withArgs(RECORD, f.stranger.address);
+          .withArgs(f.clinic.address, RECORD, f.stranger.address);
       });
     });
 
     it("reverts without a covering consent: no consent, wrong purpose, categories not covered", async function () {
       const f = await loadAnchored();
-      const attempts: [Signer & { address: string }, string, bigint, bigint][] = [
-        [f.stranger, RECORD, code("TREAT"), LABS_MEDS],
-        [f.clinic, RECORD, code("HRESCH"), LABS_MEDS],
-        [f.clinic, GENETIC_RECORD, code("TREAT"), categories("genetics")],
-        [f.clinic, RECORD, code("ETREAT"), LABS_MEDS],
-        [f.clinic, RECORD, 200n, LABS_MEDS],
+      const attempts: [Signer & { address: string }, string, string, bigint, bigint][] = [
+        [f.stranger, f.clinic.address, RECORD, code("TREAT"), LABS_MEDS],
+        [f.clinic, f.clinic.address, RECORD, code("HRESCH"), LABS_MEDS],
+        [f.clinic, f.researcher.address, GENETIC_RECORD, code("TREAT"), categories("genetics")],
+        [f.clinic, f.clinic.address, RECORD, code("ETREAT"), LABS_MEDS],
+        [f.clinic, f.clinic.address, RECORD, 200n, LABS_MEDS],
       ];
-      for (const [caller, record, purpose, mask] of attempts) {
+      for (const [caller, provider, record, purpose, mask] of attempts) {
         await expectUnchanged(f, async () => {
-          await expect(f.consent.connect(caller).logAccess(f.patient.address, record, purpose))
+          await expect(
+            f.consent.connect(caller).logAccess(f.patient.address, provider, record, purpose),
+          )
             .to.be.revertedWithCustomError(f.consent, "PatientConsentNotAuthorized")
             .withArgs(f.patient.address, caller.address, purpose, mask);
         });
@@ -1369,7 +1429,9 @@ describe("PatientConsent", function () {
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
       await expectUnchanged(f, async () => {
         await expect(
-          f.consent.connect(f.clinic).logAccess(f.patient.address, RECORD, code("TREAT")),
+          f.consent
+            .connect(f.clinic)
+            .logAccess(f.patient.address, f.clinic.address, RECORD, code("TREAT")),
         )
           .to.be.revertedWithCustomError(f.consent, "PatientConsentNotAuthorized")
           .withArgs(f.patient.address, f.clinic.address, code("TREAT"), LABS_MEDS);
@@ -1377,11 +1439,15 @@ describe("PatientConsent", function () {
       const end = (await f.consent.consentOf(f.patient.address, f.researcher.address)).end;
       await time.setNextBlockTimestamp(end - 1n);
       await expect(
-        f.consent.connect(f.researcher).logAccess(f.patient.address, RECORD, code("HRESCH")),
+        f.consent
+          .connect(f.researcher)
+          .logAccess(f.patient.address, f.clinic.address, RECORD, code("HRESCH")),
       ).to.emit(f.consent, "AccessLogged");
       await time.setNextBlockTimestamp(end);
       await expect(
-        f.consent.connect(f.researcher).logAccess(f.patient.address, RECORD, code("HRESCH")),
+        f.consent
+          .connect(f.researcher)
+          .logAccess(f.patient.address, f.clinic.address, RECORD, code("HRESCH")),
       )
         .to.be.revertedWithCustomError(f.consent, "PatientConsentNotAuthorized")
         .withArgs(f.patient.address, f.researcher.address, code("HRESCH"), LABS_MEDS);
@@ -1392,7 +1458,9 @@ describe("PatientConsent", function () {
       await f.consent.connect(f.admin).pause();
       await expectUnchanged(f, async () => {
         await expect(
-          f.consent.connect(f.clinic).logAccess(f.patient.address, RECORD, code("TREAT")),
+          f.consent
+            .connect(f.clinic)
+            .logAccess(f.patient.address, f.clinic.address, RECORD, code("TREAT")),
         ).to.be.revertedWithCustomError(f.consent, "EnforcedPause");
       });
     });
@@ -1426,13 +1494,25 @@ describe("PatientConsent", function () {
       const { end } = await f.consent.breakGlassOf(f.patient.address, f.responder.address);
       await time.setNextBlockTimestamp(end - 1n);
       await expect(
-        f.consent.connect(f.responder).logAccess(f.patient.address, RECORD, code("ETREAT")),
+        f.consent
+          .connect(f.responder)
+          .logAccess(f.patient.address, f.clinic.address, RECORD, code("ETREAT")),
       )
         .to.emit(f.consent, "AccessLogged")
-        .withArgs(f.patient.address, RECORD, f.responder.address, code("ETREAT"), ZeroHash, 1n);
+        .withArgs(
+          f.patient.address,
+          RECORD,
+          f.responder.address,
+          f.clinic.address,
+          code("ETREAT"),
+          ZeroHash,
+          1n,
+        );
       await time.setNextBlockTimestamp(end);
       await expect(
-        f.consent.connect(f.responder).logAccess(f.patient.address, RECORD, code("ETREAT")),
+        f.consent
+          .connect(f.responder)
+          .logAccess(f.patient.address, f.clinic.address, RECORD, code("ETREAT")),
       )
         .to.be.revertedWithCustomError(f.consent, "PatientConsentNotAuthorized")
         .withArgs(f.patient.address, f.responder.address, code("ETREAT"), LABS_MEDS);
@@ -1475,6 +1555,7 @@ describe("PatientConsent", function () {
           (await now()) + 1n + DEFAULT_MAX_BREAK_GLASS_DURATION,
         );
       await f.consent.connect(f.responder).endBreakGlass(f.patient.address);
+      await time.increase(await f.consent.breakGlassCooldown());
       await expect(f.consent.connect(f.responder).breakGlass(f.patient.address, REASON))
         .to.emit(f.consent, "BreakGlassOpened")
         .withArgs(
@@ -1585,6 +1666,7 @@ describe("PatientConsent", function () {
           .to.be.revertedWithCustomError(f.consent, "PatientConsentBreakGlassNotOpen")
           .withArgs(f.patient.address, f.responder.address);
       });
+      await time.increase(await f.consent.breakGlassCooldown());
       await f.consent.connect(f.responder).breakGlass(f.patient.address, REASON);
       await time.increase(DEFAULT_MAX_BREAK_GLASS_DURATION);
       await expectUnchanged(f, async () => {
@@ -1768,11 +1850,20 @@ describe("PatientConsent", function () {
           )
             .to.be.revertedWithCustomError(f.consent, "PatientConsentUnauthorizedCaller")
             .withArgs(caller.address, f.patient.address);
-          await expect(
-            f.consent.connect(caller).anchorRecord(f.patient.address, RECORD, ALL_CATEGORIES),
-          )
-            .to.be.revertedWithCustomError(f.consent, "PatientConsentRecordAlreadyAnchored")
-            .withArgs(RECORD);
+          // The clinic's own namespace holds the record already; anyone else lacks TREAT on every category.
+          if (caller === f.clinic) {
+            await expect(
+              f.consent.connect(caller).anchorRecord(f.patient.address, RECORD, ALL_CATEGORIES),
+            )
+              .to.be.revertedWithCustomError(f.consent, "PatientConsentRecordAlreadyAnchored")
+              .withArgs(f.clinic.address, RECORD);
+          } else {
+            await expect(
+              f.consent.connect(caller).anchorRecord(f.patient.address, RECORD, ALL_CATEGORIES),
+            )
+              .to.be.revertedWithCustomError(f.consent, "PatientConsentNotAuthorized")
+              .withArgs(f.patient.address, caller.address, code("TREAT"), ALL_CATEGORIES);
+          }
         });
       }
     });
@@ -1780,14 +1871,23 @@ describe("PatientConsent", function () {
     it("a guardian the patient removed stays removed: nobody else can restore it", async function () {
       const f = await load();
       const until = (await now()) + 365n * DAY;
-      await f.consent.connect(f.patient).setDelegate(f.guardian.address, until);
-      await f.consent.connect(f.patient).setDelegate(f.stranger.address, until);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.stranger.address, ALL_PURPOSES, ALL_CATEGORIES, until);
       await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
       // Every other party tries the only door there is: setDelegate appoints for the caller alone.
       for (const caller of [f.guardian, f.stranger, f.admin, f.clinic]) {
         await f.consent
           .connect(caller)
-          .setDelegate(caller === f.guardian ? f.stranger.address : f.guardian.address, until);
+          .setDelegate(
+            caller === f.guardian ? f.stranger.address : f.guardian.address,
+            ALL_PURPOSES,
+            ALL_CATEGORIES,
+            until,
+          );
       }
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
       expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(0n);
@@ -1833,7 +1933,10 @@ describe("PatientConsent", function () {
         ["ConsentGranted", () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature)],
         [
           "DelegateSet",
-          () => f.consent.connect(f.patient).setDelegate(f.guardian.address, start + DAY),
+          () =>
+            f.consent
+              .connect(f.patient)
+              .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, start + DAY),
         ],
         ["DelegateRevoked", () => f.consent.connect(f.patient).revokeDelegate(f.guardian.address)],
         ["NonceInvalidated", () => f.consent.connect(f.patient).invalidateNonce()],
@@ -1843,7 +1946,10 @@ describe("PatientConsent", function () {
         ],
         [
           "AccessLogged",
-          () => f.consent.connect(f.clinic).logAccess(f.patient.address, RECORD, code("TREAT")),
+          () =>
+            f.consent
+              .connect(f.clinic)
+              .logAccess(f.patient.address, f.clinic.address, RECORD, code("TREAT")),
         ],
         [
           "BreakGlassOpened",
@@ -1899,11 +2005,9 @@ describe("PatientConsent", function () {
         collect(error.inputs);
       });
       iface.forEachFunction((fn) => {
-        // The signature bytes of grantConsentBySig are the only dynamic input.
+        // The signature bytes of the signed actions (…BySig) are the only dynamic input.
         collect(
-          fn.inputs.filter(
-            (input) => !(fn.name === "grantConsentBySig" && input.name === "signature"),
-          ),
+          fn.inputs.filter((input) => !(fn.name.endsWith("BySig") && input.name === "signature")),
         );
         collect(fn.outputs);
       });

@@ -5,8 +5,10 @@ pragma solidity ^0.8.24;
 /// @notice Purpose- and time-bound consent to health data, following the HL7 FHIR Consent resource: a patient (any
 /// address) permits a grantee to act for a set of purposes of use on a set of data categories over a period. Patients
 /// grant directly, through an EIP-712 signature anyone may submit (ERC-1271 wallets included), or through a delegate
-/// (guardian, proxy) they appointed. Providers anchor record hashes and log every access; an `EMERGENCY_ROLE` holder
-/// may open a time-boxed, audited break-glass window.
+/// (guardian, proxy) they appointed with a scope. Every patient action also exists as a signed action (grant, revoke,
+/// appoint and remove a delegate), so a patient never needs gas. Providers anchor record hashes in their own
+/// namespace and log every access; an `EMERGENCY_ROLE` holder may open a time-boxed, audited break-glass window, at
+/// most once per cooldown on the same patient.
 /// @dev Purposes of use are HL7 v3 PurposeOfUse codes numbered as in `sdk/patient-consent/vocabulary.ts` and
 /// `contracts/libraries/ConsentVocabulary.sol` (0 TREAT, 1 ETREAT, 2 HPAYMT, 3 HOPERAT, 4 HRESCH, 5 PUBHLTH,
 /// 6 CAREMGT, 7 COVERAGE, 8 HSYSADMIN, 9 PATRQT, 10 FAMRQT, 11 HLEGAL, 12 HMARKT, 13 CLINTRCH). Data categories are
@@ -35,7 +37,8 @@ interface IPatientConsent {
 
     /// @notice The consent a patient gave a grantee (the latest grant for the pair).
     /// @dev One storage slot: `purposes` bits 0..31 | `categories` 32..63 | `start` 64..111 | `end` 112..159 |
-    /// `serial` 160..223 | `revoked` 224..231. The consent is live for `start <= block.timestamp < end` unless revoked.
+    /// `serial` 160..223 | `revoked` 224..231 | `signedGrantsBlocked` 232..239. The consent is live for
+    /// `start <= block.timestamp < end` unless revoked.
     struct Consent {
         /// @dev Mask of purposes of use: bit `p` set permits purpose code `p`.
         uint32 purposes;
@@ -49,6 +52,10 @@ interface IPatientConsent {
         uint64 serial;
         /// @dev True once revoked.
         bool revoked;
+        /// @dev True after a revocation by transaction (patient or delegate): no signed grant for the pair is
+        /// accepted until a grant by transaction replaces this consent, so a grant signed before the revocation can
+        /// never bring it back. A signed revocation burns the patient's nonce instead and leaves this false.
+        bool signedGrantsBlocked;
     }
 
     /// @notice A grant signed off chain by the patient (EIP-712 primary type `ConsentGrant`), submitted by anyone.
@@ -73,8 +80,66 @@ interface IPatientConsent {
         uint256 deadline;
     }
 
+    /// @notice A signed revocation (EIP-712 primary type `ConsentRevocation`), submitted by anyone.
+    /// @dev Type string: `ConsentRevocation(address patient,address grantee,uint256 nonce,uint256 deadline)`.
+    struct ConsentRevocation {
+        /// @dev The patient whose signature (EOA or ERC-1271 wallet) authorizes the revocation.
+        address patient;
+        /// @dev The grantee losing access.
+        address grantee;
+        /// @dev An unordered nonce: any value the patient picks (at random), usable once (`isRevocationNonceUsed`).
+        uint256 nonce;
+        /// @dev Last second (unix time) the signature may be submitted.
+        uint256 deadline;
+    }
+
+    /// @notice What a delegate may do for a patient, and until when.
+    /// @dev One storage slot: `purposes` bits 0..31 | `categories` 32..63 | `until` 64..111.
+    struct Delegation {
+        /// @dev Mask of the purposes of use the delegate may grant.
+        uint32 purposes;
+        /// @dev Mask of the data categories the delegate may grant; protected categories only when set here.
+        uint32 categories;
+        /// @dev When the delegation ends (unix time, exclusive); zero when never appointed or removed.
+        uint48 until;
+    }
+
+    /// @notice A delegate appointment signed by the patient (EIP-712 primary type `DelegateAppointment`).
+    /// @dev Type string: `DelegateAppointment(address patient,address delegate,uint32 purposes,uint32 categories,
+    /// uint48 until,uint256 nonce,uint256 deadline)`.
+    struct DelegateAppointment {
+        /// @dev The patient appointing.
+        address patient;
+        /// @dev The delegate appointed.
+        address delegate;
+        /// @dev Mask of the purposes the delegate may grant.
+        uint32 purposes;
+        /// @dev Mask of the categories the delegate may grant.
+        uint32 categories;
+        /// @dev When the delegation ends (unix time, exclusive).
+        uint48 until;
+        /// @dev The patient's current sequential nonce (`nonces(patient)`), shared with signed grants.
+        uint256 nonce;
+        /// @dev Last second (unix time) the signature may be submitted.
+        uint256 deadline;
+    }
+
+    /// @notice A delegate removal signed by the patient (EIP-712 primary type `DelegateRemoval`).
+    /// @dev Type string: `DelegateRemoval(address patient,address delegate,uint256 nonce,uint256 deadline)`.
+    struct DelegateRemoval {
+        /// @dev The patient removing the delegate.
+        address patient;
+        /// @dev The delegate removed.
+        address delegate;
+        /// @dev An unordered nonce, from the same space as `ConsentRevocation.nonce`.
+        uint256 nonce;
+        /// @dev Last second (unix time) the signature may be submitted.
+        uint256 deadline;
+    }
+
     /// @notice A record anchored by a provider: the hash of an off-chain EHR document, never its content.
-    /// @dev Slot 0: `patient` bits 0..159 | `categories` 160..191 | `anchoredAt` 192..239. Slot 1: `provider`.
+    /// @dev Keyed by (provider, record hash): each provider anchors in its own namespace, so nobody can occupy a
+    /// hash for another provider. One slot: `patient` bits 0..159 | `categories` 160..191 | `anchoredAt` 192..239.
     struct Record {
         /// @dev The patient the record is about.
         address patient;
@@ -82,8 +147,6 @@ interface IPatientConsent {
         uint32 categories;
         /// @dev When it was anchored (unix time); zero means not anchored.
         uint48 anchoredAt;
-        /// @dev The provider that anchored it.
-        address provider;
     }
 
     /// @notice The latest break-glass window a responder opened on a patient.
@@ -135,13 +198,23 @@ interface IPatientConsent {
         address revokedBy
     );
 
-    /// @notice `patient` appointed (or re-dated) `delegate` to grant and revoke for them until `until`.
+    /// @notice `patient` appointed `delegate` (or replaced its scope and end) to grant `purposes` on `categories`
+    /// and to revoke for them until `until`.
     /// @param patient The patient.
     /// @param delegate The guardian or proxy.
+    /// @param purposes Mask of the purposes the delegate may grant.
+    /// @param categories Mask of the categories the delegate may grant.
     /// @param until When the delegation ends (unix time, exclusive).
-    event DelegateSet(address indexed patient, address indexed delegate, uint48 until);
+    event DelegateSet(
+        address indexed patient,
+        address indexed delegate,
+        uint32 purposes,
+        uint32 categories,
+        uint48 until
+    );
 
-    /// @notice `patient` removed `delegate`.
+    /// @notice `patient` removed `delegate` (which also voids every action the patient signed with a sequential
+    /// nonce before).
     /// @param patient The patient.
     /// @param delegate The former delegate.
     event DelegateRevoked(address indexed patient, address indexed delegate);
@@ -163,11 +236,13 @@ interface IPatientConsent {
         uint32 categories
     );
 
-    /// @notice `accessor` accessed record `recordHash` of `patient` for `purpose`, covered by consent `consentId` or,
-    /// when `breakGlassId` is non-zero, by break-glass window `breakGlassId` (flagged for audit).
+    /// @notice `accessor` accessed record `recordHash` anchored by `provider` of `patient` for `purpose`, covered by
+    /// consent `consentId` or, when `breakGlassId` is non-zero, by break-glass window `breakGlassId` (flagged for
+    /// audit).
     /// @param patient The patient.
     /// @param recordHash The record accessed.
     /// @param accessor Who accessed it.
+    /// @param provider The provider in whose namespace the record is anchored.
     /// @param purpose The purpose-of-use code.
     /// @param consentId The covering consent, or zero when the access rests on break-glass.
     /// @param breakGlassId The covering break-glass window, or zero when a consent covered the access.
@@ -175,6 +250,7 @@ interface IPatientConsent {
         address indexed patient,
         bytes32 indexed recordHash,
         address indexed accessor,
+        address provider,
         uint8 purpose,
         bytes32 consentId,
         uint64 breakGlassId
@@ -205,6 +281,11 @@ interface IPatientConsent {
     /// @param previousDuration The former length in seconds.
     /// @param newDuration The new length in seconds.
     event MaxBreakGlassDurationSet(uint48 previousDuration, uint48 newDuration);
+
+    /// @notice The admin changed the wait between a responder's break-glass windows on the same patient.
+    /// @param previousCooldown The former wait in seconds.
+    /// @param newCooldown The new wait in seconds.
+    event BreakGlassCooldownSet(uint48 previousCooldown, uint48 newCooldown);
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                           ERRORS                           */
@@ -244,19 +325,57 @@ interface IPatientConsent {
         bytes32 expectedStates
     );
 
-    /// @notice The signed grant's `deadline` has passed.
+    /// @notice The signed action's `deadline` has passed.
     /// @param deadline The deadline signed.
     error PatientConsentSignatureExpired(uint256 deadline);
 
-    /// @notice The signed grant's `nonce` is not `patient`'s current nonce (already used, or not yet reached).
+    /// @notice The signed grant's or appointment's `nonce` is not `patient`'s current sequential nonce (already used,
+    /// voided by a revocation, or not yet reached).
     /// @param patient The patient.
     /// @param currentNonce The nonce the next signed grant must carry.
     /// @param nonce The nonce given.
     error PatientConsentInvalidNonce(address patient, uint256 currentNonce, uint256 nonce);
 
-    /// @notice The signature is not `patient`'s signature of the grant (for this chain and contract).
-    /// @param patient The patient the grant names.
+    /// @notice The signature is not `patient`'s signature of the action (for this chain and contract).
+    /// @param patient The patient the action names.
     error PatientConsentInvalidSignature(address patient);
+
+    /// @notice `patient` revoked `grantee` by transaction, which voids every signed grant for the pair, including
+    /// this one, until the patient (or a delegate) grants `grantee` again by transaction.
+    /// @param patient The patient.
+    /// @param grantee The grantee.
+    error PatientConsentSignedGrantsBlocked(address patient, address grantee);
+
+    /// @notice `patient` already used the unordered nonce `nonce` (for a signed revocation or delegate removal).
+    /// @param patient The patient.
+    /// @param nonce The nonce given.
+    error PatientConsentNonceAlreadyUsed(address patient, uint256 nonce);
+
+    /// @notice Delegate `delegate` of `patient` tried to make itself a grantee; only the patient can.
+    /// @param patient The patient.
+    /// @param delegate The delegate.
+    error PatientConsentDelegateSelfGrant(address patient, address delegate);
+
+    /// @notice Delegate `delegate` of `patient` tried to grant protected categories `categories` its delegation does
+    /// not name explicitly.
+    /// @param patient The patient.
+    /// @param delegate The delegate.
+    /// @param categories The protected categories outside the delegation's scope.
+    error PatientConsentProtectedCategoryNotDelegated(address patient, address delegate, uint32 categories);
+
+    /// @notice Delegate `delegate` of `patient` tried to grant `purposes` or `categories` outside its delegation.
+    /// @param patient The patient.
+    /// @param delegate The delegate.
+    /// @param purposes The purposes asked to grant.
+    /// @param categories The categories asked to grant.
+    error PatientConsentBeyondDelegation(address patient, address delegate, uint32 purposes, uint32 categories);
+
+    /// @notice Delegate `delegate` of `patient` tried to grant a consent ending at `end`, after its delegation ends.
+    /// @param patient The patient.
+    /// @param delegate The delegate.
+    /// @param end The consent's end asked for.
+    /// @param until The delegation's end.
+    error PatientConsentGrantOutlivesDelegation(address patient, address delegate, uint48 end, uint48 until);
 
     /// @notice `delegate` cannot be appointed: it is the zero address or the patient.
     /// @param delegate The refused delegate.
@@ -275,18 +394,21 @@ interface IPatientConsent {
     /// @param recordHash The refused hash.
     error PatientConsentInvalidRecordHash(bytes32 recordHash);
 
-    /// @notice `recordHash` is already anchored; anchors are never overwritten.
+    /// @notice `provider` already anchored `recordHash`; anchors are never overwritten.
+    /// @param provider The provider (the namespace).
     /// @param recordHash The record hash.
-    error PatientConsentRecordAlreadyAnchored(bytes32 recordHash);
+    error PatientConsentRecordAlreadyAnchored(address provider, bytes32 recordHash);
 
-    /// @notice No record `recordHash` is anchored.
+    /// @notice `provider` has anchored no record `recordHash`.
+    /// @param provider The provider named.
     /// @param recordHash The record hash.
-    error PatientConsentUnknownRecord(bytes32 recordHash);
+    error PatientConsentUnknownRecord(address provider, bytes32 recordHash);
 
-    /// @notice Record `recordHash` is not about `patient`.
+    /// @notice Record `recordHash` of `provider` is not about `patient`.
+    /// @param provider The provider named.
     /// @param recordHash The record hash.
     /// @param patient The patient named in the call.
-    error PatientConsentRecordPatientMismatch(bytes32 recordHash, address patient);
+    error PatientConsentRecordPatientMismatch(address provider, bytes32 recordHash, address patient);
 
     /// @notice `accessor` is not authorized by `patient` for `purpose` on `categories`.
     /// @param patient The patient.
@@ -320,13 +442,29 @@ interface IPatientConsent {
     /// @param longest The longest allowed.
     error PatientConsentBreakGlassDurationOutOfBounds(uint48 duration, uint48 shortest, uint48 longest);
 
+    /// @notice `responder`'s last window on `patient` closed less than the cooldown ago; it may open the next one at
+    /// `availableAt`.
+    /// @param patient The patient.
+    /// @param responder The responder.
+    /// @param availableAt The first second a new window is allowed (unix time).
+    error PatientConsentBreakGlassCoolingDown(address patient, address responder, uint48 availableAt);
+
+    /// @notice `cooldown` is outside [`shortest`, `longest`].
+    /// @param cooldown The refused cooldown in seconds.
+    /// @param shortest The shortest allowed.
+    /// @param longest The longest allowed.
+    error PatientConsentBreakGlassCooldownOutOfBounds(uint48 cooldown, uint48 shortest, uint48 longest);
+
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                     CONSENT FUNCTIONS                      */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice Gives `grantee` consent to act for `purposes` on `categories` of `patient`'s data during
     /// [`start`, `end`), replacing any earlier consent of the pair.
-    /// @dev Caller: `patient` or an active delegate of `patient`. Refused while paused. Emits `ConsentGranted`.
+    /// @dev Caller: `patient` or an active delegate of `patient`. A delegate never grants to itself, grants only
+    /// purposes and categories inside its delegation (protected categories only when the delegation names them) and
+    /// only until the delegation's end; a consent it granted stays until its own end or a revocation. Refused while
+    /// paused. Emits `ConsentGranted`.
     /// @param patient The patient.
     /// @param grantee The address permitted (not zero, not the patient).
     /// @param purposes Mask of purposes of use (non-empty, defined codes only).
@@ -345,7 +483,8 @@ interface IPatientConsent {
 
     /// @notice Records a grant `grant.patient` signed off chain (EIP-712), submitted by anyone.
     /// @dev Checks the deadline, consumes the patient's nonce, then checks the signature with OpenZeppelin's
-    /// `SignatureChecker` (ECDSA for accounts without code, ERC-1271 for wallets). Refused while paused. Emits
+    /// `SignatureChecker` (ECDSA for accounts without code, ERC-1271 for wallets). Refused after a revocation by
+    /// transaction of the pair (`signedGrantsBlocked`) and while paused. Emits
     /// `ConsentGranted` with `grantedBy = grant.patient`.
     /// @param grant The signed grant.
     /// @param signature The patient's signature of `consentGrantDigest(grant)`.
@@ -355,12 +494,25 @@ interface IPatientConsent {
         bytes calldata signature
     ) external returns (bytes32 consentId);
 
-    /// @notice Revokes the pending or active consent `patient` gave `grantee`, at once.
-    /// @dev Caller: `patient` or an active delegate. Constant cost however many consents the patient has. Works
-    /// while paused: withdrawing consent is never blocked. Emits `ConsentRevoked`.
+    /// @notice Revokes the pending or active consent `patient` gave `grantee`, at once, and blocks every signed grant
+    /// for the pair (so a grant signed before and handed over cannot bring the consent back) until the patient or a
+    /// delegate grants `grantee` again by transaction.
+    /// @dev Caller: `patient` or an active delegate. Constant cost however many consents the patient has: it writes
+    /// only the pair's slot (`signedGrantsBlocked`). Works while paused: withdrawing consent is never blocked. Emits
+    /// `ConsentRevoked`.
     /// @param patient The patient.
     /// @param grantee The grantee losing access.
     function revokeConsent(address patient, address grantee) external;
+
+    /// @notice Records a revocation `revocation.patient` signed off chain (EIP-712), submitted by anyone; the same
+    /// effect as the patient calling `revokeConsent`.
+    /// @dev Checks the deadline, marks the unordered nonce used, then checks the signature with `SignatureChecker`.
+    /// Consumes `nonces(patient)`, so every grant or appointment the patient signed before is void while later ones
+    /// work (signed re-grants after a signed revocation stay possible). The nonce is not the sequential one, so nobody (a grantee submitting a stale grant first included) can make
+    /// the revocation's nonce stale. Works while paused. Emits `ConsentRevoked` with `revokedBy = patient`.
+    /// @param revocation The signed revocation.
+    /// @param signature The patient's signature of `consentRevocationDigest(revocation)`.
+    function revokeConsentBySig(ConsentRevocation calldata revocation, bytes calldata signature) external;
 
     /// @notice Burns the caller's current nonce, so a grant they signed with it and handed over can no longer be
     /// submitted.
@@ -371,18 +523,38 @@ interface IPatientConsent {
     /*                     DELEGATE FUNCTIONS                     */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
-    /// @notice Appoints `delegate` (guardian, proxy) to grant and revoke consents for the caller until `until`, or
-    /// changes an existing delegate's end.
+    /// @notice Appoints `delegate` (guardian, proxy) to grant `purposes` on `categories` and to revoke consents for
+    /// the caller until `until`, or replaces an existing delegate's scope and end.
     /// @dev Only the patient appoints, for themselves: a delegate calling this appoints for its own account, never
-    /// for the patient. Refused while paused. Emits `DelegateSet`.
+    /// for the patient. Protected categories are grantable by the delegate only when `categories` names them.
+    /// Refused while paused. Emits `DelegateSet`.
     /// @param delegate The delegate (not zero, not the caller).
+    /// @param purposes Mask of the purposes the delegate may grant (non-empty, defined codes only).
+    /// @param categories Mask of the categories the delegate may grant (defined bits only).
     /// @param until When the delegation ends (unix time, exclusive; in the future).
-    function setDelegate(address delegate, uint48 until) external;
+    function setDelegate(address delegate, uint32 purposes, uint32 categories, uint48 until) external;
 
-    /// @notice Removes the caller's active delegate `delegate` at once; only the patient can appoint it again.
-    /// @dev Works while paused. Emits `DelegateRevoked`.
+    /// @notice Records a delegate appointment `appointment.patient` signed off chain (EIP-712), submitted by
+    /// anyone; the same effect as the patient calling `setDelegate`.
+    /// @dev Checks the deadline, consumes the patient's sequential nonce, then checks the signature with
+    /// `SignatureChecker`. Refused while paused. Emits `DelegateSet`.
+    /// @param appointment The signed appointment.
+    /// @param signature The patient's signature of `delegateAppointmentDigest(appointment)`.
+    function setDelegateBySig(DelegateAppointment calldata appointment, bytes calldata signature) external;
+
+    /// @notice Removes the caller's active delegate `delegate` at once; only the patient can appoint it again. Also
+    /// voids every action the caller signed with a sequential nonce and has not had submitted yet.
+    /// @dev Consumes `nonces(msg.sender)`. Works while paused. Emits `DelegateRevoked`.
     /// @param delegate The delegate to remove.
     function revokeDelegate(address delegate) external;
+
+    /// @notice Records a delegate removal `removal.patient` signed off chain (EIP-712), submitted by anyone; the
+    /// same effect as the patient calling `revokeDelegate`.
+    /// @dev Checks the deadline, marks the unordered nonce used (shared with signed revocations), then checks the
+    /// signature with `SignatureChecker`. Works while paused. Emits `DelegateRevoked`.
+    /// @param removal The signed removal.
+    /// @param signature The patient's signature of `delegateRemovalDigest(removal)`.
+    function revokeDelegateBySig(DelegateRemoval calldata removal, bytes calldata signature) external;
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                RECORD AND ACCESS FUNCTIONS                 */
@@ -391,21 +563,24 @@ interface IPatientConsent {
     /// @notice Anchors `recordHash`, the (salted) hash of an off-chain EHR document about `patient` containing
     /// `categories`.
     /// @dev Caller: a provider that `patient` authorized for TREAT on every category in `categories` (through a
-    /// consent; break-glass grants ETREAT only). A hash is anchored once and never overwritten. Refused while
-    /// paused. Emits `RecordAnchored`.
+    /// consent; break-glass grants ETREAT only). The record is anchored in the caller's namespace: a hash is anchored
+    /// once per provider and never overwritten, and another provider's anchor of the same hash never blocks it.
+    /// Refused while paused. Emits `RecordAnchored`.
     /// @param patient The patient.
     /// @param recordHash The record's hash (non-zero).
     /// @param categories The record's data categories (non-empty, defined bits only).
     function anchorRecord(address patient, bytes32 recordHash, uint32 categories) external;
 
-    /// @notice Logs that the caller accessed record `recordHash` of `patient` for `purpose`.
+    /// @notice Logs that the caller accessed record `recordHash` that `provider` anchored about `patient`, for
+    /// `purpose`.
     /// @dev Refused unless the caller is authorized by `patient` for `purpose` on all the record's categories at
     /// this moment (a consent, or for ETREAT an open break-glass window, which the event flags). Refused while
     /// paused. Emits `AccessLogged`.
     /// @param patient The patient.
+    /// @param provider The provider that anchored the record (its namespace).
     /// @param recordHash The anchored record accessed.
     /// @param purpose The purpose-of-use code.
-    function logAccess(address patient, bytes32 recordHash, uint8 purpose) external;
+    function logAccess(address patient, address provider, bytes32 recordHash, uint8 purpose) external;
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                   BREAK-GLASS FUNCTIONS                    */
@@ -413,7 +588,8 @@ interface IPatientConsent {
 
     /// @notice Opens emergency access for the caller on `patient`: ETREAT on every category, without consent, for
     /// `maxBreakGlassDuration()` seconds.
-    /// @dev Caller: an `EMERGENCY_ROLE` holder without an open window on `patient`. The window closes at its end, when
+    /// @dev Caller: an `EMERGENCY_ROLE` holder without an open window on `patient` whose previous window there (if
+    /// any) closed at least `breakGlassCooldown()` ago. Every window gets its own id and event. The window closes at its end, when
     /// the responder ends it, or when the responder loses `EMERGENCY_ROLE`. Refused while paused. Emits
     /// `BreakGlassOpened` (flagged for audit).
     /// @param patient The patient (not zero, not the caller).
@@ -435,9 +611,15 @@ interface IPatientConsent {
     /// @param duration Seconds, within [`SHORTEST_BREAK_GLASS()`, `LONGEST_BREAK_GLASS()`].
     function setMaxBreakGlassDuration(uint48 duration) external;
 
+    /// @notice Sets the wait between a responder's break-glass window on a patient closing and its next one there,
+    /// so windows cannot be chained; applies to every window opened from now on.
+    /// @dev Caller: `DEFAULT_ADMIN_ROLE`. Emits `BreakGlassCooldownSet`.
+    /// @param cooldown Seconds, within [`SHORTEST_BREAK_GLASS_COOLDOWN()`, `LONGEST_BREAK_GLASS_COOLDOWN()`].
+    function setBreakGlassCooldown(uint48 cooldown) external;
+
     /// @notice Stops new grants, delegations, anchors, access logs and break-glass windows.
-    /// @dev Caller: `DEFAULT_ADMIN_ROLE`. Revocations (`revokeConsent`, `revokeDelegate`, `invalidateNonce`,
-    /// `endBreakGlass`) keep working. Emits `Paused`.
+    /// @dev Caller: `DEFAULT_ADMIN_ROLE`. Revocations (`revokeConsent`, `revokeConsentBySig`, `revokeDelegate`,
+    /// `revokeDelegateBySig`, `invalidateNonce`, `endBreakGlass`) keep working. Emits `Paused`.
     function pause() external;
 
     /// @notice Resumes after `pause`.
@@ -490,6 +672,12 @@ interface IPatientConsent {
     /// @return `keccak256(abi.encode(patient, grantee, serial))`.
     function computeConsentId(address patient, address grantee, uint64 serial) external pure returns (bytes32);
 
+    /// @notice The scope and end of `patient`'s delegation to `delegate`.
+    /// @param patient The patient.
+    /// @param delegate The delegate.
+    /// @return The delegation; all zero when never appointed or removed.
+    function delegationOf(address patient, address delegate) external view returns (Delegation memory);
+
     /// @notice Until when `delegate` may act for `patient`.
     /// @param patient The patient.
     /// @param delegate The delegate.
@@ -502,10 +690,11 @@ interface IPatientConsent {
     /// @return True while the delegation runs.
     function isDelegate(address patient, address delegate) external view returns (bool);
 
-    /// @notice The record anchored under `recordHash`.
+    /// @notice The record `provider` anchored under `recordHash`.
+    /// @param provider The provider (the namespace).
     /// @param recordHash The record hash.
     /// @return The record; all zero when not anchored.
-    function recordOf(bytes32 recordHash) external view returns (Record memory);
+    function recordOf(address provider, bytes32 recordHash) external view returns (Record memory);
 
     /// @notice The latest break-glass window `responder` opened on `patient`.
     /// @param patient The patient.
@@ -517,7 +706,17 @@ interface IPatientConsent {
     /// @return The duration.
     function maxBreakGlassDuration() external view returns (uint48);
 
-    /// @notice The nonce `patient`'s next signed grant must carry.
+    /// @notice The wait in seconds between a responder's break-glass window on a patient closing and its next one.
+    /// @return The cooldown.
+    function breakGlassCooldown() external view returns (uint48);
+
+    /// @notice Whether `patient` already used the unordered nonce `nonce` (signed revocations and removals).
+    /// @param patient The patient.
+    /// @param nonce The nonce.
+    /// @return True once used.
+    function isRevocationNonceUsed(address patient, uint256 nonce) external view returns (bool);
+
+    /// @notice The sequential nonce `patient`'s next signed grant or delegate appointment must carry.
     /// @param patient The patient.
     /// @return The nonce.
     function nonces(address patient) external view returns (uint256);
@@ -526,6 +725,21 @@ interface IPatientConsent {
     /// @param grant The grant.
     /// @return The digest (`\x19\x01 ‖ domainSeparator ‖ hashStruct(grant)`).
     function consentGrantDigest(ConsentGrant calldata grant) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest the patient signs for `revocation` on this chain and contract.
+    /// @param revocation The revocation.
+    /// @return The digest.
+    function consentRevocationDigest(ConsentRevocation calldata revocation) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest the patient signs for `appointment` on this chain and contract.
+    /// @param appointment The appointment.
+    /// @return The digest.
+    function delegateAppointmentDigest(DelegateAppointment calldata appointment) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest the patient signs for `removal` on this chain and contract.
+    /// @param removal The removal.
+    /// @return The digest.
+    function delegateRemovalDigest(DelegateRemoval calldata removal) external view returns (bytes32);
 
     /// @notice The role allowed to break the glass.
     /// @return `keccak256("EMERGENCY_ROLE")`.
@@ -538,6 +752,18 @@ interface IPatientConsent {
     /// @notice The longest break-glass window the admin may set.
     /// @return 72 hours.
     function LONGEST_BREAK_GLASS() external view returns (uint48);
+
+    /// @notice The shortest break-glass cooldown the admin may set.
+    /// @return 1 hour.
+    function SHORTEST_BREAK_GLASS_COOLDOWN() external view returns (uint48);
+
+    /// @notice The longest break-glass cooldown the admin may set.
+    /// @return 30 days.
+    function LONGEST_BREAK_GLASS_COOLDOWN() external view returns (uint48);
+
+    /// @notice The cooldown a new deployment starts with.
+    /// @return 24 hours.
+    function DEFAULT_BREAK_GLASS_COOLDOWN() external view returns (uint48);
 
     /// @notice How many purpose-of-use codes are defined (`0 .. PURPOSE_COUNT() - 1`).
     /// @return 14.

@@ -4,7 +4,12 @@ import type { BytesLike, ContractTransactionReceipt, ContractTransactionResponse
 import type { PatientConsent } from "../../typechain-types/index.js";
 import type { TypedContractEvent, TypedLogDescription } from "../../typechain-types/common.js";
 import { CareChainError, withDecodedReverts } from "../errors.js";
-import type { SignedConsentGrant } from "./eip712.js";
+import type {
+  SignedConsentGrant,
+  SignedConsentRevocation,
+  SignedDelegateAppointment,
+  SignedDelegateRemoval,
+} from "./eip712.js";
 import { categoryNames, purposeNames } from "./vocabulary.js";
 
 /*
@@ -84,10 +89,26 @@ export interface ConsentView {
   readonly categoryNames: readonly string[];
 }
 
-/** A delegation, decoded. */
+/** A delegation, decoded: its scope, its end, whether it runs now. */
 export interface DelegateView {
   readonly until: bigint;
   readonly active: boolean;
+  /** The purposes the delegate may grant (mask). */
+  readonly purposes: bigint;
+  /** The categories the delegate may grant (mask). */
+  readonly categories: bigint;
+  /** The purpose codes of `purposes`. */
+  readonly purposeCodes: readonly string[];
+  /** The category words of `categories`. */
+  readonly categoryNames: readonly string[];
+}
+
+/** What a delegation needs: who, what it may grant, and until when. */
+export interface DelegationInput {
+  readonly delegate: string;
+  readonly purposes: bigint | number;
+  readonly categories: bigint | number;
+  readonly until: bigint;
 }
 
 /** A record anchor, decoded. */
@@ -96,6 +117,7 @@ export interface RecordView {
   readonly patient: string;
   readonly categories: bigint;
   readonly anchoredAt: bigint;
+  /** The provider whose namespace was read. */
   readonly provider: string;
 }
 
@@ -125,6 +147,8 @@ interface LogEntryBase {
 export interface AccessLogAccess extends LogEntryBase {
   readonly kind: "access";
   readonly accessor: string;
+  /** The provider in whose namespace the record is anchored. */
+  readonly provider: string;
   readonly recordHash: string;
   readonly purpose: bigint;
   /** The covering consent, or the zero hash when break-glass covered the access. */
@@ -239,6 +263,24 @@ export async function revokeConsent(
 }
 
 /**
+ * Submits a revocation the patient signed (see `signConsentRevocation`); anyone may submit it.
+ * Works while the contract is paused.
+ *
+ * @example
+ * const { consentId } = await revokeConsentBySig(consent.connect(relayer), signed);
+ */
+export async function revokeConsentBySig(
+  consent: PatientConsent,
+  signed: Pick<SignedConsentRevocation, "message" | "signature">,
+): Promise<RevokeReceipt> {
+  const sent = await send(consent, () =>
+    consent.revokeConsentBySig(signed.message, signed.signature),
+  );
+  const event = await eventIn(consent, sent.receipt, consent.getEvent("ConsentRevoked"));
+  return { ...sent, consentId: event.consentId };
+}
+
+/**
  * Burns the signer's current nonce, so a grant it signed with it can no longer be submitted.
  *
  * @example
@@ -251,17 +293,53 @@ export async function invalidateNonce(consent: PatientConsent): Promise<NonceRec
 }
 
 /**
- * Appoints `delegate` to grant and revoke for the signer (the patient) until `until`.
+ * Appoints `delegate` to grant `purposes` on `categories` and to revoke for the signer (the
+ * patient) until `until`; protected categories only when `categories` names them.
  *
  * @example
- * await setDelegate(consent.connect(patient), guardian, now + 365n * 86400n);
+ * await setDelegate(consent.connect(patient), {
+ *   delegate: guardian, purposes: parsePurposes("TREAT"), categories: parseCategories("labs"),
+ *   until: now + 365n * 86400n,
+ * });
  */
 export async function setDelegate(
   consent: PatientConsent,
-  delegate: string,
-  until: bigint,
+  delegation: DelegationInput,
 ): Promise<ConsentReceipt> {
-  return send(consent, () => consent.setDelegate(delegate, until));
+  return send(consent, () =>
+    consent.setDelegate(
+      delegation.delegate,
+      delegation.purposes,
+      delegation.categories,
+      delegation.until,
+    ),
+  );
+}
+
+/**
+ * Submits a delegate appointment the patient signed (see `signDelegateAppointment`).
+ *
+ * @example
+ * await setDelegateBySig(consent.connect(relayer), signed);
+ */
+export async function setDelegateBySig(
+  consent: PatientConsent,
+  signed: Pick<SignedDelegateAppointment, "message" | "signature">,
+): Promise<ConsentReceipt> {
+  return send(consent, () => consent.setDelegateBySig(signed.message, signed.signature));
+}
+
+/**
+ * Submits a delegate removal the patient signed (see `signDelegateRemoval`). Works while paused.
+ *
+ * @example
+ * await revokeDelegateBySig(consent.connect(relayer), signed);
+ */
+export async function revokeDelegateBySig(
+  consent: PatientConsent,
+  signed: Pick<SignedDelegateRemoval, "message" | "signature">,
+): Promise<ConsentReceipt> {
+  return send(consent, () => consent.revokeDelegateBySig(signed.message, signed.signature));
 }
 
 /**
@@ -295,19 +373,20 @@ export async function anchorRecord(
 }
 
 /**
- * Logs the signer's access to record `recordHash` of `patient` for `purpose`; refused without
- * a covering consent (or, for ETREAT, an open break-glass window).
+ * Logs the signer's access to record `recordHash` that `provider` anchored about `patient`, for
+ * `purpose`; refused without a covering consent (or, for ETREAT, an open break-glass window).
  *
  * @example
- * const { consentId } = await logAccess(consent.connect(clinic), patient, recordHash, PURPOSES.TREAT);
+ * const { consentId } = await logAccess(consent.connect(lab), patient, clinic, recordHash, PURPOSES.TREAT);
  */
 export async function logAccess(
   consent: PatientConsent,
   patient: string,
+  provider: string,
   recordHash: string,
   purpose: bigint | number,
 ): Promise<AccessReceipt> {
-  const sent = await send(consent, () => consent.logAccess(patient, recordHash, purpose));
+  const sent = await send(consent, () => consent.logAccess(patient, provider, recordHash, purpose));
   const event = await eventIn(consent, sent.receipt, consent.getEvent("AccessLogged"));
   return { ...sent, consentId: event.consentId, breakGlassId: event.breakGlassId };
 }
@@ -352,6 +431,19 @@ export async function setMaxBreakGlassDuration(
   duration: bigint,
 ): Promise<ConsentReceipt> {
   return send(consent, () => consent.setMaxBreakGlassDuration(duration));
+}
+
+/**
+ * Sets the wait between a responder's break-glass windows on the same patient (admin).
+ *
+ * @example
+ * await setBreakGlassCooldown(consent.connect(admin), 24n * 3600n);
+ */
+export async function setBreakGlassCooldown(
+  consent: PatientConsent,
+  cooldown: bigint,
+): Promise<ConsentReceipt> {
+  return send(consent, () => consent.setBreakGlassCooldown(cooldown));
 }
 
 /**
@@ -440,29 +532,40 @@ export async function readDelegate(
   delegate: string,
 ): Promise<DelegateView> {
   return withDecodedReverts([consent.interface], async () => {
-    const [until, active] = await Promise.all([
-      consent.delegateUntil(patient, delegate),
+    const [delegation, active] = await Promise.all([
+      consent.delegationOf(patient, delegate),
       consent.isDelegate(patient, delegate),
     ]);
-    return { until, active };
+    return {
+      until: delegation.until,
+      active,
+      purposes: delegation.purposes,
+      categories: delegation.categories,
+      purposeCodes: purposeNames(delegation.purposes),
+      categoryNames: categoryNames(delegation.categories),
+    };
   });
 }
 
 /**
- * Reads the anchor of `recordHash`.
+ * Reads the anchor of `recordHash` in `provider`'s namespace.
  *
  * @example
- * const { anchored, provider } = await readRecord(consent, recordHash);
+ * const { anchored, patient } = await readRecord(consent, clinic, recordHash);
  */
-export async function readRecord(consent: PatientConsent, recordHash: string): Promise<RecordView> {
+export async function readRecord(
+  consent: PatientConsent,
+  provider: string,
+  recordHash: string,
+): Promise<RecordView> {
   return withDecodedReverts([consent.interface], async () => {
-    const record = await consent.recordOf(recordHash);
+    const record = await consent.recordOf(provider, recordHash);
     return {
       anchored: record.anchoredAt !== 0n,
       patient: record.patient,
       categories: record.categories,
       anchoredAt: record.anchoredAt,
-      provider: record.provider,
+      provider,
     };
   });
 }
@@ -547,6 +650,7 @@ export async function readAccessLog(
         timestamp: await blockTime(log.blockNumber),
         patient: log.args.patient,
         accessor: log.args.accessor,
+        provider: log.args.provider,
         recordHash: log.args.recordHash,
         purpose: log.args.purpose,
         consentId: log.args.consentId,

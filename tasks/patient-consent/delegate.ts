@@ -2,8 +2,12 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { InputError } from "../../sdk/errors.js";
 import {
+  categoryNames,
   latestTimestamp,
+  parseCategories,
   parsePeriod,
+  parsePurposes,
+  purposeNames,
   revokeDelegate,
   setDelegate,
 } from "../../sdk/patient-consent/index.js";
@@ -13,6 +17,8 @@ import { connectPatientConsent } from "./connection.js";
 
 interface DelegateArgs {
   delegate?: string;
+  purposes?: string;
+  categories?: string;
   until?: string;
   days?: string;
   revoke: boolean;
@@ -20,12 +26,22 @@ interface DelegateArgs {
   address?: string;
 }
 
-/** `consent delegate`: the patient appoints a delegate (guardian, proxy) until a date, or removes one. */
+/**
+ * `consent delegate`: the patient appoints a delegate (guardian, proxy) with a scope (the purposes
+ * and categories it may grant) until a date, or removes one.
+ */
 export default cliAction(async (args: DelegateArgs, hre: HardhatRuntimeEnvironment) => {
   const delegate = parseAddressOption(args.delegate, "--delegate");
-  if (args.revoke && ((args.until ?? "") !== "" || (args.days ?? "") !== "")) {
-    throw new InputError("--revoke removes the delegate at once: drop --until and --days");
+  if (
+    args.revoke &&
+    [args.until, args.days, args.purposes, args.categories].some((value) => (value ?? "") !== "")
+  ) {
+    throw new InputError(
+      "--revoke removes the delegate at once: drop --purposes, --categories, --until and --days",
+    );
   }
+  const purposes = args.revoke ? 0 : parsePurposes(args.purposes ?? "");
+  const categories = args.revoke ? 0 : parseCategories(args.categories ?? "");
 
   const { consent, signer } = await connectPatientConsent(hre, args);
   if (args.revoke) {
@@ -38,7 +54,7 @@ export default cliAction(async (args: DelegateArgs, hre: HardhatRuntimeEnvironme
     { until: args.until, days: args.days },
     await latestTimestamp(consent),
   );
-  const result = await setDelegate(consent, delegate, end);
+  const result = await setDelegate(consent, { delegate, purposes, categories, until: end });
   console.log(
     colour.green(
       `${delegate} may grant and revoke for ${signer.address} until ${formatTimestamp(end)}`,
@@ -48,6 +64,8 @@ export default cliAction(async (args: DelegateArgs, hre: HardhatRuntimeEnvironme
     formatTable(
       ["field", "value"],
       [
+        ["may grant purposes", purposeNames(purposes).join(", ")],
+        ["on categories", categoryNames(categories).join(", ") || "(none: purposes alone)"],
         ["gas", formatGas(result.gasUsed)],
         ["transaction", result.transactionHash],
       ],

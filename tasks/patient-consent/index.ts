@@ -107,8 +107,23 @@ export const consentTasks: TaskDefinition[] = [
     .setAction(() => import("./check.js"))
     .build(),
 
-  task(["consent", "delegate"], "Appoint a delegate (guardian, proxy) until a date, or remove one")
+  task(
+    ["consent", "delegate"],
+    "Appoint a delegate (guardian, proxy) with a scope until a date, or remove one",
+  )
     .addOption(optional("delegate", "Required: the guardian or proxy"))
+    .addOption(
+      optional(
+        "purposes",
+        "Required to appoint: the purposes the delegate may grant, comma-separated HL7 codes, e.g. TREAT",
+      ),
+    )
+    .addOption(
+      optional(
+        "categories",
+        "The categories the delegate may grant, e.g. labs,medications; protected ones (mental-health, …) only when named here",
+      ),
+    )
     .addOption(optional("until", "End of the delegation, ISO date; or use --days"))
     .addOption(optional("days", "Length of the delegation in days; or use --until"))
     .addFlag({ name: "revoke", description: "Remove the delegate instead of appointing it" })

@@ -22,7 +22,7 @@ function row(entry: AccessLogEntry): (string | number)[] {
         entry.flaggedForAudit ? "access (BREAK-GLASS)" : "access",
         entry.accessor,
         purposeName(entry.purpose),
-        entry.recordHash,
+        `${entry.recordHash} of ${entry.provider}`,
         entry.flaggedForAudit ? `break-glass #${entry.breakGlassId}` : `consent ${entry.consentId}`,
       ];
     case "break-glass-opened":
