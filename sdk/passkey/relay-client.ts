@@ -1,5 +1,10 @@
 import { CareChainError } from "../errors.js";
-import type { SignedConsentGrant } from "../patient-consent/eip712.js";
+import type {
+  ConsentActionType,
+  SignedConsentAction,
+  SignedConsentGrant,
+} from "../patient-consent/eip712.js";
+import { CONSENT_ACTION_FUNCTIONS } from "./consent.js";
 import type { PasskeyPublicKey } from "./webauthn.js";
 
 /** What the relay answers once the action is mined. */
@@ -111,6 +116,31 @@ export function submitConsentGrant(
     {
       action: "grantConsentBySig",
       message: signed.grant,
+      signature: signed.signature,
+      ...(passkey === undefined ? {} : { passkey }),
+    },
+    fetchImpl,
+  );
+}
+
+/**
+ * Sends any passkey-signed action (revocation, guardian appointment or removal, grant) to the
+ * relay.
+ *
+ * @example
+ * await submitConsentAction(relayUrl, await signConsentActionWithPasskey(passkey, target, "ConsentRevocation", r));
+ */
+export function submitConsentAction<K extends ConsentActionType>(
+  relayUrl: string,
+  signed: SignedConsentAction<K>,
+  passkey?: PasskeyPublicKey,
+  fetchImpl?: Fetch,
+): Promise<RelayReceipt> {
+  return submitToRelay(
+    relayUrl,
+    {
+      action: CONSENT_ACTION_FUNCTIONS[signed.primaryType],
+      message: signed.message,
       signature: signed.signature,
       ...(passkey === undefined ? {} : { passkey }),
     },

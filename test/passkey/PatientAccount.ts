@@ -16,12 +16,18 @@ import {
   nestTypedData,
   parseDerSignature,
   parseSpkiPublicKey,
+  signConsentActionWithPasskey,
   signConsentGrantWithPasskey,
   signTypedDataWithPasskey,
   toWebAuthnAuth,
   wrapNestedSignature,
 } from "../../sdk/passkey/index.js";
-import type { SignedConsentGrant } from "../../sdk/patient-consent/index.js";
+import { randomUnorderedNonce } from "../../sdk/patient-consent/index.js";
+import type {
+  ConsentRevocation,
+  DelegateAppointment,
+  SignedConsentGrant,
+} from "../../sdk/patient-consent/index.js";
 import { deployPasskeyFixture, draftGrant, typedGrant } from "./fixture.js";
 import type { PasskeyFixture } from "./fixture.js";
 
@@ -376,6 +382,219 @@ describe("PatientAccount (passkey accounts)", function () {
       await f.factory.connect(f.relayer).createAccount(qx, qy);
       await f.consent.connect(f.relayer).grantConsentBySig(grant, signed.signature);
       expect(await f.consent.isAuthorized(f.otherAccount, f.clinic.address, 0, 0)).to.equal(true);
+    });
+  });
+
+  describe("revokeConsentBySig, setDelegateBySig and revokeDelegateBySig signed with a passkey", function () {
+    const target = (f: PasskeyFixture) => ({
+      chainId: f.chainId,
+      consentAddress: f.consentAddress,
+    });
+
+    async function granted(f: PasskeyFixture): Promise<void> {
+      const signed = await signedGrant(f);
+      await f.consent.connect(f.relayer).grantConsentBySig(signed.grant, signed.signature);
+    }
+
+    async function revocation(f: PasskeyFixture, overrides: Partial<ConsentRevocation> = {}) {
+      const message: ConsentRevocation = {
+        patient: f.account,
+        grantee: f.clinic.address,
+        nonce: randomUnorderedNonce(),
+        deadline: (await now()) + 3_600n,
+        ...overrides,
+      };
+      return signConsentActionWithPasskey(f.passkey, target(f), "ConsentRevocation", message);
+    }
+
+    async function appointment(f: PasskeyFixture, overrides: Partial<DelegateAppointment> = {}) {
+      const message: DelegateAppointment = {
+        patient: f.account,
+        delegate: f.guardian.address,
+        purposes: 1n, // TREAT
+        categories: 1n << 4n, // labs
+        until: (await now()) + 365n * 86_400n,
+        nonce: await f.consent.nonces(f.account),
+        deadline: (await now()) + 3_600n,
+        ...overrides,
+      };
+      return signConsentActionWithPasskey(f.passkey, target(f), "DelegateAppointment", message);
+    }
+
+    it("revokes at once: isAuthorized turns false", async function () {
+      const f = await loadFixture(fixture);
+      await granted(f);
+      const signed = await revocation(f);
+      await expect(
+        f.consent.connect(f.relayer).revokeConsentBySig(signed.message, signed.signature),
+      )
+        .to.emit(f.consent, "ConsentRevoked")
+        .withArgs(
+          await f.consent.consentIdOf(f.account, f.clinic.address),
+          f.account,
+          f.clinic.address,
+          f.account,
+        );
+      expect(await f.consent.isAuthorized(f.account, f.clinic.address, 0, 0)).to.equal(false);
+      expect(await f.consent.isRevocationNonceUsed(f.account, signed.message.nonce)).to.equal(true);
+    });
+
+    it("reverts a replayed revocation with PatientConsentNonceAlreadyUsed, nothing changed", async function () {
+      const f = await loadFixture(fixture);
+      await granted(f);
+      const signed = await revocation(f);
+      await f.consent.connect(f.relayer).revokeConsentBySig(signed.message, signed.signature);
+      const before = await stateOf(f);
+      await expect(
+        f.consent.connect(f.relayer).revokeConsentBySig(signed.message, signed.signature),
+      )
+        .to.be.revertedWithCustomError(f.consent, "PatientConsentNonceAlreadyUsed")
+        .withArgs(f.account, signed.message.nonce);
+      expect(await stateOf(f)).to.equal(before);
+    });
+
+    it("reverts a revocation signed by another passkey or tampered by the relay, nothing changed", async function () {
+      const f = await loadFixture(fixture);
+      await granted(f);
+      const message: ConsentRevocation = {
+        patient: f.account,
+        grantee: f.clinic.address,
+        nonce: 7n,
+        deadline: (await now()) + 3_600n,
+      };
+      const forged = await signConsentActionWithPasskey(
+        f.otherPasskey,
+        target(f),
+        "ConsentRevocation",
+        message,
+      );
+      const genuine = await signConsentActionWithPasskey(
+        f.passkey,
+        target(f),
+        "ConsentRevocation",
+        message,
+      );
+      const before = await stateOf(f);
+      await expect(f.consent.connect(f.relayer).revokeConsentBySig(message, forged.signature))
+        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
+        .withArgs(f.account);
+      await expect(
+        f.consent
+          .connect(f.relayer)
+          .revokeConsentBySig({ ...message, grantee: f.insurer.address }, genuine.signature),
+      )
+        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
+        .withArgs(f.account);
+      expect(await stateOf(f)).to.equal(before);
+      expect(await f.consent.isRevocationNonceUsed(f.account, 7n)).to.equal(false);
+    });
+
+    it("reverts an expired revocation with PatientConsentSignatureExpired, nothing changed", async function () {
+      const f = await loadFixture(fixture);
+      await granted(f);
+      const signed = await revocation(f);
+      await time.increaseTo(signed.message.deadline + 1n);
+      const before = await stateOf(f);
+      await expect(
+        f.consent.connect(f.relayer).revokeConsentBySig(signed.message, signed.signature),
+      )
+        .to.be.revertedWithCustomError(f.consent, "PatientConsentSignatureExpired")
+        .withArgs(signed.message.deadline);
+      expect(await stateOf(f)).to.equal(before);
+    });
+
+    it("revokes even when the grantee burned the patient's sequential nonce first", async function () {
+      const f = await loadFixture(fixture);
+      await granted(f);
+      const signed = await revocation(f);
+      // the clinic submits a grant the patient signed earlier, moving nonces(patient) on
+      const stale = await signedGrant(f);
+      await f.consent.connect(f.clinic).grantConsentBySig(stale.grant, stale.signature);
+      await f.consent.connect(f.relayer).revokeConsentBySig(signed.message, signed.signature);
+      expect(await f.consent.isAuthorized(f.account, f.clinic.address, 0, 0)).to.equal(false);
+    });
+
+    it("appoints a guardian with a scope; the guardian grants within it", async function () {
+      const f = await loadFixture(fixture);
+      const signed = await appointment(f);
+      await expect(
+        f.consent.connect(f.relayer).setDelegateBySig(signed.message, signed.signature),
+      ).to.emit(f.consent, "DelegateSet");
+      const delegation = await f.consent.delegationOf(f.account, f.guardian.address);
+      expect([delegation.purposes, delegation.categories, delegation.until]).to.deep.equal([
+        1n,
+        1n << 4n,
+        signed.message.until,
+      ]);
+      const start = await now();
+      await f.consent
+        .connect(f.guardian)
+        .grantConsent(f.account, f.clinic.address, 1, 1 << 4, start, start + 86_400n);
+      expect(await f.consent.isAuthorized(f.account, f.clinic.address, 0, 1 << 4)).to.equal(true);
+    });
+
+    it("reverts a replayed appointment with PatientConsentInvalidNonce, nothing changed", async function () {
+      const f = await loadFixture(fixture);
+      const signed = await appointment(f);
+      await f.consent.connect(f.relayer).setDelegateBySig(signed.message, signed.signature);
+      const delegation = JSON.stringify(
+        [...(await f.consent.delegationOf(f.account, f.guardian.address))],
+        (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+      );
+      const before = await stateOf(f);
+      await expect(f.consent.connect(f.relayer).setDelegateBySig(signed.message, signed.signature))
+        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidNonce")
+        .withArgs(f.account, 1n, 0n);
+      expect(await stateOf(f)).to.equal(before);
+      expect(
+        JSON.stringify(
+          [...(await f.consent.delegationOf(f.account, f.guardian.address))],
+          (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+        ),
+      ).to.equal(delegation);
+    });
+
+    it("reverts an appointment whose scope the relay widened, nothing changed", async function () {
+      const f = await loadFixture(fixture);
+      const signed = await appointment(f);
+      const before = await stateOf(f);
+      await expect(
+        f.consent
+          .connect(f.relayer)
+          .setDelegateBySig({ ...signed.message, categories: 0xfffn }, signed.signature),
+      )
+        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
+        .withArgs(f.account);
+      expect(await stateOf(f)).to.equal(before);
+      expect(await f.consent.isDelegate(f.account, f.guardian.address)).to.equal(false);
+    });
+
+    it("removes the guardian: a revoked delegate's grant reverts with PatientConsentUnauthorizedCaller, nothing changed", async function () {
+      const f = await loadFixture(fixture);
+      const appointed = await appointment(f);
+      await f.consent.connect(f.relayer).setDelegateBySig(appointed.message, appointed.signature);
+      const removal = await signConsentActionWithPasskey(f.passkey, target(f), "DelegateRemoval", {
+        patient: f.account,
+        delegate: f.guardian.address,
+        nonce: randomUnorderedNonce(),
+        deadline: (await now()) + 3_600n,
+      });
+      await expect(
+        f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature),
+      )
+        .to.emit(f.consent, "DelegateRevoked")
+        .withArgs(f.account, f.guardian.address);
+      expect(await f.consent.isDelegate(f.account, f.guardian.address)).to.equal(false);
+      const before = await stateOf(f);
+      const start = await now();
+      await expect(
+        f.consent
+          .connect(f.guardian)
+          .grantConsent(f.account, f.clinic.address, 1, 1 << 4, start, start + 86_400n),
+      )
+        .to.be.revertedWithCustomError(f.consent, "PatientConsentUnauthorizedCaller")
+        .withArgs(f.guardian.address, f.account);
+      expect(await stateOf(f)).to.equal(before);
     });
   });
 

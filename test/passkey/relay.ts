@@ -4,10 +4,13 @@ import { network } from "hardhat";
 import { createRelayApp } from "../../services/relay/app.js";
 import {
   RelayError,
+  signConsentActionWithPasskey,
   signConsentGrantWithPasskey,
+  submitConsentAction,
   submitConsentGrant,
   submitToRelay,
 } from "../../sdk/passkey/index.js";
+import { randomUnorderedNonce } from "../../sdk/patient-consent/index.js";
 import type { Fetch } from "../../sdk/passkey/index.js";
 import { deployPasskeyFixture, draftGrant } from "./fixture.js";
 import type { PasskeyFixture } from "./fixture.js";
@@ -93,6 +96,54 @@ describe("relay (services/relay)", function () {
       fetchImpl,
     );
     expect(receipt.deployedAccount).to.equal(false);
+  });
+
+  it("relays a passkey-signed revocation, appointment and removal", async function () {
+    const f = await loadFixture(fixture);
+    const { fetchImpl } = relayOf(f);
+    await submitConsentGrant(RELAY, await signedFor(f, "account"), f.passkey.publicKey, fetchImpl);
+    const target = { chainId: f.chainId, consentAddress: f.consentAddress };
+    const deadline = BigInt(await networkHelpers.time.latest()) + 3_600n;
+    const revoked = await submitConsentAction(
+      RELAY,
+      await signConsentActionWithPasskey(f.passkey, target, "ConsentRevocation", {
+        patient: f.account,
+        grantee: f.clinic.address,
+        nonce: randomUnorderedNonce(),
+        deadline,
+      }),
+      undefined,
+      fetchImpl,
+    );
+    expect(revoked.action).to.equal("revokeConsentBySig");
+    expect(await f.consent.isAuthorized(f.account, f.clinic.address, 0, 0)).to.equal(false);
+    await submitConsentAction(
+      RELAY,
+      await signConsentActionWithPasskey(f.passkey, target, "DelegateAppointment", {
+        patient: f.account,
+        delegate: f.guardian.address,
+        purposes: 1n,
+        categories: 16n,
+        until: deadline + 86_400n,
+        nonce: await f.consent.nonces(f.account),
+        deadline,
+      }),
+      undefined,
+      fetchImpl,
+    );
+    expect(await f.consent.isDelegate(f.account, f.guardian.address)).to.equal(true);
+    await submitConsentAction(
+      RELAY,
+      await signConsentActionWithPasskey(f.passkey, target, "DelegateRemoval", {
+        patient: f.account,
+        delegate: f.guardian.address,
+        nonce: randomUnorderedNonce(),
+        deadline,
+      }),
+      undefined,
+      fetchImpl,
+    );
+    expect(await f.consent.isDelegate(f.account, f.guardian.address)).to.equal(false);
   });
 
   it("answers a tampered request with 422 and the contract's error, sending nothing", async function () {
