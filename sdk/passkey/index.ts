@@ -9,3 +9,4 @@ export * from "./account.js";
 export * from "./webauthn.js";
 export * from "./consent.js";
 export * from "./relay-client.js";
+export * from "./plain-words.js";
