@@ -446,7 +446,8 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
     /*                     PRIVATE FUNCTIONS                      */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
-    /// @dev Validates and stores a consent of `patient` to `grantee` as the pair's next serial, then emits.
+    /// @dev Validates and stores a consent of `patient` to `grantee` as the pair's next serial, then emits. Replacing
+    /// a consent revoked by transaction burns the patient's sequential nonce (see `_revokeConsent`).
     function _grantConsent(
         address patient,
         address grantee,
@@ -461,7 +462,14 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
         if (categories & ~DataCategory.ALL != 0) revert PatientConsentInvalidCategories(categories);
         if (end <= start || end <= block.timestamp) revert PatientConsentInvalidPeriod(start, end);
 
-        uint64 serial = _consents[patient][grantee].serial + 1;
+        Consent memory previous = _consents[patient][grantee];
+        if (previous.signedGrantsBlocked) {
+            // Only a grant by transaction gets here (signed ones are refused above): it lifts the block the pair's
+            // revocation set, and burns the nonce that revocation deferred, so a grant signed before the revocation
+            // stays void.
+            emit NonceInvalidated(patient, _useNonce(patient));
+        }
+        uint64 serial = previous.serial + 1;
         _consents[patient][grantee] = Consent({
             purposes: purposes,
             categories: categories,
@@ -478,8 +486,9 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
     /// @dev Revokes the pending or active consent of (`patient`, `grantee`) so that no grant the patient signed
     /// before can bring it back, without the patient knowing about nonces. A signed revocation (`bySig`) burns the
     /// patient's sequential nonce: every earlier signed grant is void, later ones work. A revocation by transaction
-    /// (patient or delegate) instead blocks signed grants for the pair until a grant by transaction replaces the
-    /// consent: it costs nothing beyond the slot it already writes (a nonce write would add 5,000-22,100 gas).
+    /// (patient or delegate) instead blocks signed grants for the pair, and the grant by transaction that later
+    /// replaces the consent burns the nonce: the revocation costs nothing beyond the slot it already writes (a nonce
+    /// write would add 5,000-22,100 gas to every revocation), and the deferred burn is paid only by a re-grant.
     function _revokeConsent(address patient, address grantee, address revokedBy, bool bySig) private {
         Consent memory consent = _consents[patient][grantee];
         _expectConsentState(patient, grantee, consent, _REVOCABLE_STATES);

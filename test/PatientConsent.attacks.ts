@@ -131,11 +131,7 @@ async function signFor<K extends ConsentActionType>(
     primaryType === "ConsentGrant"
       ? buildConsentGrantTypedData(chainId, contract, message as ConsentGrant)
       : buildConsentActionTypedData(primaryType, chainId, contract, message);
-  return signer.signTypedData(
-    typed.domain,
-    typed.types,
-    typed.message as unknown as Record<string, unknown>,
-  );
+  return signer.signTypedData(typed.domain, typed.types, typed.message);
 }
 
 async function grantMessage(
@@ -240,18 +236,31 @@ describe("PatientConsent attacks (issue 11 items 6-9, signed actions)", function
       expect(
         await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), 0n),
       ).to.equal(false);
-      // A grant by transaction lifts the block; signed grants work again.
+      // A grant by transaction (here a narrower one) lifts the block and burns the deferred nonce: the stale
+      // grant can still not override it, while a grant signed afterwards works.
+      await expect(
+        f.consent
+          .connect(f.patient)
+          .grantConsent(
+            f.patient.address,
+            f.clinic.address,
+            purposes("TREAT"),
+            categories("labs"),
+            start,
+            start + HOUR,
+          ),
+      )
+        .to.emit(f.consent, "NonceInvalidated")
+        .withArgs(f.patient.address, 0n);
+      await expectUnchanged(f, async () => {
+        await expect(f.consent.connect(f.clinic).grantConsentBySig(stale, signature))
+          .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidNonce")
+          .withArgs(f.patient.address, 1n, 0n);
+      });
+      const fresh = await grantMessage(f, f.patient.address, 1n);
       await f.consent
-        .connect(f.patient)
-        .grantConsent(
-          f.patient.address,
-          f.clinic.address,
-          purposes("TREAT"),
-          LABS_MEDS,
-          start,
-          start + DAY,
-        );
-      await f.consent.connect(f.relayer).grantConsentBySig(stale, signature);
+        .connect(f.relayer)
+        .grantConsentBySig(fresh, await signFor(f.patient, "ConsentGrant", fresh, f.address));
     });
 
     it("a grant signed before a signed revocation is refused after it; a later one works", async function () {

@@ -319,6 +319,163 @@ contract PatientConsentTest is PatientConsentBase {
     }
 }
 
+/// @dev Scoped delegation, the break-glass cooldown and unordered nonces, fuzzed against their definitions.
+contract PatientConsentScopeTest is PatientConsentBase {
+    address internal guardian = makeAddr("guardian");
+
+    /// @dev A delegate's grant succeeds exactly when it is not to itself, inside the scope (protected categories
+    /// only when named) and ends no later than the delegation; otherwise the named error, nothing stored.
+    function testFuzz_delegateGrant_succeedsExactlyInsideItsScope(
+        uint32 scopePurposes,
+        uint32 scopeCategories,
+        uint32 purposes,
+        uint32 categories,
+        uint48 until,
+        uint48 end
+    ) public {
+        scopePurposes = uint32(bound(scopePurposes, 1, PurposeOfUse.ALL));
+        scopeCategories &= DataCategory.ALL;
+        purposes = uint32(bound(purposes, 1, PurposeOfUse.ALL));
+        categories &= DataCategory.ALL;
+        until = uint48(bound(until, T0 + 1, T0 + 400 days));
+        end = uint48(bound(end, T0 + 1, T0 + 500 days));
+        vm.prank(patient);
+        consent.setDelegate(guardian, scopePurposes, scopeCategories, until);
+
+        uint32 protectedOutside = categories & DataCategory.PROTECTED & ~scopeCategories;
+        bool beyond = purposes & ~scopePurposes != 0 || categories & ~scopeCategories != 0;
+        if (protectedOutside != 0) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IPatientConsent.PatientConsentProtectedCategoryNotDelegated.selector,
+                    patient,
+                    guardian,
+                    protectedOutside
+                )
+            );
+        } else if (beyond) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IPatientConsent.PatientConsentBeyondDelegation.selector,
+                    patient,
+                    guardian,
+                    purposes,
+                    categories
+                )
+            );
+        } else if (end > until) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IPatientConsent.PatientConsentGrantOutlivesDelegation.selector,
+                    patient,
+                    guardian,
+                    end,
+                    until
+                )
+            );
+        }
+        vm.prank(guardian);
+        consent.grantConsent(patient, clinic, purposes, categories, T0, end);
+
+        IPatientConsent.Consent memory stored = consent.consentOf(patient, clinic);
+        if (protectedOutside != 0 || beyond || end > until) {
+            assertEq(stored.serial, 0, "nothing stored");
+        } else {
+            assertEq(stored.purposes & ~scopePurposes, 0, "purposes inside the scope");
+            assertEq(stored.categories & ~scopeCategories, 0, "categories inside the scope");
+            assertLe(stored.end, until, "ends with the delegation");
+        }
+    }
+
+    /// @dev A delegate can never make itself a grantee, whatever its scope.
+    function testFuzz_delegateGrant_neverToItself(uint32 purposes, uint32 categories) public {
+        purposes = uint32(bound(purposes, 1, PurposeOfUse.ALL));
+        categories &= DataCategory.ALL;
+        vm.prank(patient);
+        consent.setDelegate(guardian, PurposeOfUse.ALL, DataCategory.ALL, T0 + 30 days);
+        vm.prank(guardian);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPatientConsent.PatientConsentDelegateSelfGrant.selector, patient, guardian)
+        );
+        consent.grantConsent(patient, guardian, purposes, categories, T0, T0 + 1 days);
+    }
+
+    /// @dev A responder may open a window on a patient exactly when the previous one closed at least the cooldown
+    /// ago (its end, or the moment it was ended early).
+    function testFuzz_breakGlass_reopensExactlyAfterTheCooldown(uint48 cooldown, uint48 openFor, uint48 wait) public {
+        cooldown = uint48(
+            bound(cooldown, consent.SHORTEST_BREAK_GLASS_COOLDOWN(), consent.LONGEST_BREAK_GLASS_COOLDOWN())
+        );
+        openFor = uint48(bound(openFor, 0, BREAK_GLASS));
+        wait = uint48(bound(wait, 0, 40 days));
+        vm.prank(admin);
+        consent.setBreakGlassCooldown(cooldown);
+        vm.prank(responder);
+        consent.breakGlass(patient, keccak256("incident-1"));
+        uint48 closedAt = T0 + BREAK_GLASS;
+        if (openFor < BREAK_GLASS) {
+            vm.warp(T0 + openFor);
+            vm.prank(responder);
+            consent.endBreakGlass(patient);
+            closedAt = T0 + openFor;
+        }
+        vm.warp(closedAt + wait);
+        if (wait < cooldown) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IPatientConsent.PatientConsentBreakGlassCoolingDown.selector,
+                    patient,
+                    responder,
+                    closedAt + cooldown
+                )
+            );
+        }
+        vm.prank(responder);
+        consent.breakGlass(patient, keccak256("incident-2"));
+        assertEq(consent.breakGlassOf(patient, responder).id, wait < cooldown ? 1 : 2);
+    }
+
+    /// @dev The admin's cooldown is accepted exactly within the bounds.
+    function testFuzz_setBreakGlassCooldown_acceptsExactlyTheBounds(uint48 cooldown) public {
+        bool valid = cooldown >= 1 hours && cooldown <= 30 days;
+        if (!valid) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IPatientConsent.PatientConsentBreakGlassCooldownOutOfBounds.selector,
+                    cooldown,
+                    uint48(1 hours),
+                    uint48(30 days)
+                )
+            );
+        }
+        vm.prank(admin);
+        consent.setBreakGlassCooldown(cooldown);
+        assertEq(consent.breakGlassCooldown(), valid ? cooldown : consent.DEFAULT_BREAK_GLASS_COOLDOWN());
+    }
+
+    /// @dev An unordered nonce is usable once, and using it marks that nonce alone (its bitmap neighbours stay free).
+    function testFuzz_revokeConsentBySig_unorderedNonceUsableOnce(uint256 nonce, uint256 other) public {
+        vm.assume(other != nonce);
+        (address signer, uint256 key) = makeAddrAndKey("signed patient");
+        vm.prank(signer);
+        consent.grantConsent(signer, clinic, 1, 0, T0, T0 + 1 days);
+        IPatientConsent.ConsentRevocation memory revocation = IPatientConsent.ConsentRevocation({
+            patient: signer,
+            grantee: clinic,
+            nonce: nonce,
+            deadline: T0 + 1 hours
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, consent.consentRevocationDigest(revocation));
+        bytes memory signature = abi.encodePacked(r, s, v);
+        consent.revokeConsentBySig(revocation, signature);
+        assertTrue(consent.isRevocationNonceUsed(signer, nonce));
+        assertFalse(consent.isRevocationNonceUsed(signer, other));
+        assertEq(consent.nonces(signer), 1, "a signed revocation burns the sequential nonce");
+        vm.expectRevert(abi.encodeWithSelector(IPatientConsent.PatientConsentNonceAlreadyUsed.selector, signer, nonce));
+        consent.revokeConsentBySig(revocation, signature);
+    }
+}
+
 /// @dev Drives grants, revocations and the clock over a few patients and grantees, mirroring each consent in ghost
 /// state so an invariant can compare `isAuthorized` with the definition.
 contract ConsentHandler is Test {
@@ -331,12 +488,16 @@ contract ConsentHandler is Test {
     }
 
     PatientConsent public immutable consent;
-    address[3] public patients = [address(0xA11CE), address(0xB0B), address(0xCA401)];
+    address[3] public patients = [vm.addr(0xA11CE), vm.addr(0xB0B), vm.addr(0xCA401)];
+    address public guardian = address(0x6A4D);
     address[3] public grantees = [address(0xC11), address(0xD0C), address(0xE4E)];
     mapping(address patient => mapping(address grantee => Ghost)) internal ghosts;
 
     constructor(PatientConsent consent_) {
         consent = consent_;
+        keys[patients[0]] = 0xA11CE;
+        keys[patients[1]] = 0xB0B;
+        keys[patients[2]] = 0xCA401;
     }
 
     function grant(uint8 p, uint8 g, uint32 purposes, uint32 categories, uint48 startIn, uint48 length) external {
@@ -359,6 +520,123 @@ contract ConsentHandler is Test {
         vm.prank(patient);
         consent.revokeConsent(patient, grantee);
         ghost.revoked = true;
+        ++revocations[patient];
+        ++pairRevocations[patient][grantee];
+    }
+
+    /// @dev A grant the patient signed and handed to the grantee, not yet submitted.
+    struct HeldGrant {
+        IPatientConsent.ConsentGrant grant;
+        bytes signature;
+        uint256 revocationsAtSigning;
+    }
+
+    mapping(address patient => mapping(address grantee => HeldGrant)) internal held;
+    mapping(address patient => uint256) internal revocations;
+    mapping(address patient => uint256 key) internal keys;
+
+    /// @notice Signed grants accepted although the patient revoked the pair after signing them (must stay 0).
+    uint256 public staleAccepted;
+
+    /// @notice Delegate grants stored outside the delegation's scope or end (must stay 0).
+    uint256 public delegateOverreach;
+
+    function sign(uint8 p, uint8 g, uint32 purposes, uint32 categories, uint48 length) external {
+        address patient = patients[p % 3];
+        address grantee = grantees[g % 3];
+        IPatientConsent.ConsentGrant memory grant = IPatientConsent.ConsentGrant({
+            patient: patient,
+            grantee: grantee,
+            purposes: uint32(bound(purposes, 1, PurposeOfUse.ALL)),
+            categories: categories & DataCategory.ALL,
+            start: uint48(block.timestamp),
+            end: uint48(block.timestamp) + uint48(bound(length, 1 days, 60 days)),
+            nonce: consent.nonces(patient),
+            deadline: block.timestamp + 90 days
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[patient], consent.consentGrantDigest(grant));
+        HeldGrant storage slot = held[patient][grantee];
+        slot.grant = grant;
+        slot.signature = abi.encodePacked(r, s, v);
+        slot.revocationsAtSigning = revocations[patient];
+        pairRevocationsAtSigning[patient][grantee] = pairRevocations[patient][grantee];
+    }
+
+    function submitHeld(uint8 p, uint8 g) external {
+        address patient = patients[p % 3];
+        address grantee = grantees[g % 3];
+        HeldGrant memory slot = held[patient][grantee];
+        if (slot.signature.length == 0) return;
+        try consent.grantConsentBySig(slot.grant, slot.signature) {
+            if (revocations[patient] != slot.revocationsAtSigning && _revokedSinceSigning(patient, grantee, slot)) {
+                ++staleAccepted;
+            }
+            ghosts[patient][grantee] = Ghost(
+                slot.grant.purposes,
+                slot.grant.categories,
+                slot.grant.start,
+                slot.grant.end,
+                false
+            );
+        } catch {}
+    }
+
+    /// @dev Pairs revoked after the grant was signed: tracked per pair so other pairs' revocations do not count.
+    mapping(address patient => mapping(address grantee => uint256)) internal pairRevocations;
+    mapping(address patient => mapping(address grantee => uint256)) internal pairRevocationsAtSigning;
+
+    function _revokedSinceSigning(address patient, address grantee, HeldGrant memory) private view returns (bool) {
+        return pairRevocations[patient][grantee] != pairRevocationsAtSigning[patient][grantee];
+    }
+
+    function revokeBySig(uint8 p, uint8 g, uint256 nonce) external {
+        address patient = patients[p % 3];
+        address grantee = grantees[g % 3];
+        Ghost storage ghost = ghosts[patient][grantee];
+        if (ghost.end == 0 || ghost.revoked || block.timestamp >= ghost.end) return;
+        IPatientConsent.ConsentRevocation memory revocation = IPatientConsent.ConsentRevocation({
+            patient: patient,
+            grantee: grantee,
+            nonce: nonce,
+            deadline: block.timestamp
+        });
+        if (consent.isRevocationNonceUsed(patient, nonce)) return;
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keys[patient], consent.consentRevocationDigest(revocation));
+        consent.revokeConsentBySig(revocation, abi.encodePacked(r, s, v));
+        ghost.revoked = true;
+        ++revocations[patient];
+        ++pairRevocations[patient][grantee];
+    }
+
+    function appoint(uint8 p, uint32 purposes, uint32 categories, uint48 length) external {
+        address patient = patients[p % 3];
+        vm.prank(patient);
+        consent.setDelegate(
+            guardian,
+            uint32(bound(purposes, 1, PurposeOfUse.ALL)),
+            categories & DataCategory.ALL,
+            uint48(block.timestamp) + uint48(bound(length, 1, 90 days))
+        );
+    }
+
+    function delegateGrant(uint8 p, uint8 g, uint32 purposes, uint32 categories, uint48 length) external {
+        address patient = patients[p % 3];
+        address grantee = grantees[g % 3];
+        purposes = uint32(bound(purposes, 1, PurposeOfUse.ALL));
+        categories &= DataCategory.ALL;
+        uint48 start = uint48(block.timestamp);
+        uint48 end = start + uint48(bound(length, 1, 120 days));
+        vm.prank(guardian);
+        try consent.grantConsent(patient, grantee, purposes, categories, start, end) {
+            IPatientConsent.Delegation memory delegation = consent.delegationOf(patient, guardian);
+            if (
+                purposes & ~delegation.purposes != 0 ||
+                categories & ~delegation.categories != 0 ||
+                end > delegation.until ||
+                block.timestamp >= delegation.until
+            ) ++delegateOverreach;
+            ghosts[patient][grantee] = Ghost(purposes, categories, start, end, false);
+        } catch {}
     }
 
     function ghostOf(address patient, address grantee) external view returns (Ghost memory) {
@@ -377,6 +655,16 @@ contract PatientConsentInvariantTest is PatientConsentBase {
         super.setUp();
         handler = new ConsentHandler(consent);
         targetContract(address(handler));
+    }
+
+    /// @dev No grant signed before a revocation of its pair is ever accepted after it.
+    function invariant_noStaleSignedGrantRevivesARevokedConsent() public view {
+        assertEq(handler.staleAccepted(), 0);
+    }
+
+    /// @dev No delegate ever stores a consent outside its scope or beyond its delegation.
+    function invariant_delegatesStayInsideTheirScope() public view {
+        assertEq(handler.delegateOverreach(), 0);
     }
 
     /// @dev For every pair and every purpose, `isAuthorized` answers exactly what the ghost consent says.

@@ -14,9 +14,13 @@ import {
   breakGlass,
   logAccess,
   parseCategories,
+  parseSignedConsentAction,
   parseSignedConsentGrant,
 } from "../sdk/patient-consent/index.js";
 import checkAction from "../tasks/patient-consent/check.js";
+import cooldownAction from "../tasks/patient-consent/cooldown.js";
+import signDelegateAction from "../tasks/patient-consent/sign-delegate.js";
+import signRevocationAction from "../tasks/patient-consent/sign-revocation.js";
 import delegateAction from "../tasks/patient-consent/delegate.js";
 import grantAction from "../tasks/patient-consent/grant.js";
 import logAction from "../tasks/patient-consent/log.js";
@@ -509,6 +513,169 @@ describe("consent tasks", function () {
       expect(out.stderr).to.equal(
         `error: no contract at ${f.clinic.address} on chain 31337: check --address or --network`,
       );
+    });
+  });
+  describe("consent sign-revocation / sign-delegate / submit", function () {
+    it("the patient signs an appointment, a revocation and a removal; a relayer submits each", async function () {
+      const f = await load();
+      const appointment = await capture(() =>
+        signDelegateAction(
+          {
+            delegate: f.guardian.address,
+            purposes: "TREAT",
+            categories: "labs",
+            days: "30",
+            revoke: false,
+            deadlineDays: "1",
+            from: "1",
+            address: f.address,
+          },
+          taskHre,
+        ),
+      );
+      expect(appointment.exitCode, appointment.stderr).to.equal(undefined);
+      const appointed = await capture(() =>
+        submitAction({ grant: appointment.stdout, from: "6", address: f.address }, taskHre),
+      );
+      expect(appointed.exitCode, appointed.stderr).to.equal(undefined);
+      expect(appointed.stdout).to.contain(`appointed delegate ${f.guardian.address}`);
+      expect(appointed.stdout).to.match(/may grant purposes\s+TREAT/);
+      expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(true);
+
+      const granted = await capture(() =>
+        grantAction(
+          {
+            grantee: f.clinic.address,
+            purposes: "TREAT",
+            categories: "labs",
+            days: "7",
+            patient: f.patient.address,
+            from: f.guardian.address,
+            address: f.address,
+          },
+          taskHre,
+        ),
+      );
+      expect(granted.exitCode, granted.stderr).to.equal(undefined);
+
+      const dir = mkdtempSync(path.join(tmpdir(), "consent-revocation-"));
+      try {
+        const file = path.join(dir, "revocation.json");
+        const signed = await capture(() =>
+          signRevocationAction(
+            {
+              grantee: f.clinic.address,
+              deadlineDays: "1",
+              out: file,
+              from: "1",
+              address: f.address,
+            },
+            taskHre,
+          ),
+        );
+        expect(signed.exitCode, signed.stderr).to.equal(undefined);
+        expect(signed.stdout).to.contain(`consent submit --grant ${file}`);
+        const parsed = parseSignedConsentAction(readFileSync(file, "utf8"));
+        expect(parsed.primaryType).to.equal("ConsentRevocation");
+        const revoked = await capture(() =>
+          submitAction({ grant: file, from: "6", address: f.address }, taskHre),
+        );
+        expect(revoked.exitCode, revoked.stderr).to.equal(undefined);
+        expect(revoked.stdout).to.contain("revoked consent 0x");
+        expect(
+          await f.consent.isAuthorized(f.patient.address, f.clinic.address, PURPOSES.TREAT, 0),
+        ).to.equal(false);
+        // The same file again: the nonce is used.
+        const replay = await capture(() =>
+          submitAction({ grant: file, from: "6", address: f.address }, taskHre),
+        );
+        expect(replay.exitCode).to.equal(1);
+        expect(replay.stderr).to.contain("PatientConsentNonceAlreadyUsed");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+
+      const removal = await capture(() =>
+        signDelegateAction(
+          {
+            delegate: f.guardian.address,
+            revoke: true,
+            deadlineDays: "1",
+            from: "1",
+            address: f.address,
+          },
+          taskHre,
+        ),
+      );
+      const removed = await capture(() =>
+        submitAction({ grant: removal.stdout, from: "6", address: f.address }, taskHre),
+      );
+      expect(removed.exitCode, removed.stderr).to.equal(undefined);
+      expect(removed.stdout).to.contain(`removed delegate ${f.guardian.address}`);
+      expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
+    });
+
+    it("refuses bad input with one line", async function () {
+      const f = await load();
+      const cases: [() => Promise<unknown>, string][] = [
+        [
+          () =>
+            signDelegateAction(
+              {
+                delegate: f.guardian.address,
+                days: "1",
+                revoke: true,
+                deadlineDays: "1",
+                from: "1",
+                address: f.address,
+              },
+              taskHre,
+            ),
+          "error: --revoke signs the delegate's removal: drop --purposes, --categories, --until and --days",
+        ],
+        [
+          () =>
+            signRevocationAction(
+              { grantee: f.clinic.address, deadlineDays: "-1", from: "1", address: f.address },
+              taskHre,
+            ),
+          "error: --deadline-days '-1' is not a positive number of days",
+        ],
+        [
+          () => cooldownAction({ hours: "0.5", from: "0", address: f.address }, taskHre),
+          "error: --hours 0.5: the cooldown must be between 1 hour and 720 hours",
+        ],
+        [
+          () => cooldownAction({ hours: "soon", from: "0", address: f.address }, taskHre),
+          "error: --hours 'soon' is not a number of hours",
+        ],
+      ];
+      for (const [run, message] of cases) {
+        const out = await capture(run);
+        expect(out.exitCode, message).to.equal(1);
+        expect(out.stderr).to.equal(message);
+      }
+    });
+  });
+
+  describe("consent cooldown", function () {
+    it("shows the break-glass cooldown and lets the admin set it", async function () {
+      const f = await load();
+      const shown = await capture(() => cooldownAction({ address: f.address }, taskHre));
+      expect(shown.exitCode, shown.stderr).to.equal(undefined);
+      expect(shown.stdout).to.match(/cooldown\s+24 hours/);
+      expect(shown.stdout).to.match(/allowed\s+1 hour to 720 hours/);
+      const set = await capture(() =>
+        cooldownAction({ hours: "6", from: "0", address: f.address }, taskHre),
+      );
+      expect(set.exitCode, set.stderr).to.equal(undefined);
+      expect(set.stdout).to.contain("break-glass cooldown set to 6 hours");
+      expect(await f.consent.breakGlassCooldown()).to.equal(6n * 3_600n);
+      const stranger = await capture(() =>
+        cooldownAction({ hours: "2", from: "1", address: f.address }, taskHre),
+      );
+      expect(stranger.exitCode).to.equal(1);
+      expect(stranger.stderr).to.contain("AccessControlUnauthorizedAccount");
     });
   });
 });

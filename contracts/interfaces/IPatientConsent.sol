@@ -53,8 +53,9 @@ interface IPatientConsent {
         /// @dev True once revoked.
         bool revoked;
         /// @dev True after a revocation by transaction (patient or delegate): no signed grant for the pair is
-        /// accepted until a grant by transaction replaces this consent, so a grant signed before the revocation can
-        /// never bring it back. A signed revocation burns the patient's nonce instead and leaves this false.
+        /// accepted until a grant by transaction replaces this consent, which also burns the patient's nonce, so a
+        /// grant signed before the revocation can never bring it back. A signed revocation burns the nonce at once
+        /// instead and leaves this false.
         bool signedGrantsBlocked;
     }
 
@@ -461,7 +462,9 @@ interface IPatientConsent {
 
     /// @notice Gives `grantee` consent to act for `purposes` on `categories` of `patient`'s data during
     /// [`start`, `end`), replacing any earlier consent of the pair.
-    /// @dev Caller: `patient` or an active delegate of `patient`. A delegate never grants to itself, grants only
+    /// @dev Caller: `patient` or an active delegate of `patient`. Replacing a consent revoked by transaction burns
+    /// the patient's sequential nonce (emits `NonceInvalidated`), so no grant signed before that revocation can be
+    /// submitted afterwards. A delegate never grants to itself, grants only
     /// purposes and categories inside its delegation (protected categories only when the delegation names them) and
     /// only until the delegation's end; a consent it granted stays until its own end or a revocation. Refused while
     /// paused. Emits `ConsentGranted`.

@@ -4,7 +4,14 @@ import {
   grantConsent,
   grantConsentBySig,
   revokeConsent,
+  revokeConsentBySig,
+  revokeDelegateBySig,
+  setDelegate,
+  setDelegateBySig,
   signConsentGrant,
+  signConsentRevocation,
+  signDelegateAppointment,
+  signDelegateRemoval,
 } from "../../sdk/patient-consent/index.js";
 import { COLD_SLOAD_GAS, TX_BASE_GAS, calldataGas } from "./floor.js";
 import type { StorageWrite } from "./floor.js";
@@ -30,7 +37,35 @@ export const WRITES = {
     { change: "set", what: "the consent (one packed slot)" },
     { change: "set", what: "the patient's nonce (0 → 1)" },
   ],
-  revokeConsent: [{ change: "update", what: "the consent's revoked flag (same packed slot)" }],
+  revokeConsent: [
+    {
+      change: "update",
+      what: "the consent's revoked flag and the signed-grant block (same packed slot)",
+    },
+  ],
+  revokeConsentBySig: [
+    { change: "update", what: "the consent's revoked flag (same packed slot)" },
+    {
+      change: "set",
+      what: "the word of the unordered-nonce bitmap (a random nonce opens a new word)",
+    },
+    {
+      change: "update",
+      what: "the patient's sequential nonce (burnt: earlier signed grants void)",
+    },
+  ],
+  setDelegate: [
+    { change: "set", what: "the delegation (purposes, categories, until: one packed slot)" },
+  ],
+  setDelegateBySig: [
+    { change: "set", what: "the delegation (one packed slot)" },
+    { change: "update", what: "the patient's sequential nonce" },
+  ],
+  revokeDelegateBySig: [
+    { change: "update", what: "the delegation (cleared)" },
+    { change: "set", what: "the word of the unordered-nonce bitmap" },
+    { change: "update", what: "the patient's sequential nonce (burnt)" },
+  ],
 } as const satisfies Record<string, readonly StorageWrite[]>;
 
 /** The purposes and categories every benchmark consent grants. */
@@ -73,7 +108,8 @@ async function executionGasOfCall(
 
 /**
  * The PatientConsent part: grantConsent, grantConsentBySig, and revokeConsent and isAuthorized
- * with 1, 10 and 100 consents on one patient.
+ * with 1, 10 and 100 consents on one patient; then the other signed actions (revokeConsentBySig,
+ * setDelegateBySig, revokeDelegateBySig) and setDelegate with a scope.
  */
 export async function benchPatientConsent(
   suite: BenchSuite,
@@ -178,5 +214,68 @@ export async function benchPatientConsent(
       },
     );
   }
+
+  // The other signed actions, relayed for the same patient (account 13, which has signed before),
+  // and a delegate appointed by transaction (account 17).
+  const signedGrantee = labelledAddress("signed grantee", 1);
+  const revocation = await signConsentRevocation(signer, consentAddress, {
+    grantee: signedGrantee,
+    deadline: PERIOD.start + 7n * DAY,
+  });
+  const revokedBySig = await revokeConsentBySig(relayer, revocation);
+  entries.revokeConsentBySig = entryOf(
+    await measureReceipt(connection, revokedBySig.receipt, WRITES.revokeConsentBySig),
+    {
+      target: TARGETS.revokeConsentBySig,
+      notes:
+        "A relayer submits the patient's signed revocation with a random unordered nonce (the SDK default), which opens a new bitmap word; a nonce in a word already used costs 17,100 less. ECDSA recovery is outside the floor.",
+    },
+  );
+
+  const guardian = labelledAddress("guardian", 0);
+  const appointed = await setDelegate(patientConsent.connect(suite.account(17)), {
+    delegate: guardian,
+    purposes: BENCH_PURPOSES,
+    categories: BENCH_CATEGORIES,
+    until: PERIOD.end,
+  });
+  entries.setDelegate = entryOf(
+    await measureReceipt(connection, appointed.receipt, WRITES.setDelegate),
+    {
+      target: TARGETS.setDelegate,
+      notes: "A patient appoints a guardian with a scope (purposes, categories) until a date.",
+    },
+  );
+
+  const appointment = await signDelegateAppointment(signer, consentAddress, {
+    delegate: guardian,
+    purposes: BENCH_PURPOSES,
+    categories: BENCH_CATEGORIES,
+    until: PERIOD.end,
+    deadline: PERIOD.start + 7n * DAY,
+  });
+  const appointedBySig = await setDelegateBySig(relayer, appointment);
+  entries.setDelegateBySig = entryOf(
+    await measureReceipt(connection, appointedBySig.receipt, WRITES.setDelegateBySig),
+    {
+      target: TARGETS.setDelegateBySig,
+      notes:
+        "A relayer submits the patient's signed appointment of a scoped guardian. ECDSA recovery is outside the floor.",
+    },
+  );
+
+  const removal = await signDelegateRemoval(signer, consentAddress, {
+    delegate: guardian,
+    deadline: PERIOD.start + 7n * DAY,
+  });
+  const removedBySig = await revokeDelegateBySig(relayer, removal);
+  entries.revokeDelegateBySig = entryOf(
+    await measureReceipt(connection, removedBySig.receipt, WRITES.revokeDelegateBySig),
+    {
+      target: TARGETS.revokeDelegateBySig,
+      notes:
+        "A relayer submits the patient's signed removal of a guardian (random unordered nonce: a new bitmap word). The cleared slot's refund is outside the floor.",
+    },
+  );
   return entries;
 }

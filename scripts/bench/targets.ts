@@ -15,6 +15,11 @@ export const TARGETS = {
   revokeConsent: 35_000,
   /** Execution gas, with 100 consents on the same patient. */
   isAuthorized: 10_000,
+  /** Issue 14's goal for a relayed revocation (there with a passkey account and the P-256 precompile). */
+  revokeConsentBySig: 70_000,
+  setDelegate: 60_000,
+  setDelegateBySig: 95_000,
+  revokeDelegateBySig: 70_000,
   createPolicy: 150_000,
   /** Consent check included. */
   submitClaim: 130_000,

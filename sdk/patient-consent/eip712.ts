@@ -577,11 +577,7 @@ async function signAction<K extends ConsentActionType>(
   const { chainId } = await provider.getNetwork();
   const message = await build(patient, provider);
   const typed = buildConsentActionTypedData(primaryType, chainId, consentAddress, message);
-  const signature = await signer.signTypedData(
-    typed.domain,
-    typed.types,
-    typed.message as unknown as Record<string, unknown>,
-  );
+  const signature = await signer.signTypedData(typed.domain, typed.types, typed.message);
   return {
     primaryType,
     domain: {
@@ -723,12 +719,7 @@ export function recoverConsentActionSigner<K extends ConsentActionType>(
     signed.domain.verifyingContract,
     signed.message,
   );
-  return verifyTypedData(
-    typed.domain,
-    typed.types,
-    typed.message as unknown as Record<string, unknown>,
-    signed.signature,
-  );
+  return verifyTypedData(typed.domain, typed.types, typed.message, signed.signature);
 }
 
 /**

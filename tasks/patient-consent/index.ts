@@ -19,7 +19,7 @@ const DAYS_HELP = "Length of the period in days from its start, e.g. 30 or 0.5; 
 export const consentTasks: TaskDefinition[] = [
   emptyTask(
     "consent",
-    "Patient consent: grant, sign, submit, revoke, check, delegate, access log",
+    "Patient consent: grant, sign, submit, revoke, check, delegate, cooldown, access log",
   ).build(),
 
   task(
@@ -69,13 +69,69 @@ export const consentTasks: TaskDefinition[] = [
     .build(),
 
   task(
+    ["consent", "sign-revocation"],
+    "Sign the revocation of a grantee's consent off chain (EIP-712); anyone can submit it, even while paused",
+  )
+    .addOption(optional("grantee", "Required: the address losing access"))
+    .addOption({
+      name: "deadlineDays",
+      description: "Days from now during which the signature may be submitted",
+      defaultValue: "7",
+    })
+    .addOption(
+      optional(
+        "patient",
+        "The patient (default: the signer; a smart-contract wallet's address for ERC-1271)",
+      ),
+    )
+    .addOption(optional("out", "Write the signed revocation to this file instead of stdout"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./sign-revocation.js"))
+    .build(),
+
+  task(
+    ["consent", "sign-delegate"],
+    "Sign a delegate's appointment with a scope, or its removal (--revoke), off chain; anyone can submit it",
+  )
+    .addOption(optional("delegate", "Required: the guardian or proxy"))
+    .addOption(
+      optional("purposes", "Required to appoint: the purposes the delegate may grant, e.g. TREAT"),
+    )
+    .addOption(
+      optional(
+        "categories",
+        "The categories the delegate may grant; protected ones only when named here",
+      ),
+    )
+    .addOption(optional("until", "End of the delegation, ISO date; or use --days"))
+    .addOption(optional("days", "Length of the delegation in days; or use --until"))
+    .addFlag({ name: "revoke", description: "Sign the delegate's removal instead" })
+    .addOption({
+      name: "deadlineDays",
+      description: "Days from now during which the signature may be submitted",
+      defaultValue: "7",
+    })
+    .addOption(
+      optional(
+        "patient",
+        "The patient (default: the signer; a smart-contract wallet's address for ERC-1271)",
+      ),
+    )
+    .addOption(optional("out", "Write the signed action to this file instead of stdout"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./sign-delegate.js"))
+    .build(),
+
+  task(
     ["consent", "submit"],
-    "Submit a grant a patient signed (from 'consent sign'); the sender pays gas",
+    "Submit a grant, revocation or delegate appointment/removal a patient signed; the sender pays gas",
   )
     .addOption(
       optional(
         "grant",
-        "Required: the signed grant, a file written by 'consent sign --out', or its JSON",
+        "Required: the signed action, a file written by 'consent sign', 'sign-revocation' or 'sign-delegate' --out, or its JSON",
       ),
     )
     .addOption(FROM)
@@ -130,6 +186,16 @@ export const consentTasks: TaskDefinition[] = [
     .addOption(FROM)
     .addOption(ADDRESS)
     .setAction(() => import("./delegate.js"))
+    .build(),
+
+  task(
+    ["consent", "cooldown"],
+    "Show the break-glass cooldown per (responder, patient); as the admin, set it with --hours",
+  )
+    .addOption(optional("hours", "The new cooldown in hours (1 to 720)"))
+    .addOption(FROM)
+    .addOption(ADDRESS)
+    .setAction(() => import("./cooldown.js"))
     .build(),
 
   task(["consent", "log"], "Show a patient's access log from events, break-glass flagged for audit")

@@ -6,8 +6,12 @@ import { InputError } from "../../sdk/errors.js";
 import {
   categoryNames,
   grantConsentBySig,
+  parseSignedConsentAction,
   parseSignedConsentGrant,
   purposeNames,
+  revokeConsentBySig,
+  revokeDelegateBySig,
+  setDelegateBySig,
 } from "../../sdk/patient-consent/index.js";
 import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../../sdk/terminal.js";
 import { connectPatientConsent } from "./connection.js";
@@ -16,6 +20,10 @@ interface SubmitArgs {
   grant?: string;
   from?: string;
   address?: string;
+}
+
+function printRows(rows: (string | bigint)[][]): void {
+  console.log(formatTable(["field", "value"], rows));
 }
 
 /** Reads `--grant`: inline JSON, or the path of a file `consent sign --out` wrote. */
@@ -29,21 +37,83 @@ function readGrantOption(value: string | undefined): string {
   return readFileSync(text, "utf8");
 }
 
-/** `consent submit`: anyone submits a grant a patient signed, paying the gas. */
+/** Refuses an action signed for another chain or another PatientConsent, before any transaction. */
+function checkDomain(
+  what: string,
+  domain: { readonly chainId: bigint; readonly verifyingContract: string },
+  chainId: bigint,
+  address: string,
+): void {
+  if (domain.chainId !== chainId) {
+    throw new InputError(
+      `the ${what} was signed for chain ${domain.chainId}, but this network is chain ${chainId}`,
+    );
+  }
+  if (domain.verifyingContract !== address) {
+    throw new InputError(
+      `the ${what} was signed for PatientConsent at ${domain.verifyingContract}, not ${address}`,
+    );
+  }
+}
+
+/** `consent submit`: anyone submits an action a patient signed, paying the gas. */
 export default cliAction(async (args: SubmitArgs, hre: HardhatRuntimeEnvironment) => {
-  const signed = parseSignedConsentGrant(readGrantOption(args.grant));
+  const text = readGrantOption(args.grant);
+  if (/"primaryType"\s*:/.test(text)) {
+    const action = parseSignedConsentAction(text);
+    const { consent, signer, chainId, address } = await connectPatientConsent(hre, args);
+    const { patient } = action.message;
+    switch (action.primaryType) {
+      case "ConsentRevocation": {
+        checkDomain("revocation", action.domain, chainId, address);
+        const result = await revokeConsentBySig(consent, action);
+        console.log(colour.green(`revoked consent ${result.consentId} (signed by the patient)`));
+        printRows([
+          ["patient", patient],
+          ["grantee", action.message.grantee],
+          ["submitted by", signer.address],
+          ["gas", formatGas(result.gasUsed)],
+          ["transaction", result.transactionHash],
+        ]);
+        return;
+      }
+      case "DelegateAppointment": {
+        checkDomain("appointment", action.domain, chainId, address);
+        const result = await setDelegateBySig(consent, action);
+        console.log(
+          colour.green(`appointed delegate ${action.message.delegate} (signed by the patient)`),
+        );
+        printRows([
+          ["patient", patient],
+          ["may grant purposes", purposeNames(action.message.purposes).join(", ")],
+          ["on categories", categoryNames(action.message.categories).join(", ") || "(none)"],
+          ["until", formatTimestamp(action.message.until)],
+          ["submitted by", signer.address],
+          ["gas", formatGas(result.gasUsed)],
+          ["transaction", result.transactionHash],
+        ]);
+        return;
+      }
+      case "DelegateRemoval": {
+        checkDomain("removal", action.domain, chainId, address);
+        const result = await revokeDelegateBySig(consent, action);
+        console.log(
+          colour.green(`removed delegate ${action.message.delegate} (signed by the patient)`),
+        );
+        printRows([
+          ["patient", patient],
+          ["submitted by", signer.address],
+          ["gas", formatGas(result.gasUsed)],
+          ["transaction", result.transactionHash],
+        ]);
+        return;
+      }
+    }
+  }
+  const signed = parseSignedConsentGrant(text);
 
   const { consent, signer, chainId, address } = await connectPatientConsent(hre, args);
-  if (signed.domain.chainId !== chainId) {
-    throw new InputError(
-      `the grant was signed for chain ${signed.domain.chainId}, but this network is chain ${chainId}`,
-    );
-  }
-  if (signed.domain.verifyingContract !== address) {
-    throw new InputError(
-      `the grant was signed for PatientConsent at ${signed.domain.verifyingContract}, not ${address}`,
-    );
-  }
+  checkDomain("grant", signed.domain, chainId, address);
   const result = await grantConsentBySig(consent, signed);
 
   const { grant } = signed;
