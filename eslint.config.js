@@ -12,6 +12,7 @@ export default tseslint.config(
       "typechain-types/",
       "dist/",
       "web/dist/",
+      "web/consent/dist/",
       "ignition/deployments/",
     ],
   },

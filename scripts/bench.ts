@@ -14,6 +14,7 @@ import { benchDrugTrace } from "./bench/drug-trace.js";
 import { formatNumber } from "../sdk/terminal.js";
 import { benchInsuranceClaim } from "./bench/insurance-claim.js";
 import { benchL2 } from "./bench/l2.js";
+import { benchPasskeyOn, renderPasskeySection } from "./bench/passkey.js";
 import { benchPatientConsent } from "./bench/patient-consent.js";
 import type { BenchEntry } from "./bench/record.js";
 import { renderResults } from "./bench/report.js";
@@ -43,12 +44,34 @@ const l2 = await benchL2(await network.create({ network: "hardhatOp", chainType:
   units: trace.dispensedUnits,
 });
 
+print(colour.bold("Passkey accounts (with and without the P-256 precompile)"));
+const passkey = [
+  await benchPasskeyOn(
+    await network.create({ network: "hardhatOp", chainType: "op" }),
+    "OP-stack (Hardhat `hardhatOp`)",
+    "RIP-7212 precompile",
+  ),
+  await benchPasskeyOn(
+    await network.create(),
+    "Ethereum L1, Osaka rules (Hardhat default)",
+    "EIP-7951 precompile",
+  ),
+  await benchPasskeyOn(
+    await network.create({ override: { hardfork: "prague" } }),
+    "Ethereum L1, Prague rules",
+    "EIP-7951 precompile",
+  ),
+];
+
 const operations: Record<string, BenchEntry> = { ...trace.entries, ...consent, ...claims };
-const results = { ...operations, l2 };
+const results = { ...operations, l2, passkey };
 const directory = path.join(import.meta.dirname, "..", "bench");
 mkdirSync(directory, { recursive: true });
 writeFileSync(path.join(directory, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(path.join(directory, "RESULTS.md"), renderResults(operations, l2));
+writeFileSync(
+  path.join(directory, "RESULTS.md"),
+  `${renderResults(operations, l2)}\n${renderPasskeySection(passkey)}`,
+);
 
 console.log();
 console.log(

@@ -2,6 +2,7 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { id } from "ethers";
 
 import DrugTraceModule from "./DrugTrace.js";
+import PatientAccountFactoryModule from "./PatientAccountFactory.js";
 import PatientConsentModule from "./PatientConsent.js";
 
 /**
@@ -29,6 +30,8 @@ import PatientConsentModule from "./PatientConsent.js";
 export default buildModule("CareChain", (m) => {
   const { drugTrace } = m.useModule(DrugTraceModule);
   const { patientConsent } = m.useModule(PatientConsentModule);
+  // patients' passkey accounts (no roles, no parameters): the relay and the consent page use it
+  const { patientAccountFactory } = m.useModule(PatientAccountFactoryModule);
 
   const admin = m.getParameter("admin", m.getAccount(0));
   const adminTransferDelay = m.getParameter("adminTransferDelay", 0n);
@@ -84,5 +87,5 @@ export default buildModule("CareChain", (m) => {
     id: "grantProvider",
   });
 
-  return { drugTrace, patientConsent, insuranceClaim };
+  return { drugTrace, patientConsent, insuranceClaim, patientAccountFactory };
 });
