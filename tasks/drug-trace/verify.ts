@@ -6,6 +6,7 @@ import {
   loadSerialTree,
   parsePackOptions,
   printedExpiryDate,
+  treeProofSource,
   VERDICT_WORDS,
 } from "../../sdk/drug-trace/index.js";
 import type { PackCheck } from "../../sdk/drug-trace/index.js";
@@ -78,7 +79,7 @@ export async function traceVerify(
   const { code, treeFile } = parsePackOptions(args);
   const tree = await loadSerialTree(treeFile);
   const drugTrace = await readDrugTrace(connection, args);
-  const check = await checkPack(drugTrace, code, tree, {
+  const check = await checkPack(drugTrace, code, treeProofSource(tree), {
     holders: true,
     fromBlock: parseFromBlockOption(args.fromBlock),
   });
