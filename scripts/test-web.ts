@@ -20,8 +20,9 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -36,6 +37,7 @@ import type { ContractTransactionResponse } from "ethers";
 import DrugTraceModule from "../ignition/modules/DrugTrace.js";
 import {
   acceptShipment,
+  buildSerialTree,
   dispense,
   flagSuspect,
   formatDigitalLink,
@@ -46,8 +48,8 @@ import {
   recall,
   registerBatch,
   reportExcursion,
-  serialTreeOf,
   ship,
+  treeFileNameOf,
 } from "../sdk/drug-trace/index.js";
 import type { PackCode, SerialTree } from "../sdk/drug-trace/index.js";
 import { describeError } from "../sdk/errors.js";
@@ -70,6 +72,7 @@ const EXPIRY = "301231";
 const SERIALS = Array.from({ length: 40 }, (_, i) => `SN${String(i + 1).padStart(5, "0")}`);
 const GENUINE = "SN00007";
 const SCANNED = "SN00008";
+const MEASURED = "SN00012";
 const DISPENSED_LONG_AGO = "SN00001";
 const JUST_DISPENSED = "SN00003";
 const COPIED = "SN00005";
@@ -207,6 +210,57 @@ async function startChromium(profile: string, fakeCamera: string): Promise<Runni
 }
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
+//                           The resolver (npm run resolver), by its PID
+// ─────────────────────────────────────────────────────────────────────────────────────────────
+
+interface RunningResolver {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts services/resolver on a free port; its first stdout line names the URL. */
+async function startResolver(args: readonly string[]): Promise<RunningResolver> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", "services/resolver/main.ts", "--port", "0", "--rescan", "0", ...args],
+    { cwd: path.join(WEB_ROOT, ".."), stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const pid = child.pid;
+  const stdout = child.stdout;
+  if (pid === undefined || stdout === null) throw new Error("the resolver did not start");
+  let log = "";
+  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => {
+      child.once("exit", () => {
+        resolve();
+      });
+    });
+    process.kill(pid, "SIGTERM");
+    const timer = setTimeout(() => {
+      if (child.exitCode === null) process.kill(pid, "SIGKILL");
+    }, 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    const first = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: stdout }).once("line", resolve);
+      child.once("exit", (code) => {
+        reject(new Error(`the resolver exited with ${String(code)}: ${log}`));
+      });
+    });
+    const found = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first);
+    if (found?.[1] === undefined) throw new Error(`the resolver said ${JSON.stringify(first)}`);
+    return { url: found[1], stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────
 //                                 Pack codes as pictures
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -336,7 +390,9 @@ async function axeViolations(page: Page): Promise<string[]> {
 
 let node: RunningNode | undefined;
 let rpc: CappedRpc | undefined;
-let resolver: VerificationStub | undefined;
+let resolver: RunningResolver | undefined;
+/** A second resolver the test controls: it counts lookups and can lie. */
+let stub: VerificationStub | undefined;
 let server: WebServer | undefined;
 let browser: RunningChromium | undefined;
 /** What one check fetched up to its verdict (printed at the end, for the benchmark). */
@@ -388,8 +444,17 @@ try {
   const now = async (): Promise<bigint> =>
     BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
   const trees = new Map<string, SerialTree>();
+  const treeDirectory = path.join(workDirectory, "trees");
+  await mkdir(treeDirectory);
   const register = async (lot: string, expiry: bigint): Promise<string> => {
-    const tree = serialTreeOf(lot === LOT ? SERIALS : SERIALS.slice(0, 12));
+    // the manufacturer's tree file, as trace register writes it, for the resolver
+    const serialFile = path.join(workDirectory, `${lot}.txt`);
+    await writeFile(serialFile, (lot === LOT ? SERIALS : SERIALS.slice(0, 12)).join("\n") + "\n");
+    const tree = await buildSerialTree(serialFile, {
+      gtin: GTIN,
+      lot,
+      treeFile: path.join(treeDirectory, treeFileNameOf(GTIN, lot)),
+    });
     trees.set(`${GTIN}/${lot}`, tree);
     const { batchId } = await registerBatch(drugTrace.connect(manufacturer), {
       gtin: BigInt(GTIN),
@@ -452,13 +517,22 @@ try {
   });
 
   const chainId = Number((await ethers.provider.getNetwork()).chainId);
-  resolver = await startVerificationStub(trees, chainId, address);
-  resolver.lookups.set(COPIED, 12);
-  resolver.lookups.set(JUST_DISPENSED, 1);
   rpc = await startCappedRpc(node.url, LOG_RANGE_CAP);
-
   await buildWebPage();
   server = await startWebServer();
+  resolver = await startResolver([
+    "--trees",
+    treeDirectory,
+    "--chain-id",
+    String(chainId),
+    "--contract",
+    address,
+    "--verifier",
+    server.url,
+  ]);
+  stub = await startVerificationStub(trees, chainId, address);
+  stub.lookups.set(COPIED, 12);
+  stub.lookups.set(JUST_DISPENSED, 1);
   const pageUrl = (overrides: Record<string, string> = {}): string =>
     `${server?.url ?? ""}?${new URLSearchParams({
       rpc: rpc?.url ?? "",
@@ -467,7 +541,7 @@ try {
       ...overrides,
     }).toString()}`;
   console.log(
-    `  chain ${node.url} (behind a ${LOG_RANGE_CAP}-block log cap at ${rpc.url}), DrugTrace ${address}, resolver ${resolver.url}, page ${server.url}`,
+    `  chain ${node.url} (behind a ${LOG_RANGE_CAP}-block log cap at ${rpc.url}), DrugTrace ${address}, resolver ${resolver.url} (counting stand-in ${stub.url}), page ${server.url}`,
   );
 
   const fakeCamera = path.join(workDirectory, "pack.y4m");
@@ -497,7 +571,7 @@ try {
       void request.sizes().then((sizes) => {
         const total = sizes.responseBodySize + sizes.responseHeadersSize;
         const origin = new URL(request.url()).origin;
-        if (origin === resolver?.url) bytes.resolver += total;
+        if (origin === resolver?.url || origin === stub?.url) bytes.resolver += total;
         else if (origin === rpc?.url) bytes.rpc += total;
         else bytes.other += total;
         if (request.method() !== "OPTIONS") {
@@ -576,30 +650,35 @@ try {
     "the verdict costs at most 5 KB fetched: one resolver answer plus chain calls",
     async () => {
       const fresh = await context.newPage();
-      watch(fresh);
-      await fresh.goto(pageUrl());
-      await fresh.locator('html[data-ready="true"]').waitFor({ state: "attached" });
-      await verifyOnPage(fresh, link(SCANNED)); // the connection is set up once per visit
-      await fresh.evaluate("performance.clearMarks()");
-      const from = Date.now();
-      const measured = measureFrom(from);
-      await verifyOnPage(fresh, link(GENUINE));
-      const verdictAt = await fresh.evaluate<number>(
-        "performance.timeOrigin + performance.getEntriesByName('carechain:verdict').at(-1).startTime",
-      );
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const { resolver: resolverBytes, rpc: chainBytes, requests: count } = measured(verdictAt);
-      perCheck = { resolver: resolverBytes, chain: chainBytes, requests: count };
-      console.log(
-        `      verdict: ${count} requests, resolver ${resolverBytes} B + chain ${chainBytes} B = ${resolverBytes + chainBytes} B fetched (bodies and headers)`,
-      );
-      expectEqual(resolverBytes > 0, true, "one resolver answer");
-      expectEqual(
-        resolverBytes + chainBytes <= 5 * 1024,
-        true,
-        `${resolverBytes + chainBytes} B fetched`,
-      );
-      await fresh.close();
+      try {
+        watch(fresh);
+        await fresh.goto(pageUrl());
+        await fresh.locator('html[data-ready="true"]').waitFor({ state: "attached" });
+        await verifyOnPage(fresh, link(SCANNED)); // the connection is set up once per visit
+        await fresh.evaluate("performance.clearMarks()");
+        const from = Date.now();
+        const measured = measureFrom(from);
+        // a pack this browser has not looked up: the resolver's answer is cacheable (max-age)
+        await verifyOnPage(fresh, link(MEASURED));
+        const verdictAt = await fresh.evaluate<number>(
+          "performance.timeOrigin + performance.getEntriesByName('carechain:verdict').at(-1).startTime",
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const { resolver: resolverBytes, rpc: chainBytes, requests: count } = measured(verdictAt);
+        perCheck = { resolver: resolverBytes, chain: chainBytes, requests: count };
+        console.log(
+          `      verdict: ${count} requests, resolver ${resolverBytes} B + chain ${chainBytes} B = ${resolverBytes + chainBytes} B fetched (bodies and headers)`,
+        );
+        expectEqual(resolverBytes > 0, true, "one resolver answer");
+        expectEqual(
+          resolverBytes + chainBytes <= 5 * 1024,
+          true,
+          `${resolverBytes + chainBytes} B fetched`,
+        );
+      } finally {
+        await fresh.close();
+        await page.bringToFront();
+      }
     },
   );
 
@@ -616,16 +695,25 @@ try {
         "only this pack's dispensing",
       );
       expectEqual(shown.events.at(-1), "UnitDispensed", "last journey row");
+      await page.bringToFront();
       await page.screenshot({ path: path.join(WEB_ROOT, "dist", "verifier-dispensed.png") });
     },
   );
 
-  await check("a dispensed pack looked up 12 times since warns (copied code)", async () => {
-    const shown = await verifyOnPage(page, elements(COPIED));
-    expectEqual([shown.status, shown.tone], ["Dispensed", "warn"], "verdict");
-    expectIncludes(shown.text, "looked up 12 times since it was dispensed", "reason");
-    expectIncludes(shown.text, pharmacyWords, "pharmacy");
-  });
+  const counting = await context.newPage();
+  watch(counting);
+  await counting.goto(pageUrl({ resolver: stub.url }));
+  await counting.locator('html[data-ready="true"]').waitFor({ state: "attached" });
+
+  await check(
+    "a dispensed pack looked up 12 times since warns (copied code; a resolver that counts)",
+    async () => {
+      const shown = await verifyOnPage(counting, elements(COPIED));
+      expectEqual([shown.status, shown.tone], ["Dispensed", "warn"], "verdict");
+      expectIncludes(shown.text, "looked up 12 times since it was dispensed", "reason");
+      expectIncludes(shown.text, pharmacyWords, "pharmacy");
+    },
+  );
 
   await check("a pack dispensed over 90 days ago warns", async () => {
     const shown = await verifyOnPage(page, elements(DISPENSED_LONG_AGO));
@@ -672,19 +760,19 @@ try {
     "a dishonest resolver's proof of another pack cannot make a pack genuine",
     async () => {
       const other = proofOf(LOT, SERIALS[20] ?? "");
-      if (resolver !== undefined) {
-        resolver.tamper = (answer) => ({
+      if (stub !== undefined) {
+        stub.tamper = (answer) => ({
           ...answer,
           index: other.index.toString(),
           proof: other.proof,
         });
       }
       try {
-        const shown = await verifyOnPage(page, elements("SN00011"));
+        const shown = await verifyOnPage(counting, elements("SN00011"));
         expectEqual([shown.status, shown.title], ["Unknown", "Not genuine"], "verdict");
         expectIncludes(shown.details, "proof does not verify", "details");
       } finally {
-        if (resolver !== undefined) resolver.tamper = undefined;
+        if (stub !== undefined) stub.tamper = undefined;
       }
     },
   );
@@ -782,9 +870,12 @@ try {
     "axe-core finds no violations at desktop size (verdict, details, journey shown)",
     async () => {
       await page.setViewportSize({ width: 1280, height: 900 });
-      await verifyOnPage(page, elements(COPIED));
-      await page.locator("#verdict details summary").click();
+      await verifyOnPage(page, elements(JUST_DISPENSED));
       expectEqual(await axeViolations(page), [], "violations");
+      await counting.setViewportSize({ width: 1280, height: 900 });
+      await verifyOnPage(counting, elements(COPIED));
+      await counting.locator("#verdict details summary").click();
+      expectEqual(await axeViolations(counting), [], "violations (a warning, details open)");
     },
   );
 
@@ -822,7 +913,12 @@ try {
   await check(
     "no request leaves the page's origin, the chain and the resolver; no tree file",
     () => {
-      const allowed = new Set([new URL(server?.url ?? "").origin, rpc?.url, resolver?.url]);
+      const allowed = new Set([
+        new URL(server?.url ?? "").origin,
+        rpc?.url,
+        resolver?.url,
+        stub?.url,
+      ]);
       const foreign = requests.filter((url) => {
         const origin = new URL(url).origin;
         // the node-down and resolver-down pages point at closed local ports on purpose
@@ -847,7 +943,8 @@ try {
 } finally {
   await browser?.stop().catch(() => undefined);
   await server?.close().catch(() => undefined);
-  await resolver?.close().catch(() => undefined);
+  await resolver?.stop().catch(() => undefined);
+  await stub?.close().catch(() => undefined);
   await rpc?.close().catch(() => undefined);
   await node?.stop().catch(() => undefined);
   await rm(workDirectory, { recursive: true, force: true });

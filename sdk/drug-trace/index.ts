@@ -4,6 +4,7 @@ export * from "./serial-tree.js";
 export * from "./counter.js";
 export * from "./log-ranges.js";
 export * from "./pack-check.js";
-export * from "./resolver-answer.js";
 export * from "./options.js";
 export * from "./registration.js";
+export * from "./resolver-answer.js";
+export * from "./serial-index.js";

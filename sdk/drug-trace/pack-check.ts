@@ -10,6 +10,7 @@ import type { PackCode } from "./gs1.js";
 import { logReadOptionsOf, readLogsInRanges } from "./log-ranges.js";
 import type { LogRangeInput } from "./log-ranges.js";
 import { parseVerificationAnswer, VERIFICATION_LINK_TYPE } from "./resolver-answer.js";
+import type { VerificationAnswer } from "./resolver-answer.js";
 import { verifySerialProof } from "./serial-merkle.js";
 import type { SerialProof, SerialTree } from "./serial-merkle.js";
 
@@ -121,8 +122,8 @@ export interface ResolverOptions {
  * (`/01/{gtin}/10/{lot}/21/{serial}?linkType=gs1:verificationService`), a few hundred bytes plus
  * 33 per proof level. 404 means the resolver knows no such pack.
  *
- * @throws CheckUnavailableError from `locate` when the resolver cannot be reached or fails;
- *   InputError when its answer is malformed.
+ * @throws CheckUnavailableError from `locate` when the resolver cannot be reached, fails, or
+ *   answers something that is not a verification answer.
  * @example
  * const source = resolverProofSource("https://id.example-pharma.com");
  * const check = await checkPack(drugTrace, scanned, source, { dispensing: true });
@@ -165,9 +166,16 @@ export function resolverProofSource(baseUrl: string, options: ResolverOptions = 
       } catch {
         throw new CheckUnavailableError(`the resolver at ${base} did not answer JSON`);
       }
-      const answer = parseVerificationAnswer(data);
+      let answer: VerificationAnswer;
+      try {
+        answer = parseVerificationAnswer(data);
+      } catch (error) {
+        throw new CheckUnavailableError(
+          `the resolver at ${base} gave an unusable answer: ${describeError(error)}`,
+        );
+      }
       return {
-        unit: { index: answer.index, serial: answer.serial, proof: [...answer.proof] },
+        unit: { index: BigInt(answer.index), serial: answer.serial, proof: [...answer.proof] },
         root: answer.root,
         claims: {
           chainId: answer.chainId,

@@ -1,116 +1,132 @@
+import { getAddress, isAddress } from "ethers";
+
 import { InputError } from "../errors.js";
+import { batchIdOf, describeGs1TextProblem, validateGtin } from "./gs1.js";
 
 /*
- * The answer of a GS1 Digital Link resolver's verification service (link type
- * `gs1:verificationService`) for one pack: what one check needs, nothing more (design rule 8).
- * The resolver writes it and the verifier page reads it; the page treats it as data to check
- * against the chain, never as a source of trust.
+ * The GS1 Digital Link resolver's verification answer: what one pack needs to be checked on chain,
+ * and nothing else. The resolver (services/resolver) writes it, the verifier page reads it; both
+ * use this one type and parser. No Node APIs: the page bundles it.
  */
 
-/** The GS1 link type of the verification service. */
+/** The GS1 link type of the verification answer (GS1 Web Vocabulary `gs1:verificationService`). */
 export const VERIFICATION_LINK_TYPE = "gs1:verificationService";
 
+/** The media type of the verification answer. */
+export const VERIFICATION_MEDIA_TYPE = "application/json";
+
 /**
- * `GET /01/{gtin}/10/{lot}/21/{serial}?linkType=gs1:verificationService` → `200 application/json`.
- *
- * @example
- * {
- *   "gtin": "09506000134352", "lot": "A1", "serial": "SN0001",
- *   "batchId": "0x…", "index": "17", "proof": ["0x…"], "root": "0x…",
- *   "chainId": 31337, "contract": "0x…", "lookups": { "sinceDispensed": 3 }
- * }
+ * The resolver's answer for one pack:
+ * `GET /01/{gtin}/10/{lot}/21/{serial}?linkType=gs1:verificationService` (or
+ * `Accept: application/json`) → `200 application/json`.
  */
 export interface VerificationAnswer {
-  /** GTIN-14. */
-  readonly gtin: string;
-  readonly lot: string;
-  readonly serial: string;
-  /** `batchIdOf(gtin, lot)`. */
-  readonly batchId: string;
-  /** The unit's index in the batch's serial tree (a decimal string on the wire). */
-  readonly index: bigint;
-  /** Sibling hashes from the leaf up, as `verifyUnit` and `dispense` take them. */
-  readonly proof: readonly string[];
-  /** The serial tree's root the resolver holds. */
-  readonly root: string;
-  readonly chainId: number;
-  /** The DrugTrace contract the batch is registered with. */
-  readonly contract: string;
-  /** How often this pack was looked up since it was dispensed; null when the resolver does not count. */
-  readonly lookups: { readonly sinceDispensed: number } | null;
+  /** 14-digit GTIN. */
+  gtin: string;
+  lot: string;
+  serial: string;
+  /** The contract's batch id: `keccak256(abi.encode(uint64 gtin, bytes32 lot))`. */
+  batchId: string;
+  /** The unit's index in the batch's serial tree, as a decimal string. */
+  index: string;
+  /** Sibling hashes from the leaf up (OpenZeppelin `MerkleProof`). */
+  proof: string[];
+  /** The batch's Merkle root, as registered on chain. */
+  root: string;
+  chainId: number;
+  /** The DrugTrace contract address (checksummed). */
+  contract: string;
+  /** How often this pack was looked up since it was dispensed; `null` when the resolver does not count. */
+  lookups: { sinceDispensed: number } | null;
 }
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-/** Enough for a tree of 2^64 units; a longer proof is not an answer to trust. */
-const MAX_PROOF_LENGTH = 64;
-
-function field(data: Record<string, unknown>, key: string): unknown {
-  if (!(key in data)) throw new InputError(`the resolver's answer lacks "${key}"`);
-  return data[key];
-}
-
-function text(data: Record<string, unknown>, key: string, pattern?: RegExp): string {
-  const value = field(data, key);
-  if (typeof value !== "string" || (pattern !== undefined && !pattern.test(value))) {
-    throw new InputError(
-      `the resolver's answer has a malformed "${key}": ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
 
 /**
- * Validates a resolver's verification answer (parsed JSON) and types it: every field present and
- * well formed, `index` a decimal string, at most 64 proof hashes. It does not decide whether the
- * answer is true: the chain does (`checkPack`).
+ * Checks a parsed JSON value as a verification answer and returns it typed: every field present
+ * with the right shape, the GTIN's check digit, the lot and serial as GS1 AI 82 text, and the
+ * batch id equal to the one GTIN and lot give (a resolver answer that disagrees with itself is
+ * refused rather than shown). The proof itself is checked on chain by `verifyUnit`.
  *
- * @throws InputError naming the first missing or malformed field.
+ * @throws InputError "resolver answer is not valid: <field> …".
  * @example
+ * const response = await fetch(link, { headers: { accept: "application/json" } });
  * const answer = parseVerificationAnswer(await response.json());
- * console.log(answer.index, answer.proof.length);
+ * answer.index; // "17"
  */
 export function parseVerificationAnswer(data: unknown): VerificationAnswer {
+  const bad = (why: string): InputError => new InputError(`resolver answer is not valid: ${why}`);
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new InputError("the resolver's answer is not a JSON object");
+    throw bad("not a JSON object");
   }
-  const record = data as Record<string, unknown>;
-  const proof = field(record, "proof");
+  const value = data as Record<string, unknown>;
+  const text = (field: string): string => {
+    const v = value[field];
+    if (typeof v !== "string") throw bad(`${field} is not a string`);
+    return v;
+  };
+  const gtinText = text("gtin");
+  if (!/^\d{14}$/.test(gtinText)) throw bad(`gtin "${gtinText}" is not 14 digits`);
+  let gtin: string;
+  try {
+    gtin = validateGtin(gtinText);
+  } catch (error) {
+    throw bad((error as Error).message);
+  }
+  const lot = text("lot");
+  const serial = text("serial");
+  for (const [field, v] of [
+    ["lot", lot],
+    ["serial", serial],
+  ] as const) {
+    const problem = describeGs1TextProblem(v, field);
+    if (problem !== undefined) throw bad(problem);
+  }
+  const batchId = text("batchId").toLowerCase();
+  if (!BYTES32.test(batchId)) throw bad("batchId is not a bytes32 hex string");
+  if (batchId !== batchIdOf(BigInt(gtin), lot)) {
+    throw bad(`batchId ${batchId} is not the batch id of GTIN ${gtin} lot ${lot}`);
+  }
+  const index = text("index");
+  if (!/^(0|[1-9]\d{0,15})$/.test(index) || BigInt(index) > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw bad(`index "${index}" is not a decimal unit index`);
+  }
+  const proof = value.proof;
   if (
     !Array.isArray(proof) ||
-    proof.length > MAX_PROOF_LENGTH ||
-    !proof.every((hash): hash is string => typeof hash === "string" && BYTES32.test(hash))
+    proof.length > 64 ||
+    !proof.every((p): p is string => typeof p === "string" && BYTES32.test(p))
   ) {
-    throw new InputError(`the resolver's answer has a malformed "proof"`);
+    throw bad("proof is not a list of at most 64 bytes32 hex strings");
   }
-  const chainId = field(record, "chainId");
+  const root = text("root").toLowerCase();
+  if (!BYTES32.test(root)) throw bad("root is not a bytes32 hex string");
+  const chainId = value.chainId;
   if (typeof chainId !== "number" || !Number.isSafeInteger(chainId) || chainId <= 0) {
-    throw new InputError(
-      `the resolver's answer has a malformed "chainId": ${JSON.stringify(chainId)}`,
-    );
+    throw bad("chainId is not a positive integer");
   }
-  const lookups = field(record, "lookups");
-  let parsedLookups: VerificationAnswer["lookups"] = null;
+  const contract = text("contract");
+  if (!isAddress(contract)) throw bad(`contract ${JSON.stringify(contract)} is not an address`);
+  const lookups: unknown = value.lookups;
+  let counted: VerificationAnswer["lookups"] = null;
   if (lookups !== null) {
-    const since =
-      typeof lookups === "object" && !Array.isArray(lookups)
-        ? (lookups as Record<string, unknown>).sinceDispensed
-        : undefined;
+    const since: unknown =
+      typeof lookups === "object" ? (lookups as Record<string, unknown>).sinceDispensed : undefined;
     if (typeof since !== "number" || !Number.isSafeInteger(since) || since < 0) {
-      throw new InputError(`the resolver's answer has a malformed "lookups"`);
+      throw bad("lookups is neither null nor { sinceDispensed: <count> }");
     }
-    parsedLookups = { sinceDispensed: since };
+    counted = { sinceDispensed: since };
   }
   return {
-    gtin: text(record, "gtin", /^\d{14}$/),
-    lot: text(record, "lot"),
-    serial: text(record, "serial"),
-    batchId: text(record, "batchId", BYTES32),
-    index: BigInt(text(record, "index", /^(0|[1-9]\d{0,19})$/)),
-    proof,
-    root: text(record, "root", BYTES32),
+    gtin,
+    lot,
+    serial,
+    batchId,
+    index,
+    proof: proof.map((p) => p.toLowerCase()),
+    root,
     chainId,
-    contract: text(record, "contract", ADDRESS),
-    lookups: parsedLookups,
+    contract: getAddress(contract),
+    lookups: counted,
   };
 }

@@ -436,8 +436,12 @@ function encodeLeaf(index: number, serial: string, out: Uint8Array, offset: numb
 
 const leafScratch = new Uint8Array(96);
 
-/** Writes the standard leaf hash of `(index, serial)` into `out` at `offset`. */
-function hashLeafInto(index: number, serial: string, out: Uint8Array, offset: number): void {
+/**
+ * Writes the standard leaf hash of `(index, serial)` into `out` at `offset` (serial unchecked).
+ *
+ * @internal used by the tree and the resolver's index; not re-exported by the SDK's index.
+ */
+export function hashLeafInto(index: number, serial: string, out: Uint8Array, offset: number): void {
   encodeLeaf(index, serial, leafScratch, 0);
   keccak64(leafScratch, 0, 32, leafScratch, 64);
   keccak32(leafScratch, 64, out, offset);
@@ -588,6 +592,16 @@ export class SerialMerkleTree implements SerialTree {
 
   hasSerial(serial: string): boolean {
     return this.indexOf.has(serial);
+  }
+
+  /**
+   * The flat node array (node `k` at bytes `32k`) and each unit's leaf node, which the resolver's
+   * compact index (`serial-index.ts`) stores so it can answer proofs without the serial list.
+   *
+   * @internal
+   */
+  layout(): { nodes: Uint8Array; leafNode: Uint32Array } {
+    return { nodes: this.nodes, leafNode: this.leafNode };
   }
 
   serialAt(index: number): string | undefined {

@@ -19,7 +19,6 @@ import {
   expiryMismatchOf,
   formatElementString,
   grantTradeRole,
-  parseVerificationAnswer,
   readLogsInRanges,
   readUnitJourney,
   registerBatch,
@@ -110,59 +109,6 @@ describe("sdk/drug-trace/pack-check", function () {
       expect(
         dispensedWarningOf({ dispensedAt: undefined, lookupsSinceDispensed: null, now }),
       ).to.equal(undefined);
-    });
-  });
-
-  describe("parseVerificationAnswer", function () {
-    const answer = {
-      gtin: GTIN,
-      lot: LOT,
-      serial: "SN0001",
-      batchId: id("batch"),
-      index: "0",
-      proof: [id("a")],
-      root: id("root"),
-      chainId: 31337,
-      contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-      lookups: null,
-    };
-
-    it("types a well-formed answer (index as bigint, lookups kept)", function () {
-      expect(parseVerificationAnswer(answer).index).to.equal(0n);
-      expect(
-        parseVerificationAnswer({ ...answer, lookups: { sinceDispensed: 3 } }).lookups,
-      ).to.deep.equal({ sinceDispensed: 3 });
-    });
-
-    it("names the field that is missing or malformed", function () {
-      const cases: [unknown, string][] = [
-        [[], "the resolver's answer is not a JSON object"],
-        [{ ...answer, index: 5 }, `the resolver's answer has a malformed "index": 5`],
-        [{ ...answer, index: "-1" }, `the resolver's answer has a malformed "index": "-1"`],
-        [{ ...answer, proof: ["0x12"] }, `the resolver's answer has a malformed "proof"`],
-        [
-          { ...answer, proof: Array(65).fill(id("a")) },
-          `the resolver's answer has a malformed "proof"`,
-        ],
-        [{ ...answer, chainId: "1" }, `the resolver's answer has a malformed "chainId": "1"`],
-        [
-          { ...answer, lookups: { sinceDispensed: -1 } },
-          `the resolver's answer has a malformed "lookups"`,
-        ],
-        [
-          { ...answer, contract: "0x12" },
-          `the resolver's answer has a malformed "contract": "0x12"`,
-        ],
-      ];
-      for (const [input, message] of cases) {
-        expect(() => parseVerificationAnswer(input)).to.throw(InputError, message);
-      }
-      const withoutRoot: Partial<typeof answer> = { ...answer };
-      delete withoutRoot.root;
-      expect(() => parseVerificationAnswer(withoutRoot)).to.throw(
-        InputError,
-        `the resolver's answer lacks "root"`,
-      );
     });
   });
 
