@@ -219,10 +219,19 @@ interface RunningResolver {
 }
 
 /** Starts services/resolver on a free port; its first stdout line names the URL. */
-async function startResolver(args: readonly string[]): Promise<RunningResolver> {
+async function startResolver(port: number, args: readonly string[]): Promise<RunningResolver> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", "services/resolver/main.ts", "--port", "0", "--rescan", "0", ...args],
+    [
+      "--import",
+      "tsx",
+      "services/resolver/main.ts",
+      "--port",
+      String(port),
+      "--rescan",
+      "0",
+      ...args,
+    ],
     { cwd: path.join(WEB_ROOT, ".."), stdio: ["ignore", "pipe", "pipe"] },
   );
   const pid = child.pid;
@@ -520,16 +529,6 @@ try {
   rpc = await startCappedRpc(node.url, LOG_RANGE_CAP);
   await buildWebPage();
   server = await startWebServer();
-  resolver = await startResolver([
-    "--trees",
-    treeDirectory,
-    "--chain-id",
-    String(chainId),
-    "--contract",
-    address,
-    "--verifier",
-    server.url,
-  ]);
   stub = await startVerificationStub(trees, chainId, address);
   stub.lookups.set(COPIED, 12);
   stub.lookups.set(JUST_DISPENSED, 1);
@@ -540,6 +539,22 @@ try {
       resolver: resolver?.url ?? "",
       ...overrides,
     }).toString()}`;
+  const resolverPort = await findFreePort();
+  resolver = await startResolver(resolverPort, [
+    "--trees",
+    treeDirectory,
+    "--chain-id",
+    String(chainId),
+    "--contract",
+    address,
+    "--verifier",
+    // the page with its settings: the resolver's 307 adds &code=<the Digital Link>
+    `${server.url}?${new URLSearchParams({
+      rpc: rpc.url,
+      address,
+      resolver: `http://127.0.0.1:${resolverPort}`,
+    }).toString()}`,
+  ]);
   console.log(
     `  chain ${node.url} (behind a ${LOG_RANGE_CAP}-block log cap at ${rpc.url}), DrugTrace ${address}, resolver ${resolver.url} (counting stand-in ${stub.url}), page ${server.url}`,
   );
@@ -643,6 +658,27 @@ try {
         `      bytes fetched for this check and its journey: resolver ${bytes.resolver - before.resolver} B, chain ${bytes.rpc - before.rpc} B`,
       );
       await page.screenshot({ path: path.join(WEB_ROOT, "dist", "verifier.png"), fullPage: true });
+    },
+  );
+
+  await check(
+    "a phone's browser opening the pack's Digital Link lands on the page, checked (307)",
+    async () => {
+      const opened = await context.newPage();
+      try {
+        watch(opened);
+        await opened.goto(`${resolver?.url ?? ""}/01/${GTIN}/10/${LOT}/21/${GENUINE}?17=${EXPIRY}`);
+        const shown = await readShown(opened);
+        expectEqual([shown.status, shown.product.serial], ["Active", GENUINE], "verdict");
+        expectEqual(
+          new URL(opened.url()).origin,
+          new URL(server?.url ?? "").origin,
+          "landed on the page",
+        );
+      } finally {
+        await opened.close();
+        await page.bringToFront();
+      }
     },
   );
 
