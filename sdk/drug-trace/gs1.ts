@@ -329,6 +329,11 @@ function aiAt(text: string): string | undefined {
 /** Checks the length of a predefined-length AI's value (e.g. 17 needs 6 digits). */
 function checkPredefinedLength(ai: string, value: string): void {
   const total = PREDEFINED_LENGTH[ai.slice(0, 2)];
+  if (ai === "01" && !/^\d{14}$/.test(value)) {
+    throw new InputError(
+      `GTIN (01) "${value}" in an element string must be exactly 14 digits (pad a shorter GTIN with zeros)`,
+    );
+  }
   if (total !== undefined && value.length !== total - ai.length) {
     throw new InputError(`AI (${ai}) needs ${total - ai.length} characters, found "${value}"`);
   }

@@ -1,15 +1,17 @@
 import { createHash } from "node:crypto";
-import { readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { open, readFile, rename, unlink } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 
 import { InputError } from "../errors.js";
 import { batchIdOf, describeGs1TextProblem, validateGtin } from "./gs1.js";
 import {
+  SERIAL_TREE_FORMAT,
   SerialMerkleTree,
   hashLeafInto,
-  serialTreeFromFile,
   serialTreeOf,
 } from "./serial-merkle.js";
+import type { SerialTreeFile } from "./serial-merkle.js";
 
 /*
  * The compact index a GS1 Digital Link resolver answers one pack's proof from, without keeping
@@ -176,18 +178,17 @@ function fromTree(tree: SerialMerkleTree, gtin: string, lot: string): CompactSer
     const unit = order[k] ?? 0;
     keyHigh[k] = high[unit] ?? 0;
     keyLow[k] = low[unit] ?? 0;
+    // equal serials have equal keys, so they sit side by side after the sort
+    if (k > 0 && keyHigh[k] === keyHigh[k - 1] && keyLow[k] === keyLow[k - 1]) {
+      const serial = tree.serialAt(unit);
+      if (serial === tree.serialAt(order[k - 1] ?? 0)) {
+        throw new InputError(
+          `duplicate serial ${serial ?? ""} (units ${order[k - 1] ?? 0} and ${unit})`,
+        );
+      }
+    }
   }
-  return new CompactSerialIndex(
-    gtin,
-    lot,
-    tree.root,
-    n,
-    keyHigh,
-    keyLow,
-    order,
-    Uint32Array.from(leafNode),
-    Uint8Array.from(nodes),
-  );
+  return new CompactSerialIndex(gtin, lot, tree.root, n, keyHigh, keyLow, order, leafNode, nodes);
 }
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -219,65 +220,121 @@ export function batchOfTreeFileName(name: string): { gtin: string; lot: string }
   }
 }
 
-function encodeIndex(index: CompactSerialIndex, header: IndexHeader): Uint8Array {
+/** Writes an index file section by section (no second copy of the index in memory). */
+async function writeIndexFile(
+  file: string,
+  index: CompactSerialIndex,
+  header: IndexHeader,
+): Promise<void> {
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
-  const headerEnd = MAGIC.length + 4 + headerBytes.length;
-  const start = Math.ceil(headerEnd / 8) * 8;
-  const parts = index.parts();
-  const total = start + parts.reduce((sum, p) => sum + p.byteLength, 0);
-  const out = new Uint8Array(total);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  new DataView(out.buffer).setUint32(MAGIC.length, headerBytes.length, true);
-  out.set(headerBytes, MAGIC.length + 4);
-  let at = start;
-  for (const part of parts) {
-    out.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), at);
-    at += part.byteLength;
+  const start = Math.ceil((MAGIC.length + 4 + headerBytes.length) / 8) * 8;
+  const head = new Uint8Array(start);
+  head.set(new TextEncoder().encode(MAGIC), 0);
+  new DataView(head.buffer).setUint32(MAGIC.length, headerBytes.length, true);
+  head.set(headerBytes, MAGIC.length + 4);
+  const handle = await open(file, "w");
+  try {
+    await handle.write(head);
+    for (const part of index.parts()) {
+      await handle.write(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+    }
+  } finally {
+    await handle.close();
   }
-  return out;
 }
 
-function decodeIndex(
-  file: Uint8Array,
-  source: string,
-): { index: CompactSerialIndex; header: IndexHeader } {
-  const bad = (why: string): InputError =>
-    new InputError(`index file ${source} is not valid: ${why}`);
-  if (new TextDecoder().decode(file.subarray(0, MAGIC.length)) !== MAGIC) throw bad("bad magic");
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const headerLength = view.getUint32(MAGIC.length, true);
-  let header: IndexHeader;
-  try {
-    header = JSON.parse(
-      new TextDecoder().decode(file.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength)),
-    ) as IndexHeader;
-  } catch {
-    throw bad("bad header");
+/**
+ * The tree of a parsed tree file, checked like `serialTreeFromFile` (format, count, GS1 AI 82
+ * serials, recorded root) but without its serial-to-index map, which a million-unit lot would
+ * hold in memory for nothing: the index finds serials by hash, and duplicates by sorting.
+ */
+function treeOfFileData(data: unknown, source: string): SerialMerkleTree {
+  const corrupt = (why: string): InputError =>
+    new InputError(`tree file ${source} is not a valid serial tree: ${why}`);
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw corrupt("not a JSON object");
   }
-  const format = (header as { format?: unknown }).format;
-  if (format !== SERIAL_INDEX_FORMAT) throw bad(`format ${JSON.stringify(format)}`);
-  const n = header.count;
-  const start = Math.ceil((MAGIC.length + 4 + headerLength) / 8) * 8;
-  const expected = start + 16 * n + 32 * (2 * n - 1);
-  if (!Number.isSafeInteger(n) || n <= 0 || file.byteLength !== expected) throw bad("bad length");
-  // Copy into one aligned buffer (a Node Buffer may start at any offset).
-  const body = new Uint8Array(file.byteLength - start);
-  body.set(file.subarray(start));
-  const words = new Uint32Array(body.buffer, 0, 4 * n);
-  const nodes = new Uint8Array(body.buffer, 16 * n, 32 * (2 * n - 1));
-  const index = new CompactSerialIndex(
-    header.gtin,
-    header.lot,
-    header.root,
-    n,
-    words.subarray(0, n),
-    words.subarray(n, 2 * n),
-    words.subarray(2 * n, 3 * n),
-    words.subarray(3 * n, 4 * n),
-    nodes,
-  );
-  if (nodeHex(nodes, 0) !== header.root) throw bad("its nodes do not give its root");
-  return { index, header };
+  const file = data as Partial<SerialTreeFile>;
+  if (file.format !== SERIAL_TREE_FORMAT) {
+    throw corrupt(`format is ${JSON.stringify(file.format)}, expected "${SERIAL_TREE_FORMAT}"`);
+  }
+  const { serials, root, count } = file;
+  if (!Array.isArray(serials) || serials.length === 0 || count !== serials.length) {
+    throw corrupt("root or count is missing or does not match the serials");
+  }
+  for (const [i, serial] of serials.entries()) {
+    const problem =
+      typeof serial === "string" ? describeGs1TextProblem(serial, "serial") : "not a string";
+    if (problem !== undefined) throw corrupt(`serials[${i}]: ${problem}`);
+  }
+  if (typeof root !== "string") throw corrupt("root is missing");
+  const tree = new SerialMerkleTree(serials, new Map());
+  if (tree.root !== root.toLowerCase()) {
+    throw corrupt(`its serials give root ${tree.root}, not the recorded ${root}`);
+  }
+  if (typeof file.gtin === "string") tree.gtin = file.gtin;
+  if (typeof file.lot === "string") tree.lot = file.lot;
+  return tree;
+}
+
+/**
+ * Reads an index file straight into one aligned buffer (no second copy of a large file), or
+ * returns `undefined` when there is none.
+ */
+async function readIndexFile(
+  indexFile: string,
+): Promise<{ index: CompactSerialIndex; header: IndexHeader } | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(indexFile, "r");
+  } catch {
+    return undefined;
+  }
+  const bad = (why: string): InputError =>
+    new InputError(`index file ${indexFile} is not valid: ${why}`);
+  try {
+    const size = (await handle.stat()).size;
+    const head = new Uint8Array(Math.min(size, 4096));
+    await handle.read(head, 0, head.length, 0);
+    if (new TextDecoder().decode(head.subarray(0, MAGIC.length)) !== MAGIC) throw bad("bad magic");
+    const headerLength = new DataView(head.buffer).getUint32(MAGIC.length, true);
+    if (MAGIC.length + 4 + headerLength > head.length) throw bad("bad header length");
+    let header: IndexHeader;
+    try {
+      header = JSON.parse(
+        new TextDecoder().decode(head.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength)),
+      ) as IndexHeader;
+    } catch {
+      throw bad("bad header");
+    }
+    const format = (header as { format?: unknown }).format;
+    if (format !== SERIAL_INDEX_FORMAT) throw bad(`format ${JSON.stringify(format)}`);
+    const n = header.count;
+    const start = Math.ceil((MAGIC.length + 4 + headerLength) / 8) * 8;
+    if (!Number.isSafeInteger(n) || n <= 0 || size !== start + 16 * n + 32 * (2 * n - 1)) {
+      throw bad("bad length");
+    }
+    const body = new Uint8Array(size - start);
+    const { bytesRead } = await handle.read(body, 0, body.length, start);
+    if (bytesRead !== body.length) throw bad("short read");
+    const words = new Uint32Array(body.buffer, 0, 4 * n);
+    const nodes = new Uint8Array(body.buffer, 16 * n, 32 * (2 * n - 1));
+    const index = new CompactSerialIndex(
+      header.gtin,
+      header.lot,
+      header.root,
+      n,
+      words.subarray(0, n),
+      words.subarray(n, 2 * n),
+      words.subarray(2 * n, 3 * n),
+      words.subarray(3 * n, 4 * n),
+      nodes,
+    );
+    if (nodeHex(nodes, 0) !== header.root) throw bad("its nodes do not give its root");
+    return { index, header };
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -325,14 +382,11 @@ export async function openSerialIndex(
   const sha256 = createHash("sha256").update(text).digest("hex");
   const indexFile = options.indexFile ?? serialIndexFileFor(treeFile);
   if (indexFile !== false) {
-    const cached = await readFile(indexFile).catch(() => undefined);
-    if (cached !== undefined) {
-      try {
-        const { index, header } = decodeIndex(cached, indexFile);
-        if (header.treeFileSha256 === sha256) return index;
-      } catch {
-        // a stale or damaged index is rebuilt below
-      }
+    try {
+      const cached = await readIndexFile(indexFile);
+      if (cached?.header.treeFileSha256 === sha256) return cached.index;
+    } catch {
+      // a stale or damaged index is rebuilt below
     }
   }
   let parsed: unknown;
@@ -341,9 +395,7 @@ export async function openSerialIndex(
   } catch {
     throw new InputError(`tree file ${treeFile} is not a valid serial tree: not JSON`);
   }
-  const tree = serialTreeFromFile(parsed, treeFile);
-  if (!(tree instanceof SerialMerkleTree))
-    throw new InputError(`tree file ${treeFile}: unexpected tree`);
+  const tree = treeOfFileData(parsed, treeFile);
   const named = batchOfTreeFileName(treeFile);
   const gtin = tree.gtin === undefined ? named?.gtin : validateGtin(tree.gtin);
   const lot = tree.lot ?? named?.lot;
@@ -357,7 +409,14 @@ export async function openSerialIndex(
       `tree file ${treeFile} records GTIN ${gtin} lot ${lot}, but its name says GTIN ${named.gtin} lot ${named.lot}`,
     );
   }
-  const index = fromTree(tree, gtin, lot);
+  let index: CompactSerialIndex;
+  try {
+    index = fromTree(tree, gtin, lot);
+  } catch (error) {
+    throw new InputError(
+      `tree file ${treeFile} is not a valid serial tree: ${(error as Error).message}`,
+    );
+  }
   if (indexFile !== false) {
     const header: IndexHeader = {
       format: SERIAL_INDEX_FORMAT,
@@ -369,7 +428,7 @@ export async function openSerialIndex(
     };
     const temporary = `${indexFile}.${process.pid}.tmp`;
     try {
-      await writeFile(temporary, encodeIndex(index, header));
+      await writeIndexFile(temporary, index, header);
       await rename(temporary, indexFile);
     } catch {
       await unlink(temporary).catch(() => undefined);

@@ -8,11 +8,13 @@ import {
   encodeGs1Text,
   expiryToTimestamp,
   formatDigitalLink,
+  formatDigitalLinkPath,
   formatElementString,
   formatExpiry,
   formatGtin,
   gtinCheckDigit,
   gtinToUint,
+  parseDigitalLinkPath,
   parseExpiry,
   parsePackCode,
   validateGtin,
@@ -191,6 +193,181 @@ describe("sdk/drug-trace/gs1", function () {
         /out of order/,
       );
       expectInputError(() => parsePackCode("  "), "pack code is empty");
+    });
+  });
+
+  // Cases from the GS1 General Specifications (section 7.8: element strings, FNC1, the table
+  // of predefined lengths; section 5.1.2: symbology identifiers) and the GS1 Digital Link URI
+  // syntax standard (path, key qualifiers, query, percent-encoding).
+  describe("parsePackCode, as the GS1 standards say", function () {
+    const PACK = { gtin: "09506000134352", lot: "A1", serial: "SN0001" };
+    const GS = "\x1d";
+
+    it("splits raw element strings with any valid AI by the table of predefined lengths", function () {
+      const cases = [
+        // AI 90 (internal, 2 digits, variable) and 250 (secondary serial, 3 digits, variable)
+        `010950600013435290ABC-9${GS}250XYZ${GS}10A1${GS}21SN0001`,
+        // AI 3103 (net weight, 4 digits, predefined 6) and 11 (production date) need no GS
+        `010950600013435231030001251126010110A1${GS}21SN0001`,
+        // AI 410 (ship-to GLN, 3 digits, predefined 13) and 7003 (4 digits, not predefined: GS)
+        `0109506000134352410950600013435270032601312359${GS}10A1${GS}21SN0001`,
+        // AI 714 (national healthcare reimbursement number), 8004 (GIAI), 242 (made-to-order)
+        `010950600013435221SN0001${GS}714AB1234${GS}8004950600013435X${GS}242123${GS}10A1`,
+        // a GS after a predefined-length value is allowed, and at the very end
+        `0109506000134352${GS}10A1${GS}21SN0001${GS}`,
+      ];
+      for (const raw of cases) expect(parsePackCode(raw), raw).to.deep.equal(PACK);
+      expectInputError(
+        () => parsePackCode(`01095060001343520512${GS}10A1${GS}21SN0001`),
+        /unknown GS1 Application Identifier at "0512/,
+      );
+      expectInputError(
+        () => parsePackCode(`010950600013435231030001${GS}10A1${GS}21SN0001`),
+        /AI \(3103\) needs 6 characters/,
+      );
+    });
+
+    it("accepts a symbology identifier before a Digital Link, an element string or a raw string", function () {
+      const link = "https://id.gs1.org/01/09506000134352/10/A1/21/SN0001";
+      const raw = `010950600013435210A1${GS}21SN0001`;
+      for (const code of [
+        `]Q1${link}`,
+        `]d1${link}`,
+        `]Q3${raw}`,
+        `]d2${raw}`,
+        `]C1${raw}`,
+        `]e0${raw}`,
+        `]J1${raw}`,
+        `]d2(01)09506000134352(10)A1(21)SN0001`,
+      ]) {
+        expect(parsePackCode(code), code).to.deep.equal(PACK);
+      }
+    });
+
+    it("keeps lots and serials . and .. in Digital Link paths, literal or percent-encoded", function () {
+      const cases: [string, string, string][] = [
+        ["/10/./21/..", ".", ".."],
+        ["/10/%2E/21/%2e%2E", ".", ".."],
+        ["/10/../21/.", "..", "."],
+        ["/10/.%2E/21/A.B", "..", "A.B"],
+      ];
+      for (const [path, lot, serial] of cases) {
+        const code = parsePackCode(`https://id.gs1.org/01/09506000134352${path}`);
+        expect([code.lot, code.serial], path).to.deep.equal([lot, serial]);
+      }
+    });
+
+    it("formats Digital Links that its parser always reads back", function () {
+      const tricky = [
+        ".",
+        "..",
+        "...",
+        "A/B",
+        "%",
+        "%2E",
+        "?x",
+        "a&b=c",
+        "+1",
+        ";,:",
+        "'()*!",
+        `"<>`,
+      ];
+      for (const lot of tricky) {
+        for (const serial of [".", "..", "S/1", "x?y"]) {
+          const code = { gtin: "09506000134352", lot, serial, expiry: "271231" };
+          const link = formatDigitalLink(code, "https://pharma.example/dl");
+          expect(parsePackCode(link), link).to.deep.equal(code);
+          expect(parseDigitalLinkPath(formatDigitalLinkPath(code))).to.deep.include({
+            gtin: code.gtin,
+            lot,
+            serial,
+          });
+        }
+      }
+      expect(formatDigitalLink({ ...PACK, lot: ".", serial: ".." })).to.equal(
+        "https://id.gs1.org/01/09506000134352/10/%2E/21/%2E%2E",
+      );
+      expectInputError(
+        () => formatDigitalLink(PACK, "https://id.gs1.org/?x=1"),
+        /must be an origin with an optional path prefix/,
+      );
+    });
+
+    it("needs exactly 14 digits for (01) in an element string; short GTINs only in Digital Link paths", function () {
+      expectInputError(
+        () => parsePackCode("(01)9506000134352(10)A1(21)SN0001"),
+        `GTIN (01) "9506000134352" in an element string must be exactly 14 digits (pad a shorter GTIN with zeros)`,
+      );
+      expectInputError(
+        () => parsePackCode(`019506000134352${GS}10A1${GS}21SN0001`),
+        /AI \(01\) needs 14 characters/,
+      );
+      expect(parsePackCode("https://id.gs1.org/01/9506000134352/10/A1/21/SN0001")).to.deep.equal(
+        PACK,
+      );
+      expect(parsePackCode("https://id.gs1.org/01/96385074/10/A1/21/SN0001").gtin).to.equal(
+        "00000096385074",
+      );
+    });
+
+    it("accepts only http and https Digital Links", function () {
+      expect(parsePackCode("HTTPS://ID.GS1.ORG/01/09506000134352/10/A1/21/SN0001")).to.deep.equal(
+        PACK,
+      );
+      expect(parsePackCode("http://id.gs1.org/01/09506000134352/10/A1/21/SN0001")).to.deep.equal(
+        PACK,
+      );
+      for (const scheme of ["ftp", "file", "javascript", "urn"]) {
+        expectInputError(
+          () => parsePackCode(`${scheme}://id.gs1.org/01/09506000134352/10/A1/21/SN0001`),
+          new RegExp(`must be an http or https URI, not ${scheme}`),
+        );
+      }
+      expectInputError(
+        () => parsePackCode("https:///01/09506000134352/10/A1/21/SN0001"),
+        /is not a valid URI: it needs https:\/\/<host>/,
+      );
+    });
+
+    it("accepts key qualifiers only in the path", function () {
+      for (const query of ["21=SN0001", "10=A1&21=SN0001", "22=V1&21=SN0001", "ser=SN0001"]) {
+        expectInputError(
+          () => parsePackCode(`https://id.gs1.org/01/09506000134352/10/A1?${query}`),
+          /belong in the path/,
+        );
+      }
+      expectInputError(
+        () => parsePackCode("https://id.gs1.org/01/09506000134352/10/A1/21/SN0001/17/271231"),
+        /only the key qualifiers 22, 10 and 21 may follow it/,
+      );
+      // data attributes and other parameters in the query are fine; bad ones are named
+      expect(
+        parsePackCode(
+          "https://id.gs1.org/01/09506000134352/10/A1/21/SN0001?exp=271231&3103=000125&linkType=all#x",
+        ),
+      ).to.deep.equal({ ...PACK, expiry: "271231" });
+      expectInputError(
+        () => parsePackCode("https://id.gs1.org/01/09506000134352/10/A1/21/SN0001?17=2712"),
+        /AI \(17\) needs 6 characters/,
+      );
+    });
+
+    it("trims whitespace and line breaks at both ends", function () {
+      for (const code of [
+        "\r\n\t https://id.gs1.org/01/09506000134352/10/A1/21/SN0001 \r\n",
+        "\n(01)09506000134352(10)A1(21)SN0001\n",
+        `\r\n]d2010950600013435210A1${GS}21SN0001\r\n`,
+        `\u00a0010950600013435210A1${GS}21SN0001\u2028`,
+      ]) {
+        expect(parsePackCode(code), JSON.stringify(code)).to.deep.equal(PACK);
+      }
+    });
+
+    it("refuses compressed Digital Links with a clear message", function () {
+      expectInputError(
+        () => parsePackCode("https://id.gs1.org/AQnYUc1gZqJaNrbVgjEyMD-aWQ"),
+        /looks like a compressed GS1 Digital Link, which is not supported: scan or type the uncompressed link/,
+      );
     });
   });
 

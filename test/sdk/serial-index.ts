@@ -11,7 +11,19 @@ import {
   serialIndexOf,
   verifySerialProof,
 } from "../../sdk/drug-trace/index.js";
+import { SerialMerkleTree, formatSerialTreeFile } from "../../sdk/drug-trace/serial-merkle.js";
 import { GTIN, serialList, writeTreeDirectory } from "../resolver/fixture.js";
+
+async function expectRefused(treeFile: string, message: RegExp): Promise<void> {
+  let thrown: unknown;
+  try {
+    await openSerialIndex(treeFile, { indexFile: false });
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).to.be.instanceOf(InputError);
+  expect((thrown as Error).message).to.match(message);
+}
 
 describe("sdk/drug-trace/serial-index", function () {
   let directory: string;
@@ -79,6 +91,18 @@ describe("sdk/drug-trace/serial-index", function () {
       thrown = error;
     }
     expect((thrown as Error).message).to.match(/^tree file not found: /);
+  });
+
+  it("refuses a tree file with duplicate serials or a wrong root", async function () {
+    const duplicated = new SerialMerkleTree(["S1", "S2", "S1"], new Map());
+    duplicated.gtin = GTIN;
+    duplicated.lot = "D1";
+    const file = path.join(directory, `${GTIN}-D1.tree.json`);
+    await writeFile(file, formatSerialTreeFile(duplicated));
+    await expectRefused(file, /is not a valid serial tree: duplicate serial S1 \(units 0 and 2\)/);
+    const text = (await readFile(file, "utf8")).replace(duplicated.root, `0x${"11".repeat(32)}`);
+    await writeFile(file, text);
+    await expectRefused(file, /its serials give root 0x[0-9a-f]{64}, not the recorded 0x1111/);
   });
 
   it("reads the batch from a tree file name", function () {
