@@ -1,12 +1,13 @@
 /*
  * `npm run web`: builds the verifier page and serves web/ on 127.0.0.1 until Ctrl-C.
  *
- *   WEB_PORT   port to listen on (default 8080; 0 picks a free one)
- *   WEB_TREES  folder of published tree files, served under /trees/ (default web/trees)
- *   WEB_RPC    JSON-RPC URL put in the printed link (default http://127.0.0.1:8545)
+ *   WEB_PORT      port to listen on (default 8080; 0 picks a free one)
+ *   WEB_RPC       JSON-RPC URL put in the printed link (default http://127.0.0.1:8545)
+ *   WEB_RESOLVER  the GS1 Digital Link resolver put in the printed link (default http://127.0.0.1:8081)
  *
  * When the DrugTrace Ignition deployment for the local chain (31337) exists, the printed link
- * carries its address, so `npm run node`, a deployment and `npm run web` give a working page.
+ * carries its address, so `npm run node`, a deployment, `npm run resolver` and `npm run web` give
+ * a working page.
  */
 import path from "node:path";
 
@@ -24,7 +25,7 @@ console.log(`built ${path.relative(process.cwd(), outFile)} (${(bytes / 1024).to
 
 let server;
 try {
-  server = await startWebServer({ port: Number(portText), treesDirectory: process.env.WEB_TREES });
+  server = await startWebServer({ port: Number(portText) });
 } catch (error) {
   const reason =
     (error as NodeJS.ErrnoException).code === "EADDRINUSE" ? "is in use" : "cannot be opened";
@@ -32,20 +33,20 @@ try {
   process.exit(1);
 }
 
-const query = new URLSearchParams({ rpc: process.env.WEB_RPC ?? "http://127.0.0.1:8545" });
+const query = new URLSearchParams({
+  rpc: process.env.WEB_RPC ?? "http://127.0.0.1:8545",
+  resolver: process.env.WEB_RESOLVER ?? "http://127.0.0.1:8081",
+});
 const local = Object.entries(readDeployedAddresses(31337)).find(([id]) =>
   id.endsWith("#DrugTrace"),
 );
 if (local !== undefined) query.set("address", local[1]);
-query.set("trees", "/trees/");
 const link = `${server.url}?${query.toString().replaceAll("%3A", ":").replaceAll("%2F", "/")}`;
 console.log(`verifier page: ${colour.bold(link)}`);
 if (local === undefined) {
   console.log("(no local DrugTrace deployment found: add &address=0x… to the link)");
 }
-console.log(
-  `tree files served from ${path.resolve(process.env.WEB_TREES ?? "web/trees")} under /trees/; Ctrl-C stops`,
-);
+console.log("Ctrl-C stops");
 
 const running = server;
 await new Promise<void>((resolve) => {

@@ -1,15 +1,17 @@
 /*
- * The pack verifier page: a person types or scans a pack's code and sees whether it is genuine,
- * with the batch's journey. Everything about codes, trees, proofs and the contract comes from the
- * SDK (the same code the tasks and tests use); this file only reads settings, fetches the batch's
- * tree file, calls the free `verifyUnit` view through a read-only JSON-RPC provider and renders.
+ * The pack verifier page: a person types, scans or photographs a pack's code and sees whether it
+ * is genuine, with the pack's journey. One small request to the brand's GS1 Digital Link resolver
+ * gives the unit's index and Merkle proof; the free `verifyUnit` view on the DrugTrace deployment
+ * the page is configured with decides (the resolver's answer is data to check, never trust). The
+ * check itself is the SDK's `checkPack`, the same one `trace verify` and `trace dispense` use: this
+ * file only reads settings, calls it and renders.
  *
  * Settings (URL query over `config.json` beside the page):
  *   rpc        JSON-RPC URL of the chain, e.g. http://127.0.0.1:8545
  *   address    the DrugTrace contract address
- *   trees      where manufacturers publish tree files (`<trees>/<GTIN>-<lot>.tree.json`);
- *              relative to the page, default "trees/"
+ *   resolver   the brand's GS1 Digital Link resolver, e.g. https://id.example-pharma.com
  *   fromBlock  first block to read the journey from (the deployment block), default 0
+ *   logRange   the RPC provider's cap on blocks per log query (e.g. 10000), default: found out
  *   code       a pack code to check as soon as the page opens
  */
 import { getAddress, isAddress, JsonRpcProvider, Network, ZeroAddress } from "ethers";
@@ -19,10 +21,8 @@ import type { DrugTrace } from "../typechain-types/index.js";
 import { describeError, InputError } from "../sdk/errors.js";
 import {
   describeHistoryDetails,
-  readBatch,
   readTradeRoles,
   readUnitJourney,
-  verifyUnit,
 } from "../sdk/drug-trace/client.js";
 import type {
   BatchEventName,
@@ -30,16 +30,18 @@ import type {
   TradeRole,
   UnitStatus,
 } from "../sdk/drug-trace/client.js";
-import {
-  batchIdOf,
-  expiryToTimestamp,
-  formatExpiry,
-  gtinToUint,
-  parsePackCode,
-} from "../sdk/drug-trace/gs1.js";
+import { expiryToTimestamp, parsePackCode } from "../sdk/drug-trace/gs1.js";
 import type { PackCode } from "../sdk/drug-trace/gs1.js";
-import { serialTreeFromFile, treeFileNameOf } from "../sdk/drug-trace/serial-merkle.js";
-import type { SerialTree } from "../sdk/drug-trace/serial-merkle.js";
+import type { LogReadOptions } from "../sdk/drug-trace/log-ranges.js";
+import {
+  checkPack,
+  CheckUnavailableError,
+  DISPENSED_AGE_LIMIT_DAYS,
+  DISPENSED_LOOKUP_LIMIT,
+  resolverProofSource,
+} from "../sdk/drug-trace/pack-check.js";
+import type { PackCheck } from "../sdk/drug-trace/pack-check.js";
+import { readDisplayName, shortAddress } from "../sdk/drug-trace/participant-name.js";
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 //                                   Words for people
@@ -50,14 +52,16 @@ type Tone = "ok" | "bad" | "warn" | "neutral";
 
 interface Verdict {
   /** `data-status` of the verdict box: a contract status or a page state. */
-  readonly status: UnitStatus | "Invalid" | "Unavailable" | "Checking";
+  readonly status: UnitStatus | "Suspect" | "Invalid" | "Unavailable" | "Checking";
   readonly tone: Tone;
   readonly title: string;
   readonly text: string;
+  /** A technical reason, shown behind a "Technical details" toggle. */
+  readonly details?: string;
 }
 
 /** One verdict per `verifyUnit` status, in words a patient at the counter understands. */
-const VERDICTS: Readonly<Record<UnitStatus, Verdict>> = {
+const VERDICTS: Readonly<Record<Exclude<UnitStatus, "Dispensed">, Verdict>> = {
   Active: {
     status: "Active",
     tone: "ok",
@@ -69,12 +73,6 @@ const VERDICTS: Readonly<Record<UnitStatus, Verdict>> = {
     tone: "bad",
     title: "Not genuine",
     text: "The manufacturer has no record of this code. Do not use this medicine: show the pack to your pharmacist.",
-  },
-  Dispensed: {
-    status: "Dispensed",
-    tone: "bad",
-    title: "Already dispensed (possible copied code)",
-    text: "A pharmacy has already handed out a pack with this code. If you did not just receive it from your pharmacy, the code may have been copied onto a fake pack: ask your pharmacist before using it.",
   },
   Recalled: {
     status: "Recalled",
@@ -96,6 +94,8 @@ const VERDICTS: Readonly<Record<UnitStatus, Verdict>> = {
   },
 };
 
+const UNAVAILABLE_TITLE = "We cannot check this pack right now; try again later";
+
 /** What each journey event means, for the "What happened" column. */
 const EVENT_LABELS: Readonly<Record<BatchEventName, string>> = {
   BatchRegistered: "Registered by the manufacturer",
@@ -105,7 +105,7 @@ const EVENT_LABELS: Readonly<Record<BatchEventName, string>> = {
   ShipmentCancelled: "Shipment cancelled",
   UnitDispensed: "This pack dispensed",
   BatchRecalled: "Batch recalled",
-  SuspectFlagged: "Reported as suspect",
+  SuspectFlagged: "This pack reported as suspect",
   SuspectResolved: "Suspect report resolved",
   ExcursionReported: "Temperature out of range in transit",
   BatchQuarantined: "Batch put on hold",
@@ -119,6 +119,56 @@ const ROLE_LABELS: Readonly<Record<TradeRole, string>> = {
   DISPENSER: "Pharmacy",
 };
 
+/** A date for people, e.g. "31 December 2027" (UTC, as expiries are). */
+function longDate(seconds: bigint): string {
+  return new Date(Number(seconds) * 1000).toLocaleDateString("en-GB", {
+    dateStyle: "long",
+    timeZone: "UTC",
+  });
+}
+
+/** A participant's words: its name and short address, or the short address alone. */
+function participantWords(names: ReadonlyMap<string, string>, address: string): string {
+  const name = names.get(address) ?? "";
+  return name === "" ? shortAddress(address) : `${name} (${shortAddress(address)})`;
+}
+
+/** The verdict for a checked pack: only `checkPack`'s result decides it. */
+function verdictOf(check: PackCheck, names: ReadonlyMap<string, string>): Verdict {
+  const details = check.answerProblem;
+  if (check.status === "Active" && check.expiryMismatch !== undefined) {
+    return {
+      status: "Suspect",
+      tone: "bad",
+      title: "Do not use: the expiry date does not match",
+      text: `The pack says it expires on ${check.expiryMismatch.printed}, but the manufacturer registered ${check.expiryMismatch.registered}. Show the pack to your pharmacist.`,
+    };
+  }
+  if (check.status !== "Dispensed") {
+    return { ...VERDICTS[check.status], ...(details === undefined ? {} : { details }) };
+  }
+  const pharmacy =
+    check.dispensing === undefined
+      ? "a pharmacy"
+      : participantWords(names, check.dispensing.dispenser);
+  const when = check.dispensing === undefined ? "" : ` on ${longDate(check.dispensing.at)}`;
+  if (check.dispensedWarning === undefined) {
+    return {
+      status: "Dispensed",
+      tone: "ok",
+      title: `Dispensed by ${pharmacy}${when}`,
+      text: "This genuine pack was handed out by a pharmacy. If that is where you got it, all is well: use it as prescribed.",
+    };
+  }
+  return {
+    status: "Dispensed",
+    tone: "warn",
+    title: "Ask your pharmacist before using this pack",
+    text: `A pack with this code was dispensed by ${pharmacy}${when}, but ${check.dispensedWarning}. The code may have been copied onto a fake pack: show it to your pharmacist before using it.`,
+    details: `Warning rule: more than ${DISPENSED_LOOKUP_LIMIT} lookups since dispensing, or dispensed more than ${DISPENSED_AGE_LIMIT_DAYS} days ago. This pack: ${check.dispensedWarning}.`,
+  };
+}
+
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 //                                       Settings
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -126,12 +176,13 @@ const ROLE_LABELS: Readonly<Record<TradeRole, string>> = {
 interface Settings {
   readonly rpc: string;
   readonly address: string;
-  /** Absolute base URL of the tree files, ending in `/`. */
-  readonly trees: string;
-  readonly fromBlock: number;
+  /** The resolver's base URL, without a trailing `/`. */
+  readonly resolver: string;
+  readonly logs: LogReadOptions;
 }
 
-type RawSettings = Partial<Record<"rpc" | "address" | "trees" | "fromBlock", unknown>>;
+type SettingKey = "rpc" | "address" | "resolver" | "fromBlock" | "logRange";
+type RawSettings = Partial<Record<SettingKey, unknown>>;
 
 /** Reads `config.json` beside the page (optional) and lets the URL query override it. */
 async function loadSettings(page: URL): Promise<Settings> {
@@ -142,7 +193,7 @@ async function loadSettings(page: URL): Promise<Settings> {
   } catch {
     // no config.json (or not JSON): the query must carry the settings
   }
-  const pick = (key: keyof RawSettings): string => {
+  const pick = (key: SettingKey): string => {
     const fromQuery = page.searchParams.get(key);
     if (fromQuery !== null && fromQuery !== "") return fromQuery;
     const value = file[key];
@@ -160,16 +211,31 @@ async function loadSettings(page: URL): Promise<Settings> {
       `the page has no valid DrugTrace address: ${JSON.stringify(address)}; add ?address=0x… to the address or set it in config.json`,
     );
   }
-  const treesText = pick("trees") || "trees/";
-  const trees = new URL(treesText.endsWith("/") ? treesText : `${treesText}/`, page).href;
+  const resolver = pick("resolver");
+  if (!/^https?:\/\/./.test(resolver)) {
+    throw new InputError(
+      `the page has no valid resolver URL: ${JSON.stringify(resolver)}; add ?resolver=https://… to the address or set it in config.json`,
+    );
+  }
   const fromText = pick("fromBlock") || "0";
   if (!/^\d+$/.test(fromText))
     throw new InputError(`fromBlock "${fromText}" is not a block number`);
-  return { rpc, address: getAddress(address), trees, fromBlock: Number(fromText) };
+  const rangeText = pick("logRange");
+  if (rangeText !== "" && !/^[1-9]\d*$/.test(rangeText))
+    throw new InputError(`logRange "${rangeText}" is not a positive block count`);
+  return {
+    rpc,
+    address: getAddress(address),
+    resolver: resolver.replace(/\/+$/, ""),
+    logs: {
+      fromBlock: Number(fromText),
+      ...(rangeText === "" ? {} : { maxRange: Number(rangeText) }),
+    },
+  };
 }
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
-//                                   Chain and tree files
+//                                         Chain
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -189,10 +255,15 @@ async function connectDrugTrace(settings: Settings): Promise<DrugTrace> {
     if (typeof answer.result !== "string") throw new Error("no chain id in the answer");
     chainId = BigInt(answer.result);
   } catch (error) {
-    throw new InputError(`cannot reach the ledger at ${settings.rpc}: ${describeError(error)}`);
+    throw new CheckUnavailableError(
+      `cannot reach the ledger at ${settings.rpc}: ${describeError(error)}`,
+    );
   }
   const network = Network.from(chainId);
-  const provider = new JsonRpcProvider(settings.rpc, network, { staticNetwork: network });
+  const provider = new JsonRpcProvider(settings.rpc, network, {
+    staticNetwork: network,
+    batchMaxCount: 1,
+  });
   if ((await provider.getCode(settings.address)) === "0x") {
     throw new InputError(
       `there is no DrugTrace contract at ${settings.address} on chain ${chainId}`,
@@ -224,39 +295,16 @@ async function rolesOf(
   return roles;
 }
 
-/** The tree file URL of a batch: `<trees>/<GTIN>-<lot>.tree.json` (the name percent-encoded once more for the path). */
-function treeUrlOf(settings: Settings, code: PackCode): string {
-  return new URL(encodeURIComponent(treeFileNameOf(code.gtin, code.lot)), settings.trees).href;
-}
-
-/** Fetches and rebuilds a batch's tree; `undefined` when the manufacturer has not published one. */
-async function fetchTree(url: string, code: PackCode): Promise<SerialTree | undefined> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new InputError(`cannot download the batch's serial list ${url}: ${describeError(error)}`);
-  }
-  if (response.status === 404) return undefined;
-  if (!response.ok) {
-    throw new InputError(`cannot download the batch's serial list ${url}: HTTP ${response.status}`);
-  }
-  let data: unknown;
-  try {
-    data = await response.json();
-  } catch {
-    throw new InputError(`tree file ${url} is not a valid serial tree: not JSON`);
-  }
-  const tree = serialTreeFromFile(data, url);
-  if (
-    (tree.gtin !== undefined && tree.gtin !== code.gtin) ||
-    (tree.lot !== undefined && tree.lot !== code.lot)
-  ) {
-    throw new InputError(
-      `tree file ${url} is for GTIN ${tree.gtin ?? "?"} lot ${tree.lot ?? "?"}, not this pack's batch`,
-    );
-  }
-  return tree;
+/** Display names (`nameOf`) of the given addresses; "" where none or where the contract has no names. */
+async function namesOf(
+  contract: DrugTrace,
+  addresses: readonly string[],
+): Promise<Map<string, string>> {
+  const unique = [...new Set(addresses.filter((address) => address !== ZeroAddress))];
+  const names = await Promise.all(
+    unique.map((address) => readDisplayName(contract, address).catch(() => "")),
+  );
+  return new Map(unique.map((address, i) => [address, names[i] ?? ""]));
 }
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -271,30 +319,33 @@ function element(id: string, type: new () => HTMLElement = HTMLElement): HTMLEle
   return found;
 }
 
-function shortAddress(address: string): string {
-  return `${address.slice(0, 6)}…${address.slice(-4)}`;
-}
-
-/** An address shown short, the full one in its tooltip; with its role above it when known. */
-function addressNode(address: string, role?: string): Node {
+/** A participant: its name when it has one, the short address beside it (full one in the tooltip). */
+function participantNode(address: string, name = "", role?: string): Node {
+  const wrapper = document.createElement("span");
+  if (role !== undefined) {
+    const label = document.createElement("span");
+    label.className = "role";
+    label.textContent = role;
+    wrapper.append(label);
+  }
+  if (name !== "") {
+    const named = document.createElement("span");
+    named.className = "name";
+    named.textContent = `${name} `;
+    wrapper.append(named);
+  }
   const abbr = document.createElement("abbr");
   abbr.title = address;
-  abbr.textContent = shortAddress(address);
-  if (role === undefined) return abbr;
-  const wrapper = document.createElement("span");
-  const label = document.createElement("span");
-  label.className = "role";
-  label.textContent = role;
-  wrapper.append(label, abbr);
+  abbr.textContent = name === "" ? shortAddress(address) : `(${shortAddress(address)})`;
+  wrapper.append(abbr);
   return wrapper;
 }
 
 /** A date (the end of a UTC day, as expiries are) written for people, e.g. "31 December 2027". */
 function dateNode(seconds: bigint): HTMLElement {
-  const date = new Date(Number(seconds) * 1000);
   const node = document.createElement("time");
-  node.dateTime = date.toISOString().slice(0, 10);
-  node.textContent = date.toLocaleDateString(undefined, { dateStyle: "long", timeZone: "UTC" });
+  node.dateTime = new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
+  node.textContent = longDate(seconds);
   return node;
 }
 
@@ -302,7 +353,7 @@ function timeNode(seconds: bigint): HTMLElement {
   const date = new Date(Number(seconds) * 1000);
   const node = document.createElement("time");
   node.dateTime = date.toISOString();
-  node.textContent = date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  node.textContent = date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
   return node;
 }
 
@@ -323,42 +374,74 @@ function showVerdict(verdict: Verdict | undefined): void {
   text.className = "verdict-text";
   text.textContent = verdict.text;
   box.append(title, text);
+  if (verdict.details !== undefined) {
+    const details = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = "Technical details";
+    const reason = document.createElement("p");
+    reason.className = "verdict-details";
+    reason.textContent = verdict.details;
+    details.append(summary, reason);
+    box.append(details);
+  }
+  if (verdict.status !== "Checking") {
+    // a User Timing mark: what the check cost up to the verdict is measurable (npm run bench:web)
+    performance.mark("carechain:verdict");
+    // on a phone the verdict may be below the keyboard or the camera: bring it into view
+    const rect = box.getBoundingClientRect();
+    if (rect.top < 0 || rect.bottom > window.innerHeight) {
+      const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      box.scrollIntoView({ block: "start", behavior: reduce ? "auto" : "smooth" });
+    }
+  }
 }
 
-interface ProductView {
-  readonly code: PackCode;
-  /** On-chain expiry; 0n when unknown (the code's own AI 17 is shown then, if any). */
-  readonly expiry: bigint;
-  readonly manufacturer: string;
+function unavailable(error: unknown): Verdict {
+  return {
+    status: "Unavailable",
+    tone: "warn",
+    title: UNAVAILABLE_TITLE,
+    text: "The ledger or the manufacturer's lookup service did not answer. Nothing is wrong with your pack because of this; check it again in a few minutes.",
+    details: `${describeError(error)}.`,
+  };
 }
 
-function showProduct(view: ProductView | undefined): void {
+function showProduct(
+  check: Pick<PackCheck, "code" | "expiry" | "manufacturer" | "dispensing"> | undefined,
+  names: ReadonlyMap<string, string> = new Map(),
+): void {
   const section = element("product");
-  section.hidden = view === undefined;
-  if (view === undefined) return;
-  const { code, expiry, manufacturer } = view;
+  section.hidden = check === undefined;
+  if (check === undefined) return;
+  const { code, expiry, manufacturer, dispensing } = check;
   element("product-gtin").textContent = code.gtin;
   element("product-lot").textContent = code.lot;
   element("product-serial").textContent = code.serial;
-  const expiryCell = element("product-expiry");
   const printed = code.expiry === undefined ? undefined : expiryToTimestamp(code.expiry);
   const shown = expiry > 0n ? expiry : printed;
-  expiryCell.replaceChildren(shown === undefined ? "not known" : dateNode(shown));
-  const manufacturerCell = element("product-manufacturer");
-  manufacturerCell.replaceChildren(
-    manufacturer === ZeroAddress ? "not known" : addressNode(manufacturer),
+  element("product-expiry").replaceChildren(shown === undefined ? "not known" : dateNode(shown));
+  element("product-manufacturer").replaceChildren(
+    manufacturer === ZeroAddress
+      ? "not known"
+      : participantNode(manufacturer, names.get(manufacturer)),
   );
-  const note = element("product-note");
-  const mismatch = expiry > 0n && printed !== undefined && printed !== expiry;
-  note.hidden = !mismatch;
-  note.textContent = mismatch
-    ? `The expiry printed on the pack (${code.expiry ?? ""}) differs from the registered one (${formatExpiry(expiry)}): show the pack to your pharmacist.`
-    : "";
+  element("product-dispensed-row").hidden = dispensing === undefined;
+  element("product-dispensed").replaceChildren(
+    ...(dispensing === undefined
+      ? []
+      : [
+          participantNode(dispensing.dispenser, names.get(dispensing.dispenser)),
+          " on ",
+          dateNode(dispensing.at),
+        ]),
+  );
+  element("product-note").hidden = true;
 }
 
 function showJourney(
   rows: readonly BatchHistoryRow[] | undefined,
   roles: ReadonlyMap<string, string> = new Map(),
+  names: ReadonlyMap<string, string> = new Map(),
 ): void {
   const section = element("journey");
   section.hidden = rows === undefined || rows.length === 0;
@@ -376,11 +459,13 @@ function showJourney(
     };
     cell("When", "when", timeNode(row.timestamp));
     cell("What happened", "event", EVENT_LABELS[row.event]);
-    cell("Who", "actor", addressNode(row.actor, roles.get(row.actor)));
+    cell("Who", "actor", participantNode(row.actor, names.get(row.actor), roles.get(row.actor)));
     cell(
       "Details",
       "details",
-      describeHistoryDetails(row).replace(/0x[0-9a-fA-F]{40}/g, (address) => shortAddress(address)),
+      describeHistoryDetails(row).replace(/0x[0-9a-fA-F]{40}/g, (address) =>
+        participantWords(names, getAddress(address)),
+      ),
     );
     body.append(tr);
   }
@@ -392,7 +477,6 @@ function showJourney(
 
 let settings: Promise<Settings> | undefined;
 let drugTrace: Promise<DrugTrace> | undefined;
-const trees = new Map<string, Promise<SerialTree | undefined>>();
 /** Each check gets a number; a slower earlier check never overwrites a later one. */
 let latestCheck = 0;
 
@@ -404,15 +488,13 @@ function connected(page: Settings): Promise<DrugTrace> {
   return drugTrace;
 }
 
-function treeOf(page: Settings, code: PackCode): Promise<SerialTree | undefined> {
-  const url = treeUrlOf(page, code);
-  let tree = trees.get(url);
-  if (tree === undefined) {
-    tree = fetchTree(url, code);
-    trees.set(url, tree);
-    tree.catch(() => trees.delete(url));
+/** The addresses a journey names: its actors and the shipments' senders and recipients. */
+function addressesOf(rows: readonly BatchHistoryRow[]): string[] {
+  const found = rows.map((row) => row.actor);
+  for (const row of rows) {
+    if ("recipient" in row.details) found.push(row.details.sender, row.details.recipient);
   }
-  return tree;
+  return found;
 }
 
 async function check(text: string): Promise<void> {
@@ -446,65 +528,52 @@ async function check(text: string): Promise<void> {
     settings ??= loadSettings(new URL(window.location.href));
     const page = await settings;
     const contract = await connected(page);
-    const gtin = gtinToUint(code.gtin);
-    const batchId = batchIdOf(gtin, code.lot);
-    const tree = await treeOf(page, code);
+    const result = await checkPack(contract, code, resolverProofSource(page.resolver), {
+      dispensing: true,
+      fromBlock: page.logs,
+    });
     if (!current()) return;
-
-    if (tree === undefined) {
-      const batch = await readBatch(contract, batchId);
-      if (!current()) return;
-      if (batch.state === "None") {
-        showVerdict(VERDICTS.Unknown);
-        showProduct({ code, expiry: 0n, manufacturer: ZeroAddress });
-      } else {
-        showVerdict({
-          status: "Unavailable",
-          tone: "warn",
-          title: "Cannot check this pack here",
-          text: "The batch is registered, but its manufacturer has not published the list of its pack codes, so this pack cannot be checked. Ask your pharmacist to scan it.",
-        });
-        showProduct({ code, expiry: batch.expiry, manufacturer: batch.manufacturer });
-      }
-      return;
-    }
-
-    if (!tree.hasSerial(code.serial)) {
-      showVerdict(VERDICTS.Unknown);
-      showProduct({ code, expiry: 0n, manufacturer: ZeroAddress });
-      return;
-    }
-    const unit = tree.proofFor(code.serial);
-    const verdict = await verifyUnit(contract, { gtin, lot: code.lot, ...unit });
+    const names = await namesOf(contract, [
+      result.manufacturer,
+      ...(result.dispensing === undefined ? [] : [result.dispensing.dispenser]),
+    ]);
     if (!current()) return;
-    showVerdict(VERDICTS[verdict.status]);
-    showProduct({ code, expiry: verdict.expiry, manufacturer: verdict.manufacturer });
-    if (verdict.status === "Unknown") return;
-    const journey = await readUnitJourney(contract, batchId, unit.index, page.fromBlock);
+    showVerdict(verdictOf(result, names));
+    showProduct(result, names);
+    if (result.status === "Unknown" || result.unit === undefined) return;
+    const journey = await readUnitJourney(contract, result.batchId, result.unit.index, page.logs);
     if (!current()) return;
-    const roles = await rolesOf(contract, journey);
+    const [roles, journeyNames] = await Promise.all([
+      rolesOf(contract, journey),
+      namesOf(contract, addressesOf(journey)),
+    ]);
     if (!current()) return;
-    showJourney(journey, roles);
+    showJourney(journey, roles, journeyNames);
   } catch (error) {
     if (!current()) return;
-    showVerdict({
-      status: "Unavailable",
-      tone: "warn",
-      title: "Cannot check this pack right now",
-      text: `${describeError(error)}.`,
-    });
+    if (error instanceof InputError && !(error instanceof CheckUnavailableError)) {
+      showVerdict({
+        status: "Unavailable",
+        tone: "warn",
+        title: "This page cannot check packs yet",
+        text: "The page is not set up correctly. Tell the organisation that runs it.",
+        details: `${describeError(error)}.`,
+      });
+    } else {
+      showVerdict(unavailable(error));
+    }
   } finally {
     if (current()) form.removeAttribute("aria-busy");
   }
 }
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
-//                               Camera scanning (BarcodeDetector)
+//                          Scanning: camera and photo (BarcodeDetector)
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 
-/** The part of the Shape Detection API's `BarcodeDetector` this page uses (not in lib.dom yet). */
+/** The part of the Shape Detection API's `BarcodeDetector` this page uses. */
 interface BarcodeDetectorLike {
-  detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]>;
+  detect(source: ImageBitmapSource): Promise<{ rawValue: string }[]>;
 }
 
 interface BarcodeDetectorClass {
@@ -515,22 +584,47 @@ interface BarcodeDetectorClass {
 /** GS1 DataMatrix is what pharma packs carry; Digital Link is often a QR code. */
 const PACK_FORMATS = ["data_matrix", "qr_code"];
 
-function barcodeDetectorClass(): BarcodeDetectorClass | undefined {
-  return (globalThis as { BarcodeDetector?: BarcodeDetectorClass }).BarcodeDetector;
+let detector: Promise<BarcodeDetectorLike> | undefined;
+
+/**
+ * The browser's own `BarcodeDetector` when it reads both pack formats, else the `barcode-detector`
+ * polyfill (ZXing's C++ decoder compiled to WebAssembly), loaded on first use with its .wasm from
+ * this page's own origin (dist/zxing_reader.wasm): never from a CDN.
+ */
+function barcodeDetector(): Promise<BarcodeDetectorLike> {
+  detector ??= (async () => {
+    const native = (globalThis as { BarcodeDetector?: BarcodeDetectorClass }).BarcodeDetector;
+    if (native !== undefined) {
+      const formats = await native.getSupportedFormats().catch((): string[] => []);
+      if (PACK_FORMATS.every((format) => formats.includes(format))) {
+        document.documentElement.dataset.scanner = "native";
+        return new native({ formats: PACK_FORMATS });
+      }
+    }
+    const { BarcodeDetector, prepareZXingModule } = await import("barcode-detector/ponyfill");
+    const wasmBase = new URL("dist/", document.baseURI).href;
+    prepareZXingModule({
+      overrides: {
+        locateFile: (file: string, prefix: string) =>
+          file.endsWith(".wasm") ? new URL(file, wasmBase).href : prefix + file,
+      },
+    });
+    document.documentElement.dataset.scanner = "polyfill";
+    return new BarcodeDetector({ formats: ["data_matrix", "qr_code"] });
+  })();
+  detector.catch(() => {
+    detector = undefined;
+  });
+  return detector;
 }
 
-async function setUpScanner(onCode: (text: string) => void): Promise<void> {
-  const Detector = barcodeDetectorClass();
+function setUpCamera(onCode: (text: string) => void): void {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- absent on plain HTTP and old browsers
-  if (Detector === undefined || navigator.mediaDevices?.getUserMedia === undefined) return;
-  const formats = (await Detector.getSupportedFormats()).filter((f) => PACK_FORMATS.includes(f));
-  if (formats.length === 0) return;
-
+  if (navigator.mediaDevices?.getUserMedia === undefined) return;
   const scanButton = element("scan", HTMLButtonElement);
   const panel = element("scanner");
   const video = element("camera", HTMLVideoElement);
   const status = element("scanner-status");
-  const detector = new Detector({ formats });
   let stream: MediaStream | undefined;
   let timer: number | undefined;
 
@@ -549,7 +643,9 @@ async function setUpScanner(onCode: (text: string) => void): Promise<void> {
   scanButton.hidden = false;
   scanButton.addEventListener("click", () => {
     void (async () => {
+      let reader: BarcodeDetectorLike;
       try {
+        reader = await barcodeDetector();
         stream = await navigator.mediaDevices.getUserMedia({
           video: { facingMode: "environment" },
         });
@@ -558,7 +654,8 @@ async function setUpScanner(onCode: (text: string) => void): Promise<void> {
           status: "Unavailable",
           tone: "warn",
           title: "The camera is not available",
-          text: `${describeError(error)}. Type the code instead.`,
+          text: "Take a photo of the code instead, or type the code.",
+          details: `${describeError(error)}.`,
         });
         return;
       }
@@ -569,13 +666,13 @@ async function setUpScanner(onCode: (text: string) => void): Promise<void> {
       await video.play();
       let busy = false;
       timer = window.setInterval(() => {
-        if (busy) return;
+        if (busy || video.readyState < 2) return;
         busy = true;
-        detector
+        reader
           .detect(video)
           .then((found) => {
             const text = found[0]?.rawValue;
-            if (text !== undefined && text !== "") {
+            if (text !== undefined && text !== "" && stream !== undefined) {
               stop();
               onCode(text);
             }
@@ -590,6 +687,48 @@ async function setUpScanner(onCode: (text: string) => void): Promise<void> {
   element("stop-scan").addEventListener("click", stop);
 }
 
+function setUpPhoto(onCode: (text: string) => void): void {
+  const input = element("photo", HTMLInputElement);
+  input.addEventListener("change", () => {
+    const file = input.files?.[0];
+    input.value = "";
+    if (file === undefined) return;
+    void (async () => {
+      showVerdict({
+        status: "Checking",
+        tone: "neutral",
+        title: "Reading the photo…",
+        text: "Looking for the pack's code in the photo.",
+      });
+      try {
+        const reader = await barcodeDetector();
+        const bitmap = await createImageBitmap(file);
+        const found = await reader.detect(bitmap);
+        bitmap.close();
+        const text = found[0]?.rawValue;
+        if (text === undefined || text === "") {
+          showVerdict({
+            status: "Invalid",
+            tone: "warn",
+            title: "No code found in this photo",
+            text: "Take the photo again closer to the square code, in good light, or type the code.",
+          });
+          return;
+        }
+        onCode(text);
+      } catch (error) {
+        showVerdict({
+          status: "Invalid",
+          tone: "warn",
+          title: "This photo cannot be read",
+          text: "Try another photo, or type the code.",
+          details: `${describeError(error)}.`,
+        });
+      }
+    })();
+  });
+}
+
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 //                                         Start
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -601,17 +740,21 @@ function start(): void {
     event.preventDefault();
     void check(input.value);
   });
-  void setUpScanner((text) => {
+  const onScanned = (text: string): void => {
     // a scanned GS separator (FNC1) is kept: parsePackCode needs it to split variable fields
     input.value = text;
     void check(text);
-  });
+  };
+  setUpCamera(onScanned);
+  setUpPhoto(onScanned);
+  element("rule-lookups").textContent = String(DISPENSED_LOOKUP_LIMIT);
+  element("rule-days").textContent = String(DISPENSED_AGE_LIMIT_DAYS);
 
   settings = loadSettings(new URL(window.location.href));
   settings.then(
     (page) => {
       element("settings-summary").textContent =
-        `Ledger ${page.rpc}, DrugTrace contract ${page.address}, serial lists from ${page.trees}.`;
+        `Ledger ${page.rpc}, DrugTrace contract ${page.address}, pack lookups from ${page.resolver}.`;
     },
     (error: unknown) => {
       settings = undefined;

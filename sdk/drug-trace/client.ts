@@ -17,6 +17,8 @@ import { formatTimestamp } from "../terminal.js";
 import { readHeldRoles } from "../roles.js";
 import { companyPrefixOf, decodeGs1Text, encodeGs1Text, formatGtin } from "./gs1.js";
 import type { CompanyPrefix } from "./gs1.js";
+import { logReadOptionsOf, readLogsInRanges } from "./log-ranges.js";
+import type { LogRangeInput } from "./log-ranges.js";
 import { describeNameProblem } from "./participants.js";
 
 /*
@@ -1392,15 +1394,14 @@ function providerOf(drugTrace: DrugTrace): Provider {
 async function readHistoryRows(
   drugTrace: DrugTrace,
   topics: (string | string[] | null)[],
-  fromBlock: number,
+  range: LogRangeInput,
 ): Promise<BatchHistoryRow[]> {
   const provider = providerOf(drugTrace);
-  const logs = await provider.getLogs({
-    address: await drugTrace.getAddress(),
-    topics,
-    fromBlock,
-    toBlock: "latest",
-  });
+  const logs = await readLogsInRanges(
+    provider,
+    { address: await drugTrace.getAddress(), topics },
+    logReadOptionsOf(range),
+  );
   const timestamps = new Map<number, bigint>();
   const rows: BatchHistoryRow[] = [];
   for (const log of logs) {
@@ -1441,15 +1442,16 @@ function topicsOf(events: readonly BatchEventName[]): string[] {
 export async function readBatchHistory(
   drugTrace: DrugTrace,
   batchId: string,
-  fromBlock: number = 0,
+  fromBlock: LogRangeInput = 0,
 ): Promise<BatchHistoryRow[]> {
   return readHistoryRows(drugTrace, [topicsOf(BATCH_EVENTS), batchId], fromBlock);
 }
 
 /**
- * One pack's journey: its batch's history with only this unit's `UnitDispensed` (a batch of a
- * million packs may have a million dispensings; a verifier page shows one pack). Two log
- * queries: the batch's other events, and this unit's dispensing (`index` is indexed).
+ * One pack's journey: its batch's history with only this unit's `UnitDispensed` and this unit's
+ * suspect reports (a batch of a million packs may have a million dispensings; a verifier page
+ * shows one pack). Two log queries: the batch's other events, and this unit's dispensing (`index`
+ * is indexed). Both read in windows a capped provider accepts (`readLogsInRanges`).
  *
  * @example
  * const { index } = tree.proofFor("SN0001");
@@ -1459,7 +1461,7 @@ export async function readUnitJourney(
   drugTrace: DrugTrace,
   batchId: string,
   index: bigint,
-  fromBlock: number = 0,
+  fromBlock: LogRangeInput = 0,
 ): Promise<BatchHistoryRow[]> {
   const batchEvents = BATCH_EVENTS.filter((name) => name !== "UnitDispensed");
   const [batchRows, unitRows] = await Promise.all([
@@ -1470,7 +1472,20 @@ export async function readUnitJourney(
       fromBlock,
     ),
   ]);
-  return [...batchRows, ...unitRows].sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
+  // suspect reports about other packs of the batch (and their resolutions) are not this pack's
+  const otherFlags = new Set<bigint>();
+  for (const row of batchRows) {
+    if (row.event === "SuspectFlagged" && row.details.index !== index)
+      otherFlags.add(row.details.flagId);
+  }
+  const ownRows = batchRows.filter(
+    (row) =>
+      !(
+        (row.event === "SuspectFlagged" || row.event === "SuspectResolved") &&
+        otherFlags.has(row.details.flagId)
+      ),
+  );
+  return [...ownRows, ...unitRows].sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
 }
 
 /**
@@ -1528,7 +1543,7 @@ export interface BatchHolder {
 export async function readHolders(
   drugTrace: DrugTrace,
   batchId: string,
-  fromBlock: number = 0,
+  fromBlock: LogRangeInput = 0,
 ): Promise<BatchHolder[]> {
   const history = await readBatchHistory(drugTrace, batchId, fromBlock);
   const candidates = new Set<string>();
@@ -1556,7 +1571,7 @@ export async function readHolders(
 export async function readPendingShipments(
   drugTrace: DrugTrace,
   batchId: string,
-  fromBlock: number = 0,
+  fromBlock: LogRangeInput = 0,
 ): Promise<ShipmentView[]> {
   const history = await readBatchHistory(drugTrace, batchId, fromBlock);
   const settled = new Set<bigint>();
@@ -1593,15 +1608,17 @@ export interface AccountPendingShipments {
 export async function readPendingShipmentsOf(
   drugTrace: DrugTrace,
   account: string,
-  fromBlock: number = 0,
+  fromBlock: LogRangeInput = 0,
 ): Promise<AccountPendingShipments> {
   const who = getAddress(account);
-  const logs = await providerOf(drugTrace).getLogs({
-    address: await drugTrace.getAddress(),
-    topics: [DRUG_TRACE_INTERFACE.getEvent("ShipmentSent").topicHash],
-    fromBlock,
-    toBlock: "latest",
-  });
+  const logs = await readLogsInRanges(
+    providerOf(drugTrace),
+    {
+      address: await drugTrace.getAddress(),
+      topics: [DRUG_TRACE_INTERFACE.getEvent("ShipmentSent").topicHash],
+    },
+    logReadOptionsOf(fromBlock),
+  );
   const involved: bigint[] = [];
   for (const log of logs) {
     const parsed = DRUG_TRACE_INTERFACE.parseLog(log);

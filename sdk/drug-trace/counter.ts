@@ -1,14 +1,13 @@
-import { keccak256, toUtf8Bytes, ZeroAddress } from "ethers";
+import { keccak256, toUtf8Bytes } from "ethers";
 import type { BytesLike } from "ethers";
 
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { CareChainError, ContractRevertError, describeError, InputError } from "../errors.js";
-import { formatTimestamp } from "../terminal.js";
-import { dispense, flagSuspect, readBatch, readHolders, verifyUnit } from "./client.js";
-import type { BatchHolder, FlagReceipt, TraceReceipt, UnitStatus } from "./client.js";
-import { batchIdOf, expiryToTimestamp, formatExpiry, parsePackCode } from "./gs1.js";
-import type { PackCode } from "./gs1.js";
-import type { SerialProof, SerialTree } from "./serial-tree.js";
+import { dispense, flagSuspect, readBatch } from "./client.js";
+import type { FlagReceipt, TraceReceipt, UnitStatus } from "./client.js";
+import { checkPack, treeProofSource } from "./pack-check.js";
+import type { PackCheck } from "./pack-check.js";
+import type { SerialProof, SerialTree } from "./serial-merkle.js";
 
 /*
  * The pharmacy counter: what a scanned pack's code says (verify), and dispensing that verifies
@@ -34,121 +33,6 @@ export const VERDICT_WORDS: Readonly<Record<UnitStatus, VerdictWords>> = {
   Quarantined: { tone: "warning", meaning: "batch quarantined: hold the pack, do not dispense" },
   Expired: { tone: "warning", meaning: "expired: do not dispense" },
 };
-
-/** What checking a pack's code found. */
-export interface PackCheck {
-  /** The parsed code (GTIN-14, lot, serial, printed expiry if any). */
-  readonly code: PackCode;
-  /** `batchIdOf(gtin, lot)` of the code. */
-  readonly batchId: string;
-  /** The unit's index and proof from the tree; `undefined` when the serial is not in the tree. */
-  readonly unit: SerialProof | undefined;
-  /** The chain's verdict (`verifyUnit`); Unknown without asking when the serial is not in the tree. */
-  readonly status: UnitStatus;
-  /** The batch's registered expiry (unix seconds); 0n when Unknown. */
-  readonly expiry: bigint;
-  /** The batch's manufacturer; the zero address when Unknown. */
-  readonly manufacturer: string;
-  /**
-   * The expiry printed on the pack (AI 17) when it disagrees with the registered one: a genuine
-   * code on a repackaged or forged pack. `undefined` when they agree or either is missing.
-   */
-  readonly expiryMismatch: { readonly printed: string; readonly registered: string } | undefined;
-  /** Active and no expiry mismatch: the only case in which the pack may be dispensed. */
-  readonly genuine: boolean;
-  /** The batch's current holders, when asked for and the batch is registered. */
-  readonly holders: BatchHolder[] | undefined;
-}
-
-/** The ISO date (`2027-12-31`) of a unix timestamp. */
-function isoDate(seconds: bigint): string {
-  return formatTimestamp(seconds).slice(0, 10);
-}
-
-/**
- * The printed expiry (`YYMMDD`) as an ISO date, day 00 read as the last day of the month.
- *
- * @example
- * printedExpiryDate("270200"); // "2027-02-28"
- */
-export function printedExpiryDate(yymmdd: string): string {
-  return isoDate(expiryToTimestamp(yymmdd));
-}
-
-/**
- * Checks a scanned code against its batch's serial tree and the chain: parses it (Digital Link,
- * element string or raw scanner string), makes sure the tree file belongs to the code's batch,
- * finds the unit's proof and asks `verifyUnit`. A serial missing from the tree is a normal answer
- * (Unknown: a counterfeit code), not an error. A printed expiry (AI 17) that disagrees with the
- * registered one makes the pack suspect (`genuine` false, `expiryMismatch` set).
- *
- * @throws InputError for a malformed code (bad check digit…) or a tree file of another batch.
- * @example
- * const tree = await loadSerialTree("serials.txt.tree.json");
- * const check = await checkPack(drugTrace, "(01)09506000134352(10)ABC123(21)SN0001", tree);
- * console.log(check.status, VERDICT_WORDS[check.status].meaning);
- */
-export async function checkPack(
-  drugTrace: DrugTrace,
-  code: string | PackCode,
-  tree: SerialTree,
-  options: {
-    /** Also read the batch's current holders (from events). */
-    readonly holders?: boolean;
-    /** The block to read events from (default 0; set it where the node limits log ranges). */
-    readonly fromBlock?: number;
-  } = {},
-): Promise<PackCheck> {
-  const parsed = typeof code === "string" ? parsePackCode(code) : code;
-  const treeName = tree.treeFile ?? "(the serial tree)";
-  if (tree.gtin !== undefined && tree.gtin !== parsed.gtin) {
-    throw new InputError(
-      `the code's GTIN ${parsed.gtin} is not the GTIN ${tree.gtin} of tree file ${treeName}: use the tree file of the code's batch`,
-    );
-  }
-  if (tree.lot !== undefined && tree.lot !== parsed.lot) {
-    throw new InputError(
-      `the code's lot ${parsed.lot} is not the lot ${tree.lot} of tree file ${treeName}: use the tree file of the code's batch`,
-    );
-  }
-  const batchId = batchIdOf(BigInt(parsed.gtin), parsed.lot);
-  const batch = await readBatch(drugTrace, batchId);
-  if (batch.state !== "None" && batch.serialsRoot.toLowerCase() !== tree.root.toLowerCase()) {
-    throw new InputError(
-      `tree file ${treeName} (root ${tree.root}) is not the serial tree of batch ${parsed.gtin}/${parsed.lot} (registered root ${batch.serialsRoot})`,
-    );
-  }
-  const unit = tree.hasSerial(parsed.serial) ? tree.proofFor(parsed.serial) : undefined;
-  const verdict =
-    unit === undefined
-      ? { status: "Unknown" as const, expiry: 0n, manufacturer: ZeroAddress }
-      : await verifyUnit(drugTrace, { gtin: BigInt(parsed.gtin), lot: parsed.lot, ...unit });
-  let expiryMismatch: PackCheck["expiryMismatch"];
-  if (parsed.expiry !== undefined && verdict.status !== "Unknown") {
-    const printed = formatExpiry(expiryToTimestamp(parsed.expiry));
-    if (printed !== formatExpiry(verdict.expiry)) {
-      expiryMismatch = {
-        printed: printedExpiryDate(parsed.expiry),
-        registered: isoDate(verdict.expiry),
-      };
-    }
-  }
-  const holders =
-    options.holders === true && batch.state !== "None"
-      ? await readHolders(drugTrace, batchId, options.fromBlock ?? 0)
-      : undefined;
-  return {
-    code: parsed,
-    batchId,
-    unit,
-    status: verdict.status,
-    expiry: verdict.expiry,
-    manufacturer: verdict.manufacturer,
-    expiryMismatch,
-    genuine: verdict.status === "Active" && expiryMismatch === undefined,
-    holders,
-  };
-}
 
 /**
  * One line on why a pack may not be dispensed, e.g. "Dispensed (already dispensed: possible
@@ -208,7 +92,7 @@ export async function dispensePack(
   tree: SerialTree,
   options: { readonly evidenceHash?: BytesLike } = {},
 ): Promise<CounterOutcome> {
-  let check = await checkPack(drugTrace, code, tree);
+  let check = await checkPack(drugTrace, code, treeProofSource(tree));
   const { unit } = check;
   if (unit === undefined) {
     throw new InputError(

@@ -2,6 +2,8 @@ export * from "./client.js";
 export * from "./gs1.js";
 export * from "./serial-tree.js";
 export * from "./counter.js";
+export * from "./log-ranges.js";
+export * from "./pack-check.js";
 export * from "./options.js";
 export * from "./registration.js";
 export * from "./resolver-answer.js";

@@ -23,7 +23,7 @@ export interface SerialFileRegistration {
   readonly expiry: bigint;
   /** Hash of the off-chain batch metadata; the zero hash when omitted. */
   readonly metadataHash?: BytesLike;
-  /** Where to save the tree (default: `<GTIN-14>-<lot>.tree.json` beside the serial file, the name the verifier page fetches). */
+  /** Where to save the tree (default: `<GTIN-14>-<lot>.tree.json` beside the serial file, the name the brand's resolver loads it by). */
   readonly treeFile?: string;
   readonly onProgress?: SerialProgress;
 }
@@ -179,6 +179,8 @@ async function registerTree(
   const gtin = validateGtin(registration.gtin);
   const lotProblem = describeGs1TextProblem(registration.lot, "lot");
   if (lotProblem !== undefined) throw new InputError(lotProblem);
+
+  // Next to the serial list, under the name the brand's resolver loads it by.
   const treeFile =
     registration.treeFile ??
     path.join(registration.directory, treeFileNameOf(gtin, registration.lot));

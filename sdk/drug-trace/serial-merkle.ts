@@ -646,7 +646,7 @@ export function indexSerials(
 //                                   Tree files (JSON)
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 
-/** The JSON tree file `buildSerialTree` writes and `loadSerialTree` and the verifier page read. */
+/** The JSON tree file `buildSerialTree` writes and `loadSerialTree` and the resolver read (never the page). */
 export interface SerialTreeFile {
   format: typeof SERIAL_TREE_FORMAT;
   leafEncoding: readonly string[];
@@ -695,8 +695,8 @@ export function serialTreeOf(serials: readonly string[]): SerialTree {
 
 /**
  * Rebuilds a tree from a parsed tree file (see `formatSerialTreeFile`) and checks it against the
- * recorded root. Pure: the caller reads the file (`loadSerialTree` from disk, the verifier page
- * with `fetch`). `source` (a path or URL) names the file in messages and becomes the tree's
+ * recorded root. Pure: the caller reads the file (`loadSerialTree` from disk, a resolver from its
+ * storage). `source` (a path or URL) names the file in messages and becomes the tree's
  * `treeFile`.
  *
  * @throws InputError "tree file <source> is not a valid serial tree: <why>".

@@ -7,6 +7,7 @@ import {
   parseBatchOption,
   parsePackCode,
   parseVerdictOption,
+  treeProofSource,
 } from "../../sdk/drug-trace/index.js";
 import type { UnitStatus } from "../../sdk/drug-trace/index.js";
 import { InputError } from "../../sdk/errors.js";
@@ -71,7 +72,11 @@ export async function traceFlag(
     const code = parsePackCode(args.code);
     const batchId = batchIdOf(BigInt(code.gtin), code.lot);
     if (isGiven(args.tree)) {
-      const check = await checkPack(drugTrace, code, await loadSerialTree(args.tree.trim()));
+      const check = await checkPack(
+        drugTrace,
+        code,
+        treeProofSource(await loadSerialTree(args.tree.trim())),
+      );
       const found = check.unit?.index ?? index;
       if (found === undefined) {
         throw new InputError(

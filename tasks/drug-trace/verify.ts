@@ -9,6 +9,7 @@ import {
   printedExpiryDate,
   readGtinCompanyPrefix,
   readNamesOf,
+  treeProofSource,
   VERDICT_WORDS,
 } from "../../sdk/drug-trace/index.js";
 import type { PackCheck } from "../../sdk/drug-trace/index.js";
@@ -93,7 +94,7 @@ export async function traceVerify(
   const { code, treeFile } = parsePackOptions(args);
   const tree = await loadSerialTree(treeFile);
   const drugTrace = await readDrugTrace(connection, args);
-  const check = await checkPack(drugTrace, code, tree, {
+  const check = await checkPack(drugTrace, code, treeProofSource(tree), {
     holders: true,
     fromBlock: parseFromBlockOption(args.fromBlock),
   });
