@@ -35,7 +35,9 @@ async function fixture() {
   const s = await deployClaimsSuite(connection);
   const dir = mkdtempSync(path.join(tmpdir(), "carechain-fhir-claims-"));
   // a plan without a deductible, so approvals pay something
-  await s.claims.connect(s.insurer).createPlan(s.poolId, usd(5_000), 0n, 2_000, ZeroHash, DEFAULT_APPEAL_WINDOW);
+  await s.claims
+    .connect(s.insurer)
+    .createPlan(s.poolId, usd(5_000), 0n, 2_000, ZeroHash, DEFAULT_APPEAL_WINDOW);
   await s.claims
     .connect(s.insurer)
     .setFees(2n, [code("99213"), drugServiceCode(GTIN)], [usd(120), usd(45)]);

@@ -18,7 +18,9 @@ import {
   dispensedWarningOf,
   expiryMismatchOf,
   formatElementString,
+  bindCompanyPrefix,
   grantTradeRole,
+  gtinCompanyPrefix,
   readLogsInRanges,
   readUnitJourney,
   registerBatch,
@@ -138,6 +140,11 @@ describe("sdk/drug-trace/pack-check", function () {
       drugTrace = await ethers.getContractAt("DrugTrace", await deployed.drugTrace.getAddress());
       await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", manufacturer.address);
       await grantTradeRole(drugTrace.connect(admin), "DISPENSER", pharmacy.address);
+      await bindCompanyPrefix(drugTrace.connect(admin), {
+        prefix: gtinCompanyPrefix(BigInt(GTIN), 7),
+        owner: manufacturer.address,
+        name: "Acme Pharma GmbH",
+      });
       const { batchId } = await registerBatch(drugTrace.connect(manufacturer), {
         gtin: BigInt(GTIN),
         lot: LOT,
@@ -352,6 +359,11 @@ describe("sdk/drug-trace/pack-check", function () {
         const drugTrace = await ethers.getContractAt("DrugTrace", address);
         await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", manufacturer.address);
         await grantTradeRole(drugTrace.connect(admin), "DISPENSER", pharmacy.address);
+        await bindCompanyPrefix(drugTrace.connect(admin), {
+          prefix: gtinCompanyPrefix(BigInt(GTIN), 7),
+          owner: manufacturer.address,
+          name: "Acme Pharma GmbH",
+        });
         const { batchId } = await registerBatch(drugTrace.connect(manufacturer), {
           gtin: BigInt(GTIN),
           lot: LOT,
