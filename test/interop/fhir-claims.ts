@@ -141,9 +141,12 @@ async function submitFhir(s: Suite, args: Partial<SubmitArgs> & { fhir: string }
   );
 }
 
+/** The message of the InputError `action` (a `submitFhir`, which captures its own output) ends with. */
 async function refusal(action: Promise<unknown>): Promise<string> {
   try {
-    await captured(() => action);
+    // not captured() again: nested captures would restore each other's console.log, leaving the
+    // process's console.log swallowed (and the test runner's summary with it)
+    await action;
   } catch (error) {
     expect(error).to.be.instanceOf(InputError);
     return (error as Error).message;
