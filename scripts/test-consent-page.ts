@@ -385,16 +385,17 @@ try {
     );
     const scope = await consent.delegationOf(account, guardian.address);
     expectEqual([scope.purposes, scope.categories], [1n, BigInt(LABS_AND_MEDICATIONS)], "scope");
-    const rows = await texts(page, "#guardians li");
+    // the list is redrawn after the status says done: wait for the guardian's row itself
+    const row = `#guardians li[data-delegate="${getAddress(guardian.address)}"]`;
+    await page.locator(row).waitFor();
+    const rows = await texts(page, row);
     expectIncludes(rows[0] ?? "", `${GUARDIAN_NAME} (0x`, "guardian");
     expectIncludes(
       rows[0] ?? "",
       "may agree to treatment with your medications and lab results until",
       "guardian",
     );
-    await page
-      .locator(`#guardians li[data-delegate="${getAddress(guardian.address)}"] button`)
-      .click();
+    await page.locator(`${row} button`).click();
     status = await waitForStatus(page);
     expectEqual(
       [status.state, status.text],

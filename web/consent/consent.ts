@@ -221,8 +221,9 @@ async function withStatus(
   setStatus(busy, "busy");
   try {
     await work();
-    setStatus(done, "done");
+    // "done" only once the lists show the new state, so what the patient reads is never stale
     await refresh(session);
+    setStatus(done, "done");
   } catch (error) {
     setStatus(describeError(error), "error");
   }
