@@ -11,17 +11,13 @@
  *
  * Needs: apt-get install chromium (or CHROMIUM=/path/to/chrome).
  */
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { getAddress, id, isAddress } from "ethers";
 import { network } from "hardhat";
-import { chromium } from "playwright-core";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
 import PatientAccountFactoryModule from "../ignition/modules/PatientAccountFactory.js";
 import PatientConsentModule from "../ignition/modules/PatientConsent.js";
@@ -31,10 +27,11 @@ import { anchorRecord, breakGlass, logAccess } from "../sdk/patient-consent/inde
 import { readRelayConfig } from "../services/relay/config.js";
 import { startHardhatNode } from "../test/integration/hardhat-node.js";
 import type { RunningNode } from "../test/integration/hardhat-node.js";
+import { startChromium } from "./chromium.js";
+import type { RunningChromium } from "./chromium.js";
 import { CONSENT_ROOT, buildConsentPage, startConsentPage } from "./consent-page-server.js";
 import type { ConsentPage } from "./consent-page-server.js";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const DEPLOYMENT_ID = `consent-test-${process.pid}`;
 const LABS_AND_MEDICATIONS = (1 << 4) | (1 << 2);
 const CLINIC_NAME = "Dr Ada Lovelace, City Clinic";
@@ -68,94 +65,6 @@ function expectIncludes(text: string, part: string, what: string): void {
     throw new Error(
       `${what}: expected it to include ${JSON.stringify(part)}, got ${JSON.stringify(text)}`,
     );
-}
-
-// ─────────────────────────────────────────────────────────────────────────────────────────────
-//                      Chromium, by its PID (as in scripts/test-web.ts)
-// ─────────────────────────────────────────────────────────────────────────────────────────────
-
-interface RunningChromium {
-  readonly browser: Browser;
-  stop(): Promise<void>;
-}
-
-/** Starts chromium headless with its own profile and a DevTools port, and connects playwright to it. */
-async function startChromium(profile: string): Promise<RunningChromium> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `no browser at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM=/path/to/chrome)`,
-    );
-  }
-  const child: ChildProcess = spawn(
-    CHROMIUM,
-    [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--user-data-dir=${profile}`,
-      "--remote-debugging-address=127.0.0.1",
-      "--remote-debugging-port=0",
-      "about:blank",
-    ],
-    // its own process group, so its renderers and helpers can be ended with it
-    { stdio: ["ignore", "ignore", "pipe"], detached: true },
-  );
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${CHROMIUM} did not start`);
-  let log = "";
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => {
-      child.once("exit", () => {
-        resolve();
-      });
-    });
-    process.kill(pid, "SIGTERM");
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  try {
-    const endpoint = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`chromium gave no DevTools endpoint:\n${log}`));
-      }, 30_000);
-      child.stderr?.on("data", (chunk: Buffer) => {
-        log += chunk.toString();
-        const found = /DevTools listening on (ws:\/\/\S+)/.exec(log);
-        if (found?.[1] !== undefined) {
-          clearTimeout(timer);
-          resolve(found[1]);
-        }
-      });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`chromium exited with ${String(code)}:\n${log}`));
-      });
-    });
-    const browser = await chromium.connectOverCDP(endpoint);
-    return {
-      browser,
-      stop: async () => {
-        await browser.close().catch(() => undefined);
-        await stop();
-      },
-    };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────

@@ -19,7 +19,6 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
@@ -30,8 +29,7 @@ import bwipjs from "bwip-js";
 import type { Interface } from "ethers";
 import { Contract, id } from "ethers";
 import { network } from "hardhat";
-import { chromium } from "playwright-core";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import type { ContractTransactionResponse } from "ethers";
 
 import DrugTraceModule from "../ignition/modules/DrugTrace.js";
@@ -62,10 +60,11 @@ import { findFreePort, startHardhatNode } from "../test/integration/hardhat-node
 import type { RunningNode } from "../test/integration/hardhat-node.js";
 import { startVerificationStub } from "../test/integration/verification-stub.js";
 import type { VerificationStub } from "../test/integration/verification-stub.js";
+import { startChromium } from "./chromium.js";
+import type { RunningChromium } from "./chromium.js";
 import { buildWebPage, startWebServer, WEB_ROOT } from "./web-page.js";
 import type { WebServer } from "./web-page.js";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const GTIN = "09506000134352";
 const LOT = "LOT-WEB1";
 const RECALLED_LOT = "LOT-WEB2";
@@ -115,101 +114,6 @@ function expectIncludes(text: string, part: string, what: string): void {
     throw new Error(
       `${what}: expected it to include ${JSON.stringify(part)}, got ${JSON.stringify(text)}`,
     );
-}
-
-// ─────────────────────────────────────────────────────────────────────────────────────────────
-//                                    Chromium, by its PID
-// ─────────────────────────────────────────────────────────────────────────────────────────────
-
-interface RunningChromium {
-  readonly browser: Browser;
-  stop(): Promise<void>;
-}
-
-/**
- * Starts chromium headless with its own profile, a DevTools port and a fake camera playing
- * `fakeCamera` (a .y4m file), and connects playwright to it.
- */
-async function startChromium(profile: string, fakeCamera: string): Promise<RunningChromium> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `no browser at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM=/path/to/chrome)`,
-    );
-  }
-  const child: ChildProcess = spawn(
-    CHROMIUM,
-    [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--user-data-dir=${profile}`,
-      "--remote-debugging-address=127.0.0.1",
-      "--remote-debugging-port=0",
-      // a camera that films the rendered pack code, granted without a prompt
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      `--use-file-for-fake-video-capture=${fakeCamera}`,
-      "about:blank",
-    ],
-    // its own process group, so its renderers and helpers can be ended with it
-    { stdio: ["ignore", "ignore", "pipe"], detached: true },
-  );
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${CHROMIUM} did not start`);
-  let log = "";
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => {
-      child.once("exit", () => {
-        resolve();
-      });
-    });
-    process.kill(pid, "SIGTERM");
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  try {
-    const endpoint = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`chromium gave no DevTools endpoint:\n${log}`));
-      }, 30_000);
-      child.stderr?.on("data", (chunk: Buffer) => {
-        log += chunk.toString();
-        const found = /DevTools listening on (ws:\/\/\S+)/.exec(log);
-        if (found?.[1] !== undefined) {
-          clearTimeout(timer);
-          resolve(found[1]);
-        }
-      });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`chromium exited with ${String(code)}:\n${log}`));
-      });
-    });
-    const browser = await chromium.connectOverCDP(endpoint);
-    return {
-      browser,
-      stop: async () => {
-        await browser.close().catch(() => undefined);
-        await stop();
-      },
-    };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -577,7 +481,12 @@ try {
     dataMatrixVideo({ gtin: GTIN, lot: LOT, serial: SCANNED, expiry: EXPIRY }),
   );
   const profile = path.join(workDirectory, "profile");
-  browser = await startChromium(profile, fakeCamera);
+  // a camera that films the rendered pack code, granted without a prompt
+  browser = await startChromium(profile, [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    `--use-file-for-fake-video-capture=${fakeCamera}`,
+  ]);
   const context: BrowserContext =
     browser.browser.contexts()[0] ?? (await browser.browser.newContext());
   await context.grantPermissions(["camera"]);
