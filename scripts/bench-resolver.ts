@@ -25,7 +25,7 @@ import {
   serialTreeOf,
   treeFileNameOf,
 } from "../sdk/drug-trace/serial-tree.js";
-import { colour, formatNumber, formatTable } from "../sdk/terminal.js";
+import { colour, formatNumber, formatTable } from "../tasks/lib/terminal.js";
 
 const GTIN = "09506000134352";
 const LOT = "BENCH1";

@@ -24,11 +24,11 @@ import {
   serialTreeOf,
 } from "../sdk/drug-trace/index.js";
 import type { SerialTree } from "../sdk/drug-trace/index.js";
-import { formatNumber, formatTable } from "../sdk/terminal.js";
-import { startCappedRpc } from "../test/integration/capped-rpc.js";
-import { startHardhatNode } from "../test/integration/hardhat-node.js";
-import { startVerificationStub } from "../test/integration/verification-stub.js";
-import { buildWebPage } from "./web-page.js";
+import { formatNumber, formatTable } from "../tasks/lib/terminal.js";
+import { startCappedRpc } from "../support/capped-rpc.js";
+import { startHardhatNode } from "../support/hardhat-node.js";
+import { startVerificationStub } from "../support/verification-stub.js";
+import { buildWebPage } from "../support/web-page.js";
 
 const GTIN = "09506000134352";
 const LOT_SIZES = [40, 1_000, 1_000_000];

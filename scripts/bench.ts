@@ -9,12 +9,12 @@ import path from "node:path";
 
 import { network } from "hardhat";
 
-import { colour, formatTable } from "../sdk/terminal.js";
+import { colour, formatTable } from "../tasks/lib/terminal.js";
 import { benchDrugTrace } from "./bench/drug-trace.js";
-import { formatNumber } from "../sdk/terminal.js";
+import { formatNumber } from "../tasks/lib/terminal.js";
 import { benchInsuranceClaim } from "./bench/insurance-claim.js";
 import { benchL2 } from "./bench/l2.js";
-import { benchPasskeyOn, renderPasskeySection } from "./bench/passkey.js";
+import { benchPasskeyOn, renderPasskeySection } from "../support/bench/passkey.js";
 import { benchPatientConsent } from "./bench/patient-consent.js";
 import type { BenchEntry } from "./bench/record.js";
 import { renderResults } from "./bench/report.js";

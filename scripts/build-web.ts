@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 
-import { buildWebPage } from "./web-page.js";
+import { buildWebPage } from "../support/web-page.js";
 
 const { outFile, bytes } = await buildWebPage();
 console.log(`built ${path.relative(process.cwd(), outFile)} (${(bytes / 1024).toFixed(0)} KiB)`);

@@ -4,8 +4,8 @@
  */
 import { network } from "hardhat";
 
-import { colour, formatGas, formatTable } from "../sdk/terminal.js";
-import { runCareChainStory } from "./story.js";
+import { colour, formatGas, formatTable } from "../tasks/lib/terminal.js";
+import { runCareChainStory } from "../support/story.js";
 
 const started = Date.now();
 const connection = await network.create();

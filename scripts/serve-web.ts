@@ -11,9 +11,9 @@
  */
 import path from "node:path";
 
-import { readDeployedAddresses } from "../sdk/deployments.js";
-import { colour } from "../sdk/terminal.js";
-import { buildWebPage, startWebServer } from "./web-page.js";
+import { readDeployedAddresses } from "../tasks/lib/deployments.js";
+import { colour } from "../tasks/lib/terminal.js";
+import { buildWebPage, startWebServer } from "../support/web-page.js";
 
 const portText = process.env.WEB_PORT ?? "8080";
 if (!/^\d+$/.test(portText)) {

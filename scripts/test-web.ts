@@ -54,16 +54,16 @@ import {
 } from "../sdk/drug-trace/index.js";
 import type { PackCode, SerialTree } from "../sdk/drug-trace/index.js";
 import { describeError } from "../sdk/errors.js";
-import { startCappedRpc } from "../test/integration/capped-rpc.js";
-import type { CappedRpc } from "../test/integration/capped-rpc.js";
-import { findFreePort, startHardhatNode } from "../test/integration/hardhat-node.js";
-import type { RunningNode } from "../test/integration/hardhat-node.js";
-import { startVerificationStub } from "../test/integration/verification-stub.js";
-import type { VerificationStub } from "../test/integration/verification-stub.js";
+import { startCappedRpc } from "../support/capped-rpc.js";
+import type { CappedRpc } from "../support/capped-rpc.js";
+import { findFreePort, startHardhatNode } from "../support/hardhat-node.js";
+import type { RunningNode } from "../support/hardhat-node.js";
+import { startVerificationStub } from "../support/verification-stub.js";
+import type { VerificationStub } from "../support/verification-stub.js";
 import { startChromium } from "./chromium.js";
 import type { RunningChromium } from "./chromium.js";
-import { buildWebPage, startWebServer, WEB_ROOT } from "./web-page.js";
-import type { WebServer } from "./web-page.js";
+import { buildWebPage, startWebServer, WEB_ROOT } from "../support/web-page.js";
+import type { WebServer } from "../support/web-page.js";
 
 const GTIN = "09506000134352";
 const LOT = "LOT-WEB1";

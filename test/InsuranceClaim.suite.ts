@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployCareChain } from "./fixtures/suite.js";
+import { deployCareChain } from "../support/fixtures/suite.js";
 import { APPEAL_WINDOW, DAY, code, evidence, usd } from "./fixtures/insurance-claim.js";
 
 const connection = await network.create();

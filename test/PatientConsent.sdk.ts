@@ -4,7 +4,7 @@ import { network } from "hardhat";
 
 import PatientConsentModule from "../ignition/modules/PatientConsent.js";
 import { ContractRevertError, InputError } from "../sdk/errors.js";
-import { parseDateOption } from "../sdk/options.js";
+import { parseDateOption } from "../tasks/lib/options.js";
 import {
   CATEGORIES,
   CONSENT_GRANT_TYPE_STRING,
@@ -21,8 +21,6 @@ import {
   latestTimestamp,
   logAccess,
   parseCategories,
-  parseDays,
-  parsePeriod,
   parsePurpose,
   parsePurposes,
   parseSignedConsentGrant,
@@ -44,6 +42,7 @@ import {
   signConsentGrant,
   unpauseConsent,
 } from "../sdk/patient-consent/index.js";
+import { parseDays, parsePeriod } from "../tasks/patient-consent/period.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 

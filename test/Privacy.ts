@@ -9,7 +9,7 @@ import path from "node:path";
 
 import type { Claim, Consent, Device } from "fhir/r4.js";
 
-import { runCareChainStory } from "../scripts/story.js";
+import { runCareChainStory } from "../support/story.js";
 import { importEpcis, readEpcisDocument } from "../sdk/drug-trace/epcis.js";
 import { acceptShipment, dispense, loadSerialTree, ship } from "../sdk/drug-trace/index.js";
 import { hashFhirResource } from "../sdk/fhir.js";
@@ -30,7 +30,7 @@ import {
   parseCategories,
   parsePurposes,
 } from "../sdk/patient-consent/index.js";
-import { deployCareChain } from "./fixtures/suite.js";
+import { deployCareChain } from "../support/fixtures/suite.js";
 import { drugServiceCode } from "../sdk/insurance-claim/index.js";
 import {
   DrugTrace__factory,

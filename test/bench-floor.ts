@@ -9,8 +9,8 @@ import {
   floorOf,
   logGas,
   storageGas,
-} from "../scripts/bench/floor.js";
-import { BASE_LIKE_ASSUMPTIONS, l1DataFee, l2CostOf, weiToUsd } from "../scripts/bench/l2-fee.js";
+} from "../support/bench/floor.js";
+import { BASE_LIKE_ASSUMPTIONS, l1DataFee, l2CostOf, weiToUsd } from "../support/bench/l2-fee.js";
 
 const { ethers } = await network.create();
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
 
-import { runHardhat } from "./integration/hardhat-node.js";
+import { runHardhat } from "../support/hardhat-node.js";
 
 /*
  * Deploying to a testnet needs an RPC URL and a key from the environment or `.env`. A missing or

@@ -26,7 +26,7 @@ import {
   ship,
 } from "../../sdk/drug-trace/index.js";
 import type { SerialProof, SerialTree } from "../../sdk/drug-trace/index.js";
-import type { StorageWrite } from "./floor.js";
+import type { StorageWrite } from "../../support/bench/floor.js";
 import { entryOf, measureReceipt } from "./record.js";
 import type { BenchEntry, Measured } from "./record.js";
 import { BENCH_START, DAY } from "./suite.js";

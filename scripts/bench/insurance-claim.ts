@@ -22,8 +22,8 @@ import {
   submitDrugClaim,
 } from "../../sdk/insurance-claim/index.js";
 import { PURPOSES, grantConsent } from "../../sdk/patient-consent/index.js";
-import { describeFloor } from "./floor.js";
-import type { StorageWrite } from "./floor.js";
+import { describeFloor } from "../../support/bench/floor.js";
+import type { StorageWrite } from "../../support/bench/floor.js";
 import { BENCH_GTIN } from "./drug-trace.js";
 import { BENCH_CATEGORIES } from "./patient-consent.js";
 import { entryOf, measureReceipt, ratioOf } from "./record.js";

@@ -17,8 +17,8 @@ import {
   submitDrugUnit,
   submitVisit,
 } from "./insurance-claim.js";
-import { BASE_LIKE_ASSUMPTIONS, l2CostOf, weiToEth, weiToUsd } from "./l2-fee.js";
-import type { L2FeeAssumptions } from "./l2-fee.js";
+import { BASE_LIKE_ASSUMPTIONS, l2CostOf, weiToEth, weiToUsd } from "../../support/bench/l2-fee.js";
+import type { L2FeeAssumptions } from "../../support/bench/l2-fee.js";
 import { measureReceipt } from "./record.js";
 import type { Measured } from "./record.js";
 import { deployBenchSuite } from "./suite.js";

@@ -13,8 +13,8 @@ import {
   signDelegateAppointment,
   signDelegateRemoval,
 } from "../../sdk/patient-consent/index.js";
-import { COLD_SLOAD_GAS, TX_BASE_GAS, calldataGas } from "./floor.js";
-import type { StorageWrite } from "./floor.js";
+import { COLD_SLOAD_GAS, TX_BASE_GAS, calldataGas } from "../../support/bench/floor.js";
+import type { StorageWrite } from "../../support/bench/floor.js";
 import { entryOf, measureReceipt, ratioOf } from "./record.js";
 import type { BenchEntry } from "./record.js";
 import { BENCH_START, DAY, labelledAddress } from "./suite.js";

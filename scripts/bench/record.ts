@@ -1,8 +1,8 @@
 import type { TransactionReceipt } from "ethers";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 
-import { TX_BASE_GAS, describeFloor, floorOf } from "./floor.js";
-import type { FloorBreakdown, StorageWrite } from "./floor.js";
+import { TX_BASE_GAS, describeFloor, floorOf } from "../../support/bench/floor.js";
+import type { FloorBreakdown, StorageWrite } from "../../support/bench/floor.js";
 
 /** One mined transaction, measured against its floor. */
 export interface Measured {

@@ -1,4 +1,4 @@
-import { formatNumber } from "../../sdk/terminal.js";
+import { formatNumber } from "../../tasks/lib/terminal.js";
 import type { L2Results } from "./l2.js";
 import type { BenchEntry } from "./record.js";
 

@@ -2,7 +2,7 @@ import { Wallet, dataSlice, getAddress, id } from "ethers";
 import type { Signer } from "ethers";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 
-import { deployCareChain } from "../../test/fixtures/suite.js";
+import { deployCareChain } from "../../support/fixtures/suite.js";
 import type {
   DrugTrace,
   InsuranceClaim,

@@ -13,7 +13,7 @@ import type { DrugTrace } from "../../typechain-types/index.js";
 import { requireContractCode } from "../contract-code.js";
 import { CareChainError, InputError, withDecodedReverts } from "../errors.js";
 import type { RevertValueNamer } from "../errors.js";
-import { formatTimestamp } from "../terminal.js";
+import { formatTimestamp } from "../format.js";
 import { readHeldRoles } from "../roles.js";
 import { companyPrefixOf, decodeGs1Text, encodeGs1Text, formatGtin } from "./gs1.js";
 import type { CompanyPrefix } from "./gs1.js";

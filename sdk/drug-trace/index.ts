@@ -4,7 +4,6 @@ export * from "./serial-tree.js";
 export * from "./counter.js";
 export * from "./log-ranges.js";
 export * from "./pack-check.js";
-export * from "./options.js";
 export * from "./registration.js";
 export * from "./resolver-answer.js";
 export * from "./serial-index.js";

@@ -17,7 +17,7 @@ import type { PackCode } from "../drug-trace/gs1.js";
 import { InputError } from "../errors.js";
 import { FhirResourceError, hashFhirResource, requireValidFhir } from "../fhir.js";
 import type { FhirProblem } from "../fhir.js";
-import { parseDateOption } from "../options.js";
+import { parseDate } from "../dates.js";
 import { NO_PARTICIPANTS } from "../participants.js";
 import type { Participants } from "../participants.js";
 import { patientResponsibility } from "./adjudication.js";
@@ -241,7 +241,7 @@ export function readFhirClaimTerms(
       claim.billablePeriod?.start ??
       claim.created;
     try {
-      serviceDate = parseDateOption(date.slice(0, 10), "service date");
+      serviceDate = parseDate(date.slice(0, 10), "service date");
     } catch (error) {
       problems.push({ path: "Claim.item[0].servicedDate", why: (error as Error).message });
     }

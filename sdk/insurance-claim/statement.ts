@@ -1,4 +1,4 @@
-import { formatTimestamp } from "../terminal.js";
+import { formatTimestamp } from "../format.js";
 import { overCoverageLimit, patientResponsibility } from "./adjudication.js";
 import { formatTokenAmount } from "./amounts.js";
 import type { ExplanationOfBenefits } from "./adjudication.js";

@@ -3,6 +3,5 @@
  * and typed wrappers over the contract.
  */
 export * from "./vocabulary.js";
-export * from "./period.js";
 export * from "./eip712.js";
 export * from "./client.js";

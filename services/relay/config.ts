@@ -1,7 +1,7 @@
 import { HDNodeWallet, JsonRpcProvider, NonceManager, Wallet, getAddress, isAddress } from "ethers";
 
 import { InputError } from "../../sdk/errors.js";
-import { readDeployedAddresses, resolveSuiteAddress } from "../../sdk/deployments.js";
+import { readDeployedAddresses, resolveSuiteAddress } from "../../tasks/lib/deployments.js";
 import type { RelayConfig } from "./app.js";
 
 /** Hardhat's well-known test mnemonic: the local default key comes from it, on chain 31337 only. */

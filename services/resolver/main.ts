@@ -24,7 +24,7 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { getAddress, isAddress } from "ethers";
 
-import { resolveSuiteAddress } from "../../sdk/deployments.js";
+import { resolveSuiteAddress } from "../../tasks/lib/deployments.js";
 import { CareChainError } from "../../sdk/errors.js";
 import { createResolverApp } from "./app.js";
 import { TreeDirectoryCatalogue } from "./catalogue.js";

@@ -1,11 +1,11 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { resolveSuiteAddress } from "../../sdk/deployments.js";
+import { resolveSuiteAddress } from "../lib/deployments.js";
 import { attachDrugTrace } from "../../sdk/drug-trace/index.js";
 import type { SerialProgress } from "../../sdk/drug-trace/index.js";
-import { selectSigner } from "../../sdk/options.js";
-import { cliAction, colour, ProgressBar } from "../../sdk/terminal.js";
+import { selectSigner } from "../lib/options.js";
+import { cliAction, colour, ProgressBar } from "../lib/terminal.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
 
 /*

@@ -2,12 +2,12 @@ import {
   dispensePack,
   formatElementString,
   loadSerialTree,
-  parsePackOptions,
   readNamesOf,
 } from "../../sdk/drug-trace/index.js";
-import { hashOptionalEvidence } from "../../sdk/evidence.js";
-import { isGiven } from "../../sdk/options.js";
-import { colour, formatFields, formatGas } from "../../sdk/terminal.js";
+import { parsePackOptions } from "./options.js";
+import { hashOptionalEvidence } from "../lib/evidence.js";
+import { isGiven } from "../lib/options.js";
+import { colour, formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_NOT_DISPENSABLE, EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 import { packFields, verdictLine } from "./verify.js";

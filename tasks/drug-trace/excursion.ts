@@ -1,9 +1,5 @@
 import {
-  formatCentiCelsius,
   formatParticipant,
-  parseBatchOption,
-  parseCelsiusOption,
-  parseShipmentOption,
   readCustodianOf,
   readNameOf,
   readRegisteredBatch,
@@ -11,10 +7,16 @@ import {
   reportExcursion,
   reportShipmentExcursion,
 } from "../../sdk/drug-trace/index.js";
+import {
+  formatCentiCelsius,
+  parseBatchOption,
+  parseCelsiusOption,
+  parseShipmentOption,
+} from "./options.js";
 import { InputError } from "../../sdk/errors.js";
-import { hashEvidence } from "../../sdk/evidence.js";
-import { isGiven, requireOption } from "../../sdk/options.js";
-import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { hashEvidence } from "../lib/evidence.js";
+import { isGiven, requireOption } from "../lib/options.js";
+import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

@@ -1,16 +1,12 @@
 import { writeFile } from "node:fs/promises";
 
 import { exportEpcis } from "../../sdk/drug-trace/epcis.js";
-import { loadSerialTree, parseBatchOption } from "../../sdk/drug-trace/index.js";
+import { loadSerialTree } from "../../sdk/drug-trace/index.js";
+import { parseBatchOption } from "./options.js";
 import { InputError } from "../../sdk/errors.js";
-import {
-  isGiven,
-  parseDateOption,
-  parseFromBlockOption,
-  requireOption,
-} from "../../sdk/options.js";
+import { isGiven, parseDateOption, parseFromBlockOption, requireOption } from "../lib/options.js";
 import { loadParticipants } from "../../sdk/participants.js";
-import { formatFields } from "../../sdk/terminal.js";
+import { formatFields } from "../lib/terminal.js";
 import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

@@ -4,16 +4,15 @@ import {
   describeGs1TextProblem,
   flagSuspect,
   loadSerialTree,
-  parseBatchOption,
   parsePackCode,
-  parseVerdictOption,
   treeProofSource,
 } from "../../sdk/drug-trace/index.js";
+import { parseBatchOption, parseVerdictOption } from "./options.js";
 import type { UnitStatus } from "../../sdk/drug-trace/index.js";
 import { InputError } from "../../sdk/errors.js";
-import { hashOptionalEvidence } from "../../sdk/evidence.js";
-import { isGiven, parseUintOption, requireOption } from "../../sdk/options.js";
-import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { hashOptionalEvidence } from "../lib/evidence.js";
+import { isGiven, parseUintOption, requireOption } from "../lib/options.js";
+import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

@@ -3,14 +3,14 @@ import {
   describeHistoryDetails,
   formatGtin,
   formatParticipant,
-  parseBatchOption,
   readBatch,
   readBatchHistory,
   readNamesOf,
 } from "../../sdk/drug-trace/index.js";
+import { parseBatchOption } from "./options.js";
 import { InputError } from "../../sdk/errors.js";
-import { parseFromBlockOption } from "../../sdk/options.js";
-import { formatFields, formatTable, formatTimestamp } from "../../sdk/terminal.js";
+import { parseFromBlockOption } from "../lib/options.js";
+import { formatFields, formatTable, formatTimestamp } from "../lib/terminal.js";
 import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

@@ -1,9 +1,9 @@
 import path from "node:path";
 
 import { importEpcis, readEpcisDocument } from "../../sdk/drug-trace/epcis.js";
-import { hashEvidence } from "../../sdk/evidence.js";
-import { isGiven, requireOption } from "../../sdk/options.js";
-import { formatFields, formatGas, formatTimestamp } from "../../sdk/terminal.js";
+import { hashEvidence } from "../lib/evidence.js";
+import { isGiven, requireOption } from "../lib/options.js";
+import { formatFields, formatGas, formatTimestamp } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

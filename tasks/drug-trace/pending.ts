@@ -1,11 +1,6 @@
 import { formatShipmentId, readPendingShipmentsOf } from "../../sdk/drug-trace/index.js";
-import {
-  isGiven,
-  parseAddressOption,
-  parseFromBlockOption,
-  selectSigner,
-} from "../../sdk/options.js";
-import { formatTable, formatTimestamp } from "../../sdk/terminal.js";
+import { isGiven, parseAddressOption, parseFromBlockOption, selectSigner } from "../lib/options.js";
+import { formatTable, formatTimestamp } from "../lib/terminal.js";
 import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

@@ -3,8 +3,6 @@ import {
   bindCompanyPrefix,
   deauthorizeContractManufacturer,
   formatParticipant,
-  parseNameOption,
-  parsePrefixOption,
   readCompanyPrefix,
   readCompanyPrefixes,
   readNameOf,
@@ -12,11 +10,12 @@ import {
   revokeCompanyPrefix,
   transferCompanyPrefix,
 } from "../../sdk/drug-trace/index.js";
+import { parseNameOption, parsePrefixOption } from "./options.js";
 import type { CompanyPrefix } from "../../sdk/drug-trace/index.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { InputError } from "../../sdk/errors.js";
-import { parseAddressOption, parseFromBlockOption } from "../../sdk/options.js";
-import { formatFields, formatGas, formatTable } from "../../sdk/terminal.js";
+import { parseAddressOption, parseFromBlockOption } from "../lib/options.js";
+import { formatFields, formatGas, formatTable } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, readDrugTrace } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

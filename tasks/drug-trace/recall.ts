@@ -1,12 +1,7 @@
-import {
-  parseBatchOption,
-  parseReasonCodeOption,
-  readBatch,
-  readRegisteredBatch,
-  recall,
-} from "../../sdk/drug-trace/index.js";
-import { hashOptionalEvidence } from "../../sdk/evidence.js";
-import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { readBatch, readRegisteredBatch, recall } from "../../sdk/drug-trace/index.js";
+import { parseBatchOption, parseReasonCodeOption } from "./options.js";
+import { hashOptionalEvidence } from "../lib/evidence.js";
+import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

@@ -1,7 +1,8 @@
-import { parseExpiryOption, registerBatchFromSerials } from "../../sdk/drug-trace/index.js";
-import { hashOptionalEvidence } from "../../sdk/evidence.js";
-import { isGiven, requireOption } from "../../sdk/options.js";
-import { formatFields, formatGas, formatTimestamp } from "../../sdk/terminal.js";
+import { registerBatchFromSerials } from "../../sdk/drug-trace/index.js";
+import { parseExpiryOption } from "./options.js";
+import { hashOptionalEvidence } from "../lib/evidence.js";
+import { isGiven, requireOption } from "../lib/options.js";
+import { formatFields, formatGas, formatTimestamp } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, serialTreeProgress, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

@@ -1,10 +1,6 @@
-import {
-  parseBatchOption,
-  readBatch,
-  readRegisteredBatch,
-  releaseQuarantine,
-} from "../../sdk/drug-trace/index.js";
-import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { readBatch, readRegisteredBatch, releaseQuarantine } from "../../sdk/drug-trace/index.js";
+import { parseBatchOption } from "./options.js";
+import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

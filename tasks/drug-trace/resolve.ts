@@ -1,12 +1,7 @@
-import {
-  parseFlagOption,
-  parseResolutionOption,
-  readBatch,
-  readSuspectFlag,
-  resolveSuspect,
-} from "../../sdk/drug-trace/index.js";
+import { readBatch, readSuspectFlag, resolveSuspect } from "../../sdk/drug-trace/index.js";
+import { parseFlagOption, parseResolutionOption } from "./options.js";
 import { InputError } from "../../sdk/errors.js";
-import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

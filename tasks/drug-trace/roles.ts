@@ -1,15 +1,15 @@
 import {
   formatParticipant,
   grantDrugTraceRole,
-  parseRoleOption,
   readCustodianOf,
   readDrugTraceRoles,
   readNameOf,
   revokeDrugTraceRole,
 } from "../../sdk/drug-trace/index.js";
+import { parseRoleOption } from "./options.js";
 import { InputError } from "../../sdk/errors.js";
-import { isGiven, parseAddressOption } from "../../sdk/options.js";
-import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { isGiven, parseAddressOption } from "../lib/options.js";
+import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

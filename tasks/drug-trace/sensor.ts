@@ -5,8 +5,8 @@ import {
   readNameOf,
   unbindSensor,
 } from "../../sdk/drug-trace/index.js";
-import { parseAddressOption } from "../../sdk/options.js";
-import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { parseAddressOption } from "../lib/options.js";
+import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

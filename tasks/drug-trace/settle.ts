@@ -2,13 +2,13 @@ import {
   acceptShipment,
   cancelShipment,
   formatShipmentId,
-  parseShipmentOption,
   readShipment,
   rejectShipment,
 } from "../../sdk/drug-trace/index.js";
+import { parseShipmentOption } from "./options.js";
 import type { SettleReceipt } from "../../sdk/drug-trace/index.js";
 import { InputError } from "../../sdk/errors.js";
-import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { formatFields, formatGas } from "../lib/terminal.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { EXIT_OK, openDrugTrace } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";

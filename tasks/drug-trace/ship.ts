@@ -1,12 +1,7 @@
-import {
-  formatShipmentId,
-  parseBatchOption,
-  parseQuantityOption,
-  readRegisteredBatch,
-  ship,
-} from "../../sdk/drug-trace/index.js";
-import { parseAddressOption } from "../../sdk/options.js";
-import { formatFields, formatGas } from "../../sdk/terminal.js";
+import { formatShipmentId, readRegisteredBatch, ship } from "../../sdk/drug-trace/index.js";
+import { parseBatchOption, parseQuantityOption } from "./options.js";
+import { parseAddressOption } from "../lib/options.js";
+import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 

@@ -5,16 +5,16 @@ import {
   describeRefusal,
   formatParticipant,
   loadSerialTree,
-  parsePackOptions,
   printedExpiryDate,
   readGtinCompanyPrefix,
   readNamesOf,
   treeProofSource,
   VERDICT_WORDS,
 } from "../../sdk/drug-trace/index.js";
+import { parsePackOptions } from "./options.js";
 import type { PackCheck } from "../../sdk/drug-trace/index.js";
-import { parseFromBlockOption } from "../../sdk/options.js";
-import { colour, formatFields, formatTimestamp } from "../../sdk/terminal.js";
+import { parseFromBlockOption } from "../lib/options.js";
+import { colour, formatFields, formatTimestamp } from "../lib/terminal.js";
 import {
   EXIT_NOT_DISPENSABLE,
   EXIT_OK,

@@ -1,8 +1,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { setAdjuster } from "../../sdk/insurance-claim/client.js";
-import { parseAddressOption, parseIdOption } from "../../sdk/options.js";
-import { cliAction, formatGas } from "../../sdk/terminal.js";
+import { parseAddressOption, parseIdOption } from "../lib/options.js";
+import { cliAction, formatGas } from "../lib/terminal.js";
 import { connectClaims, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

@@ -2,8 +2,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { InputError } from "../../sdk/errors.js";
 import { ClaimState, appealClaim } from "../../sdk/insurance-claim/client.js";
-import { parseIdOption } from "../../sdk/options.js";
-import { cliAction, formatTimestamp } from "../../sdk/terminal.js";
+import { parseIdOption } from "../lib/options.js";
+import { cliAction, formatTimestamp } from "../lib/terminal.js";
 import { connectClaims, parseEvidence, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

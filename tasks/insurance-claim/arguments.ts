@@ -1,13 +1,13 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
 import { requireContractCode } from "../../sdk/contract-code.js";
-import { resolveSuiteAddress } from "../../sdk/deployments.js";
+import { resolveSuiteAddress } from "../lib/deployments.js";
 import { InputError } from "../../sdk/errors.js";
-import { hashEvidence } from "../../sdk/evidence.js";
+import { hashEvidence } from "../lib/evidence.js";
 import { connectInsuranceClaim, readPool } from "../../sdk/insurance-claim/client.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
-import { isGiven, requireOption, selectSigner } from "../../sdk/options.js";
+import { isGiven, requireOption, selectSigner } from "../lib/options.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
 
 /** What every `claims` action gets from the network connection. */

@@ -3,8 +3,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { InputError } from "../../sdk/errors.js";
 import { denyClaim } from "../../sdk/insurance-claim/client.js";
 import { describeReasonCode, parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
-import { parseIdOption } from "../../sdk/options.js";
-import { cliAction } from "../../sdk/terminal.js";
+import { parseIdOption } from "../lib/options.js";
+import { cliAction } from "../lib/terminal.js";
 import { connectClaims, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

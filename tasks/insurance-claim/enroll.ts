@@ -2,8 +2,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { InputError } from "../../sdk/errors.js";
 import { createPolicy } from "../../sdk/insurance-claim/client.js";
-import { parseAddressOption, parseDateOption, parseIdOption } from "../../sdk/options.js";
-import { cliAction, formatTimestamp, formatGas } from "../../sdk/terminal.js";
+import { parseAddressOption, parseDateOption, parseIdOption } from "../lib/options.js";
+import { cliAction, formatTimestamp, formatGas } from "../lib/terminal.js";
 import { connectClaims, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

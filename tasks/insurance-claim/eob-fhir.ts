@@ -4,7 +4,7 @@ import { InputError } from "../../sdk/errors.js";
 import { readExplanationOfBenefits } from "../../sdk/insurance-claim/client.js";
 import { explanationOfBenefitOf } from "../../sdk/insurance-claim/fhir.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
-import { isGiven, parseIdOption } from "../../sdk/options.js";
+import { isGiven, parseIdOption } from "../lib/options.js";
 import { loadParticipants } from "../../sdk/participants.js";
 import { connectClaims } from "./arguments.js";
 import type { ClaimsConnection } from "./arguments.js";

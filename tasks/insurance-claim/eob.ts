@@ -3,8 +3,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { readExplanationOfBenefits } from "../../sdk/insurance-claim/client.js";
 import { formatExplanationOfBenefits } from "../../sdk/insurance-claim/statement.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
-import { isGiven, parseIdOption } from "../../sdk/options.js";
-import { cliAction } from "../../sdk/terminal.js";
+import { isGiven, parseIdOption } from "../lib/options.js";
+import { cliAction } from "../lib/terminal.js";
 import { connectClaims, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

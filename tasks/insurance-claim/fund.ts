@@ -2,8 +2,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { formatTokenAmount, parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { fundPool, readPool } from "../../sdk/insurance-claim/client.js";
-import { parseIdOption } from "../../sdk/options.js";
-import { cliAction } from "../../sdk/terminal.js";
+import { parseIdOption } from "../lib/options.js";
+import { cliAction } from "../lib/terminal.js";
 import { connectClaims, poolToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

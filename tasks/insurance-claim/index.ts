@@ -1,7 +1,7 @@
 import { emptyTask, task } from "hardhat/config";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
-import { addressOption, fromOption, optional } from "../options.js";
+import { addressOption, fromOption, optional } from "../lib/option-definitions.js";
 
 const ADDRESS = addressOption("InsuranceClaim");
 const FROM = fromOption();

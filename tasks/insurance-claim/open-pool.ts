@@ -2,8 +2,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { openPool } from "../../sdk/insurance-claim/client.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
-import { parseAddressOption } from "../../sdk/options.js";
-import { cliAction, formatGas } from "../../sdk/terminal.js";
+import { parseAddressOption } from "../lib/options.js";
+import { cliAction, formatGas } from "../lib/terminal.js";
 import { connectClaims, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

@@ -11,8 +11,8 @@ import {
 } from "../../sdk/insurance-claim/client.js";
 import type { PaidClaim, PayoutSummary } from "../../sdk/insurance-claim/client.js";
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
-import { isGiven, parseIdListOption, parseIdOption, parseUintOption } from "../../sdk/options.js";
-import { ProgressBar, cliAction, colour, formatTable, formatGas } from "../../sdk/terminal.js";
+import { isGiven, parseIdListOption, parseIdOption, parseUintOption } from "../lib/options.js";
+import { ProgressBar, cliAction, colour, formatTable, formatGas } from "../lib/terminal.js";
 import { connectClaims, poolToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

@@ -14,8 +14,8 @@ import {
   readFeeSchedule,
   writeFeeScheduleTree,
 } from "../../sdk/insurance-claim/fee-schedule.js";
-import { parseIdOption } from "../../sdk/options.js";
-import { ProgressBar, cliAction } from "../../sdk/terminal.js";
+import { parseIdOption } from "../lib/options.js";
+import { ProgressBar, cliAction } from "../lib/terminal.js";
 import { connectClaims, parseCoinsurance, poolToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

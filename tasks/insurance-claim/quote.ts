@@ -9,8 +9,8 @@ import {
   readFeeScheduleTree,
 } from "../../sdk/insurance-claim/fee-schedule.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
-import { parseIdOption } from "../../sdk/options.js";
-import { cliAction } from "../../sdk/terminal.js";
+import { parseIdOption } from "../lib/options.js";
+import { cliAction } from "../lib/terminal.js";
 import { connectClaims, policyToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

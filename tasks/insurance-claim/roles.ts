@@ -1,8 +1,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cliAction } from "../../sdk/terminal.js";
-import { runRoles } from "../roles.js";
-import type { RolesArgs } from "../roles.js";
+import { cliAction } from "../lib/terminal.js";
+import { runRoles } from "../lib/roles.js";
+import type { RolesArgs } from "../lib/roles.js";
 
 /** The InsuranceClaim roles an admin grants by word. */
 export const CLAIMS_ROLES = ["INSURER", "PROVIDER", "PAUSER"] as const;

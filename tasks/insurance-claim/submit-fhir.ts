@@ -4,7 +4,7 @@ import { loadSerialTree } from "../../sdk/drug-trace/serial-tree.js";
 import { InputError } from "../../sdk/errors.js";
 import { readFhirResource } from "../../sdk/fhir.js";
 import { checkFhirClaimTerms, readFhirClaimTerms } from "../../sdk/insurance-claim/fhir.js";
-import { isGiven, parseIdOption } from "../../sdk/options.js";
+import { isGiven, parseIdOption } from "../lib/options.js";
 import { loadParticipants } from "../../sdk/participants.js";
 import { connectClaims, policyToken } from "./arguments.js";
 import type { ClaimsConnection } from "./arguments.js";

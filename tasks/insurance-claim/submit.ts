@@ -12,8 +12,8 @@ import {
 } from "../../sdk/insurance-claim/fee-schedule.js";
 import type { FeeProof } from "../../sdk/insurance-claim/fee-schedule.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
-import { isGiven, parseAddressOption, parseDateOption, parseIdOption } from "../../sdk/options.js";
-import { cliAction } from "../../sdk/terminal.js";
+import { isGiven, parseAddressOption, parseDateOption, parseIdOption } from "../lib/options.js";
+import { cliAction } from "../lib/terminal.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
 import { connectClaims, parseEvidence, policyToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";

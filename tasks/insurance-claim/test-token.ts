@@ -1,8 +1,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
-import { parseAddressOption, requireOption } from "../../sdk/options.js";
-import { cliAction, formatGas } from "../../sdk/terminal.js";
+import { parseAddressOption, requireOption } from "../lib/options.js";
+import { cliAction, formatGas } from "../lib/terminal.js";
 import { withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, RawArgs } from "./arguments.js";
 

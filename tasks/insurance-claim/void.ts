@@ -4,8 +4,8 @@ import { InputError } from "../../sdk/errors.js";
 import { formatTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { readPool, voidClaim } from "../../sdk/insurance-claim/client.js";
 import { describeReasonCode, parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
-import { parseIdOption } from "../../sdk/options.js";
-import { cliAction } from "../../sdk/terminal.js";
+import { parseIdOption } from "../lib/options.js";
+import { cliAction } from "../lib/terminal.js";
 import { connectClaims, poolToken, withEmptyStrings } from "./arguments.js";
 import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
 

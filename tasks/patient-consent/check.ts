@@ -12,8 +12,8 @@ import {
   readBreakGlass,
   readConsent,
 } from "../../sdk/patient-consent/index.js";
-import { parseAddressOption } from "../../sdk/options.js";
-import { cliAction, colour, formatTable, formatTimestamp } from "../../sdk/terminal.js";
+import { parseAddressOption } from "../lib/options.js";
+import { cliAction, colour, formatTable, formatTimestamp } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface CheckArgs {

@@ -2,8 +2,8 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { requireContractCode } from "../../sdk/contract-code.js";
-import { resolveSuiteAddress } from "../../sdk/deployments.js";
-import { selectSigner } from "../../sdk/options.js";
+import { resolveSuiteAddress } from "../lib/deployments.js";
+import { selectSigner } from "../lib/options.js";
 import type { PatientConsent } from "../../typechain-types/index.js";
 
 /** What a `consent …` task works with once connected. */

@@ -2,8 +2,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { InputError } from "../../sdk/errors.js";
 import { setBreakGlassCooldown } from "../../sdk/patient-consent/index.js";
-import { isGiven } from "../../sdk/options.js";
-import { cliAction, colour, formatGas, formatTable } from "../../sdk/terminal.js";
+import { isGiven } from "../lib/options.js";
+import { cliAction, colour, formatGas, formatTable } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface CooldownArgs {

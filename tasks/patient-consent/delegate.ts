@@ -5,14 +5,14 @@ import {
   categoryNames,
   latestTimestamp,
   parseCategories,
-  parsePeriod,
   parsePurposes,
   purposeNames,
   revokeDelegate,
   setDelegate,
 } from "../../sdk/patient-consent/index.js";
-import { parseAddressOption } from "../../sdk/options.js";
-import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../../sdk/terminal.js";
+import { parsePeriod } from "./period.js";
+import { parseAddressOption } from "../lib/options.js";
+import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface DelegateArgs {

@@ -8,10 +8,10 @@ import {
   parseFromBlockOption,
   requireOption,
   isGiven,
-} from "../../sdk/options.js";
+} from "../lib/options.js";
 import { loadParticipants } from "../../sdk/participants.js";
 import { exportConsentBundle } from "../../sdk/patient-consent/fhir.js";
-import { cliAction, formatTable } from "../../sdk/terminal.js";
+import { cliAction, formatTable } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface ExportArgs {

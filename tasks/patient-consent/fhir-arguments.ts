@@ -2,7 +2,7 @@ import type { Consent } from "fhir/r4.js";
 
 import { InputError } from "../../sdk/errors.js";
 import { readFhirResource } from "../../sdk/fhir.js";
-import { isGiven } from "../../sdk/options.js";
+import { isGiven } from "../lib/options.js";
 import { loadParticipants } from "../../sdk/participants.js";
 import { readFhirConsentTerms } from "../../sdk/patient-consent/fhir.js";
 

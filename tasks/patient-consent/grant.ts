@@ -5,12 +5,12 @@ import {
   grantConsent,
   latestTimestamp,
   parseCategories,
-  parsePeriod,
   parsePurposes,
   purposeNames,
 } from "../../sdk/patient-consent/index.js";
-import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
-import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../../sdk/terminal.js";
+import { parsePeriod } from "./period.js";
+import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
+import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface GrantArgs {

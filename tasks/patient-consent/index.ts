@@ -1,7 +1,7 @@
 import { emptyTask, task } from "hardhat/config";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
-import { addressOption, fromBlockOption, fromOption, optional } from "../options.js";
+import { addressOption, fromBlockOption, fromOption, optional } from "../lib/option-definitions.js";
 
 const ADDRESS = addressOption("PatientConsent");
 

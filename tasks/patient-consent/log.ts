@@ -2,8 +2,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { purposeName, readAccessLog } from "../../sdk/patient-consent/index.js";
 import type { AccessLogEntry } from "../../sdk/patient-consent/index.js";
-import { parseFromBlockOption, parseOptionalAddressOption } from "../../sdk/options.js";
-import { cliAction, colour, formatTable, formatTimestamp } from "../../sdk/terminal.js";
+import { parseFromBlockOption, parseOptionalAddressOption } from "../lib/options.js";
+import { cliAction, colour, formatTable, formatTimestamp } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface LogArgs {

@@ -1,8 +1,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { revokeConsent } from "../../sdk/patient-consent/index.js";
-import { parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
-import { cliAction, colour, formatTable, formatGas } from "../../sdk/terminal.js";
+import { parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
+import { cliAction, colour, formatTable, formatGas } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface RevokeArgs {

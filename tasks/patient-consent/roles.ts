@@ -1,8 +1,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cliAction } from "../../sdk/terminal.js";
-import { runRoles } from "../roles.js";
-import type { RolesArgs } from "../roles.js";
+import { cliAction } from "../lib/terminal.js";
+import { runRoles } from "../lib/roles.js";
+import type { RolesArgs } from "../lib/roles.js";
 
 /** `consent roles`: lists, grants or revokes the EMERGENCY role (break-glass responders). */
 export default cliAction(async (args: RolesArgs, hre: HardhatRuntimeEnvironment) => {

@@ -4,15 +4,14 @@ import { InputError } from "../../sdk/errors.js";
 import {
   latestTimestamp,
   parseCategories,
-  parseDays,
-  parsePeriod,
   parsePurposes,
   serializeSignedConsentAction,
   signDelegateAppointment,
   signDelegateRemoval,
 } from "../../sdk/patient-consent/index.js";
-import { parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
-import { cliAction } from "../../sdk/terminal.js";
+import { parseDays, parsePeriod } from "./period.js";
+import { parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
+import { cliAction } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 import { writeSigned } from "./write-signed.js";
 

@@ -2,12 +2,12 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import {
   latestTimestamp,
-  parseDays,
   serializeSignedConsentAction,
   signConsentRevocation,
 } from "../../sdk/patient-consent/index.js";
-import { parseAddressOption, parseOptionalAddressOption } from "../../sdk/options.js";
-import { cliAction } from "../../sdk/terminal.js";
+import { parseDays } from "./period.js";
+import { parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
+import { cliAction } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 import { writeSigned } from "./write-signed.js";
 

@@ -6,19 +6,18 @@ import { InputError } from "../../sdk/errors.js";
 import {
   latestTimestamp,
   parseCategories,
-  parseDays,
-  parsePeriod,
   parsePurposes,
   serializeSignedConsentGrant,
   signConsentGrant,
 } from "../../sdk/patient-consent/index.js";
+import { parseDays, parsePeriod } from "./period.js";
 import {
   isGiven,
   parseAddressOption,
   parseOptionalAddressOption,
   parseUintOption,
-} from "../../sdk/options.js";
-import { cliAction } from "../../sdk/terminal.js";
+} from "../lib/options.js";
+import { cliAction } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface SignArgs {

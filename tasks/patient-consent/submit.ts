@@ -13,7 +13,7 @@ import {
   revokeDelegateBySig,
   setDelegateBySig,
 } from "../../sdk/patient-consent/index.js";
-import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../../sdk/terminal.js";
+import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../lib/terminal.js";
 import { connectPatientConsent } from "./connection.js";
 
 interface SubmitArgs {

@@ -8,8 +8,8 @@ import {
   deploymentDirectory,
   readDeployedAddresses,
   readSuiteParameters,
-} from "../../sdk/deployments.js";
-import { cliAction, colour, formatTable } from "../../sdk/terminal.js";
+} from "../lib/deployments.js";
+import { cliAction, colour, formatTable } from "../lib/terminal.js";
 
 interface DeployArguments {
   parameters: string;

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { ContractFactory, JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
 import type { JsonRpcSigner } from "ethers";
 
-import { resolveSuiteAddress } from "../../sdk/deployments.js";
+import { resolveSuiteAddress } from "../../tasks/lib/deployments.js";
 import { formatDigitalLink, formatElementString } from "../../sdk/drug-trace/gs1.js";
 import {
   DrugTrace__factory,
@@ -14,8 +14,8 @@ import {
   MockERC20__factory,
   PatientConsent__factory,
 } from "../../typechain-types/index.js";
-import { runHardhat, startHardhatNode } from "./hardhat-node.js";
-import type { RunningNode, TaskRun } from "./hardhat-node.js";
+import { runHardhat, startHardhatNode } from "../../support/hardhat-node.js";
+import type { RunningNode, TaskRun } from "../../support/hardhat-node.js";
 
 /*
  * The whole story over JSON-RPC, as operators would type it: a `hardhat node` child process on a

@@ -23,8 +23,8 @@ import { describeError } from "../../sdk/errors.js";
 import type { TraceAction, TraceIo } from "../../tasks/drug-trace/connection.js";
 import { traceExport } from "../../tasks/drug-trace/export.js";
 import { traceImport } from "../../tasks/drug-trace/import.js";
-import { deployCareChain } from "../fixtures/suite.js";
-import type { CareChainSuite } from "../fixtures/suite.js";
+import { deployCareChain } from "../../support/fixtures/suite.js";
+import type { CareChainSuite } from "../../support/fixtures/suite.js";
 
 /*
  * DrugTrace ↔ EPCIS 2.0: `trace import --epcis` and `trace export --epcis` on the suite as users

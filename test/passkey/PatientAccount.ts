@@ -28,8 +28,8 @@ import type {
   DelegateAppointment,
   SignedConsentGrant,
 } from "../../sdk/patient-consent/index.js";
-import { deployPasskeyFixture, draftGrant, typedGrant } from "./fixture.js";
-import type { PasskeyFixture } from "./fixture.js";
+import { deployPasskeyFixture, draftGrant, typedGrant } from "../../support/fixtures/passkey.js";
+import type { PasskeyFixture } from "../../support/fixtures/passkey.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

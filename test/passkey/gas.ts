@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { PASSKEY_GOALS, benchPasskeyOn } from "../../scripts/bench/passkey.js";
+import { PASSKEY_GOALS, benchPasskeyOn } from "../../support/bench/passkey.js";
 
 describe("PatientAccount gas ceilings", function () {
   it("keeps a passkey-signed grant within the goal on an OP-stack chain (RIP-7212), and bounds revoke and deployment", async function () {

@@ -12,8 +12,8 @@ import {
 } from "../../sdk/passkey/index.js";
 import { randomUnorderedNonce } from "../../sdk/patient-consent/index.js";
 import type { Fetch } from "../../sdk/passkey/index.js";
-import { deployPasskeyFixture, draftGrant } from "./fixture.js";
-import type { PasskeyFixture } from "./fixture.js";
+import { deployPasskeyFixture, draftGrant } from "../../support/fixtures/passkey.js";
+import type { PasskeyFixture } from "../../support/fixtures/passkey.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

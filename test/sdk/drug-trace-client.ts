@@ -40,7 +40,7 @@ import {
   verifyUnit,
 } from "../../sdk/drug-trace/index.js";
 import { ContractRevertError, InputError } from "../../sdk/errors.js";
-import { formatTimestamp } from "../../sdk/terminal.js";
+import { formatTimestamp } from "../../sdk/format.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 

@@ -5,8 +5,11 @@ import {
   batchIdOf,
   DRUG_TRACE_ROLES,
   expiryToTimestamp,
-  formatCentiCelsius,
   nameDrugTraceRevertValue,
+  toGs1Bytes32,
+} from "../../sdk/drug-trace/index.js";
+import {
+  formatCentiCelsius,
   parseBatchOption,
   parseCelsiusOption,
   parseExpiryOption,
@@ -16,10 +19,9 @@ import {
   parseResolutionOption,
   parseRoleOption,
   parseVerdictOption,
-  toGs1Bytes32,
-} from "../../sdk/drug-trace/index.js";
+} from "../../tasks/drug-trace/options.js";
 import { InputError } from "../../sdk/errors.js";
-import { parseAddressOption, parseUintOption, selectSigner } from "../../sdk/options.js";
+import { parseAddressOption, parseUintOption, selectSigner } from "../../tasks/lib/options.js";
 
 function refusal(action: () => unknown): string {
   try {

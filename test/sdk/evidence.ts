@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 
 import { InputError } from "../../sdk/errors.js";
-import { hashEvidence, hashOptionalEvidence } from "../../sdk/evidence.js";
+import { hashEvidence, hashOptionalEvidence } from "../../tasks/lib/evidence.js";
 
 const DIRECTORY = mkdtempSync(path.join(tmpdir(), "carechain-evidence-"));
 

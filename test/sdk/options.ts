@@ -7,7 +7,7 @@ import {
   parseIdOption,
   parseOptionalAddressOption,
   parseUintOption,
-} from "../../sdk/options.js";
+} from "../../tasks/lib/options.js";
 
 /** The one-line message an `InputError` carries (fails when something else is thrown). */
 function refusal(action: () => unknown): string {
@@ -20,7 +20,7 @@ function refusal(action: () => unknown): string {
   expect.fail("expected an InputError");
 }
 
-describe("sdk/options", function () {
+describe("tasks/lib/options", function () {
   describe("parseIdOption", function () {
     it("reads positive ids in decimal or hex", function () {
       expect(parseIdOption("3", "--claim")).to.equal(3n);

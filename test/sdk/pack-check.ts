@@ -33,9 +33,9 @@ import {
 import type { PackCheck, ProofSource } from "../../sdk/drug-trace/index.js";
 import { formatParticipant, readDisplayName } from "../../sdk/drug-trace/participant-name.js";
 import { InputError } from "../../sdk/errors.js";
-import { startCappedRpc } from "../integration/capped-rpc.js";
-import { startHardhatNode } from "../integration/hardhat-node.js";
-import { startVerificationStub } from "../integration/verification-stub.js";
+import { startCappedRpc } from "../../support/capped-rpc.js";
+import { startHardhatNode } from "../../support/hardhat-node.js";
+import { startVerificationStub } from "../../support/verification-stub.js";
 
 const GTIN = "09506000134352";
 const LOT = "PC-1";

@@ -3,8 +3,8 @@ import { network } from "hardhat";
 
 import { describeError } from "../../sdk/errors.js";
 import { roleIdOf } from "../../sdk/roles.js";
-import { runRoles } from "../../tasks/roles.js";
-import { deployCareChain } from "../fixtures/suite.js";
+import { runRoles } from "../../tasks/lib/roles.js";
+import { deployCareChain } from "../../support/fixtures/suite.js";
 
 const connection = await network.create();
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { buildWebPage } from "../../scripts/web-page.js";
+import { buildWebPage } from "../../support/web-page.js";
 
 // The page imports the SDK itself (one implementation of GS1 parsing, trees and proofs), so the
 // SDK modules it uses must stay free of Node APIs. esbuild bundles for browsers and fails on any

@@ -1,8 +1,8 @@
 import { createServer } from "node:http";
 
-import { batchIdOf, parsePackCode } from "../../sdk/drug-trace/gs1.js";
-import type { VerificationAnswer } from "../../sdk/drug-trace/resolver-answer.js";
-import type { SerialTree } from "../../sdk/drug-trace/serial-merkle.js";
+import { batchIdOf, parsePackCode } from "../sdk/drug-trace/gs1.js";
+import type { VerificationAnswer } from "../sdk/drug-trace/resolver-answer.js";
+import type { SerialTree } from "../sdk/drug-trace/serial-merkle.js";
 
 /*
  * A stand-in for the GS1 Digital Link resolver's verification service (BRIEF API 3), for the page's

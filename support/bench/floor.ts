@@ -1,6 +1,6 @@
 import { getBytes } from "ethers";
 import type { BytesLike } from "ethers";
-import { formatNumber } from "../../sdk/terminal.js";
+import { formatNumber } from "../../tasks/lib/terminal.js";
 
 /*
  * The gas floor of an operation: what the EVM charges for the parts no implementation can avoid.

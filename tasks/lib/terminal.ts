@@ -1,6 +1,8 @@
-import { describeError } from "./errors.js";
+import { describeError } from "../../sdk/errors.js";
 
-/** Read when a colour is applied, not at import: `client.ts` imports this module in browsers too. */
+export { formatGas, formatNumber, formatTimestamp } from "../../sdk/format.js";
+
+/** Read when a colour is applied, not at import, so importing this module has no side effects. */
 function useColour(): boolean {
   return process.stdout.isTTY && process.env.NO_COLOR === undefined;
 }
@@ -61,21 +63,6 @@ export function formatFields(
   return fields
     .map(([key, value]) => `${key.padEnd(width)}  ${String(value)}`.trimEnd())
     .join("\n");
-}
-
-/** Formats gas for people: `54,372 gas`. */
-export function formatGas(gas: bigint): string {
-  return `${formatNumber(gas)} gas`;
-}
-
-/** Groups a whole number's digits for people, e.g. 1234567 → `1,234,567`. */
-export function formatNumber(value: bigint | number): string {
-  return BigInt(value).toLocaleString("en-US");
-}
-
-/** Formats a unix timestamp (seconds) as an ISO-8601 UTC date-time. */
-export function formatTimestamp(seconds: bigint | number): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 /**

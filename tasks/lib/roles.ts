@@ -1,12 +1,12 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
-import { requireContractCode } from "../sdk/contract-code.js";
-import { resolveSuiteAddress } from "../sdk/deployments.js";
-import { InputError } from "../sdk/errors.js";
-import { isGiven, parseAddressOption, parseWordOption, selectSigner } from "../sdk/options.js";
-import { changeRole, readHeldRoles } from "../sdk/roles.js";
-import type { RoleHolderContract } from "../sdk/roles.js";
-import { formatFields, formatGas } from "../sdk/terminal.js";
+import { requireContractCode } from "../../sdk/contract-code.js";
+import { resolveSuiteAddress } from "./deployments.js";
+import { InputError } from "../../sdk/errors.js";
+import { isGiven, parseAddressOption, parseWordOption, selectSigner } from "./options.js";
+import { changeRole, readHeldRoles } from "../../sdk/roles.js";
+import type { RoleHolderContract } from "../../sdk/roles.js";
+import { formatFields, formatGas } from "./terminal.js";
 
 /** `<scope> roles` options. */
 export interface RolesArgs {

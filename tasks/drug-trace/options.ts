@@ -1,27 +1,27 @@
-import { InputError } from "../errors.js";
+import { InputError } from "../../sdk/errors.js";
 import {
   isGiven,
   parseIdOption,
   parseUintOption,
   parseWordOption,
   requireOption,
-} from "../options.js";
+} from "../lib/options.js";
 import {
   DRUG_TRACE_ROLES,
   RESOLUTIONS,
   SUSPECT_CONFIRMED_REASON,
   UNIT_STATUSES,
-} from "./client.js";
-import type { DrugTraceRole, Resolution, UnitStatus } from "./client.js";
+} from "../../sdk/drug-trace/client.js";
+import type { DrugTraceRole, Resolution, UnitStatus } from "../../sdk/drug-trace/client.js";
 import {
   batchIdOf,
   describeGs1TextProblem,
   expiryToTimestamp,
   parseCompanyPrefix,
   validateGtin,
-} from "./gs1.js";
-import type { CompanyPrefix } from "./gs1.js";
-import { describeNameProblem } from "./participants.js";
+} from "../../sdk/drug-trace/gs1.js";
+import type { CompanyPrefix } from "../../sdk/drug-trace/gs1.js";
+import { describeNameProblem } from "../../sdk/drug-trace/participants.js";
 
 /*
  * What an operator types for DrugTrace, checked: batches, shipments, flags, quantities, reason

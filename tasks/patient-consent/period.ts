@@ -1,5 +1,5 @@
-import { InputError } from "../errors.js";
-import { isGiven, parseDateOption } from "../options.js";
+import { InputError } from "../../sdk/errors.js";
+import { isGiven, parseDateOption } from "../lib/options.js";
 
 /** Seconds in a day. */
 export const SECONDS_PER_DAY = 86_400n;

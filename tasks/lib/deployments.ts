@@ -3,8 +3,8 @@ import path from "node:path";
 
 import { getAddress, isAddress } from "ethers";
 
-import { describeNameProblem } from "./drug-trace/participants.js";
-import { InputError } from "./errors.js";
+import { describeNameProblem } from "../../sdk/drug-trace/participants.js";
+import { InputError } from "../../sdk/errors.js";
 
 /** The suite's contracts, named as in the `CareChain` Ignition module (`CareChain#<name>`). */
 export type SuiteContract = "DrugTrace" | "PatientConsent" | "InsuranceClaim";

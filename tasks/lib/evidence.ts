@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 
 import { keccak256, ZeroHash } from "ethers";
 
-import { InputError } from "./errors.js";
+import { InputError } from "../../sdk/errors.js";
 
 /*
  * Evidence, metadata, sensor readings and records stay off chain; the chain holds a 32-byte hash

@@ -1,6 +1,8 @@
 import { getAddress, isAddress } from "ethers";
 
-import { InputError } from "./errors.js";
+import { dateUsage, parseDate } from "../../sdk/dates.js";
+import type { DateSettings } from "../../sdk/dates.js";
+import { InputError } from "../../sdk/errors.js";
 
 /*
  * What a person typed on the command line, checked: every refusal is an `InputError` whose one
@@ -147,11 +149,9 @@ export function parseIdListOption(value: string | undefined, option: string): bi
 }
 
 /**
- * Checks a date option as unix seconds: an ISO date `YYYY-MM-DD` (UTC midnight, or the day's last
- * second with `endOfDay`) or an ISO date-time (UTC when it names no zone, so the answer never
- * depends on the machine's time zone); with `unixSeconds`, a plain number of seconds too.
+ * Checks a date option as unix seconds (`parseDate` of `sdk/dates.ts`, named after the option).
  *
- * @throws InputError when the value is none of these, not a calendar date, or before 1970.
+ * @throws InputError when absent, or as `parseDate`.
  * @example
  * parseDateOption("2026-01-31", "--until"); // 1769817600n
  * parseDateOption("2025-12-31", "--end", { endOfDay: true, unixSeconds: true }); // 1767225599n
@@ -159,30 +159,9 @@ export function parseIdListOption(value: string | undefined, option: string): bi
 export function parseDateOption(
   value: string | undefined,
   option: string,
-  settings: { readonly endOfDay?: boolean; readonly unixSeconds?: boolean } = {},
+  settings: DateSettings = {},
 ): bigint {
-  const usage =
-    settings.unixSeconds === true
-      ? "YYYY-MM-DD, an ISO date-time such as 2026-01-31T09:00:00Z, or unix seconds"
-      : "YYYY-MM-DD or an ISO date-time such as 2026-01-31T09:00:00Z";
-  const text = requireOption(value, option, usage);
-  if (settings.unixSeconds === true && /^\d+$/.test(text)) return BigInt(text);
-  const date = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(
-    text,
-  );
-  if (date === null) throw new InputError(`${option} '${text}' is not a date: use ${usage}`);
-  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
-  const midnight = new Date(Date.UTC(year, month - 1, day));
-  if (midnight.getUTCMonth() !== month - 1 || midnight.getUTCDate() !== day) {
-    throw new InputError(`${option} '${text}' is not a calendar date`);
-  }
-  const time = date[4];
-  const zoned = time === undefined || date[7] !== undefined;
-  const millis = time === undefined ? midnight.getTime() : Date.parse(zoned ? text : `${text}Z`);
-  if (Number.isNaN(millis)) throw new InputError(`${option} '${text}' is not a valid date`);
-  if (millis < 0) throw new InputError(`${option} '${text}' is before 1970`);
-  const seconds = BigInt(Math.floor(millis / 1000));
-  return time === undefined && settings.endOfDay === true ? seconds + 86_399n : seconds;
+  return parseDate(requireOption(value, option, dateUsage(settings)), option, settings);
 }
 
 /**

@@ -55,8 +55,8 @@ import {
   grantConsentBySig,
   signConsentGrant,
 } from "../sdk/patient-consent/index.js";
-import { colour } from "../sdk/terminal.js";
-import { deployCareChain } from "../test/fixtures/suite.js";
+import { colour } from "../tasks/lib/terminal.js";
+import { deployCareChain } from "./fixtures/suite.js";
 import type { DrugTrace, InsuranceClaim, PatientConsent } from "../typechain-types/index.js";
 
 /** One measured step of the story. */

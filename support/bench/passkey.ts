@@ -1,14 +1,14 @@
 import { concat, getBytes, sha256, toBeHex } from "ethers";
 import type { ChainType, NetworkConnection } from "hardhat/types/network";
 
-import { formatNumber } from "../../sdk/terminal.js";
+import { formatNumber } from "../../tasks/lib/terminal.js";
 import {
   signConsentActionWithPasskey,
   signConsentGrantWithPasskey,
 } from "../../sdk/passkey/index.js";
 import { createSoftwarePasskey } from "../../sdk/passkey/software-passkey.js";
 import { parseDerSignature } from "../../sdk/passkey/webauthn.js";
-import { deployPasskeyFixture, draftGrant } from "../../test/passkey/fixture.js";
+import { deployPasskeyFixture, draftGrant } from "../fixtures/passkey.js";
 
 /*
  * What a patient's passkey actions cost: the one-time account deployment, a signed grant and a

@@ -1,10 +1,10 @@
 import { ArgumentType } from "hardhat/types/arguments";
 
-import type { SuiteContract } from "../sdk/deployments.js";
+import type { SuiteContract } from "./deployments.js";
 
 /*
  * Option definitions every task family shares, so `--address`, `--from` and `--from-block` read
- * the same in every `--help`. The values are checked by `sdk/options.ts`.
+ * the same in every `--help`. The values are checked by `tasks/lib/options.ts`.
  */
 
 /** A string option without a default, as `addOption` takes it. */
@@ -42,7 +42,7 @@ export function addressOption(contract: SuiteContract): OptionalStringOption<"ad
 }
 
 /**
- * `--from`: the account that signs (an index or an address, default 0); `sdk/options.ts`
+ * `--from`: the account that signs (an index or an address, default 0); `tasks/lib/options.ts`
  * `selectSigner` reads it. `description` replaces the standard text where `--from` means more.
  *
  * @example
@@ -55,7 +55,7 @@ export function fromOption(
 }
 
 /**
- * `--from-block`: where to start reading events; `sdk/options.ts` `parseFromBlockOption` reads it.
+ * `--from-block`: where to start reading events; `tasks/lib/options.ts` `parseFromBlockOption` reads it.
  *
  * @example
  * .addOption(fromBlockOption())
