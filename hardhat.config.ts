@@ -9,6 +9,7 @@ import { claimsTasks } from "./tasks/insurance-claim/index.js";
 import { traceTasks } from "./tasks/drug-trace/index.js";
 import { suiteTasks } from "./tasks/suite/index.js";
 import configVariablesPlugin from "./plugins/config-variables.js";
+import taskHelpPlugin from "./plugins/task-help.js";
 
 const require = createRequire(import.meta.url);
 
@@ -40,7 +41,7 @@ const solcProfile = {
 const isCI = process.env.CI === "true";
 
 export default defineConfig({
-  plugins: [configVariablesPlugin, hardhatToolboxMochaEthersPlugin],
+  plugins: [configVariablesPlugin, taskHelpPlugin, hardhatToolboxMochaEthersPlugin],
   tasks: [...suiteTasks, ...traceTasks, ...consentTasks, ...claimsTasks],
   solidity: {
     // Tests, scripts and deployments compile with one profile's settings. Ignition (and so

@@ -1,22 +1,26 @@
-import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
 import { resolveSuiteAddress } from "../lib/deployments.js";
 import { attachDrugTrace } from "../../sdk/drug-trace/index.js";
 import type { SerialProgress } from "../../sdk/drug-trace/index.js";
 import { selectSigner } from "../lib/options.js";
-import { cliAction, colour, ProgressBar } from "../lib/terminal.js";
+import { scopeTask } from "../lib/task.js";
+import type { TaskConnection as TraceConnection, TaskIo as TraceIo } from "../lib/task.js";
+import { colour, ProgressBar } from "../lib/terminal.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
 
 /*
- * The plumbing every `trace …` task shares. Each task file exports its action as a function of
- * (arguments, connection, io) that returns the exit code, so tests run it against their own
- * network connection and capture what it prints; its default export is the same action wired to
- * `hre.network.create()`, the console and `cliAction` (one red line and exit code 1 on failure).
+ * The plumbing every `trace …` task shares, on top of the task shape of `tasks/lib/task.ts`:
+ * each task file exports `trace<Verb>(args, connection, io)` returning the exit code, and
+ * `export default traceTask(trace<Verb>)`.
  */
 
-/** The exit code of a task that did what was asked. */
-export const EXIT_OK = 0;
+export { CONSOLE_IO, EXIT_OK } from "../lib/task.js";
+export type {
+  TaskAction as TraceAction,
+  TaskConnection as TraceConnection,
+  TaskIo as TraceIo,
+} from "../lib/task.js";
 
 /**
  * The exit code of `trace verify` and `trace dispense` when the pack must not be dispensed
@@ -25,45 +29,13 @@ export const EXIT_OK = 0;
  */
 export const EXIT_NOT_DISPENSABLE = 2;
 
-/** The network connection a task acts through (`hre.network.create()`, or a test's). */
-export interface TraceConnection {
-  readonly ethers: HardhatEthers;
-}
-
-/** Where a task prints: `print` for its result (stdout), `progress` for progress bars (stderr). */
-export interface TraceIo {
-  readonly print: (line: string) => void;
-  /** No progress bars when absent. */
-  readonly progress?: NodeJS.WriteStream;
-}
-
-/** A task's work: parse `args`, act through `connection`, print through `io`, return the exit code. */
-export type TraceAction<A> = (args: A, connection: TraceConnection, io: TraceIo) => Promise<number>;
-
-/** The console: results on stdout, progress bars on stderr. */
-export const CONSOLE_IO: TraceIo = {
-  print: (line) => {
-    console.log(line);
-  },
-  progress: process.stderr,
-};
-
 /**
- * A task's default export: connects to the network the person chose (`--network`), runs the
- * action on the console and sets its exit code; any failure becomes one clear line (`cliAction`).
+ * A `trace …` task file's default export (`scopeTask` of `tasks/lib/task.ts`).
  *
  * @example
  * export default traceTask(traceVerify);
  */
-export function traceTask<A>(
-  action: TraceAction<A>,
-): (args: A, hre: HardhatRuntimeEnvironment) => Promise<void> {
-  return cliAction(async (args: A, hre: HardhatRuntimeEnvironment) => {
-    const connection = await hre.network.create();
-    const exitCode = await action(args, connection, CONSOLE_IO);
-    if (exitCode !== EXIT_OK) process.exitCode = exitCode;
-  });
-}
+export const traceTask = scopeTask;
 
 /** DrugTrace, connected to the account that acts. */
 export interface ActingDrugTrace {

@@ -1,10 +1,10 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { setAdjuster } from "../../sdk/insurance-claim/client.js";
 import { parseAddressOption, parseIdOption } from "../lib/options.js";
-import { cliAction, formatGas } from "../lib/terminal.js";
-import { connectClaims, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { formatGas } from "../lib/terminal.js";
+import { connectClaims, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface AdjusterArgs extends CommonArgs {
   pool: string;
@@ -13,16 +13,20 @@ export interface AdjusterArgs extends CommonArgs {
 }
 
 /** `claims adjuster`: the pool's insurer appoints (or removes) an adjuster of that pool. */
-export async function runAdjuster(args: AdjusterArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsAdjuster(
+  given: RawArgs<AdjusterArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
   const poolId = parseIdOption(args.pool, "--pool");
   const account = parseAddressOption(args.account, "--account");
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const receipt = await setAdjuster(claims, poolId, account, !args.remove);
-  console.log(
+  io.print(
     `${args.remove ? "Removed" : "Appointed"} ${account} as adjuster of pool ${poolId} (${formatGas(receipt.gasUsed)})`,
   );
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<AdjusterArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runAdjuster(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsAdjuster);

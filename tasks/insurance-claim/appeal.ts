@@ -1,11 +1,11 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { InputError } from "../../sdk/errors.js";
 import { ClaimState, appealClaim } from "../../sdk/insurance-claim/client.js";
 import { parseIdOption } from "../lib/options.js";
-import { cliAction, formatTimestamp } from "../lib/terminal.js";
-import { connectClaims, parseEvidence, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { formatTimestamp } from "../lib/terminal.js";
+import { connectClaims, parseEvidence, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface AppealArgs extends CommonArgs {
   claim: string;
@@ -17,10 +17,16 @@ export interface AppealArgs extends CommonArgs {
  * `claims appeal`: appeals a denied claim once with new evidence (its provider or patient),
  * within the plan's appeal window: a closed window ends with one line naming the deadline.
  */
-export async function runAppeal(args: AppealArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsAppeal(
+  given: RawArgs<AppealArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
+  const { ethers } = connection;
   const claimId = parseIdOption(args.claim, "--claim");
   const evidenceHash = await parseEvidence(args);
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const claim = await claims.getClaim(claimId);
   const latest = await ethers.provider.getBlock("latest");
   if (
@@ -34,11 +40,10 @@ export async function runAppeal(args: AppealArgs, { ethers }: ClaimsConnection):
     );
   }
   await appealClaim(claims, claimId, evidenceHash);
-  console.log(
+  io.print(
     `Appealed claim ${claimId} with new evidence ${evidenceHash}; an adjuster makes the final decision.`,
   );
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<AppealArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runAppeal(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsAppeal);

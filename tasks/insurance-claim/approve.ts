@@ -1,27 +1,30 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { approveClaim } from "../../sdk/insurance-claim/client.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
 import { parseIdOption } from "../lib/options.js";
-import { cliAction } from "../lib/terminal.js";
-import { connectClaims, poolToken, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, poolToken, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface ApproveArgs extends CommonArgs {
   claim: string;
 }
 
 /** `claims approve`: approves a claim (a pool adjuster), reserving its payout. */
-export async function runApprove(args: ApproveArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsApprove(
+  given: RawArgs<ApproveArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
   const claimId = parseIdOption(args.claim, "--claim");
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const decision = await approveClaim(claims, claimId);
   const claim = await claims.getClaim(claimId);
   const token = await poolToken(claims, claim.poolId);
-  console.log(`Approved claim ${claimId}; explanation of benefits:`);
-  for (const line of formatBenefits(decision.eob, token)) console.log(`  ${line}`);
+  io.print(`Approved claim ${claimId}; explanation of benefits:`);
+  for (const line of formatBenefits(decision.eob, token)) io.print(`  ${line}`);
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<ApproveArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runApprove(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsApprove);

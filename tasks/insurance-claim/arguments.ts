@@ -1,19 +1,28 @@
-import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
-import { requireContractCode } from "../../sdk/contract-code.js";
-import { resolveSuiteAddress } from "../lib/deployments.js";
 import { InputError } from "../../sdk/errors.js";
 import { hashEvidence } from "../lib/evidence.js";
 import { connectInsuranceClaim, readPool } from "../../sdk/insurance-claim/client.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
-import { isGiven, requireOption, selectSigner } from "../lib/options.js";
+import { isGiven, requireOption } from "../lib/options.js";
+import { openSuiteContract, scopeTask } from "../lib/task.js";
+import type { TaskConnection } from "../lib/task.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
 
-/** What every `claims` action gets from the network connection. */
-export interface ClaimsConnection {
-  ethers: HardhatEthers;
-}
+/*
+ * The plumbing every `claims …` task shares, on top of the task shape of `tasks/lib/task.ts`:
+ * each task file exports `claims<Verb>(args, connection, io)` returning the exit code, and
+ * `export default claimsTask(claims<Verb>)`.
+ */
+
+/**
+ * A `claims …` task file's default export (`scopeTask` of `tasks/lib/task.ts`).
+ *
+ * @example
+ * export default claimsTask(claimsApprove);
+ */
+export const claimsTask = scopeTask;
 
 /** Options every `claims` task has. */
 export interface CommonArgs {
@@ -66,14 +75,16 @@ export async function parseEvidence(args: {
 
 /** The InsuranceClaim contract (`--address` or the deployment), connected to the `--from` signer. */
 export async function connectClaims(
-  ethers: HardhatEthers,
+  connection: TaskConnection,
   args: CommonArgs,
 ): Promise<{ claims: InsuranceClaim; signer: HardhatEthersSigner }> {
-  const { chainId } = await ethers.provider.getNetwork();
-  const address = resolveSuiteAddress("InsuranceClaim", chainId, args.address);
-  await requireContractCode(ethers.provider, address);
-  const signer = selectSigner(await ethers.getSigners(), args.from);
-  return { claims: connectInsuranceClaim(address, signer), signer };
+  const { contract, signer } = await openSuiteContract(
+    connection,
+    "InsuranceClaim",
+    args,
+    connectInsuranceClaim,
+  );
+  return { claims: contract, signer };
 }
 
 /** The token of pool `poolId`, for reading and printing amounts. */

@@ -1,12 +1,11 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { InputError } from "../../sdk/errors.js";
 import { denyClaim } from "../../sdk/insurance-claim/client.js";
 import { describeReasonCode, parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
 import { parseIdOption } from "../lib/options.js";
-import { cliAction } from "../lib/terminal.js";
-import { connectClaims, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface DenyArgs extends CommonArgs {
   claim: string;
@@ -14,22 +13,26 @@ export interface DenyArgs extends CommonArgs {
 }
 
 /** `claims deny`: denies a claim with a reason code (a pool adjuster); an appeal's denial is final. */
-export async function runDeny(args: DenyArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsDeny(
+  given: RawArgs<DenyArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
   const claimId = parseIdOption(args.claim, "--claim");
   if (args.reason === "") throw new InputError("--reason is required: a reason code, e.g. 50");
   const reasonCode = parseReasonCode(args.reason);
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const decision = await denyClaim(claims, claimId, reasonCode);
-  console.log(
+  io.print(
     `${decision.outcome === "FinalDenied" ? "Denied the appeal of" : "Denied"} claim ${claimId}: reason ${reasonCode} (${describeReasonCode(reasonCode)}).`,
   );
   if (decision.outcome === "Denied") {
-    console.log(
+    io.print(
       `The provider or patient may appeal once: npx hardhat claims appeal --claim ${claimId} --evidence-file <file>`,
     );
   }
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<DenyArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runDeny(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsDeny);

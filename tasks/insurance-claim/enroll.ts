@@ -1,11 +1,11 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { InputError } from "../../sdk/errors.js";
 import { createPolicy } from "../../sdk/insurance-claim/client.js";
 import { parseAddressOption, parseDateOption, parseIdOption } from "../lib/options.js";
-import { cliAction, formatTimestamp, formatGas } from "../lib/terminal.js";
-import { connectClaims, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { formatTimestamp, formatGas } from "../lib/terminal.js";
+import { connectClaims, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface EnrollArgs extends CommonArgs {
   plan: string;
@@ -15,19 +15,23 @@ export interface EnrollArgs extends CommonArgs {
 }
 
 /** `claims enroll`: creates a policy enrolling a patient in a plan for a period. */
-export async function runEnroll(args: EnrollArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsEnroll(
+  given: RawArgs<EnrollArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
   const planId = parseIdOption(args.plan, "--plan");
   const patient = parseAddressOption(args.patient, "--patient");
   const start = parseDateOption(args.start, "--start", { unixSeconds: true });
   const end = parseDateOption(args.end, "--end", { endOfDay: true, unixSeconds: true });
   if (end <= start) throw new InputError("--end must be after --start");
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const { policyId, receipt } = await createPolicy(claims, { planId, patient, start, end });
-  console.log(
+  io.print(
     `Enrolled ${patient} in plan ${planId} as policy ${policyId}, covered ${formatTimestamp(start)} to ${formatTimestamp(end)} (${formatGas(receipt.gasUsed)}).`,
   );
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<EnrollArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runEnroll(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsEnroll);

@@ -1,12 +1,11 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { readExplanationOfBenefits } from "../../sdk/insurance-claim/client.js";
 import { formatExplanationOfBenefits } from "../../sdk/insurance-claim/statement.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import { isGiven, parseIdOption } from "../lib/options.js";
-import { cliAction } from "../lib/terminal.js";
-import { connectClaims, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface EobArgs extends CommonArgs {
   claim: string;
@@ -16,20 +15,23 @@ export interface EobArgs extends CommonArgs {
 }
 
 /** `claims eob`: a claim's explanation of benefits as a readable statement. */
-export async function runEob(args: EobArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsEob(
+  given: RawArgs<EobArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
+  if (isGiven(args.fhir)) {
+    const { claimsEobFhir } = await import("./eob-fhir.js");
+    return claimsEobFhir({ ...args, fhir: args.fhir }, connection, io);
+  }
+  const { ethers } = connection;
   const claimId = parseIdOption(args.claim, "--claim");
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const statement = await readExplanationOfBenefits(claims, claimId);
   const token = await readTokenInfo(ethers.provider, statement.token);
-  console.log(formatExplanationOfBenefits(statement, token));
+  io.print(formatExplanationOfBenefits(statement, token));
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<EobArgs>, hre: HardhatRuntimeEnvironment) => {
-  const eob = withEmptyStrings(args);
-  if (isGiven(eob.fhir)) {
-    const { runEobFhir } = await import("./eob-fhir.js");
-    await runEobFhir({ ...eob, fhir: eob.fhir }, await hre.network.create());
-    return;
-  }
-  await runEob(eob, await hre.network.create());
-});
+export default claimsTask(claimsEob);

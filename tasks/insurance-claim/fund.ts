@@ -1,11 +1,10 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { formatTokenAmount, parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { fundPool, readPool } from "../../sdk/insurance-claim/client.js";
 import { parseIdOption } from "../lib/options.js";
-import { cliAction } from "../lib/terminal.js";
-import { connectClaims, poolToken, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, poolToken, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface FundArgs extends CommonArgs {
   pool: string;
@@ -13,24 +12,28 @@ export interface FundArgs extends CommonArgs {
 }
 
 /** `claims fund`: moves tokens from the signer into a pool (approving first when needed). */
-export async function runFund(args: FundArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsFund(
+  given: RawArgs<FundArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
   const poolId = parseIdOption(args.pool, "--pool");
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const token = await poolToken(claims, poolId);
   const amount = parseTokenAmount(args.amount, token.decimals);
   const { credited } = await fundPool(claims, poolId, amount);
   const show = (value: bigint) =>
     formatTokenAmount(value, token.decimals, { grouping: true, symbol: token.symbol });
   const fee = amount - credited;
-  console.log(
+  io.print(
     `Funded pool ${poolId}: sent ${show(amount)}, credited ${show(credited)}${fee > 0n ? ` (the token kept ${show(fee)})` : ""}.`,
   );
   const pool = await readPool(claims, poolId);
-  console.log(
+  io.print(
     `Pool ${poolId}: balance ${show(pool.balance)}, reserved ${show(pool.reserved)}, available ${show(pool.available)}.`,
   );
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<FundArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runFund(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsFund);

@@ -1,28 +1,33 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { openPool } from "../../sdk/insurance-claim/client.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import { parseAddressOption } from "../lib/options.js";
-import { cliAction, formatGas } from "../lib/terminal.js";
-import { connectClaims, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { formatGas } from "../lib/terminal.js";
+import { connectClaims, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface OpenPoolArgs extends CommonArgs {
   token: string;
 }
 
 /** `claims open-pool`: opens a pool in an ERC-20; the signer becomes its insurer. */
-export async function runOpenPool(args: OpenPoolArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsOpenPool(
+  given: RawArgs<OpenPoolArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
+  const { ethers } = connection;
   const token = parseAddressOption(args.token, "--token");
-  const { claims, signer } = await connectClaims(ethers, args);
+  const { claims, signer } = await connectClaims(connection, args);
   const info = await readTokenInfo(ethers.provider, token);
   const { poolId, receipt } = await openPool(claims, token);
-  console.log(
+  io.print(
     `Opened pool ${poolId} in ${info.symbol} (${token}, ${info.decimals} decimals) with insurer ${signer.address} (${formatGas(receipt.gasUsed)}).`,
   );
-  console.log(`Next: npx hardhat claims fund --pool ${poolId} --amount <${info.symbol}>`);
+  io.print(`Next: npx hardhat claims fund --pool ${poolId} --amount <${info.symbol}>`);
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<OpenPoolArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runOpenPool(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsOpenPool);

@@ -1,5 +1,3 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { InputError } from "../../sdk/errors.js";
 import { formatTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import {
@@ -12,9 +10,11 @@ import {
 import type { PaidClaim, PayoutSummary } from "../../sdk/insurance-claim/client.js";
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
 import { isGiven, parseIdListOption, parseIdOption, parseUintOption } from "../lib/options.js";
-import { ProgressBar, cliAction, colour, formatTable, formatGas } from "../lib/terminal.js";
-import { connectClaims, poolToken, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { ProgressBar, colour, formatTable, formatGas } from "../lib/terminal.js";
+import { connectClaims, poolToken, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface PayArgs extends CommonArgs {
   claim: string;
@@ -28,7 +28,12 @@ export interface PayArgs extends CommonArgs {
  * `claims pay`: pays one claim (`--claim`), a list (`--ids 1,2,3`) or every approved claim of a
  * pool (`--pool N --all-approved`), with a progress bar and a table of paid and failed claims.
  */
-export async function runPay(args: PayArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsPay(
+  given: RawArgs<PayArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
   const modes = [args.claim !== "", args.ids !== "", args.pool !== "" || args.allApproved];
   if (modes.filter(Boolean).length !== 1) {
     throw new InputError("give one of --claim <id>, --ids 1,2,3, or --pool <id> --all-approved");
@@ -39,7 +44,7 @@ export async function runPay(args: PayArgs, { ethers }: ClaimsConnection): Promi
   const chunkSize = isGiven(args.chunk)
     ? Number(parseUintOption(args.chunk, "--chunk", { min: 1n, max: BigInt(MAX_PAY_CHUNK) }))
     : DEFAULT_PAY_CHUNK;
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
 
   let summary: PayoutSummary;
   if (args.claim !== "") {
@@ -57,10 +62,10 @@ export async function runPay(args: PayArgs, { ethers }: ClaimsConnection): Promi
         ? parseIdListOption(args.ids, "--ids")
         : await findApprovedClaims(claims, parseIdOption(args.pool, "--pool"));
     if (ids.length === 0) {
-      console.log(`Pool ${args.pool} has no approved claims to pay.`);
-      return;
+      io.print(`Pool ${args.pool} has no approved claims to pay.`);
+      return EXIT_OK;
     }
-    const bar = new ProgressBar("paying claims", ids.length);
+    const bar = new ProgressBar("paying claims", ids.length, io.progress);
     summary = await payClaims(claims, ids, {
       chunkSize,
       onProgress: ({ done }) => {
@@ -92,7 +97,7 @@ export async function runPay(args: PayArgs, { ethers }: ClaimsConnection): Promi
       show(row).padStart(width),
       failed.has(row) ? colour.red("refused by the token") : colour.green("paid"),
     ]);
-  console.log(formatTable(["claim", "pool", "payee", "amount", "result"], rows));
+  io.print(formatTable(["claim", "pool", "payee", "amount", "result"], rows));
   const totals = [...new Set(summary.paid.map((row) => row.poolId))].map((poolId) => {
     const token = tokens.get(poolId);
     const amount = summary.paid
@@ -102,18 +107,17 @@ export async function runPay(args: PayArgs, { ethers }: ClaimsConnection): Promi
       ? amount.toString()
       : formatTokenAmount(amount, token.decimals, { grouping: true, symbol: token.symbol });
   });
-  console.log(
+  io.print(
     `Paid ${summary.paid.length} claim${summary.paid.length === 1 ? "" : "s"}${totals.length > 0 ? ` (${totals.join(", ")})` : ""} in ${summary.transactions.length} transaction${summary.transactions.length === 1 ? "" : "s"}, ${formatGas(summary.gasUsed)}.`,
   );
   if (summary.failed.length > 0) {
-    console.log(
+    io.print(
       colour.yellow(
         `${summary.failed.length} failed: the token refused the payee (e.g. a blacklist); those claims stay approved and reserved. Retry with: npx hardhat claims pay --ids ${summary.failed.map((row) => row.claimId).join(",")}`,
       ),
     );
   }
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<PayArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runPay(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsPay);

@@ -1,5 +1,3 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { InputError } from "../../sdk/errors.js";
 import { formatTokenAmount, parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import {
@@ -15,9 +13,17 @@ import {
   writeFeeScheduleTree,
 } from "../../sdk/insurance-claim/fee-schedule.js";
 import { parseIdOption } from "../lib/options.js";
-import { ProgressBar, cliAction } from "../lib/terminal.js";
-import { connectClaims, parseCoinsurance, poolToken, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { ProgressBar } from "../lib/terminal.js";
+import {
+  connectClaims,
+  parseCoinsurance,
+  poolToken,
+  claimsTask,
+  withEmptyStrings,
+} from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface PlanArgs extends CommonArgs {
   pool: string;
@@ -35,7 +41,12 @@ export interface PlanArgs extends CommonArgs {
  * `claims plan`: creates a plan from benefit rules and a fee schedule file; small schedules are
  * set as explicit fees, large ones (or `--merkle`) as a Merkle root whose tree is written out.
  */
-export async function runPlan(args: PlanArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsPlan(
+  given: RawArgs<PlanArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
   const poolId = parseIdOption(args.pool, "--pool");
   if (args.fees === "") {
     throw new InputError("--fees is required: a .csv (code,amount) or .json fee schedule");
@@ -46,7 +57,7 @@ export async function runPlan(args: PlanArgs, { ethers }: ClaimsConnection): Pro
     args.appealDays === undefined || args.appealDays === ""
       ? DEFAULT_APPEAL_WINDOW
       : parseAppealDays(args.appealDays, "--appeal-days");
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const token = await poolToken(claims, poolId);
   const coverageLimit = parseTokenAmount(args.coverageLimit, token.decimals);
   const deductible = parseTokenAmount(args.deductible, token.decimals);
@@ -74,7 +85,7 @@ export async function runPlan(args: PlanArgs, { ethers }: ClaimsConnection): Pro
     ...(root === undefined ? {} : { feeScheduleRoot: root }),
   });
   if (!useMerkle) {
-    const bar = new ProgressBar("setting fees", entries.length);
+    const bar = new ProgressBar("setting fees", entries.length, io.progress);
     await setFees(claims, planId, entries, {
       onProgress: ({ done }) => {
         bar.update(done);
@@ -82,16 +93,15 @@ export async function runPlan(args: PlanArgs, { ethers }: ClaimsConnection): Pro
     });
     bar.done();
   }
-  console.log(
+  io.print(
     `Created plan ${planId} on pool ${poolId}: coverage limit ${show(coverageLimit)} per policy, deductible ${show(deductible)}, coinsurance ${coinsuranceBps / 100}%, appeal window ${appealWindow / SECONDS_PER_DAY} days after a denial.`,
   );
-  console.log(
+  io.print(
     useMerkle
       ? `Fee schedule: Merkle root ${root ?? ""} of ${entries.length} codes; tree written to ${treeFile} (providers pass it to 'claims submit --fee-tree').`
       : `Fee schedule: ${entries.length} explicit fees.`,
   );
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<PlanArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runPlan(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsPlan);

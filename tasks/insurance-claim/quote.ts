@@ -1,5 +1,3 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { InputError } from "../../sdk/errors.js";
 import { parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { claimStateName, quoteClaim, quoteService } from "../../sdk/insurance-claim/client.js";
@@ -10,9 +8,10 @@ import {
 } from "../../sdk/insurance-claim/fee-schedule.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
 import { parseIdOption } from "../lib/options.js";
-import { cliAction } from "../lib/terminal.js";
-import { connectClaims, policyToken, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, policyToken, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface QuoteArgs extends CommonArgs {
   claim: string;
@@ -26,7 +25,12 @@ export interface QuoteArgs extends CommonArgs {
  * `claims quote`: the explanation of benefits of a claim (`--claim`), or an estimate for a
  * service not yet claimed (`--policy --code --billed`).
  */
-export async function runQuote(args: QuoteArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsQuote(
+  given: RawArgs<QuoteArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
   const byClaim = args.claim !== "";
   if (byClaim === (args.policy !== "")) {
     throw new InputError(
@@ -35,13 +39,13 @@ export async function runQuote(args: QuoteArgs, { ethers }: ClaimsConnection): P
   }
   if (byClaim) {
     const claimId = parseIdOption(args.claim, "--claim");
-    const { claims } = await connectClaims(ethers, args);
+    const { claims } = await connectClaims(connection, args);
     const claim = await claims.getClaim(claimId);
     if (claim.policyId === 0n) throw new InputError(`there is no claim ${claimId}`);
     const token = await policyToken(claims, claim.policyId);
     const plan = await claims.getPlan((await claims.getPolicy(claim.policyId)).planId);
     const state = claimStateName(claim.state);
-    console.log(
+    io.print(
       `Claim ${claimId} (${state}${state === "Submitted" || state === "Appealed" ? ", if approved now" : ""}):`,
     );
     const denied = state === "Denied" || state === "FinalDenied" || state === "Voided";
@@ -49,9 +53,9 @@ export async function runQuote(args: QuoteArgs, { ethers }: ClaimsConnection): P
       coinsuranceBps: plan.coinsuranceBps,
       denied,
     })) {
-      console.log(`  ${line}`);
+      io.print(`  ${line}`);
     }
-    return;
+    return EXIT_OK;
   }
   const policyId = parseIdOption(args.policy, "--policy");
   if (args.code === "" || args.billed === "") {
@@ -60,7 +64,7 @@ export async function runQuote(args: QuoteArgs, { ethers }: ClaimsConnection): P
     );
   }
   const serviceCode = encodeServiceCode(args.code);
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const token = await policyToken(claims, policyId);
   const billed = parseTokenAmount(args.billed, token.decimals);
   const fee =
@@ -72,14 +76,13 @@ export async function runQuote(args: QuoteArgs, { ethers }: ClaimsConnection): P
     ...(fee === undefined ? {} : { fee }),
   });
   const plan = await claims.getPlan((await claims.getPolicy(policyId)).planId);
-  console.log(
+  io.print(
     `Estimate for ${args.code.trim().toUpperCase()} on policy ${policyId} (nothing submitted):`,
   );
   for (const line of formatBenefits(eob, token, { coinsuranceBps: plan.coinsuranceBps })) {
-    console.log(`  ${line}`);
+    io.print(`  ${line}`);
   }
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<QuoteArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runQuote(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsQuote);

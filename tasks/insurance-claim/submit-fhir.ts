@@ -7,8 +7,9 @@ import { checkFhirClaimTerms, readFhirClaimTerms } from "../../sdk/insurance-cla
 import { isGiven, parseIdOption } from "../lib/options.js";
 import { loadParticipants } from "../../sdk/participants.js";
 import { connectClaims, policyToken } from "./arguments.js";
-import type { ClaimsConnection } from "./arguments.js";
-import { runSubmit } from "./submit.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import { claimsSubmit } from "./submit.js";
 import type { SubmitArgs } from "./submit.js";
 
 /** The `claims submit` options a FHIR Claim replaces. */
@@ -30,10 +31,11 @@ const FROM_THE_CLAIM = [
  * checks them against the policy and the signer, and submits as `claims submit` does with the
  * hash of the canonical Claim as evidence. `--from` defaults to the Claim's provider.
  */
-export async function runSubmitFhir(
+export async function claimsSubmitFhir(
   args: SubmitArgs & { readonly fhir: string },
-  connection: ClaimsConnection,
-): Promise<void> {
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
   const given = FROM_THE_CLAIM.filter((option) => isGiven(args[option]));
   if (given.length > 0) {
     throw new InputError(
@@ -62,7 +64,7 @@ export async function runSubmitFhir(
     );
   }
   const from = isGiven(args.from) ? args.from : terms.provider;
-  const { claims, signer } = await connectClaims(connection.ethers, {
+  const { claims, signer } = await connectClaims(connection, {
     address: args.address,
     from,
   });
@@ -110,7 +112,7 @@ export async function runSubmitFhir(
   } else {
     service.code = terms.service.code;
   }
-  await runSubmit(
+  const submitted = await claimsSubmit(
     {
       ...args,
       ...service,
@@ -124,8 +126,11 @@ export async function runSubmitFhir(
       fhir: "",
     },
     connection,
+    io,
   );
-  console.log(
+  if (submitted !== EXIT_OK) return submitted;
+  io.print(
     `Evidence: ${terms.evidenceHash}, the keccak256 of the canonical (RFC 8785) FHIR Claim ${args.fhir}.`,
   );
+  return EXIT_OK;
 }

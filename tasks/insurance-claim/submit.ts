@@ -1,5 +1,4 @@
 import { encodeBytes32String } from "ethers";
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { InputError } from "../../sdk/errors.js";
 import { formatTokenAmount, parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
@@ -13,10 +12,17 @@ import {
 import type { FeeProof } from "../../sdk/insurance-claim/fee-schedule.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
 import { isGiven, parseAddressOption, parseDateOption, parseIdOption } from "../lib/options.js";
-import { cliAction } from "../lib/terminal.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
-import { connectClaims, parseEvidence, policyToken, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import {
+  connectClaims,
+  parseEvidence,
+  policyToken,
+  claimsTask,
+  withEmptyStrings,
+} from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface SubmitArgs extends CommonArgs {
   policy: string;
@@ -64,7 +70,16 @@ async function feeFor(
 }
 
 /** `claims submit`: a provider's claim for a service, or (`--gtin`) a pharmacy's for a dispensed unit. */
-export async function runSubmit(args: SubmitArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsSubmit(
+  given: RawArgs<SubmitArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
+  if (isGiven(args.fhir)) {
+    const { claimsSubmitFhir } = await import("./submit-fhir.js");
+    return claimsSubmitFhir({ ...args, fhir: args.fhir }, connection, io);
+  }
   const policyId = parseIdOption(args.policy, "--policy");
   const patient = parseAddressOption(args.patient, "--patient");
   const drug = args.gtin !== "";
@@ -75,7 +90,7 @@ export async function runSubmit(args: SubmitArgs, { ethers }: ClaimsConnection):
   }
   const serviceDate = parseDateOption(args.date, "--date", { unixSeconds: true });
   const evidenceHash = await parseEvidence(args);
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const token = await policyToken(claims, policyId);
   if (args.billed === "")
     throw new InputError(`--billed is required, in ${token.symbol}, e.g. 150.00`);
@@ -114,21 +129,14 @@ export async function runSubmit(args: SubmitArgs, { ethers }: ClaimsConnection):
       fee,
     );
   }
-  console.log(
+  io.print(
     `Submitted claim ${result.claimId} on policy ${policyId}: billed ${formatTokenAmount(billed, token.decimals, { grouping: true, symbol: token.symbol })}, allowed ${formatTokenAmount(result.allowed, token.decimals, { grouping: true, symbol: token.symbol })}.`,
   );
-  console.log("If approved now:");
+  io.print("If approved now:");
   for (const line of formatBenefits(await quoteClaim(claims, result.claimId), token)) {
-    console.log(`  ${line}`);
+    io.print(`  ${line}`);
   }
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<SubmitArgs>, hre: HardhatRuntimeEnvironment) => {
-  const submit = withEmptyStrings(args);
-  if (isGiven(submit.fhir)) {
-    const { runSubmitFhir } = await import("./submit-fhir.js");
-    await runSubmitFhir({ ...submit, fhir: submit.fhir }, await hre.network.create());
-    return;
-  }
-  await runSubmit(submit, await hre.network.create());
-});
+export default claimsTask(claimsSubmit);

@@ -1,10 +1,10 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { parseAddressOption, requireOption } from "../lib/options.js";
-import { cliAction, formatGas } from "../lib/terminal.js";
-import { withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, RawArgs } from "./arguments.js";
+import { formatGas } from "../lib/terminal.js";
+import { claimsTask, withEmptyStrings } from "./arguments.js";
+import type { RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface TestTokenArgs {
   to: string;
@@ -17,10 +17,13 @@ const DECIMALS = 6;
  * `claims test-token`: deploys a mintable 6-decimal test stablecoin ("USDC (test)") and mints
  * `--amount` to each address of `--to`, for trying the claims tasks where no USDC is at hand.
  */
-export async function runTestToken(
-  args: TestTokenArgs,
-  { ethers }: ClaimsConnection,
-): Promise<void> {
+export async function claimsTestToken(
+  given: RawArgs<TestTokenArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
+  const { ethers } = connection;
   const recipients = requireOption(args.to, "--to", "comma-separated addresses to mint to")
     .split(",")
     .map((text) => parseAddressOption(text, "--to"));
@@ -37,15 +40,14 @@ export async function runTestToken(
   );
   await token.waitForDeployment();
   const deployed = await token.deploymentTransaction()?.wait();
-  console.log(
+  io.print(
     `Deployed test USDC at ${await token.getAddress()} (${formatGas(deployed?.gasUsed ?? 0n)})`,
   );
   for (const recipient of recipients) {
     await (await token.mint(recipient, amount)).wait();
-    console.log(`Minted ${args.amount} USDC to ${recipient}`);
+    io.print(`Minted ${args.amount} USDC to ${recipient}`);
   }
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<TestTokenArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runTestToken(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsTestToken);

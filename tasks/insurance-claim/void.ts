@@ -1,13 +1,12 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { InputError } from "../../sdk/errors.js";
 import { formatTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { readPool, voidClaim } from "../../sdk/insurance-claim/client.js";
 import { describeReasonCode, parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
 import { parseIdOption } from "../lib/options.js";
-import { cliAction } from "../lib/terminal.js";
-import { connectClaims, poolToken, withEmptyStrings } from "./arguments.js";
-import type { ClaimsConnection, CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, poolToken, claimsTask, withEmptyStrings } from "./arguments.js";
+import type { CommonArgs, RawArgs } from "./arguments.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 
 export interface VoidArgs extends CommonArgs {
   claim: string;
@@ -18,27 +17,31 @@ export interface VoidArgs extends CommonArgs {
  * `claims void`: voids an Approved claim that will not be paid (the pool's insurer), e.g. after
  * the token refused its payee; its reserve becomes available to the pool again.
  */
-export async function runVoid(args: VoidArgs, { ethers }: ClaimsConnection): Promise<void> {
+export async function claimsVoid(
+  given: RawArgs<VoidArgs>,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const args = withEmptyStrings(given);
   const claimId = parseIdOption(args.claim, "--claim");
   if (args.reason === "") throw new InputError("--reason is required: a reason code, e.g. 16");
   const reasonCode = parseReasonCode(args.reason);
-  const { claims } = await connectClaims(ethers, args);
+  const { claims } = await connectClaims(connection, args);
   const voided = await voidClaim(claims, claimId, reasonCode);
   const token = await poolToken(claims, voided.poolId);
   const pool = await readPool(claims, voided.poolId);
   const amount = (value: bigint): string =>
     formatTokenAmount(value, token.decimals, { grouping: true, symbol: token.symbol });
-  console.log(
+  io.print(
     `Voided claim ${claimId}: reason ${reasonCode} (${describeReasonCode(reasonCode)}). Nothing was paid.`,
   );
-  console.log(
+  io.print(
     `Released ${amount(voided.released)} to pool ${voided.poolId}: available ${amount(pool.available)}, reserved ${amount(pool.reserved)}.`,
   );
-  console.log(
+  io.print(
     "The provider may submit the service again with new evidence (a drug unit stays claimed).",
   );
+  return EXIT_OK;
 }
 
-export default cliAction(async (args: RawArgs<VoidArgs>, hre: HardhatRuntimeEnvironment) => {
-  await runVoid(withEmptyStrings(args), await hre.network.create());
-});
+export default claimsTask(claimsVoid);

@@ -1,6 +1,10 @@
+import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { NewTaskActionFunction, TaskDefinition } from "hardhat/types/tasks";
 
 import type { SuiteContract } from "./deployments.js";
+import type { RequiredOption, ScopeTask, TaskAction } from "./task.js";
 
 /*
  * Option definitions every task family shares, so `--address`, `--from` and `--from-block` read
@@ -65,4 +69,114 @@ export function fromBlockOption(): OptionalStringOption<"fromBlock"> {
     "fromBlock",
     "Read events from this block on (default: 0; set it where the node limits log ranges)",
   );
+}
+
+/** An option the task cannot run without: help says "Required: <hint>", the task checks it. */
+export interface RequiredStringOption<NameT extends string> extends OptionalStringOption<NameT> {
+  /** What to give, for "--<name> is required (<hint>)". */
+  readonly hint: string;
+}
+
+/**
+ * A string option the task cannot run without: its help starts "Required:", and the task's
+ * wrapper (`runTask`) refuses to run without it: "--quantity is required (the number of units)".
+ *
+ * @example
+ * defineTask(["trace", "ship"], "…", [required("quantity", "the number of units")], load);
+ */
+export function required<NameT extends string>(
+  name: NameT,
+  hint: string,
+): RequiredStringOption<NameT> {
+  return { ...optional(name, `Required: ${hint}`), hint };
+}
+
+/** A string option with a real default, shown in help as "(default: …)". */
+export interface DefaultStringOption<NameT extends string> {
+  name: NameT;
+  description: string;
+  type: ArgumentType.STRING;
+  defaultValue: string;
+}
+
+/**
+ * A string option with a default value (never empty: an empty default reads "(default: )").
+ *
+ * @example
+ * withDefault("deadlineDays", "Days from now during which the signature may be submitted", "7")
+ */
+export function withDefault<NameT extends string>(
+  name: NameT,
+  description: string,
+  defaultValue: string,
+): DefaultStringOption<NameT> {
+  if (defaultValue === "") throw new Error(`option ${name}: an empty default; use optional()`);
+  return { name, description, type: ArgumentType.STRING, defaultValue };
+}
+
+/** A flag: false unless given. */
+export interface FlagOption<NameT extends string> {
+  name: NameT;
+  description: string;
+  type: ArgumentType.FLAG;
+  defaultValue: false;
+}
+
+/** A flag option, e.g. `--revoke`. */
+export function flag<NameT extends string>(name: NameT, description: string): FlagOption<NameT> {
+  return { name, description, type: ArgumentType.FLAG, defaultValue: false };
+}
+
+/** Any option a carechain task declares. */
+export type TaskOption =
+  | OptionalStringOption<string>
+  | RequiredStringOption<string>
+  | DefaultStringOption<string>
+  | FlagOption<string>;
+
+/**
+ * What Hardhat runs for a task `defineTask` built: the file's default export with the required
+ * options checked, and (for tests, which run `action` on their own connection with `runTask`)
+ * the action and those options.
+ */
+export interface RegisteredTask {
+  (args: never, hre: HardhatRuntimeEnvironment): Promise<void>;
+  readonly action: TaskAction<never, never>;
+  readonly required: readonly RequiredOption[];
+}
+
+/**
+ * One task: its options in order and its lazily loaded file, whose default export is
+ * `scopeTask(<scope><Verb>)`; the options declared with `required` are checked before the action
+ * runs.
+ *
+ * @example
+ * defineTask(["claims", "approve"], "Approve a claim", [required("claim", "the claim id"), FROM, ADDRESS], () => import("./approve.js"))
+ */
+export function defineTask(
+  id: readonly string[],
+  description: string,
+  options: readonly TaskOption[],
+  load: () => Promise<{ readonly default: ScopeTask<never, never> }>,
+): TaskDefinition {
+  const requiredOptions: RequiredOption[] = options.flatMap((option) =>
+    "hint" in option ? [{ name: option.name, hint: option.hint }] : [],
+  );
+  let builder = task([...id], description);
+  for (const { name, description: text, type, defaultValue } of options) {
+    builder =
+      type === ArgumentType.FLAG
+        ? builder.addFlag({ name, description: text })
+        : builder.addOption({ name, description: text, type, defaultValue } as never);
+  }
+  return builder
+    .setAction(async () => {
+      const { default: run } = await load();
+      const registered: RegisteredTask = Object.assign(
+        (args: never, hre: HardhatRuntimeEnvironment) => run(args, hre, requiredOptions),
+        { action: run.action, required: requiredOptions },
+      );
+      return { default: registered as unknown as NewTaskActionFunction };
+    })
+    .build();
 }

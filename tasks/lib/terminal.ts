@@ -1,5 +1,3 @@
-import { describeError } from "../../sdk/errors.js";
-
 export { formatGas, formatNumber, formatTimestamp } from "../../sdk/format.js";
 
 /** Read when a colour is applied, not at import, so importing this module has no side effects. */
@@ -66,11 +64,12 @@ export function formatFields(
 }
 
 /**
- * A progress bar on stderr for work that takes more than a few seconds; silent when stderr
- * is not a terminal except for a final line.
+ * A progress bar on a stream (a task's `io.progress`, stderr) for work that takes more than a
+ * few seconds; silent when the stream is not a terminal except for a final line, and without a
+ * stream.
  *
  * @example
- * const bar = new ProgressBar("hashing serials", 1_000_000);
+ * const bar = new ProgressBar("hashing serials", 1_000_000, io.progress);
  * bar.update(500_000); bar.done();
  */
 export class ProgressBar {
@@ -78,11 +77,12 @@ export class ProgressBar {
   constructor(
     private readonly label: string,
     private readonly total: number,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    /** Where to draw; nothing is drawn without one (a task's `io.progress`). */
+    private readonly stream: NodeJS.WriteStream | undefined,
   ) {}
 
   update(current: number): void {
-    if (!this.stream.isTTY) return;
+    if (this.stream?.isTTY !== true) return;
     const now = Date.now();
     if (now - this.lastDraw < 100 && current < this.total) return;
     this.lastDraw = now;
@@ -95,28 +95,8 @@ export class ProgressBar {
   }
 
   done(): void {
+    if (this.stream === undefined) return;
     if (this.stream.isTTY) this.stream.write("\n");
     else this.stream.write(`${this.label}: ${this.total}/${this.total}\n`);
   }
-}
-
-/**
- * Wraps a task action so that any failure ends with one clear line on stderr and a non-zero
- * exit code, never a stack trace. Set `CARECHAIN_DEBUG=1` to see the full error.
- *
- * @example
- * export default cliAction(async (args, hre) => { ... });
- */
-export function cliAction<A, H>(
-  action: (args: A, hre: H) => Promise<void>,
-): (args: A, hre: H) => Promise<void> {
-  return async (args, hre) => {
-    try {
-      await action(args, hre);
-    } catch (error) {
-      if (process.env.CARECHAIN_DEBUG === "1") console.error(error);
-      console.error(colour.red(`error: ${describeError(error)}`));
-      process.exitCode = 1;
-    }
-  };
 }

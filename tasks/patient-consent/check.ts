@@ -1,6 +1,3 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
-import { InputError } from "../../sdk/errors.js";
 import {
   PURPOSES,
   categoryNames,
@@ -13,30 +10,32 @@ import {
   readConsent,
 } from "../../sdk/patient-consent/index.js";
 import { parseAddressOption } from "../lib/options.js";
-import { cliAction, colour, formatTable, formatTimestamp } from "../lib/terminal.js";
-import { connectPatientConsent } from "./connection.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import { colour, formatFields, formatTimestamp } from "../lib/terminal.js";
+import { consentTask, openPatientConsent } from "./connection.js";
 
-interface CheckArgs {
-  patient?: string;
-  grantee?: string;
-  purpose?: string;
-  categories?: string;
-  address?: string;
+/** `consent check` options. */
+export interface CheckArgs {
+  readonly patient?: string | undefined;
+  readonly grantee?: string | undefined;
+  readonly purpose?: string | undefined;
+  readonly categories?: string | undefined;
+  readonly address?: string | undefined;
 }
 
 /** `consent check`: asks `isAuthorized` and shows the consent (and break-glass window) behind the answer. */
-export default cliAction(async (args: CheckArgs, hre: HardhatRuntimeEnvironment) => {
+export async function consentCheck(
+  args: CheckArgs,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
   const patient = parseAddressOption(args.patient, "--patient");
   const grantee = parseAddressOption(args.grantee, "--grantee");
-  if (args.purpose === undefined || args.purpose.trim() === "") {
-    throw new InputError(
-      `--purpose is required; valid purposes: ${Object.keys(PURPOSES).join(", ")}`,
-    );
-  }
-  const purpose = parsePurpose(args.purpose);
+  const purpose = parsePurpose(args.purpose ?? "");
   const categories = parseCategories(args.categories ?? "");
 
-  const { consent } = await connectPatientConsent(hre, { address: args.address });
+  const { contract: consent } = await openPatientConsent(connection, { address: args.address });
   const now = await latestTimestamp(consent);
   const [authorized, view, window] = await Promise.all([
     checkAuthorization(consent, patient, grantee, purpose, categories),
@@ -45,17 +44,17 @@ export default cliAction(async (args: CheckArgs, hre: HardhatRuntimeEnvironment)
   ]);
 
   const asked = `${purposeName(purpose)} on ${categoryNames(categories).join(", ") || "(no category)"}`;
-  console.log(
+  io.print(
     authorized
       ? colour.green(`authorized: ${grantee} may act for ${asked} of ${patient}`)
       : colour.red(`not authorized: ${grantee} may not act for ${asked} of ${patient}`),
   );
-  const rows: [string, string][] = [
+  const fields: [string, string][] = [
     ["consent", view.state],
     ["consent id", view.consentId],
   ];
   if (view.state !== "None") {
-    rows.push(
+    fields.push(
       ["purposes", view.purposeCodes.join(", ")],
       ["categories", view.categoryNames.join(", ") || "(none)"],
       ["from", formatTimestamp(view.start)],
@@ -63,10 +62,13 @@ export default cliAction(async (args: CheckArgs, hre: HardhatRuntimeEnvironment)
     );
   }
   if (purpose === PURPOSES.ETREAT && window.breakGlassId !== 0n) {
-    rows.push([
+    fields.push([
       "break-glass",
       `${colour.yellow(`#${window.breakGlassId}`)} ${window.open ? "open" : "closed"} until ${formatTimestamp(window.end)}`,
     ]);
   }
-  console.log(formatTable(["field", "value"], rows));
-});
+  io.print(formatFields(fields));
+  return EXIT_OK;
+}
+
+export default consentTask(consentCheck);

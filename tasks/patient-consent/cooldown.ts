@@ -1,15 +1,16 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { InputError } from "../../sdk/errors.js";
 import { setBreakGlassCooldown } from "../../sdk/patient-consent/index.js";
 import { isGiven } from "../lib/options.js";
-import { cliAction, colour, formatGas, formatTable } from "../lib/terminal.js";
-import { connectPatientConsent } from "./connection.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import { formatFields } from "../lib/terminal.js";
+import { consentTask, openPatientConsent, printDone } from "./connection.js";
 
-interface CooldownArgs {
-  hours?: string;
-  from?: string;
-  address?: string;
+/** `consent cooldown` options. */
+export interface CooldownArgs {
+  readonly hours?: string | undefined;
+  readonly from?: string | undefined;
+  readonly address?: string | undefined;
 }
 
 /** Formats seconds as hours ("24 hours", "1.5 hours"). */
@@ -22,7 +23,11 @@ function formatHours(seconds: bigint): string {
  * `consent cooldown`: shows the break-glass cooldown (the wait between a responder's windows on
  * the same patient) and its bounds; with `--hours`, the admin sets it.
  */
-export default cliAction(async (args: CooldownArgs, hre: HardhatRuntimeEnvironment) => {
+export async function consentCooldown(
+  args: CooldownArgs,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
   let seconds: bigint | undefined;
   if (isGiven(args.hours)) {
     const text = args.hours.trim();
@@ -32,7 +37,7 @@ export default cliAction(async (args: CooldownArgs, hre: HardhatRuntimeEnvironme
     seconds = BigInt(Math.round(Number(text) * 3_600));
   }
 
-  const { consent, signer } = await connectPatientConsent(hre, args);
+  const { contract: consent, signer } = await openPatientConsent(connection, args);
   const [shortest, longest] = await Promise.all([
     consent.SHORTEST_BREAK_GLASS_COOLDOWN(),
     consent.LONGEST_BREAK_GLASS_COOLDOWN(),
@@ -42,23 +47,22 @@ export default cliAction(async (args: CooldownArgs, hre: HardhatRuntimeEnvironme
       `--hours ${args.hours}: the cooldown must be between ${formatHours(shortest)} and ${formatHours(longest)}`,
     );
   }
-  const rows: (string | bigint)[][] = [];
-  if (seconds !== undefined) {
-    const result = await setBreakGlassCooldown(consent, seconds);
-    console.log(
-      colour.green(`break-glass cooldown set to ${formatHours(seconds)} by ${signer.address}`),
-    );
-    rows.push(["gas", formatGas(result.gasUsed)], ["transaction", result.transactionHash]);
+  const current = async (): Promise<[string, string][]> => [
+    ["cooldown", formatHours(await consent.breakGlassCooldown())],
+    ["allowed", `${formatHours(shortest)} to ${formatHours(longest)}`],
+  ];
+  if (seconds === undefined) {
+    io.print(formatFields(await current()));
+    return EXIT_OK;
   }
-  const current = await consent.breakGlassCooldown();
-  console.log(
-    formatTable(
-      ["field", "value"],
-      [
-        ["cooldown", formatHours(current)],
-        ["allowed", `${formatHours(shortest)} to ${formatHours(longest)}`],
-        ...rows,
-      ],
-    ),
+  const result = await setBreakGlassCooldown(consent, seconds);
+  printDone(
+    io,
+    `break-glass cooldown set to ${formatHours(seconds)} by ${signer.address}`,
+    await current(),
+    result,
   );
-});
+  return EXIT_OK;
+}
+
+export default consentTask(consentCooldown);

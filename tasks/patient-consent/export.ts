@@ -1,7 +1,5 @@
 import { writeFile } from "node:fs/promises";
 
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { InputError } from "../../sdk/errors.js";
 import {
   parseAddressOption,
@@ -11,28 +9,35 @@ import {
 } from "../lib/options.js";
 import { loadParticipants } from "../../sdk/participants.js";
 import { exportConsentBundle } from "../../sdk/patient-consent/fhir.js";
-import { cliAction, formatTable } from "../lib/terminal.js";
-import { connectPatientConsent } from "./connection.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import { formatTable } from "../lib/terminal.js";
+import { consentTask, openPatientConsent } from "./connection.js";
 
-interface ExportArgs {
-  fhir?: string;
-  patient?: string;
-  participants?: string;
-  fromBlock?: string;
-  address?: string;
+/** `consent export` options. */
+export interface ExportArgs {
+  readonly fhir?: string | undefined;
+  readonly patient?: string | undefined;
+  readonly participants?: string | undefined;
+  readonly fromBlock?: string | undefined;
+  readonly address?: string | undefined;
 }
 
 /**
  * `consent export --fhir <file> --patient <address> [--participants <file>]`: the patient's
  * consents as a FHIR R4 Bundle of Consent resources (validated), and a table of what it holds.
  */
-export default cliAction(async (args: ExportArgs, hre: HardhatRuntimeEnvironment) => {
+export async function consentExport(
+  args: ExportArgs,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
   const file = requireOption(args.fhir, "--fhir", "the FHIR Bundle to write, e.g. consents.json");
   const patient = parseAddressOption(args.patient, "--patient");
   const participants = await loadParticipants(
     isGiven(args.participants) ? args.participants : undefined,
   );
-  const { consent } = await connectPatientConsent(hre, args);
+  const { contract: consent } = await openPatientConsent(connection, args);
   const { bundle, records } = await exportConsentBundle(consent, patient, {
     participants,
     fromBlock: parseFromBlockOption(args.fromBlock),
@@ -42,15 +47,18 @@ export default cliAction(async (args: ExportArgs, hre: HardhatRuntimeEnvironment
   } catch (error) {
     throw new InputError(`cannot write ${file}: ${(error as Error).message}`);
   }
-  console.log(
+  io.print(
     `wrote ${records.length} Consent resource(s) of ${patient} to ${file}: a valid FHIR R4 Bundle (official StructureDefinitions)`,
   );
   if (records.length > 0) {
-    console.log(
+    io.print(
       formatTable(
         ["consent id", "grantee", "state"],
         records.map((record) => [record.consentId, record.grantee, record.state]),
       ),
     );
   }
-});
+  return EXIT_OK;
+}
+
+export default consentTask(consentExport);

@@ -1,16 +1,17 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { purposeName, readAccessLog } from "../../sdk/patient-consent/index.js";
 import type { AccessLogEntry } from "../../sdk/patient-consent/index.js";
 import { parseFromBlockOption, parseOptionalAddressOption } from "../lib/options.js";
-import { cliAction, colour, formatTable, formatTimestamp } from "../lib/terminal.js";
-import { connectPatientConsent } from "./connection.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import { colour, formatTable, formatTimestamp } from "../lib/terminal.js";
+import { consentTask, openPatientConsent } from "./connection.js";
 
-interface LogArgs {
-  patient?: string;
-  fromBlock?: string;
-  from?: string;
-  address?: string;
+/** `consent log` options. */
+export interface LogArgs {
+  readonly patient?: string | undefined;
+  readonly fromBlock?: string | undefined;
+  readonly from?: string | undefined;
+  readonly address?: string | undefined;
 }
 
 function row(entry: AccessLogEntry): (string | number)[] {
@@ -47,26 +48,33 @@ function row(entry: AccessLogEntry): (string | number)[] {
 }
 
 /** `consent log`: a patient's access log, rebuilt from events, break-glass flagged. */
-export default cliAction(async (args: LogArgs, hre: HardhatRuntimeEnvironment) => {
+export async function consentLog(
+  args: LogArgs,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
   const patientOption = parseOptionalAddressOption(args.patient, "--patient");
   const fromBlock = parseFromBlockOption(args.fromBlock);
 
-  const { consent, signer } = await connectPatientConsent(hre, args);
+  const { contract: consent, signer } = await openPatientConsent(connection, args);
   const patient = patientOption ?? signer.address;
   const entries = await readAccessLog(consent, patient, fromBlock);
   if (entries.length === 0) {
-    console.log(`no access to records of ${patient} logged since block ${fromBlock}`);
-    return;
+    io.print(`no access to records of ${patient} logged since block ${fromBlock}`);
+    return EXIT_OK;
   }
   const flagged = entries.filter((entry) => entry.flaggedForAudit).length;
-  console.log(
+  io.print(
     `access log of ${patient}: ${entries.length} entries` +
       (flagged > 0 ? colour.yellow(`, ${flagged} flagged for audit (break-glass)`) : ""),
   );
-  console.log(
+  io.print(
     formatTable(
       ["block", "time", "event", "by", "purpose", "record", "covered by"],
       entries.map(row),
     ),
   );
-});
+  return EXIT_OK;
+}
+
+export default consentTask(consentLog);

@@ -1,5 +1,3 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import {
   latestTimestamp,
   serializeSignedConsentAction,
@@ -7,17 +5,18 @@ import {
 } from "../../sdk/patient-consent/index.js";
 import { parseDays } from "./period.js";
 import { parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
-import { cliAction } from "../lib/terminal.js";
-import { connectPatientConsent } from "./connection.js";
-import { writeSigned } from "./write-signed.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import { consentTask, openPatientConsent, writeSigned } from "./connection.js";
 
-interface SignRevocationArgs {
-  grantee?: string;
-  deadlineDays: string;
-  patient?: string;
-  out?: string;
-  from?: string;
-  address?: string;
+/** `consent sign-revocation` options. */
+export interface SignRevocationArgs {
+  readonly grantee?: string | undefined;
+  readonly deadlineDays: string;
+  readonly patient?: string | undefined;
+  readonly out?: string | undefined;
+  readonly from?: string | undefined;
+  readonly address?: string | undefined;
 }
 
 /**
@@ -25,21 +24,25 @@ interface SignRevocationArgs {
  * (EIP-712, a random unordered nonce nobody can use up first); anyone submits it with
  * `consent submit`, also while the contract is paused.
  */
-export default cliAction(async (args: SignRevocationArgs, hre: HardhatRuntimeEnvironment) => {
+export async function consentSignRevocation(
+  args: SignRevocationArgs,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
   const grantee = parseAddressOption(args.grantee, "--grantee");
   const deadlineIn = parseDays(args.deadlineDays, "--deadline-days");
   const patient = parseOptionalAddressOption(args.patient, "--patient");
 
-  const { consent, signer, address } = await connectPatientConsent(hre, args);
-  const now = await latestTimestamp(consent);
-  const signed = await signConsentRevocation(signer, address, {
-    patient,
-    grantee,
-    deadline: now + deadlineIn,
-  });
+  const { contract: consent, signer, address } = await openPatientConsent(connection, args);
+  const deadline = (await latestTimestamp(consent)) + deadlineIn;
+  const signed = await signConsentRevocation(signer, address, { patient, grantee, deadline });
   writeSigned(
+    io,
     serializeSignedConsentAction(signed),
     args.out,
     `the revocation by patient ${signed.message.patient} of ${grantee}'s consent, signed by ${signer.address}`,
   );
-});
+  return EXIT_OK;
+}
+
+export default consentTask(consentSignRevocation);

@@ -1,89 +1,57 @@
-import { writeFileSync } from "node:fs";
-
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
-import { InputError } from "../../sdk/errors.js";
 import {
   latestTimestamp,
-  parseCategories,
-  parsePurposes,
   serializeSignedConsentGrant,
   signConsentGrant,
 } from "../../sdk/patient-consent/index.js";
 import { parseDays, parsePeriod } from "./period.js";
-import {
-  isGiven,
-  parseAddressOption,
-  parseOptionalAddressOption,
-  parseUintOption,
-} from "../lib/options.js";
-import { cliAction } from "../lib/terminal.js";
-import { connectPatientConsent } from "./connection.js";
+import { isGiven, parseOptionalAddressOption, parseUintOption } from "../lib/options.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import { consentTask, openPatientConsent, parseGrantTerms, writeSigned } from "./connection.js";
+import type { GrantTermsArgs } from "./connection.js";
 
-interface SignArgs {
-  /** A FHIR R4 Consent giving grantee, purposes, categories, period and patient. */
-  fhir?: string;
-  participants?: string;
-  grantee?: string;
-  purposes?: string;
-  categories?: string;
-  start?: string;
-  until?: string;
-  days?: string;
-  deadlineDays: string;
-  nonce?: string;
-  patient?: string;
-  out?: string;
-  from?: string;
-  address?: string;
+/** `consent sign` options. */
+export interface SignArgs extends GrantTermsArgs {
+  readonly deadlineDays: string;
+  readonly nonce?: string | undefined;
+  readonly out?: string | undefined;
 }
 
 /**
  * `consent sign`: the patient signs a grant off chain (EIP-712) and gets JSON to hand over;
- * anyone can submit it with `consent submit`. Prints only the JSON on stdout (or writes `--out`).
+ * anyone can submit it with `consent submit`. Prints only the JSON (or writes `--out`).
  */
-export default cliAction(async (given: SignArgs, hre: HardhatRuntimeEnvironment) => {
-  // the FHIR validator loads only when a Consent is given
-  const args: SignArgs = isGiven(given.fhir)
-    ? {
-        ...given,
-        ...(await (
-          await import("./fhir-arguments.js")
-        ).consentOptionsFromFhir({ ...given, fhir: given.fhir })),
-      }
-    : given;
-  const grantee = parseAddressOption(args.grantee, "--grantee");
-  const purposes = parsePurposes(args.purposes ?? "");
-  const categories = parseCategories(args.categories ?? "");
+export async function consentSign(
+  given: SignArgs,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
+  const { args, grantee, purposes, categories } = await parseGrantTerms(given);
   const deadlineIn = parseDays(args.deadlineDays, "--deadline-days");
   const patient = parseOptionalAddressOption(args.patient, "--patient");
   const nonce = isGiven(args.nonce) ? parseUintOption(args.nonce, "--nonce") : undefined;
 
-  const { consent, signer, address } = await connectPatientConsent(hre, args);
+  const { contract: consent, signer, address } = await openPatientConsent(connection, args);
   const now = await latestTimestamp(consent);
-  const period = parsePeriod(args, now);
+  const { start, end } = parsePeriod(args, now);
   const signed = await signConsentGrant(signer, address, {
     patient,
     grantee,
     purposes,
     categories,
-    start: period.start,
-    end: period.end,
+    start,
+    end,
     nonce,
     deadline: now + deadlineIn,
   });
-  const json = serializeSignedConsentGrant(signed);
-  const out = (args.out ?? "").trim();
-  if (out === "") {
-    console.log(json);
-    return;
-  }
-  try {
-    writeFileSync(out, `${json}\n`);
-  } catch (error) {
-    throw new InputError(`--out ${out}: ${(error as Error).message}`);
-  }
-  console.log(
-    `wrote the grant of patient ${signed.grant.patient} to ${signed.grant.grantee}, signed by ${signer.address} (nonce ${signed.grant.nonce}), to ${out}: anyone may submit it with 'consent submit --grant ${out}'`,
+  const { grant } = signed;
+  writeSigned(
+    io,
+    serializeSignedConsentGrant(signed),
+    args.out,
+    `the grant of patient ${grant.patient} to ${grant.grantee}, signed by ${signer.address} (nonce ${grant.nonce}),`,
   );
-});
+  return EXIT_OK;
+}
+
+export default consentTask(consentSign);

@@ -1,37 +1,40 @@
 import { existsSync, readFileSync } from "node:fs";
 
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-
 import { InputError } from "../../sdk/errors.js";
 import {
-  categoryNames,
   grantConsentBySig,
   parseSignedConsentAction,
   parseSignedConsentGrant,
-  purposeNames,
   revokeConsentBySig,
   revokeDelegateBySig,
   setDelegateBySig,
 } from "../../sdk/patient-consent/index.js";
-import { cliAction, colour, formatTable, formatTimestamp, formatGas } from "../lib/terminal.js";
-import { connectPatientConsent } from "./connection.js";
+import { requireOption } from "../lib/options.js";
+import { EXIT_OK } from "../lib/task.js";
+import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import { formatTimestamp } from "../lib/terminal.js";
+import {
+  consentTask,
+  delegateFields,
+  grantFields,
+  openPatientConsent,
+  printDone,
+} from "./connection.js";
 
-interface SubmitArgs {
-  grant?: string;
-  from?: string;
-  address?: string;
-}
-
-function printRows(rows: (string | bigint)[][]): void {
-  console.log(formatTable(["field", "value"], rows));
+/** `consent submit` options. */
+export interface SubmitArgs {
+  readonly grant?: string | undefined;
+  readonly from?: string | undefined;
+  readonly address?: string | undefined;
 }
 
 /** Reads `--grant`: inline JSON, or the path of a file `consent sign --out` wrote. */
 function readGrantOption(value: string | undefined): string {
-  const text = (value ?? "").trim();
-  if (text === "") {
-    throw new InputError("--grant is required: a file written by 'consent sign --out' or its JSON");
-  }
+  const text = requireOption(
+    value,
+    "--grant",
+    "a file written by 'consent sign --out' or its JSON",
+  );
   if (text.startsWith("{")) return text;
   if (!existsSync(text)) throw new InputError(`--grant ${text}: no such file`);
   return readFileSync(text, "utf8");
@@ -57,82 +60,82 @@ function checkDomain(
 }
 
 /** `consent submit`: anyone submits an action a patient signed, paying the gas. */
-export default cliAction(async (args: SubmitArgs, hre: HardhatRuntimeEnvironment) => {
+export async function consentSubmit(
+  args: SubmitArgs,
+  connection: TaskConnection,
+  io: TaskIo,
+): Promise<ExitCode> {
   const text = readGrantOption(args.grant);
-  if (/"primaryType"\s*:/.test(text)) {
-    const action = parseSignedConsentAction(text);
-    const { consent, signer, chainId, address } = await connectPatientConsent(hre, args);
-    const { patient } = action.message;
-    switch (action.primaryType) {
-      case "ConsentRevocation": {
-        checkDomain("revocation", action.domain, chainId, address);
-        const result = await revokeConsentBySig(consent, action);
-        console.log(colour.green(`revoked consent ${result.consentId} (signed by the patient)`));
-        printRows([
-          ["patient", patient],
-          ["grantee", action.message.grantee],
-          ["submitted by", signer.address],
-          ["gas", formatGas(result.gasUsed)],
-          ["transaction", result.transactionHash],
-        ]);
-        return;
-      }
-      case "DelegateAppointment": {
-        checkDomain("appointment", action.domain, chainId, address);
-        const result = await setDelegateBySig(consent, action);
-        console.log(
-          colour.green(`appointed delegate ${action.message.delegate} (signed by the patient)`),
-        );
-        printRows([
-          ["patient", patient],
-          ["may grant purposes", purposeNames(action.message.purposes).join(", ")],
-          ["on categories", categoryNames(action.message.categories).join(", ") || "(none)"],
+  const {
+    contract: consent,
+    signer,
+    chainId,
+    address,
+  } = await openPatientConsent(connection, args);
+  const by = (patient: string): [string, string][] => [
+    ["patient", patient],
+    ["submitted by", signer.address],
+  ];
+  if (!/"primaryType"\s*:/.test(text)) {
+    const signed = parseSignedConsentGrant(text);
+    checkDomain("grant", signed.domain, chainId, address);
+    const result = await grantConsentBySig(consent, signed);
+    const { grant } = signed;
+    printDone(
+      io,
+      `granted consent ${result.consentId} (signed by the patient)`,
+      [
+        ...by(grant.patient),
+        ["grantee", grant.grantee],
+        ...grantFields(grant),
+        ["nonce", grant.nonce],
+      ],
+      result,
+    );
+    return EXIT_OK;
+  }
+  const action = parseSignedConsentAction(text);
+  const { message } = action;
+  switch (action.primaryType) {
+    case "ConsentRevocation": {
+      checkDomain("revocation", action.domain, chainId, address);
+      const result = await revokeConsentBySig(consent, action);
+      printDone(
+        io,
+        `revoked consent ${result.consentId} (signed by the patient)`,
+        [...by(message.patient), ["grantee", action.message.grantee]],
+        result,
+      );
+      break;
+    }
+    case "DelegateAppointment": {
+      checkDomain("appointment", action.domain, chainId, address);
+      const result = await setDelegateBySig(consent, action);
+      printDone(
+        io,
+        `appointed delegate ${action.message.delegate} (signed by the patient)`,
+        [
+          ...by(message.patient),
+          ...delegateFields(action.message.purposes, action.message.categories),
           ["until", formatTimestamp(action.message.until)],
-          ["submitted by", signer.address],
-          ["gas", formatGas(result.gasUsed)],
-          ["transaction", result.transactionHash],
-        ]);
-        return;
-      }
-      case "DelegateRemoval": {
-        checkDomain("removal", action.domain, chainId, address);
-        const result = await revokeDelegateBySig(consent, action);
-        console.log(
-          colour.green(`removed delegate ${action.message.delegate} (signed by the patient)`),
-        );
-        printRows([
-          ["patient", patient],
-          ["submitted by", signer.address],
-          ["gas", formatGas(result.gasUsed)],
-          ["transaction", result.transactionHash],
-        ]);
-        return;
-      }
+        ],
+        result,
+      );
+      break;
+    }
+    case "DelegateRemoval": {
+      checkDomain("removal", action.domain, chainId, address);
+      const result = await revokeDelegateBySig(consent, action);
+      printDone(
+        io,
+        `removed delegate ${action.message.delegate} (signed by the patient)`,
+        by(message.patient),
+        result,
+      );
+      break;
     }
   }
-  const signed = parseSignedConsentGrant(text);
+  return EXIT_OK;
+}
 
-  const { consent, signer, chainId, address } = await connectPatientConsent(hre, args);
-  checkDomain("grant", signed.domain, chainId, address);
-  const result = await grantConsentBySig(consent, signed);
-
-  const { grant } = signed;
-  console.log(colour.green(`granted consent ${result.consentId} (signed by the patient)`));
-  console.log(
-    formatTable(
-      ["field", "value"],
-      [
-        ["patient", grant.patient],
-        ["grantee", grant.grantee],
-        ["submitted by", signer.address],
-        ["purposes", purposeNames(grant.purposes).join(", ")],
-        ["categories", categoryNames(grant.categories).join(", ") || "(none: the purposes alone)"],
-        ["from", formatTimestamp(grant.start)],
-        ["until", formatTimestamp(grant.end)],
-        ["nonce", grant.nonce],
-        ["gas", formatGas(result.gasUsed)],
-        ["transaction", result.transactionHash],
-      ],
-    ),
-  );
-});
+export default consentTask(consentSubmit);

@@ -11,12 +11,13 @@ import { InputError } from "../../sdk/errors.js";
 import { hashFhirResource, validateFhir } from "../../sdk/fhir.js";
 import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
 import { DEFAULT_APPEAL_WINDOW } from "../../sdk/insurance-claim/claim-rules.js";
-import { runApprove } from "../../tasks/insurance-claim/approve.js";
-import { runDeny } from "../../tasks/insurance-claim/deny.js";
-import { runEobFhir } from "../../tasks/insurance-claim/eob-fhir.js";
-import { runPay } from "../../tasks/insurance-claim/pay.js";
-import { runSubmitFhir } from "../../tasks/insurance-claim/submit-fhir.js";
+import { claimsApprove } from "../../tasks/insurance-claim/approve.js";
+import { claimsDeny } from "../../tasks/insurance-claim/deny.js";
+import { claimsEobFhir } from "../../tasks/insurance-claim/eob-fhir.js";
+import { claimsPay } from "../../tasks/insurance-claim/pay.js";
+import { claimsSubmitFhir } from "../../tasks/insurance-claim/submit-fhir.js";
 import type { SubmitArgs } from "../../tasks/insurance-claim/submit.js";
+import type { TaskIo } from "../../tasks/lib/task.js";
 import { code, deployClaimsSuite, HPAYMT, MEDICATIONS, usd } from "../fixtures/insurance-claim.js";
 
 /*
@@ -120,23 +121,19 @@ const EMPTY: SubmitArgs = {
   feeTree: "",
 };
 
-async function captured(action: () => Promise<unknown>): Promise<string> {
+/** Runs a task action with an io that records what it prints; returns the printed lines. */
+async function captured(action: (io: TaskIo) => Promise<unknown>): Promise<string> {
   const out: string[] = [];
-  const { log } = console;
-  console.log = (...items: unknown[]) => out.push(items.map(String).join(" "));
-  try {
-    await action();
-  } finally {
-    console.log = log;
-  }
+  await action({ print: (line) => out.push(line) });
   return out.join("\n");
 }
 
 async function submitFhir(s: Suite, args: Partial<SubmitArgs> & { fhir: string }): Promise<string> {
-  return captured(() =>
-    runSubmitFhir(
+  return captured((io) =>
+    claimsSubmitFhir(
       { ...EMPTY, address: s.address, participants: s.participants, ...args },
       connection,
+      io,
     ),
   );
 }
@@ -144,8 +141,6 @@ async function submitFhir(s: Suite, args: Partial<SubmitArgs> & { fhir: string }
 /** The message of the InputError `action` (a `submitFhir`, which captures its own output) ends with. */
 async function refusal(action: Promise<unknown>): Promise<string> {
   try {
-    // not captured() again: nested captures would restore each other's console.log, leaving the
-    // process's console.log swallowed (and the test runner's summary with it)
     await action;
   } catch (error) {
     expect(error).to.be.instanceOf(InputError);
@@ -266,9 +261,11 @@ describe("InsuranceClaim FHIR R4", function () {
     it("writes a paid claim's ExplanationOfBenefit (valid R4, CARIN-shaped adjudication, payment identified by its transaction)", async function () {
       const s = await loadFixture(fixture);
       await submitFhir(s, { fhir: write(s, "claim.json", serviceClaim(s)) });
-      await captured(() => runApprove({ address: s.address, from: "2", claim: "1" }, connection));
-      await captured(() =>
-        runPay(
+      await captured((io) =>
+        claimsApprove({ address: s.address, from: "2", claim: "1" }, connection, io),
+      );
+      await captured((io) =>
+        claimsPay(
           {
             address: s.address,
             from: "1",
@@ -279,13 +276,15 @@ describe("InsuranceClaim FHIR R4", function () {
             chunk: "",
           },
           connection,
+          io,
         ),
       );
       const file = path.join(s.dir, "eob.json");
-      const out = await captured(() =>
-        runEobFhir(
+      const out = await captured((io) =>
+        claimsEobFhir(
           { address: s.address, from: "", claim: "1", fhir: file, participants: s.participants },
           connection,
+          io,
         ),
       );
       expect(out).to.include("(Paid, outcome complete)");
@@ -322,12 +321,12 @@ describe("InsuranceClaim FHIR R4", function () {
     it("gives a denied claim's reason as an X12 claim adjustment reason code, and accounts without an entry as identifiers", async function () {
       const s = await loadFixture(fixture);
       await submitFhir(s, { fhir: write(s, "claim.json", serviceClaim(s)) });
-      await captured(() =>
-        runDeny({ address: s.address, from: "2", claim: "1", reason: "50" }, connection),
+      await captured((io) =>
+        claimsDeny({ address: s.address, from: "2", claim: "1", reason: "50" }, connection, io),
       );
       const file = path.join(s.dir, "eob.json");
-      await captured(() =>
-        runEobFhir({ address: s.address, from: "", claim: "1", fhir: file }, connection),
+      await captured((io) =>
+        claimsEobFhir({ address: s.address, from: "", claim: "1", fhir: file }, connection, io),
       );
       const eob = JSON.parse(readFileSync(file, "utf8")) as ExplanationOfBenefit;
       expect(validateFhir(eob)).to.deep.equal([]);

@@ -5,7 +5,6 @@ import path from "node:path";
 import { expect } from "chai";
 import type { Bundle, Consent } from "fhir/r4.js";
 import { network } from "hardhat";
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
 import { validateFhir } from "../../sdk/fhir.js";
@@ -15,9 +14,10 @@ import {
   parseSignedConsentGrant,
   readConsent,
 } from "../../sdk/patient-consent/index.js";
-import exportAction from "../../tasks/patient-consent/export.js";
-import grantAction from "../../tasks/patient-consent/grant.js";
-import signAction from "../../tasks/patient-consent/sign.js";
+import { consentExport } from "../../tasks/patient-consent/export.js";
+import { consentGrant } from "../../tasks/patient-consent/grant.js";
+import { consentSign } from "../../tasks/patient-consent/sign.js";
+import { runAction } from "../tasks/run.js";
 
 /*
  * PatientConsent ↔ FHIR R4 Consent: `consent grant --fhir`, `consent sign --fhir` and
@@ -47,9 +47,6 @@ async function deployment(connection: Connection) {
       ],
     }),
   );
-  const hre = {
-    network: { create: () => Promise.resolve(connection) },
-  } as unknown as HardhatRuntimeEnvironment;
   return {
     consent,
     address,
@@ -58,31 +55,8 @@ async function deployment(connection: Connection) {
     insurer: insurer!,
     dir,
     participants,
-    hre,
+    connection,
   };
-}
-
-async function capture(
-  run: () => Promise<unknown>,
-): Promise<{ stdout: string; stderr: string; exitCode: number | string | undefined }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const { log, error } = console;
-  const previous = process.exitCode;
-  process.exitCode = undefined;
-  console.log = (...parts: unknown[]) => stdout.push(parts.map(String).join(" "));
-  console.error = (...parts: unknown[]) => stderr.push(parts.map(String).join(" "));
-  try {
-    await run();
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-  const exitCode = process.exitCode;
-  process.exitCode = previous;
-  // eslint-disable-next-line no-control-regex -- strips the ANSI colours `colour` may add
-  const plain = (lines: string[]) => lines.join("\n").replace(/\u001b\[\d+m/g, "");
-  return { stdout: plain(stdout), stderr: plain(stderr), exitCode };
 }
 
 function sample(): Consent {
@@ -107,13 +81,12 @@ describe("PatientConsent FHIR R4", function () {
     ];
     const file = path.join(d.dir, "consent.json");
     writeFileSync(file, JSON.stringify(resource));
-    const granted = await capture(() =>
-      grantAction(
-        { fhir: file, participants: d.participants, from: "1", address: d.address },
-        d.hre,
-      ),
+    const granted = await runAction(
+      consentGrant,
+      { fhir: file, participants: d.participants, from: "1", address: d.address },
+      d.connection,
     );
-    expect(granted.exitCode, granted.stderr).to.equal(undefined);
+    expect(granted.exitCode, granted.stderr).to.equal(0);
     const view = await readConsent(d.consent, d.patient.address, d.insurer.address);
     expect(view.state).to.equal("Active");
     expect(view.purposes).to.equal(BigInt(parsePurposes("HPAYMT")));
@@ -121,16 +94,15 @@ describe("PatientConsent FHIR R4", function () {
     expect(view.end).to.equal(BigInt(Date.parse("2027-11-25T00:00:00Z") / 1000));
 
     const bundleFile = path.join(d.dir, "bundle.json");
-    const exported = await capture(() =>
-      exportAction(
-        {
-          fhir: bundleFile,
-          patient: d.patient.address,
-          participants: d.participants,
-          address: d.address,
-        },
-        d.hre,
-      ),
+    const exported = await runAction(
+      consentExport,
+      {
+        fhir: bundleFile,
+        patient: d.patient.address,
+        participants: d.participants,
+        address: d.address,
+      },
+      d.connection,
     );
     expect(exported.stdout).to.contain(`wrote 1 Consent resource(s) of ${d.patient.address}`);
     const bundle = JSON.parse(readFileSync(bundleFile, "utf8")) as Bundle;
@@ -158,13 +130,12 @@ describe("PatientConsent FHIR R4", function () {
     const fresh = await deployment(await network.create());
     const again = path.join(fresh.dir, "again.json");
     writeFileSync(again, JSON.stringify(consent));
-    const regranted = await capture(() =>
-      grantAction(
-        { fhir: again, participants: d.participants, from: "1", address: fresh.address },
-        fresh.hre,
-      ),
+    const regranted = await runAction(
+      consentGrant,
+      { fhir: again, participants: d.participants, from: "1", address: fresh.address },
+      fresh.connection,
     );
-    expect(regranted.exitCode, regranted.stderr).to.equal(undefined);
+    expect(regranted.exitCode, regranted.stderr).to.equal(0);
     const copy = await readConsent(fresh.consent, d.patient.address, d.insurer.address);
     expect([copy.purposes, copy.categories, copy.end]).to.deep.equal([
       view.purposes,
@@ -176,20 +147,19 @@ describe("PatientConsent FHIR R4", function () {
   it("signs a grant from a FHIR Consent for anyone to submit", async function () {
     const d = await deployment(await network.create());
     const out = path.join(d.dir, "grant.json");
-    const signed = await capture(() =>
-      signAction(
-        {
-          fhir: SAMPLE,
-          participants: d.participants,
-          from: "1",
-          address: d.address,
-          deadlineDays: "7",
-          out,
-        },
-        d.hre,
-      ),
+    const signed = await runAction(
+      consentSign,
+      {
+        fhir: SAMPLE,
+        participants: d.participants,
+        from: "1",
+        address: d.address,
+        deadlineDays: "7",
+        out,
+      },
+      d.connection,
     );
-    expect(signed.exitCode, signed.stderr).to.equal(undefined);
+    expect(signed.exitCode, signed.stderr).to.equal(0);
     const grant = parseSignedConsentGrant(readFileSync(out, "utf8")).grant;
     expect(grant.patient).to.equal(d.patient.address);
     expect(grant.grantee).to.equal(d.insurer.address);
@@ -220,11 +190,10 @@ describe("PatientConsent FHIR R4", function () {
     const file = path.join(d.dir, "bad.json");
     writeFileSync(file, JSON.stringify(resource));
     const block = await connection.ethers.provider.getBlockNumber();
-    const result = await capture(() =>
-      grantAction(
-        { fhir: file, participants: d.participants, from: "1", address: d.address },
-        d.hre,
-      ),
+    const result = await runAction(
+      consentGrant,
+      { fhir: file, participants: d.participants, from: "1", address: d.address },
+      d.connection,
     );
     expect(result.exitCode).to.equal(1);
     expect(result.stderr.split("\n")).to.deep.equal([
@@ -236,21 +205,19 @@ describe("PatientConsent FHIR R4", function () {
     ]);
     const invalid = { ...sample(), status: undefined };
     writeFileSync(file, JSON.stringify(invalid));
-    const second = await capture(() =>
-      grantAction(
-        { fhir: file, participants: d.participants, from: "1", address: d.address },
-        d.hre,
-      ),
+    const second = await runAction(
+      consentGrant,
+      { fhir: file, participants: d.participants, from: "1", address: d.address },
+      d.connection,
     );
     expect(second.stderr.split("\n")).to.deep.equal([
       `error: ${file} is not a valid FHIR R4 resource (1 problem, nothing sent):`,
       "Consent.status: Missing required property",
     ]);
-    const typed = await capture(() =>
-      grantAction(
-        { fhir: SAMPLE, grantee: d.clinic.address, from: "1", address: d.address },
-        d.hre,
-      ),
+    const typed = await runAction(
+      consentGrant,
+      { fhir: SAMPLE, grantee: d.clinic.address, from: "1", address: d.address },
+      d.connection,
     );
     expect(typed.stderr).to.equal(
       "error: --fhir takes grantee, purposes, categories, period and patient from the Consent: drop --grantee",

@@ -5,7 +5,6 @@ import path from "node:path";
 import { expect } from "chai";
 import { id, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import {
@@ -26,10 +25,10 @@ import {
   shortAddress,
 } from "../../sdk/drug-trace/index.js";
 import { describeError } from "../../sdk/errors.js";
-import acceptTask, { traceAccept } from "../../tasks/drug-trace/accept.js";
+import { traceAccept } from "../../tasks/drug-trace/accept.js";
 import { traceCancel } from "../../tasks/drug-trace/cancel.js";
 import type { TraceAction, TraceIo } from "../../tasks/drug-trace/connection.js";
-import dispenseTask, { traceDispense } from "../../tasks/drug-trace/dispense.js";
+import { traceDispense } from "../../tasks/drug-trace/dispense.js";
 import { traceExcursion } from "../../tasks/drug-trace/excursion.js";
 import { traceFlag } from "../../tasks/drug-trace/flag.js";
 import { traceHistory } from "../../tasks/drug-trace/history.js";
@@ -51,7 +50,8 @@ import { traceResolve } from "../../tasks/drug-trace/resolve.js";
 import { traceRoles } from "../../tasks/drug-trace/roles.js";
 import { traceSensor } from "../../tasks/drug-trace/sensor.js";
 import { traceShip } from "../../tasks/drug-trace/ship.js";
-import verifyTask, { traceVerify } from "../../tasks/drug-trace/verify.js";
+import { traceVerify } from "../../tasks/drug-trace/verify.js";
+import { runRegistered } from "./run.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers, ignition } = connection;
@@ -71,7 +71,7 @@ async function run<A>(action: TraceAction<A>, args: A): Promise<{ code: number; 
   return { code, out: plain(lines.join("\n")) };
 }
 
-/** The one line `cliAction` prints (after "error: ") when a task's action fails. */
+/** The one line `runTask` prints (after "error: ") when a task's action fails. */
 async function failure<A>(action: TraceAction<A>, args: A): Promise<string> {
   try {
     await action(args, connection, { print: () => undefined });
@@ -86,34 +86,6 @@ function field(out: string, key: string): string {
   const line = out.split("\n").find((candidate) => candidate.startsWith(`${key}  `));
   if (line === undefined) throw new Error(`no "${key}" line in:\n${out}`);
   return line.slice(key.length).trim();
-}
-
-/** The registered tasks' default exports on this test's chain, as `npx hardhat trace …` runs them. */
-const taskHre = {
-  network: { create: () => Promise.resolve(connection) },
-} as unknown as HardhatRuntimeEnvironment;
-
-/** Runs a task's default export, capturing stdout, stderr and the exit code it sets. */
-async function runCli<A>(
-  task: (args: A, hre: HardhatRuntimeEnvironment) => Promise<void>,
-  args: A,
-): Promise<{ stdout: string; stderr: string; exitCode: number | string | undefined }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const { log, error } = console;
-  const previous = process.exitCode;
-  process.exitCode = undefined;
-  console.log = (...parts: unknown[]) => stdout.push(parts.map(String).join(" "));
-  console.error = (...parts: unknown[]) => stderr.push(parts.map(String).join(" "));
-  try {
-    await task(args, taskHre);
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-  const exitCode = process.exitCode;
-  process.exitCode = previous;
-  return { stdout: plain(stdout.join("\n")), stderr: plain(stderr.join("\n")), exitCode };
 }
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
@@ -546,23 +518,22 @@ describe("trace tasks", function () {
       const { address } = await networkHelpers.loadFixture(stockedFixture);
       const code = codeOf("SN0001");
       await run(traceDispense, { code, tree: TREE_FILE, from: FROM.pharmacy, address });
-      const again = await runCli(dispenseTask, {
-        code,
-        tree: TREE_FILE,
-        from: FROM.pharmacy,
-        address,
-      });
+      const again = await runRegistered(
+        ["trace", "dispense"],
+        { code, tree: TREE_FILE, from: FROM.pharmacy, address },
+        connection,
+      );
       expect(again.exitCode).to.equal(2);
       expect(again.stderr).to.equal("");
       expect(again.stdout.split("\n").at(-1)).to.equal(
         "NOT dispensed: Dispensed (already dispensed: possible copied code) — alert raised as flag #1",
       );
-      const verified = await runCli(verifyTask, {
-        code: codeOf("SN0002"),
-        tree: TREE_FILE,
-        address,
-      });
-      expect(verified.exitCode).to.equal(undefined);
+      const verified = await runRegistered(
+        ["trace", "verify"],
+        { code: codeOf("SN0002"), tree: TREE_FILE, address },
+        connection,
+      );
+      expect(verified.exitCode).to.equal(0);
       expect(verified.stdout).to.contain("verdict       Active — genuine, may be dispensed");
     });
 
@@ -1212,11 +1183,19 @@ describe("trace tasks", function () {
 
     it("through the registered task: one red line on stderr and exit code 1", async function () {
       const { address } = await networkHelpers.loadFixture(stockedFixture);
-      const refused = await runCli(acceptTask, { shipment: "12", from: FROM.distributor, address });
+      const refused = await runRegistered(
+        ["trace", "accept"],
+        { shipment: "12", from: FROM.distributor, address },
+        connection,
+      );
       expect(refused.exitCode).to.equal(1);
       expect(refused.stdout).to.equal("");
       expect(refused.stderr).to.equal("error: unknown shipment 0x0c: no shipment has that id");
-      const noCode = await runCli(verifyTask, { tree: TREE_FILE, address });
+      const noCode = await runRegistered(
+        ["trace", "verify"],
+        { tree: TREE_FILE, address },
+        connection,
+      );
       expect(noCode.stderr).to.equal(
         "error: --code is required (the pack's Digital Link URI, element string or scanned text)",
       );

@@ -5,19 +5,22 @@ import path from "node:path";
 import { expect } from "chai";
 import hre, { network } from "hardhat";
 
+import type { TaskIo } from "../../tasks/lib/task.js";
+import { runAction, runRegistered } from "./run.js";
+
 import { ContractRevertError, InputError } from "../../sdk/errors.js";
-import { runApprove } from "../../tasks/insurance-claim/approve.js";
-import { runAppeal } from "../../tasks/insurance-claim/appeal.js";
-import { runDeny } from "../../tasks/insurance-claim/deny.js";
-import { runEnroll } from "../../tasks/insurance-claim/enroll.js";
-import { runEob } from "../../tasks/insurance-claim/eob.js";
-import { runFund } from "../../tasks/insurance-claim/fund.js";
-import { runOpenPool } from "../../tasks/insurance-claim/open-pool.js";
-import { runPay } from "../../tasks/insurance-claim/pay.js";
-import { runPlan } from "../../tasks/insurance-claim/plan.js";
-import { runQuote } from "../../tasks/insurance-claim/quote.js";
-import { runSubmit } from "../../tasks/insurance-claim/submit.js";
-import { runVoid } from "../../tasks/insurance-claim/void.js";
+import { claimsApprove } from "../../tasks/insurance-claim/approve.js";
+import { claimsAppeal } from "../../tasks/insurance-claim/appeal.js";
+import { claimsDeny } from "../../tasks/insurance-claim/deny.js";
+import { claimsEnroll } from "../../tasks/insurance-claim/enroll.js";
+import { claimsEob } from "../../tasks/insurance-claim/eob.js";
+import { claimsFund } from "../../tasks/insurance-claim/fund.js";
+import { claimsOpenPool } from "../../tasks/insurance-claim/open-pool.js";
+import { claimsPay } from "../../tasks/insurance-claim/pay.js";
+import { claimsPlan } from "../../tasks/insurance-claim/plan.js";
+import { claimsQuote } from "../../tasks/insurance-claim/quote.js";
+import { claimsSubmit } from "../../tasks/insurance-claim/submit.js";
+import { claimsVoid } from "../../tasks/insurance-claim/void.js";
 import { APPEAL_WINDOW, deployClaimsSuite, evidence, usd } from "../fixtures/insurance-claim.js";
 
 const connection = await network.create();
@@ -30,21 +33,8 @@ async function deployFixture() {
   return { ...s, address: await s.claims.getAddress(), dir };
 }
 
-/** Runs `action` with console.log and console.error captured; returns what it printed. */
-async function captured(action: () => Promise<unknown>): Promise<{ out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...items: unknown[]) => out.push(items.map(String).join(" "));
-  console.error = (...items: unknown[]) => err.push(items.map(String).join(" "));
-  try {
-    await action();
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-  return { out: out.join("\n"), err: err.join("\n") };
-}
+/** An io for actions whose failure a test expects: nothing printed is kept. */
+const QUIET: TaskIo = { print: () => undefined };
 
 async function rejects(
   action: Promise<unknown>,
@@ -52,7 +42,7 @@ async function rejects(
   pattern: RegExp,
 ) {
   try {
-    await captured(() => action);
+    await action;
   } catch (error) {
     expect(error).to.be.instanceOf(type);
     expect((error as Error).message).to.match(pattern);
@@ -82,20 +72,15 @@ describe("claims tasks", function () {
   });
 
   it("ends bad input with one error line and a non-zero exit code", async function () {
-    const { err } = await captured(() =>
-      hre.tasks.getTask(["claims", "quote"]).run({ claim: "abc" }),
-    );
-    expect(err).to.match(/error: --claim abc is not a positive whole number/);
-    expect(err.split("\n")).to.have.length(1);
-    expect(process.exitCode).to.equal(1);
-    process.exitCode = 0;
-    const pay = await captured(() =>
-      hre.tasks.getTask(["claims", "pay"]).run({ ids: "1,2", claim: "3" }),
-    );
-    expect(pay.err).to.match(
+    const quote = await runRegistered(["claims", "quote"], { claim: "abc" }, connection);
+    expect(quote.stderr).to.match(/error: --claim abc is not a positive whole number/);
+    expect(quote.stderr.split("\n")).to.have.length(1);
+    expect(quote.exitCode).to.equal(1);
+    const pay = await runRegistered(["claims", "pay"], { ids: "1,2", claim: "3" }, connection);
+    expect(pay.stderr).to.match(
       /give one of --claim <id>, --ids 1,2,3, or --pool <id> --all-approved/,
     );
-    process.exitCode = 0;
+    expect(pay.exitCode).to.equal(1);
   });
 
   it("runs the insurer's, provider's and adjuster's commands end to end", async function () {
@@ -103,53 +88,53 @@ describe("claims tasks", function () {
     const common = { address: s.address, from: "1" }; // account 1 is the insurer
 
     const token = await s.usdc.getAddress();
-    const open = await captured(() => runOpenPool({ ...common, token }, connection));
-    expect(open.out).to.match(/Opened pool 2 in USDC .*6 decimals/);
+    const open = await runAction(claimsOpenPool, { ...common, token }, connection);
+    expect(open.stdout).to.match(/Opened pool 2 in USDC .*6 decimals/);
 
-    const fund = await captured(() =>
-      runFund({ ...common, pool: "2", amount: "2500.50" }, connection),
+    const fund = await runAction(
+      claimsFund,
+      { ...common, pool: "2", amount: "2500.50" },
+      connection,
     );
-    expect(fund.out).to.contain("sent 2,500.50 USDC, credited 2,500.50 USDC");
-    expect(fund.out).to.contain("available 2,500.50 USDC");
+    expect(fund.stdout).to.contain("sent 2,500.50 USDC, credited 2,500.50 USDC");
+    expect(fund.stdout).to.contain("available 2,500.50 USDC");
     await s.claims.connect(s.insurer).setAdjuster(2n, s.adjuster.address, true);
 
     const fees = path.join(s.dir, "fees.csv");
     writeFileSync(fees, "code,amount\n99213,100.00\n99214,150.00\n");
-    const plan = await captured(() =>
-      runPlan(
-        {
-          ...common,
-          pool: "2",
-          coverageLimit: "1000",
-          deductible: "50",
-          coinsurance: "10",
-          fees,
-          merkle: false,
-          treeOut: "",
-        },
-        connection,
-      ),
+    const plan = await runAction(
+      claimsPlan,
+      {
+        ...common,
+        pool: "2",
+        coverageLimit: "1000",
+        deductible: "50",
+        coinsurance: "10",
+        fees,
+        merkle: false,
+        treeOut: "",
+      },
+      connection,
     );
-    expect(plan.out).to.contain(
+    expect(plan.stdout).to.contain(
       "Created plan 2 on pool 2: coverage limit 1,000.00 USDC per policy, deductible 50.00 USDC, coinsurance 10%, appeal window 180 days after a denial.",
     );
     expect((await s.claims.getPlan(2n)).appealWindow).to.equal(180n * 86_400n);
-    expect(plan.out).to.contain("Fee schedule: 2 explicit fees.");
+    expect(plan.stdout).to.contain("Fee schedule: 2 explicit fees.");
 
     const today = new Date(Number(s.now) * 1000).toISOString().slice(0, 10);
-    const enroll = await captured(() =>
-      runEnroll(
-        {
-          ...common,
-          plan: "2",
-          patient: s.patient.address,
-          start: "2020-01-01",
-          end: "2099-12-31",
-        },
-        connection,
-      ),
+    const enroll = await runAction(
+      claimsEnroll,
+      {
+        ...common,
+        plan: "2",
+        patient: s.patient.address,
+        start: "2020-01-01",
+        end: "2099-12-31",
+      },
+      connection,
     );
-    expect(enroll.out).to.contain(
+    expect(enroll.stdout).to.contain(
       `Enrolled ${s.patient.address} in plan 2 as policy 2, covered 2020-01-01T00:00:00Z to 2099-12-31T23:59:59Z`,
     );
 
@@ -170,57 +155,58 @@ describe("claims tasks", function () {
       evidenceFile,
       feeTree: "",
     };
-    const submit = await captured(() => runSubmit(submitArgs, connection));
-    expect(submit.out).to.contain(
+    const submit = await runAction(claimsSubmit, submitArgs, connection);
+    expect(submit.stdout).to.contain(
       "Submitted claim 1 on policy 2: billed 150.00 USDC, allowed 100.00 USDC.",
     );
-    expect(submit.out).to.match(/Plan pays\s+45\.00/);
+    expect(submit.stdout).to.match(/Plan pays\s+45\.00/);
     await rejects(
-      runSubmit(submitArgs, connection),
+      claimsSubmit(submitArgs, connection, QUIET),
       ContractRevertError,
       /InsuranceClaimDuplicate\(claimId=1\)/,
     );
 
-    const quote = await captured(() =>
-      runQuote(
-        { ...common, claim: "1", policy: "", code: "", billed: "", feeTree: "" },
-        connection,
-      ),
+    const quote = await runAction(
+      claimsQuote,
+      { ...common, claim: "1", policy: "", code: "", billed: "", feeTree: "" },
+      connection,
     );
-    expect(quote.out).to.contain("Claim 1 (Submitted, if approved now):");
-    expect(quote.out).to.match(/Deductible\s+-50\.00/);
-    expect(quote.out).to.match(/Coinsurance \(10%\)\s+-5\.00/);
+    expect(quote.stdout).to.contain("Claim 1 (Submitted, if approved now):");
+    expect(quote.stdout).to.match(/Deductible\s+-50\.00/);
+    expect(quote.stdout).to.match(/Coinsurance \(10%\)\s+-5\.00/);
 
-    const estimate = await captured(() =>
-      runQuote(
-        { ...common, claim: "", policy: "2", code: "99214", billed: "400", feeTree: "" },
-        connection,
-      ),
+    const estimate = await runAction(
+      claimsQuote,
+      { ...common, claim: "", policy: "2", code: "99214", billed: "400", feeTree: "" },
+      connection,
     );
-    expect(estimate.out).to.contain("Estimate for 99214 on policy 2 (nothing submitted):");
-    expect(estimate.out).to.match(/Plan pays\s+90\.00/);
+    expect(estimate.stdout).to.contain("Estimate for 99214 on policy 2 (nothing submitted):");
+    expect(estimate.stdout).to.match(/Plan pays\s+90\.00/);
 
-    const approve = await captured(() =>
-      runApprove({ address: s.address, from: "2", claim: "1" }, connection),
+    const approve = await runAction(
+      claimsApprove,
+      { address: s.address, from: "2", claim: "1" },
+      connection,
     );
-    expect(approve.out).to.contain("Approved claim 1; explanation of benefits:");
+    expect(approve.stdout).to.contain("Approved claim 1; explanation of benefits:");
 
-    const pay = await captured(() =>
-      runPay(
-        { ...common, claim: "", ids: "", pool: "2", allApproved: true, chunk: "" },
-        connection,
-      ),
+    const pay = await runAction(
+      claimsPay,
+      { ...common, claim: "", ids: "", pool: "2", allApproved: true, chunk: "" },
+      connection,
     );
-    expect(pay.out).to.match(/claim\s+pool\s+payee\s+amount\s+result/);
-    expect(pay.out).to.contain(`${s.provider.address}  45.00 USDC  paid`);
-    expect(pay.out).to.contain("Paid 1 claim (45.00 USDC) in 1 transaction");
+    expect(pay.stdout).to.match(/claim\s+pool\s+payee\s+amount\s+result/);
+    expect(pay.stdout).to.contain(`${s.provider.address}  45.00 USDC  paid`);
+    expect(pay.stdout).to.contain("Paid 1 claim (45.00 USDC) in 1 transaction");
 
-    const eob = await captured(() =>
-      runEob({ address: s.address, from: "", claim: "1" }, connection),
+    const eob = await runAction(
+      claimsEob,
+      { address: s.address, from: "", claim: "1" },
+      connection,
     );
-    expect(eob.out).to.contain("Explanation of benefits: claim 1 (Paid)");
-    expect(eob.out).to.contain("Paid: 45.00 USDC to the provider.");
-    expect(eob.out).to.contain(`paid to ${s.provider.address} (45.00 USDC)`);
+    expect(eob.stdout).to.contain("Explanation of benefits: claim 1 (Paid)");
+    expect(eob.stdout).to.contain("Paid: 45.00 USDC to the provider.");
+    expect(eob.stdout).to.contain(`paid to ${s.provider.address} (45.00 USDC)`);
   });
 
   it("denies and appeals through the commands", async function () {
@@ -237,37 +223,43 @@ describe("claims tasks", function () {
       0n,
       [],
     );
-    const deny = await captured(() =>
-      runDeny({ address: s.address, from: "2", claim: "1", reason: "CARC 50" }, connection),
+    const deny = await runAction(
+      claimsDeny,
+      { address: s.address, from: "2", claim: "1", reason: "CARC 50" },
+      connection,
     );
-    expect(deny.out).to.contain(
+    expect(deny.stdout).to.contain(
       "Denied claim 1: reason 50 (not deemed a medical necessity by the payer).",
     );
     await rejects(
-      runAppeal(
+      claimsAppeal(
         { address: s.address, from: "3", claim: "1", evidence: "0x12", evidenceFile: "" },
         connection,
+        QUIET,
       ),
       InputError,
       /--evidence 0x12 is neither a 32-byte hash/,
     );
-    const appeal = await captured(() =>
-      runAppeal(
-        {
-          address: s.address,
-          from: "3",
-          claim: "1",
-          evidence: evidence("appeal"),
-          evidenceFile: "",
-        },
-        connection,
-      ),
+    const appeal = await runAction(
+      claimsAppeal,
+      {
+        address: s.address,
+        from: "3",
+        claim: "1",
+        evidence: evidence("appeal"),
+        evidenceFile: "",
+      },
+      connection,
     );
-    expect(appeal.out).to.contain(`Appealed claim 1 with new evidence ${evidence("appeal")}`);
-    const final = await captured(() =>
-      runDeny({ address: s.address, from: "2", claim: "1", reason: "96" }, connection),
+    expect(appeal.stdout).to.contain(`Appealed claim 1 with new evidence ${evidence("appeal")}`);
+    const final = await runAction(
+      claimsDeny,
+      { address: s.address, from: "2", claim: "1", reason: "96" },
+      connection,
     );
-    expect(final.out).to.contain("Denied the appeal of claim 1: reason 96 (non-covered charge).");
+    expect(final.stdout).to.contain(
+      "Denied the appeal of claim 1: reason 96 (non-covered charge).",
+    );
   });
 
   it("refuses an appeal after the plan's window with one line naming the deadline", async function () {
@@ -288,9 +280,10 @@ describe("claims tasks", function () {
     const { appealDeadline } = await s.claims.getClaim(1n);
     await connection.networkHelpers.time.increaseTo(appealDeadline + 1n);
     await rejects(
-      runAppeal(
+      claimsAppeal(
         { address: s.address, from: "3", claim: "1", evidence: evidence("a"), evidenceFile: "" },
         connection,
+        QUIET,
       ),
       InputError,
       /claim 1 could be appealed until \d{4}-\d\d-\d\dT[\d:]+Z; the appeal window has closed/,
@@ -312,8 +305,8 @@ describe("claims tasks", function () {
       merkle: false,
       treeOut: "",
     };
-    const plan = await captured(() => runPlan({ ...args, appealDays: "60" }, connection));
-    expect(plan.out).to.contain("appeal window 60 days after a denial.");
+    const plan = await runAction(claimsPlan, { ...args, appealDays: "60" }, connection);
+    expect(plan.stdout).to.contain("appeal window 60 days after a denial.");
     expect((await s.claims.getPlan(2n)).appealWindow).to.equal(60n * 86_400n);
     for (const [days, message] of [
       ["29", /--appeal-days: the appeal window must be from 30 to 365 days, got 29 days/],
@@ -323,7 +316,11 @@ describe("claims tasks", function () {
         /--appeal-days must be a whole number of days \(30 to 365\), got 'six months'/,
       ],
     ] as const) {
-      await rejects(runPlan({ ...args, appealDays: days }, connection), InputError, message);
+      await rejects(
+        claimsPlan({ ...args, appealDays: days }, connection, QUIET),
+        InputError,
+        message,
+      );
     }
     expect((await s.claims.counts()).plans).to.equal(2n);
   });
@@ -331,7 +328,7 @@ describe("claims tasks", function () {
   it("refuses a drug's GTIN as a service code before sending: drugs go through --gtin", async function () {
     const s = await loadFixture(deployFixture);
     await rejects(
-      runSubmit(
+      claimsSubmit(
         {
           address: s.address,
           from: "4",
@@ -348,6 +345,7 @@ describe("claims tasks", function () {
           feeTree: "",
         },
         connection,
+        QUIET,
       ),
       InputError,
       /is a drug's GTIN: bill a dispensed unit with submitDrugClaim/,
@@ -376,41 +374,43 @@ describe("claims tasks", function () {
     await s.claims.connect(s.adjuster).approveClaim(1n);
     const common = { address: s.address, from: "1", claim: "1" };
     await rejects(
-      runVoid({ ...common, reason: "" }, connection),
+      claimsVoid({ ...common, reason: "" }, connection, QUIET),
       InputError,
       /--reason is required/,
     );
     await rejects(
-      runVoid({ ...common, reason: "0" }, connection),
+      claimsVoid({ ...common, reason: "0" }, connection, QUIET),
       InputError,
       /reason '0' must be a claim adjustment reason code/,
     );
     await rejects(
-      runVoid({ ...common, from: "2", reason: "16" }, connection),
+      claimsVoid({ ...common, from: "2", reason: "16" }, connection, QUIET),
       ContractRevertError,
       /AccessControlUnauthorizedAccount/,
     );
-    const voided = await captured(() => runVoid({ ...common, reason: "16" }, connection));
-    expect(voided.out).to.contain(
+    const voided = await runAction(claimsVoid, { ...common, reason: "16" }, connection);
+    expect(voided.stdout).to.contain(
       "Voided claim 1: reason 16 (claim lacks information or has submission or billing errors). Nothing was paid.",
     );
-    expect(voided.out).to.contain(
+    expect(voided.stdout).to.contain(
       "Released 96.00 USDC to pool 1: available 100,000.00 USDC, reserved 0.00 USDC.",
     );
     await rejects(
-      runVoid({ ...common, reason: "16" }, connection),
+      claimsVoid({ ...common, reason: "16" }, connection, QUIET),
       ContractRevertError,
       /InsuranceClaimUnexpectedState\(claimId=1, current=7/,
     );
-    const eob = await captured(() =>
-      runEob({ address: s.address, from: "", claim: "1" }, connection),
+    const eob = await runAction(
+      claimsEob,
+      { address: s.address, from: "", claim: "1" },
+      connection,
     );
-    expect(eob.out).to.contain("Explanation of benefits: claim 1 (Voided)");
-    expect(eob.out).to.match(/Plan pays\s+0\.00/);
-    expect(eob.out).to.contain(
+    expect(eob.stdout).to.contain("Explanation of benefits: claim 1 (Voided)");
+    expect(eob.stdout).to.match(/Plan pays\s+0\.00/);
+    expect(eob.stdout).to.contain(
       "Voided by the insurer: reason 16 (claim lacks information or has submission or billing errors). Nothing was paid; 96.00 USDC is available to the pool again.",
     );
-    expect(eob.out).to.contain(
+    expect(eob.stdout).to.contain(
       `voided by insurer ${s.insurer.address} (reason 16, 96.00 USDC released)`,
     );
   });
@@ -424,24 +424,23 @@ describe("claims tasks", function () {
         Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`C${i}`, `${i + 1}.25`])),
       ),
     );
-    const plan = await captured(() =>
-      runPlan(
-        {
-          address: s.address,
-          from: "1",
-          pool: "1",
-          coverageLimit: "1000",
-          deductible: "0",
-          coinsurance: "0",
-          fees,
-          merkle: false,
-          treeOut: "",
-        },
-        connection,
-      ),
+    const plan = await runAction(
+      claimsPlan,
+      {
+        address: s.address,
+        from: "1",
+        pool: "1",
+        coverageLimit: "1000",
+        deductible: "0",
+        coinsurance: "0",
+        fees,
+        merkle: false,
+        treeOut: "",
+      },
+      connection,
     );
     const tree = path.join(s.dir, "big.tree.json");
-    expect(plan.out).to.contain(`of 100 codes; tree written to ${tree}`);
+    expect(plan.stdout).to.contain(`of 100 codes; tree written to ${tree}`);
     await s.claims.connect(s.insurer).createPolicy(2n, s.patient.address, s.start, s.end);
     const args = {
       address: s.address,
@@ -459,49 +458,49 @@ describe("claims tasks", function () {
       feeTree: "",
     };
     await rejects(
-      runSubmit(args, connection),
+      claimsSubmit(args, connection, QUIET),
       InputError,
       /uses a Merkle fee schedule: pass --fee-tree/,
     );
-    const submit = await captured(() => runSubmit({ ...args, feeTree: tree }, connection));
-    expect(submit.out).to.contain("billed 80.00 USDC, allowed 42.25 USDC");
+    const submit = await runAction(claimsSubmit, { ...args, feeTree: tree }, connection);
+    expect(submit.stdout).to.contain("billed 80.00 USDC, allowed 42.25 USDC");
   });
 
   it("refuses bad arguments before sending anything", async function () {
     const s = await loadFixture(deployFixture);
     const common = { address: s.address, from: "1" };
     await rejects(
-      runFund({ ...common, pool: "1", amount: "1.0000001" }, connection),
+      claimsFund({ ...common, pool: "1", amount: "1.0000001" }, connection, QUIET),
       InputError,
       /7 decimal places/,
     );
     await rejects(
-      runFund({ ...common, pool: "0", amount: "1" }, connection),
+      claimsFund({ ...common, pool: "0", amount: "1" }, connection, QUIET),
       InputError,
       /--pool 0 is not a positive whole number/,
     );
     await rejects(
-      runFund({ ...common, pool: "9", amount: "1" }, connection),
+      claimsFund({ ...common, pool: "9", amount: "1" }, connection, QUIET),
       InputError,
       /there is no pool 9/,
     );
     await rejects(
-      runFund({ ...common, from: "99", pool: "1", amount: "1" }, connection),
+      claimsFund({ ...common, from: "99", pool: "1", amount: "1" }, connection, QUIET),
       InputError,
       /--from 99: this network has \d+ accounts/,
     );
     await rejects(
-      runOpenPool({ address: "0x1234", from: "", token: s.address }, connection),
+      claimsOpenPool({ address: "0x1234", from: "", token: s.address }, connection, QUIET),
       InputError,
       /--address 0x1234 is not an address/,
     );
     await rejects(
-      runOpenPool({ address: s.patient.address, from: "", token: s.address }, connection),
+      claimsOpenPool({ address: s.patient.address, from: "", token: s.address }, connection, QUIET),
       InputError,
       /no contract at .* check --address or --network/,
     );
     await rejects(
-      runEnroll(
+      claimsEnroll(
         {
           ...common,
           plan: "1",
@@ -510,12 +509,13 @@ describe("claims tasks", function () {
           end: "2025-12-31",
         },
         connection,
+        QUIET,
       ),
       InputError,
       /--start '01\/02\/2025' is not a date/,
     );
     await rejects(
-      runPlan(
+      claimsPlan(
         {
           ...common,
           pool: "1",
@@ -527,41 +527,45 @@ describe("claims tasks", function () {
           treeOut: "",
         },
         connection,
+        QUIET,
       ),
       InputError,
       /--coinsurance '120' must be a percentage/,
     );
     await rejects(
-      runPay(
+      claimsPay(
         { ...common, claim: "", ids: "1,2", pool: "", allApproved: false, chunk: "" },
         connection,
+        QUIET,
       ),
       InputError,
       /only Approved claims can be paid: claim 1 is None, claim 2 is None/,
     );
     await rejects(
-      runPay(
+      claimsPay(
         { ...common, claim: "", ids: "", pool: "1", allApproved: false, chunk: "" },
         connection,
+        QUIET,
       ),
       InputError,
       /--pool and --all-approved go together/,
     );
     await rejects(
-      runPay(
+      claimsPay(
         { ...common, claim: "1", ids: "", pool: "", allApproved: false, chunk: "" },
         connection,
+        QUIET,
       ),
       ContractRevertError,
       /InsuranceClaimUnexpectedState/,
     );
     await rejects(
-      runDeny({ ...common, claim: "1", reason: "because" }, connection),
+      claimsDeny({ ...common, claim: "1", reason: "because" }, connection, QUIET),
       InputError,
       /reason 'because' must be a claim adjustment reason code/,
     );
     await rejects(
-      runSubmit(
+      claimsSubmit(
         {
           ...common,
           policy: "1",
@@ -577,6 +581,7 @@ describe("claims tasks", function () {
           feeTree: "",
         },
         connection,
+        QUIET,
       ),
       InputError,
       /give --code for a service, or --gtin, --lot and --unit/,

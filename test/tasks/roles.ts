@@ -1,22 +1,13 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { describeError } from "../../sdk/errors.js";
 import { roleIdOf } from "../../sdk/roles.js";
-import { runRoles } from "../../tasks/lib/roles.js";
+import { claimsRoles } from "../../tasks/insurance-claim/roles.js";
+import { consentRoles } from "../../tasks/patient-consent/roles.js";
 import { deployCareChain } from "../../support/fixtures/suite.js";
+import { runAction } from "./run.js";
 
 const connection = await network.create();
-
-/** The one line a failed task prints (after "error: "). */
-async function failure(action: Promise<unknown>): Promise<string> {
-  try {
-    await action;
-  } catch (error) {
-    return describeError(error);
-  }
-  throw new Error("expected the task to fail");
-}
 const { ethers, networkHelpers } = connection;
 
 async function suiteFixture() {
@@ -24,80 +15,59 @@ async function suiteFixture() {
 }
 
 describe("roles tasks (claims roles, consent roles)", function () {
-  const ROLES = ["INSURER", "PROVIDER", "PAUSER"];
-
   it("onboards a provider, lists the roles and revokes it again (admin)", async function () {
     const suite = await networkHelpers.loadFixture(suiteFixture);
     const clinic = (await ethers.getSigners())[10]!.address;
     const address = await suite.insuranceClaim.getAddress();
-    const printed: string[] = [];
-    const print = (text: string): void => {
-      printed.push(text);
-    };
 
-    await runRoles(
+    const granted = await runAction(
+      claimsRoles,
       { account: clinic, grant: "provider", address },
-      ethers,
-      "InsuranceClaim",
-      ROLES,
-      print,
+      connection,
     );
     expect(await suite.insuranceClaim.hasRole(roleIdOf("PROVIDER"), clinic)).to.equal(true);
-    expect(printed.at(-1)).to.match(/granted\s+PROVIDER_ROLE/);
-    expect(printed.at(-1)).to.match(/roles\s+PROVIDER_ROLE$/);
+    expect(granted.stdout).to.match(/granted\s+PROVIDER_ROLE/);
+    expect(granted.stdout).to.match(/roles\s+PROVIDER_ROLE$/);
 
-    await runRoles(
+    const revoked = await runAction(
+      claimsRoles,
       { account: clinic, revoke: "PROVIDER_ROLE", address },
-      ethers,
-      "InsuranceClaim",
-      ROLES,
-      print,
+      connection,
     );
     expect(await suite.insuranceClaim.hasRole(roleIdOf("PROVIDER"), clinic)).to.equal(false);
-    expect(printed.at(-1)).to.match(/roles\s+\(none\)$/);
+    expect(revoked.stdout).to.match(/roles\s+\(none\)$/);
   });
 
   it("lists the default admin and an emergency responder on PatientConsent", async function () {
     const suite = await networkHelpers.loadFixture(suiteFixture);
-    const printed: string[] = [];
     const address = await suite.patientConsent.getAddress();
-    await runRoles(
+    const responder = await runAction(
+      consentRoles,
       { account: suite.accounts.emergency.address, address },
-      ethers,
-      "PatientConsent",
-      ["EMERGENCY"],
-      (text) => {
-        printed.push(text);
-      },
+      connection,
     );
-    expect(printed[0]).to.match(/roles\s+EMERGENCY_ROLE$/);
-    await runRoles(
+    expect(responder.stdout).to.match(/roles\s+EMERGENCY_ROLE$/);
+    const admin = await runAction(
+      consentRoles,
       { account: suite.accounts.admin.address, address },
-      ethers,
-      "PatientConsent",
-      ["EMERGENCY"],
-      (text) => {
-        printed.push(text);
-      },
+      connection,
     );
-    expect(printed[1]).to.match(/roles\s+DEFAULT_ADMIN_ROLE$/);
+    expect(admin.stdout).to.match(/roles\s+DEFAULT_ADMIN_ROLE$/);
   });
 
   it("refuses an unknown role word with the valid ones, and changes nothing", async function () {
     const suite = await networkHelpers.loadFixture(suiteFixture);
     const address = await suite.insuranceClaim.getAddress();
     const clinic = (await ethers.getSigners())[10]!.address;
-    expect(
-      await failure(
-        runRoles(
-          { account: clinic, grant: "adjuster", address },
-          ethers,
-          "InsuranceClaim",
-          ROLES,
-          () => undefined,
-        ),
-      ),
-    ).to.equal("--grant adjuster is not one of insurer, provider, pauser");
+    const refused = await runAction(
+      claimsRoles,
+      { account: clinic, grant: "adjuster", address },
+      connection,
+    );
+    expect(refused.exitCode).to.equal(1);
+    expect(refused.stderr).to.equal(
+      "error: --grant adjuster is not one of insurer, provider, pauser",
+    );
     expect(await suite.insuranceClaim.hasRole(roleIdOf("INSURER"), clinic)).to.equal(false);
   });
 
@@ -105,17 +75,15 @@ describe("roles tasks (claims roles, consent roles)", function () {
     const suite = await networkHelpers.loadFixture(suiteFixture);
     const address = await suite.insuranceClaim.getAddress();
     const stranger = suite.accounts.sensor.address;
-    expect(
-      await failure(
-        runRoles(
-          { account: stranger, grant: "insurer", from: "5", address },
-          ethers,
-          "InsuranceClaim",
-          ROLES,
-          () => undefined,
-        ),
-      ),
-    ).to.match(/^reverted with AccessControlUnauthorizedAccount\(account=0x[0-9a-fA-F]{40}/);
+    const refused = await runAction(
+      claimsRoles,
+      { account: stranger, grant: "insurer", from: "5", address },
+      connection,
+    );
+    expect(refused.exitCode).to.equal(1);
+    expect(refused.stderr).to.match(
+      /^error: reverted with AccessControlUnauthorizedAccount\(account=0x[0-9a-fA-F]{40}/,
+    );
     expect(await suite.insuranceClaim.hasRole(roleIdOf("INSURER"), stranger)).to.equal(false);
   });
 });
