@@ -76,7 +76,7 @@ const ACTING_PATIENT = optional(
 export const consentTasks: TaskDefinition[] = [
   emptyTask(
     "consent",
-    "Patient consent: grant, sign, submit, revoke, check, delegate, cooldown, access log",
+    "Patient consent: grant, sign, submit, revoke, check, delegate, access, cooldown, access log",
   ).build(),
 
   defineTask(
@@ -157,6 +157,26 @@ export const consentTasks: TaskDefinition[] = [
     "Show the break-glass cooldown per (responder, patient); as the admin, set it with --hours",
     [optional("hours", "The new cooldown in hours (1 to 720)"), ...SIGNED],
     () => import("./cooldown.js"),
+  ),
+
+  defineTask(
+    ["consent", "access"],
+    "Log your access to a patient's record on chain, as a provider covered by a consent (or break-glass); it shows in 'consent log'",
+    [
+      required("patient", "the patient's address"),
+      required(
+        "record",
+        "the record: a file (its keccak256 goes on chain) or its 0x… 32-byte hash",
+      ),
+      required("purpose", "the purpose of use, e.g. TREAT (ETREAT during break-glass)"),
+      optional("provider", "The provider that anchored the record (default: the signer)"),
+      optional(
+        "categories",
+        "To anchor your own new record first: its data categories, e.g. labs,medications",
+      ),
+      ...SIGNED,
+    ],
+    () => import("./access.js"),
   ),
 
   defineTask(

@@ -65,7 +65,7 @@ export async function consentLog(
   }
   const flagged = entries.filter((entry) => entry.flaggedForAudit).length;
   io.print(
-    `access log of ${patient}: ${entries.length} entries` +
+    `access log of ${patient}: ${entries.length} ${entries.length === 1 ? "entry" : "entries"}` +
       (flagged > 0 ? colour.yellow(`, ${flagged} flagged for audit (break-glass)`) : ""),
   );
   io.print(

@@ -19,6 +19,7 @@ import {
   parseSignedConsentAction,
   parseSignedConsentGrant,
 } from "../../sdk/patient-consent/index.js";
+import { consentAccess } from "../../tasks/patient-consent/access.js";
 import { consentCheck } from "../../tasks/patient-consent/check.js";
 import { consentCooldown } from "../../tasks/patient-consent/cooldown.js";
 import { consentSignDelegate } from "../../tasks/patient-consent/sign-delegate.js";
@@ -359,6 +360,53 @@ describe("consent tasks", function () {
       expect(empty.stdout).to.equal(
         `no access to records of ${f.insurer.address} logged since block 0`,
       );
+    });
+  });
+
+  describe("consent access", function () {
+    it("anchors the provider's record, logs its access, and the log shows it; no consent, no access", async function () {
+      const f = await load();
+      const record = {
+        patient: f.patient.address,
+        record: id("salt|lab report"),
+        address: f.address,
+      };
+      const refused = await runAction(
+        consentAccess,
+        { ...record, purpose: "TREAT", categories: "labs", from: "2" },
+        connection,
+      );
+      expect(refused.exitCode).to.equal(1);
+      expect(refused.stderr).to.match(/^error: reverted with PatientConsentNotAuthorized\(/);
+      await runAction(
+        consentGrant,
+        {
+          grantee: f.clinic.address,
+          purposes: "TREAT",
+          categories: "labs",
+          days: "1",
+          from: "1",
+          address: f.address,
+        },
+        connection,
+      );
+      const logged = await runAction(
+        consentAccess,
+        { ...record, purpose: "treat", categories: "labs", from: "2" },
+        connection,
+      );
+      expect(logged.exitCode, logged.stderr).to.equal(0);
+      expect(logged.stdout).to.contain(`logged access by ${f.clinic.address} for TREAT`);
+      expect(logged.stdout).to.match(/anchored\s+labs \(0x/);
+      expect(logged.stdout).to.match(/covered by\s+consent 0x/);
+      const again = await runAction(
+        consentAccess,
+        { ...record, purpose: "TREAT", from: "2" },
+        connection,
+      );
+      expect(again.stdout).to.not.contain("anchored");
+      const log = await runAction(consentLog, { from: "1", address: f.address }, connection);
+      expect(log.stdout.split("\n")[0]).to.equal(`access log of ${f.patient.address}: 2 entries`);
     });
   });
 
