@@ -11,15 +11,10 @@ import { colour, formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_NOT_DISPENSABLE, EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 import { packFields, verdictLine } from "./verify.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `trace dispense` options. */
-export interface DispenseArgs {
-  readonly code?: string | undefined;
-  readonly tree?: string | undefined;
-  readonly evidence?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type DispenseArgs = StringOptions<"code" | "tree" | "evidence"> & SignedOptions;
 
 /**
  * `trace dispense --code <code> --tree <file>`: verifies the pack first; dispenses it when it is

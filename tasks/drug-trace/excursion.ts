@@ -19,18 +19,13 @@ import { isGiven, requireOption } from "../lib/options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `trace excursion` options. */
-export interface ExcursionArgs {
-  readonly batch?: string | undefined;
-  readonly gtin?: string | undefined;
-  readonly lot?: string | undefined;
-  readonly shipment?: string | undefined;
-  readonly reading?: string | undefined;
-  readonly extreme?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type ExcursionArgs = StringOptions<
+  "batch" | "gtin" | "lot" | "shipment" | "reading" | "extreme"
+> &
+  SignedOptions;
 
 /**
  * `trace excursion (--batch <id> | --gtin <GTIN> --lot <lot> | --shipment <id>) --reading <file|0xhash> --extreme <°C>`:

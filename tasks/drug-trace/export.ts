@@ -9,20 +9,21 @@ import { loadParticipants } from "../../sdk/participants.js";
 import { formatFields } from "../lib/terminal.js";
 import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions } from "../lib/task.js";
 
 /** `trace export` options. */
-export interface ExportArgs {
-  readonly epcis?: string | undefined;
-  readonly batch?: string | undefined;
-  readonly gtin?: string | undefined;
-  readonly lot?: string | undefined;
-  readonly tree?: string | undefined;
-  readonly participants?: string | undefined;
-  readonly since?: string | undefined;
-  readonly until?: string | undefined;
-  readonly fromBlock?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type ExportArgs = StringOptions<
+  | "epcis"
+  | "batch"
+  | "gtin"
+  | "lot"
+  | "tree"
+  | "participants"
+  | "since"
+  | "until"
+  | "fromBlock"
+  | "address"
+>;
 
 /**
  * `trace export --epcis <file> [--batch <id> | --gtin <GTIN> --lot <lot>] [--tree <file>]

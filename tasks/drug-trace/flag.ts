@@ -15,21 +15,13 @@ import { isGiven, parseUintOption, requireOption } from "../lib/options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `trace flag` options. */
-export interface FlagArgs {
-  readonly code?: string | undefined;
-  readonly tree?: string | undefined;
-  readonly batch?: string | undefined;
-  readonly gtin?: string | undefined;
-  readonly lot?: string | undefined;
-  readonly index?: string | undefined;
-  readonly serial?: string | undefined;
-  readonly verdict?: string | undefined;
-  readonly evidence?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type FlagArgs = StringOptions<
+  "code" | "tree" | "batch" | "gtin" | "lot" | "index" | "serial" | "verdict" | "evidence"
+> &
+  SignedOptions;
 
 const MAX_INDEX = 2n ** 32n - 1n;
 

@@ -13,15 +13,10 @@ import { parseFromBlockOption } from "../lib/options.js";
 import { formatFields, formatTable, formatTimestamp } from "../lib/terminal.js";
 import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions } from "../lib/task.js";
 
 /** `trace history` options. */
-export interface HistoryArgs {
-  readonly batch?: string | undefined;
-  readonly gtin?: string | undefined;
-  readonly lot?: string | undefined;
-  readonly fromBlock?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type HistoryArgs = StringOptions<"batch" | "gtin" | "lot" | "fromBlock" | "address">;
 
 /**
  * `trace history (--batch <id> | --gtin <GTIN> --lot <lot>)`: the journey of a batch rebuilt from

@@ -4,14 +4,10 @@ import { parseAddressOption } from "../lib/options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `trace name` options. */
-export interface NameArgs {
-  readonly account?: string | undefined;
-  readonly name?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type NameArgs = StringOptions<"account" | "name"> & SignedOptions;
 
 /**
  * `trace name --account <address> --name <company name>`: a regulator sets the public display

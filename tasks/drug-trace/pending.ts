@@ -3,14 +3,10 @@ import { isGiven, parseAddressOption, parseFromBlockOption, selectSigner } from 
 import { formatTable, formatTimestamp } from "../lib/terminal.js";
 import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `trace pending` options. */
-export interface PendingArgs {
-  readonly account?: string | undefined;
-  readonly from?: string | undefined;
-  readonly fromBlock?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type PendingArgs = StringOptions<"account" | "fromBlock"> & SignedOptions;
 
 /**
  * `trace pending [--account <address>]`: the shipments in transit to the account (it accepts or

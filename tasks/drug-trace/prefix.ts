@@ -17,7 +17,8 @@ import { InputError } from "../../sdk/errors.js";
 import { parseAddressOption, parseFromBlockOption } from "../lib/options.js";
 import { formatFields, formatGas, formatTable } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, readDrugTrace } from "./connection.js";
-import type { TraceConnection, TraceIo } from "./connection.js";
+import type { TraceAction, TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions } from "../lib/task.js";
 
 /*
  * The `trace prefix …` family: the admin binds GS1 Company Prefixes to brand owners (add,
@@ -34,16 +35,10 @@ interface PrefixCommon {
 }
 
 /** `trace prefix add` options. */
-export interface PrefixAddArgs extends PrefixCommon {
-  readonly owner?: string | undefined;
-  readonly name?: string | undefined;
-}
+export type PrefixAddArgs = PrefixCommon & StringOptions<"owner" | "name">;
 
 /** `trace prefix transfer` options. */
-export interface PrefixTransferArgs extends PrefixCommon {
-  readonly to?: string | undefined;
-  readonly name?: string | undefined;
-}
+export type PrefixTransferArgs = PrefixCommon & StringOptions<"to" | "name">;
 
 /** `trace prefix authorize` and `trace prefix deauthorize` options. */
 export interface PrefixAuthorizeArgs extends PrefixCommon {
@@ -51,10 +46,7 @@ export interface PrefixAuthorizeArgs extends PrefixCommon {
 }
 
 /** `trace prefix list` options. */
-export interface PrefixListArgs {
-  readonly fromBlock?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type PrefixListArgs = StringOptions<"fromBlock" | "address">;
 
 async function participant(drugTrace: DrugTrace, account: string): Promise<string> {
   return BigInt(account) === 0n
@@ -147,44 +139,40 @@ export async function tracePrefixRevoke(
 }
 
 /**
+ * The action of `trace prefix authorize` or `trace prefix deauthorize`: `change` is the SDK call,
+ * `done` the word printed beside the contract manufacturer.
+ */
+function manufacturerAction(
+  change: typeof authorizeContractManufacturer,
+  done: string,
+): TraceAction<PrefixAuthorizeArgs> {
+  return async (args, connection, io) => {
+    const prefix = parsePrefixOption(args.prefix);
+    const manufacturer = parseAddressOption(args.manufacturer, "--manufacturer");
+    const { drugTrace } = await openDrugTrace(connection, args);
+    const changed = await change(drugTrace, { prefix, manufacturer });
+    await printPrefix(drugTrace, io, prefix, [
+      [done, await participant(drugTrace, manufacturer)],
+      ["gas used", formatGas(changed.gasUsed)],
+    ]);
+    return EXIT_OK;
+  };
+}
+
+/**
  * `trace prefix authorize --prefix <digits> --manufacturer <address>`: the brand owner lets a
  * contract manufacturer register batches of its GTINs (it also needs the manufacturer role).
  */
-export async function tracePrefixAuthorize(
-  args: PrefixAuthorizeArgs,
-  connection: TraceConnection,
-  io: TraceIo,
-): Promise<number> {
-  const prefix = parsePrefixOption(args.prefix);
-  const manufacturer = parseAddressOption(args.manufacturer, "--manufacturer");
-  const { drugTrace } = await openDrugTrace(connection, args);
-  const authorized = await authorizeContractManufacturer(drugTrace, { prefix, manufacturer });
-  await printPrefix(drugTrace, io, prefix, [
-    ["authorized", await participant(drugTrace, manufacturer)],
-    ["gas used", formatGas(authorized.gasUsed)],
-  ]);
-  return EXIT_OK;
-}
+export const tracePrefixAuthorize = manufacturerAction(authorizeContractManufacturer, "authorized");
 
 /**
  * `trace prefix deauthorize --prefix <digits> --manufacturer <address>`: the brand owner withdraws
  * a contract manufacturer's authorization (its batches registered before stay).
  */
-export async function tracePrefixDeauthorize(
-  args: PrefixAuthorizeArgs,
-  connection: TraceConnection,
-  io: TraceIo,
-): Promise<number> {
-  const prefix = parsePrefixOption(args.prefix);
-  const manufacturer = parseAddressOption(args.manufacturer, "--manufacturer");
-  const { drugTrace } = await openDrugTrace(connection, args);
-  const withdrawn = await deauthorizeContractManufacturer(drugTrace, { prefix, manufacturer });
-  await printPrefix(drugTrace, io, prefix, [
-    ["deauthorized", await participant(drugTrace, manufacturer)],
-    ["gas used", formatGas(withdrawn.gasUsed)],
-  ]);
-  return EXIT_OK;
-}
+export const tracePrefixDeauthorize = manufacturerAction(
+  deauthorizeContractManufacturer,
+  "deauthorized",
+);
 
 /**
  * `trace prefix list [--from-block <n>]`: every bound prefix with its owner and authorized

@@ -4,17 +4,11 @@ import { hashOptionalEvidence } from "../lib/evidence.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `trace recall` options. */
-export interface RecallArgs {
-  readonly batch?: string | undefined;
-  readonly gtin?: string | undefined;
-  readonly lot?: string | undefined;
-  readonly reason?: string | undefined;
-  readonly evidence?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type RecallArgs = StringOptions<"batch" | "gtin" | "lot" | "reason" | "evidence"> &
+  SignedOptions;
 
 /**
  * `trace recall (--batch <id> | --gtin <GTIN> --lot <lot>) --reason <code> [--evidence <file|0xhash>]`:

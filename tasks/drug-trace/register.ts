@@ -5,18 +5,13 @@ import { isGiven, requireOption } from "../lib/options.js";
 import { formatFields, formatGas, formatTimestamp } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, serialTreeProgress, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `trace register` options. */
-export interface RegisterArgs {
-  readonly serials?: string | undefined;
-  readonly gtin?: string | undefined;
-  readonly lot?: string | undefined;
-  readonly expiry?: string | undefined;
-  readonly metadata?: string | undefined;
-  readonly tree?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type RegisterArgs = StringOptions<
+  "serials" | "gtin" | "lot" | "expiry" | "metadata" | "tree"
+> &
+  SignedOptions;
 
 /**
  * `trace register --serials <file> --gtin <GTIN> --lot <lot> --expiry <YYMMDD|ISO date> [--metadata <file|0xhash>] [--tree <file>]`:

@@ -3,15 +3,10 @@ import { parseBatchOption } from "./options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `trace release` options. */
-export interface ReleaseArgs {
-  readonly batch?: string | undefined;
-  readonly gtin?: string | undefined;
-  readonly lot?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type ReleaseArgs = StringOptions<"batch" | "gtin" | "lot"> & SignedOptions;
 
 /**
  * `trace release (--batch <id> | --gtin <GTIN> --lot <lot>)`: the manufacturer or a regulator

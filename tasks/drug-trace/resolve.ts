@@ -4,14 +4,10 @@ import { InputError } from "../../sdk/errors.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `trace resolve` options. */
-export interface ResolveArgs {
-  readonly flag?: string | undefined;
-  readonly resolution?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type ResolveArgs = StringOptions<"flag" | "resolution"> & SignedOptions;
 
 /**
  * `trace resolve --flag <id> --resolution cleared|quarantined|recalled`: a regulator decides an

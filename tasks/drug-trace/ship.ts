@@ -4,17 +4,10 @@ import { parseAddressOption } from "../lib/options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `trace ship` options. */
-export interface ShipArgs {
-  readonly batch?: string | undefined;
-  readonly gtin?: string | undefined;
-  readonly lot?: string | undefined;
-  readonly to?: string | undefined;
-  readonly quantity?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type ShipArgs = StringOptions<"batch" | "gtin" | "lot" | "to" | "quantity"> & SignedOptions;
 
 /**
  * `trace ship (--batch <id> | --gtin <GTIN> --lot <lot>) --to <address> --quantity <n>`: ships

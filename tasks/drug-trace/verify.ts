@@ -23,14 +23,10 @@ import {
   traceTask,
 } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
+import type { StringOptions } from "../lib/task.js";
 
 /** `trace verify` options. */
-export interface VerifyArgs {
-  readonly code?: string | undefined;
-  readonly tree?: string | undefined;
-  readonly fromBlock?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type VerifyArgs = StringOptions<"code" | "tree" | "fromBlock" | "address">;
 
 /** The verdict line: the status in words, coloured by what it means at the counter. */
 export function verdictLine(

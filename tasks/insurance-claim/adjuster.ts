@@ -1,24 +1,25 @@
 import { setAdjuster } from "../../sdk/insurance-claim/client.js";
 import { parseAddressOption, parseIdOption } from "../lib/options.js";
 import { formatGas } from "../lib/terminal.js";
-import { connectClaims, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface AdjusterArgs extends CommonArgs {
-  pool: string;
-  account: string;
-  remove: boolean;
-}
+export type AdjusterArgs = StringOptions<"pool" | "account"> &
+  SignedOptions & { readonly remove: boolean };
 
 /** `claims adjuster`: the pool's insurer appoints (or removes) an adjuster of that pool. */
 export async function claimsAdjuster(
-  given: RawArgs<AdjusterArgs>,
+  args: AdjusterArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   const poolId = parseIdOption(args.pool, "--pool");
   const account = parseAddressOption(args.account, "--account");
   const { claims } = await connectClaims(connection, args);

@@ -2,27 +2,27 @@ import { InputError } from "../../sdk/errors.js";
 import { ClaimState, appealClaim } from "../../sdk/insurance-claim/client.js";
 import { parseIdOption } from "../lib/options.js";
 import { formatTimestamp } from "../lib/terminal.js";
-import { connectClaims, parseEvidence, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, parseEvidence, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface AppealArgs extends CommonArgs {
-  claim: string;
-  evidence: string;
-  evidenceFile: string;
-}
+export type AppealArgs = StringOptions<"claim" | "evidence" | "evidenceFile"> & SignedOptions;
 
 /**
  * `claims appeal`: appeals a denied claim once with new evidence (its provider or patient),
  * within the plan's appeal window: a closed window ends with one line naming the deadline.
  */
 export async function claimsAppeal(
-  given: RawArgs<AppealArgs>,
+  args: AppealArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   const { ethers } = connection;
   const claimId = parseIdOption(args.claim, "--claim");
   const evidenceHash = await parseEvidence(args);

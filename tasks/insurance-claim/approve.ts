@@ -1,22 +1,24 @@
 import { approveClaim } from "../../sdk/insurance-claim/client.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
 import { parseIdOption } from "../lib/options.js";
-import { connectClaims, poolToken, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface ApproveArgs extends CommonArgs {
-  claim: string;
-}
+export type ApproveArgs = StringOptions<"claim"> & SignedOptions;
 
 /** `claims approve`: approves a claim (a pool adjuster), reserving its payout. */
 export async function claimsApprove(
-  given: RawArgs<ApproveArgs>,
+  args: ApproveArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   const claimId = parseIdOption(args.claim, "--claim");
   const { claims } = await connectClaims(connection, args);
   const decision = await approveClaim(claims, claimId);

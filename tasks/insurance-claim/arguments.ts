@@ -7,7 +7,7 @@ import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
 import { isGiven, requireOption } from "../lib/options.js";
 import { openSuiteContract, scopeTask } from "../lib/task.js";
-import type { TaskConnection } from "../lib/task.js";
+import type { SignedOptions, TaskConnection } from "../lib/task.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
 
 /*
@@ -23,22 +23,6 @@ import type { InsuranceClaim } from "../../typechain-types/index.js";
  * export default claimsTask(claimsApprove);
  */
 export const claimsTask = scopeTask;
-
-/** Options every `claims` task has. */
-export interface CommonArgs {
-  /** InsuranceClaim address; empty: the Ignition deployment for the chain. */
-  address: string;
-  /** The signer: an account index or an address of the node's accounts; empty: account 0. */
-  from: string;
-}
-
-/** Task arguments as Hardhat hands them over: options without a default are `undefined` when absent. */
-export type RawArgs<T> = { [K in keyof T]: T[K] extends string ? string | undefined : T[K] };
-
-/** Replaces absent options by empty strings, so actions test `=== ""` only. */
-export function withEmptyStrings<T extends object>(args: RawArgs<T>): T {
-  return Object.fromEntries(Object.entries(args).map(([key, value]) => [key, value ?? ""])) as T;
-}
 
 /** Parses a coinsurance percentage (`20`, `20%`, `12.5`) into basis points. */
 export function parseCoinsurance(text: string, option: string): number {
@@ -58,8 +42,8 @@ export function parseCoinsurance(text: string, option: string): number {
  * a file or a 0x… 32-byte hash, as `hashEvidence` reads it.
  */
 export async function parseEvidence(args: {
-  readonly evidence: string;
-  readonly evidenceFile: string;
+  readonly evidence?: string | undefined;
+  readonly evidenceFile?: string | undefined;
 }): Promise<string> {
   if (isGiven(args.evidence) && isGiven(args.evidenceFile)) {
     throw new InputError("give either --evidence or --evidence-file, not both");
@@ -76,7 +60,7 @@ export async function parseEvidence(args: {
 /** The InsuranceClaim contract (`--address` or the deployment), connected to the `--from` signer. */
 export async function connectClaims(
   connection: TaskConnection,
-  args: CommonArgs,
+  args: SignedOptions,
 ): Promise<{ claims: InsuranceClaim; signer: HardhatEthersSigner }> {
   const { contract, signer } = await openSuiteContract(
     connection,

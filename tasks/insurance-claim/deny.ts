@@ -1,26 +1,27 @@
 import { InputError } from "../../sdk/errors.js";
 import { denyClaim } from "../../sdk/insurance-claim/client.js";
 import { describeReasonCode, parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
-import { parseIdOption } from "../lib/options.js";
-import { connectClaims, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { isGiven, parseIdOption } from "../lib/options.js";
+import { connectClaims, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface DenyArgs extends CommonArgs {
-  claim: string;
-  reason: string;
-}
+export type DenyArgs = StringOptions<"claim" | "reason"> & SignedOptions;
 
 /** `claims deny`: denies a claim with a reason code (a pool adjuster); an appeal's denial is final. */
 export async function claimsDeny(
-  given: RawArgs<DenyArgs>,
+  args: DenyArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   const claimId = parseIdOption(args.claim, "--claim");
-  if (args.reason === "") throw new InputError("--reason is required: a reason code, e.g. 50");
+  if (!isGiven(args.reason)) throw new InputError("--reason is required: a reason code, e.g. 50");
   const reasonCode = parseReasonCode(args.reason);
   const { claims } = await connectClaims(connection, args);
   const decision = await denyClaim(claims, claimId, reasonCode);

@@ -2,25 +2,24 @@ import { InputError } from "../../sdk/errors.js";
 import { createPolicy } from "../../sdk/insurance-claim/client.js";
 import { parseAddressOption, parseDateOption, parseIdOption } from "../lib/options.js";
 import { formatTimestamp, formatGas } from "../lib/terminal.js";
-import { connectClaims, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface EnrollArgs extends CommonArgs {
-  plan: string;
-  patient: string;
-  start: string;
-  end: string;
-}
+export type EnrollArgs = StringOptions<"plan" | "patient" | "start" | "end"> & SignedOptions;
 
 /** `claims enroll`: creates a policy enrolling a patient in a plan for a period. */
 export async function claimsEnroll(
-  given: RawArgs<EnrollArgs>,
+  args: EnrollArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   const planId = parseIdOption(args.plan, "--plan");
   const patient = parseAddressOption(args.patient, "--patient");
   const start = parseDateOption(args.start, "--start", { unixSeconds: true });

@@ -2,25 +2,24 @@ import { readExplanationOfBenefits } from "../../sdk/insurance-claim/client.js";
 import { formatExplanationOfBenefits } from "../../sdk/insurance-claim/statement.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import { isGiven, parseIdOption } from "../lib/options.js";
-import { connectClaims, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface EobArgs extends CommonArgs {
-  claim: string;
-  /** Write a FHIR ExplanationOfBenefit to this file instead (`eob-fhir.ts`). */
-  fhir?: string;
-  participants?: string;
-}
+export type EobArgs = StringOptions<"claim" | "fhir" | "participants"> & SignedOptions;
 
 /** `claims eob`: a claim's explanation of benefits as a readable statement. */
 export async function claimsEob(
-  given: RawArgs<EobArgs>,
+  args: EobArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   if (isGiven(args.fhir)) {
     const { claimsEobFhir } = await import("./eob-fhir.js");
     return claimsEobFhir({ ...args, fhir: args.fhir }, connection, io);

@@ -1,27 +1,28 @@
 import { formatTokenAmount, parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { fundPool, readPool } from "../../sdk/insurance-claim/client.js";
 import { parseIdOption } from "../lib/options.js";
-import { connectClaims, poolToken, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface FundArgs extends CommonArgs {
-  pool: string;
-  amount: string;
-}
+export type FundArgs = StringOptions<"pool" | "amount"> & SignedOptions;
 
 /** `claims fund`: moves tokens from the signer into a pool (approving first when needed). */
 export async function claimsFund(
-  given: RawArgs<FundArgs>,
+  args: FundArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   const poolId = parseIdOption(args.pool, "--pool");
   const { claims } = await connectClaims(connection, args);
   const token = await poolToken(claims, poolId);
-  const amount = parseTokenAmount(args.amount, token.decimals);
+  const amount = parseTokenAmount(args.amount ?? "", token.decimals);
   const { credited } = await fundPool(claims, poolId, amount);
   const show = (value: bigint) =>
     formatTokenAmount(value, token.decimals, { grouping: true, symbol: token.symbol });

@@ -2,22 +2,24 @@ import { openPool } from "../../sdk/insurance-claim/client.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import { parseAddressOption } from "../lib/options.js";
 import { formatGas } from "../lib/terminal.js";
-import { connectClaims, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface OpenPoolArgs extends CommonArgs {
-  token: string;
-}
+export type OpenPoolArgs = StringOptions<"token"> & SignedOptions;
 
 /** `claims open-pool`: opens a pool in an ERC-20; the signer becomes its insurer. */
 export async function claimsOpenPool(
-  given: RawArgs<OpenPoolArgs>,
+  args: OpenPoolArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   const { ethers } = connection;
   const token = parseAddressOption(args.token, "--token");
   const { claims, signer } = await connectClaims(connection, args);

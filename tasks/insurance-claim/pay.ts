@@ -11,34 +11,33 @@ import type { PaidClaim, PayoutSummary } from "../../sdk/insurance-claim/client.
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
 import { isGiven, parseIdListOption, parseIdOption, parseUintOption } from "../lib/options.js";
 import { ProgressBar, colour, formatTable, formatGas } from "../lib/terminal.js";
-import { connectClaims, poolToken, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface PayArgs extends CommonArgs {
-  claim: string;
-  ids: string;
-  pool: string;
-  allApproved: boolean;
-  chunk: string;
-}
+export type PayArgs = StringOptions<"claim" | "ids" | "pool" | "chunk"> &
+  SignedOptions & { readonly allApproved: boolean };
 
 /**
  * `claims pay`: pays one claim (`--claim`), a list (`--ids 1,2,3`) or every approved claim of a
  * pool (`--pool N --all-approved`), with a progress bar and a table of paid and failed claims.
  */
 export async function claimsPay(
-  given: RawArgs<PayArgs>,
+  args: PayArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
-  const modes = [args.claim !== "", args.ids !== "", args.pool !== "" || args.allApproved];
+  const modes = [isGiven(args.claim), isGiven(args.ids), isGiven(args.pool) || args.allApproved];
   if (modes.filter(Boolean).length !== 1) {
     throw new InputError("give one of --claim <id>, --ids 1,2,3, or --pool <id> --all-approved");
   }
-  if ((args.pool !== "") !== args.allApproved) {
+  if (isGiven(args.pool) !== args.allApproved) {
     throw new InputError("--pool and --all-approved go together: --pool <id> --all-approved");
   }
   const chunkSize = isGiven(args.chunk)
@@ -47,7 +46,7 @@ export async function claimsPay(
   const { claims } = await connectClaims(connection, args);
 
   let summary: PayoutSummary;
-  if (args.claim !== "") {
+  if (isGiven(args.claim)) {
     const paid = await payClaim(claims, parseIdOption(args.claim, "--claim"));
     summary = {
       paid: [paid],
@@ -57,10 +56,9 @@ export async function claimsPay(
       transactions: [paid.receipt.hash],
     };
   } else {
-    const ids =
-      args.ids !== ""
-        ? parseIdListOption(args.ids, "--ids")
-        : await findApprovedClaims(claims, parseIdOption(args.pool, "--pool"));
+    const ids = isGiven(args.ids)
+      ? parseIdListOption(args.ids, "--ids")
+      : await findApprovedClaims(claims, parseIdOption(args.pool, "--pool"));
     if (ids.length === 0) {
       io.print(`Pool ${args.pool} has no approved claims to pay.`);
       return EXIT_OK;

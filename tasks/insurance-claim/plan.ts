@@ -12,55 +12,45 @@ import {
   readFeeSchedule,
   writeFeeScheduleTree,
 } from "../../sdk/insurance-claim/fee-schedule.js";
-import { parseIdOption } from "../lib/options.js";
+import { isGiven, parseIdOption } from "../lib/options.js";
 import { ProgressBar } from "../lib/terminal.js";
-import {
-  connectClaims,
-  parseCoinsurance,
-  poolToken,
-  claimsTask,
-  withEmptyStrings,
-} from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, parseCoinsurance, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface PlanArgs extends CommonArgs {
-  pool: string;
-  coverageLimit: string;
-  deductible: string;
-  coinsurance: string;
-  fees: string;
-  merkle: boolean;
-  treeOut: string;
-  /** How long after a denial its claim may be appealed, in days (30 to 365); empty: 180. */
-  appealDays?: string;
-}
+export type PlanArgs = StringOptions<
+  "pool" | "coverageLimit" | "deductible" | "coinsurance" | "fees" | "treeOut" | "appealDays"
+> &
+  SignedOptions & { readonly merkle: boolean };
 
 /**
  * `claims plan`: creates a plan from benefit rules and a fee schedule file; small schedules are
  * set as explicit fees, large ones (or `--merkle`) as a Merkle root whose tree is written out.
  */
 export async function claimsPlan(
-  given: RawArgs<PlanArgs>,
+  args: PlanArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   const poolId = parseIdOption(args.pool, "--pool");
-  if (args.fees === "") {
+  if (!isGiven(args.fees)) {
     throw new InputError("--fees is required: a .csv (code,amount) or .json fee schedule");
   }
-  if (args.coverageLimit === "") throw new InputError("--coverage-limit is required, e.g. 5000");
-  const coinsuranceBps = parseCoinsurance(args.coinsurance, "--coinsurance");
-  const appealWindow =
-    args.appealDays === undefined || args.appealDays === ""
-      ? DEFAULT_APPEAL_WINDOW
-      : parseAppealDays(args.appealDays, "--appeal-days");
+  if (!isGiven(args.coverageLimit)) throw new InputError("--coverage-limit is required, e.g. 5000");
+  const coinsuranceBps = parseCoinsurance(args.coinsurance ?? "0", "--coinsurance");
+  const appealWindow = !isGiven(args.appealDays)
+    ? DEFAULT_APPEAL_WINDOW
+    : parseAppealDays(args.appealDays, "--appeal-days");
   const { claims } = await connectClaims(connection, args);
   const token = await poolToken(claims, poolId);
   const coverageLimit = parseTokenAmount(args.coverageLimit, token.decimals);
-  const deductible = parseTokenAmount(args.deductible, token.decimals);
+  const deductible = parseTokenAmount(args.deductible ?? "0", token.decimals);
   if (coverageLimit === 0n) throw new InputError("--coverage-limit must be above zero");
   const entries = readFeeSchedule(args.fees, token.decimals);
   const useMerkle = args.merkle || entries.length > EXPLICIT_FEE_LIMIT;
@@ -72,8 +62,9 @@ export async function claimsPlan(
   if (useMerkle) {
     const tree = buildFeeScheduleTree(entries);
     root = tree.root;
-    treeFile =
-      args.treeOut !== "" ? args.treeOut : args.fees.replace(/\.(csv|json)$/i, ".tree.json");
+    treeFile = isGiven(args.treeOut)
+      ? args.treeOut
+      : args.fees.replace(/\.(csv|json)$/i, ".tree.json");
     writeFeeScheduleTree(treeFile, tree);
   }
   const { planId } = await createPlan(claims, {

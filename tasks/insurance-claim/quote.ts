@@ -7,32 +7,31 @@ import {
   readFeeScheduleTree,
 } from "../../sdk/insurance-claim/fee-schedule.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
-import { parseIdOption } from "../lib/options.js";
-import { connectClaims, policyToken, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { isGiven, parseIdOption } from "../lib/options.js";
+import { connectClaims, policyToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface QuoteArgs extends CommonArgs {
-  claim: string;
-  policy: string;
-  code: string;
-  billed: string;
-  feeTree: string;
-}
+export type QuoteArgs = StringOptions<"claim" | "policy" | "code" | "billed" | "feeTree"> &
+  SignedOptions;
 
 /**
  * `claims quote`: the explanation of benefits of a claim (`--claim`), or an estimate for a
  * service not yet claimed (`--policy --code --billed`).
  */
 export async function claimsQuote(
-  given: RawArgs<QuoteArgs>,
+  args: QuoteArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
-  const byClaim = args.claim !== "";
-  if (byClaim === (args.policy !== "")) {
+  const byClaim = isGiven(args.claim);
+  if (byClaim === isGiven(args.policy)) {
     throw new InputError(
       "give --claim <id>, or --policy <id> --code <code> --billed <amount> for an estimate",
     );
@@ -58,7 +57,7 @@ export async function claimsQuote(
     return EXIT_OK;
   }
   const policyId = parseIdOption(args.policy, "--policy");
-  if (args.code === "" || args.billed === "") {
+  if (!isGiven(args.code) || !isGiven(args.billed)) {
     throw new InputError(
       "an estimate needs --code and --billed, e.g. --code 99213 --billed 150.00",
     );
@@ -67,8 +66,9 @@ export async function claimsQuote(
   const { claims } = await connectClaims(connection, args);
   const token = await policyToken(claims, policyId);
   const billed = parseTokenAmount(args.billed, token.decimals);
-  const fee =
-    args.feeTree === "" ? undefined : proveFee(readFeeScheduleTree(args.feeTree), serviceCode);
+  const fee = !isGiven(args.feeTree)
+    ? undefined
+    : proveFee(readFeeScheduleTree(args.feeTree), serviceCode);
   const eob = await quoteService(claims, {
     policyId,
     serviceCode,

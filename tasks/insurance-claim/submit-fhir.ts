@@ -76,7 +76,7 @@ export async function claimsSubmitFhir(
     await policyToken(claims, policyId),
   );
 
-  const service: Pick<SubmitArgs, "code" | "gtin" | "lot" | "unit"> = {
+  const service: { -readonly [K in "code" | "gtin" | "lot" | "unit"]?: string } = {
     code: "",
     gtin: "",
     lot: "",

@@ -13,34 +13,33 @@ import type { FeeProof } from "../../sdk/insurance-claim/fee-schedule.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
 import { isGiven, parseAddressOption, parseDateOption, parseIdOption } from "../lib/options.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
-import {
-  connectClaims,
-  parseEvidence,
-  policyToken,
-  claimsTask,
-  withEmptyStrings,
-} from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { connectClaims, parseEvidence, policyToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface SubmitArgs extends CommonArgs {
-  policy: string;
-  patient: string;
-  code: string;
-  gtin: string;
-  lot: string;
-  unit: string;
-  date: string;
-  billed: string;
-  evidence: string;
-  evidenceFile: string;
-  feeTree: string;
-  /** A FHIR R4 Claim to submit (`submit-fhir.ts`); the options above it are then taken from it. */
-  fhir?: string;
-  participants?: string;
-  tree?: string;
-}
+export type SubmitArgs = StringOptions<
+  | "policy"
+  | "patient"
+  | "code"
+  | "gtin"
+  | "lot"
+  | "unit"
+  | "date"
+  | "billed"
+  | "evidence"
+  | "evidenceFile"
+  | "feeTree"
+  | "fhir"
+  | "participants"
+  | "tree"
+> &
+  SignedOptions;
 
 const ZERO_ROOT = `0x${"00".repeat(32)}`;
 
@@ -71,19 +70,18 @@ async function feeFor(
 
 /** `claims submit`: a provider's claim for a service, or (`--gtin`) a pharmacy's for a dispensed unit. */
 export async function claimsSubmit(
-  given: RawArgs<SubmitArgs>,
+  args: SubmitArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   if (isGiven(args.fhir)) {
     const { claimsSubmitFhir } = await import("./submit-fhir.js");
     return claimsSubmitFhir({ ...args, fhir: args.fhir }, connection, io);
   }
   const policyId = parseIdOption(args.policy, "--policy");
   const patient = parseAddressOption(args.patient, "--patient");
-  const drug = args.gtin !== "";
-  if (drug === (args.code !== "")) {
+  const drug = isGiven(args.gtin);
+  if (drug === isGiven(args.code)) {
     throw new InputError(
       "give --code for a service, or --gtin, --lot and --unit for a dispensed drug",
     );
@@ -92,7 +90,7 @@ export async function claimsSubmit(
   const evidenceHash = await parseEvidence(args);
   const { claims } = await connectClaims(connection, args);
   const token = await policyToken(claims, policyId);
-  if (args.billed === "")
+  if (!isGiven(args.billed))
     throw new InputError(`--billed is required, in ${token.symbol}, e.g. 150.00`);
   const billed = parseTokenAmount(args.billed, token.decimals);
 
@@ -100,12 +98,12 @@ export async function claimsSubmit(
   if (drug) {
     if (!/^\d{1,14}$/.test(args.gtin.trim()))
       throw new InputError("--gtin must be at most 14 digits");
-    if (args.lot === "" || args.lot.length > 20)
+    if (!isGiven(args.lot) || args.lot.length > 20)
       throw new InputError("--lot is required (at most 20 characters)");
-    if (!/^\d+$/.test(args.unit.trim()))
+    if (!/^\d+$/.test((args.unit ?? "").trim()))
       throw new InputError("--unit must be the unit's index in its batch, e.g. 17");
     const gtin = BigInt(args.gtin.trim());
-    const fee = await feeFor(claims, policyId, drugServiceCode(gtin), args.feeTree);
+    const fee = await feeFor(claims, policyId, drugServiceCode(gtin), args.feeTree ?? "");
     result = await submitDrugClaim(
       claims,
       {
@@ -113,7 +111,7 @@ export async function claimsSubmit(
         patient,
         gtin,
         lot: encodeBytes32String(args.lot),
-        unitIndex: BigInt(args.unit.trim()),
+        unitIndex: BigInt((args.unit ?? "").trim()),
         serviceDate,
         billed,
         evidenceHash,
@@ -121,8 +119,8 @@ export async function claimsSubmit(
       fee,
     );
   } else {
-    const serviceCode = encodeServiceCode(args.code);
-    const fee = await feeFor(claims, policyId, serviceCode, args.feeTree);
+    const serviceCode = encodeServiceCode(args.code ?? "");
+    const fee = await feeFor(claims, policyId, serviceCode, args.feeTree ?? "");
     result = await submitClaim(
       claims,
       { policyId, patient, serviceCode, serviceDate, billed, evidenceHash },

@@ -1,15 +1,11 @@
 import { parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { parseAddressOption, requireOption } from "../lib/options.js";
 import { formatGas } from "../lib/terminal.js";
-import { claimsTask, withEmptyStrings } from "./arguments.js";
-import type { RawArgs } from "./arguments.js";
+import { claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type { ExitCode, StringOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export interface TestTokenArgs {
-  to: string;
-  amount: string;
-}
+export type TestTokenArgs = StringOptions<"to" | "amount">;
 
 const DECIMALS = 6;
 
@@ -18,11 +14,10 @@ const DECIMALS = 6;
  * `--amount` to each address of `--to`, for trying the claims tasks where no USDC is at hand.
  */
 export async function claimsTestToken(
-  given: RawArgs<TestTokenArgs>,
+  args: TestTokenArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   const { ethers } = connection;
   const recipients = requireOption(args.to, "--to", "comma-separated addresses to mint to")
     .split(",")

@@ -2,29 +2,30 @@ import { InputError } from "../../sdk/errors.js";
 import { formatTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { readPool, voidClaim } from "../../sdk/insurance-claim/client.js";
 import { describeReasonCode, parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
-import { parseIdOption } from "../lib/options.js";
-import { connectClaims, poolToken, claimsTask, withEmptyStrings } from "./arguments.js";
-import type { CommonArgs, RawArgs } from "./arguments.js";
+import { isGiven, parseIdOption } from "../lib/options.js";
+import { connectClaims, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
+import type {
+  ExitCode,
+  SignedOptions,
+  StringOptions,
+  TaskConnection,
+  TaskIo,
+} from "../lib/task.js";
 
-export interface VoidArgs extends CommonArgs {
-  claim: string;
-  reason: string;
-}
+export type VoidArgs = StringOptions<"claim" | "reason"> & SignedOptions;
 
 /**
  * `claims void`: voids an Approved claim that will not be paid (the pool's insurer), e.g. after
  * the token refused its payee; its reserve becomes available to the pool again.
  */
 export async function claimsVoid(
-  given: RawArgs<VoidArgs>,
+  args: VoidArgs,
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const args = withEmptyStrings(given);
   const claimId = parseIdOption(args.claim, "--claim");
-  if (args.reason === "") throw new InputError("--reason is required: a reason code, e.g. 16");
+  if (!isGiven(args.reason)) throw new InputError("--reason is required: a reason code, e.g. 16");
   const reasonCode = parseReasonCode(args.reason);
   const { claims } = await connectClaims(connection, args);
   const voided = await voidClaim(claims, claimId, reasonCode);

@@ -6,15 +6,10 @@ import type { RoleHolderContract } from "../../sdk/roles.js";
 import { EXIT_OK, openSuiteContract } from "./task.js";
 import type { TaskAction } from "./task.js";
 import { formatFields, formatGas } from "./terminal.js";
+import type { StringOptions, SignedOptions } from "./task.js";
 
 /** `<scope> roles` options. */
-export interface RolesArgs {
-  readonly account?: string | undefined;
-  readonly grant?: string | undefined;
-  readonly revoke?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type RolesArgs = StringOptions<"account" | "grant" | "revoke"> & SignedOptions;
 
 /** A key/value line of a task's output. */
 type Field = readonly [string, string];

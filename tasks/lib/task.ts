@@ -161,3 +161,14 @@ export async function openSuiteContract<T>(
   const signer = selectSigner(await ethers.getSigners(), options.from);
   return { contract: await attach(address, signer), signer, address, chainId };
 }
+
+/**
+ * A task's string options as Hardhat hands them over: each `undefined` when not given.
+ *
+ * @example
+ * export type ShipArgs = StringOptions<"batch" | "gtin" | "lot" | "to" | "quantity" | "from" | "address">;
+ */
+export type StringOptions<Name extends string> = { readonly [K in Name]?: string | undefined };
+
+/** The options of every task that signs: `--from` (the account) and `--address` (the contract). */
+export type SignedOptions = StringOptions<"from" | "address">;

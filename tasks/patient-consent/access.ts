@@ -12,17 +12,11 @@ import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../lib/
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { consentTask, openPatientConsent, printDone } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `consent access` options. */
-export interface AccessArgs {
-  readonly patient: string;
-  readonly record: string;
-  readonly purpose: string;
-  readonly provider?: string | undefined;
-  readonly categories?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type AccessArgs = StringOptions<"provider" | "categories"> &
+  SignedOptions & { readonly patient: string; readonly record: string; readonly purpose: string };
 
 /**
  * `consent access --patient <address> --record <file|0xhash> --purpose <code> [--provider <address>] [--categories <words>]`:

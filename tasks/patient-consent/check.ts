@@ -14,15 +14,10 @@ import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { colour, formatFields, formatTimestamp } from "../lib/terminal.js";
 import { consentTask, openPatientConsent } from "./connection.js";
+import type { StringOptions } from "../lib/task.js";
 
 /** `consent check` options. */
-export interface CheckArgs {
-  readonly patient?: string | undefined;
-  readonly grantee?: string | undefined;
-  readonly purpose?: string | undefined;
-  readonly categories?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type CheckArgs = StringOptions<"patient" | "grantee" | "purpose" | "categories" | "address">;
 
 /** `consent check`: asks `isAuthorized` and shows the consent (and break-glass window) behind the answer. */
 export async function consentCheck(

@@ -14,6 +14,7 @@ import { openSuiteContract, scopeTask } from "../lib/task.js";
 import type { ActingContract, TaskConnection, TaskIo } from "../lib/task.js";
 import { colour, formatFields, formatGas, formatTimestamp } from "../lib/terminal.js";
 import type { PatientConsent } from "../../typechain-types/index.js";
+import type { StringOptions } from "../lib/task.js";
 
 /*
  * The plumbing every `consent …` task shares, on top of the task shape of `tasks/lib/task.ts`:
@@ -147,14 +148,9 @@ export async function parseGrantTerms<A extends GrantTermsArgs>(
 }
 
 /** The options of `consent delegate` and `consent sign-delegate` that set a delegate's scope. */
-export interface DelegateScopeArgs {
-  readonly delegate?: string | undefined;
-  readonly purposes?: string | undefined;
-  readonly categories?: string | undefined;
-  readonly until?: string | undefined;
-  readonly days?: string | undefined;
-  readonly revoke: boolean;
-}
+export type DelegateScopeArgs = StringOptions<
+  "delegate" | "purposes" | "categories" | "until" | "days"
+> & { readonly revoke: boolean };
 
 /**
  * The delegate and its scope (none with `--revoke`, which refuses scope options: `refusal` says

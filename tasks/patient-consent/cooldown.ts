@@ -5,13 +5,10 @@ import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { formatFields } from "../lib/terminal.js";
 import { consentTask, openPatientConsent, printDone } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `consent cooldown` options. */
-export interface CooldownArgs {
-  readonly hours?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type CooldownArgs = StringOptions<"hours"> & SignedOptions;
 
 /** Formats seconds as hours ("24 hours", "1.5 hours"). */
 function formatHours(seconds: bigint): string {

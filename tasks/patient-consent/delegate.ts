@@ -11,12 +11,10 @@ import {
   printDone,
 } from "./connection.js";
 import type { DelegateScopeArgs } from "./connection.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `consent delegate` options. */
-export interface DelegateArgs extends DelegateScopeArgs {
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type DelegateArgs = DelegateScopeArgs & SignedOptions;
 
 /**
  * `consent delegate`: the patient appoints a delegate (guardian, proxy) with a scope (the purposes

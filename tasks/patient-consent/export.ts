@@ -13,15 +13,12 @@ import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { formatTable } from "../lib/terminal.js";
 import { consentTask, openPatientConsent } from "./connection.js";
+import type { StringOptions } from "../lib/task.js";
 
 /** `consent export` options. */
-export interface ExportArgs {
-  readonly fhir?: string | undefined;
-  readonly patient?: string | undefined;
-  readonly participants?: string | undefined;
-  readonly fromBlock?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type ExportArgs = StringOptions<
+  "fhir" | "patient" | "participants" | "fromBlock" | "address"
+>;
 
 /**
  * `consent export --fhir <file> --patient <address> [--participants <file>]`: the patient's

@@ -5,14 +5,10 @@ import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { colour, formatTable, formatTimestamp } from "../lib/terminal.js";
 import { consentTask, openPatientConsent } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `consent log` options. */
-export interface LogArgs {
-  readonly patient?: string | undefined;
-  readonly fromBlock?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type LogArgs = StringOptions<"patient" | "fromBlock"> & SignedOptions;
 
 function row(entry: AccessLogEntry): (string | number)[] {
   const base = [entry.blockNumber, formatTimestamp(entry.timestamp)];

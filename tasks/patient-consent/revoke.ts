@@ -3,14 +3,10 @@ import { parseAddressOption, parseOptionalAddressOption } from "../lib/options.j
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { consentTask, openPatientConsent, printDone } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `consent revoke` options. */
-export interface RevokeArgs {
-  readonly grantee?: string | undefined;
-  readonly patient?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type RevokeArgs = StringOptions<"grantee" | "patient"> & SignedOptions;
 
 /** `consent revoke`: the patient (or a delegate) revokes a grantee's consent at once. */
 export async function consentRevoke(

@@ -10,15 +10,12 @@ import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { consentTask, openPatientConsent, parseDelegateScope, writeSigned } from "./connection.js";
 import type { DelegateScopeArgs } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `consent sign-delegate` options. */
-export interface SignDelegateArgs extends DelegateScopeArgs {
-  readonly deadlineDays: string;
-  readonly patient?: string | undefined;
-  readonly out?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type SignDelegateArgs = DelegateScopeArgs &
+  StringOptions<"patient" | "out"> &
+  SignedOptions & { readonly deadlineDays: string };
 
 /**
  * `consent sign-delegate`: the patient signs off chain the appointment of a delegate with a

@@ -8,16 +8,11 @@ import { parseAddressOption, parseOptionalAddressOption } from "../lib/options.j
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { consentTask, openPatientConsent, writeSigned } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `consent sign-revocation` options. */
-export interface SignRevocationArgs {
-  readonly grantee?: string | undefined;
-  readonly deadlineDays: string;
-  readonly patient?: string | undefined;
-  readonly out?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type SignRevocationArgs = StringOptions<"grantee" | "patient" | "out"> &
+  SignedOptions & { readonly deadlineDays: string };
 
 /**
  * `consent sign-revocation`: the patient signs the revocation of a grantee's consent off chain

@@ -9,13 +9,11 @@ import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { consentTask, openPatientConsent, parseGrantTerms, writeSigned } from "./connection.js";
 import type { GrantTermsArgs } from "./connection.js";
+import type { StringOptions } from "../lib/task.js";
 
 /** `consent sign` options. */
-export interface SignArgs extends GrantTermsArgs {
-  readonly deadlineDays: string;
-  readonly nonce?: string | undefined;
-  readonly out?: string | undefined;
-}
+export type SignArgs = GrantTermsArgs &
+  StringOptions<"nonce" | "out"> & { readonly deadlineDays: string };
 
 /**
  * `consent sign`: the patient signs a grant off chain (EIP-712) and gets JSON to hand over;

@@ -20,13 +20,10 @@ import {
   openPatientConsent,
   printDone,
 } from "./connection.js";
+import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `consent submit` options. */
-export interface SubmitArgs {
-  readonly grant?: string | undefined;
-  readonly from?: string | undefined;
-  readonly address?: string | undefined;
-}
+export type SubmitArgs = StringOptions<"grant"> & SignedOptions;
 
 /** Reads `--grant`: inline JSON, or the path of a file `consent sign --out` wrote. */
 function readGrantOption(value: string | undefined): string {

@@ -13,13 +13,12 @@ import { isGiven } from "../lib/options.js";
 import { EXIT_OK, scopeTask } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { colour, formatTable } from "../lib/terminal.js";
+import type { StringOptions } from "../lib/task.js";
 
 /** `suite deploy` options. */
-export interface DeployArgs {
-  readonly parameters?: string | undefined;
-  readonly deploymentId?: string | undefined;
+export type DeployArgs = StringOptions<"parameters" | "deploymentId"> & {
   readonly verify: boolean;
-}
+};
 
 /** What `suite deploy` acts through: the network, and Hardhat's tasks (Ignition's deploy). */
 export interface SuiteConnection extends TaskConnection {
