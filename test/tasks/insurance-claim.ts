@@ -33,6 +33,26 @@ async function deployFixture() {
   return { ...s, address: await s.claims.getAddress(), dir };
 }
 
+/** The provider submits a claim for service 99213 billed 150.00 the day before, on `policyId`. */
+async function submitService(
+  s: Awaited<ReturnType<typeof deployFixture>>,
+  evidenceLabel: string,
+  policyId: bigint = s.policyId,
+) {
+  await s.claims.connect(s.provider).submitClaim(
+    {
+      policyId,
+      patient: s.patient.address,
+      serviceCode: ethers.encodeBytes32String("99213"),
+      serviceDate: s.now - 86_400n,
+      billed: usd(150),
+      evidenceHash: evidence(evidenceLabel),
+    },
+    0n,
+    [],
+  );
+}
+
 /** An io for actions whose failure a test expects: nothing printed is kept. */
 const QUIET: TaskIo = { print: () => undefined };
 
@@ -112,7 +132,6 @@ describe("claims tasks", function () {
         coinsurance: "10",
         fees,
         merkle: false,
-        treeOut: "",
       },
       connection,
     );
@@ -146,14 +165,9 @@ describe("claims tasks", function () {
       policy: "2",
       patient: s.patient.address,
       code: "99213",
-      gtin: "",
-      lot: "",
-      unit: "",
       date: today,
       billed: "150",
-      evidence: "",
       evidenceFile,
-      feeTree: "",
     };
     const submit = await runAction(claimsSubmit, submitArgs, connection);
     expect(submit.stdout).to.contain(
@@ -166,18 +180,14 @@ describe("claims tasks", function () {
       /InsuranceClaimDuplicate\(claimId=1\)/,
     );
 
-    const quote = await runAction(
-      claimsQuote,
-      { ...common, claim: "1", policy: "", code: "", billed: "", feeTree: "" },
-      connection,
-    );
+    const quote = await runAction(claimsQuote, { ...common, claim: "1" }, connection);
     expect(quote.stdout).to.contain("Claim 1 (Submitted, if approved now):");
     expect(quote.stdout).to.match(/Deductible\s+-50\.00/);
     expect(quote.stdout).to.match(/Coinsurance \(10%\)\s+-5\.00/);
 
     const estimate = await runAction(
       claimsQuote,
-      { ...common, claim: "", policy: "2", code: "99214", billed: "400", feeTree: "" },
+      { ...common, policy: "2", code: "99214", billed: "400" },
       connection,
     );
     expect(estimate.stdout).to.contain("Estimate for 99214 on policy 2 (nothing submitted):");
@@ -190,20 +200,12 @@ describe("claims tasks", function () {
     );
     expect(approve.stdout).to.contain("Approved claim 1; explanation of benefits:");
 
-    const pay = await runAction(
-      claimsPay,
-      { ...common, claim: "", ids: "", pool: "2", allApproved: true, chunk: "" },
-      connection,
-    );
+    const pay = await runAction(claimsPay, { ...common, pool: "2", allApproved: true }, connection);
     expect(pay.stdout).to.match(/claim\s+pool\s+payee\s+amount\s+result/);
     expect(pay.stdout).to.contain(`${s.provider.address}  45.00 USDC  paid`);
     expect(pay.stdout).to.contain("Paid 1 claim (45.00 USDC) in 1 transaction");
 
-    const eob = await runAction(
-      claimsEob,
-      { address: s.address, from: "", claim: "1" },
-      connection,
-    );
+    const eob = await runAction(claimsEob, { address: s.address, claim: "1" }, connection);
     expect(eob.stdout).to.contain("Explanation of benefits: claim 1 (Paid)");
     expect(eob.stdout).to.contain("Paid: 45.00 USDC to the provider.");
     expect(eob.stdout).to.contain(`paid to ${s.provider.address} (45.00 USDC)`);
@@ -211,18 +213,7 @@ describe("claims tasks", function () {
 
   it("denies and appeals through the commands", async function () {
     const s = await loadFixture(deployFixture);
-    await s.claims.connect(s.provider).submitClaim(
-      {
-        policyId: s.policyId,
-        patient: s.patient.address,
-        serviceCode: ethers.encodeBytes32String("99213"),
-        serviceDate: s.now - 86_400n,
-        billed: usd(150),
-        evidenceHash: evidence("x"),
-      },
-      0n,
-      [],
-    );
+    await submitService(s, "x");
     const deny = await runAction(
       claimsDeny,
       { address: s.address, from: "2", claim: "1", reason: "CARC 50" },
@@ -233,7 +224,7 @@ describe("claims tasks", function () {
     );
     await rejects(
       claimsAppeal(
-        { address: s.address, from: "3", claim: "1", evidence: "0x12", evidenceFile: "" },
+        { address: s.address, from: "3", claim: "1", evidence: "0x12" },
         connection,
         QUIET,
       ),
@@ -247,7 +238,6 @@ describe("claims tasks", function () {
         from: "3",
         claim: "1",
         evidence: evidence("appeal"),
-        evidenceFile: "",
       },
       connection,
     );
@@ -264,24 +254,13 @@ describe("claims tasks", function () {
 
   it("refuses an appeal after the plan's window with one line naming the deadline", async function () {
     const s = await loadFixture(deployFixture);
-    await s.claims.connect(s.provider).submitClaim(
-      {
-        policyId: s.policyId,
-        patient: s.patient.address,
-        serviceCode: ethers.encodeBytes32String("99213"),
-        serviceDate: s.now - 86_400n,
-        billed: usd(150),
-        evidenceHash: evidence("late"),
-      },
-      0n,
-      [],
-    );
+    await submitService(s, "late");
     await s.claims.connect(s.adjuster).denyClaim(1n, 50);
     const { appealDeadline } = await s.claims.getClaim(1n);
     await connection.networkHelpers.time.increaseTo(appealDeadline + 1n);
     await rejects(
       claimsAppeal(
-        { address: s.address, from: "3", claim: "1", evidence: evidence("a"), evidenceFile: "" },
+        { address: s.address, from: "3", claim: "1", evidence: evidence("a") },
         connection,
         QUIET,
       ),
@@ -299,11 +278,8 @@ describe("claims tasks", function () {
       from: "1",
       pool: "1",
       coverageLimit: "1000",
-      deductible: "0",
-      coinsurance: "0",
       fees,
       merkle: false,
-      treeOut: "",
     };
     const plan = await runAction(claimsPlan, { ...args, appealDays: "60" }, connection);
     expect(plan.stdout).to.contain("appeal window 60 days after a denial.");
@@ -335,14 +311,9 @@ describe("claims tasks", function () {
           policy: "1",
           patient: s.patient.address,
           code: "09506000134352",
-          gtin: "",
-          lot: "",
-          unit: "",
           date: new Date(Number(s.now - 86_400n) * 1000).toISOString().slice(0, 10),
           billed: "10",
           evidence: evidence("rx"),
-          evidenceFile: "",
-          feeTree: "",
         },
         connection,
         QUIET,
@@ -359,25 +330,10 @@ describe("claims tasks", function () {
     await insurer.createPlan(s.poolId, usd(1_000), 0n, 2_000, ethers.ZeroHash, APPEAL_WINDOW);
     await insurer.setFees(2n, [ethers.encodeBytes32String("99213")], [usd(120)]);
     await insurer.createPolicy(2n, s.patient.address, s.start, s.end);
-    await s.claims.connect(s.provider).submitClaim(
-      {
-        policyId: 2n,
-        patient: s.patient.address,
-        serviceCode: ethers.encodeBytes32String("99213"),
-        serviceDate: s.now - 86_400n,
-        billed: usd(150),
-        evidenceHash: evidence("void"),
-      },
-      0n,
-      [],
-    );
+    await submitService(s, "void", 2n);
     await s.claims.connect(s.adjuster).approveClaim(1n);
     const common = { address: s.address, from: "1", claim: "1" };
-    await rejects(
-      claimsVoid({ ...common, reason: "" }, connection, QUIET),
-      InputError,
-      /--reason is required/,
-    );
+    await rejects(claimsVoid({ ...common }, connection, QUIET), InputError, /--reason is required/);
     await rejects(
       claimsVoid({ ...common, reason: "0" }, connection, QUIET),
       InputError,
@@ -400,11 +356,7 @@ describe("claims tasks", function () {
       ContractRevertError,
       /InsuranceClaimUnexpectedState\(claimId=1, current=7/,
     );
-    const eob = await runAction(
-      claimsEob,
-      { address: s.address, from: "", claim: "1" },
-      connection,
-    );
+    const eob = await runAction(claimsEob, { address: s.address, claim: "1" }, connection);
     expect(eob.stdout).to.contain("Explanation of benefits: claim 1 (Voided)");
     expect(eob.stdout).to.match(/Plan pays\s+0\.00/);
     expect(eob.stdout).to.contain(
@@ -431,11 +383,8 @@ describe("claims tasks", function () {
         from: "1",
         pool: "1",
         coverageLimit: "1000",
-        deductible: "0",
-        coinsurance: "0",
         fees,
         merkle: false,
-        treeOut: "",
       },
       connection,
     );
@@ -448,14 +397,9 @@ describe("claims tasks", function () {
       policy: "2",
       patient: s.patient.address,
       code: "C41",
-      gtin: "",
-      lot: "",
-      unit: "",
       date: String(s.now - 3_600n),
       billed: "80",
       evidence: evidence("merkle"),
-      evidenceFile: "",
-      feeTree: "",
     };
     await rejects(
       claimsSubmit(args, connection, QUIET),
@@ -490,12 +434,12 @@ describe("claims tasks", function () {
       /--from 99: this network has \d+ accounts/,
     );
     await rejects(
-      claimsOpenPool({ address: "0x1234", from: "", token: s.address }, connection, QUIET),
+      claimsOpenPool({ address: "0x1234", token: s.address }, connection, QUIET),
       InputError,
       /--address 0x1234 is not an address/,
     );
     await rejects(
-      claimsOpenPool({ address: s.patient.address, from: "", token: s.address }, connection, QUIET),
+      claimsOpenPool({ address: s.patient.address, token: s.address }, connection, QUIET),
       InputError,
       /no contract at .* check --address or --network/,
     );
@@ -520,11 +464,9 @@ describe("claims tasks", function () {
           ...common,
           pool: "1",
           coverageLimit: "10",
-          deductible: "0",
           coinsurance: "120",
           fees: "x.csv",
           merkle: false,
-          treeOut: "",
         },
         connection,
         QUIET,
@@ -533,29 +475,17 @@ describe("claims tasks", function () {
       /--coinsurance '120' must be a percentage/,
     );
     await rejects(
-      claimsPay(
-        { ...common, claim: "", ids: "1,2", pool: "", allApproved: false, chunk: "" },
-        connection,
-        QUIET,
-      ),
+      claimsPay({ ...common, ids: "1,2", allApproved: false }, connection, QUIET),
       InputError,
       /only Approved claims can be paid: claim 1 is None, claim 2 is None/,
     );
     await rejects(
-      claimsPay(
-        { ...common, claim: "", ids: "", pool: "1", allApproved: false, chunk: "" },
-        connection,
-        QUIET,
-      ),
+      claimsPay({ ...common, pool: "1", allApproved: false }, connection, QUIET),
       InputError,
       /--pool and --all-approved go together/,
     );
     await rejects(
-      claimsPay(
-        { ...common, claim: "1", ids: "", pool: "", allApproved: false, chunk: "" },
-        connection,
-        QUIET,
-      ),
+      claimsPay({ ...common, claim: "1", allApproved: false }, connection, QUIET),
       ContractRevertError,
       /InsuranceClaimUnexpectedState/,
     );
@@ -572,13 +502,9 @@ describe("claims tasks", function () {
           patient: s.patient.address,
           code: "99213",
           gtin: "123",
-          lot: "",
-          unit: "",
           date: "2025-01-01",
           billed: "1",
           evidence: evidence("e"),
-          evidenceFile: "",
-          feeTree: "",
         },
         connection,
         QUIET,

@@ -25,6 +25,7 @@ import { consentCooldown } from "../../tasks/patient-consent/cooldown.js";
 import { consentSignDelegate } from "../../tasks/patient-consent/sign-delegate.js";
 import { consentSignRevocation } from "../../tasks/patient-consent/sign-revocation.js";
 import { consentDelegate } from "../../tasks/patient-consent/delegate.js";
+import type { GrantTermsArgs } from "../../tasks/patient-consent/connection.js";
 import { consentGrant } from "../../tasks/patient-consent/grant.js";
 import { consentLog } from "../../tasks/patient-consent/log.js";
 import { consentRevoke } from "../../tasks/patient-consent/revoke.js";
@@ -54,22 +55,21 @@ async function tasksFixture() {
 
 const load = () => networkHelpers.loadFixture(tasksFixture);
 
+/** `consent grant` on the fixture's contract, as the patient (account 1) unless `from` says. */
+function grant(f: Awaited<ReturnType<typeof load>>, args: GrantTermsArgs) {
+  return runAction(consentGrant, { from: "1", address: f.address, ...args }, connection);
+}
+
 describe("consent tasks", function () {
   describe("consent grant / check / revoke", function () {
     it("grants with words and days, checks, revokes", async function () {
       const f = await load();
-      const granted = await runAction(
-        consentGrant,
-        {
-          grantee: f.clinic.address,
-          purposes: "TREAT,HPAYMT",
-          categories: "labs,medications",
-          days: "30",
-          from: "1",
-          address: f.address,
-        },
-        connection,
-      );
+      const granted = await grant(f, {
+        grantee: f.clinic.address,
+        purposes: "TREAT, HPAYMT",
+        categories: "labs, medications",
+        days: "30",
+      });
       expect(granted.exitCode, granted.stderr).to.equal(0);
       const consentId = await f.consent.consentIdOf(f.patient.address, f.clinic.address);
       expect(granted.stdout).to.contain(`granted consent ${consentId}`);
@@ -108,19 +108,13 @@ describe("consent tasks", function () {
 
     it("grants with an ISO start and end", async function () {
       const f = await load();
-      const out = await runAction(
-        consentGrant,
-        {
-          grantee: f.clinic.address,
-          purposes: "HRESCH",
-          categories: "genetics",
-          start: "2099-01-01",
-          until: "2099-07-01T12:00:00Z",
-          from: "1",
-          address: f.address,
-        },
-        connection,
-      );
+      const out = await grant(f, {
+        grantee: f.clinic.address,
+        purposes: "HRESCH",
+        categories: "genetics",
+        start: "2099-01-01",
+        until: "2099-07-01T12:00:00Z",
+      });
       expect(out.exitCode, out.stderr).to.equal(0);
       const stored = await f.consent.consentOf(f.patient.address, f.clinic.address);
       expect([stored.start, stored.end]).to.deep.equal([4_070_908_800n, 4_086_590_400n]);
@@ -268,18 +262,13 @@ describe("consent tasks", function () {
       expect(set.stdout).to.match(/may grant purposes\s+TREAT/);
       expect(set.stdout).to.match(/on categories\s+labs/);
 
-      const byGuardian = await runAction(
-        consentGrant,
-        {
-          grantee: f.clinic.address,
-          purposes: "TREAT",
-          days: "7",
-          patient: f.patient.address,
-          from: f.guardian.address,
-          address: f.address,
-        },
-        connection,
-      );
+      const byGuardian = await grant(f, {
+        grantee: f.clinic.address,
+        purposes: "TREAT",
+        days: "7",
+        patient: f.patient.address,
+        from: f.guardian.address,
+      });
       expect(byGuardian.exitCode, byGuardian.stderr).to.equal(0);
       expect(byGuardian.stdout).to.match(new RegExp(`granted by\\s+${f.guardian.address}`));
 
@@ -296,18 +285,12 @@ describe("consent tasks", function () {
   describe("consent log", function () {
     it("prints the access log with break-glass flagged", async function () {
       const f = await load();
-      await runAction(
-        consentGrant,
-        {
-          grantee: f.clinic.address,
-          purposes: "TREAT",
-          categories: "labs",
-          days: "1",
-          from: "1",
-          address: f.address,
-        },
-        connection,
-      );
+      await grant(f, {
+        grantee: f.clinic.address,
+        purposes: "TREAT",
+        categories: "labs",
+        days: "1",
+      });
       const recordHash = id("salt|record");
       await anchorRecord(
         f.consent.connect(f.clinic),
@@ -378,18 +361,12 @@ describe("consent tasks", function () {
       );
       expect(refused.exitCode).to.equal(1);
       expect(refused.stderr).to.match(/^error: reverted with PatientConsentNotAuthorized\(/);
-      await runAction(
-        consentGrant,
-        {
-          grantee: f.clinic.address,
-          purposes: "TREAT",
-          categories: "labs",
-          days: "1",
-          from: "1",
-          address: f.address,
-        },
-        connection,
-      );
+      await grant(f, {
+        grantee: f.clinic.address,
+        purposes: "TREAT",
+        categories: "labs",
+        days: "1",
+      });
       const logged = await runAction(
         consentAccess,
         { ...record, purpose: "treat", categories: "labs", from: "2" },
@@ -429,18 +406,12 @@ describe("consent tasks", function () {
 
     it("an unknown category ends with one line listing the valid ones", async function () {
       const f = await load();
-      const out = await runAction(
-        consentGrant,
-        {
-          grantee: f.clinic.address,
-          purposes: "TREAT",
-          categories: "labs,xray",
-          days: "1",
-          from: "1",
-          address: f.address,
-        },
-        connection,
-      );
+      const out = await grant(f, {
+        grantee: f.clinic.address,
+        purposes: "TREAT",
+        categories: "labs, xray",
+        days: "1",
+      });
       expect(out.exitCode).to.equal(1);
       expect(out.stderr).to.match(
         /^error: unknown category 'xray'; valid categories: demographics, .*$/,
@@ -563,19 +534,14 @@ describe("consent tasks", function () {
       expect(appointed.stdout).to.match(/may grant purposes\s+TREAT/);
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(true);
 
-      const granted = await runAction(
-        consentGrant,
-        {
-          grantee: f.clinic.address,
-          purposes: "TREAT",
-          categories: "labs",
-          days: "7",
-          patient: f.patient.address,
-          from: f.guardian.address,
-          address: f.address,
-        },
-        connection,
-      );
+      const granted = await grant(f, {
+        grantee: f.clinic.address,
+        purposes: "TREAT",
+        categories: "labs",
+        days: "7",
+        patient: f.patient.address,
+        from: f.guardian.address,
+      });
       expect(granted.exitCode, granted.stderr).to.equal(0);
 
       const dir = mkdtempSync(path.join(tmpdir(), "consent-revocation-"));
