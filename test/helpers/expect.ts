@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import type { BaseContract } from "ethers";
+import type { Interface } from "ethers";
+
+/** A contract, or its factory: anything whose ABI declares the expected error. */
+export interface ErrorSource {
+  interface: Interface;
+}
 
 /** JSON of contract results (bigints as decimal strings), so that two reads compare with `equal`. */
 export function json(value: unknown): string {
@@ -32,7 +37,7 @@ export async function expectNothingChanged(
  */
 export async function expectRevert(
   call: Promise<unknown>,
-  contract: BaseContract,
+  contract: ErrorSource,
   error: string,
   ...args: unknown[]
 ): Promise<void> {
@@ -47,7 +52,7 @@ export async function expectRevert(
 export async function expectRefused(
   read: () => Promise<unknown>,
   call: () => Promise<unknown>,
-  contract: BaseContract,
+  contract: ErrorSource,
   error: string,
   ...args: unknown[]
 ): Promise<void> {
