@@ -17,6 +17,7 @@ import {
   shipmentIdOf,
   stockedFixture,
   traceState,
+  itRevertsWhenPaused,
 } from "../helpers/drug-trace.js";
 import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
 import { BatchState, ShipmentState } from "../helpers/states.js";
@@ -338,16 +339,9 @@ describe("DrugTrace", function () {
       );
     });
 
-    it("reverts when paused", async function () {
-      const { drugTrace, distributor, pauser, pending } =
-        await networkHelpers.loadFixture(pendingFixture);
-      await drugTrace.connect(pauser).pause();
-      await expectRevert(
-        drugTrace.connect(distributor).acceptShipment(pending),
-        drugTrace,
-        "EnforcedPause",
-      );
-    });
+    itRevertsWhenPaused(pendingFixture, ({ drugTrace, distributor, pending }) =>
+      drugTrace.connect(distributor).acceptShipment(pending),
+    );
   });
 
   describe("rejectShipment", function () {
@@ -390,16 +384,9 @@ describe("DrugTrace", function () {
       );
     });
 
-    it("reverts when paused", async function () {
-      const { drugTrace, distributor, pauser, pending } =
-        await networkHelpers.loadFixture(pendingFixture);
-      await drugTrace.connect(pauser).pause();
-      await expectRevert(
-        drugTrace.connect(distributor).rejectShipment(pending),
-        drugTrace,
-        "EnforcedPause",
-      );
-    });
+    itRevertsWhenPaused(pendingFixture, ({ drugTrace, distributor, pending }) =>
+      drugTrace.connect(distributor).rejectShipment(pending),
+    );
   });
 
   describe("cancelShipment", function () {
@@ -443,16 +430,9 @@ describe("DrugTrace", function () {
       );
     });
 
-    it("reverts when paused", async function () {
-      const { drugTrace, manufacturer, pauser, pending } =
-        await networkHelpers.loadFixture(pendingFixture);
-      await drugTrace.connect(pauser).pause();
-      await expectRevert(
-        drugTrace.connect(manufacturer).cancelShipment(pending),
-        drugTrace,
-        "EnforcedPause",
-      );
-    });
+    itRevertsWhenPaused(pendingFixture, ({ drugTrace, manufacturer, pending }) =>
+      drugTrace.connect(manufacturer).cancelShipment(pending),
+    );
   });
 
   describe("conservation", function () {

@@ -18,9 +18,12 @@ import {
   shipmentIdOf,
   stockedFixture,
   traceState,
+  itRevertsWhenPaused,
 } from "../helpers/drug-trace.js";
 import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
 import { BatchState, UnitStatus } from "../helpers/states.js";
+
+type Stocked = Awaited<ReturnType<typeof stockedFixture>>;
 
 describe("DrugTrace", function () {
   describe("dispense", function () {
@@ -158,35 +161,35 @@ describe("DrugTrace", function () {
       );
     });
 
-    it("reverts for a recalled unit (attack)", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
-      const { drugTrace, manufacturer, pharmacy, batchId } = fixture;
-      await drugTrace.connect(manufacturer).recall(batchId, 2n, EVIDENCE);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => dispenseUnit(drugTrace.connect(pharmacy), batchId, 0),
-        drugTrace,
-        "DrugTraceUnexpectedBatchState",
-        batchId,
-        BatchState.Recalled,
-        ACTIVE,
-      );
-    });
-
-    it("reverts for a quarantined unit (attack)", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
-      const { drugTrace, sensor, pharmacy, batchId } = fixture;
-      await drugTrace.connect(sensor).reportExcursion(batchId, READING, -350);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => dispenseUnit(drugTrace.connect(pharmacy), batchId, 0),
-        drugTrace,
-        "DrugTraceUnexpectedBatchState",
-        batchId,
-        BatchState.Quarantined,
-        ACTIVE,
-      );
-    });
+    const unsellable = [
+      {
+        unit: "a recalled unit",
+        state: BatchState.Recalled,
+        act: (f: Stocked) => f.drugTrace.connect(f.manufacturer).recall(f.batchId, 2n, EVIDENCE),
+      },
+      {
+        unit: "a quarantined unit",
+        state: BatchState.Quarantined,
+        act: (f: Stocked) =>
+          f.drugTrace.connect(f.sensor).reportExcursion(f.batchId, READING, -350),
+      },
+    ];
+    for (const c of unsellable) {
+      it(`reverts for ${c.unit} (attack)`, async function () {
+        const fixture = await networkHelpers.loadFixture(stockedFixture);
+        const { drugTrace, pharmacy, batchId } = fixture;
+        await c.act(fixture);
+        await expectRefused(
+          traceState(fixture, [batchId]),
+          () => dispenseUnit(drugTrace.connect(pharmacy), batchId, 0),
+          drugTrace,
+          "DrugTraceUnexpectedBatchState",
+          batchId,
+          c.state,
+          ACTIVE,
+        );
+      });
+    }
 
     it("reverts for an expired unit (attack), from the second after expiry", async function () {
       const fixture = await networkHelpers.loadFixture(stockedFixture);
@@ -216,16 +219,9 @@ describe("DrugTrace", function () {
       );
     });
 
-    it("reverts when paused", async function () {
-      const { drugTrace, pharmacy, pauser, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await drugTrace.connect(pauser).pause();
-      await expectRevert(
-        dispenseUnit(drugTrace.connect(pharmacy), batchId, 0),
-        drugTrace,
-        "EnforcedPause",
-      );
-    });
+    itRevertsWhenPaused(stockedFixture, ({ drugTrace, pharmacy, batchId }) =>
+      dispenseUnit(drugTrace.connect(pharmacy), batchId, 0),
+    );
   });
 
   describe("verifyUnit", function () {

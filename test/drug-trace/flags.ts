@@ -17,6 +17,7 @@ import {
   serialOf,
   stockedFixture,
   traceState,
+  itRevertsWhenPaused,
 } from "../helpers/drug-trace.js";
 import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
 import {
@@ -158,18 +159,11 @@ describe("DrugTrace", function () {
       });
     });
 
-    it("reverts when paused", async function () {
-      const { drugTrace, pharmacy, pauser, batchId } =
-        await networkHelpers.loadFixture(registeredFixture);
-      await drugTrace.connect(pauser).pause();
-      await expectRevert(
-        drugTrace
-          .connect(pharmacy)
-          .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Active, EVIDENCE),
-        drugTrace,
-        "EnforcedPause",
-      );
-    });
+    itRevertsWhenPaused(registeredFixture, ({ drugTrace, pharmacy, batchId }) =>
+      drugTrace
+        .connect(pharmacy)
+        .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Active, EVIDENCE),
+    );
   });
 
   describe("resolveSuspect", function () {
@@ -298,15 +292,8 @@ describe("DrugTrace", function () {
       });
     });
 
-    it("reverts when paused", async function () {
-      const { drugTrace, regulator, pauser, flagId } =
-        await networkHelpers.loadFixture(flaggedFixture);
-      await drugTrace.connect(pauser).pause();
-      await expectRevert(
-        drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared),
-        drugTrace,
-        "EnforcedPause",
-      );
-    });
+    itRevertsWhenPaused(flaggedFixture, ({ drugTrace, regulator, flagId }) =>
+      drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared),
+    );
   });
 });

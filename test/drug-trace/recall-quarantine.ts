@@ -15,6 +15,7 @@ import {
   serialOf,
   stockedFixture,
   traceState,
+  itRevertsWhenPaused,
 } from "../helpers/drug-trace.js";
 import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
 import { BatchState, QuarantineOrigin, Resolution, UnitStatus } from "../helpers/states.js";
@@ -100,16 +101,9 @@ describe("DrugTrace", function () {
       );
     });
 
-    it("reverts when paused", async function () {
-      const { drugTrace, regulator, pauser, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await drugTrace.connect(pauser).pause();
-      await expectRevert(
-        drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE),
-        drugTrace,
-        "EnforcedPause",
-      );
-    });
+    itRevertsWhenPaused(stockedFixture, ({ drugTrace, regulator, batchId }) =>
+      drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE),
+    );
   });
 
   describe("releaseQuarantine", function () {
@@ -192,15 +186,8 @@ describe("DrugTrace", function () {
       });
     });
 
-    it("reverts when paused", async function () {
-      const { drugTrace, regulator, pauser, batchId } =
-        await networkHelpers.loadFixture(quarantinedFixture);
-      await drugTrace.connect(pauser).pause();
-      await expectRevert(
-        drugTrace.connect(regulator).releaseQuarantine(batchId),
-        drugTrace,
-        "EnforcedPause",
-      );
-    });
+    itRevertsWhenPaused(quarantinedFixture, ({ drugTrace, regulator, batchId }) =>
+      drugTrace.connect(regulator).releaseQuarantine(batchId),
+    );
   });
 });

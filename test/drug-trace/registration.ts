@@ -176,47 +176,44 @@ describe("DrugTrace", function () {
       });
     }
 
-    it("reverts when the lot is empty", async function () {
-      const fixture = await networkHelpers.loadFixture(deployFixture);
-      const { drugTrace, manufacturer } = fixture;
-      await expectRefused(
-        traceState(fixture, [batchIdOf(GTIN, ZeroHash)]),
-        () =>
-          drugTrace
-            .connect(manufacturer)
-            .registerBatch(GTIN, PREFIX_LENGTH, ZeroHash, 2n ** 40n, 1n, TREE.root, ZeroHash),
-        drugTrace,
-        "DrugTraceEmptyLot",
-      );
-    });
-
-    it("reverts when the unit count is zero", async function () {
-      const fixture = await networkHelpers.loadFixture(deployFixture);
-      const { drugTrace, manufacturer } = fixture;
-      await expectRefused(
-        traceState(fixture, [batchIdOf(GTIN, LOT)]),
-        () =>
-          drugTrace
-            .connect(manufacturer)
-            .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 0n, TREE.root, ZeroHash),
-        drugTrace,
-        "DrugTraceZeroUnitCount",
-      );
-    });
-
-    it("reverts when the serials root is zero", async function () {
-      const fixture = await networkHelpers.loadFixture(deployFixture);
-      const { drugTrace, manufacturer } = fixture;
-      await expectRefused(
-        traceState(fixture, [batchIdOf(GTIN, LOT)]),
-        () =>
-          drugTrace
-            .connect(manufacturer)
-            .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 1n, ZeroHash, ZeroHash),
-        drugTrace,
-        "DrugTraceZeroSerialsRoot",
-      );
-    });
+    const badInputs = [
+      {
+        when: "the lot is empty",
+        lot: ZeroHash,
+        units: 1n,
+        root: TREE.root,
+        error: "DrugTraceEmptyLot",
+      },
+      {
+        when: "the unit count is zero",
+        lot: LOT,
+        units: 0n,
+        root: TREE.root,
+        error: "DrugTraceZeroUnitCount",
+      },
+      {
+        when: "the serials root is zero",
+        lot: LOT,
+        units: 1n,
+        root: ZeroHash,
+        error: "DrugTraceZeroSerialsRoot",
+      },
+    ];
+    for (const c of badInputs) {
+      it(`reverts when ${c.when}`, async function () {
+        const fixture = await networkHelpers.loadFixture(deployFixture);
+        const { drugTrace, manufacturer } = fixture;
+        await expectRefused(
+          traceState(fixture, [batchIdOf(GTIN, c.lot)]),
+          () =>
+            drugTrace
+              .connect(manufacturer)
+              .registerBatch(GTIN, PREFIX_LENGTH, c.lot, 2n ** 40n, c.units, c.root, ZeroHash),
+          drugTrace,
+          c.error,
+        );
+      });
+    }
 
     it("reverts when the expiry is in the past", async function () {
       const fixture = await networkHelpers.loadFixture(deployFixture);

@@ -14,6 +14,7 @@ import {
   registeredFixture,
   stockedFixture,
   traceState,
+  itRevertsWhenPaused,
 } from "../helpers/drug-trace.js";
 import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
 import { BatchState, QuarantineOrigin, ShipmentState } from "../helpers/states.js";
@@ -92,16 +93,9 @@ describe("DrugTrace", function () {
       });
     });
 
-    it("reverts when paused", async function () {
-      const { drugTrace, sensor, pauser, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await drugTrace.connect(pauser).pause();
-      await expectRevert(
-        drugTrace.connect(sensor).reportExcursion(batchId, READING, 900),
-        drugTrace,
-        "EnforcedPause",
-      );
-    });
+    itRevertsWhenPaused(stockedFixture, ({ drugTrace, sensor, batchId }) =>
+      drugTrace.connect(sensor).reportExcursion(batchId, READING, 900),
+    );
 
     it("reverts for a sensor whose custodian never held the batch (attack: a leaked key) and changes nothing", async function () {
       const fixture = await networkHelpers.loadFixture(stockedFixture);

@@ -4,6 +4,7 @@ import { network } from "hardhat";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
+import { expectRevert } from "./expect.js";
 import { BatchState, expectedStates } from "./states.js";
 
 /*
@@ -185,4 +186,19 @@ export function traceState(
 
 export async function dispenseUnit(drugTrace: DrugTrace, batchId: string, index: number) {
   return drugTrace.dispense(batchId, index, serialOf(index), proofOf(index));
+}
+
+/**
+ * `it("reverts when paused")` for one function: from `fixture`, the pauser pauses and `call`
+ * reverts with `EnforcedPause`.
+ */
+export function itRevertsWhenPaused<F extends Fixture>(
+  fixture: () => Promise<F>,
+  call: (f: F) => Promise<unknown>,
+): void {
+  it("reverts when paused", async function () {
+    const f = await networkHelpers.loadFixture(fixture);
+    await f.drugTrace.connect(f.pauser).pause();
+    await expectRevert(call(f), f.drugTrace, "EnforcedPause");
+  });
 }
