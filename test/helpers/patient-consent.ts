@@ -101,6 +101,24 @@ export async function now(): Promise<bigint> {
   return BigInt(await time.latest());
 }
 
+/**
+ * `by` (the patient, or a delegate) grants `grantee` a consent on the fixture patient's behalf:
+ * `grantConsent(patient, grantee, purposeMask, categoryMask, start, end)`.
+ */
+export function grantAs(
+  f: Fixture,
+  by: Signer,
+  grantee: string,
+  purposeMask: bigint,
+  categoryMask: bigint,
+  start: bigint,
+  end: bigint,
+) {
+  return f.consent
+    .connect(by)
+    .grantConsent(f.patient.address, grantee, purposeMask, categoryMask, start, end);
+}
+
 /** The patient grants `grantee` TREAT + HPAYMT on labs and medications for 30 days from now. */
 export async function grantDefault(f: Fixture, grantee: Signer | string = f.clinic) {
   const start = await now();

@@ -19,6 +19,7 @@ import {
   consentState,
   draftGrant,
   ethers,
+  grantAs,
   grantDefault,
   grantMessage,
   load,
@@ -57,16 +58,15 @@ describe("PatientConsent", function () {
           ZeroHash,
         );
         await expectRevert(
-          f.consent
-            .connect(f.stranger)
-            .grantConsent(
-              f.patient.address,
-              f.stranger.address,
-              ALL_PURPOSES,
-              ALL_CATEGORIES,
-              start,
-              start + DAY,
-            ),
+          grantAs(
+            f,
+            f.stranger,
+            f.stranger.address,
+            ALL_PURPOSES,
+            ALL_CATEGORIES,
+            start,
+            start + DAY,
+          ),
           f.consent,
           "PatientConsentUnauthorizedCaller",
           f.stranger.address,
@@ -82,16 +82,7 @@ describe("PatientConsent", function () {
       });
       // Not even the admin can consent on a patient's behalf.
       await expectRevert(
-        f.consent
-          .connect(f.admin)
-          .grantConsent(
-            f.patient.address,
-            f.admin.address,
-            ALL_PURPOSES,
-            ALL_CATEGORIES,
-            start,
-            start + DAY,
-          ),
+        grantAs(f, f.admin, f.admin.address, ALL_PURPOSES, ALL_CATEGORIES, start, start + DAY),
         f.consent,
         "PatientConsentUnauthorizedCaller",
         f.admin.address,
@@ -109,16 +100,15 @@ describe("PatientConsent", function () {
       for (const caller of [f.stranger, f.clinic, f.researcher]) {
         await expectNothingChanged(consentState(f), async () => {
           await expectRevert(
-            f.consent
-              .connect(caller)
-              .grantConsent(
-                f.patient.address,
-                f.clinic.address,
-                ALL_PURPOSES,
-                ALL_CATEGORIES,
-                start,
-                start + 999n * DAY,
-              ),
+            grantAs(
+              f,
+              caller,
+              f.clinic.address,
+              ALL_PURPOSES,
+              ALL_CATEGORIES,
+              start,
+              start + 999n * DAY,
+            ),
             f.consent,
             "PatientConsentUnauthorizedCaller",
             caller.address,
@@ -175,16 +165,15 @@ describe("PatientConsent", function () {
       await expectRefused(
         consentState(f),
         () =>
-          f.consent
-            .connect(f.guardian)
-            .grantConsent(
-              f.patient.address,
-              f.guardian.address,
-              ALL_PURPOSES,
-              ALL_CATEGORIES,
-              start,
-              start + DAY,
-            ),
+          grantAs(
+            f,
+            f.guardian,
+            f.guardian.address,
+            ALL_PURPOSES,
+            ALL_CATEGORIES,
+            start,
+            start + DAY,
+          ),
         f.consent,
         "PatientConsentUnauthorizedCaller",
         f.guardian.address,
@@ -201,16 +190,15 @@ describe("PatientConsent", function () {
         [
           "ConsentGranted",
           () =>
-            f.consent
-              .connect(f.patient)
-              .grantConsent(
-                f.patient.address,
-                f.clinic.address,
-                purposes("TREAT"),
-                LABS_MEDS,
-                start,
-                start + DAY,
-              ),
+            grantAs(
+              f,
+              f.patient,
+              f.clinic.address,
+              purposes("TREAT"),
+              LABS_MEDS,
+              start,
+              start + DAY,
+            ),
         ],
         ["ConsentGranted", () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature)],
         [
@@ -301,16 +289,7 @@ describe("PatientConsent", function () {
       const f = await load();
       const start = await now();
       const gas = await gasOf(
-        f.consent
-          .connect(f.patient)
-          .grantConsent(
-            f.patient.address,
-            f.clinic.address,
-            purposes("TREAT"),
-            LABS_MEDS,
-            start,
-            start + DAY,
-          ),
+        grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), LABS_MEDS, start, start + DAY),
       );
       expect(gas).to.be.lessThan(80_000n);
     });
@@ -334,16 +313,15 @@ describe("PatientConsent", function () {
           );
         await f.consent.connect(f.squatter).anchorRecord(f.puppet.address, RECORD, LABS_MEDS);
         // The real provider still anchors it, for the real patient, in its own namespace.
-        await f.consent
-          .connect(f.patient)
-          .grantConsent(
-            f.patient.address,
-            f.clinic.address,
-            purposes("TREAT"),
-            LABS_MEDS,
-            start,
-            start + DAY,
-          );
+        await grantAs(
+          f,
+          f.patient,
+          f.clinic.address,
+          purposes("TREAT"),
+          LABS_MEDS,
+          start,
+          start + DAY,
+        );
         await expect(f.consent.connect(f.clinic).anchorRecord(f.patient.address, RECORD, LABS_MEDS))
           .to.emit(f.consent, "RecordAnchored")
           .withArgs(RECORD, f.patient.address, f.clinic.address, LABS_MEDS);
@@ -385,16 +363,15 @@ describe("PatientConsent", function () {
         const stale = await grantMessage(f, f.patient.address, 0n);
         const signature = await signFor(f.patient, "ConsentGrant", stale, f.address);
         const start = await now();
-        await f.consent
-          .connect(f.patient)
-          .grantConsent(
-            f.patient.address,
-            f.clinic.address,
-            purposes("TREAT"),
-            LABS_MEDS,
-            start,
-            start + DAY,
-          );
+        await grantAs(
+          f,
+          f.patient,
+          f.clinic.address,
+          purposes("TREAT"),
+          LABS_MEDS,
+          start,
+          start + DAY,
+        );
         await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
         await expectRefused(
           consentState(f),
@@ -410,16 +387,15 @@ describe("PatientConsent", function () {
         // A grant by transaction (here a narrower one) lifts the block and burns the deferred nonce: the stale
         // grant can still not override it, while a grant signed afterwards works.
         await expect(
-          f.consent
-            .connect(f.patient)
-            .grantConsent(
-              f.patient.address,
-              f.clinic.address,
-              purposes("TREAT"),
-              categories("labs"),
-              start,
-              start + HOUR,
-            ),
+          grantAs(
+            f,
+            f.patient,
+            f.clinic.address,
+            purposes("TREAT"),
+            categories("labs"),
+            start,
+            start + HOUR,
+          ),
         )
           .to.emit(f.consent, "NonceInvalidated")
           .withArgs(f.patient.address, 0n);
@@ -518,10 +494,7 @@ describe("PatientConsent", function () {
         categoryMask: bigint,
         start: bigint,
         end: bigint,
-      ) =>
-        f.consent
-          .connect(f.guardian)
-          .grantConsent(f.patient.address, grantee, purposeMask, categoryMask, start, end);
+      ) => grantAs(f, f.guardian, grantee, purposeMask, categoryMask, start, end);
 
       it("grants inside its scope and records the scope", async function () {
         const f = await load();

@@ -11,6 +11,7 @@ import {
   now,
   purposes,
   time,
+  grantAs,
 } from "../helpers/patient-consent.js";
 
 describe("PatientConsent", function () {
@@ -71,16 +72,7 @@ describe("PatientConsent", function () {
       expect(await f.consent.isDelegate(f.patient.address, f.stranger.address)).to.equal(false);
       const start = await now();
       await expectRevert(
-        f.consent
-          .connect(f.stranger)
-          .grantConsent(
-            f.patient.address,
-            f.stranger.address,
-            purposes("TREAT"),
-            0n,
-            start,
-            start + DAY,
-          ),
+        grantAs(f, f.stranger, f.stranger.address, purposes("TREAT"), 0n, start, start + DAY),
         f.consent,
         "PatientConsentUnauthorizedCaller",
         f.stranger.address,

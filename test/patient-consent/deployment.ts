@@ -21,6 +21,7 @@ import {
   load,
   now,
   purposes,
+  grantAs,
 } from "../helpers/patient-consent.js";
 import { shouldBehaveLikeAdminPausable } from "../shared/access-and-pause.js";
 import type { AdminPausable } from "../shared/access-and-pause.js";
@@ -153,9 +154,7 @@ describe("PatientConsent", function () {
       const f = await load();
       const start = await now();
       const grant = (p: bigint, c: bigint) =>
-        f.consent
-          .connect(f.patient)
-          .grantConsent(f.patient.address, f.clinic.address, p, c, start, start + DAY);
+        grantAs(f, f.patient, f.clinic.address, p, c, start, start + DAY);
       await expect(grant(ALL_PURPOSES, ALL_CATEGORIES)).to.emit(f.consent, "ConsentGranted");
       const nextPurpose = 1n << BigInt(Object.keys(PURPOSES).length);
       const nextCategory = 1n << BigInt(Object.keys(CATEGORIES).length);
@@ -184,16 +183,7 @@ describe("PatientConsent", function () {
       pauserRole: ZeroHash,
       pausableCall: async () => {
         const start = await now();
-        return f.consent
-          .connect(f.patient)
-          .grantConsent(
-            f.patient.address,
-            f.clinic.address,
-            purposes("TREAT"),
-            0n,
-            start,
-            start + DAY,
-          );
+        return grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, start + DAY);
       },
     };
   });

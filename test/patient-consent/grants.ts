@@ -11,6 +11,7 @@ import {
   code,
   consentIdOf,
   consentState,
+  grantAs,
   grantDefault,
   load,
   now,
@@ -32,11 +33,7 @@ describe("PatientConsent", function () {
           .connect(f.patient)
           .grantConsent.staticCall(f.patient.address, f.clinic.address, p, LABS_MEDS, start, end),
       ).to.equal(expectedId);
-      await expect(
-        f.consent
-          .connect(f.patient)
-          .grantConsent(f.patient.address, f.clinic.address, p, LABS_MEDS, start, end),
-      )
+      await expect(grantAs(f, f.patient, f.clinic.address, p, LABS_MEDS, start, end))
         .to.emit(f.consent, "ConsentGranted")
         .withArgs(
           expectedId,
@@ -76,16 +73,7 @@ describe("PatientConsent", function () {
         .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, (await now()) + 365n * DAY);
       const start = await now();
       await expect(
-        f.consent
-          .connect(f.guardian)
-          .grantConsent(
-            f.patient.address,
-            f.clinic.address,
-            purposes("TREAT"),
-            0n,
-            start,
-            start + DAY,
-          ),
+        grantAs(f, f.guardian, f.clinic.address, purposes("TREAT"), 0n, start, start + DAY),
       )
         .to.emit(f.consent, "ConsentGranted")
         .withArgs(
@@ -103,16 +91,15 @@ describe("PatientConsent", function () {
     it("keeps a consent with a future start pending until it starts", async function () {
       const f = await load();
       const start = (await now()) + 10n * DAY;
-      await f.consent
-        .connect(f.patient)
-        .grantConsent(
-          f.patient.address,
-          f.clinic.address,
-          purposes("TREAT"),
-          LABS_MEDS,
-          start,
-          start + DAY,
-        );
+      await grantAs(
+        f,
+        f.patient,
+        f.clinic.address,
+        purposes("TREAT"),
+        LABS_MEDS,
+        start,
+        start + DAY,
+      );
       expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
         ConsentState.Pending,
       );
@@ -133,16 +120,15 @@ describe("PatientConsent", function () {
       await grantDefault(f);
       const start = await now();
       await expect(
-        f.consent
-          .connect(f.patient)
-          .grantConsent(
-            f.patient.address,
-            f.clinic.address,
-            purposes("HRESCH"),
-            categories("genetics"),
-            start,
-            start + DAY,
-          ),
+        grantAs(
+          f,
+          f.patient,
+          f.clinic.address,
+          purposes("HRESCH"),
+          categories("genetics"),
+          start,
+          start + DAY,
+        ),
       )
         .to.emit(f.consent, "ConsentGranted")
         .withArgs(
@@ -187,16 +173,7 @@ describe("PatientConsent", function () {
         await expectRefused(
           consentState(f),
           () =>
-            f.consent
-              .connect(caller)
-              .grantConsent(
-                f.patient.address,
-                caller.address,
-                purposes("TREAT"),
-                LABS_MEDS,
-                start,
-                start + DAY,
-              ),
+            grantAs(f, caller, caller.address, purposes("TREAT"), LABS_MEDS, start, start + DAY),
           f.consent,
           "PatientConsentUnauthorizedCaller",
           caller.address,
@@ -220,17 +197,7 @@ describe("PatientConsent", function () {
       for (const former of [f.guardian, f.stranger]) {
         await expectRefused(
           consentState(f),
-          () =>
-            f.consent
-              .connect(former)
-              .grantConsent(
-                f.patient.address,
-                f.clinic.address,
-                purposes("TREAT"),
-                0n,
-                start,
-                start + DAY,
-              ),
+          () => grantAs(f, former, f.clinic.address, purposes("TREAT"), 0n, start, start + DAY),
           f.consent,
           "PatientConsentUnauthorizedCaller",
           former.address,
@@ -245,10 +212,7 @@ describe("PatientConsent", function () {
       for (const grantee of [ZeroAddress, f.patient.address]) {
         await expectRefused(
           consentState(f),
-          () =>
-            f.consent
-              .connect(f.patient)
-              .grantConsent(f.patient.address, grantee, purposes("TREAT"), 0n, start, start + DAY),
+          () => grantAs(f, f.patient, grantee, purposes("TREAT"), 0n, start, start + DAY),
           f.consent,
           "PatientConsentInvalidGrantee",
           grantee,
@@ -262,10 +226,7 @@ describe("PatientConsent", function () {
       for (const mask of [0n, 1n << 14n, 1n << 31n, purposes("TREAT") | (1n << 20n)]) {
         await expectRefused(
           consentState(f),
-          () =>
-            f.consent
-              .connect(f.patient)
-              .grantConsent(f.patient.address, f.clinic.address, mask, 0n, start, start + DAY),
+          () => grantAs(f, f.patient, f.clinic.address, mask, 0n, start, start + DAY),
           f.consent,
           "PatientConsentInvalidPurposes",
           mask,
@@ -280,16 +241,7 @@ describe("PatientConsent", function () {
         await expectRefused(
           consentState(f),
           () =>
-            f.consent
-              .connect(f.patient)
-              .grantConsent(
-                f.patient.address,
-                f.clinic.address,
-                purposes("TREAT"),
-                mask,
-                start,
-                start + DAY,
-              ),
+            grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), mask, start, start + DAY),
           f.consent,
           "PatientConsentInvalidCategories",
           mask,
@@ -308,10 +260,7 @@ describe("PatientConsent", function () {
       ] as const) {
         await expectRefused(
           consentState(f),
-          () =>
-            f.consent
-              .connect(f.patient)
-              .grantConsent(f.patient.address, f.clinic.address, purposes("TREAT"), 0n, start, end),
+          () => grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, end),
           f.consent,
           "PatientConsentInvalidPeriod",
           start,
@@ -326,17 +275,7 @@ describe("PatientConsent", function () {
       const start = await now();
       await expectRefused(
         consentState(f),
-        () =>
-          f.consent
-            .connect(f.patient)
-            .grantConsent(
-              f.patient.address,
-              f.clinic.address,
-              purposes("TREAT"),
-              0n,
-              start,
-              start + DAY,
-            ),
+        () => grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, start + DAY),
         f.consent,
         "EnforcedPause",
       );

@@ -15,6 +15,7 @@ import {
   consentIdOf,
   consentState,
   deployConsentFixture,
+  grantAs,
   grantDefault,
   load,
   networkHelpers,
@@ -88,26 +89,24 @@ describe("PatientConsent", function () {
       const f = await load();
       const start = await now();
       // HPAYMT only, for the insurer; TREAT on labs only, for the clinic.
-      await f.consent
-        .connect(f.patient)
-        .grantConsent(
-          f.patient.address,
-          f.insurer.address,
-          purposes("HPAYMT"),
-          ALL_CATEGORIES,
-          start,
-          start + DAY,
-        );
-      await f.consent
-        .connect(f.patient)
-        .grantConsent(
-          f.patient.address,
-          f.clinic.address,
-          purposes("TREAT"),
-          categories("labs"),
-          start,
-          start + DAY,
-        );
+      await grantAs(
+        f,
+        f.patient,
+        f.insurer.address,
+        purposes("HPAYMT"),
+        ALL_CATEGORIES,
+        start,
+        start + DAY,
+      );
+      await grantAs(
+        f,
+        f.patient,
+        f.clinic.address,
+        purposes("TREAT"),
+        categories("labs"),
+        start,
+        start + DAY,
+      );
       const attempts: [Signer & { address: string }, bigint][] = [
         [f.stranger, categories("labs")],
         [f.insurer, categories("labs")],

@@ -9,6 +9,7 @@ import {
   code,
   consentIdOf,
   consentState,
+  grantAs,
   grantDefault,
   load,
   now,
@@ -56,16 +57,7 @@ describe("PatientConsent", function () {
     it("revokes a consent that has not started yet", async function () {
       const f = await load();
       const start = (await now()) + DAY;
-      await f.consent
-        .connect(f.patient)
-        .grantConsent(
-          f.patient.address,
-          f.clinic.address,
-          purposes("TREAT"),
-          0n,
-          start,
-          start + DAY,
-        );
+      await grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, start + DAY);
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
       await time.increaseTo(start + 1n);
       expect(

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { TypedDataEncoder, ZeroAddress } from "ethers";
+import type { Signer } from "ethers";
 
 import {
   CONSENT_REVOCATION_TYPE_STRING,
@@ -17,6 +18,7 @@ import {
 } from "../../sdk/patient-consent/index.js";
 import type {
   ConsentActionType,
+  ConsentGrant,
   ConsentRevocation,
   DelegateAppointment,
   DelegateRemoval,
@@ -40,9 +42,30 @@ import {
   sign,
   signFor,
   time,
+  grantAs,
 } from "../helpers/patient-consent.js";
 import type { Fixture } from "../helpers/patient-consent.js";
 import { ConsentState } from "../helpers/states.js";
+
+/**
+ * `grantConsentBySig(grant, signature)`, relayed by `relayer`, reverts with
+ * PatientConsentInvalidSignature for `signer` and changes nothing.
+ */
+function refusesSignature(
+  f: Fixture,
+  grant: ConsentGrant,
+  signature: string,
+  signer: string = f.patient.address,
+  relayer: Signer = f.relayer,
+): Promise<void> {
+  return expectRefused(
+    consentState(f),
+    () => f.consent.connect(relayer).grantConsentBySig(grant, signature),
+    f.consent,
+    "PatientConsentInvalidSignature",
+    signer,
+  );
+}
 
 describe("PatientConsent", function () {
   describe("grantConsentBySig", function () {
@@ -136,13 +159,7 @@ describe("PatientConsent", function () {
       const grant = await draftGrant(f, { grantee: f.stranger.address });
       for (const signer of [f.stranger, f.clinic, f.admin]) {
         const signature = await sign(f, signer, grant);
-        await expectRefused(
-          consentState(f),
-          () => f.consent.connect(f.stranger).grantConsentBySig(grant, signature),
-          f.consent,
-          "PatientConsentInvalidSignature",
-          f.patient.address,
-        );
+        await refusesSignature(f, grant, signature, f.patient.address, f.stranger);
       }
     });
 
@@ -157,13 +174,7 @@ describe("PatientConsent", function () {
         { ...grant, end: grant.end + 365n * DAY },
         { ...grant, deadline: grant.deadline + 365n * DAY },
       ]) {
-        await expectRefused(
-          consentState(f),
-          () => f.consent.connect(f.relayer).grantConsentBySig(altered, signature),
-          f.consent,
-          "PatientConsentInvalidSignature",
-          f.patient.address,
-        );
+        await refusesSignature(f, altered, signature);
       }
     });
 
@@ -171,13 +182,7 @@ describe("PatientConsent", function () {
       const f = await load();
       const grant = await draftGrant(f);
       const signature = await sign(f, f.patient, grant, { chainId: 1n });
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
-        f.consent,
-        "PatientConsentInvalidSignature",
-        f.patient.address,
-      );
+      await refusesSignature(f, grant, signature);
     });
 
     it("reverts when the signature is for another PatientConsent contract", async function () {
@@ -187,13 +192,7 @@ describe("PatientConsent", function () {
       const signature = await sign(f, f.patient, grant, {
         verifyingContract: await other.getAddress(),
       });
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
-        f.consent,
-        "PatientConsentInvalidSignature",
-        f.patient.address,
-      );
+      await refusesSignature(f, grant, signature);
       // The same signature is good where it was meant to go.
       await expect(other.connect(f.relayer).grantConsentBySig(grant, signature)).to.emit(
         other,
@@ -205,13 +204,7 @@ describe("PatientConsent", function () {
       const f = await load();
       const grant = await draftGrant(f);
       for (const signature of ["0x", "0x1234", `0x${"00".repeat(65)}`]) {
-        await expectRefused(
-          consentState(f),
-          () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
-          f.consent,
-          "PatientConsentInvalidSignature",
-          f.patient.address,
-        );
+        await refusesSignature(f, grant, signature);
       }
     });
 
@@ -243,22 +236,10 @@ describe("PatientConsent", function () {
       const walletAddress = await f.wallet.getAddress();
       const grant = await draftGrant(f, { patient: walletAddress });
       const byStranger = await sign(f, f.stranger, grant);
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.relayer).grantConsentBySig(grant, byStranger),
-        f.consent,
-        "PatientConsentInvalidSignature",
-        walletAddress,
-      );
+      await refusesSignature(f, grant, byStranger, walletAddress);
       const byOwner = await sign(f, f.patient, grant);
       await f.wallet.connect(f.patient).setRefuseAll(true);
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.relayer).grantConsentBySig(grant, byOwner),
-        f.consent,
-        "PatientConsentInvalidSignature",
-        walletAddress,
-      );
+      await refusesSignature(f, grant, byOwner, walletAddress);
     });
 
     it("reverts when the signed grant itself is invalid", async function () {
@@ -469,9 +450,7 @@ describe("PatientConsent", function () {
         .connect(f.patient)
         .setDelegate(f.guardian.address, purposes("TREAT"), LABS_MEDS, until);
       const start = await now();
-      await f.consent
-        .connect(f.patient)
-        .grantConsent(f.patient.address, f.clinic.address, purposes("TREAT"), 0n, start, until);
+      await grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, until);
       const appointment = await signDelegateAppointment(f.patient, f.address, {
         delegate: f.stranger.address,
         purposes: purposes("TREAT"),
@@ -539,9 +518,7 @@ describe("PatientConsent", function () {
       const deadline = (await now()) + HOUR;
       const until = (await now()) + 30n * DAY;
       const start = await now();
-      await f.consent
-        .connect(f.patient)
-        .grantConsent(f.patient.address, f.clinic.address, purposes("TREAT"), 0n, start, until);
+      await grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, until);
       await f.consent
         .connect(f.patient)
         .setDelegate(f.guardian.address, purposes("TREAT"), 0n, until);
