@@ -1,9 +1,13 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
 import {
   APPEAL_WINDOW,
+  DAY,
   FEES,
+  HPAYMT,
+  MEDICATIONS,
   claimRequest,
   code,
   deployClaimsSuite,
@@ -82,6 +86,29 @@ export async function deniedClaimFixture() {
   await s.claims.connect(s.provider).submitClaim(claimRequest(s), 0n, []);
   await s.claims.connect(s.adjuster).denyClaim(1n, 50);
   return { ...s, claimId: 1n };
+}
+
+/**
+ * The pharmacy dispensed unit 17 of (GTIN, LOT); the patient lets the insurer see medications; the
+ * default plan prices the GTIN's drug code at $30; `request` is the pharmacy's $42 claim for it.
+ */
+export async function drugClaimFixture() {
+  const s = await deployClaimsSuite(connection);
+  await s.trace.setDispensed(GTIN, LOT, 17n, s.pharmacy.address);
+  await s.consent.setAuthorization(s.patient.address, s.insurer.address, HPAYMT, true, MEDICATIONS);
+  await s.claims.connect(s.insurer).setFees(s.planId, [drugServiceCode(GTIN)], [usd(30)]);
+  const batchId = await s.trace.batchIdOf(GTIN, LOT);
+  const request = {
+    policyId: s.policyId,
+    patient: s.patient.address,
+    gtin: GTIN,
+    lot: LOT,
+    unitIndex: 17n,
+    serviceDate: s.now - DAY,
+    billed: usd(42),
+    evidenceHash: evidence("rx"),
+  };
+  return { ...s, batchId, request };
 }
 
 /**

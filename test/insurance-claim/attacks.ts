@@ -6,7 +6,6 @@ import {
   APPEAL_WINDOW,
   DAY,
   HPAYMT,
-  MEDICATIONS,
   claimRequest,
   code,
   deployClaimsSuite,
@@ -29,6 +28,7 @@ import {
   networkHelpers,
   openTokenPool,
   sumOfPoolBalances,
+  drugClaimFixture,
 } from "../helpers/insurance-claim.js";
 import { ClaimState } from "../helpers/states.js";
 
@@ -362,33 +362,14 @@ describe("InsuranceClaim", function () {
   describe("dishonest participants (issue 11)", function () {
     /** The pharmacy dispensed unit 17; the patient lets the insurer and the pharmacy see medications. */
     async function pharmacyFixture() {
-      const s = await deployClaimsSuite(connection);
-      await s.trace.setDispensed(GTIN, LOT, 17n, s.pharmacy.address);
-      await s.consent.setAuthorization(
-        s.patient.address,
-        s.insurer.address,
-        HPAYMT,
-        true,
-        MEDICATIONS,
-      );
-      await s.claims.connect(s.insurer).setFees(s.planId, [drugServiceCode(GTIN)], [usd(30)]);
-      const drug = {
-        policyId: s.policyId,
-        patient: s.patient.address,
-        gtin: GTIN,
-        lot: LOT,
-        unitIndex: 17n,
-        serviceDate: s.now - DAY,
-        billed: usd(42),
-        evidenceHash: evidence("rx"),
-      };
+      const s = await drugClaimFixture();
       // The same drug through the generic path, as a pharmacy trying to bypass DrugTrace would.
       const generic = claimRequest(s, {
         serviceCode: drugServiceCode(GTIN),
         billed: usd(42),
         evidenceHash: evidence("rx, no unit"),
       });
-      return { ...s, drug, generic, batchId: await s.trace.batchIdOf(GTIN, LOT) };
+      return { ...s, drug: s.request, generic };
     }
 
     it("a pharmacy billing an undispensed drug through the generic path is refused", async function () {

@@ -1,53 +1,20 @@
 import { expect } from "chai";
 
 import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
-import {
-  DAY,
-  HPAYMT,
-  MEDICATIONS,
-  deployClaimsSuite,
-  evidence,
-  usd,
-} from "../fixtures/insurance-claim.js";
+import { HPAYMT, MEDICATIONS, evidence, usd } from "../fixtures/insurance-claim.js";
 import { expectRefused, expectRevert } from "../helpers/expect.js";
 import {
   GTIN,
-  LOT,
   claimsState,
-  connection,
   ethers,
   loadFixture,
+  drugClaimFixture,
 } from "../helpers/insurance-claim.js";
 
 describe("InsuranceClaim", function () {
   describe("submitDrugClaim", function () {
-    async function drugFixture() {
-      const s = await deployClaimsSuite(connection);
-      await s.trace.setDispensed(GTIN, LOT, 17n, s.pharmacy.address);
-      await s.consent.setAuthorization(
-        s.patient.address,
-        s.insurer.address,
-        HPAYMT,
-        true,
-        MEDICATIONS,
-      );
-      await s.claims.connect(s.insurer).setFees(s.planId, [drugServiceCode(GTIN)], [usd(30)]);
-      const batchId = await s.trace.batchIdOf(GTIN, LOT);
-      const request = {
-        policyId: s.policyId,
-        patient: s.patient.address,
-        gtin: GTIN,
-        lot: LOT,
-        unitIndex: 17n,
-        serviceDate: s.now - DAY,
-        billed: usd(42),
-        evidenceHash: evidence("rx"),
-      };
-      return { ...s, batchId, request };
-    }
-
     it("records a claim for a unit the pharmacy dispensed, under the GTIN's code", async function () {
-      const s = await loadFixture(drugFixture);
+      const s = await loadFixture(drugClaimFixture);
       await expect(s.claims.connect(s.pharmacy).submitDrugClaim(s.request, 0n, []))
         .to.emit(s.claims, "ClaimSubmitted")
         .withArgs(
@@ -70,7 +37,7 @@ describe("InsuranceClaim", function () {
     });
 
     it("reverts when the unit was already claimed, even on another policy", async function () {
-      const s = await loadFixture(drugFixture);
+      const s = await loadFixture(drugClaimFixture);
       await s.claims.connect(s.pharmacy).submitDrugClaim(s.request, 0n, []);
       await s.claims.connect(s.insurer).createPolicy(s.planId, s.patient.address, s.start, s.end);
       const again = { ...s.request, policyId: 2n, evidenceHash: evidence("rx-again") };
@@ -85,7 +52,7 @@ describe("InsuranceClaim", function () {
     });
 
     it("reverts when DrugTrace does not show the unit dispensed by the caller", async function () {
-      const s = await loadFixture(drugFixture);
+      const s = await loadFixture(drugClaimFixture);
       await s.claims.grantRole(ethers.id("PROVIDER_ROLE"), s.stranger.address);
       await s.consent.setAuthorization(
         s.patient.address,
@@ -107,7 +74,7 @@ describe("InsuranceClaim", function () {
     });
 
     it("reverts when the consent does not cover the medications category", async function () {
-      const s = await loadFixture(drugFixture);
+      const s = await loadFixture(drugClaimFixture);
       await s.consent.setAuthorization(s.patient.address, s.insurer.address, HPAYMT, true, 0);
       await expectRevert(
         s.claims.connect(s.pharmacy).submitDrugClaim(s.request, 0n, []),
@@ -120,7 +87,7 @@ describe("InsuranceClaim", function () {
     });
 
     it("reverts when the GTIN has more than 14 digits", async function () {
-      const s = await loadFixture(drugFixture);
+      const s = await loadFixture(drugClaimFixture);
       await expectRevert(
         s.claims
           .connect(s.pharmacy)
@@ -132,7 +99,7 @@ describe("InsuranceClaim", function () {
     });
 
     it("reverts when the claim is on someone else's policy", async function () {
-      const s = await loadFixture(drugFixture);
+      const s = await loadFixture(drugClaimFixture);
       await expectRevert(
         s.claims
           .connect(s.pharmacy)
@@ -145,7 +112,7 @@ describe("InsuranceClaim", function () {
     });
 
     it("reverts when the billed amount or the evidence is missing", async function () {
-      const s = await loadFixture(drugFixture);
+      const s = await loadFixture(drugClaimFixture);
       await expectRevert(
         s.claims.connect(s.pharmacy).submitDrugClaim({ ...s.request, billed: 0n }, 0n, []),
         s.claims,
@@ -161,7 +128,7 @@ describe("InsuranceClaim", function () {
     });
 
     it("reverts when the caller is not a provider", async function () {
-      const s = await loadFixture(drugFixture);
+      const s = await loadFixture(drugClaimFixture);
       await expectRevert(
         s.claims.connect(s.patient).submitDrugClaim(s.request, 0n, []),
         s.claims,

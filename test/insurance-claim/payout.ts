@@ -1,10 +1,6 @@
 import { expect } from "chai";
 
-import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
 import {
-  DAY,
-  HPAYMT,
-  MEDICATIONS,
   PLAN,
   claimRequest,
   code,
@@ -14,16 +10,14 @@ import {
 } from "../fixtures/insurance-claim.js";
 import { expectRefused, expectRevert } from "../helpers/expect.js";
 import {
-  GTIN,
-  LOT,
   approvedClaim,
   approvedClaimFixture,
   claimsState,
   connection,
   deniedClaimFixture,
-  deployFixture,
   ethers,
   loadFixture,
+  drugClaimFixture,
 } from "../helpers/insurance-claim.js";
 import { ClaimState, expectedStates } from "../helpers/states.js";
 
@@ -296,27 +290,8 @@ describe("InsuranceClaim", function () {
     });
 
     it("leaves a voided drug claim's unit claimed", async function () {
-      const s = await loadFixture(deployFixture);
-      await s.trace.setDispensed(GTIN, LOT, 17n, s.pharmacy.address);
-      await s.consent.setAuthorization(
-        s.patient.address,
-        s.insurer.address,
-        HPAYMT,
-        true,
-        MEDICATIONS,
-      );
-      await s.claims.connect(s.insurer).setFees(s.planId, [drugServiceCode(GTIN)], [usd(30)]);
-      const batchId = await s.trace.batchIdOf(GTIN, LOT);
-      const request = {
-        policyId: s.policyId,
-        patient: s.patient.address,
-        gtin: GTIN,
-        lot: LOT,
-        unitIndex: 17n,
-        serviceDate: s.now - DAY,
-        billed: usd(42),
-        evidenceHash: evidence("rx"),
-      };
+      const s = await loadFixture(drugClaimFixture);
+      const { batchId, request } = s;
       await s.claims.connect(s.pharmacy).submitDrugClaim(request, 0n, []);
       await s.claims.connect(s.adjuster).approveClaim(1n);
       await expect(s.claims.connect(s.insurer).voidClaim(1n, 22))
