@@ -227,3 +227,26 @@ export async function grantMessage(
 ): Promise<ConsentGrant> {
   return draftGrant(f, { patient, grantee, nonce });
 }
+
+/** The relayer submits the patient's grant with nonce `nonce` (see `grantMessage`), signed by the patient. */
+export async function relayGrant(f: Fixture, nonce: bigint) {
+  const grant = await grantMessage(f, f.patient.address, nonce);
+  return f.consent
+    .connect(f.relayer)
+    .grantConsentBySig(grant, await signFor(f.patient, "ConsentGrant", grant, f.address));
+}
+
+/** Whether `grantee` may use the fixture patient's records for `purpose` on `categoryMask` now. */
+export function authorized(
+  f: Fixture,
+  grantee: string,
+  purpose: PurposeCode,
+  categoryMask: bigint,
+): Promise<boolean> {
+  return f.consent.isAuthorized(f.patient.address, grantee, code(purpose), categoryMask);
+}
+
+/** The patient appoints `delegate` for every purpose and category until `until`. */
+export function appoint(f: Fixture, delegate: string, until: bigint) {
+  return f.consent.connect(f.patient).setDelegate(delegate, ALL_PURPOSES, ALL_CATEGORIES, until);
+}

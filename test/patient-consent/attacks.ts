@@ -28,6 +28,9 @@ import {
   sign,
   signFor,
   time,
+  relayGrant,
+  authorized,
+  appoint,
 } from "../helpers/patient-consent.js";
 import type { Fixture } from "../helpers/patient-consent.js";
 
@@ -141,12 +144,8 @@ describe("PatientConsent", function () {
     it("a guardian the patient removed stays removed: nobody else can restore it", async function () {
       const f = await load();
       const until = (await now()) + 365n * DAY;
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.stranger.address, ALL_PURPOSES, ALL_CATEGORIES, until);
+      await appoint(f, f.guardian.address, until);
+      await appoint(f, f.stranger.address, until);
       await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
       // Every other party tries the only door there is: setDelegate appoints for the caller alone.
       for (const caller of [f.guardian, f.stranger, f.admin, f.clinic]) {
@@ -201,13 +200,7 @@ describe("PatientConsent", function () {
             ),
         ],
         ["ConsentGranted", () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature)],
-        [
-          "DelegateSet",
-          () =>
-            f.consent
-              .connect(f.patient)
-              .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, start + DAY),
-        ],
+        ["DelegateSet", () => appoint(f, f.guardian.address, start + DAY)],
         ["DelegateRevoked", () => f.consent.connect(f.patient).revokeDelegate(f.guardian.address)],
         ["NonceInvalidated", () => f.consent.connect(f.patient).invalidateNonce()],
         [
@@ -381,9 +374,7 @@ describe("PatientConsent", function () {
           f.patient.address,
           f.clinic.address,
         );
-        expect(
-          await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), 0n),
-        ).to.equal(false);
+        expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
         // A grant by transaction (here a narrower one) lifts the block and burns the deferred nonce: the stale
         // grant can still not override it, while a grant signed afterwards works.
         await expect(
@@ -408,18 +399,12 @@ describe("PatientConsent", function () {
           1n,
           0n,
         );
-        const fresh = await grantMessage(f, f.patient.address, 1n);
-        await f.consent
-          .connect(f.relayer)
-          .grantConsentBySig(fresh, await signFor(f.patient, "ConsentGrant", fresh, f.address));
+        await relayGrant(f, 1n);
       });
 
       it("a grant signed before a signed revocation is refused after it; a later one works", async function () {
         const f = await load();
-        const first = await grantMessage(f, f.patient.address, 0n);
-        await f.consent
-          .connect(f.relayer)
-          .grantConsentBySig(first, await signFor(f.patient, "ConsentGrant", first, f.address));
+        await relayGrant(f, 0n);
         const stale = await grantMessage(f, f.patient.address, 1n);
         const staleSignature = await signFor(f.patient, "ConsentGrant", stale, f.address);
         const revocation = await signConsentRevocation(f.patient, f.address, {
@@ -438,21 +423,13 @@ describe("PatientConsent", function () {
           2n,
           1n,
         );
-        const fresh = await grantMessage(f, f.patient.address, 2n);
-        await f.consent
-          .connect(f.relayer)
-          .grantConsentBySig(fresh, await signFor(f.patient, "ConsentGrant", fresh, f.address));
-        expect(
-          await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), 0n),
-        ).to.equal(true);
+        await relayGrant(f, 2n);
+        expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(true);
       });
 
       it("a grantee front-running a signed revocation with a stale grant: the revocation still revokes", async function () {
         const f = await load();
-        const first = await grantMessage(f, f.patient.address, 0n);
-        await f.consent
-          .connect(f.relayer)
-          .grantConsentBySig(first, await signFor(f.patient, "ConsentGrant", first, f.address));
+        await relayGrant(f, 0n);
         const stale = await grantMessage(f, f.patient.address, 1n);
         const staleSignature = await signFor(f.patient, "ConsentGrant", stale, f.address);
         const revocation = await signConsentRevocation(f.patient, f.address, {
@@ -471,9 +448,7 @@ describe("PatientConsent", function () {
             f.clinic.address,
             f.patient.address,
           );
-        expect(
-          await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), 0n),
-        ).to.equal(false);
+        expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
         expect(await f.consent.isRevocationNonceUsed(f.patient.address, revocation.message.nonce))
           .to.be.true;
       });

@@ -17,6 +17,7 @@ import {
   networkHelpers,
   now,
   time,
+  authorized,
 } from "../helpers/patient-consent.js";
 
 describe("PatientConsent", function () {
@@ -75,18 +76,14 @@ describe("PatientConsent", function () {
         LABS_MEDS,
       );
       await networkHelpers.mine(); // a block at `end`: the view now answers at the window's end
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.responder.address, code("ETREAT"), 0n),
-      ).to.equal(false);
+      expect(await authorized(f, f.responder.address, "ETREAT", 0n)).to.equal(false);
     });
 
     it("closes when the responder loses EMERGENCY_ROLE", async function () {
       const f = await load();
       await f.consent.connect(f.responder).breakGlass(f.patient.address, REASON);
       await f.consent.connect(f.admin).revokeRole(f.EMERGENCY_ROLE, f.responder.address);
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.responder.address, code("ETREAT"), 0n),
-      ).to.equal(false);
+      expect(await authorized(f, f.responder.address, "ETREAT", 0n)).to.equal(false);
     });
 
     it("keeps an open window's end when the admin changes the duration", async function () {
@@ -202,9 +199,7 @@ describe("PatientConsent", function () {
       expect((await f.consent.breakGlassOf(f.patient.address, f.responder.address)).end).to.equal(
         closedAt,
       );
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.responder.address, code("ETREAT"), 0n),
-      ).to.equal(false);
+      expect(await authorized(f, f.responder.address, "ETREAT", 0n)).to.equal(false);
     });
 
     it("works while paused", async function () {

@@ -12,6 +12,7 @@ import {
   purposes,
   time,
   grantAs,
+  appoint,
 } from "../helpers/patient-consent.js";
 
 describe("PatientConsent", function () {
@@ -19,11 +20,7 @@ describe("PatientConsent", function () {
     it("appoints a delegate until a date and emits DelegateSet", async function () {
       const f = await load();
       const until = (await now()) + 30n * DAY;
-      await expect(
-        f.consent
-          .connect(f.patient)
-          .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until),
-      )
+      await expect(appoint(f, f.guardian.address, until))
         .to.emit(f.consent, "DelegateSet")
         .withArgs(f.patient.address, f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
       expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(until);
@@ -35,14 +32,8 @@ describe("PatientConsent", function () {
     it("re-dates an existing delegate", async function () {
       const f = await load();
       const until = (await now()) + 30n * DAY;
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
-      await expect(
-        f.consent
-          .connect(f.patient)
-          .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until - 20n * DAY),
-      )
+      await appoint(f, f.guardian.address, until);
+      await expect(appoint(f, f.guardian.address, until - 20n * DAY))
         .to.emit(f.consent, "DelegateSet")
         .withArgs(
           f.patient.address,
@@ -59,9 +50,7 @@ describe("PatientConsent", function () {
     it("lets a delegate appoint only for its own account, never for the patient", async function () {
       const f = await load();
       const until = (await now()) + 30n * DAY;
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
+      await appoint(f, f.guardian.address, until);
       await expect(
         f.consent
           .connect(f.guardian)
@@ -86,8 +75,7 @@ describe("PatientConsent", function () {
       for (const delegate of [ZeroAddress, f.patient.address]) {
         await expectRefused(
           consentState(f),
-          () =>
-            f.consent.connect(f.patient).setDelegate(delegate, ALL_PURPOSES, ALL_CATEGORIES, until),
+          () => appoint(f, delegate, until),
           f.consent,
           "PatientConsentInvalidDelegate",
           delegate,
@@ -101,10 +89,7 @@ describe("PatientConsent", function () {
       for (const until of [0n, t - DAY, t]) {
         await expectRefused(
           consentState(f),
-          () =>
-            f.consent
-              .connect(f.patient)
-              .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until),
+          () => appoint(f, f.guardian.address, until),
           f.consent,
           "PatientConsentInvalidDelegationEnd",
           until,
@@ -118,10 +103,7 @@ describe("PatientConsent", function () {
       const until = (await now()) + DAY;
       await expectRefused(
         consentState(f),
-        () =>
-          f.consent
-            .connect(f.patient)
-            .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until),
+        () => appoint(f, f.guardian.address, until),
         f.consent,
         "EnforcedPause",
       );
@@ -164,12 +146,8 @@ describe("PatientConsent", function () {
         f.guardian.address,
       );
       const until = (await now()) + DAY;
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.stranger.address, ALL_PURPOSES, ALL_CATEGORIES, until);
+      await appoint(f, f.guardian.address, until);
+      await appoint(f, f.stranger.address, until);
       await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
       await expectRefused(
         consentState(f),

@@ -8,7 +8,6 @@ import {
   DAY,
   LABS_MEDS,
   categories,
-  code,
   consentIdOf,
   consentState,
   grantAs,
@@ -17,6 +16,8 @@ import {
   now,
   purposes,
   time,
+  authorized,
+  appoint,
 } from "../helpers/patient-consent.js";
 import { ConsentState } from "../helpers/states.js";
 
@@ -61,9 +62,7 @@ describe("PatientConsent", function () {
       expect(await f.consent.computeConsentId(f.patient.address, f.clinic.address, 1n)).to.equal(
         expectedId,
       );
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), LABS_MEDS),
-      ).to.equal(true);
+      expect(await authorized(f, f.clinic.address, "TREAT", LABS_MEDS)).to.equal(true);
     });
 
     it("lets an active delegate grant for the patient (grantedBy = the delegate)", async function () {
@@ -103,16 +102,12 @@ describe("PatientConsent", function () {
       expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
         ConsentState.Pending,
       );
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), 0n),
-      ).to.equal(false);
+      expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
       await time.increaseTo(start);
       expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
         ConsentState.Active,
       );
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), 0n),
-      ).to.equal(true);
+      expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(true);
     });
 
     it("replaces the pair's previous consent with the next serial", async function () {
@@ -142,17 +137,10 @@ describe("PatientConsent", function () {
           f.patient.address,
         );
       expect((await f.consent.consentOf(f.patient.address, f.clinic.address)).serial).to.equal(2n);
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), 0n),
-      ).to.equal(false);
-      expect(
-        await f.consent.isAuthorized(
-          f.patient.address,
-          f.clinic.address,
-          code("HRESCH"),
-          categories("genetics"),
-        ),
-      ).to.equal(true);
+      expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
+      expect(await authorized(f, f.clinic.address, "HRESCH", categories("genetics"))).to.equal(
+        true,
+      );
     });
 
     it("starts over after a revocation", async function () {
@@ -185,12 +173,8 @@ describe("PatientConsent", function () {
     it("reverts when the delegation has expired or was revoked", async function () {
       const f = await load();
       const until = (await now()) + DAY;
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.stranger.address, ALL_PURPOSES, ALL_CATEGORIES, until + DAY);
+      await appoint(f, f.guardian.address, until);
+      await appoint(f, f.stranger.address, until + DAY);
       await f.consent.connect(f.patient).revokeDelegate(f.stranger.address);
       await time.increaseTo(until);
       const start = await now();

@@ -22,6 +22,7 @@ import {
   now,
   purposes,
   time,
+  authorized,
 } from "../helpers/patient-consent.js";
 
 describe("PatientConsent", function () {
@@ -391,9 +392,7 @@ describe("PatientConsent", function () {
       expect(await ask(31n, 0n)).to.equal(false);
       expect(await ask(32n, 0n)).to.equal(false);
       expect(await ask(255n, 0n)).to.equal(false);
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.stranger.address, code("TREAT"), 0n),
-      ).to.equal(false);
+      expect(await authorized(f, f.stranger.address, "TREAT", 0n)).to.equal(false);
       expect(
         await f.consent.isAuthorized(f.clinic.address, f.patient.address, code("TREAT"), 0n),
       ).to.equal(false);

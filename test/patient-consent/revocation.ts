@@ -6,7 +6,6 @@ import {
   ALL_PURPOSES,
   DAY,
   REVOCABLE,
-  code,
   consentIdOf,
   consentState,
   grantAs,
@@ -15,6 +14,7 @@ import {
   now,
   purposes,
   time,
+  authorized,
 } from "../helpers/patient-consent.js";
 import { ConsentState } from "../helpers/states.js";
 
@@ -33,9 +33,7 @@ describe("PatientConsent", function () {
       expect((await f.consent.consentOf(f.patient.address, f.clinic.address)).revoked).to.equal(
         true,
       );
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), 0n),
-      ).to.equal(false);
+      expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
     });
 
     it("lets an active delegate revoke (revokedBy = the delegate)", async function () {
@@ -60,9 +58,7 @@ describe("PatientConsent", function () {
       await grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, start + DAY);
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
       await time.increaseTo(start + 1n);
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), 0n),
-      ).to.equal(false);
+      expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
     });
 
     it("works while paused: withdrawing consent is never blocked", async function () {

@@ -43,6 +43,7 @@ import {
   signFor,
   time,
   grantAs,
+  authorized,
 } from "../helpers/patient-consent.js";
 import type { Fixture } from "../helpers/patient-consent.js";
 import { ConsentState } from "../helpers/states.js";
@@ -89,9 +90,7 @@ describe("PatientConsent", function () {
           f.patient.address,
         );
       expect(await f.consent.nonces(f.patient.address)).to.equal(1n);
-      expect(
-        await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), LABS_MEDS),
-      ).to.equal(true);
+      expect(await authorized(f, f.clinic.address, "TREAT", LABS_MEDS)).to.equal(true);
     });
 
     it("accepts a signature until and including its deadline", async function () {
