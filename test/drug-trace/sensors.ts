@@ -205,38 +205,36 @@ describe("DrugTrace", function () {
     it("reverts when another trade partner takes over a bound sensor (attack) or a stranger binds or unbinds", async function () {
       const fixture = await networkHelpers.loadFixture(registeredFixture);
       const { drugTrace, sensor, manufacturer, distributor, stranger, batchId } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
-        await expectRevert(
-          drugTrace.connect(distributor).bindSensor(sensor.address),
-          drugTrace,
+      const asDistributor = drugTrace.connect(distributor);
+      const refusals: [() => Promise<unknown>, string, ...unknown[]][] = [
+        [
+          () => asDistributor.bindSensor(sensor.address),
           "DrugTraceSensorAlreadyBound",
           sensor.address,
           manufacturer.address,
-        );
-        await expectRevert(
-          drugTrace.connect(distributor).unbindSensor(sensor.address),
-          drugTrace,
+        ],
+        [
+          () => asDistributor.unbindSensor(sensor.address),
           "DrugTraceNotSensorCustodian",
           sensor.address,
           distributor.address,
-        );
-        await expectRevert(
-          drugTrace.connect(stranger).bindSensor(stranger.address),
-          drugTrace,
+        ],
+        [
+          () => drugTrace.connect(stranger).bindSensor(stranger.address),
           "DrugTraceNotTradePartner",
           stranger.address,
-        );
-        await expectRevert(
-          drugTrace.connect(distributor).bindSensor(ZeroAddress),
-          drugTrace,
-          "DrugTraceZeroAccount",
-        );
-        await expectRevert(
-          drugTrace.connect(distributor).unbindSensor(distributor.address),
-          drugTrace,
+        ],
+        [() => asDistributor.bindSensor(ZeroAddress), "DrugTraceZeroAccount"],
+        [
+          () => asDistributor.unbindSensor(distributor.address),
           "DrugTraceSensorNotBound",
           distributor.address,
-        );
+        ],
+      ];
+      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
+        for (const [call, error, ...args] of refusals) {
+          await expectRevert(call(), drugTrace, error, ...args);
+        }
       });
     });
   });

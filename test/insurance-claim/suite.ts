@@ -53,26 +53,31 @@ async function suiteFixture() {
   return { claims, consent, usdc, provider, insurer, adjuster, patient, now, request };
 }
 
+type Suite = Awaited<ReturnType<typeof suiteFixture>>;
+
+/** The patient consents to `grantee` for the purposes `purposeMask`, from now for 300 days. */
+async function consentTo(s: Suite, grantee: string, purposeMask: number) {
+  await s.consent
+    .connect(s.patient)
+    .grantConsent(s.patient.address, grantee, purposeMask, 0, s.now, s.now + 300n * DAY);
+}
+
+/** The insurer opens policy 1 (plan 1) for the patient, from 30 days ago for 330 days. */
+async function openPolicy(s: Suite) {
+  await s.claims
+    .connect(s.insurer)
+    .createPolicy(1n, s.patient.address, s.now - 30n * DAY, s.now + 300n * DAY);
+}
+
 describe("InsuranceClaim", function () {
   describe("with the real PatientConsent and DrugTrace", function () {
     it("asks PatientConsent: refused before the patient's payment consent and after its revocation", async function () {
       const s = await loadFixture(suiteFixture);
-      await s.claims
-        .connect(s.insurer)
-        .createPolicy(1n, s.patient.address, s.now - 30n * DAY, s.now + 300n * DAY);
+      await openPolicy(s);
       await expect(s.claims.connect(s.provider).submitClaim(s.request, 0n, []))
         .to.be.revertedWithCustomError(s.claims, "InsuranceClaimConsentMissing")
         .withArgs(s.patient.address, s.insurer.address);
-      await s.consent
-        .connect(s.patient)
-        .grantConsent(
-          s.patient.address,
-          s.insurer.address,
-          HPAYMT_MASK,
-          0,
-          s.now,
-          s.now + 300n * DAY,
-        );
+      await consentTo(s, s.insurer.address, HPAYMT_MASK);
       await expect(s.claims.connect(s.provider).submitClaim(s.request, 0n, [])).to.emit(
         s.claims,
         "ClaimSubmitted",
@@ -95,16 +100,7 @@ describe("InsuranceClaim", function () {
 
     it("meets the gas targets from policy to paid claim, consent check included (gas ceilings)", async function () {
       const s = await loadFixture(suiteFixture);
-      await s.consent
-        .connect(s.patient)
-        .grantConsent(
-          s.patient.address,
-          s.insurer.address,
-          HPAYMT_MASK,
-          0,
-          s.now,
-          s.now + 300n * DAY,
-        );
+      await consentTo(s, s.insurer.address, HPAYMT_MASK);
       const createPolicy = await gasOf(
         s.claims
           .connect(s.insurer)
@@ -126,43 +122,14 @@ describe("InsuranceClaim", function () {
 
     it("refuses a provider with the patient's treatment consent only, and honours a revocation for new claims only", async function () {
       const s = await loadFixture(suiteFixture);
-      await s.claims
-        .connect(s.insurer)
-        .createPolicy(1n, s.patient.address, s.now - 30n * DAY, s.now + 300n * DAY);
-      await s.consent
-        .connect(s.patient)
-        .grantConsent(
-          s.patient.address,
-          s.insurer.address,
-          HPAYMT_MASK,
-          0,
-          s.now,
-          s.now + 300n * DAY,
-        );
+      await openPolicy(s);
+      await consentTo(s, s.insurer.address, HPAYMT_MASK);
       // Treatment only: the provider may see the records, not bill the plan.
-      await s.consent
-        .connect(s.patient)
-        .grantConsent(
-          s.patient.address,
-          s.provider.address,
-          TREAT_MASK,
-          0,
-          s.now,
-          s.now + 300n * DAY,
-        );
+      await consentTo(s, s.provider.address, TREAT_MASK);
       await expect(s.claims.connect(s.provider).submitClaim(s.request, 0n, []))
         .to.be.revertedWithCustomError(s.claims, "InsuranceClaimProviderNotAuthorized")
         .withArgs(s.patient.address, s.provider.address);
-      await s.consent
-        .connect(s.patient)
-        .grantConsent(
-          s.patient.address,
-          s.provider.address,
-          TREAT_MASK | HPAYMT_MASK,
-          0,
-          s.now,
-          s.now + 300n * DAY,
-        );
+      await consentTo(s, s.provider.address, TREAT_MASK | HPAYMT_MASK);
       await s.claims.connect(s.provider).submitClaim(s.request, 0n, []);
       // The patient ends the relationship: no new claim, but the care already given is still paid.
       await s.consent.connect(s.patient).revokeConsent(s.patient.address, s.provider.address);
