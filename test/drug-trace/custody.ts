@@ -1,0 +1,458 @@
+import { expect } from "chai";
+import { ZeroAddress, id } from "ethers";
+
+import {
+  ACTIVE,
+  EVIDENCE,
+  GTIN,
+  OTHER_LOT,
+  READING,
+  RETURNABLE,
+  UNIT_COUNT,
+  batchIdOf,
+  dispenseUnit,
+  networkHelpers,
+  pendingFixture,
+  registeredFixture,
+  shipmentIdOf,
+  stockedFixture,
+  traceState,
+  itRevertsWhenPaused,
+} from "../helpers/drug-trace.js";
+import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
+import { BatchState, ShipmentState } from "../helpers/states.js";
+
+describe("DrugTrace", function () {
+  describe("ship", function () {
+    it("moves units from the sender's holding into a pending shipment to the named recipient", async function () {
+      const { drugTrace, manufacturer, distributor, batchId } =
+        await networkHelpers.loadFixture(registeredFixture);
+      const shipmentId = shipmentIdOf(1n, manufacturer.address);
+      expect(
+        await drugTrace.connect(manufacturer).ship.staticCall(batchId, distributor.address, 120n),
+      ).to.equal(shipmentId);
+      const tx = drugTrace.connect(manufacturer).ship(batchId, distributor.address, 120n);
+      await expect(tx)
+        .to.emit(drugTrace, "ShipmentSent")
+        .withArgs(batchId, shipmentId, distributor.address, manufacturer.address, 120n);
+      const block = await (await tx).getBlock();
+      const record = await drugTrace.shipment(shipmentId);
+      expect(record.sender).to.equal(manufacturer.address);
+      expect(record.recipient).to.equal(distributor.address);
+      expect(record.batchId).to.equal(batchId);
+      expect(record.quantity).to.equal(120n);
+      expect(record.shippedAt).to.equal(BigInt(block!.timestamp));
+      expect(record.state).to.equal(ShipmentState.Pending);
+      expect(await drugTrace.shipmentState(shipmentId)).to.equal(ShipmentState.Pending);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 120n);
+      expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(0n);
+    });
+
+    it("numbers shipments in sequence with the sender in the low 160 bits", async function () {
+      const { drugTrace, distributor, pharmacy, batchId } =
+        await networkHelpers.loadFixture(stockedFixture);
+      await expect(drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n))
+        .to.emit(drugTrace, "ShipmentSent")
+        .withArgs(
+          batchId,
+          shipmentIdOf(3n, distributor.address),
+          pharmacy.address,
+          distributor.address,
+          1n,
+        );
+      await expect(drugTrace.connect(pharmacy).ship(batchId, distributor.address, 1n))
+        .to.emit(drugTrace, "ShipmentSent")
+        .withArgs(
+          batchId,
+          shipmentIdOf(4n, pharmacy.address),
+          distributor.address,
+          pharmacy.address,
+          1n,
+        );
+    });
+
+    it("lets a pharmacy return stock to its distributor", async function () {
+      const { drugTrace, distributor, pharmacy, batchId } =
+        await networkHelpers.loadFixture(stockedFixture);
+      await drugTrace.connect(pharmacy).ship(batchId, distributor.address, 50n);
+      await drugTrace.connect(distributor).acceptShipment(shipmentIdOf(3n, pharmacy.address));
+      expect(await drugTrace.holdingOf(batchId, pharmacy.address)).to.equal(0n);
+      expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(200n);
+    });
+
+    it("lets a holder whose trade role was revoked send its stock back", async function () {
+      const { drugTrace, admin, distributor, manufacturer, batchId } =
+        await networkHelpers.loadFixture(stockedFixture);
+      await drugTrace.connect(admin).revokeRole(id("DISTRIBUTOR_ROLE"), distributor.address);
+      await expect(
+        drugTrace.connect(distributor).ship(batchId, manufacturer.address, 150n),
+      ).to.emit(drugTrace, "ShipmentSent");
+    });
+
+    it("allows returns to the manufacturer after a recall", async function () {
+      const { drugTrace, regulator, distributor, manufacturer, batchId } =
+        await networkHelpers.loadFixture(stockedFixture);
+      await drugTrace.connect(regulator).recall(batchId, 7n, EVIDENCE);
+      await drugTrace.connect(distributor).ship(batchId, manufacturer.address, 150n);
+      const shipmentId = shipmentIdOf(3n, distributor.address);
+      await expect(drugTrace.connect(manufacturer).acceptShipment(shipmentId))
+        .to.emit(drugTrace, "ShipmentAccepted")
+        .withArgs(batchId, shipmentId, manufacturer.address, distributor.address, 150n);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 50n);
+    });
+
+    it("allows returns to the manufacturer after expiry", async function () {
+      const { drugTrace, distributor, manufacturer, batchId, expiry } =
+        await networkHelpers.loadFixture(stockedFixture);
+      await networkHelpers.time.increaseTo(expiry + 1n);
+      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Expired);
+      await expect(drugTrace.connect(distributor).ship(batchId, manufacturer.address, 10n)).to.emit(
+        drugTrace,
+        "ShipmentSent",
+      );
+    });
+
+    it("reverts when the quantity is zero", async function () {
+      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const { drugTrace, manufacturer, distributor, batchId } = fixture;
+      await expectRefused(
+        traceState(fixture, [batchId], [shipmentIdOf(1n, manufacturer.address)]),
+        () => drugTrace.connect(manufacturer).ship(batchId, distributor.address, 0n),
+        drugTrace,
+        "DrugTraceZeroQuantity",
+      );
+    });
+
+    it("reverts when shipping to oneself", async function () {
+      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const { drugTrace, manufacturer, batchId } = fixture;
+      await expectRefused(
+        traceState(fixture, [batchId], [shipmentIdOf(1n, manufacturer.address)]),
+        () => drugTrace.connect(manufacturer).ship(batchId, manufacturer.address, 1n),
+        drugTrace,
+        "DrugTraceShipmentToSelf",
+        manufacturer.address,
+      );
+    });
+
+    it("reverts when the recipient holds no trade role (attack), whatever else it holds", async function () {
+      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const { drugTrace, manufacturer, stranger, regulator, sensor, pauser, batchId } = fixture;
+      await expectNothingChanged(
+        traceState(fixture, [batchId], [shipmentIdOf(1n, manufacturer.address)]),
+        async () => {
+          for (const to of [
+            stranger.address,
+            regulator.address,
+            sensor.address,
+            pauser.address,
+            ZeroAddress,
+          ]) {
+            await expectRevert(
+              drugTrace.connect(manufacturer).ship(batchId, to, 1n),
+              drugTrace,
+              "DrugTraceNotTradePartner",
+              to,
+            );
+          }
+        },
+      );
+    });
+
+    it("reverts when the batch is not registered", async function () {
+      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const { drugTrace, manufacturer, distributor } = fixture;
+      const unknown = batchIdOf(GTIN, OTHER_LOT);
+      await expectRevert(
+        drugTrace.connect(manufacturer).ship(unknown, distributor.address, 1n),
+        drugTrace,
+        "DrugTraceUnexpectedBatchState",
+        unknown,
+        BatchState.None,
+        ACTIVE,
+      );
+    });
+
+    it("reverts when shipping a recalled batch onward and changes nothing", async function () {
+      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, regulator, distributor, pharmacy, batchId } = fixture;
+      await drugTrace.connect(regulator).recall(batchId, 7n, EVIDENCE);
+      await expectRefused(
+        traceState(fixture, [batchId], [shipmentIdOf(3n, distributor.address)]),
+        () => drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
+        drugTrace,
+        "DrugTraceUnexpectedBatchState",
+        batchId,
+        BatchState.Recalled,
+        ACTIVE,
+      );
+    });
+
+    it("reverts when shipping an expired batch onward", async function () {
+      const { drugTrace, distributor, pharmacy, batchId, expiry } =
+        await networkHelpers.loadFixture(stockedFixture);
+      await networkHelpers.time.increaseTo(expiry + 1n);
+      await expectRevert(
+        drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
+        drugTrace,
+        "DrugTraceUnexpectedBatchState",
+        batchId,
+        BatchState.Expired,
+        ACTIVE,
+      );
+    });
+
+    it("reverts when shipping a quarantined batch, even back to the manufacturer", async function () {
+      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, sensor, distributor, manufacturer, pharmacy, batchId } = fixture;
+      await drugTrace.connect(sensor).reportExcursion(batchId, READING, 1250);
+      await expectNothingChanged(
+        traceState(fixture, [batchId], [shipmentIdOf(3n, distributor.address)]),
+        async () => {
+          await expectRevert(
+            drugTrace.connect(distributor).ship(batchId, manufacturer.address, 1n),
+            drugTrace,
+            "DrugTraceUnexpectedBatchState",
+            batchId,
+            BatchState.Quarantined,
+            RETURNABLE,
+          );
+          await expectRevert(
+            drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
+            drugTrace,
+            "DrugTraceUnexpectedBatchState",
+            batchId,
+            BatchState.Quarantined,
+            ACTIVE,
+          );
+        },
+      );
+    });
+
+    it("reverts when the sender holds too few units, or none", async function () {
+      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, distributor, pharmacy, pharmacy2, stranger, batchId } = fixture;
+      await expectNothingChanged(
+        traceState(fixture, [batchId], [shipmentIdOf(3n, pharmacy.address)]),
+        async () => {
+          await expectRevert(
+            drugTrace.connect(pharmacy).ship(batchId, distributor.address, 51n),
+            drugTrace,
+            "DrugTraceInsufficientHolding",
+            batchId,
+            pharmacy.address,
+            50n,
+            51n,
+          );
+          await expectRevert(
+            drugTrace.connect(stranger).ship(batchId, pharmacy2.address, 1n),
+            drugTrace,
+            "DrugTraceInsufficientHolding",
+            batchId,
+            stranger.address,
+            0n,
+            1n,
+          );
+        },
+      );
+    });
+
+    it("reverts when paused", async function () {
+      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const { drugTrace, manufacturer, distributor, pauser, batchId } = fixture;
+      await drugTrace.connect(pauser).pause();
+      await expectRevert(
+        drugTrace.connect(manufacturer).ship(batchId, distributor.address, 1n),
+        drugTrace,
+        "EnforcedPause",
+      );
+    });
+  });
+
+  describe("acceptShipment", function () {
+    it("credits the named recipient and closes the shipment", async function () {
+      const { drugTrace, manufacturer, distributor, batchId, pending } =
+        await networkHelpers.loadFixture(pendingFixture);
+      await expect(drugTrace.connect(distributor).acceptShipment(pending))
+        .to.emit(drugTrace, "ShipmentAccepted")
+        .withArgs(batchId, pending, distributor.address, manufacturer.address, 30n);
+      expect(await drugTrace.shipmentState(pending)).to.equal(ShipmentState.Accepted);
+      expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(150n + 30n);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 230n);
+    });
+
+    it("settles a shipment whatever happened to the batch meanwhile", async function () {
+      const { drugTrace, regulator, distributor, batchId, pending } =
+        await networkHelpers.loadFixture(pendingFixture);
+      await drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE);
+      await drugTrace.connect(distributor).acceptShipment(pending);
+      expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(180n);
+    });
+
+    it("reverts when someone the sender did not name claims the custody (attack)", async function () {
+      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const { drugTrace, manufacturer, pharmacy, stranger, batchId, pending } = fixture;
+      await expectNothingChanged(traceState(fixture, [batchId], [pending]), async () => {
+        for (const claimant of [stranger, pharmacy, manufacturer]) {
+          await expectRevert(
+            drugTrace.connect(claimant).acceptShipment(pending),
+            drugTrace,
+            "DrugTraceNotShipmentRecipient",
+            pending,
+            claimant.address,
+          );
+        }
+      });
+    });
+
+    it("reverts for an unknown shipment", async function () {
+      const { drugTrace, distributor, manufacturer } =
+        await networkHelpers.loadFixture(pendingFixture);
+      const unknown = shipmentIdOf(9n, manufacturer.address);
+      await expectRevert(
+        drugTrace.connect(distributor).acceptShipment(unknown),
+        drugTrace,
+        "DrugTraceUnexpectedShipmentState",
+        unknown,
+        ShipmentState.None,
+      );
+    });
+
+    it("reverts when the shipment was already accepted, rejected or cancelled", async function () {
+      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const { drugTrace, manufacturer, distributor, batchId, pending, toDistributor } = fixture;
+      await expectRefused(
+        traceState(fixture, [batchId], [toDistributor]),
+        () => drugTrace.connect(distributor).acceptShipment(toDistributor),
+        drugTrace,
+        "DrugTraceUnexpectedShipmentState",
+        toDistributor,
+        ShipmentState.Accepted,
+      );
+      await drugTrace.connect(manufacturer).cancelShipment(pending);
+      await expectRevert(
+        drugTrace.connect(distributor).acceptShipment(pending),
+        drugTrace,
+        "DrugTraceUnexpectedShipmentState",
+        pending,
+        ShipmentState.Cancelled,
+      );
+    });
+
+    itRevertsWhenPaused(pendingFixture, ({ drugTrace, distributor, pending }) =>
+      drugTrace.connect(distributor).acceptShipment(pending),
+    );
+  });
+
+  describe("rejectShipment", function () {
+    it("returns the units to the sender", async function () {
+      const { drugTrace, manufacturer, distributor, batchId, pending } =
+        await networkHelpers.loadFixture(pendingFixture);
+      await expect(drugTrace.connect(distributor).rejectShipment(pending))
+        .to.emit(drugTrace, "ShipmentRejected")
+        .withArgs(batchId, pending, distributor.address, manufacturer.address, 30n);
+      expect(await drugTrace.shipmentState(pending)).to.equal(ShipmentState.Rejected);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 200n);
+      expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(150n);
+    });
+
+    it("reverts when anyone but the recipient rejects", async function () {
+      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const { drugTrace, manufacturer, stranger, batchId, pending } = fixture;
+      await expectNothingChanged(traceState(fixture, [batchId], [pending]), async () => {
+        for (const signer of [manufacturer, stranger]) {
+          await expectRevert(
+            drugTrace.connect(signer).rejectShipment(pending),
+            drugTrace,
+            "DrugTraceNotShipmentRecipient",
+            pending,
+            signer.address,
+          );
+        }
+      });
+    });
+
+    it("reverts when the shipment is no longer pending", async function () {
+      const { drugTrace, distributor, pending } = await networkHelpers.loadFixture(pendingFixture);
+      await drugTrace.connect(distributor).rejectShipment(pending);
+      await expectRevert(
+        drugTrace.connect(distributor).rejectShipment(pending),
+        drugTrace,
+        "DrugTraceUnexpectedShipmentState",
+        pending,
+        ShipmentState.Rejected,
+      );
+    });
+
+    itRevertsWhenPaused(pendingFixture, ({ drugTrace, distributor, pending }) =>
+      drugTrace.connect(distributor).rejectShipment(pending),
+    );
+  });
+
+  describe("cancelShipment", function () {
+    it("returns the units to the sender before acceptance", async function () {
+      const { drugTrace, manufacturer, distributor, batchId, pending } =
+        await networkHelpers.loadFixture(pendingFixture);
+      await expect(drugTrace.connect(manufacturer).cancelShipment(pending))
+        .to.emit(drugTrace, "ShipmentCancelled")
+        .withArgs(batchId, pending, manufacturer.address, distributor.address, 30n);
+      expect(await drugTrace.shipmentState(pending)).to.equal(ShipmentState.Cancelled);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 200n);
+    });
+
+    it("reverts when anyone but the sender cancels", async function () {
+      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const { drugTrace, distributor, stranger, batchId, pending } = fixture;
+      await expectNothingChanged(traceState(fixture, [batchId], [pending]), async () => {
+        for (const signer of [distributor, stranger]) {
+          await expectRevert(
+            drugTrace.connect(signer).cancelShipment(pending),
+            drugTrace,
+            "DrugTraceNotShipmentSender",
+            pending,
+            signer.address,
+          );
+        }
+      });
+    });
+
+    it("reverts after acceptance", async function () {
+      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const { drugTrace, manufacturer, distributor, batchId, pending } = fixture;
+      await drugTrace.connect(distributor).acceptShipment(pending);
+      await expectRefused(
+        traceState(fixture, [batchId], [pending]),
+        () => drugTrace.connect(manufacturer).cancelShipment(pending),
+        drugTrace,
+        "DrugTraceUnexpectedShipmentState",
+        pending,
+        ShipmentState.Accepted,
+      );
+    });
+
+    itRevertsWhenPaused(pendingFixture, ({ drugTrace, manufacturer, pending }) =>
+      drugTrace.connect(manufacturer).cancelShipment(pending),
+    );
+  });
+
+  describe("conservation", function () {
+    it("keeps holdings + in transit = registered − dispensed along a journey", async function () {
+      const { drugTrace, manufacturer, distributor, pharmacy, pharmacy2, batchId } =
+        await networkHelpers.loadFixture(pendingFixture);
+      await dispenseUnit(drugTrace.connect(pharmacy), batchId, 0);
+      await dispenseUnit(drugTrace.connect(pharmacy), batchId, 256);
+      await drugTrace.connect(distributor).ship(batchId, pharmacy2.address, 20n);
+      await drugTrace.connect(pharmacy2).rejectShipment(shipmentIdOf(4n, distributor.address));
+      await drugTrace.connect(distributor).ship(batchId, pharmacy2.address, 15n);
+
+      let held = 0n;
+      for (const holder of [manufacturer, distributor, pharmacy, pharmacy2]) {
+        held += await drugTrace.holdingOf(batchId, holder.address);
+      }
+      const inTransit =
+        (await drugTrace.shipment(shipmentIdOf(3n, manufacturer.address))).quantity +
+        (await drugTrace.shipment(shipmentIdOf(5n, distributor.address))).quantity;
+      expect(held + inTransit).to.equal(UNIT_COUNT - 2n);
+    });
+  });
+});

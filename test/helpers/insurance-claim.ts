@@ -1,0 +1,186 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
+import {
+  APPEAL_WINDOW,
+  DAY,
+  FEES,
+  HPAYMT,
+  MEDICATIONS,
+  claimRequest,
+  code,
+  deployClaimsSuite,
+  evidence,
+  usd,
+} from "../fixtures/insurance-claim.js";
+import type { ClaimsSuite } from "../fixtures/insurance-claim.js";
+
+/*
+ * What the InsuranceClaim tests (test/insurance-claim/) share: the fixtures every group builds on
+ * (over test/fixtures/insurance-claim.ts, which the SDK and task tests use too) and the reader of
+ * the state a refused call must leave as it was.
+ */
+
+export const connection = await network.create();
+export const { ethers, networkHelpers } = connection;
+export const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
+
+/** Every state but None, as `InsuranceClaimUnexpectedState` reports "any existing claim". */
+export const ALL_BUT_NONE = ethers.toBeHex((1n << 256n) - 2n, 32);
+
+export const GTIN = 9506000134352n;
+export const LOT = ethers.encodeBytes32String("ABC123");
+
+/**
+ * A reader of the state a failed call must leave untouched (for `expectNothingChanged`): the
+ * counters, every pool and policy, the claims `claimIds`, the token balances and the pause flag.
+ */
+export function claimsState(
+  s: ClaimsSuite,
+  claimIds: readonly bigint[] = [],
+): () => Promise<unknown> {
+  return async () => {
+    const claims = s.claims;
+    const counts = await claims.counts();
+    const pools = await Promise.all(
+      Array.from({ length: Number(counts.pools) }, (_, i) => claims.getPool(BigInt(i + 1))),
+    );
+    const policies = await Promise.all(
+      Array.from({ length: Number(counts.policies) }, (_, i) => claims.getPolicy(BigInt(i + 1))),
+    );
+    const claimRows = await Promise.all(claimIds.map((id) => claims.getClaim(id)));
+    const balances = await Promise.all(
+      [claims, s.insurer, s.provider, s.pharmacy].map((who) => s.usdc.balanceOf(who)),
+    );
+    return { counts, pools, policies, claimRows, balances, paused: await claims.paused() };
+  };
+}
+
+export async function deployFixture() {
+  return deployClaimsSuite(connection);
+}
+
+/** Plan 2 (no deductible, 20% coinsurance, $1,000 limit) and policy 2 on it for the patient. */
+export async function withSecondPlan(s: ClaimsSuite) {
+  await s.claims
+    .connect(s.insurer)
+    .createPlan(s.poolId, usd(1_000), 0n, 2_000, ethers.ZeroHash, APPEAL_WINDOW);
+  await s.claims.connect(s.insurer).setFees(2n, Object.keys(FEES).map(code), Object.values(FEES));
+  await s.claims.connect(s.insurer).createPolicy(2n, s.patient.address, s.start, s.end);
+  return { planId: 2n, policyId: 2n };
+}
+
+/** Claim 1 on policy 2 (no deductible): billed $150 for 99213 ($120 allowed), approved: $96 reserved. */
+export async function approvedClaimFixture() {
+  const s = await deployClaimsSuite(connection);
+  const { policyId } = await withSecondPlan(s);
+  await s.claims.connect(s.provider).submitClaim(claimRequest(s, { policyId }), 0n, []);
+  await s.claims.connect(s.adjuster).approveClaim(1n);
+  return { ...s, policyId, claimId: 1n, payout: usd(96) };
+}
+
+/** Claim 1 on the default policy, denied with reason 50. */
+export async function deniedClaimFixture() {
+  const s = await deployClaimsSuite(connection);
+  await s.claims.connect(s.provider).submitClaim(claimRequest(s), 0n, []);
+  await s.claims.connect(s.adjuster).denyClaim(1n, 50);
+  return { ...s, claimId: 1n };
+}
+
+/**
+ * The pharmacy dispensed unit 17 of (GTIN, LOT); the patient lets the insurer see medications; the
+ * default plan prices the GTIN's drug code at $30; `request` is the pharmacy's $42 claim for it.
+ */
+export async function drugClaimFixture() {
+  const s = await deployClaimsSuite(connection);
+  await s.trace.setDispensed(GTIN, LOT, 17n, s.pharmacy.address);
+  await s.consent.setAuthorization(s.patient.address, s.insurer.address, HPAYMT, true, MEDICATIONS);
+  await s.claims.connect(s.insurer).setFees(s.planId, [drugServiceCode(GTIN)], [usd(30)]);
+  const batchId = await s.trace.batchIdOf(GTIN, LOT);
+  const request = {
+    policyId: s.policyId,
+    patient: s.patient.address,
+    gtin: GTIN,
+    lot: LOT,
+    unitIndex: 17n,
+    serviceDate: s.now - DAY,
+    billed: usd(42),
+    evidenceHash: evidence("rx"),
+  };
+  return { ...s, batchId, request };
+}
+
+/**
+ * Opens a second pool in `token` (funded with $10,000 of it), a plan without deductible on it and
+ * a policy for the patient; returns their ids.
+ */
+export async function openTokenPool(
+  s: ClaimsSuite,
+  token: { getAddress(): Promise<string>; mint(to: string, amount: bigint): Promise<unknown> },
+  approve: (amount: bigint) => Promise<unknown>,
+) {
+  await s.claims.connect(s.insurer).openPool(await token.getAddress());
+  const poolId = (await s.claims.counts()).pools;
+  await token.mint(s.insurer.address, usd(10_000));
+  await approve(usd(10_000));
+  await s.claims.connect(s.insurer).fundPool(poolId, usd(10_000));
+  await s.claims.connect(s.insurer).setAdjuster(poolId, s.adjuster.address, true);
+  await s.claims
+    .connect(s.insurer)
+    .createPlan(poolId, usd(5_000), 0n, 2_000, ethers.ZeroHash, APPEAL_WINDOW);
+  const planId = (await s.claims.counts()).plans;
+  await s.claims.connect(s.insurer).setFees(planId, [code("99213")], [usd(120)]);
+  await s.claims.connect(s.insurer).createPolicy(planId, s.patient.address, s.start, s.end);
+  const policyId = (await s.claims.counts()).policies;
+  return { poolId, planId, policyId };
+}
+
+/** Submits and approves a claim on `policyId` by `provider` (default: the suite's provider). */
+export async function approvedClaim(
+  s: ClaimsSuite,
+  policyId: bigint,
+  label: string,
+  provider = s.provider,
+): Promise<bigint> {
+  await s.claims
+    .connect(provider)
+    .submitClaim(claimRequest(s, { policyId, evidenceHash: evidence(label) }), 0n, []);
+  const claimId = (await s.claims.counts()).claims;
+  await s.claims.connect(s.adjuster).approveClaim(claimId);
+  return claimId;
+}
+
+export async function sumOfPoolBalances(s: ClaimsSuite, token: string): Promise<bigint> {
+  const { pools } = await s.claims.counts();
+  let total = 0n;
+  for (let id = 1n; id <= pools; id++) {
+    const pool = await s.claims.getPool(id);
+    if (pool.token === token) total += pool.balance;
+    expect(pool.reserved).to.be.lte(pool.balance);
+  }
+  return total;
+}
+
+/** A small deterministic PRNG (mulberry32) for the agreement fuzz. */
+export function seededRandom(seed: number) {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  return {
+    /** An integer in [0, n). */
+    int: (n: number): number => Math.floor(next() * n),
+    /** A bigint in [0, n). */
+    bigint: (n: bigint): bigint => {
+      let value = 0n;
+      for (let i = 0; i < 4; i++)
+        value = (value << 32n) | BigInt(Math.floor(next() * 4_294_967_296));
+      return n === 0n ? 0n : value % n;
+    },
+  };
+}

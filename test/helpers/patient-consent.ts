@@ -1,0 +1,252 @@
+import { AbiCoder, id, keccak256 } from "ethers";
+import type { Signer } from "ethers";
+import { network } from "hardhat";
+
+import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
+import {
+  ALL_CATEGORIES_MASK,
+  ALL_PURPOSES_MASK,
+  CATEGORIES,
+  PURPOSES,
+  buildConsentActionTypedData,
+  buildConsentGrantTypedData,
+} from "../../sdk/patient-consent/index.js";
+import type {
+  CategoryName,
+  ConsentActionMessages,
+  ConsentActionType,
+  ConsentGrant,
+  PurposeCode,
+} from "../../sdk/patient-consent/index.js";
+import { ConsentState, expectedStates } from "./states.js";
+
+/*
+ * What the PatientConsent tests (test/patient-consent/) share: the vocabulary, the one fixture
+ * (the attack tests included), and the reader of the state a refused call must leave as it was.
+ */
+
+export const { ethers, networkHelpers, ignition } = await network.create();
+export const { time } = networkHelpers;
+
+export const HOUR = 3_600n;
+export const DAY = 86_400n;
+
+/** The purpose code as the contract's `uint8 purpose`. */
+export const code = (purpose: PurposeCode): bigint => BigInt(PURPOSES[purpose]);
+/** A mask of purposes. */
+export const purposes = (...codes: PurposeCode[]): bigint =>
+  codes.reduce((mask, purpose) => mask | (1n << code(purpose)), 0n);
+/** A mask of categories. */
+export const categories = (...names: CategoryName[]): bigint =>
+  names.reduce((mask, name) => mask | (1n << BigInt(CATEGORIES[name])), 0n);
+
+export const LABS_MEDS = categories("labs", "medications");
+export const ALL_CATEGORIES = BigInt(ALL_CATEGORIES_MASK);
+export const ALL_PURPOSES = BigInt(ALL_PURPOSES_MASK);
+export const RECORD = id("salt-1|fhir-bundle-lab-report-2026-01");
+export const GENETIC_RECORD = id("salt-2|fhir-bundle-genome-report");
+export const REASON = id("salt-3|incident-2026-000123");
+
+/** The expected-states bitmap for a revocation (Pending | Active). */
+export const REVOCABLE = expectedStates(ConsentState.Pending, ConsentState.Active);
+
+export const consentIdOf = (patient: string, grantee: string, serial: bigint): string =>
+  keccak256(
+    AbiCoder.defaultAbiCoder().encode(["address", "address", "uint64"], [patient, grantee, serial]),
+  );
+
+/**
+ * PatientConsent through its Ignition module, a responder with EMERGENCY_ROLE, an ERC-1271 wallet
+ * owned by the patient, and a second deployment on the same chain (for cross-contract replays).
+ * The attack tests call signers 3 and 4 `squatter` and `puppet` (the insurer and the researcher
+ * elsewhere).
+ */
+export async function deployConsentFixture() {
+  const [admin, patient, clinic, insurer, researcher, guardian, stranger, responder, relayer] =
+    await ethers.getSigners();
+  const { patientConsent } = await ignition.deploy(PatientConsentModule, {
+    parameters: { PatientConsent: { admin: admin!.address } },
+  });
+  const consent = await ethers.getContractAt("PatientConsent", await patientConsent.getAddress());
+  const EMERGENCY_ROLE = await consent.EMERGENCY_ROLE();
+  await consent.connect(admin).grantRole(EMERGENCY_ROLE, responder!.address);
+  const wallet = await ethers.deployContract("MockERC1271Wallet", [patient!.address]);
+  const other = await ethers.deployContract("PatientConsent", [0n, admin!.address, DAY]);
+  return {
+    consent,
+    other,
+    address: await consent.getAddress(),
+    EMERGENCY_ROLE,
+    wallet,
+    walletAddress: await wallet.getAddress(),
+    admin: admin!,
+    patient: patient!,
+    clinic: clinic!,
+    insurer: insurer!,
+    researcher: researcher!,
+    squatter: insurer!,
+    puppet: researcher!,
+    guardian: guardian!,
+    stranger: stranger!,
+    responder: responder!,
+    relayer: relayer!,
+  };
+}
+
+export type Fixture = Awaited<ReturnType<typeof deployConsentFixture>>;
+
+export const load = (): Promise<Fixture> => networkHelpers.loadFixture(deployConsentFixture);
+
+export async function now(): Promise<bigint> {
+  return BigInt(await time.latest());
+}
+
+/**
+ * `by` (the patient, or a delegate) grants `grantee` a consent on the fixture patient's behalf:
+ * `grantConsent(patient, grantee, purposeMask, categoryMask, start, end)`.
+ */
+export function grantAs(
+  f: Fixture,
+  by: Signer,
+  grantee: string,
+  purposeMask: bigint,
+  categoryMask: bigint,
+  start: bigint,
+  end: bigint,
+) {
+  return f.consent
+    .connect(by)
+    .grantConsent(f.patient.address, grantee, purposeMask, categoryMask, start, end);
+}
+
+/** The patient grants `grantee` TREAT + HPAYMT on labs and medications for 30 days from now. */
+export async function grantDefault(f: Fixture, grantee: Signer | string = f.clinic) {
+  const start = await now();
+  const end = start + 30n * DAY;
+  const granteeAddress = typeof grantee === "string" ? grantee : await grantee.getAddress();
+  await f.consent
+    .connect(f.patient)
+    .grantConsent(
+      f.patient.address,
+      granteeAddress,
+      purposes("TREAT", "HPAYMT"),
+      LABS_MEDS,
+      start,
+      end,
+    );
+  return { start, end };
+}
+
+/**
+ * A reader of everything a failed call could have touched (for `expectNothingChanged`): the
+ * consents, delegations and break-glass windows of the patient, the wallet and the puppet with
+ * every other party, their nonces, the anchored records, and the contract's settings.
+ */
+export function consentState(f: Fixture): () => Promise<unknown[]> {
+  return async () => {
+    const { consent } = f;
+    const parties = [f.clinic, f.insurer, f.researcher, f.guardian, f.stranger, f.responder];
+    const patients = [f.patient.address, f.walletAddress, f.puppet.address];
+    const pairs = patients.flatMap((patient) =>
+      parties.map((other) =>
+        Promise.all([
+          consent.consentOf(patient, other.address),
+          consent.consentState(patient, other.address),
+          consent.delegationOf(patient, other.address),
+          consent.breakGlassOf(patient, other.address),
+        ]),
+      ),
+    );
+    const records = [RECORD, GENETIC_RECORD].flatMap((record) =>
+      parties.map((other) => consent.recordOf(other.address, record)),
+    );
+    return Promise.all([
+      ...pairs,
+      ...records,
+      ...patients.map((patient) => consent.nonces(patient)),
+      consent.breakGlassCooldown(),
+      consent.maxBreakGlassDuration(),
+      consent.paused(),
+      consent.hasRole(f.EMERGENCY_ROLE, f.responder.address),
+    ]);
+  };
+}
+
+/** A grant with defaults (TREAT on labs + medications to the clinic for 30 days, deadline in a day). */
+export async function draftGrant(
+  f: Fixture,
+  overrides: Partial<ConsentGrant> = {},
+): Promise<ConsentGrant> {
+  const start = await now();
+  return {
+    patient: f.patient.address,
+    grantee: f.clinic.address,
+    purposes: purposes("TREAT"),
+    categories: LABS_MEDS,
+    start,
+    end: start + 30n * DAY,
+    nonce: await f.consent.nonces(overrides.patient ?? f.patient.address),
+    deadline: start + DAY,
+    ...overrides,
+  };
+}
+
+/** Signs `grant` with `signer` for `verifyingContract` on `chainId` (defaults: the fixture's). */
+export async function sign(
+  f: Fixture,
+  signer: Signer,
+  grant: ConsentGrant,
+  domain: { chainId?: bigint; verifyingContract?: string } = {},
+): Promise<string> {
+  const chainId = domain.chainId ?? (await ethers.provider.getNetwork()).chainId;
+  const typed = buildConsentGrantTypedData(chainId, domain.verifyingContract ?? f.address, grant);
+  return signer.signTypedData(typed.domain, typed.types, typed.message);
+}
+
+/** Signs any action's typed data for `contract` on `chainId` with `signer`'s key. */
+export async function signFor<K extends ConsentActionType>(
+  signer: Signer,
+  primaryType: K,
+  message: ConsentActionMessages[K],
+  contract: string,
+  chainId = 31337n,
+): Promise<string> {
+  const typed =
+    primaryType === "ConsentGrant"
+      ? buildConsentGrantTypedData(chainId, contract, message as ConsentGrant)
+      : buildConsentActionTypedData(primaryType, chainId, contract, message);
+  return signer.signTypedData(typed.domain, typed.types, typed.message);
+}
+
+/** A grant by `patient` with nonce `nonce` (TREAT on labs + medications for 30 days). */
+export async function grantMessage(
+  f: Fixture,
+  patient: string,
+  nonce: bigint,
+  grantee = f.clinic.address,
+): Promise<ConsentGrant> {
+  return draftGrant(f, { patient, grantee, nonce });
+}
+
+/** The relayer submits the patient's grant with nonce `nonce` (see `grantMessage`), signed by the patient. */
+export async function relayGrant(f: Fixture, nonce: bigint) {
+  const grant = await grantMessage(f, f.patient.address, nonce);
+  return f.consent
+    .connect(f.relayer)
+    .grantConsentBySig(grant, await signFor(f.patient, "ConsentGrant", grant, f.address));
+}
+
+/** Whether `grantee` may use the fixture patient's records for `purpose` on `categoryMask` now. */
+export function authorized(
+  f: Fixture,
+  grantee: string,
+  purpose: PurposeCode,
+  categoryMask: bigint,
+): Promise<boolean> {
+  return f.consent.isAuthorized(f.patient.address, grantee, code(purpose), categoryMask);
+}
+
+/** The patient appoints `delegate` for every purpose and category until `until`. */
+export function appoint(f: Fixture, delegate: string, until: bigint) {
+  return f.consent.connect(f.patient).setDelegate(delegate, ALL_PURPOSES, ALL_CATEGORIES, until);
+}

@@ -1,0 +1,360 @@
+import { expect } from "chai";
+
+import { adjudicate } from "../../sdk/insurance-claim/adjudication.js";
+import {
+  APPEAL_WINDOW,
+  PLAN,
+  claimRequest,
+  code,
+  evidence,
+  usd,
+} from "../fixtures/insurance-claim.js";
+import { expectRefused, expectRevert, json } from "../helpers/expect.js";
+import {
+  ALL_BUT_NONE,
+  approvedClaimFixture,
+  claimsState,
+  deniedClaimFixture,
+  deployFixture,
+  ethers,
+  loadFixture,
+  seededRandom,
+  withSecondPlan,
+} from "../helpers/insurance-claim.js";
+import { ClaimState, expectedStates } from "../helpers/states.js";
+
+describe("InsuranceClaim", function () {
+  describe("approveClaim", function () {
+    it("applies the deductible first, then coinsurance, reserves the payout and emits the EOB", async function () {
+      const s = await loadFixture(deployFixture);
+      // Deductible $500: 4 claims of $150 billed for 99214 ($180 fee) -> allowed $150 each.
+      for (let i = 0; i < 4; i++) {
+        await s.claims
+          .connect(s.provider)
+          .submitClaim(
+            claimRequest(s, { serviceCode: code("99214"), evidenceHash: evidence(`d${i}`) }),
+            0n,
+            [],
+          );
+      }
+      for (const id of [1n, 2n, 3n]) {
+        await expect(s.claims.connect(s.adjuster).approveClaim(id))
+          .to.emit(s.claims, "ClaimAdjudicated")
+          .withArgs(
+            id,
+            ClaimState.Approved,
+            s.adjuster.address,
+            usd(150),
+            usd(150),
+            usd(150),
+            0n,
+            0n,
+            0,
+          );
+      }
+      // $50 deductible left; 20% of $100 = $20; payout $80.
+      await expect(s.claims.connect(s.adjuster).approveClaim(4n))
+        .to.emit(s.claims, "ClaimAdjudicated")
+        .withArgs(
+          4n,
+          ClaimState.Approved,
+          s.adjuster.address,
+          usd(150),
+          usd(150),
+          usd(50),
+          usd(20),
+          usd(80),
+          0,
+        );
+      const policy = await s.claims.getPolicy(s.policyId);
+      expect(policy.deductibleMet).to.equal(PLAN.deductible);
+      expect(policy.coverageUsed).to.equal(usd(80));
+      expect((await s.claims.getPool(s.poolId)).reserved).to.equal(usd(80));
+      const claim = await s.claims.getClaim(4n);
+      expect([claim.state, claim.deductibleApplied, claim.payout]).to.deep.equal([
+        ClaimState.Approved,
+        usd(50),
+        usd(80),
+      ]);
+      expect(await s.claims.quote(4n)).to.deep.equal([
+        usd(150),
+        usd(150),
+        usd(50),
+        usd(20),
+        usd(80),
+      ]);
+    });
+
+    it("reverts when the pool cannot cover the payout", async function () {
+      const s = await loadFixture(deployFixture);
+      const { policyId } = await withSecondPlan(s);
+      await s.claims.connect(s.provider).submitClaim(claimRequest(s, { policyId }), 0n, []);
+      await s.claims
+        .connect(s.insurer)
+        .withdrawFromPool(s.poolId, usd(100_000) - usd(95), s.insurer.address);
+      await expectRefused(
+        claimsState(s, [1n]),
+        () => s.claims.connect(s.adjuster).approveClaim(1n),
+        s.claims,
+        "InsuranceClaimPoolInsufficientFunds",
+        s.poolId,
+        usd(96),
+        usd(95),
+      );
+    });
+
+    it("reverts when the caller is not an adjuster of the claim's pool", async function () {
+      const s = await loadFixture(deployFixture);
+      await s.claims.connect(s.provider).submitClaim(claimRequest(s), 0n, []);
+      await s.claims.connect(s.insurer).setAdjuster(s.poolId, s.adjuster.address, false);
+      await expectRefused(
+        claimsState(s, [1n]),
+        () => s.claims.connect(s.adjuster).approveClaim(1n),
+        s.claims,
+        "InsuranceClaimNotPoolAdjuster",
+        s.poolId,
+        s.adjuster.address,
+      );
+      await expectRevert(
+        s.claims.connect(s.insurer).approveClaim(1n),
+        s.claims,
+        "InsuranceClaimNotPoolAdjuster",
+        s.poolId,
+        s.insurer.address,
+      );
+    });
+
+    it("reverts when the claim does not exist or was already decided", async function () {
+      const s = await loadFixture(approvedClaimFixture);
+      const expected = expectedStates(ClaimState.Submitted, ClaimState.Appealed);
+      await expectRevert(
+        s.claims.connect(s.adjuster).approveClaim(9n),
+        s.claims,
+        "InsuranceClaimUnexpectedState",
+        9n,
+        ClaimState.None,
+        expected,
+      );
+      await expectRefused(
+        claimsState(s, [s.claimId]),
+        () => s.claims.connect(s.adjuster).approveClaim(s.claimId),
+        s.claims,
+        "InsuranceClaimUnexpectedState",
+        s.claimId,
+        ClaimState.Approved,
+        expected,
+      );
+    });
+
+    it("reverts when paused", async function () {
+      const s = await loadFixture(deployFixture);
+      await s.claims.connect(s.provider).submitClaim(claimRequest(s), 0n, []);
+      await s.claims.connect(s.pauser).pause();
+      await expectRevert(s.claims.connect(s.adjuster).approveClaim(1n), s.claims, "EnforcedPause");
+    });
+  });
+
+  describe("denyClaim", function () {
+    it("denies a submitted claim with a reason code and an EOB paying nothing", async function () {
+      const s = await loadFixture(deployFixture);
+      await s.claims.connect(s.provider).submitClaim(claimRequest(s), 0n, []);
+      await expect(s.claims.connect(s.adjuster).denyClaim(1n, 50))
+        .to.emit(s.claims, "ClaimAdjudicated")
+        .withArgs(1n, ClaimState.Denied, s.adjuster.address, usd(150), usd(120), 0n, 0n, 0n, 50);
+      const claim = await s.claims.getClaim(1n);
+      expect([claim.state, claim.reasonCode]).to.deep.equal([ClaimState.Denied, 50n]);
+      expect(await s.claims.quote(1n)).to.deep.equal([usd(150), usd(120), 0n, 0n, 0n]);
+      const policy = await s.claims.getPolicy(s.policyId);
+      expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([0n, 0n]);
+    });
+
+    it("reverts when the reason code is zero", async function () {
+      const s = await loadFixture(deployFixture);
+      await s.claims.connect(s.provider).submitClaim(claimRequest(s), 0n, []);
+      await expectRefused(
+        claimsState(s, [1n]),
+        () => s.claims.connect(s.adjuster).denyClaim(1n, 0),
+        s.claims,
+        "InsuranceClaimReasonCodeZero",
+      );
+    });
+
+    it("reverts when the caller is not an adjuster of the claim's pool", async function () {
+      const s = await loadFixture(deployFixture);
+      await s.claims.connect(s.provider).submitClaim(claimRequest(s), 0n, []);
+      await expectRevert(
+        s.claims.connect(s.stranger).denyClaim(1n, 50),
+        s.claims,
+        "InsuranceClaimNotPoolAdjuster",
+        s.poolId,
+        s.stranger.address,
+      );
+      expect(await s.claims.claimState(1n)).to.equal(ClaimState.Submitted);
+    });
+
+    it("reverts when the claim is approved or already denied", async function () {
+      const s = await loadFixture(approvedClaimFixture);
+      const expected = expectedStates(ClaimState.Submitted, ClaimState.Appealed);
+      await expectRevert(
+        s.claims.connect(s.adjuster).denyClaim(s.claimId, 50),
+        s.claims,
+        "InsuranceClaimUnexpectedState",
+        s.claimId,
+        ClaimState.Approved,
+        expected,
+      );
+      const d = await loadFixture(deniedClaimFixture);
+      await expectRevert(
+        d.claims.connect(d.adjuster).denyClaim(d.claimId, 96),
+        d.claims,
+        "InsuranceClaimUnexpectedState",
+        d.claimId,
+        ClaimState.Denied,
+        expected,
+      );
+    });
+  });
+
+  describe("quote and adjudicate", function () {
+    it("quotes a pending claim against the policy's current deductible and coverage", async function () {
+      const s = await loadFixture(deployFixture);
+      await s.claims
+        .connect(s.provider)
+        .submitClaim(claimRequest(s, { serviceCode: code("99214"), billed: usd(900) }), 0n, []);
+      expect(await s.claims.quote(1n)).to.deep.equal([usd(900), usd(180), usd(180), 0n, 0n]);
+    });
+
+    it("reverts when the claim does not exist", async function () {
+      const s = await loadFixture(deployFixture);
+      await expectRevert(
+        s.claims.quote(1n),
+        s.claims,
+        "InsuranceClaimUnexpectedState",
+        1n,
+        ClaimState.None,
+        ALL_BUT_NONE,
+      );
+    });
+
+    it("computes the rule for given numbers and rounds coinsurance down", async function () {
+      const s = await loadFixture(deployFixture);
+      // allowed 100.000001, deductible 0.000001 -> 100; 20% coinsurance = 20; payout 80.
+      expect(
+        await s.claims.adjudicate(usd(150), 100_000_001n, 1n, 2_000, usd(1_000)),
+      ).to.deep.equal([usd(150), 100_000_001n, 1n, usd(20), usd(80)]);
+      // 3 units at 33.33%: coinsurance floor(0.9999) = 0, the insurer pays all 3.
+      expect(await s.claims.adjudicate(3n, 3n, 0n, 3_333, 10n)).to.deep.equal([3n, 3n, 0n, 0n, 3n]);
+    });
+
+    it("reverts when coinsurance is above 100%", async function () {
+      const s = await loadFixture(deployFixture);
+      await expectRevert(
+        s.claims.adjudicate(1n, 1n, 0n, 10_001, 1n),
+        s.claims,
+        "InsuranceClaimCoinsuranceTooHigh",
+        10_001n,
+      );
+    });
+
+    it("agrees with the SDK's adjudicate on 300 random cases (seeded)", async function () {
+      const s = await loadFixture(deployFixture);
+      const random = seededRandom(0x5eed_c1a1);
+      const amount = (): bigint => {
+        const pick = random.int(6);
+        if (pick === 0) return 0n;
+        if (pick === 1) return (1n << 96n) - 1n - random.bigint(3n);
+        return random.bigint(1n << BigInt(8 + random.int(88)));
+      };
+      const bpsEdges = [0, 1, 5_000, 9_999, 10_000];
+      for (let i = 0; i < 300; i++) {
+        const input = {
+          billed: amount(),
+          scheduleAmount: amount(),
+          deductibleRemaining: amount(),
+          coinsuranceBps: random.int(4) === 0 ? bpsEdges[random.int(5)]! : random.int(10_001),
+          coverageRemaining: amount(),
+        };
+        const onChain = await s.claims.adjudicate(
+          input.billed,
+          input.scheduleAmount,
+          input.deductibleRemaining,
+          input.coinsuranceBps,
+          input.coverageRemaining,
+        );
+        const sdk = adjudicate(input);
+        expect(
+          [
+            onChain.billed,
+            onChain.allowed,
+            onChain.deductibleApplied,
+            onChain.coinsurance,
+            onChain.payout,
+          ],
+          `case ${i}: ${json(input)}`,
+        ).to.deep.equal([
+          sdk.billed,
+          sdk.allowed,
+          sdk.deductibleApplied,
+          sdk.coinsurance,
+          sdk.payout,
+        ]);
+      }
+    });
+
+    it("agrees with the SDK on 30 random claims through submission, approval and quote", async function () {
+      const s = await loadFixture(deployFixture);
+      const random = seededRandom(0xc1a1_0002);
+      for (let i = 0; i < 30; i++) {
+        const limit = 1n + random.bigint(usd(2_000));
+        const deductible = random.bigint(usd(300));
+        const bps = random.int(10_001);
+        const fee = 1n + random.bigint(usd(400));
+        await s.claims
+          .connect(s.insurer)
+          .createPlan(s.poolId, limit, deductible, bps, ethers.ZeroHash, APPEAL_WINDOW);
+        const planId = (await s.claims.counts()).plans;
+        await s.claims.connect(s.insurer).setFees(planId, [code("99213")], [fee]);
+        await s.claims.connect(s.insurer).createPolicy(planId, s.patient.address, s.start, s.end);
+        const policyId = (await s.claims.counts()).policies;
+        let deductibleMet = 0n;
+        let coverageUsed = 0n;
+        for (let k = 0; k < 3; k++) {
+          const billed = 1n + random.bigint(usd(500));
+          await s.claims
+            .connect(s.provider)
+            .submitClaim(
+              claimRequest(s, { policyId, billed, evidenceHash: evidence(`f${i}-${k}`) }),
+              0n,
+              [],
+            );
+          const claimId = (await s.claims.counts()).claims;
+          const expected = adjudicate({
+            billed,
+            scheduleAmount: fee,
+            deductibleRemaining: deductible - deductibleMet,
+            coinsuranceBps: bps,
+            coverageRemaining: limit - coverageUsed,
+          });
+          const quoted = await s.claims.quote(claimId);
+          expect([...quoted], `plan ${planId} claim ${claimId}`).to.deep.equal([
+            expected.billed,
+            expected.allowed,
+            expected.deductibleApplied,
+            expected.coinsurance,
+            expected.payout,
+          ]);
+          await s.claims.connect(s.adjuster).approveClaim(claimId);
+          expect([...(await s.claims.quote(claimId))]).to.deep.equal([...quoted]);
+          deductibleMet += expected.deductibleApplied;
+          coverageUsed += expected.payout;
+          const policy = await s.claims.getPolicy(policyId);
+          expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([
+            deductibleMet,
+            coverageUsed,
+          ]);
+          expect(policy.coverageUsed).to.be.lte(limit);
+        }
+      }
+    });
+  });
+});

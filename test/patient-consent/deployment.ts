@@ -1,0 +1,190 @@
+import { expect } from "chai";
+import { ZeroHash, toBeHex } from "ethers";
+import { readFileSync } from "node:fs";
+
+import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
+import { DEFAULT_MAX_BREAK_GLASS_DURATION } from "../../ignition/modules/PatientConsent.js";
+import {
+  CATEGORIES,
+  PROTECTED_CATEGORIES_MASK,
+  PURPOSES,
+} from "../../sdk/patient-consent/index.js";
+import { IPatientConsent__factory } from "../../typechain-types/index.js";
+import { expectRevert } from "../helpers/expect.js";
+import {
+  ALL_CATEGORIES,
+  ALL_PURPOSES,
+  DAY,
+  HOUR,
+  ethers,
+  ignition,
+  load,
+  now,
+  purposes,
+  grantAs,
+} from "../helpers/patient-consent.js";
+import { shouldBehaveLikeAdminPausable } from "../shared/access-and-pause.js";
+import type { AdminPausable } from "../shared/access-and-pause.js";
+
+describe("PatientConsent", function () {
+  describe("deployment (Ignition module)", function () {
+    it("makes the chosen admin the default admin with a 24-hour break-glass window", async function () {
+      const f = await load();
+      expect(await f.consent.defaultAdmin()).to.equal(f.admin.address);
+      expect(await f.consent.defaultAdminDelay()).to.equal(0n);
+      expect(await f.consent.maxBreakGlassDuration()).to.equal(DEFAULT_MAX_BREAK_GLASS_DURATION);
+      expect(DEFAULT_MAX_BREAK_GLASS_DURATION).to.equal(24n * HOUR);
+      expect(await f.consent.paused()).to.equal(false);
+    });
+
+    it("grants no role but the admin's", async function () {
+      const { patientConsent } = await ignition.deploy(PatientConsentModule, {
+        parameters: { PatientConsent: { maxBreakGlassDuration: 2n * HOUR } },
+      });
+      const consent = await ethers.getContractAt(
+        "PatientConsent",
+        await patientConsent.getAddress(),
+      );
+      const [deployer] = await ethers.getSigners();
+      expect(await consent.defaultAdmin()).to.equal(deployer!.address);
+      expect(await consent.maxBreakGlassDuration()).to.equal(2n * HOUR);
+      expect(await consent.hasRole(await consent.EMERGENCY_ROLE(), deployer!.address)).to.equal(
+        false,
+      );
+    });
+
+    it("emits MaxBreakGlassDurationSet from the constructor", async function () {
+      const [admin] = await ethers.getSigners();
+      const deployed = await ethers.deployContract("PatientConsent", [
+        0n,
+        admin!.address,
+        6n * HOUR,
+      ]);
+      await expect(deployed.deploymentTransaction())
+        .to.emit(deployed, "MaxBreakGlassDurationSet")
+        .withArgs(0n, 6n * HOUR);
+    });
+
+    it("reverts when the break-glass duration is out of bounds", async function () {
+      const [admin] = await ethers.getSigners();
+      const factory = await ethers.getContractFactory("PatientConsent");
+      await expectRevert(
+        factory.deploy(0n, admin!.address, 60n),
+        factory,
+        "PatientConsentBreakGlassDurationOutOfBounds",
+        60n,
+        15n * 60n,
+        72n * HOUR,
+      );
+    });
+
+    it("exposes the EIP-712 domain 'carechain PatientConsent' version 1 (ERC-5267)", async function () {
+      const f = await load();
+      const domain = await f.consent.eip712Domain();
+      expect(domain.name).to.equal("carechain PatientConsent");
+      expect(domain.version).to.equal("1");
+      expect(domain.chainId).to.equal((await ethers.provider.getNetwork()).chainId);
+      expect(domain.verifyingContract).to.equal(f.address);
+    });
+
+    it("supports the IPatientConsent and AccessControl interfaces (ERC-165)", async function () {
+      const f = await load();
+      const iface = IPatientConsent__factory.createInterface();
+      let interfaceId = 0n;
+      iface.forEachFunction((fragment) => {
+        interfaceId ^= BigInt(fragment.selector);
+      });
+      expect(await f.consent.supportsInterface(toBeHex(interfaceId, 4))).to.equal(true);
+      expect(await f.consent.supportsInterface("0x7965db0b")).to.equal(true); // IAccessControl
+      expect(await f.consent.supportsInterface("0xffffffff")).to.equal(false);
+    });
+  });
+
+  describe("vocabulary", function () {
+    const source = readFileSync("contracts/libraries/ConsentVocabulary.sol", "utf8");
+    const library = (name: string): string => {
+      const start = source.indexOf(`library ${name} {`);
+      return source.slice(start, source.indexOf("\n}", start));
+    };
+    const solidityName = (word: string): string => word.toUpperCase().replaceAll("-", "_");
+
+    it("numbers every purpose as the SDK does", function () {
+      const body = library("PurposeOfUse");
+      const declared = new Map(
+        [...body.matchAll(/uint8 internal constant (\w+) = (\d+);/g)].map((m) => [
+          m[1]!,
+          Number(m[2]),
+        ]),
+      );
+      declared.delete("COUNT");
+      expect(Object.fromEntries(declared)).to.deep.equal({ ...PURPOSES });
+      expect(body).to.contain(`uint8 internal constant COUNT = ${Object.keys(PURPOSES).length};`);
+    });
+
+    it("puts every category on the SDK's bit", function () {
+      const body = library("DataCategory");
+      const declared = Object.fromEntries(
+        [...body.matchAll(/uint32 internal constant (\w+) = 1 << (\d+);/g)].map((m) => [
+          m[1]!,
+          Number(m[2]),
+        ]),
+      );
+      const expected = Object.fromEntries(
+        Object.entries(CATEGORIES).map(([word, bit]) => [solidityName(word), bit]),
+      );
+      expect(declared).to.deep.equal(expected);
+      expect(body).to.contain(`uint8 internal constant COUNT = ${Object.keys(CATEGORIES).length};`);
+    });
+
+    it("exposes counts and the protected mask equal to the SDK's", async function () {
+      const f = await load();
+      expect(await f.consent.PURPOSE_COUNT()).to.equal(BigInt(Object.keys(PURPOSES).length));
+      expect(await f.consent.CATEGORY_COUNT()).to.equal(BigInt(Object.keys(CATEGORIES).length));
+      expect(await f.consent.PROTECTED_CATEGORIES()).to.equal(BigInt(PROTECTED_CATEGORIES_MASK));
+    });
+
+    it("documents the same numbering in the interface's NatSpec", function () {
+      const natspec = readFileSync("contracts/interfaces/IPatientConsent.sol", "utf8");
+      for (const [purpose, value] of Object.entries(PURPOSES)) {
+        expect(natspec, purpose).to.match(new RegExp(`\\b${value} ${purpose}\\b`));
+      }
+    });
+
+    it("accepts every SDK purpose and category and refuses the next bit", async function () {
+      const f = await load();
+      const start = await now();
+      const grant = (p: bigint, c: bigint) =>
+        grantAs(f, f.patient, f.clinic.address, p, c, start, start + DAY);
+      await expect(grant(ALL_PURPOSES, ALL_CATEGORIES)).to.emit(f.consent, "ConsentGranted");
+      const nextPurpose = 1n << BigInt(Object.keys(PURPOSES).length);
+      const nextCategory = 1n << BigInt(Object.keys(CATEGORIES).length);
+      await expectRevert(
+        grant(nextPurpose, 0n),
+        f.consent,
+        "PatientConsentInvalidPurposes",
+        nextPurpose,
+      );
+      await expectRevert(
+        grant(purposes("TREAT"), nextCategory),
+        f.consent,
+        "PatientConsentInvalidCategories",
+        nextCategory,
+      );
+    });
+  });
+
+  shouldBehaveLikeAdminPausable(async () => {
+    const f = await load();
+    return {
+      contract: f.consent as unknown as AdminPausable,
+      admin: f.admin,
+      stranger: f.stranger,
+      pauser: f.admin,
+      pauserRole: ZeroHash,
+      pausableCall: async () => {
+        const start = await now();
+        return grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, start + DAY);
+      },
+    };
+  });
+});

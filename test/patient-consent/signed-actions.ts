@@ -1,0 +1,739 @@
+import { expect } from "chai";
+import { TypedDataEncoder, ZeroAddress } from "ethers";
+import type { Signer } from "ethers";
+
+import {
+  CONSENT_REVOCATION_TYPE_STRING,
+  DELEGATE_APPOINTMENT_TYPE_STRING,
+  DELEGATE_REMOVAL_TYPE_STRING,
+  hashConsentAction,
+  hashConsentGrant,
+  parseSignedConsentAction,
+  randomUnorderedNonce,
+  recoverConsentActionSigner,
+  serializeSignedConsentAction,
+  signConsentRevocation,
+  signDelegateAppointment,
+  signDelegateRemoval,
+} from "../../sdk/patient-consent/index.js";
+import type {
+  ConsentActionType,
+  ConsentGrant,
+  ConsentRevocation,
+  DelegateAppointment,
+  DelegateRemoval,
+} from "../../sdk/patient-consent/index.js";
+import type { PatientConsent } from "../../typechain-types/index.js";
+import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
+import {
+  ALL_CATEGORIES,
+  ALL_PURPOSES,
+  DAY,
+  HOUR,
+  LABS_MEDS,
+  code,
+  consentIdOf,
+  consentState,
+  draftGrant,
+  ethers,
+  load,
+  now,
+  purposes,
+  sign,
+  signFor,
+  time,
+  grantAs,
+  authorized,
+} from "../helpers/patient-consent.js";
+import type { Fixture } from "../helpers/patient-consent.js";
+import { ConsentState } from "../helpers/states.js";
+
+/**
+ * `grantConsentBySig(grant, signature)`, relayed by `relayer`, reverts with
+ * PatientConsentInvalidSignature for `signer` and changes nothing.
+ */
+function refusesSignature(
+  f: Fixture,
+  grant: ConsentGrant,
+  signature: string,
+  signer: string = f.patient.address,
+  relayer: Signer = f.relayer,
+): Promise<void> {
+  return expectRefused(
+    consentState(f),
+    () => f.consent.connect(relayer).grantConsentBySig(grant, signature),
+    f.consent,
+    "PatientConsentInvalidSignature",
+    signer,
+  );
+}
+
+describe("PatientConsent", function () {
+  describe("grantConsentBySig", function () {
+    it("records a grant the patient signed, submitted by a relayer", async function () {
+      const f = await load();
+      const grant = await draftGrant(f);
+      const signature = await sign(f, f.patient, grant);
+      expect(await f.consent.consentGrantDigest(grant)).to.equal(
+        hashConsentGrant((await ethers.provider.getNetwork()).chainId, f.address, grant),
+      );
+      await expect(f.consent.connect(f.relayer).grantConsentBySig(grant, signature))
+        .to.emit(f.consent, "ConsentGranted")
+        .withArgs(
+          consentIdOf(f.patient.address, f.clinic.address, 1n),
+          f.patient.address,
+          f.clinic.address,
+          grant.purposes,
+          grant.categories,
+          grant.start,
+          grant.end,
+          f.patient.address,
+        );
+      expect(await f.consent.nonces(f.patient.address)).to.equal(1n);
+      expect(await authorized(f, f.clinic.address, "TREAT", LABS_MEDS)).to.equal(true);
+    });
+
+    it("accepts a signature until and including its deadline", async function () {
+      const f = await load();
+      const grant = await draftGrant(f);
+      const signature = await sign(f, f.patient, grant);
+      await time.setNextBlockTimestamp(grant.deadline);
+      await expect(f.consent.connect(f.relayer).grantConsentBySig(grant, signature)).to.emit(
+        f.consent,
+        "ConsentGranted",
+      );
+    });
+
+    it("reverts on replay", async function () {
+      const f = await load();
+      const grant = await draftGrant(f);
+      const signature = await sign(f, f.patient, grant);
+      await f.consent.connect(f.relayer).grantConsentBySig(grant, signature);
+      await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
+      await expectRefused(
+        consentState(f),
+        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
+        f.consent,
+        "PatientConsentInvalidNonce",
+        f.patient.address,
+        1n,
+        0n,
+      );
+      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+        ConsentState.Revoked,
+      );
+    });
+
+    it("reverts when the nonce is ahead of the patient's", async function () {
+      const f = await load();
+      const grant = await draftGrant(f, { nonce: 1n });
+      const signature = await sign(f, f.patient, grant);
+      await expectRefused(
+        consentState(f),
+        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
+        f.consent,
+        "PatientConsentInvalidNonce",
+        f.patient.address,
+        0n,
+        1n,
+      );
+    });
+
+    it("reverts when the deadline has passed", async function () {
+      const f = await load();
+      const grant = await draftGrant(f);
+      const signature = await sign(f, f.patient, grant);
+      await time.setNextBlockTimestamp(grant.deadline + 1n);
+      await expectRefused(
+        consentState(f),
+        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
+        f.consent,
+        "PatientConsentSignatureExpired",
+        grant.deadline,
+      );
+    });
+
+    it("reverts when someone other than the patient signed", async function () {
+      const f = await load();
+      const grant = await draftGrant(f, { grantee: f.stranger.address });
+      for (const signer of [f.stranger, f.clinic, f.admin]) {
+        const signature = await sign(f, signer, grant);
+        await refusesSignature(f, grant, signature, f.patient.address, f.stranger);
+      }
+    });
+
+    it("reverts when the signed grant was altered", async function () {
+      const f = await load();
+      const grant = await draftGrant(f);
+      const signature = await sign(f, f.patient, grant);
+      for (const altered of [
+        { ...grant, categories: ALL_CATEGORIES },
+        { ...grant, purposes: ALL_PURPOSES },
+        { ...grant, grantee: f.stranger.address },
+        { ...grant, end: grant.end + 365n * DAY },
+        { ...grant, deadline: grant.deadline + 365n * DAY },
+      ]) {
+        await refusesSignature(f, altered, signature);
+      }
+    });
+
+    it("reverts when the signature is for another chain id", async function () {
+      const f = await load();
+      const grant = await draftGrant(f);
+      const signature = await sign(f, f.patient, grant, { chainId: 1n });
+      await refusesSignature(f, grant, signature);
+    });
+
+    it("reverts when the signature is for another PatientConsent contract", async function () {
+      const f = await load();
+      const other = await ethers.deployContract("PatientConsent", [0n, f.admin.address, DAY]);
+      const grant = await draftGrant(f);
+      const signature = await sign(f, f.patient, grant, {
+        verifyingContract: await other.getAddress(),
+      });
+      await refusesSignature(f, grant, signature);
+      // The same signature is good where it was meant to go.
+      await expect(other.connect(f.relayer).grantConsentBySig(grant, signature)).to.emit(
+        other,
+        "ConsentGranted",
+      );
+    });
+
+    it("reverts when the signature is malformed", async function () {
+      const f = await load();
+      const grant = await draftGrant(f);
+      for (const signature of ["0x", "0x1234", `0x${"00".repeat(65)}`]) {
+        await refusesSignature(f, grant, signature);
+      }
+    });
+
+    it("accepts an ERC-1271 wallet's signature", async function () {
+      const f = await load();
+      const walletAddress = await f.wallet.getAddress();
+      const grant = await draftGrant(f, { patient: walletAddress });
+      const signature = await sign(f, f.patient, grant); // the wallet's owner key signs
+      await expect(f.consent.connect(f.relayer).grantConsentBySig(grant, signature))
+        .to.emit(f.consent, "ConsentGranted")
+        .withArgs(
+          consentIdOf(walletAddress, f.clinic.address, 1n),
+          walletAddress,
+          f.clinic.address,
+          grant.purposes,
+          grant.categories,
+          grant.start,
+          grant.end,
+          walletAddress,
+        );
+      expect(await f.consent.nonces(walletAddress)).to.equal(1n);
+      expect(
+        await f.consent.isAuthorized(walletAddress, f.clinic.address, code("TREAT"), LABS_MEDS),
+      ).to.equal(true);
+    });
+
+    it("reverts when the ERC-1271 wallet refuses the signature", async function () {
+      const f = await load();
+      const walletAddress = await f.wallet.getAddress();
+      const grant = await draftGrant(f, { patient: walletAddress });
+      const byStranger = await sign(f, f.stranger, grant);
+      await refusesSignature(f, grant, byStranger, walletAddress);
+      const byOwner = await sign(f, f.patient, grant);
+      await f.wallet.connect(f.patient).setRefuseAll(true);
+      await refusesSignature(f, grant, byOwner, walletAddress);
+    });
+
+    it("reverts when the signed grant itself is invalid", async function () {
+      const f = await load();
+      const grant = await draftGrant(f, { grantee: ZeroAddress });
+      const signature = await sign(f, f.patient, grant);
+      await expectRefused(
+        consentState(f),
+        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
+        f.consent,
+        "PatientConsentInvalidGrantee",
+        ZeroAddress,
+      );
+    });
+
+    it("reverts when paused", async function () {
+      const f = await load();
+      const grant = await draftGrant(f);
+      const signature = await sign(f, f.patient, grant);
+      await f.consent.connect(f.admin).pause();
+      await expectRefused(
+        consentState(f),
+        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
+        f.consent,
+        "EnforcedPause",
+      );
+    });
+  });
+
+  describe("invalidateNonce", function () {
+    it("burns the nonce so a handed-over signature can no longer be submitted", async function () {
+      const f = await load();
+      const grant = await draftGrant(f);
+      const signature = await sign(f, f.patient, grant);
+      await expect(f.consent.connect(f.patient).invalidateNonce())
+        .to.emit(f.consent, "NonceInvalidated")
+        .withArgs(f.patient.address, 0n);
+      expect(await f.consent.nonces(f.patient.address)).to.equal(1n);
+      await expectRevert(
+        f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
+        f.consent,
+        "PatientConsentInvalidNonce",
+        f.patient.address,
+        1n,
+        0n,
+      );
+    });
+
+    it("works while paused", async function () {
+      const f = await load();
+      await f.consent.connect(f.admin).pause();
+      await expect(f.consent.connect(f.patient).invalidateNonce())
+        .to.emit(f.consent, "NonceInvalidated")
+        .withArgs(f.patient.address, 0n);
+    });
+  });
+
+  describe("signed actions: digests and type strings match the SDK", function () {
+    it("each digest view equals the SDK's hash, and the type strings are API 2's", async function () {
+      const f = await load();
+      expect(CONSENT_REVOCATION_TYPE_STRING).to.equal(
+        "ConsentRevocation(address patient,address grantee,uint256 nonce,uint256 deadline)",
+      );
+      expect(DELEGATE_APPOINTMENT_TYPE_STRING).to.equal(
+        "DelegateAppointment(address patient,address delegate,uint32 purposes,uint32 categories,uint48 until,uint256 nonce,uint256 deadline)",
+      );
+      expect(DELEGATE_REMOVAL_TYPE_STRING).to.equal(
+        "DelegateRemoval(address patient,address delegate,uint256 nonce,uint256 deadline)",
+      );
+      const revocation: ConsentRevocation = {
+        patient: f.patient.address,
+        grantee: f.clinic.address,
+        nonce: randomUnorderedNonce(),
+        deadline: 123n,
+      };
+      const appointment: DelegateAppointment = {
+        patient: f.patient.address,
+        delegate: f.guardian.address,
+        purposes: 5n,
+        categories: 0x300n,
+        until: 999n,
+        nonce: 7n,
+        deadline: 123n,
+      };
+      const removal: DelegateRemoval = {
+        patient: f.patient.address,
+        delegate: f.guardian.address,
+        nonce: 42n,
+        deadline: 123n,
+      };
+      expect(await f.consent.consentRevocationDigest(revocation)).to.equal(
+        hashConsentAction("ConsentRevocation", 31337n, f.address, revocation),
+      );
+      expect(await f.consent.delegateAppointmentDigest(appointment)).to.equal(
+        hashConsentAction("DelegateAppointment", 31337n, f.address, appointment),
+      );
+      expect(await f.consent.delegateRemovalDigest(removal)).to.equal(
+        hashConsentAction("DelegateRemoval", 31337n, f.address, removal),
+      );
+      expect(
+        TypedDataEncoder.hash(
+          {
+            name: "carechain PatientConsent",
+            version: "1",
+            chainId: 31337n,
+            verifyingContract: f.address,
+          },
+          {
+            DelegateRemoval: [
+              { name: "patient", type: "address" },
+              { name: "delegate", type: "address" },
+              { name: "nonce", type: "uint256" },
+              { name: "deadline", type: "uint256" },
+            ],
+          },
+          removal,
+        ),
+      ).to.equal(await f.consent.delegateRemovalDigest(removal));
+    });
+
+    it("serializes and parses each signed action, recovering the signer", async function () {
+      const f = await load();
+      const deadline = (await now()) + HOUR;
+      for (const signed of [
+        await signConsentRevocation(f.patient, f.address, { grantee: f.clinic.address, deadline }),
+        await signDelegateAppointment(f.patient, f.address, {
+          delegate: f.guardian.address,
+          purposes: purposes("TREAT"),
+          categories: LABS_MEDS,
+          until: deadline + DAY,
+          deadline,
+        }),
+        await signDelegateRemoval(f.patient, f.address, { delegate: f.guardian.address, deadline }),
+      ]) {
+        const parsed = parseSignedConsentAction(serializeSignedConsentAction(signed));
+        expect(parsed).to.deep.equal(signed);
+        expect(recoverConsentActionSigner(parsed)).to.equal(f.patient.address);
+      }
+      expect(() => parseSignedConsentAction('{"primaryType":"Other"}')).to.throw(
+        "signed action: domain is missing",
+      );
+    });
+  });
+
+  describe("signed actions: the full lifecycle by signature, EOA and ERC-1271", function () {
+    for (const kind of ["EOA", "ERC-1271 wallet"] as const) {
+      it(`appoints, revokes and removes by signature (${kind})`, async function () {
+        const f = await load();
+        const patient = kind === "EOA" ? f.patient.address : f.walletAddress;
+        const deadline = (await now()) + HOUR;
+        const until = (await now()) + 30n * DAY;
+        const appointment = await signDelegateAppointment(f.patient, f.address, {
+          patient,
+          delegate: f.guardian.address,
+          purposes: purposes("TREAT"),
+          categories: LABS_MEDS,
+          until,
+          deadline,
+        });
+        await expect(
+          f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
+        )
+          .to.emit(f.consent, "DelegateSet")
+          .withArgs(patient, f.guardian.address, purposes("TREAT"), LABS_MEDS, until);
+        const start = await now();
+        await f.consent
+          .connect(f.guardian)
+          .grantConsent(patient, f.clinic.address, purposes("TREAT"), LABS_MEDS, start, until);
+
+        const revocation = await signConsentRevocation(f.patient, f.address, {
+          patient,
+          grantee: f.clinic.address,
+          deadline,
+        });
+        await expect(
+          f.consent.connect(f.relayer).revokeConsentBySig(revocation.message, revocation.signature),
+        )
+          .to.emit(f.consent, "ConsentRevoked")
+          .withArgs(
+            await f.consent.computeConsentId(patient, f.clinic.address, 1n),
+            patient,
+            f.clinic.address,
+            patient,
+          );
+
+        const removal = await signDelegateRemoval(f.patient, f.address, {
+          patient,
+          delegate: f.guardian.address,
+          deadline,
+        });
+        await expect(
+          f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature),
+        )
+          .to.emit(f.consent, "DelegateRevoked")
+          .withArgs(patient, f.guardian.address);
+        expect(await f.consent.isDelegate(patient, f.guardian.address)).to.equal(false);
+        expect(await f.consent.isRevocationNonceUsed(patient, removal.message.nonce)).to.equal(
+          true,
+        );
+      });
+    }
+
+    it("revocations and removals by signature work while paused; appointments do not", async function () {
+      const f = await load();
+      const deadline = (await now()) + HOUR;
+      const until = (await now()) + 30n * DAY;
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, purposes("TREAT"), LABS_MEDS, until);
+      const start = await now();
+      await grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, until);
+      const appointment = await signDelegateAppointment(f.patient, f.address, {
+        delegate: f.stranger.address,
+        purposes: purposes("TREAT"),
+        categories: 0n,
+        until,
+        deadline,
+      });
+      await f.consent.connect(f.admin).pause();
+      await expectRefused(
+        consentState(f),
+        () =>
+          f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
+        f.consent,
+        "EnforcedPause",
+      );
+      const revocation = await signConsentRevocation(f.patient, f.address, {
+        grantee: f.clinic.address,
+        deadline,
+      });
+      await f.consent
+        .connect(f.relayer)
+        .revokeConsentBySig(revocation.message, revocation.signature);
+      const removal = await signDelegateRemoval(f.patient, f.address, {
+        delegate: f.guardian.address,
+        deadline,
+      });
+      await f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature);
+      expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
+    });
+
+    it("a removal voids an appointment signed before it (the stale appointment cannot restore the delegate)", async function () {
+      const f = await load();
+      const deadline = (await now()) + HOUR;
+      const until = (await now()) + 30n * DAY;
+      const stale = await signDelegateAppointment(f.patient, f.address, {
+        delegate: f.guardian.address,
+        purposes: purposes("TREAT"),
+        categories: 0n,
+        until,
+        deadline,
+      });
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, purposes("TREAT"), 0n, until);
+      const removal = await signDelegateRemoval(f.patient, f.address, {
+        delegate: f.guardian.address,
+        deadline,
+      });
+      await f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature);
+      await expectRefused(
+        consentState(f),
+        () => f.consent.connect(f.guardian).setDelegateBySig(stale.message, stale.signature),
+        f.consent,
+        "PatientConsentInvalidNonce",
+        f.patient.address,
+        1n,
+        0n,
+      );
+    });
+  });
+
+  describe("signed actions: replay, another chain, another contract, wrong signer, expired, wrong nonce", function () {
+    /** A fresh, valid signed action of each kind, with the ways to break it. */
+    async function cases(f: Fixture) {
+      const deadline = (await now()) + HOUR;
+      const until = (await now()) + 30n * DAY;
+      const start = await now();
+      await grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, until);
+      await f.consent
+        .connect(f.patient)
+        .setDelegate(f.guardian.address, purposes("TREAT"), 0n, until);
+      const revocation: ConsentRevocation = {
+        patient: f.patient.address,
+        grantee: f.clinic.address,
+        nonce: randomUnorderedNonce(),
+        deadline,
+      };
+      const appointment: DelegateAppointment = {
+        patient: f.patient.address,
+        delegate: f.stranger.address,
+        purposes: purposes("TREAT"),
+        categories: 0n,
+        until,
+        nonce: await f.consent.nonces(f.patient.address),
+        deadline,
+      };
+      const removal: DelegateRemoval = {
+        patient: f.patient.address,
+        delegate: f.guardian.address,
+        nonce: randomUnorderedNonce(),
+        deadline,
+      };
+      return [
+        {
+          name: "DelegateAppointment" as const,
+          message: appointment,
+          submit: (c: PatientConsent, m: DelegateAppointment, s: string) =>
+            c.connect(f.relayer).setDelegateBySig(m, s),
+        },
+        {
+          name: "ConsentRevocation" as const,
+          message: revocation,
+          submit: (c: PatientConsent, m: ConsentRevocation, s: string) =>
+            c.connect(f.relayer).revokeConsentBySig(m, s),
+        },
+        {
+          name: "DelegateRemoval" as const,
+          message: removal,
+          submit: (c: PatientConsent, m: DelegateRemoval, s: string) =>
+            c.connect(f.relayer).revokeDelegateBySig(m, s),
+        },
+      ];
+    }
+
+    it("refuses a replay of each signed action", async function () {
+      const f = await load();
+      for (const c of await cases(f)) {
+        const submit = c.submit as (
+          p: PatientConsent,
+          m: typeof c.message,
+          s: string,
+        ) => Promise<unknown>;
+        const signature = await signFor(f.patient, c.name, c.message, f.address);
+        await submit(f.consent, c.message, signature);
+        await expectNothingChanged(consentState(f), async () => {
+          const replay = expect(submit(f.consent, c.message, signature)).to.be;
+          if (c.name === "DelegateAppointment") {
+            await replay.revertedWithCustomError(f.consent, "PatientConsentInvalidNonce");
+          } else {
+            await replay
+              .revertedWithCustomError(f.consent, "PatientConsentNonceAlreadyUsed")
+              .withArgs(f.patient.address, c.message.nonce);
+          }
+        });
+      }
+    });
+
+    it("refuses each signed action signed for another chain, another contract or by another key", async function () {
+      const f = await load();
+      const otherAddress = await f.other.getAddress();
+      for (const c of await cases(f)) {
+        const submit = c.submit as (
+          p: PatientConsent,
+          m: typeof c.message,
+          s: string,
+        ) => Promise<unknown>;
+        const forged = [
+          await signFor(f.patient, c.name, c.message, f.address, 1n),
+          await signFor(f.patient, c.name, c.message, otherAddress),
+          await signFor(f.stranger, c.name, c.message, f.address),
+          await signFor(f.guardian, c.name, c.message, f.address),
+        ];
+        for (const signature of forged) {
+          await expectRefused(
+            consentState(f),
+            () => submit(f.consent, c.message, signature),
+            f.consent,
+            "PatientConsentInvalidSignature",
+            f.patient.address,
+          );
+        }
+      }
+    });
+
+    it("refuses each signed action after its deadline", async function () {
+      const f = await load();
+      const all = await cases(f);
+      const signatures = await Promise.all(
+        all.map((c) => signFor(f.patient, c.name, c.message, f.address)),
+      );
+      await time.increaseTo(all[0]!.message.deadline + 1n);
+      for (const [i, c] of all.entries()) {
+        const submit = c.submit as (
+          p: PatientConsent,
+          m: typeof c.message,
+          s: string,
+        ) => Promise<unknown>;
+        await expectRefused(
+          consentState(f),
+          () => submit(f.consent, c.message, signatures[i]!),
+          f.consent,
+          "PatientConsentSignatureExpired",
+          c.message.deadline,
+        );
+      }
+    });
+
+    it("refuses an appointment with a wrong nonce, and any tampered field", async function () {
+      const f = await load();
+      const [first, second, third] = await cases(f);
+      const appointment = { message: first!.message as DelegateAppointment };
+      const revocation = { message: second!.message as ConsentRevocation };
+      const removal = { message: third!.message as DelegateRemoval };
+      const ahead = { ...appointment.message, nonce: appointment.message.nonce + 1n };
+      await expectRefused(
+        consentState(f),
+        async () =>
+          f.consent
+            .connect(f.relayer)
+            .setDelegateBySig(
+              ahead,
+              await signFor(f.patient, "DelegateAppointment", ahead, f.address),
+            ),
+        f.consent,
+        "PatientConsentInvalidNonce",
+        f.patient.address,
+        ahead.nonce - 1n,
+        ahead.nonce,
+      );
+      // A relay that tampers with what the patient signed: a wider scope, another grantee or delegate.
+      const tampered: [ConsentActionType, () => Promise<unknown>][] = [
+        [
+          "DelegateAppointment",
+          async () =>
+            f.consent
+              .connect(f.relayer)
+              .setDelegateBySig(
+                { ...appointment.message, categories: 0xfffn },
+                await signFor(f.patient, "DelegateAppointment", appointment.message, f.address),
+              ),
+        ],
+        [
+          "ConsentRevocation",
+          async () =>
+            f.consent
+              .connect(f.relayer)
+              .revokeConsentBySig(
+                { ...revocation.message, grantee: f.stranger.address },
+                await signFor(f.patient, "ConsentRevocation", revocation.message, f.address),
+              ),
+        ],
+        [
+          "DelegateRemoval",
+          async () =>
+            f.consent
+              .connect(f.relayer)
+              .revokeDelegateBySig(
+                { ...removal.message, delegate: f.stranger.address },
+                await signFor(f.patient, "DelegateRemoval", removal.message, f.address),
+              ),
+        ],
+      ];
+      for (const [, attempt] of tampered) {
+        await expectRefused(
+          consentState(f),
+          () => attempt(),
+          f.consent,
+          "PatientConsentInvalidSignature",
+          f.patient.address,
+        );
+      }
+    });
+
+    it("an ERC-1271 wallet that refuses its key makes every signed action fail", async function () {
+      const f = await load();
+      await f.wallet.connect(f.patient).setRefuseAll(true);
+      const deadline = (await now()) + HOUR;
+      const revocation = await signConsentRevocation(f.patient, f.address, {
+        patient: f.walletAddress,
+        grantee: f.clinic.address,
+        deadline,
+      });
+      const appointment = await signDelegateAppointment(f.patient, f.address, {
+        patient: f.walletAddress,
+        delegate: f.guardian.address,
+        purposes: purposes("TREAT"),
+        categories: 0n,
+        until: deadline + DAY,
+        deadline,
+      });
+      const removal = await signDelegateRemoval(f.patient, f.address, {
+        patient: f.walletAddress,
+        delegate: f.guardian.address,
+        deadline,
+      });
+      await expectNothingChanged(consentState(f), async () => {
+        for (const attempt of [
+          f.consent.connect(f.relayer).revokeConsentBySig(revocation.message, revocation.signature),
+          f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
+          f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature),
+        ]) {
+          await expectRevert(attempt, f.consent, "PatientConsentInvalidSignature", f.walletAddress);
+        }
+      });
+    });
+  });
+});
