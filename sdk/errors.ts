@@ -1,5 +1,5 @@
 import { Interface, isError } from "ethers";
-import type { ErrorDescription, InterfaceAbi, JsonFragment } from "ethers";
+import type { ErrorDescription, InterfaceAbi, JsonFragment, JsonFragmentType } from "ethers";
 
 import { STATE_ENUMS, namesInBitmap } from "./states.js";
 
@@ -91,13 +91,6 @@ function formatArgs(
     .join(", ");
 }
 
-/** An ABI input as the JSON ABI (TypeChain's `Factory.abi`) gives it, with its `internalType`. */
-interface AbiInput {
-  readonly name?: string;
-  readonly type: string;
-  readonly internalType?: string;
-}
-
 /**
  * A plain sentence for a state-machine refusal, or `undefined` when the error has not that shape.
  * Keyed on the shape, not the name: any custom error whose name ends in `State` and whose
@@ -111,7 +104,7 @@ interface AbiInput {
  */
 export function describeStateRevert(
   errorName: string,
-  inputs: readonly AbiInput[],
+  inputs: readonly JsonFragmentType[],
   values: readonly unknown[],
   nameValue?: RevertValueNamer,
 ): string | undefined {
@@ -150,7 +143,7 @@ export function describeStateRevert(
 function jsonErrorInputs(
   abi: Interface | InterfaceAbi,
   name: string,
-): readonly AbiInput[] | undefined {
+): readonly JsonFragmentType[] | undefined {
   if (abi instanceof Interface || typeof abi === "string") return undefined;
   const found = abi.find(
     (fragment): fragment is JsonFragment =>
@@ -158,7 +151,7 @@ function jsonErrorInputs(
       (fragment as JsonFragment).type === "error" &&
       (fragment as JsonFragment).name === name,
   );
-  return found?.inputs as readonly AbiInput[] | undefined;
+  return found?.inputs;
 }
 
 /** Finds the revert data (`0x…`) an ethers or JSON-RPC error carries, however deeply nested. */

@@ -1,7 +1,7 @@
 import { id, ZeroHash } from "ethers";
-import type { AddressLike, BaseContract, BytesLike } from "ethers";
+import type { BaseContract } from "ethers";
 
-import type { TypedContractMethod } from "../typechain-types/common.js";
+import type { DrugTrace, InsuranceClaim, PatientConsent } from "../typechain-types/index.js";
 import { callDecoded, sendTransaction } from "./transactions.js";
 import type { RevertDecoding, TransactionResult } from "./transactions.js";
 
@@ -13,11 +13,8 @@ import type { RevertDecoding, TransactionResult } from "./transactions.js";
  */
 
 /** A suite contract as far as its roles go (any TypeChain AccessControl contract fits). */
-export interface RoleHolderContract extends BaseContract {
-  hasRole: TypedContractMethod<[role: BytesLike, account: AddressLike], [boolean], "view">;
-  grantRole: TypedContractMethod<[role: BytesLike, account: AddressLike], [void], "nonpayable">;
-  revokeRole: TypedContractMethod<[role: BytesLike, account: AddressLike], [void], "nonpayable">;
-}
+export type RoleHolderContract = BaseContract &
+  Pick<DrugTrace | PatientConsent | InsuranceClaim, "hasRole" | "grantRole" | "revokeRole">;
 
 /**
  * The id of role `name` (without `_ROLE`), as the contracts compute it.

@@ -134,9 +134,9 @@ export function parseEventLogs<C extends EventContract, K extends EventName<C>>(
  * @example
  * await provider.getLogs({ address, topics: [eventTopics(drugTrace, ["ShipmentSent"])] });
  */
-export function eventTopics<C extends EventContract, K extends EventName<C>>(
+export function eventTopics<C extends EventContract>(
   contract: C,
-  names: readonly K[],
+  names: readonly EventName<C>[],
 ): string[] {
   return names.map((name) => (contract.filters[name] as TypedContractEvent).fragment.topicHash);
 }

@@ -269,6 +269,33 @@ describe("PatientConsent SDK", function () {
   });
 
   describe("typed wrappers", function () {
+    it("revoking twice says the consent is Revoked, and changes nothing", async function () {
+      const f = await load();
+      const now = await latestTimestamp(f.consent);
+      await grantConsent(f.consent.connect(f.patient), {
+        patient: f.patient.address,
+        grantee: f.clinic.address,
+        purposes: parsePurposes("TREAT"),
+        categories: parseCategories("labs"),
+        start: now,
+        end: now + 30n * DAY,
+      });
+      await revokeConsent(f.consent.connect(f.patient), f.patient.address, f.clinic.address);
+      const before = await readConsent(f.consent, f.patient.address, f.clinic.address);
+      const refused = await revokeConsent(
+        f.consent.connect(f.patient),
+        f.patient.address,
+        f.clinic.address,
+      ).catch((error: unknown) => error);
+      expect(refused).to.be.instanceOf(ContractRevertError);
+      expect((refused as ContractRevertError).message).to.equal(
+        `consent (patient=${f.patient.address}, grantee=${f.clinic.address}) is Revoked; this needs it Pending or Active (PatientConsentUnexpectedConsentState)`,
+      );
+      expect(await readConsent(f.consent, f.patient.address, f.clinic.address)).to.deep.equal(
+        before,
+      );
+    });
+
     it("grant, read, revoke: ids from events, gas from receipts", async function () {
       const f = await load();
       const now = await latestTimestamp(f.consent);

@@ -75,5 +75,5 @@ export const DRUG_TRACE_DECODING: RevertDecoding = {
  * const drugTrace = await attachDrugTrace(signer, resolveSuiteAddress("DrugTrace", chainId, args.address));
  */
 export async function attachDrugTrace(runner: ContractRunner, address: string): Promise<DrugTrace> {
-  return attachContract(runner, address, DrugTrace__factory.connect);
+  return attachContract(runner, address, (at, by) => DrugTrace__factory.connect(at, by));
 }

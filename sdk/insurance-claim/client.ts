@@ -59,7 +59,7 @@ export async function attachInsuranceClaim(
   runner: ContractRunner,
   address: string,
 ): Promise<InsuranceClaim> {
-  return attachContract(runner, address, InsuranceClaim__factory.connect);
+  return attachContract(runner, address, (at, by) => InsuranceClaim__factory.connect(at, by));
 }
 
 /**

@@ -40,7 +40,7 @@ export async function attachPatientConsent(
   runner: ContractRunner,
   address: string,
 ): Promise<PatientConsent> {
-  return attachContract(runner, address, PatientConsent__factory.connect);
+  return attachContract(runner, address, (at, by) => PatientConsent__factory.connect(at, by));
 }
 
 /** What every write returns: the mined receipt, its gas and hash. */

@@ -14,6 +14,7 @@ import {
   dispense,
   DRUG_TRACE_ROLES,
   flagSuspect,
+  formatShipmentId,
   grantDrugTraceRole,
   grantTradeRole,
   parseCompanyPrefix,
@@ -262,6 +263,63 @@ describe("DrugTrace SDK client", function () {
       expect(revert.message).to.equal(
         `reverted with DrugTraceUnitAlreadyDispensed(batchId=${batchId}, index=4)`,
       );
+    });
+
+    it("say a batch's state by name, and change nothing", async function () {
+      const { drugTrace, batchId, manufacturer } = await networkHelpers.loadFixture(clientFixture);
+      const before = await readBatch(drugTrace, batchId);
+      const error = await caught(releaseQuarantine(drugTrace.connect(manufacturer), batchId));
+      expect(error).to.be.instanceOf(ContractRevertError);
+      expect((error as ContractRevertError).message).to.equal(
+        `batch ${batchId} is Active; this needs it Quarantined (DrugTraceUnexpectedBatchState)`,
+      );
+      expect(await readBatch(drugTrace, batchId)).to.deep.equal(before);
+    });
+
+    it("say a shipment's state by name, and change nothing", async function () {
+      const { drugTrace, batchId, manufacturer, pharmacy } =
+        await networkHelpers.loadFixture(clientFixture);
+      const { shipmentId } = await ship(drugTrace.connect(manufacturer), {
+        batchId,
+        to: pharmacy.address,
+        quantity: 2n,
+      });
+      await acceptShipment(drugTrace.connect(pharmacy), shipmentId);
+      const [shipment, held] = await Promise.all([
+        readShipment(drugTrace, shipmentId),
+        readHolding(drugTrace, batchId, pharmacy.address),
+      ]);
+      const error = await caught(acceptShipment(drugTrace.connect(pharmacy), shipmentId));
+      expect((error as ContractRevertError).message).to.match(
+        new RegExp(
+          `^shipment ${formatShipmentId(shipmentId)} is Accepted(, which this does not allow|; this needs it Pending) \\(DrugTraceUnexpectedShipmentState\\)$`,
+        ),
+      );
+      expect(await readShipment(drugTrace, shipmentId)).to.deep.equal(shipment);
+      expect(await readHolding(drugTrace, batchId, pharmacy.address)).to.equal(held);
+    });
+
+    it("say a suspect flag's state by name, and change nothing", async function () {
+      const { drugTrace, batchId, pharmacy, regulator } =
+        await networkHelpers.loadFixture(clientFixture);
+      const { flagId } = await flagSuspect(drugTrace.connect(pharmacy), {
+        batchId,
+        index: 0n,
+        serial: "SN0001",
+        verdict: "Dispensed",
+        evidenceHash: EVIDENCE,
+      });
+      await resolveSuspect(drugTrace.connect(regulator), flagId, "Cleared");
+      const [flag, batch] = await Promise.all([
+        readSuspectFlag(drugTrace, flagId),
+        readBatch(drugTrace, batchId),
+      ]);
+      const error = await caught(resolveSuspect(drugTrace.connect(regulator), flagId, "Recalled"));
+      expect((error as ContractRevertError).message).to.match(
+        /^flag 1 is Cleared(, which this does not allow|; this needs it Open) \(DrugTraceUnexpectedFlagState\)$/,
+      );
+      expect(await readSuspectFlag(drugTrace, flagId)).to.deep.equal(flag);
+      expect(await readBatch(drugTrace, batchId)).to.deep.equal(batch);
     });
 
     it("name OpenZeppelin's access-control error and the trade-partner check", async function () {
