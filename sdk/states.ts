@@ -7,69 +7,64 @@ import { CareChainError } from "./errors.js";
  * keyed on the enum's type name in the ABI (`enum IInsuranceClaim.ClaimState` → `ClaimState`).
  */
 
-/** `IDrugTrace.BatchState`, by value. */
-export const BATCH_STATE_NAMES = ["None", "Active", "Quarantined", "Recalled", "Expired"] as const;
-
-/** A batch's state. */
-export type BatchStateName = (typeof BATCH_STATE_NAMES)[number];
-
-/** `IDrugTrace.ShipmentState`, by value. */
-export const SHIPMENT_STATE_NAMES = [
-  "None",
-  "Pending",
-  "Accepted",
-  "Rejected",
-  "Cancelled",
-] as const;
-
-/** A shipment's state. */
-export type ShipmentStateName = (typeof SHIPMENT_STATE_NAMES)[number];
-
-/** `IDrugTrace.FlagState`, by value. */
-export const FLAG_STATE_NAMES = ["None", "Open", "Cleared", "Quarantined", "Recalled"] as const;
-
-/** A suspect flag's state. */
-export type FlagStateName = (typeof FLAG_STATE_NAMES)[number];
-
-/** `IPatientConsent.ConsentState`, by value. */
-export const CONSENT_STATE_NAMES = ["None", "Pending", "Active", "Expired", "Revoked"] as const;
-
-/** A consent's state. */
-export type ConsentStateName = (typeof CONSENT_STATE_NAMES)[number];
-
-/** `IInsuranceClaim.ClaimState`, by value. */
-export const CLAIM_STATE_NAMES = [
-  "None",
-  "Submitted",
-  "Approved",
-  "Denied",
-  "Appealed",
-  "Paid",
-  "FinalDenied",
-  "Voided",
-] as const;
-
-/** A claim's state. */
-export type ClaimStateName = (typeof CLAIM_STATE_NAMES)[number];
-
 /** A state enum as the decoder and readers use it: what it is the state of, and its names. */
 export interface StateEnum<N extends string = string> {
   /** The thing in that state, for sentences: "batch", "claim". */
   readonly noun: string;
+  /** The state names, by value. */
   readonly names: readonly N[];
 }
 
 /** Every state enum of the suite, by its Solidity type name (without the interface prefix). */
 export const STATE_ENUMS = {
-  BatchState: { noun: "batch", names: BATCH_STATE_NAMES },
-  ShipmentState: { noun: "shipment", names: SHIPMENT_STATE_NAMES },
-  FlagState: { noun: "flag", names: FLAG_STATE_NAMES },
-  ConsentState: { noun: "consent", names: CONSENT_STATE_NAMES },
-  ClaimState: { noun: "claim", names: CLAIM_STATE_NAMES },
+  /** `IDrugTrace.BatchState`. */
+  BatchState: { noun: "batch", names: ["None", "Active", "Quarantined", "Recalled", "Expired"] },
+  /** `IDrugTrace.ShipmentState`. */
+  ShipmentState: {
+    noun: "shipment",
+    names: ["None", "Pending", "Accepted", "Rejected", "Cancelled"],
+  },
+  /** `IDrugTrace.FlagState`. */
+  FlagState: { noun: "flag", names: ["None", "Open", "Cleared", "Quarantined", "Recalled"] },
+  /** `IPatientConsent.ConsentState`. */
+  ConsentState: { noun: "consent", names: ["None", "Pending", "Active", "Expired", "Revoked"] },
+  /** `IInsuranceClaim.ClaimState`. */
+  ClaimState: {
+    noun: "claim",
+    names: ["None", "Submitted", "Approved", "Denied", "Appealed", "Paid", "FinalDenied", "Voided"],
+  },
 } as const satisfies Record<string, StateEnum>;
 
 /** The type name of one of the suite's state enums. */
 export type StateEnumName = keyof typeof STATE_ENUMS;
+
+/** The state names of enum `E`. */
+export type StateName<E extends StateEnumName> = (typeof STATE_ENUMS)[E]["names"][number];
+
+/** `IDrugTrace.BatchState`'s names, by value. */
+export const BATCH_STATE_NAMES = STATE_ENUMS.BatchState.names;
+/** A batch's state. */
+export type BatchStateName = StateName<"BatchState">;
+
+/** `IDrugTrace.ShipmentState`'s names, by value. */
+export const SHIPMENT_STATE_NAMES = STATE_ENUMS.ShipmentState.names;
+/** A shipment's state. */
+export type ShipmentStateName = StateName<"ShipmentState">;
+
+/** `IDrugTrace.FlagState`'s names, by value. */
+export const FLAG_STATE_NAMES = STATE_ENUMS.FlagState.names;
+/** A suspect flag's state. */
+export type FlagStateName = StateName<"FlagState">;
+
+/** `IPatientConsent.ConsentState`'s names, by value. */
+export const CONSENT_STATE_NAMES = STATE_ENUMS.ConsentState.names;
+/** A consent's state. */
+export type ConsentStateName = StateName<"ConsentState">;
+
+/** `IInsuranceClaim.ClaimState`'s names, by value. */
+export const CLAIM_STATE_NAMES = STATE_ENUMS.ClaimState.names;
+/** A claim's state. */
+export type ClaimStateName = StateName<"ClaimState">;
 
 /**
  * The name of value `value` of `names`; a value the table does not know is a `CareChainError`

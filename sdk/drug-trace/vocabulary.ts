@@ -1,13 +1,6 @@
 import { getAddress, id, toBeHex, ZeroHash } from "ethers";
 
-import {
-  BATCH_STATE_NAMES,
-  FLAG_STATE_NAMES,
-  SHIPMENT_STATE_NAMES,
-  batchStateName,
-  flagStateName,
-  shipmentStateName,
-} from "../states.js";
+import { BATCH_STATE_NAMES, FLAG_STATE_NAMES, SHIPMENT_STATE_NAMES } from "../states.js";
 import type { BatchStateName, FlagStateName, ShipmentStateName } from "../states.js";
 import { encodeGs1Text } from "./gs1.js";
 
@@ -23,7 +16,7 @@ export {
   batchStateName,
   flagStateName,
   shipmentStateName,
-};
+} from "../states.js";
 export type { BatchStateName, FlagStateName, ShipmentStateName };
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/

@@ -43,6 +43,7 @@ import {
 import { ContractRevertError, InputError } from "../../sdk/errors.js";
 import { formatTimestamp } from "../../sdk/format.js";
 
+import { caught, deliver } from "./helpers.js";
 const { ethers, networkHelpers, ignition } = await network.create();
 
 const GTIN = 9506000134352n;
@@ -50,15 +51,6 @@ const LOT = "ABC123";
 const SERIALS = Array.from({ length: 12 }, (_, i) => `SN${String(i + 1).padStart(4, "0")}`);
 const TREE = serialTreeOf(SERIALS);
 const EVIDENCE = id("evidence");
-
-async function caught(action: Promise<unknown>): Promise<unknown> {
-  try {
-    await action;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
-}
 
 async function clientFixture() {
   const signers = await ethers.getSigners();
@@ -169,12 +161,7 @@ describe("DrugTrace SDK client", function () {
     it("dispenses with a serial tree's proof and verifies units in words", async function () {
       const { drugTrace, batchId, manufacturer, distributor, pharmacy, stranger } =
         await networkHelpers.loadFixture(clientFixture);
-      const { shipmentId } = await ship(drugTrace.connect(manufacturer), {
-        batchId,
-        to: pharmacy.address,
-        quantity: 3n,
-      });
-      await acceptShipment(drugTrace.connect(pharmacy), shipmentId);
+      await deliver(drugTrace, batchId, manufacturer, pharmacy, 3n);
       const dispensed = await dispense(
         drugTrace.connect(pharmacy),
         batchId,
@@ -245,12 +232,7 @@ describe("DrugTrace SDK client", function () {
     it("surface as ContractRevertError with the custom error's name and arguments", async function () {
       const { drugTrace, batchId, manufacturer, pharmacy } =
         await networkHelpers.loadFixture(clientFixture);
-      const { shipmentId } = await ship(drugTrace.connect(manufacturer), {
-        batchId,
-        to: pharmacy.address,
-        quantity: 2n,
-      });
-      await acceptShipment(drugTrace.connect(pharmacy), shipmentId);
+      await deliver(drugTrace, batchId, manufacturer, pharmacy, 2n);
       await dispense(drugTrace.connect(pharmacy), batchId, TREE.proofFor("SN0005"));
 
       const error = await caught(
@@ -279,12 +261,7 @@ describe("DrugTrace SDK client", function () {
     it("say a shipment's state by name, and change nothing", async function () {
       const { drugTrace, batchId, manufacturer, pharmacy } =
         await networkHelpers.loadFixture(clientFixture);
-      const { shipmentId } = await ship(drugTrace.connect(manufacturer), {
-        batchId,
-        to: pharmacy.address,
-        quantity: 2n,
-      });
-      await acceptShipment(drugTrace.connect(pharmacy), shipmentId);
+      const { shipmentId } = await deliver(drugTrace, batchId, manufacturer, pharmacy, 2n);
       const [shipment, held] = await Promise.all([
         readShipment(drugTrace, shipmentId),
         readHolding(drugTrace, batchId, pharmacy.address),
@@ -441,12 +418,7 @@ describe("DrugTrace SDK client", function () {
     it("reads one pack's journey: the batch's events and only that unit's dispensing", async function () {
       const { drugTrace, batchId, manufacturer, pharmacy } =
         await networkHelpers.loadFixture(clientFixture);
-      const { shipmentId } = await ship(drugTrace.connect(manufacturer), {
-        batchId,
-        to: pharmacy.address,
-        quantity: 4n,
-      });
-      await acceptShipment(drugTrace.connect(pharmacy), shipmentId);
+      await deliver(drugTrace, batchId, manufacturer, pharmacy, 4n);
       await dispense(drugTrace.connect(pharmacy), batchId, TREE.proofFor("SN0001"));
       await dispense(drugTrace.connect(pharmacy), batchId, TREE.proofFor("SN0003"));
       await recall(drugTrace.connect(manufacturer), {
