@@ -211,6 +211,16 @@ async function sendFor<K extends EventName<PatientConsent>>(
   return { sent, event: requireEvent(consent, sent.receipt, name) };
 }
 
+/** Sends `action` and returns its receipt with the consent id its grant or revocation event carries. */
+async function sendForConsentId(
+  consent: PatientConsent,
+  name: "ConsentGranted" | "ConsentRevoked",
+  action: () => Promise<ContractTransactionResponse>,
+): Promise<GrantReceipt> {
+  const { sent, event } = await sendFor(consent, name, action);
+  return { ...sent, consentId: event.consentId };
+}
+
 function decoded<T>(action: () => Promise<T>): Promise<T> {
   return callDecoded(PATIENT_CONSENT_DECODING, action);
 }
@@ -229,7 +239,7 @@ export async function grantConsent(
   consent: PatientConsent,
   grant: ConsentGrantInput,
 ): Promise<GrantReceipt> {
-  const { sent, event } = await sendFor(consent, "ConsentGranted", () =>
+  return sendForConsentId(consent, "ConsentGranted", () =>
     consent.grantConsent(
       grant.patient,
       grant.grantee,
@@ -239,7 +249,6 @@ export async function grantConsent(
       grant.end,
     ),
   );
-  return { ...sent, consentId: event.consentId };
 }
 
 /**
@@ -253,10 +262,9 @@ export async function grantConsentBySig(
   consent: PatientConsent,
   signed: Pick<SignedConsentGrant, "grant" | "signature">,
 ): Promise<GrantReceipt> {
-  const { sent, event } = await sendFor(consent, "ConsentGranted", () =>
+  return sendForConsentId(consent, "ConsentGranted", () =>
     consent.grantConsentBySig(signed.grant, signed.signature),
   );
-  return { ...sent, consentId: event.consentId };
 }
 
 /**
@@ -270,10 +278,7 @@ export async function revokeConsent(
   patient: string,
   grantee: string,
 ): Promise<RevokeReceipt> {
-  const { sent, event } = await sendFor(consent, "ConsentRevoked", () =>
-    consent.revokeConsent(patient, grantee),
-  );
-  return { ...sent, consentId: event.consentId };
+  return sendForConsentId(consent, "ConsentRevoked", () => consent.revokeConsent(patient, grantee));
 }
 
 /**
@@ -287,10 +292,9 @@ export async function revokeConsentBySig(
   consent: PatientConsent,
   signed: Pick<SignedConsentRevocation, "message" | "signature">,
 ): Promise<RevokeReceipt> {
-  const { sent, event } = await sendFor(consent, "ConsentRevoked", () =>
+  return sendForConsentId(consent, "ConsentRevoked", () =>
     consent.revokeConsentBySig(signed.message, signed.signature),
   );
-  return { ...sent, consentId: event.consentId };
 }
 
 /**
