@@ -1,5 +1,7 @@
 import { Interface, isError } from "ethers";
-import type { ErrorDescription, InterfaceAbi } from "ethers";
+import type { ErrorDescription, InterfaceAbi, JsonFragment, JsonFragmentType } from "ethers";
+
+import { STATE_ENUMS, namesInBitmap } from "./states.js";
 
 /**
  * Base class of every error the SDK throws on purpose. Tasks print `message` as one line and
@@ -34,6 +36,8 @@ export class ContractRevertError extends CareChainError {
   /**
    * @param nameValue Optional names for argument values in the message (role ids, enum values);
    *   `args` keep the raw values.
+   * @param sentence Optional plain sentence that replaces the argument list in the message, e.g.
+   *   "claim 7 is Paid; this needs it Approved" (see `describeStateRevert`).
    */
   constructor(
     /** The custom error's name, e.g. `DrugTraceUnitAlreadyDispensed`. */
@@ -43,8 +47,13 @@ export class ContractRevertError extends CareChainError {
     /** The error's selector (first four bytes of its revert data). */
     readonly selector: string,
     nameValue?: RevertValueNamer,
+    sentence?: string,
   ) {
-    super(`reverted with ${errorName}(${formatArgs(errorName, args, nameValue)})`);
+    super(
+      sentence === undefined
+        ? `reverted with ${errorName}(${formatArgs(errorName, args, nameValue)})`
+        : `${sentence} (${errorName})`,
+    );
   }
 }
 
@@ -63,17 +72,86 @@ export type RevertValueNamer = (
   value: unknown,
 ) => string | undefined;
 
+function formatValue(
+  errorName: string,
+  key: string,
+  value: unknown,
+  nameValue: RevertValueNamer | undefined,
+): string {
+  return nameValue?.(errorName, key, value) ?? String(value);
+}
+
 function formatArgs(
   errorName: string,
   args: Readonly<Record<string, unknown>>,
   nameValue: RevertValueNamer | undefined,
 ): string {
   return Object.entries(args)
-    .map(([key, value]) => {
-      const named = nameValue?.(errorName, key, value);
-      return `${key}=${named ?? (typeof value === "bigint" ? value.toString() : String(value))}`;
-    })
+    .map(([key, value]) => `${key}=${formatValue(errorName, key, value, nameValue)}`)
     .join(", ");
+}
+
+/**
+ * A plain sentence for a state-machine refusal, or `undefined` when the error has not that shape.
+ * Keyed on the shape, not the name: any custom error whose name ends in `State` and whose
+ * arguments are (id…, current, expected?) where `current` is one of the suite's state enums by its
+ * ABI `internalType` (`enum IInsuranceClaim.ClaimState`) and `expected` an optional `bytes32`
+ * bitmap of allowed states. The id arguments are named with `nameValue` when it knows them.
+ *
+ * @example
+ * // InsuranceClaimUnexpectedState(claimId=7, current=5, expectedStates=0x…04)
+ * describeStateRevert(name, inputs, [7n, 5n, "0x…04"]); // "claim 7 is Paid; this needs it Approved"
+ */
+export function describeStateRevert(
+  errorName: string,
+  inputs: readonly JsonFragmentType[],
+  values: readonly unknown[],
+  nameValue?: RevertValueNamer,
+): string | undefined {
+  if (!errorName.endsWith("State")) return undefined;
+  const at = inputs.findIndex((input) =>
+    /^enum (?:\w+\.)?\w+State$/.test(input.internalType ?? ""),
+  );
+  if (at < 1) return undefined;
+  const enumName = (inputs[at]?.internalType ?? "").replace(/^enum (?:\w+\.)?/, "");
+  const stateEnum = (
+    STATE_ENUMS as Readonly<Record<string, (typeof STATE_ENUMS)[keyof typeof STATE_ENUMS]>>
+  )[enumName];
+  const current = values[at];
+  if (stateEnum === undefined || typeof current !== "bigint") return undefined;
+  const currentName = stateEnum.names[Number(current)];
+  const rest = inputs.slice(at + 1);
+  const bitmap = values[at + 1];
+  const hasBitmap = rest.length === 1 && rest[0]?.type === "bytes32" && typeof bitmap === "string";
+  if (currentName === undefined || (rest.length > 0 && !hasBitmap)) return undefined;
+  const ids = inputs.slice(0, at).map((input, i) => {
+    const key = input.name === undefined || input.name === "" ? String(i) : input.name;
+    return { key, text: formatValue(errorName, key, values[i], nameValue) };
+  });
+  const subject =
+    ids.length === 1
+      ? `${stateEnum.noun} ${ids[0]?.text}`
+      : `${stateEnum.noun} (${ids.map(({ key, text }) => `${key}=${text}`).join(", ")})`;
+  if (!hasBitmap) return `${subject} is ${currentName}, which this does not allow`;
+  const expected: readonly string[] = namesInBitmap(stateEnum.names, bitmap);
+  return expected.length === 0
+    ? `${subject} is ${currentName}; this is allowed in no state`
+    : `${subject} is ${currentName}; this needs it ${expected.join(" or ")}`;
+}
+
+/** The JSON inputs of error `name` in `abi`, when `abi` is a JSON ABI (only JSON keeps `internalType`). */
+function jsonErrorInputs(
+  abi: Interface | InterfaceAbi,
+  name: string,
+): readonly JsonFragmentType[] | undefined {
+  if (abi instanceof Interface || typeof abi === "string") return undefined;
+  const found = abi.find(
+    (fragment): fragment is JsonFragment =>
+      typeof fragment === "object" &&
+      (fragment as JsonFragment).type === "error" &&
+      (fragment as JsonFragment).name === name,
+  );
+  return found?.inputs;
 }
 
 /** Finds the revert data (`0x…`) an ethers or JSON-RPC error carries, however deeply nested. */
@@ -98,7 +176,9 @@ export function findRevertData(error: unknown): string | undefined {
  * Decodes a failed call or transaction into a `ContractRevertError`, trying each given
  * interface (contract ABIs) in turn. Returns `undefined` when the error is not a revert with
  * data that one of the interfaces knows.
- * `nameValue` (optional) names argument values in the message, e.g. role ids.
+ * `nameValue` (optional) names argument values in the message, e.g. role ids. Given a JSON ABI
+ * (TypeChain's `Factory.abi`, which keeps each enum's `internalType`), a state-machine refusal
+ * reads as a sentence with state names (`describeStateRevert`).
  *
  * @example
  * const revert = decodeRevert(error, [drugTrace.interface, consent.interface]);
@@ -125,7 +205,12 @@ export function decodeRevert(
     parsed.fragment.inputs.forEach((input, i) => {
       args[input.name === "" ? String(i) : input.name] = parsed.args[i];
     });
-    return new ContractRevertError(parsed.name, args, parsed.selector, nameValue);
+    const inputs = jsonErrorInputs(abi, parsed.name);
+    const sentence =
+      inputs === undefined
+        ? undefined
+        : describeStateRevert(parsed.name, inputs, [...parsed.args], nameValue);
+    return new ContractRevertError(parsed.name, args, parsed.selector, nameValue, sentence);
   }
   return undefined;
 }

@@ -316,9 +316,12 @@ export async function benchInsuranceClaim(
     denied.claimId,
     id("bench FHIR appeal"),
   );
-  entries.appealClaim = entryOf(await measureReceipt(connection, appealed, WRITES.appealClaim), {
-    notes: "The provider appeals within the window: reads the deadline, updates the state.",
-  });
+  entries.appealClaim = entryOf(
+    await measureReceipt(connection, appealed.receipt, WRITES.appealClaim),
+    {
+      notes: "The provider appeals within the window: reads the deadline, updates the state.",
+    },
+  );
 
   const [unitA, unitB] = drug.units;
   if (unitA === undefined || unitB === undefined) throw new Error("no dispensed units to claim");

@@ -5,13 +5,7 @@ import path from "node:path";
 
 import { InputError } from "../errors.js";
 import { batchIdOf, describeGs1TextProblem, validateGtin } from "./gs1.js";
-import {
-  SERIAL_TREE_FORMAT,
-  SerialMerkleTree,
-  hashLeafInto,
-  serialTreeOf,
-} from "./serial-merkle.js";
-import type { SerialTreeFile } from "./serial-merkle.js";
+import { SerialMerkleTree, hashLeafInto, serialTreeFileOf, serialTreeOf } from "./serial-merkle.js";
 
 /*
  * The compact index a GS1 Digital Link resolver answers one pack's proof from, without keeping
@@ -249,15 +243,7 @@ async function writeIndexFile(
  * hold in memory for nothing: the index finds serials by hash, and duplicates by sorting.
  */
 function treeOfFileData(data: unknown, source: string): SerialMerkleTree {
-  const corrupt = (why: string): InputError =>
-    new InputError(`tree file ${source} is not a valid serial tree: ${why}`);
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw corrupt("not a JSON object");
-  }
-  const file = data as Partial<SerialTreeFile>;
-  if (file.format !== SERIAL_TREE_FORMAT) {
-    throw corrupt(`format is ${JSON.stringify(file.format)}, expected "${SERIAL_TREE_FORMAT}"`);
-  }
+  const { file, corrupt } = serialTreeFileOf(data, `tree file ${source}`);
   const { serials, root, count } = file;
   if (!Array.isArray(serials) || serials.length === 0 || count !== serials.length) {
     throw corrupt("root or count is missing or does not match the serials");

@@ -694,6 +694,30 @@ export function serialTreeOf(serials: readonly string[]): SerialTree {
 }
 
 /**
+ * A tree file's content checked as far as every reader needs (a JSON object of this format), with
+ * the error maker for what else is wrong with it.
+ *
+ * @throws InputError "<name> is not a valid serial tree: …".
+ * @example
+ * const { file, corrupt } = serialTreeFileOf(JSON.parse(text), "tree file batch.tree.json");
+ */
+export function serialTreeFileOf(
+  data: unknown,
+  name: string,
+): { readonly file: Partial<SerialTreeFile>; readonly corrupt: (why: string) => InputError } {
+  const corrupt = (why: string): InputError =>
+    new InputError(`${name} is not a valid serial tree: ${why}`);
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw corrupt("not a JSON object");
+  }
+  const file = data as Partial<SerialTreeFile>;
+  if (file.format !== SERIAL_TREE_FORMAT) {
+    throw corrupt(`format is ${JSON.stringify(file.format)}, expected "${SERIAL_TREE_FORMAT}"`);
+  }
+  return { file, corrupt };
+}
+
+/**
  * Rebuilds a tree from a parsed tree file (see `formatSerialTreeFile`) and checks it against the
  * recorded root. Pure: the caller reads the file (`loadSerialTree` from disk, a resolver from its
  * storage). `source` (a path or URL) names the file in messages and becomes the tree's
@@ -705,16 +729,10 @@ export function serialTreeOf(serials: readonly string[]): SerialTree {
  * const tree = serialTreeFromFile(await response.json(), response.url);
  */
 export function serialTreeFromFile(data: unknown, source?: string): SerialTree {
-  const name = source === undefined ? "tree file" : `tree file ${source}`;
-  const corrupt = (why: string): InputError =>
-    new InputError(`${name} is not a valid serial tree: ${why}`);
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw corrupt("not a JSON object");
-  }
-  const file = data as Partial<SerialTreeFile>;
-  if (file.format !== SERIAL_TREE_FORMAT) {
-    throw corrupt(`format is ${JSON.stringify(file.format)}, expected "${SERIAL_TREE_FORMAT}"`);
-  }
+  const { file, corrupt } = serialTreeFileOf(
+    data,
+    source === undefined ? "tree file" : `tree file ${source}`,
+  );
   const { serials, root, count } = file;
   if (!Array.isArray(serials) || !serials.every((s) => typeof s === "string")) {
     throw corrupt("serials is not a list of strings");

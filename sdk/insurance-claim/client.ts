@@ -1,56 +1,35 @@
-import { getAddress } from "ethers";
-import type {
-  ContractRunner,
-  ContractTransactionReceipt,
-  ContractTransactionResponse,
-  Interface,
-} from "ethers";
+import type { ContractRunner, ContractTransactionResponse } from "ethers";
 
-import { CareChainError, InputError, withDecodedReverts } from "../errors.js";
+import { CareChainError, InputError } from "../errors.js";
 import { InsuranceClaim__factory } from "../../typechain-types/index.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
-import type {
-  TypedContractEvent,
-  TypedEventLog,
-  TypedLogDescription,
-} from "../../typechain-types/common.js";
+import type { TypedContractEvent, TypedEventLog } from "../../typechain-types/common.js";
+import { CLAIM_STATE_NAMES, claimStateName } from "../states.js";
+import type { ClaimStateName } from "../states.js";
+import {
+  attachContract,
+  callDecoded,
+  parseEventLogs,
+  requireEvent,
+  sendTransaction,
+} from "../transactions.js";
+import type { RevertDecoding, TransactionResult } from "../transactions.js";
 import { adjudicate } from "./adjudication.js";
 import { DEFAULT_APPEAL_WINDOW, checkAppealWindow, isDrugServiceCode } from "./claim-rules.js";
 import type { ExplanationOfBenefits } from "./adjudication.js";
 import type { FeeProof, FeeScheduleEntry } from "./fee-schedule.js";
 import { ERC20_INTERFACE, ensureAllowance } from "./token.js";
 
-/** A claim's lifecycle states, numbered as the contract's `ClaimState` enum. */
-export const CLAIM_STATES = [
-  "None",
-  "Submitted",
-  "Approved",
-  "Denied",
-  "Appealed",
-  "Paid",
-  "FinalDenied",
-  "Voided",
-] as const;
+/** A claim's lifecycle states, numbered as the contract's `ClaimState` enum (`CLAIM_STATE_NAMES`). */
+export const CLAIM_STATES = CLAIM_STATE_NAMES;
 
-/** A claim state's name. */
-export type ClaimStateName = (typeof CLAIM_STATES)[number];
+export { CLAIM_STATE_NAMES, claimStateName };
+export type { ClaimStateName };
 
 /** The contract's `ClaimState` numbers by name. */
 export const ClaimState: Readonly<Record<ClaimStateName, number>> = Object.fromEntries(
   CLAIM_STATES.map((name, index) => [name, index]),
 ) as Record<ClaimStateName, number>;
-
-/**
- * The name of a `ClaimState` number.
- *
- * @example
- * claimStateName(2n); // "Approved"
- */
-export function claimStateName(state: bigint | number): ClaimStateName {
-  const name = CLAIM_STATES[Number(state)];
-  if (name === undefined) throw new CareChainError(`unknown claim state ${state}`);
-  return name;
-}
 
 /** Most claim ids `payClaims` sends per transaction by default. */
 export const DEFAULT_PAY_CHUNK = 100;
@@ -68,49 +47,37 @@ export function connectInsuranceClaim(address: string, runner: ContractRunner): 
   return InsuranceClaim__factory.connect(address, runner);
 }
 
-/** The ABIs a revert of these calls can come from: the contract's and the ERC-20's. */
-function decodingAbis(claims: InsuranceClaim): Interface[] {
-  return [claims.interface, ERC20_INTERFACE];
+/**
+ * The `InsuranceClaim` at `address`, connected to `runner`, after checking that code is deployed
+ * there.
+ *
+ * @throws InputError when the address holds no contract on the runner's chain.
+ * @example
+ * const claims = await attachInsuranceClaim(signer, resolveSuiteAddress("InsuranceClaim", chainId, args.address));
+ */
+export async function attachInsuranceClaim(
+  runner: ContractRunner,
+  address: string,
+): Promise<InsuranceClaim> {
+  return attachContract(runner, address, (at, by) => InsuranceClaim__factory.connect(at, by));
+}
+
+/**
+ * How InsuranceClaim reverts are decoded: the contract's JSON ABI (a state refusal reads "claim 7
+ * is Paid; this needs it Approved") and the ERC-20's, whose errors a transfer may raise.
+ */
+export const INSURANCE_CLAIM_DECODING: RevertDecoding = {
+  abis: [InsuranceClaim__factory.abi, ERC20_INTERFACE],
+};
+
+function decoded<T>(action: () => Promise<T>): Promise<T> {
+  return callDecoded(INSURANCE_CLAIM_DECODING, action);
 }
 
 async function send(
-  claims: InsuranceClaim,
   action: () => Promise<ContractTransactionResponse>,
-): Promise<ContractTransactionReceipt> {
-  return withDecodedReverts(decodingAbis(claims), async () => {
-    const receipt = await (await action()).wait();
-    if (receipt === null) throw new CareChainError("the transaction was dropped");
-    return receipt;
-  });
-}
-
-/** The decoded `event` logs the contract emitted in `receipt`. */
-function eventsIn<E extends TypedContractEvent>(
-  claims: InsuranceClaim,
-  receipt: ContractTransactionReceipt,
-  event: E,
-): TypedLogDescription<E>["args"][] {
-  const name = event.fragment.name;
-  const address = receipt.to === null ? null : getAddress(receipt.to);
-  const found: TypedLogDescription<E>["args"][] = [];
-  for (const log of receipt.logs) {
-    if (address !== null && getAddress(log.address) !== address) continue;
-    const parsed = claims.interface.parseLog(log);
-    if (parsed?.name === name) found.push(parsed.args as unknown as TypedLogDescription<E>["args"]);
-  }
-  return found;
-}
-
-function firstEvent<E extends TypedContractEvent>(
-  claims: InsuranceClaim,
-  receipt: ContractTransactionReceipt,
-  event: E,
-): TypedLogDescription<E>["args"] {
-  const [args] = eventsIn(claims, receipt, event);
-  if (args === undefined) {
-    throw new CareChainError(`the transaction emitted no ${event.fragment.name} event`);
-  }
-  return args;
+): Promise<TransactionResult> {
+  return sendTransaction(INSURANCE_CLAIM_DECODING, action);
 }
 
 function checkId(kind: string, id: bigint): bigint {
@@ -118,10 +85,8 @@ function checkId(kind: string, id: bigint): bigint {
   return id;
 }
 
-/** The result of a transaction that created something with an id. */
-export interface Created {
-  receipt: ContractTransactionReceipt;
-}
+/** The result of a transaction that created something with an id (and of every other action). */
+export type Created = TransactionResult;
 
 /**
  * Opens a pool in `token`; the signer (an INSURER_ROLE holder) becomes its insurer.
@@ -133,8 +98,8 @@ export async function openPool(
   claims: InsuranceClaim,
   token: string,
 ): Promise<Created & { poolId: bigint }> {
-  const receipt = await send(claims, () => claims.openPool(token));
-  return { poolId: firstEvent(claims, receipt, claims.getEvent("PoolOpened")).poolId, receipt };
+  const sent = await send(() => claims.openPool(token));
+  return { poolId: requireEvent(claims, sent.receipt, "PoolOpened").poolId, ...sent };
 }
 
 /** A pool as the contract reports it. */
@@ -156,7 +121,7 @@ export interface PoolView {
  */
 export async function readPool(claims: InsuranceClaim, poolId: bigint): Promise<PoolView> {
   checkId("pool", poolId);
-  const pool = await withDecodedReverts(decodingAbis(claims), () => claims.getPool(poolId));
+  const pool = await decoded(() => claims.getPool(poolId));
   if (BigInt(pool.insurer) === 0n) throw new InputError(`there is no pool ${poolId}`);
   return {
     poolId,
@@ -191,11 +156,11 @@ export async function fundPool(
 ): Promise<Created & { credited: bigint }> {
   if (amount <= 0n) throw new InputError("the amount to fund must be above zero");
   const pool = await readPool(claims, poolId);
-  await withDecodedReverts(decodingAbis(claims), async () =>
+  await decoded(async () =>
     ensureAllowance(signerOf(claims), pool.token, await claims.getAddress(), amount),
   );
-  const receipt = await send(claims, () => claims.fundPool(poolId, amount));
-  return { credited: firstEvent(claims, receipt, claims.getEvent("PoolFunded")).credited, receipt };
+  const sent = await send(() => claims.fundPool(poolId, amount));
+  return { credited: requireEvent(claims, sent.receipt, "PoolFunded").credited, ...sent };
 }
 
 /**
@@ -209,8 +174,8 @@ export async function withdrawFromPool(
   poolId: bigint,
   amount: bigint,
   to: string,
-): Promise<ContractTransactionReceipt> {
-  return send(claims, () => claims.withdrawFromPool(poolId, amount, to));
+): Promise<TransactionResult> {
+  return send(() => claims.withdrawFromPool(poolId, amount, to));
 }
 
 /**
@@ -224,8 +189,8 @@ export async function setAdjuster(
   poolId: bigint,
   adjuster: string,
   allowed: boolean,
-): Promise<ContractTransactionReceipt> {
-  return send(claims, () => claims.setAdjuster(poolId, adjuster, allowed));
+): Promise<TransactionResult> {
+  return send(() => claims.setAdjuster(poolId, adjuster, allowed));
 }
 
 /** A plan's benefit rules. */
@@ -253,7 +218,7 @@ export async function createPlan(
 ): Promise<Created & { planId: bigint }> {
   const root = terms.feeScheduleRoot ?? `0x${"00".repeat(32)}`;
   const appealWindow = checkAppealWindow(terms.appealWindow ?? DEFAULT_APPEAL_WINDOW);
-  const receipt = await send(claims, () =>
+  const sent = await send(() =>
     claims.createPlan(
       terms.poolId,
       terms.coverageLimit,
@@ -263,7 +228,7 @@ export async function createPlan(
       appealWindow,
     ),
   );
-  return { planId: firstEvent(claims, receipt, claims.getEvent("PlanCreated")).planId, receipt };
+  return { planId: requireEvent(claims, sent.receipt, "PlanCreated").planId, ...sent };
 }
 
 /** Progress of a chunked operation. */
@@ -283,14 +248,14 @@ export async function setFees(
   planId: bigint,
   entries: readonly Pick<FeeScheduleEntry, "serviceCode" | "allowedAmount">[],
   options: { chunkSize?: number; onProgress?: (progress: Progress) => void } = {},
-): Promise<ContractTransactionReceipt[]> {
+): Promise<TransactionResult[]> {
   const chunkSize = options.chunkSize ?? 100;
   if (entries.length === 0) throw new InputError("no fees to set");
-  const receipts: ContractTransactionReceipt[] = [];
+  const receipts: TransactionResult[] = [];
   for (let start = 0; start < entries.length; start += chunkSize) {
     const chunk = entries.slice(start, start + chunkSize);
     receipts.push(
-      await send(claims, () =>
+      await send(() =>
         claims.setFees(
           planId,
           chunk.map((entry) => entry.serviceCode),
@@ -323,12 +288,12 @@ export async function createPolicy(
   claims: InsuranceClaim,
   terms: PolicyTerms,
 ): Promise<Created & { policyId: bigint }> {
-  const receipt = await send(claims, () =>
+  const sent = await send(() =>
     claims.createPolicy(terms.planId, terms.patient, terms.start, terms.end),
   );
   return {
-    policyId: firstEvent(claims, receipt, claims.getEvent("PolicyCreated")).policyId,
-    receipt,
+    policyId: requireEvent(claims, sent.receipt, "PolicyCreated").policyId,
+    ...sent,
   };
 }
 
@@ -377,11 +342,9 @@ export async function submitClaim(
       `service code ${request.serviceCode} is a drug's GTIN: bill a dispensed unit with submitDrugClaim ('claims submit --gtin … --lot … --unit …')`,
     );
   }
-  const receipt = await send(claims, () =>
-    claims.submitClaim(request, fee.scheduleAmount, fee.scheduleProof),
-  );
-  const event = firstEvent(claims, receipt, claims.getEvent("ClaimSubmitted"));
-  return { claimId: event.claimId, allowed: event.allowed, receipt };
+  const sent = await send(() => claims.submitClaim(request, fee.scheduleAmount, fee.scheduleProof));
+  const event = requireEvent(claims, sent.receipt, "ClaimSubmitted");
+  return { claimId: event.claimId, allowed: event.allowed, ...sent };
 }
 
 /**
@@ -396,26 +359,25 @@ export async function submitDrugClaim(
   request: DrugClaimRequest,
   fee: FeeProof = NO_PROOF,
 ): Promise<Created & { claimId: bigint; allowed: bigint; batchId: string }> {
-  const receipt = await send(claims, () =>
+  const sent = await send(() =>
     claims.submitDrugClaim(request, fee.scheduleAmount, fee.scheduleProof),
   );
-  const event = firstEvent(claims, receipt, claims.getEvent("ClaimSubmitted"));
-  const unit = firstEvent(claims, receipt, claims.getEvent("DrugUnitClaimed"));
-  return { claimId: event.claimId, allowed: event.allowed, batchId: unit.batchId, receipt };
+  const event = requireEvent(claims, sent.receipt, "ClaimSubmitted");
+  const unit = requireEvent(claims, sent.receipt, "DrugUnitClaimed");
+  return { claimId: event.claimId, allowed: event.allowed, batchId: unit.batchId, ...sent };
 }
 
 /** An adjudication decision with its explanation of benefits. */
-export interface Decision {
-  receipt: ContractTransactionReceipt;
+export interface Decision extends TransactionResult {
   outcome: ClaimStateName;
   eob: ExplanationOfBenefits;
   reasonCode: number;
 }
 
-function decisionOf(claims: InsuranceClaim, receipt: ContractTransactionReceipt): Decision {
-  const event = firstEvent(claims, receipt, claims.getEvent("ClaimAdjudicated"));
+function decisionOf(claims: InsuranceClaim, sent: TransactionResult): Decision {
+  const event = requireEvent(claims, sent.receipt, "ClaimAdjudicated");
   return {
-    receipt,
+    ...sent,
     outcome: claimStateName(event.outcome),
     eob: {
       billed: event.billed,
@@ -435,7 +397,7 @@ function decisionOf(claims: InsuranceClaim, receipt: ContractTransactionReceipt)
  * const { eob } = await approveClaim(claims.connect(adjuster), claimId);
  */
 export async function approveClaim(claims: InsuranceClaim, claimId: bigint): Promise<Decision> {
-  return decisionOf(claims, await send(claims, () => claims.approveClaim(claimId)));
+  return decisionOf(claims, await send(() => claims.approveClaim(claimId)));
 }
 
 /**
@@ -449,7 +411,7 @@ export async function denyClaim(
   claimId: bigint,
   reasonCode: number,
 ): Promise<Decision> {
-  return decisionOf(claims, await send(claims, () => claims.denyClaim(claimId, reasonCode)));
+  return decisionOf(claims, await send(() => claims.denyClaim(claimId, reasonCode)));
 }
 
 /**
@@ -464,8 +426,8 @@ export async function appealClaim(
   claims: InsuranceClaim,
   claimId: bigint,
   evidenceHash: string,
-): Promise<ContractTransactionReceipt> {
-  return send(claims, () => claims.appealClaim(claimId, evidenceHash));
+): Promise<TransactionResult> {
+  return send(() => claims.appealClaim(claimId, evidenceHash));
 }
 
 /** A claim paid to its provider. */
@@ -490,10 +452,10 @@ export async function payClaim(
   claims: InsuranceClaim,
   claimId: bigint,
 ): Promise<Created & PaidClaim> {
-  const receipt = await send(claims, () => claims.payClaim(claimId));
-  const event = firstEvent(claims, receipt, claims.getEvent("ClaimPaid"));
+  const sent = await send(() => claims.payClaim(claimId));
+  const event = requireEvent(claims, sent.receipt, "ClaimPaid");
   return {
-    receipt,
+    ...sent,
     claimId: event.claimId,
     poolId: event.poolId,
     payee: event.payee,
@@ -531,10 +493,10 @@ export async function voidClaim(
   if (!Number.isInteger(reasonCode) || reasonCode < 1 || reasonCode > 65_535) {
     throw new InputError(`reason code must be from 1 to 65535, got ${reasonCode}`);
   }
-  const receipt = await send(claims, () => claims.voidClaim(claimId, reasonCode));
-  const event = firstEvent(claims, receipt, claims.getEvent("ClaimVoided"));
+  const sent = await send(() => claims.voidClaim(claimId, reasonCode));
+  const event = requireEvent(claims, sent.receipt, "ClaimVoided");
   return {
-    receipt,
+    ...sent,
     claimId: event.claimId,
     poolId: event.poolId,
     insurer: event.insurer,
@@ -599,25 +561,25 @@ export async function payClaims(
   };
   for (let start = 0; start < claimIds.length; start += chunkSize) {
     const chunk = claimIds.slice(start, start + chunkSize);
-    const receipt = await send(claims, () => claims.payClaims(chunk));
-    summary.gasUsed += receipt.gasUsed;
-    summary.transactions.push(receipt.hash);
-    for (const event of eventsIn(claims, receipt, claims.getEvent("ClaimPaid"))) {
-      summary.paid.push({
-        claimId: event.claimId,
-        poolId: event.poolId,
-        payee: event.payee,
-        amount: event.amount,
-      });
-      summary.amountPaid += event.amount;
-    }
-    for (const event of eventsIn(claims, receipt, claims.getEvent("ClaimPaymentFailed"))) {
-      summary.failed.push({
-        claimId: event.claimId,
-        poolId: event.poolId,
-        payee: event.payee,
-        amount: event.amount,
-      });
+    const sent = await send(() => claims.payClaims(chunk));
+    summary.gasUsed += sent.gasUsed;
+    summary.transactions.push(sent.hash);
+    for (const { name, args } of parseEventLogs(claims, sent.receipt, [
+      "ClaimPaid",
+      "ClaimPaymentFailed",
+    ])) {
+      const payment = {
+        claimId: args.claimId,
+        poolId: args.poolId,
+        payee: args.payee,
+        amount: args.amount,
+      };
+      if (name === "ClaimPaid") {
+        summary.paid.push(payment);
+        summary.amountPaid += payment.amount;
+      } else {
+        summary.failed.push(payment);
+      }
     }
     options.onProgress?.({
       done: start + chunk.length,
@@ -668,9 +630,7 @@ export async function quoteClaim(
   claims: InsuranceClaim,
   claimId: bigint,
 ): Promise<ExplanationOfBenefits> {
-  const eob = await withDecodedReverts(decodingAbis(claims), () =>
-    claims.quote(checkId("claim", claimId)),
-  );
+  const eob = await decoded(() => claims.quote(checkId("claim", claimId)));
   return {
     billed: eob.billed,
     allowed: eob.allowed,

@@ -1,9 +1,13 @@
 import { concat, getBytes, hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
-import type { BytesLike, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import type { BytesLike, ContractRunner, ContractTransactionResponse } from "ethers";
 
+import { PatientConsent__factory } from "../../typechain-types/index.js";
 import type { PatientConsent } from "../../typechain-types/index.js";
-import type { TypedContractEvent, TypedLogDescription } from "../../typechain-types/common.js";
-import { CareChainError, withDecodedReverts } from "../errors.js";
+import { CareChainError } from "../errors.js";
+import { CONSENT_STATE_NAMES, consentStateName } from "../states.js";
+import type { ConsentStateName } from "../states.js";
+import { attachContract, callDecoded, requireEvent, sendTransaction } from "../transactions.js";
+import type { EventName, RevertDecoding, TransactionResult } from "../transactions.js";
 import type {
   SignedConsentGrant,
   SignedConsentRevocation,
@@ -14,14 +18,34 @@ import { categoryNames, purposeNames } from "./vocabulary.js";
 
 /*
  * Typed wrappers over a `PatientConsent` contract (a TypeChain instance connected to the signer
- * that acts). Every call goes through `withDecodedReverts`, so a refusal surfaces as a
+ * that acts). Every call goes through `sdk/transactions.ts`, so a refusal surfaces as a
  * `ContractRevertError` named after the contract's custom error.
  */
 
-/** What every write returns: the mined receipt and its gas. */
-export interface ConsentReceipt {
-  readonly receipt: ContractTransactionReceipt;
-  readonly gasUsed: bigint;
+/**
+ * How PatientConsent reverts are decoded: its JSON ABI, so a state refusal reads as a sentence
+ * ("consent (patient=0x…, grantee=0x…) is None; this needs it Pending or Active").
+ */
+export const PATIENT_CONSENT_DECODING: RevertDecoding = { abis: [PatientConsent__factory.abi] };
+
+/**
+ * The `PatientConsent` at `address`, connected to `runner`, after checking that code is deployed
+ * there.
+ *
+ * @throws InputError when the address holds no contract on the runner's chain.
+ * @example
+ * const consent = await attachPatientConsent(signer, resolveSuiteAddress("PatientConsent", chainId, args.address));
+ */
+export async function attachPatientConsent(
+  runner: ContractRunner,
+  address: string,
+): Promise<PatientConsent> {
+  return attachContract(runner, address, (at, by) => PatientConsent__factory.connect(at, by));
+}
+
+/** What every write returns: the mined receipt, its gas and hash. */
+export interface ConsentReceipt extends TransactionResult {
+  /** The transaction's hash (the same as `hash`). */
   readonly transactionHash: string;
 }
 
@@ -64,11 +88,11 @@ export interface ConsentGrantInput {
   readonly end: bigint;
 }
 
-/** The names of `IPatientConsent.ConsentState`, by value. */
-export const CONSENT_STATES = ["None", "Pending", "Active", "Expired", "Revoked"] as const;
+/** The names of `IPatientConsent.ConsentState`, by value (`CONSENT_STATE_NAMES`). */
+export const CONSENT_STATES = CONSENT_STATE_NAMES;
 
-/** A consent state's name. */
-export type ConsentStateName = (typeof CONSENT_STATES)[number];
+export { CONSENT_STATE_NAMES, consentStateName };
+export type { ConsentStateName };
 
 /** The latest consent of a (patient, grantee) pair, decoded for people. */
 export interface ConsentView {
@@ -172,34 +196,33 @@ export interface AccessLogBreakGlassEnded extends LogEntryBase {
 /** One line of a patient's access log. */
 export type AccessLogEntry = AccessLogAccess | AccessLogBreakGlassOpened | AccessLogBreakGlassEnded;
 
-async function send(
-  consent: PatientConsent,
-  action: () => Promise<ContractTransactionResponse>,
-): Promise<ConsentReceipt> {
-  return withDecodedReverts([consent.interface], async () => {
-    const response = await action();
-    const receipt = await response.wait();
-    if (receipt === null) {
-      throw new CareChainError(`transaction ${response.hash} was dropped before it was mined`);
-    }
-    return { receipt, gasUsed: receipt.gasUsed, transactionHash: receipt.hash };
-  });
+async function send(action: () => Promise<ContractTransactionResponse>): Promise<ConsentReceipt> {
+  const sent = await sendTransaction(PATIENT_CONSENT_DECODING, action);
+  return { ...sent, transactionHash: sent.hash };
 }
 
-async function eventIn<E extends TypedContractEvent>(
+/** Sends `action` and returns its receipt with the arguments of the event `name` it emitted. */
+async function sendFor<K extends EventName<PatientConsent>>(
   consent: PatientConsent,
-  receipt: ContractTransactionReceipt,
-  event: E,
-): Promise<TypedLogDescription<E>["args"]> {
-  const address = (await consent.getAddress()).toLowerCase();
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== address) continue;
-    const parsed = consent.interface.parseLog(log);
-    if (parsed?.name === event.fragment.name) {
-      return (parsed as unknown as TypedLogDescription<E>).args;
-    }
-  }
-  throw new CareChainError(`transaction ${receipt.hash} emitted no ${event.fragment.name}`);
+  name: K,
+  action: () => Promise<ContractTransactionResponse>,
+) {
+  const sent = await send(action);
+  return { sent, event: requireEvent(consent, sent.receipt, name) };
+}
+
+/** Sends `action` and returns its receipt with the consent id its grant or revocation event carries. */
+async function sendForConsentId(
+  consent: PatientConsent,
+  name: "ConsentGranted" | "ConsentRevoked",
+  action: () => Promise<ContractTransactionResponse>,
+): Promise<GrantReceipt> {
+  const { sent, event } = await sendFor(consent, name, action);
+  return { ...sent, consentId: event.consentId };
+}
+
+function decoded<T>(action: () => Promise<T>): Promise<T> {
+  return callDecoded(PATIENT_CONSENT_DECODING, action);
 }
 
 /**
@@ -216,7 +239,7 @@ export async function grantConsent(
   consent: PatientConsent,
   grant: ConsentGrantInput,
 ): Promise<GrantReceipt> {
-  const sent = await send(consent, () =>
+  return sendForConsentId(consent, "ConsentGranted", () =>
     consent.grantConsent(
       grant.patient,
       grant.grantee,
@@ -226,8 +249,6 @@ export async function grantConsent(
       grant.end,
     ),
   );
-  const event = await eventIn(consent, sent.receipt, consent.getEvent("ConsentGranted"));
-  return { ...sent, consentId: event.consentId };
 }
 
 /**
@@ -241,9 +262,9 @@ export async function grantConsentBySig(
   consent: PatientConsent,
   signed: Pick<SignedConsentGrant, "grant" | "signature">,
 ): Promise<GrantReceipt> {
-  const sent = await send(consent, () => consent.grantConsentBySig(signed.grant, signed.signature));
-  const event = await eventIn(consent, sent.receipt, consent.getEvent("ConsentGranted"));
-  return { ...sent, consentId: event.consentId };
+  return sendForConsentId(consent, "ConsentGranted", () =>
+    consent.grantConsentBySig(signed.grant, signed.signature),
+  );
 }
 
 /**
@@ -257,9 +278,7 @@ export async function revokeConsent(
   patient: string,
   grantee: string,
 ): Promise<RevokeReceipt> {
-  const sent = await send(consent, () => consent.revokeConsent(patient, grantee));
-  const event = await eventIn(consent, sent.receipt, consent.getEvent("ConsentRevoked"));
-  return { ...sent, consentId: event.consentId };
+  return sendForConsentId(consent, "ConsentRevoked", () => consent.revokeConsent(patient, grantee));
 }
 
 /**
@@ -273,11 +292,9 @@ export async function revokeConsentBySig(
   consent: PatientConsent,
   signed: Pick<SignedConsentRevocation, "message" | "signature">,
 ): Promise<RevokeReceipt> {
-  const sent = await send(consent, () =>
+  return sendForConsentId(consent, "ConsentRevoked", () =>
     consent.revokeConsentBySig(signed.message, signed.signature),
   );
-  const event = await eventIn(consent, sent.receipt, consent.getEvent("ConsentRevoked"));
-  return { ...sent, consentId: event.consentId };
 }
 
 /**
@@ -287,8 +304,9 @@ export async function revokeConsentBySig(
  * const { nonce } = await invalidateNonce(consent.connect(patient));
  */
 export async function invalidateNonce(consent: PatientConsent): Promise<NonceReceipt> {
-  const sent = await send(consent, () => consent.invalidateNonce());
-  const event = await eventIn(consent, sent.receipt, consent.getEvent("NonceInvalidated"));
+  const { sent, event } = await sendFor(consent, "NonceInvalidated", () =>
+    consent.invalidateNonce(),
+  );
   return { ...sent, nonce: event.nonce };
 }
 
@@ -306,7 +324,7 @@ export async function setDelegate(
   consent: PatientConsent,
   delegation: DelegationInput,
 ): Promise<ConsentReceipt> {
-  return send(consent, () =>
+  return send(() =>
     consent.setDelegate(
       delegation.delegate,
       delegation.purposes,
@@ -326,7 +344,7 @@ export async function setDelegateBySig(
   consent: PatientConsent,
   signed: Pick<SignedDelegateAppointment, "message" | "signature">,
 ): Promise<ConsentReceipt> {
-  return send(consent, () => consent.setDelegateBySig(signed.message, signed.signature));
+  return send(() => consent.setDelegateBySig(signed.message, signed.signature));
 }
 
 /**
@@ -339,7 +357,7 @@ export async function revokeDelegateBySig(
   consent: PatientConsent,
   signed: Pick<SignedDelegateRemoval, "message" | "signature">,
 ): Promise<ConsentReceipt> {
-  return send(consent, () => consent.revokeDelegateBySig(signed.message, signed.signature));
+  return send(() => consent.revokeDelegateBySig(signed.message, signed.signature));
 }
 
 /**
@@ -352,7 +370,7 @@ export async function revokeDelegate(
   consent: PatientConsent,
   delegate: string,
 ): Promise<ConsentReceipt> {
-  return send(consent, () => consent.revokeDelegate(delegate));
+  return send(() => consent.revokeDelegate(delegate));
 }
 
 /**
@@ -369,7 +387,7 @@ export async function anchorRecord(
   recordHash: string,
   categories: bigint | number,
 ): Promise<ConsentReceipt> {
-  return send(consent, () => consent.anchorRecord(patient, recordHash, categories));
+  return send(() => consent.anchorRecord(patient, recordHash, categories));
 }
 
 /**
@@ -386,8 +404,9 @@ export async function logAccess(
   recordHash: string,
   purpose: bigint | number,
 ): Promise<AccessReceipt> {
-  const sent = await send(consent, () => consent.logAccess(patient, provider, recordHash, purpose));
-  const event = await eventIn(consent, sent.receipt, consent.getEvent("AccessLogged"));
+  const { sent, event } = await sendFor(consent, "AccessLogged", () =>
+    consent.logAccess(patient, provider, recordHash, purpose),
+  );
   return { ...sent, consentId: event.consentId, breakGlassId: event.breakGlassId };
 }
 
@@ -402,8 +421,9 @@ export async function breakGlass(
   patient: string,
   reasonHash: string,
 ): Promise<BreakGlassReceipt> {
-  const sent = await send(consent, () => consent.breakGlass(patient, reasonHash));
-  const event = await eventIn(consent, sent.receipt, consent.getEvent("BreakGlassOpened"));
+  const { sent, event } = await sendFor(consent, "BreakGlassOpened", () =>
+    consent.breakGlass(patient, reasonHash),
+  );
   return { ...sent, breakGlassId: event.breakGlassId, end: event.end };
 }
 
@@ -417,7 +437,7 @@ export async function endBreakGlass(
   consent: PatientConsent,
   patient: string,
 ): Promise<ConsentReceipt> {
-  return send(consent, () => consent.endBreakGlass(patient));
+  return send(() => consent.endBreakGlass(patient));
 }
 
 /**
@@ -430,7 +450,7 @@ export async function setMaxBreakGlassDuration(
   consent: PatientConsent,
   duration: bigint,
 ): Promise<ConsentReceipt> {
-  return send(consent, () => consent.setMaxBreakGlassDuration(duration));
+  return send(() => consent.setMaxBreakGlassDuration(duration));
 }
 
 /**
@@ -443,7 +463,7 @@ export async function setBreakGlassCooldown(
   consent: PatientConsent,
   cooldown: bigint,
 ): Promise<ConsentReceipt> {
-  return send(consent, () => consent.setBreakGlassCooldown(cooldown));
+  return send(() => consent.setBreakGlassCooldown(cooldown));
 }
 
 /**
@@ -453,7 +473,7 @@ export async function setBreakGlassCooldown(
  * await pauseConsent(consent.connect(admin));
  */
 export async function pauseConsent(consent: PatientConsent): Promise<ConsentReceipt> {
-  return send(consent, () => consent.pause());
+  return send(() => consent.pause());
 }
 
 /**
@@ -463,7 +483,7 @@ export async function pauseConsent(consent: PatientConsent): Promise<ConsentRece
  * await unpauseConsent(consent.connect(admin));
  */
 export async function unpauseConsent(consent: PatientConsent): Promise<ConsentReceipt> {
-  return send(consent, () => consent.unpause());
+  return send(() => consent.unpause());
 }
 
 /**
@@ -480,9 +500,7 @@ export async function checkAuthorization(
   purpose: bigint | number,
   categories: bigint | number,
 ): Promise<boolean> {
-  return withDecodedReverts([consent.interface], () =>
-    consent.isAuthorized(patient, grantee, purpose, categories),
-  );
+  return decoded(() => consent.isAuthorized(patient, grantee, purpose, categories));
 }
 
 /**
@@ -497,7 +515,7 @@ export async function readConsent(
   patient: string,
   grantee: string,
 ): Promise<ConsentView> {
-  return withDecodedReverts([consent.interface], async () => {
+  return decoded(async () => {
     const [stored, state, consentId] = await Promise.all([
       consent.consentOf(patient, grantee),
       consent.consentState(patient, grantee),
@@ -531,7 +549,7 @@ export async function readDelegate(
   patient: string,
   delegate: string,
 ): Promise<DelegateView> {
-  return withDecodedReverts([consent.interface], async () => {
+  return decoded(async () => {
     const [delegation, active] = await Promise.all([
       consent.delegationOf(patient, delegate),
       consent.isDelegate(patient, delegate),
@@ -558,7 +576,7 @@ export async function readRecord(
   provider: string,
   recordHash: string,
 ): Promise<RecordView> {
-  return withDecodedReverts([consent.interface], async () => {
+  return decoded(async () => {
     const record = await consent.recordOf(provider, recordHash);
     return {
       anchored: record.anchoredAt !== 0n,
@@ -583,7 +601,7 @@ export async function readBreakGlass(
   responder: string,
   now?: bigint,
 ): Promise<BreakGlassView> {
-  return withDecodedReverts([consent.interface], async () => {
+  return decoded(async () => {
     const window = await consent.breakGlassOf(patient, responder);
     const at = now ?? (await latestTimestamp(consent));
     return {
@@ -625,7 +643,7 @@ export async function readAccessLog(
   patient: string,
   fromBlock = 0,
 ): Promise<AccessLogEntry[]> {
-  return withDecodedReverts([consent.interface], async () => {
+  return decoded(async () => {
     const [accesses, opened, ended] = await Promise.all([
       consent.queryFilter(consent.filters.AccessLogged(patient), fromBlock),
       consent.queryFilter(consent.filters.BreakGlassOpened(undefined, patient), fromBlock),

@@ -96,17 +96,7 @@ export function buildConsentGrantTypedData(
   verifyingContract: string,
   grant: ConsentGrant,
 ): ConsentGrantTypedData {
-  return {
-    domain: {
-      name: CONSENT_DOMAIN_NAME,
-      version: CONSENT_DOMAIN_VERSION,
-      chainId,
-      verifyingContract: getAddress(verifyingContract),
-    },
-    types: CONSENT_GRANT_TYPES,
-    primaryType: "ConsentGrant",
-    message: grant,
-  };
+  return buildConsentActionTypedData("ConsentGrant", chainId, verifyingContract, grant);
 }
 
 /**
@@ -120,8 +110,7 @@ export function hashConsentGrant(
   verifyingContract: string,
   grant: ConsentGrant,
 ): string {
-  const typed = buildConsentGrantTypedData(chainId, verifyingContract, grant);
-  return TypedDataEncoder.hash(typed.domain, typed.types, typed.message);
+  return hashConsentAction("ConsentGrant", chainId, verifyingContract, grant);
 }
 
 /**
@@ -162,38 +151,23 @@ export async function signConsentGrant(
   consentAddress: string,
   request: ConsentGrantRequest,
 ): Promise<SignedConsentGrant> {
-  const provider = signer.provider;
-  if (provider === null) {
-    throw new InputError("the signer is not connected to a provider, so the chain id is unknown");
-  }
-  if (!isAddress(consentAddress)) {
-    throw new InputError(`${String(consentAddress)} is not a PatientConsent address`);
-  }
-  const patient = getAddress(request.patient ?? (await signer.getAddress()));
-  const { chainId } = await provider.getNetwork();
-  const nonce = request.nonce ?? (await readConsentNonce(provider, consentAddress, patient));
-  const grant: ConsentGrant = {
-    patient,
-    grantee: getAddress(request.grantee),
-    purposes: BigInt(request.purposes),
-    categories: BigInt(request.categories),
-    start: request.start,
-    end: request.end,
-    nonce,
-    deadline: request.deadline,
-  };
-  const typed = buildConsentGrantTypedData(chainId, consentAddress, grant);
-  const signature = await signer.signTypedData(typed.domain, typed.types, typed.message);
-  return {
-    domain: {
-      name: CONSENT_DOMAIN_NAME,
-      version: CONSENT_DOMAIN_VERSION,
-      chainId,
-      verifyingContract: getAddress(consentAddress),
-    },
-    grant,
-    signature,
-  };
+  const { domain, message, signature } = await signAction(
+    signer,
+    consentAddress,
+    "ConsentGrant",
+    async (patient, provider) => ({
+      patient,
+      grantee: getAddress(request.grantee),
+      purposes: BigInt(request.purposes),
+      categories: BigInt(request.categories),
+      start: request.start,
+      end: request.end,
+      nonce: request.nonce ?? (await readConsentNonce(provider, consentAddress, patient)),
+      deadline: request.deadline,
+    }),
+    request.patient,
+  );
+  return { domain, grant: message, signature };
 }
 
 /**
@@ -205,12 +179,12 @@ export async function signConsentGrant(
  * if (recoverConsentGrantSigner(signed) !== signed.grant.patient) console.warn("not the patient's key");
  */
 export function recoverConsentGrantSigner(signed: SignedConsentGrant): string {
-  const typed = buildConsentGrantTypedData(
-    signed.domain.chainId,
-    signed.domain.verifyingContract,
-    signed.grant,
-  );
-  return verifyTypedData(typed.domain, typed.types, typed.message, signed.signature);
+  return recoverConsentActionSigner({
+    primaryType: "ConsentGrant",
+    domain: signed.domain,
+    message: signed.grant,
+    signature: signed.signature,
+  });
 }
 
 /**
@@ -220,6 +194,11 @@ export function recoverConsentGrantSigner(signed: SignedConsentGrant): string {
  * writeFileSync("grant.json", serializeSignedConsentGrant(signed));
  */
 export function serializeSignedConsentGrant(signed: SignedConsentGrant): string {
+  return serializeSigned(signed);
+}
+
+/** JSON of a signed grant or action: uints as decimal strings. */
+function serializeSigned(signed: object): string {
   return JSON.stringify(
     signed,
     (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value),
@@ -260,6 +239,48 @@ function objectField(
   return value as Record<string, unknown>;
 }
 
+/** A signed grant's or action's JSON, checked as far as every kind shares it. */
+interface SignedEnvelope {
+  readonly root: Record<string, unknown>;
+  readonly domain: SignedConsentGrant["domain"];
+  readonly message: Record<string, unknown>;
+  readonly signature: string;
+}
+
+/** Parses the JSON envelope of a signed `what` (grant or action) with its message under `messageKey`. */
+function parseEnvelope(json: string, what: string, messageKey: string): SignedEnvelope {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new InputError(`signed ${what} is not valid JSON`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new InputError(`signed ${what} is not a JSON object`);
+  }
+  const root = parsed as Record<string, unknown>;
+  const domainRecord = objectField(root, "domain", "");
+  const message = objectField(root, messageKey, "");
+  const name = field(domainRecord, "name", "domain.");
+  const version = field(domainRecord, "version", "domain.");
+  if (name !== CONSENT_DOMAIN_NAME || version !== CONSENT_DOMAIN_VERSION) {
+    throw new InputError(
+      `signed ${what} is for domain '${String(name)}' version ${String(version)}, not '${CONSENT_DOMAIN_NAME}' version ${CONSENT_DOMAIN_VERSION}`,
+    );
+  }
+  const signature = field(root, "signature", "");
+  if (typeof signature !== "string" || !isHexString(signature) || signature.length < 4) {
+    throw new InputError(`signed ${what}: signature is not a hex string`);
+  }
+  const domain = {
+    name: CONSENT_DOMAIN_NAME,
+    version: CONSENT_DOMAIN_VERSION,
+    chainId: uintField(domainRecord, "chainId", "domain."),
+    verifyingContract: addressField(domainRecord, "verifyingContract", "domain."),
+  };
+  return { root, domain, message, signature };
+}
+
 /**
  * Parses and checks a signed grant handed over as JSON (the output of
  * `serializeSignedConsentGrant` or `npx hardhat consent sign`).
@@ -268,36 +289,9 @@ function objectField(
  * const signed = parseSignedConsentGrant(readFileSync("grant.json", "utf8"));
  */
 export function parseSignedConsentGrant(json: string): SignedConsentGrant {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw new InputError("signed grant is not valid JSON");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new InputError("signed grant is not a JSON object");
-  }
-  const root = parsed as Record<string, unknown>;
-  const domain = objectField(root, "domain", "");
-  const grant = objectField(root, "grant", "");
-  const name = field(domain, "name", "domain.");
-  const version = field(domain, "version", "domain.");
-  if (name !== CONSENT_DOMAIN_NAME || version !== CONSENT_DOMAIN_VERSION) {
-    throw new InputError(
-      `signed grant is for domain '${String(name)}' version ${String(version)}, not '${CONSENT_DOMAIN_NAME}' version ${CONSENT_DOMAIN_VERSION}`,
-    );
-  }
-  const signature = field(root, "signature", "");
-  if (typeof signature !== "string" || !isHexString(signature) || signature.length < 4) {
-    throw new InputError("signed grant: signature is not a hex string");
-  }
+  const { domain, message: grant, signature } = parseEnvelope(json, "grant", "grant");
   return {
-    domain: {
-      name: CONSENT_DOMAIN_NAME,
-      version: CONSENT_DOMAIN_VERSION,
-      chainId: uintField(domain, "chainId", "domain."),
-      verifyingContract: addressField(domain, "verifyingContract", "domain."),
-    },
+    domain,
     grant: {
       patient: addressField(grant, "patient", "grant."),
       grantee: addressField(grant, "grantee", "grant."),
@@ -731,11 +725,7 @@ export function recoverConsentActionSigner<K extends ConsentActionType>(
 export function serializeSignedConsentAction<K extends ConsentActionType>(
   signed: SignedConsentAction<K>,
 ): string {
-  return JSON.stringify(
-    signed,
-    (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value),
-    2,
-  );
+  return serializeSigned(signed);
 }
 
 /**
@@ -762,36 +752,8 @@ export function parseSignedConsentAction(
 function parseAction(
   json: string,
 ): SignedConsentRevocation | SignedDelegateAppointment | SignedDelegateRemoval {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw new InputError("signed action is not valid JSON");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new InputError("signed action is not a JSON object");
-  }
-  const root = parsed as Record<string, unknown>;
+  const { root, domain, message, signature } = parseEnvelope(json, "action", "message");
   const primaryType = field(root, "primaryType", "");
-  const domainRecord = objectField(root, "domain", "");
-  const message = objectField(root, "message", "");
-  const name = field(domainRecord, "name", "domain.");
-  const version = field(domainRecord, "version", "domain.");
-  if (name !== CONSENT_DOMAIN_NAME || version !== CONSENT_DOMAIN_VERSION) {
-    throw new InputError(
-      `signed action is for domain '${String(name)}' version ${String(version)}, not '${CONSENT_DOMAIN_NAME}' version ${CONSENT_DOMAIN_VERSION}`,
-    );
-  }
-  const signature = field(root, "signature", "");
-  if (typeof signature !== "string" || !isHexString(signature) || signature.length < 4) {
-    throw new InputError("signed action: signature is not a hex string");
-  }
-  const domain = {
-    name: CONSENT_DOMAIN_NAME,
-    version: CONSENT_DOMAIN_VERSION,
-    chainId: uintField(domainRecord, "chainId", "domain."),
-    verifyingContract: addressField(domainRecord, "verifyingContract", "domain."),
-  };
   const patient = addressField(message, "patient", "message.");
   const nonce = uintField(message, "nonce", "message.");
   const deadline = uintField(message, "deadline", "message.");

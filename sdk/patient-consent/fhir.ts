@@ -8,6 +8,7 @@ import { NO_PARTICIPANTS } from "../participants.js";
 import type { Participants } from "../participants.js";
 import { readConsent } from "./client.js";
 import type { ConsentStateName } from "./client.js";
+import type { ConsentGrant } from "./eip712.js";
 import { categoryNames, PURPOSES, purposeNames } from "./vocabulary.js";
 import type { CategoryName, PurposeCode } from "./vocabulary.js";
 
@@ -65,15 +66,9 @@ function reference(account: string, participants: Participants): Reference {
     : { reference: fhir };
 }
 
-/** What the chain says about one granted consent. */
-export interface ConsentRecord {
+/** What the chain says about one granted consent: the grant's terms, its id, time and state. */
+export interface ConsentRecord extends Omit<ConsentGrant, "nonce" | "deadline"> {
   readonly consentId: string;
-  readonly patient: string;
-  readonly grantee: string;
-  readonly purposes: bigint;
-  readonly categories: bigint;
-  readonly start: bigint;
-  readonly end: bigint;
   readonly grantedAt: bigint;
   readonly state: ConsentStateName | "Superseded";
 }

@@ -14,6 +14,7 @@ import {
   dispense,
   DRUG_TRACE_ROLES,
   flagSuspect,
+  formatShipmentId,
   grantDrugTraceRole,
   grantTradeRole,
   parseCompanyPrefix,
@@ -42,6 +43,7 @@ import {
 import { ContractRevertError, InputError } from "../../sdk/errors.js";
 import { formatTimestamp } from "../../sdk/format.js";
 
+import { caught, deliver } from "./helpers.js";
 const { ethers, networkHelpers, ignition } = await network.create();
 
 const GTIN = 9506000134352n;
@@ -49,15 +51,6 @@ const LOT = "ABC123";
 const SERIALS = Array.from({ length: 12 }, (_, i) => `SN${String(i + 1).padStart(4, "0")}`);
 const TREE = serialTreeOf(SERIALS);
 const EVIDENCE = id("evidence");
-
-async function caught(action: Promise<unknown>): Promise<unknown> {
-  try {
-    await action;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
-}
 
 async function clientFixture() {
   const signers = await ethers.getSigners();
@@ -168,12 +161,7 @@ describe("DrugTrace SDK client", function () {
     it("dispenses with a serial tree's proof and verifies units in words", async function () {
       const { drugTrace, batchId, manufacturer, distributor, pharmacy, stranger } =
         await networkHelpers.loadFixture(clientFixture);
-      const { shipmentId } = await ship(drugTrace.connect(manufacturer), {
-        batchId,
-        to: pharmacy.address,
-        quantity: 3n,
-      });
-      await acceptShipment(drugTrace.connect(pharmacy), shipmentId);
+      await deliver(drugTrace, batchId, manufacturer, pharmacy, 3n);
       const dispensed = await dispense(
         drugTrace.connect(pharmacy),
         batchId,
@@ -244,12 +232,7 @@ describe("DrugTrace SDK client", function () {
     it("surface as ContractRevertError with the custom error's name and arguments", async function () {
       const { drugTrace, batchId, manufacturer, pharmacy } =
         await networkHelpers.loadFixture(clientFixture);
-      const { shipmentId } = await ship(drugTrace.connect(manufacturer), {
-        batchId,
-        to: pharmacy.address,
-        quantity: 2n,
-      });
-      await acceptShipment(drugTrace.connect(pharmacy), shipmentId);
+      await deliver(drugTrace, batchId, manufacturer, pharmacy, 2n);
       await dispense(drugTrace.connect(pharmacy), batchId, TREE.proofFor("SN0005"));
 
       const error = await caught(
@@ -262,6 +245,58 @@ describe("DrugTrace SDK client", function () {
       expect(revert.message).to.equal(
         `reverted with DrugTraceUnitAlreadyDispensed(batchId=${batchId}, index=4)`,
       );
+    });
+
+    it("say a batch's state by name, and change nothing", async function () {
+      const { drugTrace, batchId, manufacturer } = await networkHelpers.loadFixture(clientFixture);
+      const before = await readBatch(drugTrace, batchId);
+      const error = await caught(releaseQuarantine(drugTrace.connect(manufacturer), batchId));
+      expect(error).to.be.instanceOf(ContractRevertError);
+      expect((error as ContractRevertError).message).to.equal(
+        `batch ${batchId} is Active; this needs it Quarantined (DrugTraceUnexpectedBatchState)`,
+      );
+      expect(await readBatch(drugTrace, batchId)).to.deep.equal(before);
+    });
+
+    it("say a shipment's state by name, and change nothing", async function () {
+      const { drugTrace, batchId, manufacturer, pharmacy } =
+        await networkHelpers.loadFixture(clientFixture);
+      const { shipmentId } = await deliver(drugTrace, batchId, manufacturer, pharmacy, 2n);
+      const [shipment, held] = await Promise.all([
+        readShipment(drugTrace, shipmentId),
+        readHolding(drugTrace, batchId, pharmacy.address),
+      ]);
+      const error = await caught(acceptShipment(drugTrace.connect(pharmacy), shipmentId));
+      expect((error as ContractRevertError).message).to.match(
+        new RegExp(
+          `^shipment ${formatShipmentId(shipmentId)} is Accepted(, which this does not allow|; this needs it Pending) \\(DrugTraceUnexpectedShipmentState\\)$`,
+        ),
+      );
+      expect(await readShipment(drugTrace, shipmentId)).to.deep.equal(shipment);
+      expect(await readHolding(drugTrace, batchId, pharmacy.address)).to.equal(held);
+    });
+
+    it("say a suspect flag's state by name, and change nothing", async function () {
+      const { drugTrace, batchId, pharmacy, regulator } =
+        await networkHelpers.loadFixture(clientFixture);
+      const { flagId } = await flagSuspect(drugTrace.connect(pharmacy), {
+        batchId,
+        index: 0n,
+        serial: "SN0001",
+        verdict: "Dispensed",
+        evidenceHash: EVIDENCE,
+      });
+      await resolveSuspect(drugTrace.connect(regulator), flagId, "Cleared");
+      const [flag, batch] = await Promise.all([
+        readSuspectFlag(drugTrace, flagId),
+        readBatch(drugTrace, batchId),
+      ]);
+      const error = await caught(resolveSuspect(drugTrace.connect(regulator), flagId, "Recalled"));
+      expect((error as ContractRevertError).message).to.match(
+        /^flag 1 is Cleared(, which this does not allow|; this needs it Open) \(DrugTraceUnexpectedFlagState\)$/,
+      );
+      expect(await readSuspectFlag(drugTrace, flagId)).to.deep.equal(flag);
+      expect(await readBatch(drugTrace, batchId)).to.deep.equal(batch);
     });
 
     it("name OpenZeppelin's access-control error and the trade-partner check", async function () {
@@ -383,12 +418,7 @@ describe("DrugTrace SDK client", function () {
     it("reads one pack's journey: the batch's events and only that unit's dispensing", async function () {
       const { drugTrace, batchId, manufacturer, pharmacy } =
         await networkHelpers.loadFixture(clientFixture);
-      const { shipmentId } = await ship(drugTrace.connect(manufacturer), {
-        batchId,
-        to: pharmacy.address,
-        quantity: 4n,
-      });
-      await acceptShipment(drugTrace.connect(pharmacy), shipmentId);
+      await deliver(drugTrace, batchId, manufacturer, pharmacy, 4n);
       await dispense(drugTrace.connect(pharmacy), batchId, TREE.proofFor("SN0001"));
       await dispense(drugTrace.connect(pharmacy), batchId, TREE.proofFor("SN0003"));
       await recall(drugTrace.connect(manufacturer), {

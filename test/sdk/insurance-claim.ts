@@ -480,6 +480,19 @@ describe("InsuranceClaim SDK", function () {
         });
       });
 
+      it("paying a claim twice says it is Paid, and changes nothing", async function () {
+        const s = await loadFixture(approvedBatchFixture);
+        await payClaim(s.asInsurer, 1n);
+        const pool = await readPool(s.claims, 2n);
+        await expectRejection(
+          payClaim(s.asInsurer, 1n),
+          ContractRevertError,
+          /^claim 1 is Paid; this needs it Approved \(InsuranceClaimUnexpected\w*State\)$/,
+        );
+        expect(await readPool(s.claims, 2n)).to.deep.equal(pool);
+        expect(claimStateName(await s.claims.claimState(1n))).to.equal("Paid");
+      });
+
       it("finds a pool's approved claims", async function () {
         const s = await loadFixture(approvedBatchFixture);
         await s.asInsurer.payClaim(4n);

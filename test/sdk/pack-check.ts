@@ -37,6 +37,7 @@ import { startCappedRpc } from "../../support/capped-rpc.js";
 import { startHardhatNode } from "../../support/hardhat-node.js";
 import { startVerificationStub } from "../../support/verification-stub.js";
 
+import { caught } from "./helpers.js";
 const GTIN = "09506000134352";
 const LOT = "PC-1";
 const SERIALS = Array.from({ length: 16 }, (_, i) => `SN${String(i + 1).padStart(4, "0")}`);
@@ -44,15 +45,6 @@ const TREE = serialTreeOf(SERIALS);
 /** 2030-12-31 12:00:00 UTC: noon, not the end of the day, so a timestamp rule and a date rule differ. */
 const NOON_EXPIRY = BigInt(Date.UTC(2030, 11, 31, 12) / 1000);
 const DAY = 86_400n;
-
-async function caught(action: Promise<unknown>): Promise<unknown> {
-  try {
-    await action;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
-}
 
 /** What the page and the counter render from a check: these must never differ. */
 function decision(check: PackCheck): unknown {

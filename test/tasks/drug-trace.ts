@@ -1119,12 +1119,12 @@ describe("trace tasks", function () {
         1,
       );
       expect(await failure(traceAccept, { shipment, from: FROM.distributor, address })).to.equal(
-        `reverted with DrugTraceUnexpectedShipmentState(shipmentId=${shipment}, current=Accepted)`,
+        `shipment ${shipment} is Accepted, which this does not allow (DrugTraceUnexpectedShipmentState)`,
       );
       expect(
         await failure(traceRelease, { batch: batchId, from: FROM.manufacturer, address }),
       ).to.equal(
-        `reverted with DrugTraceUnexpectedBatchState(batchId=${batchId}, current=Active, expectedStates=Quarantined)`,
+        `batch ${batchId} is Active; this needs it Quarantined (DrugTraceUnexpectedBatchState)`,
       );
     });
 

@@ -130,7 +130,7 @@ describe("consent tasks", function () {
       );
       expect(out.exitCode).to.equal(1);
       expect(out.stderr).to.equal(
-        `error: reverted with PatientConsentUnexpectedConsentState(patient=${f.patient.address}, grantee=${f.clinic.address}, current=0, expectedStates=0x${"0".repeat(63)}6)`,
+        `error: consent (patient=${f.patient.address}, grantee=${f.clinic.address}) is None; this needs it Pending or Active (PatientConsentUnexpectedConsentState)`,
       );
     });
   });

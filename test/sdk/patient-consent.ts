@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { VoidSigner, Wallet, ZeroHash, getAddress, id } from "ethers";
 import { network } from "hardhat";
 
-import PatientConsentModule from "../ignition/modules/PatientConsent.js";
-import { ContractRevertError, InputError } from "../sdk/errors.js";
-import { parseDateOption } from "../tasks/lib/options.js";
+import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
+import { ContractRevertError, InputError } from "../../sdk/errors.js";
+import { parseDateOption } from "../../tasks/lib/options.js";
 import {
   CATEGORIES,
   CONSENT_GRANT_TYPE_STRING,
@@ -41,8 +41,8 @@ import {
   setMaxBreakGlassDuration,
   signConsentGrant,
   unpauseConsent,
-} from "../sdk/patient-consent/index.js";
-import { parseDays, parsePeriod } from "../tasks/patient-consent/period.js";
+} from "../../sdk/patient-consent/index.js";
+import { parseDays, parsePeriod } from "../../tasks/patient-consent/period.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 
@@ -70,6 +70,24 @@ async function sdkFixture() {
 }
 
 const load = () => networkHelpers.loadFixture(sdkFixture);
+
+/** The patient grants the clinic `purposes` on `categories` from `now` for `length` seconds. */
+async function grantClinic(
+  f: Awaited<ReturnType<typeof sdkFixture>>,
+  purposes: string,
+  categories: string,
+  now: bigint,
+  length: bigint,
+) {
+  return grantConsent(f.consent.connect(f.patient), {
+    patient: f.patient.address,
+    grantee: f.clinic.address,
+    purposes: parsePurposes(purposes),
+    categories: parseCategories(categories),
+    start: now,
+    end: now + length,
+  });
+}
 
 describe("PatientConsent SDK", function () {
   describe("vocabulary", function () {
@@ -269,17 +287,30 @@ describe("PatientConsent SDK", function () {
   });
 
   describe("typed wrappers", function () {
+    it("revoking twice says the consent is Revoked, and changes nothing", async function () {
+      const f = await load();
+      const now = await latestTimestamp(f.consent);
+      await grantClinic(f, "TREAT", "labs", now, 30n * DAY);
+      await revokeConsent(f.consent.connect(f.patient), f.patient.address, f.clinic.address);
+      const before = await readConsent(f.consent, f.patient.address, f.clinic.address);
+      const refused = await revokeConsent(
+        f.consent.connect(f.patient),
+        f.patient.address,
+        f.clinic.address,
+      ).catch((error: unknown) => error);
+      expect(refused).to.be.instanceOf(ContractRevertError);
+      expect((refused as ContractRevertError).message).to.equal(
+        `consent (patient=${f.patient.address}, grantee=${f.clinic.address}) is Revoked; this needs it Pending or Active (PatientConsentUnexpectedConsentState)`,
+      );
+      expect(await readConsent(f.consent, f.patient.address, f.clinic.address)).to.deep.equal(
+        before,
+      );
+    });
+
     it("grant, read, revoke: ids from events, gas from receipts", async function () {
       const f = await load();
       const now = await latestTimestamp(f.consent);
-      const granted = await grantConsent(f.consent.connect(f.patient), {
-        patient: f.patient.address,
-        grantee: f.clinic.address,
-        purposes: parsePurposes("TREAT,HPAYMT"),
-        categories: parseCategories("labs,medications"),
-        start: now,
-        end: now + 30n * DAY,
-      });
+      const granted = await grantClinic(f, "TREAT,HPAYMT", "labs,medications", now, 30n * DAY);
       expect(granted.consentId).to.equal(
         await f.consent.consentIdOf(f.patient.address, f.clinic.address),
       );
@@ -363,14 +394,7 @@ describe("PatientConsent SDK", function () {
     it("anchors, logs accesses and break-glass, and rebuilds the access log from events", async function () {
       const f = await load();
       const now = await latestTimestamp(f.consent);
-      await grantConsent(f.consent.connect(f.patient), {
-        patient: f.patient.address,
-        grantee: f.clinic.address,
-        purposes: parsePurposes("TREAT"),
-        categories: parseCategories("labs"),
-        start: now,
-        end: now + DAY,
-      });
+      await grantClinic(f, "TREAT", "labs", now, DAY);
       const salt = randomSalt();
       const recordHash = hashOffChainDocument('{"resourceType":"Bundle"}', salt);
       await anchorRecord(
