@@ -37,6 +37,7 @@ import {
   randomUnorderedNonce,
   readAccessLog,
 } from "../../sdk/patient-consent/index.js";
+import type { SignedConsentAction } from "../../sdk/patient-consent/index.js";
 
 /** What the page's server publishes in config.json. */
 interface PageConfig {
@@ -229,6 +230,28 @@ async function withStatus(
   }
 }
 
+/** What a list item's undo button (Revoke, Remove) says and signs. */
+interface UndoAction {
+  readonly label: string;
+  readonly busy: string;
+  readonly done: string;
+  /** Signs the action with the patient's passkey; the relay submits it. */
+  readonly sign: (
+    passkey: Passkey,
+  ) => Promise<SignedConsentAction<"ConsentRevocation" | "DelegateRemoval">>;
+}
+
+/** A list item's button that signs `action` with the passkey and sends it to the relay. */
+function undoButton(session: Session, action: UndoAction): HTMLButtonElement {
+  return tapButton(action.label, () =>
+    withStatus(session, action.busy, action.done, async () => {
+      const stored = requireKey(session);
+      const signed = await action.sign(browserPasskey(stored));
+      await submitConsentAction(session.relayUrl, signed, stored);
+    }),
+  );
+}
+
 async function showConsents(session: Session, account: string): Promise<void> {
   const list = byId("consents");
   const granted = await session.consent.queryFilter(
@@ -249,27 +272,18 @@ async function showConsents(session: Session, account: string): Promise<void> {
         ? "act for you"
         : `see your ${describeCategories(stored.categories)}`;
     const text = `${nameOf(session.labels, grantee)} can ${what} for ${describePurposes(stored.purposes)} until ${formatDate(stored.end)}`;
-    const revoke = tapButton("Revoke", () =>
-      withStatus(
-        session,
-        "Revoking… confirm with your fingerprint",
-        "Revoked: they can no longer see your data",
-        async () => {
-          const signed = await signConsentActionWithPasskey(
-            browserPasskey(requireKey(session)),
-            session.target,
-            "ConsentRevocation",
-            {
-              patient: account,
-              grantee,
-              nonce: randomUnorderedNonce(),
-              deadline: (await now(session)) + 3_600n,
-            },
-          );
-          await submitConsentAction(session.relayUrl, signed, requireKey(session));
-        },
-      ),
-    );
+    const revoke = undoButton(session, {
+      label: "Revoke",
+      busy: "Revoking… confirm with your fingerprint",
+      done: "Revoked: they can no longer see your data",
+      sign: async (passkey) =>
+        signConsentActionWithPasskey(passkey, session.target, "ConsentRevocation", {
+          patient: account,
+          grantee,
+          nonce: randomUnorderedNonce(),
+          deadline: (await now(session)) + 3_600n,
+        }),
+    });
     items.push(item(text, { grantee }, revoke));
   }
   list.replaceChildren(...items);
@@ -321,27 +335,18 @@ async function showGuardians(session: Session, account: string): Promise<void> {
     if (!(await session.consent.isDelegate(account, delegate))) continue;
     const scope = await session.consent.delegationOf(account, delegate);
     const text = `${nameOf(session.labels, delegate)} may agree to ${describePurposes(scope.purposes)} with your ${describeCategories(scope.categories)} until ${formatDate(scope.until)}`;
-    const remove = tapButton("Remove", () =>
-      withStatus(
-        session,
-        "Removing… confirm with your fingerprint",
-        "Removed: they can no longer act for you",
-        async () => {
-          const signed = await signConsentActionWithPasskey(
-            browserPasskey(requireKey(session)),
-            session.target,
-            "DelegateRemoval",
-            {
-              patient: account,
-              delegate,
-              nonce: randomUnorderedNonce(),
-              deadline: (await now(session)) + 3_600n,
-            },
-          );
-          await submitConsentAction(session.relayUrl, signed, requireKey(session));
-        },
-      ),
-    );
+    const remove = undoButton(session, {
+      label: "Remove",
+      busy: "Removing… confirm with your fingerprint",
+      done: "Removed: they can no longer act for you",
+      sign: async (passkey) =>
+        signConsentActionWithPasskey(passkey, session.target, "DelegateRemoval", {
+          patient: account,
+          delegate,
+          nonce: randomUnorderedNonce(),
+          deadline: (await now(session)) + 3_600n,
+        }),
+    });
     items.push(item(text, { delegate }, remove));
   }
   byId("guardians").replaceChildren(...items);
