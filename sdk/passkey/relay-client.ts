@@ -7,6 +7,12 @@ import type {
 import { CONSENT_ACTION_FUNCTIONS } from "./consent.js";
 import type { PasskeyPublicKey } from "./webauthn.js";
 
+/** A PatientConsent function a relay submits: one of the signed actions. */
+export type RelayedAction = (typeof CONSENT_ACTION_FUNCTIONS)[ConsentActionType];
+
+/** The PatientConsent functions a relay submits: the signed actions, and nothing else. */
+export const RELAYED_ACTIONS: readonly RelayedAction[] = Object.values(CONSENT_ACTION_FUNCTIONS);
+
 /** What the relay answers once the action is mined. */
 export interface RelayReceipt {
   readonly action: string;
@@ -20,8 +26,7 @@ export interface RelayReceipt {
 
 /** One signed action for the relay: the PatientConsent function, its struct and signature. */
 export interface RelayRequest {
-  readonly action:
-    "grantConsentBySig" | "revokeConsentBySig" | "setDelegateBySig" | "revokeDelegateBySig";
+  readonly action: RelayedAction;
   readonly message: object;
   readonly signature: string;
   /** The passkey's public key, so the relay can deploy the account before its first action. */
