@@ -14,8 +14,9 @@ import {
 } from "../../sdk/passkey/index.js";
 import type { PasskeyPublicKey, RelayReceipt, RelayedAction } from "../../sdk/passkey/index.js";
 import { PatientConsent__factory } from "../../typechain-types/index.js";
-import { PROBLEM_TYPES, badRequest, problemResponse } from "./problem.js";
-import type { Problem } from "./problem.js";
+import { problemResponse } from "../problem.js";
+import type { Problem } from "../problem.js";
+import { PROBLEM_TYPES, badRequest } from "./problem.js";
 
 /*
  * The relay: an HTTP endpoint that submits a patient's signed PatientConsent actions with its own
