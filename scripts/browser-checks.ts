@@ -4,6 +4,7 @@
  * a non-zero exit code on any failure.
  */
 import { describeError } from "../sdk/errors.js";
+import { stringifyJson } from "../sdk/json.js";
 
 const tally = { passed: 0, failed: 0 };
 
@@ -24,13 +25,10 @@ export async function check(name: string, body: () => Promise<void> | void): Pro
   }
 }
 
-const json = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-
 /** Throws unless `actual` and `expected` are the same as JSON (bigints as decimals). */
 export function expectEqual<T>(actual: T, expected: T, what: string): void {
-  const a = json(actual);
-  const e = json(expected);
+  const a = stringifyJson(actual);
+  const e = stringifyJson(expected);
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
 }
 

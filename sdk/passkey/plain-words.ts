@@ -1,7 +1,7 @@
 import { getAddress, isAddress } from "ethers";
 
 import { InputError } from "../errors.js";
-import { parseJsonObject } from "../json-object.js";
+import { parseJsonObject } from "../json.js";
 import {
   PROTECTED_CATEGORIES_MASK,
   PURPOSES,

@@ -1,4 +1,5 @@
 import { CareChainError } from "../errors.js";
+import { stringifyJson } from "../json.js";
 import type {
   ConsentActionType,
   SignedConsentAction,
@@ -57,9 +58,6 @@ export class RelayError extends CareChainError {
 /** Any `fetch`: the browser's, Node's, or a test's in-memory one. */
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
-const json = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-
 /**
  * Sends one signed action to the relay at `relayUrl` and waits for its receipt.
  *
@@ -79,7 +77,7 @@ export async function submitToRelay(
     response = await fetchImpl(url.toString(), {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: json(request),
+      body: stringifyJson(request),
     });
   } catch {
     throw new RelayError(

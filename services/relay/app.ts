@@ -6,6 +6,7 @@ import { cors } from "hono/cors";
 import { rateLimiter } from "hono-rate-limiter";
 
 import { decodeRevert } from "../../sdk/errors.js";
+import { stringifyJson } from "../../sdk/json.js";
 import {
   PATIENT_ACCOUNT_FACTORY_ABI,
   RELAYED_ACTIONS,
@@ -256,11 +257,7 @@ export function createRelayApp(config: RelayConfig): Hono {
             status: 422,
             detail: revert.message,
             error: revert.errorName,
-            args: JSON.parse(
-              JSON.stringify(revert.args, (_k, v: unknown) =>
-                typeof v === "bigint" ? v.toString() : v,
-              ),
-            ) as unknown,
+            args: JSON.parse(stringifyJson(revert.args)) as unknown,
           });
         }
         const tx = (await fn(...args)) as {

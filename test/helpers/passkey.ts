@@ -12,6 +12,7 @@ import type {
   SignedConsentAction,
   SignedConsentGrant,
 } from "../../sdk/patient-consent/index.js";
+import { stringifyJson } from "../../sdk/json.js";
 import { deployPasskeyFixture, draftGrant } from "../../support/fixtures/passkey.js";
 import type { PasskeyFixture } from "../../support/fixtures/passkey.js";
 
@@ -87,5 +88,5 @@ export function grantInForce(f: PasskeyFixture, grant: ConsentGrant): Promise<bo
 
 /** A value as comparable text (bigints as decimals), for "nothing changed" checks. */
 export function snapshotText(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return stringifyJson(value);
 }

@@ -44,7 +44,6 @@ import {
   readConsent,
   readDelegate,
 } from "../../sdk/patient-consent/index.js";
-import type { SignedConsentAction } from "../../sdk/patient-consent/index.js";
 
 /** What the page's server publishes in config.json. */
 interface PageConfig {
@@ -210,23 +209,53 @@ async function withStatus(
   }
 }
 
-/** What a list item's undo button (Revoke, Remove) says and signs. */
-interface UndoAction {
-  readonly label: string;
-  readonly busy: string;
-  readonly done: string;
-  /** Signs the action with the patient's passkey; the relay submits it. */
-  readonly sign: (
-    passkey: Passkey,
-  ) => Promise<SignedConsentAction<"ConsentRevocation" | "DelegateRemoval">>;
-}
+/** The two undos a list item offers: revoking a consent, removing a guardian. */
+type Undo = "ConsentRevocation" | "DelegateRemoval";
 
-/** A list item's button that signs `action` with the passkey and sends it to the relay. */
-function undoButton(session: Session, action: UndoAction): HTMLButtonElement {
-  return tapButton(action.label, () =>
-    withStatus(session, action.busy, action.done, async () => {
+/** What each undo's button and status line say. */
+const UNDO_WORDS: Readonly<Record<Undo, { label: string; busy: string; done: string }>> = {
+  ConsentRevocation: {
+    label: "Revoke",
+    busy: "Revoking… confirm with your fingerprint",
+    done: "Revoked: they can no longer see your data",
+  },
+  DelegateRemoval: {
+    label: "Remove",
+    busy: "Removing… confirm with your fingerprint",
+    done: "Removed: they can no longer act for you",
+  },
+};
+
+/**
+ * A list item's button that undoes what `party` holds (`undo`): it signs the action with the
+ * patient's passkey and sends it to the relay.
+ */
+function undoButton(
+  session: Session,
+  account: string,
+  undo: Undo,
+  party: string,
+): HTMLButtonElement {
+  const words = UNDO_WORDS[undo];
+  return tapButton(words.label, () =>
+    withStatus(session, words.busy, words.done, async () => {
       const stored = requireKey(session);
-      const signed = await action.sign(browserPasskey(stored));
+      const passkey = browserPasskey(stored);
+      const common = {
+        patient: account,
+        nonce: randomUnorderedNonce(),
+        deadline: (await latestTimestamp(session.consent)) + SIGNATURE_LIFETIME,
+      };
+      const signed =
+        undo === "ConsentRevocation"
+          ? await signConsentActionWithPasskey(passkey, session.target, undo, {
+              ...common,
+              grantee: party,
+            })
+          : await signConsentActionWithPasskey(passkey, session.target, undo, {
+              ...common,
+              delegate: party,
+            });
       await submitConsentAction(session.relayUrl, signed, stored);
     }),
   );
@@ -249,18 +278,7 @@ async function showConsents(session: Session, account: string): Promise<void> {
         ? "act for you"
         : `see your ${describeCategories(stored.categories)}`;
     const text = `${nameOf(session.labels, grantee)} can ${what} for ${describePurposes(stored.purposes)} until ${formatMoment(stored.end)}`;
-    const revoke = undoButton(session, {
-      label: "Revoke",
-      busy: "Revoking… confirm with your fingerprint",
-      done: "Revoked: they can no longer see your data",
-      sign: async (passkey) =>
-        signConsentActionWithPasskey(passkey, session.target, "ConsentRevocation", {
-          patient: account,
-          grantee,
-          nonce: randomUnorderedNonce(),
-          deadline: (await latestTimestamp(session.consent)) + SIGNATURE_LIFETIME,
-        }),
-    });
+    const revoke = undoButton(session, account, "ConsentRevocation", grantee);
     items.push(item(text, { grantee }, revoke));
   }
   list.replaceChildren(...items);
@@ -312,18 +330,7 @@ async function showGuardians(session: Session, account: string): Promise<void> {
     const scope = await readDelegate(session.consent, account, delegate);
     if (!scope.active) continue;
     const text = `${nameOf(session.labels, delegate)} may agree to ${describePurposes(scope.purposes)} with your ${describeCategories(scope.categories)} until ${formatMoment(scope.until)}`;
-    const remove = undoButton(session, {
-      label: "Remove",
-      busy: "Removing… confirm with your fingerprint",
-      done: "Removed: they can no longer act for you",
-      sign: async (passkey) =>
-        signConsentActionWithPasskey(passkey, session.target, "DelegateRemoval", {
-          patient: account,
-          delegate,
-          nonce: randomUnorderedNonce(),
-          deadline: (await latestTimestamp(session.consent)) + SIGNATURE_LIFETIME,
-        }),
-    });
+    const remove = undoButton(session, account, "DelegateRemoval", delegate);
     items.push(item(text, { delegate }, remove));
   }
   byId("guardians").replaceChildren(...items);

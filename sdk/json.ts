@@ -1,5 +1,10 @@
 import { InputError } from "./errors.js";
 
+/*
+ * JSON as the SDK reads and writes it: a file that must be one object, refused in one line; and
+ * bigints written as their decimal text.
+ */
+
 /**
  * Parses `json` that must be one JSON object (a label file, a signed grant…); `what` names it in
  * the refusal, e.g. "the label file is not valid JSON".
@@ -23,4 +28,19 @@ export function parseJsonObject(
     throw new InputError(`${what} is not ${shape}`);
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * `value` as JSON with every bigint as its decimal text (the SDK's one rule for amounts, ids and
+ * timestamps in JSON, which has no integers beyond 2^53).
+ *
+ * @example
+ * stringifyJson({ nonce: 7n }); // '{"nonce":"7"}'
+ */
+export function stringifyJson(value: unknown, space?: number): string {
+  return JSON.stringify(
+    value,
+    (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item),
+    space,
+  );
 }
