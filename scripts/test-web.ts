@@ -53,13 +53,13 @@ import {
   treeFileNameOf,
 } from "../sdk/drug-trace/index.js";
 import type { PackCode, SerialTree } from "../sdk/drug-trace/index.js";
-import { describeError } from "../sdk/errors.js";
 import { startCappedRpc } from "../support/capped-rpc.js";
 import type { CappedRpc } from "../support/capped-rpc.js";
 import { findFreePort, startHardhatNode } from "../support/hardhat-node.js";
 import type { RunningNode } from "../support/hardhat-node.js";
 import { startVerificationStub } from "../support/verification-stub.js";
 import type { VerificationStub } from "../support/verification-stub.js";
+import { check, expectEqual, expectIncludes, fail, reportChecks } from "./browser-checks.js";
 import { startChromium } from "./chromium.js";
 import type { RunningChromium } from "./chromium.js";
 import { buildWebPage, startWebServer, WEB_ROOT } from "../support/web-page.js";
@@ -84,37 +84,6 @@ const MINED_BLOCKS = 1_000_000;
 const DAY = 86_400;
 const DEPLOYMENT_ID = `web-test-${process.pid}`;
 const require = createRequire(import.meta.url);
-
-// ─────────────────────────────────────────────────────────────────────────────────────────────
-//                                  Results, as a test runner
-// ─────────────────────────────────────────────────────────────────────────────────────────────
-
-let passed = 0;
-let failed = 0;
-
-async function check(name: string, body: () => Promise<void> | void): Promise<void> {
-  try {
-    await body();
-    passed++;
-    console.log(`  ✔ ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`  ✖ ${name}\n      ${describeError(error)}`);
-  }
-}
-
-function expectEqual<T>(actual: T, expected: T, what: string): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-function expectIncludes(text: string, part: string, what: string): void {
-  if (!text.includes(part))
-    throw new Error(
-      `${what}: expected it to include ${JSON.stringify(part)}, got ${JSON.stringify(text)}`,
-    );
-}
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 //                           The resolver (npm run resolver), by its PID
@@ -894,8 +863,7 @@ try {
     expectEqual(pageErrors, [], "console errors");
   });
 } catch (error) {
-  failed++;
-  console.log(`  ✖ setting up the chain, the page or the browser\n      ${describeError(error)}`);
+  fail("setting up the chain, the page or the browser", error);
   if (process.env.CARECHAIN_DEBUG === "1") console.error(error);
 } finally {
   await browser?.stop().catch(() => undefined);
@@ -916,5 +884,4 @@ if (perCheck !== undefined) {
     `  measured: ${perCheck.resolver + perCheck.chain} B fetched per check up to the verdict (${perCheck.requests} requests: resolver ${perCheck.resolver} B, chain ${perCheck.chain} B)`,
   );
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 ? 1 : 0;
+reportChecks();

@@ -17,3 +17,24 @@ export function formatNumber(value: bigint | number): string {
 export function formatTimestamp(seconds: bigint | number): string {
   return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
 }
+
+/**
+ * A day for people, as pages and notices write it: `31 December 2027` (the UTC day, as expiries
+ * and end dates are).
+ */
+export function formatDay(seconds: bigint | number): string {
+  return new Date(Number(seconds) * 1000).toLocaleDateString("en-GB", {
+    dateStyle: "long",
+    timeZone: "UTC",
+  });
+}
+
+/** A moment for people: `31 Dec 2027, 14:05 UTC` (always UTC, and saying so). */
+export function formatMoment(seconds: bigint | number): string {
+  const text = new Date(Number(seconds) * 1000).toLocaleString("en-GB", {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "UTC",
+  });
+  return `${text} UTC`;
+}

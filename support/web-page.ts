@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 import { build } from "esbuild";
+import type { BuildOptions } from "esbuild";
 
 /*
  * Building and serving the verifier page (web/): `npm run build:web`, `npm run web` and
@@ -51,6 +52,20 @@ const require = createRequire(import.meta.url);
  */
 export const ZXING_READER_WASM: string = require.resolve("zxing-wasm/reader/zxing_reader.wasm");
 
+/** How both pages (this one and web/consent/) are bundled for browsers with the SDK and ethers. */
+export const BROWSER_BUNDLE = {
+  bundle: true,
+  format: "esm",
+  // the SDK must not need Node: a `node:` import fails the build here instead of in a browser
+  platform: "browser",
+  // BigInt literals, optional chaining, top-level await: every browser of the last four years
+  target: ["es2022"],
+  minify: true,
+  sourcemap: true,
+  legalComments: "linked",
+  logLevel: "silent",
+} as const satisfies BuildOptions;
+
 async function assetOf(file: string, contents?: Uint8Array): Promise<WebAsset> {
   const data = contents ?? (await readFile(path.join(WEB_ROOT, file)));
   return { file, bytes: data.byteLength, gzipBytes: gzipSync(data).byteLength };
@@ -75,16 +90,7 @@ export async function buildWebPage({ write = true }: { write?: boolean } = {}): 
     chunkNames: "chunks/[name]-[hash]",
     splitting: true,
     write,
-    bundle: true,
-    format: "esm",
-    // the SDK must not need Node: a `node:` import fails the build here instead of in a browser
-    platform: "browser",
-    // BigInt literals, optional chaining, top-level await: every browser of the last four years
-    target: ["es2022"],
-    minify: true,
-    sourcemap: true,
-    legalComments: "linked",
-    logLevel: "silent",
+    ...BROWSER_BUNDLE,
     metafile: true,
   });
   const outputs = Object.keys(result.metafile.outputs)

@@ -41,7 +41,12 @@ import {
   resolverProofSource,
 } from "../sdk/drug-trace/pack-check.js";
 import type { PackCheck } from "../sdk/drug-trace/pack-check.js";
-import { readDisplayName, shortAddress } from "../sdk/drug-trace/participant-name.js";
+import {
+  formatParticipant,
+  readDisplayName,
+  shortAddress,
+} from "../sdk/drug-trace/participant-name.js";
+import { formatDay, formatMoment, formatTimestamp } from "../sdk/format.js";
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 //                                   Words for people
@@ -119,18 +124,9 @@ const ROLE_LABELS: Readonly<Record<TradeRole, string>> = {
   DISPENSER: "Pharmacy",
 };
 
-/** A date for people, e.g. "31 December 2027" (UTC, as expiries are). */
-function longDate(seconds: bigint): string {
-  return new Date(Number(seconds) * 1000).toLocaleDateString("en-GB", {
-    dateStyle: "long",
-    timeZone: "UTC",
-  });
-}
-
-/** A participant's words: its name and short address, or the short address alone. */
+/** A participant's words (`formatParticipant`): its name and short address, or the short address alone. */
 function participantWords(names: ReadonlyMap<string, string>, address: string): string {
-  const name = names.get(address) ?? "";
-  return name === "" ? shortAddress(address) : `${name} (${shortAddress(address)})`;
+  return formatParticipant(names.get(address) ?? "", address);
 }
 
 /** The verdict for a checked pack: only `checkPack`'s result decides it. */
@@ -151,7 +147,7 @@ function verdictOf(check: PackCheck, names: ReadonlyMap<string, string>): Verdic
     check.dispensing === undefined
       ? "a pharmacy"
       : participantWords(names, check.dispensing.dispenser);
-  const when = check.dispensing === undefined ? "" : ` on ${longDate(check.dispensing.at)}`;
+  const when = check.dispensing === undefined ? "" : ` on ${formatDay(check.dispensing.at)}`;
   if (check.dispensedWarning === undefined) {
     return {
       status: "Dispensed",
@@ -344,16 +340,16 @@ function participantNode(address: string, name = "", role?: string): Node {
 /** A date (the end of a UTC day, as expiries are) written for people, e.g. "31 December 2027". */
 function dateNode(seconds: bigint): HTMLElement {
   const node = document.createElement("time");
-  node.dateTime = new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
-  node.textContent = longDate(seconds);
+  node.dateTime = formatTimestamp(seconds).slice(0, 10);
+  node.textContent = formatDay(seconds);
   return node;
 }
 
+/** A moment written for people in UTC, e.g. "31 Dec 2027, 14:05 UTC". */
 function timeNode(seconds: bigint): HTMLElement {
-  const date = new Date(Number(seconds) * 1000);
   const node = document.createElement("time");
-  node.dateTime = date.toISOString();
-  node.textContent = date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+  node.dateTime = formatTimestamp(seconds);
+  node.textContent = formatMoment(seconds);
   return node;
 }
 

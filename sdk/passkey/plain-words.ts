@@ -1,6 +1,7 @@
 import { getAddress, isAddress } from "ethers";
 
 import { InputError } from "../errors.js";
+import { parseJsonObject } from "../json.js";
 import {
   PROTECTED_CATEGORIES_MASK,
   PURPOSES,
@@ -63,15 +64,7 @@ export type Labels = ReadonlyMap<string, string>;
  * const labels = parseLabels(await (await fetch("labels.json")).text());
  */
 export function parseLabels(json: string): Labels {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw new InputError("the label file is not valid JSON");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new InputError("the label file is not a JSON object of address: name");
-  }
+  const parsed = parseJsonObject(json, "the label file", "a JSON object of address: name");
   const labels = new Map<string, string>();
   for (const [address, name] of Object.entries(parsed)) {
     if (!isAddress(address))

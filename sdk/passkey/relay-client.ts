@@ -1,4 +1,5 @@
 import { CareChainError } from "../errors.js";
+import { stringifyJson } from "../json.js";
 import type {
   ConsentActionType,
   SignedConsentAction,
@@ -6,6 +7,12 @@ import type {
 } from "../patient-consent/eip712.js";
 import { CONSENT_ACTION_FUNCTIONS } from "./consent.js";
 import type { PasskeyPublicKey } from "./webauthn.js";
+
+/** A PatientConsent function a relay submits: one of the signed actions. */
+export type RelayedAction = (typeof CONSENT_ACTION_FUNCTIONS)[ConsentActionType];
+
+/** The PatientConsent functions a relay submits: the signed actions, and nothing else. */
+export const RELAYED_ACTIONS: readonly RelayedAction[] = Object.values(CONSENT_ACTION_FUNCTIONS);
 
 /** What the relay answers once the action is mined. */
 export interface RelayReceipt {
@@ -20,8 +27,7 @@ export interface RelayReceipt {
 
 /** One signed action for the relay: the PatientConsent function, its struct and signature. */
 export interface RelayRequest {
-  readonly action:
-    "grantConsentBySig" | "revokeConsentBySig" | "setDelegateBySig" | "revokeDelegateBySig";
+  readonly action: RelayedAction;
   readonly message: object;
   readonly signature: string;
   /** The passkey's public key, so the relay can deploy the account before its first action. */
@@ -52,9 +58,6 @@ export class RelayError extends CareChainError {
 /** Any `fetch`: the browser's, Node's, or a test's in-memory one. */
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
-const json = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-
 /**
  * Sends one signed action to the relay at `relayUrl` and waits for its receipt.
  *
@@ -74,7 +77,7 @@ export async function submitToRelay(
     response = await fetchImpl(url.toString(), {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: json(request),
+      body: stringifyJson(request),
     });
   } catch {
     throw new RelayError(

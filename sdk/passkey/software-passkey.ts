@@ -3,6 +3,7 @@ import type { KeyObject } from "node:crypto";
 
 import { concat, getBytes, hexlify, toBeHex } from "ethers";
 
+import { decodeBase64url, encodeBase64url } from "./webauthn.js";
 import type { Passkey, PasskeyPublicKey, WebAuthnAssertion } from "./webauthn.js";
 
 /*
@@ -28,16 +29,12 @@ export interface SoftwarePasskey extends Passkey {
   withFlags(flags: number): SoftwarePasskey;
 }
 
-function base64url(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("base64url");
-}
-
 function publicKeyOf(privateKey: KeyObject): PasskeyPublicKey {
   const jwk = privateKey.export({ format: "jwk" });
   if (jwk.x === undefined || jwk.y === undefined) throw new Error("not an EC key");
   return {
-    qx: hexlify(Buffer.from(jwk.x, "base64url")),
-    qy: hexlify(Buffer.from(jwk.y, "base64url")),
+    qx: hexlify(decodeBase64url(jwk.x)),
+    qy: hexlify(decodeBase64url(jwk.y)),
   };
 }
 
@@ -61,7 +58,7 @@ function build(privateKey: KeyObject, options: SoftwarePasskeyOptions): Software
       );
       const clientDataJSON = JSON.stringify({
         type: "webauthn.get",
-        challenge: base64url(challenge),
+        challenge: encodeBase64url(challenge),
         origin,
         crossOrigin: false,
       });

@@ -3,6 +3,8 @@ import {
   TypedDataEncoder,
   ZeroHash,
   concat,
+  decodeBase64,
+  encodeBase64,
   getAddress,
   getBytes,
   hexlify,
@@ -15,6 +17,29 @@ import type { TypedDataDomain, TypedDataField } from "ethers";
 import { InputError } from "../errors.js";
 import { PATIENT_ACCOUNT_DOMAIN_NAME, PATIENT_ACCOUNT_DOMAIN_VERSION } from "./account.js";
 import { P256_N, isValidP256PublicKey, normalizeP256S } from "./p256.js";
+
+/**
+ * Bytes as base64url without padding: how WebAuthn writes a challenge in the client data and a
+ * credential id (RFC 4648 §5).
+ *
+ * @example
+ * encodeBase64url(new Uint8Array([0xfb, 0xff])); // "-_8"
+ */
+export function encodeBase64url(bytes: Uint8Array | ArrayBuffer): string {
+  const array = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  return encodeBase64(array).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/**
+ * The bytes of base64url text (padded or not).
+ *
+ * @example
+ * decodeBase64url("-_8"); // Uint8Array [0xfb, 0xff]
+ */
+export function decodeBase64url(text: string): Uint8Array<ArrayBuffer> {
+  const standard = text.replaceAll("-", "+").replaceAll("_", "/");
+  return new Uint8Array(decodeBase64(standard.padEnd(Math.ceil(standard.length / 4) * 4, "=")));
+}
 
 /** A passkey's P-256 public key, each coordinate as 32-byte hex. */
 export interface PasskeyPublicKey {

@@ -6,30 +6,26 @@ import { cors } from "hono/cors";
 import { rateLimiter } from "hono-rate-limiter";
 
 import { decodeRevert } from "../../sdk/errors.js";
+import { stringifyJson } from "../../sdk/json.js";
 import {
   PATIENT_ACCOUNT_FACTORY_ABI,
+  RELAYED_ACTIONS,
   computePatientAccountAddress,
   isValidP256PublicKey,
 } from "../../sdk/passkey/index.js";
-import type { PasskeyPublicKey } from "../../sdk/passkey/index.js";
+import type { PasskeyPublicKey, RelayReceipt, RelayedAction } from "../../sdk/passkey/index.js";
 import { PatientConsent__factory } from "../../typechain-types/index.js";
-import { PROBLEM_TYPES, badRequest, problemResponse } from "./problem.js";
-import type { Problem } from "./problem.js";
+import { problemResponse } from "../problem.js";
+import type { Problem } from "../problem.js";
+import { PROBLEM_TYPES, badRequest } from "./problem.js";
 
 /*
  * The relay: an HTTP endpoint that submits a patient's signed PatientConsent actions with its own
  * funded key, so a patient never needs gas. It builds every transaction itself from the ABI of
- * the signed-action functions below: there is no way to make it call anything else, and it can
+ * the signed-action functions (`RELAYED_ACTIONS`, the SDK's list): there is no way to make it call
+ * anything else, and it can
  * only submit what the patient signed (the contract checks the signature; a changed field fails).
  */
-
-/** The PatientConsent functions the relay submits: the signed actions, and nothing else. */
-export const RELAYED_ACTIONS = [
-  "grantConsentBySig",
-  "revokeConsentBySig",
-  "setDelegateBySig",
-  "revokeDelegateBySig",
-] as const;
 
 /** The relay's configuration. */
 export interface RelayConfig {
@@ -47,19 +43,8 @@ export interface RelayConfig {
   readonly allowedOrigins?: readonly string[];
 }
 
-/** What the relay answers after a submitted action is mined. */
-export interface RelayReceipt {
-  readonly action: string;
-  readonly patient: string;
-  readonly transactionHash: string;
-  readonly blockNumber: number;
-  readonly gasUsed: string;
-  /** True when the relay deployed the patient's passkey account first. */
-  readonly deployedAccount: boolean;
-}
-
 interface ParsedRequest {
-  readonly action: (typeof RELAYED_ACTIONS)[number];
+  readonly action: RelayedAction;
   readonly patient: string;
   readonly message: Record<string, string | bigint>;
   readonly signature: string;
@@ -272,11 +257,7 @@ export function createRelayApp(config: RelayConfig): Hono {
             status: 422,
             detail: revert.message,
             error: revert.errorName,
-            args: JSON.parse(
-              JSON.stringify(revert.args, (_k, v: unknown) =>
-                typeof v === "bigint" ? v.toString() : v,
-              ),
-            ) as unknown,
+            args: JSON.parse(stringifyJson(revert.args)) as unknown,
           });
         }
         const tx = (await fn(...args)) as {

@@ -10,6 +10,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { rateLimiter } from "hono-rate-limiter";
 
 import { InputError } from "../../sdk/errors.js";
+import { problemResponse } from "../problem.js";
 import { encodeDigitalLinkValue, parseDigitalLinkPath } from "../../sdk/drug-trace/gs1.js";
 import type { DigitalLinkKey } from "../../sdk/drug-trace/gs1.js";
 import { VERIFICATION_LINK_TYPE } from "../../sdk/drug-trace/resolver-answer.js";
@@ -59,7 +60,6 @@ export interface ResolverOptions {
 const GS1_VOC = "https://gs1.org/voc/";
 
 const LINKSET_TYPE = "application/linkset+json";
-const PROBLEM_TYPE = "application/problem+json";
 const MAX_TARGET_LENGTH = 1024;
 
 type Env = { Bindings: Partial<HttpBindings> };
@@ -74,6 +74,7 @@ function fieldOf(message: string): string {
   return "path";
 }
 
+/** A problem answer (`problemResponse`) whose status says it all (`type: about:blank`). */
 function problem(
   c: Context<Env>,
   status: 400 | 404 | 405 | 429 | 500,
@@ -81,9 +82,7 @@ function problem(
   detail: string,
   extra: Record<string, unknown> = {},
 ): Response {
-  c.header("Content-Type", PROBLEM_TYPE);
-  c.header("Cache-Control", "no-store");
-  return c.body(JSON.stringify({ type: "about:blank", title, status, detail, ...extra }), status);
+  return problemResponse(c, { type: "about:blank", title, status, detail, ...extra });
 }
 
 /** Node's request, when served by `@hono/node-server` (not in `app.request` tests). */

@@ -7,24 +7,23 @@ import { ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 import {
-  acceptShipment,
   batchIdOf,
   dispense,
   loadSerialTree,
   readBatch,
   registerBatch,
   serialTreeOf,
-  ship,
 } from "../../sdk/drug-trace/index.js";
 import { parseSgtin } from "../../sdk/drug-trace/epcis.js";
 import type { EpcisDocument } from "../../sdk/drug-trace/epcis.js";
 import { validateEpcis } from "../../sdk/drug-trace/epcis-schema.js";
-import { describeError } from "../../sdk/errors.js";
 import type { TraceAction, TraceIo } from "../../tasks/drug-trace/connection.js";
 import { traceExport } from "../../tasks/drug-trace/export.js";
 import { traceImport } from "../../tasks/drug-trace/import.js";
 import { deployCareChain } from "../../support/fixtures/suite.js";
 import type { CareChainSuite } from "../../support/fixtures/suite.js";
+import { handOver } from "../helpers/hand-over.js";
+import { failureOf, printedField } from "../helpers/task-output.js";
 
 /*
  * DrugTrace ↔ EPCIS 2.0: `trace import --epcis` and `trace export --epcis` on the suite as users
@@ -51,25 +50,6 @@ async function run<A>(
   const io: TraceIo = { print: (line) => lines.push(line) };
   const code = await action(args, connection, io);
   return { code, out: plain(lines.join("\n")) };
-}
-
-async function failure<A>(
-  connection: Connection,
-  action: TraceAction<A>,
-  args: A,
-): Promise<string> {
-  try {
-    await action(args, connection, { print: () => undefined });
-  } catch (error) {
-    return describeError(error);
-  }
-  throw new Error("expected the task to fail");
-}
-
-function field(out: string, key: string): string {
-  const line = out.split("\n").find((candidate) => candidate.startsWith(`${key}  `));
-  if (line === undefined) throw new Error(`no "${key}" line in:\n${out}`);
-  return line.slice(key.length).trim();
 }
 
 /** A fresh chain with the suite deployed, and a scratch directory. */
@@ -136,10 +116,10 @@ describe("DrugTrace EPCIS 2.0", function () {
       });
       expect(code).to.equal(0);
       const batchId = batchIdOf(BigInt(GTIN), "A2");
-      expect(field(out, "batch id")).to.equal(batchId);
-      expect(field(out, "units")).to.equal("12");
+      expect(printedField(out, "batch id")).to.equal(batchId);
+      expect(printedField(out, "units")).to.equal("12");
       const treeFile = path.join(directory, `${GTIN}-A2.tree.json`);
-      expect(field(out, "tree file")).to.equal(treeFile);
+      expect(printedField(out, "tree file")).to.equal(treeFile);
       expect(out).to.match(
         /not importable \(1 event\):\n {2}event 1 \(ObjectEvent OBSERVE shipping\): custody moves on chain only by the sender's own 'trace ship'/,
       );
@@ -167,7 +147,7 @@ describe("DrugTrace EPCIS 2.0", function () {
       const file = path.join(directory, "bad.jsonld");
       writeFileSync(file, JSON.stringify(document));
       const blockBefore = await connection.ethers.provider.getBlockNumber();
-      const message = await failure(connection, traceImport, { epcis: file, from: "1", address });
+      const message = await failureOf(traceImport, { epcis: file, from: "1", address }, connection);
       expect(message.split("\n")).to.deep.equal([
         `${file} is not a valid EPCIS 2.0 document (4 problems, nothing sent):`,
         "document, creationDate (/creationDate): is required",
@@ -238,7 +218,7 @@ describe("DrugTrace EPCIS 2.0", function () {
       const file = path.join(directory, "bad-commissioning.jsonld");
       writeFileSync(file, JSON.stringify(document));
       const blockBefore = await connection.ethers.provider.getBlockNumber();
-      const message = await failure(connection, traceImport, { epcis: file, from: "1", address });
+      const message = await failureOf(traceImport, { epcis: file, from: "1", address }, connection);
       expect(message.split("\n")).to.deep.equal([
         `${file} cannot be imported (3 problems, nothing sent):`,
         "event 0, cbvmda:lotNumber (/epcisBody/eventList/0/ilmd/cbvmda:lotNumber): the ILMD needs the lot number",
@@ -256,7 +236,7 @@ describe("DrugTrace EPCIS 2.0", function () {
       document.epcisBody.eventList.shift();
       const file = path.join(directory, "shipping-only.jsonld");
       writeFileSync(file, JSON.stringify(document));
-      const message = await failure(connection, traceImport, { epcis: file, from: "1", address });
+      const message = await failureOf(traceImport, { epcis: file, from: "1", address }, connection);
       expect(message.split("\n")).to.deep.equal([
         `${file} commissions no batch (1 problem, nothing sent):`,
         "event 0, ObjectEvent OBSERVE shipping (/epcisBody/eventList/0): not importable: custody moves on chain only by the sender's own 'trace ship', which the recipient accepts",
@@ -267,7 +247,7 @@ describe("DrugTrace EPCIS 2.0", function () {
       const { connection, directory, address } = await freshSuite();
       const file = path.join(directory, "epcis-A2.jsonld");
       copyFileSync(SAMPLE, file);
-      const message = await failure(connection, traceImport, { epcis: file, from: "3", address });
+      const message = await failureOf(traceImport, { epcis: file, from: "3", address }, connection);
       expect(message).to.match(/AccessControlUnauthorizedAccount\(.*MANUFACTURER_ROLE\)/);
       expect(existsSync(path.join(directory, `${GTIN}-A2.tree.json`))).to.equal(false);
     });
@@ -275,17 +255,21 @@ describe("DrugTrace EPCIS 2.0", function () {
     it("ends with one line for a file that is missing or not JSON", async function () {
       const { connection, directory, address } = await freshSuite();
       expect(
-        await failure(connection, traceImport, {
-          epcis: path.join(directory, "none.jsonld"),
-          address,
-        }),
+        await failureOf(
+          traceImport,
+          {
+            epcis: path.join(directory, "none.jsonld"),
+            address,
+          },
+          connection,
+        ),
       ).to.equal(`EPCIS document not found: ${path.join(directory, "none.jsonld")}`);
       const file = path.join(directory, "text.jsonld");
       writeFileSync(file, "not json");
-      expect(await failure(connection, traceImport, { epcis: file, address })).to.match(
+      expect(await failureOf(traceImport, { epcis: file, address }, connection)).to.match(
         /^EPCIS document .* is not JSON: /,
       );
-      expect(await failure(connection, traceImport, { address })).to.match(/--epcis/);
+      expect(await failureOf(traceImport, { address }, connection)).to.match(/--epcis/);
     });
   });
 
@@ -299,18 +283,8 @@ describe("DrugTrace EPCIS 2.0", function () {
       const batchId = batchIdOf(BigInt(GTIN), "A2");
       const treeFile = path.join(first.directory, `${GTIN}-A2.tree.json`);
       const tree = await loadSerialTree(treeFile);
-      const { shipmentId } = await ship(drugTrace.connect(accounts.manufacturer), {
-        batchId,
-        to: accounts.distributor.address,
-        quantity: 6n,
-      });
-      await acceptShipment(drugTrace.connect(accounts.distributor), shipmentId);
-      const second = await ship(drugTrace.connect(accounts.distributor), {
-        batchId,
-        to: accounts.pharmacy.address,
-        quantity: 2n,
-      });
-      await acceptShipment(drugTrace.connect(accounts.pharmacy), second.shipmentId);
+      await handOver(drugTrace, accounts.manufacturer, accounts.distributor, batchId, 6n);
+      await handOver(drugTrace, accounts.distributor, accounts.pharmacy, batchId, 2n);
       await dispense(drugTrace.connect(accounts.pharmacy), batchId, tree.proofFor("SN1003"));
 
       const exported = path.join(first.directory, "A2.epcis.jsonld");
@@ -323,7 +297,7 @@ describe("DrugTrace EPCIS 2.0", function () {
         address: first.address,
       });
       expect(code).to.equal(0);
-      expect(field(out, "events")).to.equal("6");
+      expect(printedField(out, "events")).to.equal("6");
       expect(out).to.not.match(/no GS1 party identifier/);
       const document = readJson(exported);
       expect(validateEpcis(document)).to.deep.equal([]);
@@ -428,7 +402,7 @@ describe("DrugTrace EPCIS 2.0", function () {
       }
       const file = path.join(directory, "all.jsonld");
       const { out } = await run(connection, traceExport, { epcis: file, address });
-      expect(field(out, "batches")).to.equal("2");
+      expect(printedField(out, "batches")).to.equal("2");
       expect(out).to.include(
         `no GS1 party identifier (PGLN) in a participants file (--participants) for 1 account(s); exported in carechain: fields only:\n  ${accounts.manufacturer.address}`,
       );
@@ -441,7 +415,7 @@ describe("DrugTrace EPCIS 2.0", function () {
       expect(first!["carechain:actor"]).to.equal(accounts.manufacturer.address);
       expect(first!.sourceList).to.equal(undefined);
       // a by-lot commissioning names no serials: importing it registers nothing
-      const message = await failure(connection, traceImport, { epcis: file, from: "1", address });
+      const message = await failureOf(traceImport, { epcis: file, from: "1", address }, connection);
       expect(message).to.include("commissions no batch");
       expect(message).to.include("commissioning by class (quantityList) names no serials");
     });
@@ -449,12 +423,16 @@ describe("DrugTrace EPCIS 2.0", function () {
     it("refuses an unknown batch and a tree of another batch", async function () {
       const { connection, suite, directory, address } = await freshSuite();
       expect(
-        await failure(connection, traceExport, {
-          epcis: path.join(directory, "x.jsonld"),
-          gtin: GTIN,
-          lot: "NOPE",
-          address,
-        }),
+        await failureOf(
+          traceExport,
+          {
+            epcis: path.join(directory, "x.jsonld"),
+            gtin: GTIN,
+            lot: "NOPE",
+            address,
+          },
+          connection,
+        ),
       ).to.match(/^unknown batch 0x[0-9a-f]{64}/);
       await registerBatch(suite.drugTrace.connect(suite.accounts.manufacturer), {
         gtin: BigInt(GTIN),
@@ -468,20 +446,28 @@ describe("DrugTrace EPCIS 2.0", function () {
       const { formatSerialTreeFile } = await import("../../sdk/drug-trace/index.js");
       writeFileSync(other, formatSerialTreeFile(serialTreeOf(["B"])));
       expect(
-        await failure(connection, traceExport, {
-          epcis: path.join(directory, "x.jsonld"),
-          gtin: GTIN,
-          lot: "L3",
-          tree: other,
-          address,
-        }),
+        await failureOf(
+          traceExport,
+          {
+            epcis: path.join(directory, "x.jsonld"),
+            gtin: GTIN,
+            lot: "L3",
+            tree: other,
+            address,
+          },
+          connection,
+        ),
       ).to.match(/has root 0x[0-9a-f]{64}; batch 09506000134352\/L3 has 0x/);
       expect(
-        await failure(connection, traceExport, {
-          epcis: path.join(directory, "x.jsonld"),
-          tree: other,
-          address,
-        }),
+        await failureOf(
+          traceExport,
+          {
+            epcis: path.join(directory, "x.jsonld"),
+            tree: other,
+            address,
+          },
+          connection,
+        ),
       ).to.equal("--tree names one batch's serials: give --batch or --gtin and --lot too");
     });
   });

@@ -7,7 +7,6 @@ import { encodeBytes32String, ZeroHash } from "ethers";
 import type { Claim, ExplanationOfBenefit } from "fhir/r4.js";
 import { network } from "hardhat";
 
-import { InputError } from "../../sdk/errors.js";
 import { hashFhirResource, validateFhir } from "../../sdk/fhir.js";
 import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
 import { DEFAULT_APPEAL_WINDOW } from "../../sdk/insurance-claim/claim-rules.js";
@@ -18,7 +17,9 @@ import { claimsPay } from "../../tasks/insurance-claim/pay.js";
 import { claimsSubmitFhir } from "../../tasks/insurance-claim/submit-fhir.js";
 import type { SubmitArgs } from "../../tasks/insurance-claim/submit.js";
 import type { TaskIo } from "../../tasks/lib/task.js";
-import { code, deployClaimsSuite, HPAYMT, MEDICATIONS, usd } from "../fixtures/insurance-claim.js";
+import { code, deployClaimsSuite, usd } from "../fixtures/insurance-claim.js";
+import { dispensedWithConsent } from "../helpers/drug-claims.js";
+import { inputErrorOf } from "../helpers/input-error.js";
 
 /*
  * InsuranceClaim ↔ FHIR R4: `claims submit --fhir` and `claims eob --fhir`. Resources are
@@ -138,17 +139,6 @@ async function submitFhir(s: Suite, args: Partial<SubmitArgs> & { fhir: string }
   );
 }
 
-/** The message of the InputError `action` (a `submitFhir`, which captures its own output) ends with. */
-async function refusal(action: Promise<unknown>): Promise<string> {
-  try {
-    await action;
-  } catch (error) {
-    expect(error).to.be.instanceOf(InputError);
-    return (error as Error).message;
-  }
-  throw new Error("expected an InputError");
-}
-
 describe("InsuranceClaim FHIR R4", function () {
   it("the sample Claim (examples/fhir-claim.json) is valid FHIR R4", function () {
     expect(validateFhir(JSON.parse(readFileSync(SAMPLE, "utf8")))).to.deep.equal([]);
@@ -173,14 +163,7 @@ describe("InsuranceClaim FHIR R4", function () {
 
     it("submits a pharmacy Claim for a dispensed pack named by its GS1 element string", async function () {
       const s = await loadFixture(fixture);
-      await s.trace.setDispensed(BigInt(GTIN), encodeBytes32String("A1"), 0n, s.pharmacy.address);
-      await s.consent.setAuthorization(
-        s.patient.address,
-        s.insurer.address,
-        HPAYMT,
-        true,
-        MEDICATIONS,
-      );
+      await dispensedWithConsent(s, BigInt(GTIN), encodeBytes32String("A1"), 0n);
       const claim = JSON.parse(readFileSync(SAMPLE, "utf8")) as Claim;
       claim.created = s.today;
       claim.item![0]!.servicedDate = s.today;
@@ -200,25 +183,29 @@ describe("InsuranceClaim FHIR R4", function () {
       const s = await loadFixture(fixture);
       const block = await connection.ethers.provider.getBlockNumber();
       const stranger = { ...serviceClaim(s), patient: { reference: "Patient/example-pseudonym" } };
-      expect(await refusal(submitFhir(s, { fhir: write(s, "a.json", stranger) }))).to.equal(
+      expect(await inputErrorOf(submitFhir(s, { fhir: write(s, "a.json", stranger) }))).to.equal(
         `the Claim's patient is ${s.stranger.address}; policy 2 covers ${s.patient.address}`,
       );
       expect(
-        await refusal(submitFhir(s, { fhir: write(s, "b.json", serviceClaim(s)), from: "0" })),
+        await inputErrorOf(submitFhir(s, { fhir: write(s, "b.json", serviceClaim(s)), from: "0" })),
       ).to.equal(
         `the Claim's provider is ${s.provider.address}, but ${s.admin.address} would sign (--from)`,
       );
       const otherInsurer = { ...serviceClaim(s), insurer: { reference: "Organization/clinic" } };
-      expect(await refusal(submitFhir(s, { fhir: write(s, "c.json", otherInsurer) }))).to.equal(
+      expect(
+        await inputErrorOf(submitFhir(s, { fhir: write(s, "c.json", otherInsurer) })),
+      ).to.equal(
         `the Claim's insurer is ${s.provider.address}; policy 2 is paid by ${s.insurer.address}`,
       );
       const euros = serviceClaim(s);
       euros.item![0]!.net = { value: 150, currency: "EUR" };
-      expect(await refusal(submitFhir(s, { fhir: write(s, "d.json", euros) }))).to.equal(
+      expect(await inputErrorOf(submitFhir(s, { fhir: write(s, "d.json", euros) }))).to.equal(
         "the Claim bills in EUR; policy 2's pool pays in USDC",
       );
       expect(
-        await refusal(submitFhir(s, { fhir: write(s, "e.json", serviceClaim(s)), policy: "1" })),
+        await inputErrorOf(
+          submitFhir(s, { fhir: write(s, "e.json", serviceClaim(s)), policy: "1" }),
+        ),
       ).to.equal("--policy 1 differs from the Claim's coverage (policy 2)");
       expect(await connection.ethers.provider.getBlockNumber()).to.equal(block);
     });
@@ -230,7 +217,7 @@ describe("InsuranceClaim FHIR R4", function () {
       delete invalid.patient;
       invalid.created = "yesterday";
       const file = write(s, "invalid.json", invalid);
-      expect((await refusal(submitFhir(s, { fhir: file }))).split("\n")).to.deep.equal([
+      expect((await inputErrorOf(submitFhir(s, { fhir: file }))).split("\n")).to.deep.equal([
         `${file} is not a valid FHIR R4 resource (2 problems, nothing sent):`,
         "Claim.patient: Missing required property",
         "Claim.created: Invalid dateTime format",
@@ -239,18 +226,20 @@ describe("InsuranceClaim FHIR R4", function () {
       unmapped.provider = { reference: "Organization/unknown" };
       unmapped.item!.push({ ...unmapped.item![0]!, sequence: 2 });
       const second = write(s, "unmapped.json", unmapped);
-      expect((await refusal(submitFhir(s, { fhir: second }))).split("\n")).to.deep.equal([
+      expect((await inputErrorOf(submitFhir(s, { fhir: second }))).split("\n")).to.deep.equal([
         `${second} cannot be submitted (2 problems, nothing sent):`,
         "Claim.provider.reference: Organization/unknown is in no participants file entry (--participants) that gives its account",
         "Claim.item: has 2 items; a claim on chain is one service or one dispensed pack: submit one Claim per item",
       ]);
       expect(
-        await refusal(submitFhir(s, { fhir: write(s, "f.json", serviceClaim(s)), code: "99213" })),
+        await inputErrorOf(
+          submitFhir(s, { fhir: write(s, "f.json", serviceClaim(s)), code: "99213" }),
+        ),
       ).to.equal(
         "--fhir takes patient, service, date, amount and evidence from the Claim: drop --code",
       );
       const notClaim = write(s, "g.json", { resourceType: "Patient" });
-      expect(await refusal(submitFhir(s, { fhir: notClaim }))).to.equal(
+      expect(await inputErrorOf(submitFhir(s, { fhir: notClaim }))).to.equal(
         `${notClaim} is a Patient; expected a FHIR Claim`,
       );
       expect(await connection.ethers.provider.getBlockNumber()).to.equal(block);

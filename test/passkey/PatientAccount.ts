@@ -8,7 +8,6 @@ import {
   keccak256,
   toBeHex,
 } from "ethers";
-import { network } from "hardhat";
 
 import {
   computePatientAccountAddress,
@@ -16,7 +15,6 @@ import {
   nestTypedData,
   parseDerSignature,
   parseSpkiPublicKey,
-  signConsentActionWithPasskey,
   signConsentGrantWithPasskey,
   signTypedDataWithPasskey,
   toWebAuthnAuth,
@@ -24,62 +22,81 @@ import {
 } from "../../sdk/passkey/index.js";
 import { randomUnorderedNonce } from "../../sdk/patient-consent/index.js";
 import type {
+  ConsentGrant,
   ConsentRevocation,
   DelegateAppointment,
   SignedConsentGrant,
 } from "../../sdk/patient-consent/index.js";
-import { deployPasskeyFixture, draftGrant, typedGrant } from "../../support/fixtures/passkey.js";
+import { draftGrant, typedGrant } from "../../support/fixtures/passkey.js";
 import type { PasskeyFixture } from "../../support/fixtures/passkey.js";
+import {
+  consentTarget,
+  ethers,
+  grantInForce,
+  loadPasskeyFixture,
+  networkHelpers,
+  now,
+  signedGrantOf,
+  signedActionOf,
+  snapshotText,
+} from "../helpers/passkey.js";
 
-const connection = await network.create();
-const { ethers, networkHelpers } = connection;
 const { time } = networkHelpers;
 
 const ERC1271_MAGIC = "0x1626ba7e";
 const ERC1271_REFUSED = "0xffffffff";
 
-const fixture = (): Promise<PasskeyFixture> => deployPasskeyFixture(connection);
-const loadFixture = (f: () => Promise<PasskeyFixture>): Promise<PasskeyFixture> =>
-  networkHelpers.loadFixture(f);
-
-async function now(): Promise<bigint> {
-  return BigInt(await time.latest());
-}
-
 /** A grant from the passkey account to the clinic, signed with the passkey. */
-async function signedGrant(f: PasskeyFixture, overrides = {}): Promise<SignedConsentGrant> {
-  const grant = draftGrant(
-    f.account,
-    f.clinic.address,
-    await now(),
-    await f.consent.nonces(f.account),
-    overrides,
-  );
-  return signConsentGrantWithPasskey(
-    f.passkey,
-    { chainId: f.chainId, consentAddress: f.consentAddress },
-    grant,
-  );
-}
+const signedGrant = (f: PasskeyFixture, overrides = {}): Promise<SignedConsentGrant> =>
+  signedGrantOf(f, "account", overrides);
 
 /** Everything a signed action could change for the passkey account and the clinic. */
 async function stateOf(f: PasskeyFixture, patient = f.account): Promise<string> {
   const consent = await f.consent.consentOf(patient, f.clinic.address);
-  return JSON.stringify(
-    {
-      consent: [...consent],
-      nonce: await f.consent.nonces(patient),
-      authorized: await f.consent.isAuthorized(patient, f.clinic.address, 0, 0),
-      code: await ethers.provider.getCode(patient),
-    },
-    (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value),
-  );
+  return snapshotText({
+    consent: [...consent],
+    nonce: await f.consent.nonces(patient),
+    authorized: await f.consent.isAuthorized(patient, f.clinic.address, 0, 0),
+    code: await ethers.provider.getCode(patient),
+  });
 }
+
+/** Awaits `sent`: it reverts with `error(args)`, and nothing of `patient`'s changed (`stateOf`). */
+async function expectRefused(
+  f: PasskeyFixture,
+  sent: () => Promise<unknown>,
+  error: string,
+  args: readonly unknown[],
+  patient = f.account,
+): Promise<void> {
+  const before = await stateOf(f, patient);
+  await expect(sent())
+    .to.be.revertedWithCustomError(f.consent, error)
+    .withArgs(...args);
+  expect(await stateOf(f, patient)).to.equal(before);
+}
+
+/** The relayer submits `grant` with `signature`: it reverts with `error(args)`, nothing changed. */
+const expectGrantRefused = (
+  f: PasskeyFixture,
+  grant: ConsentGrant,
+  signature: string,
+  error: string,
+  args: readonly unknown[],
+  patient = f.account,
+): Promise<void> =>
+  expectRefused(
+    f,
+    () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
+    error,
+    args,
+    patient,
+  );
 
 describe("PatientAccount (passkey accounts)", function () {
   describe("PatientAccountFactory", function () {
     it("gives a passkey the same address before deployment as the factory and the SDK compute", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const { qx, qy } = f.otherPasskey.publicKey;
       expect(await f.factory.accountOf(qx, qy)).to.equal(f.otherAccount);
       expect(await ethers.provider.getCode(f.otherAccount)).to.equal("0x");
@@ -92,7 +109,7 @@ describe("PatientAccount (passkey accounts)", function () {
     });
 
     it("is idempotent: a second createAccount returns the same account and deploys nothing", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const { qx, qy } = f.passkey.publicKey;
       const code = await ethers.provider.getCode(f.account);
       expect(await f.factory.createAccount.staticCall(qx, qy)).to.equal(f.account);
@@ -101,7 +118,7 @@ describe("PatientAccount (passkey accounts)", function () {
     });
 
     it("reverts when the key is not a P-256 point, deploying nothing", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const qx = f.passkey.publicKey.qx;
       const qy = hexlify(getBytes(keccak256(f.passkey.publicKey.qy)));
       const predicted = await f.factory.accountOf(qx, qy);
@@ -112,7 +129,7 @@ describe("PatientAccount (passkey accounts)", function () {
     });
 
     it("gives different passkeys different accounts, and another factory another address", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       expect(f.account).to.not.equal(f.otherAccount);
       const elsewhere = computePatientAccountAddress(
         ZeroAddress.replace(/0$/, "1"),
@@ -125,65 +142,51 @@ describe("PatientAccount (passkey accounts)", function () {
 
   describe("isValidSignature (ERC-1271 with ERC-7739)", function () {
     it("accepts the passkey's nested signature of an application's typed data", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const signed = await signedGrant(f);
       const account = await ethers.getContractAt("PatientAccount", f.account);
       const digest = await f.consent.consentGrantDigest(signed.grant);
       expect(await account.isValidSignature(digest, signed.signature)).to.equal(ERC1271_MAGIC);
     });
 
-    it("refuses a signature of another passkey", async function () {
-      const f = await loadFixture(fixture);
-      const grant = draftGrant(f.account, f.clinic.address, await now(), 0n);
-      const typed = typedGrant(f.chainId, f.consentAddress, grant);
-      const forged = await signTypedDataWithPasskey(f.otherPasskey, f.account, f.chainId, typed);
-      const account = await ethers.getContractAt("PatientAccount", f.account);
-      expect(
-        await account.isValidSignature(await f.consent.consentGrantDigest(grant), forged),
-      ).to.equal(ERC1271_REFUSED);
-    });
-
-    it("refuses an assertion without user verification (no fingerprint, face or PIN)", async function () {
-      const f = await loadFixture(fixture);
-      const grant = draftGrant(f.account, f.clinic.address, await now(), 0n);
-      const typed = typedGrant(f.chainId, f.consentAddress, grant);
-      const presentOnly = await signTypedDataWithPasskey(
-        f.passkey.withFlags(0x01),
-        f.account,
-        f.chainId,
-        typed,
-      );
-      const account = await ethers.getContractAt("PatientAccount", f.account);
-      expect(
-        await account.isValidSignature(await f.consent.consentGrantDigest(grant), presentOnly),
-      ).to.equal(ERC1271_REFUSED);
-    });
-
-    it("refuses a bare WebAuthn signature of the digest (no ERC-7739 nesting: replayable across accounts)", async function () {
-      const f = await loadFixture(fixture);
-      const grant = draftGrant(f.account, f.clinic.address, await now(), 0n);
-      const digest = await f.consent.consentGrantDigest(grant);
-      const bare = encodeWebAuthnAuth(
-        toWebAuthnAuth(await f.passkey.getAssertion(getBytes(digest))),
-      );
-      const account = await ethers.getContractAt("PatientAccount", f.account);
-      expect(await account.isValidSignature(digest, bare)).to.equal(ERC1271_REFUSED);
-    });
-
-    it("refuses a nested signature made for another account of the same passkey", async function () {
-      const f = await loadFixture(fixture);
-      const grant = draftGrant(f.account, f.clinic.address, await now(), 0n);
-      const typed = typedGrant(f.chainId, f.consentAddress, grant);
-      // signed as if for the other account (its address inside TypedDataSign), presented to this one
-      const forOther = await signTypedDataWithPasskey(f.passkey, f.otherAccount, f.chainId, typed);
-      const account = await ethers.getContractAt("PatientAccount", f.account);
-      expect(
-        await account.isValidSignature(await f.consent.consentGrantDigest(grant), forOther),
-      ).to.equal(ERC1271_REFUSED);
-    });
+    /** Signatures the account must refuse for a grant it did sign up to (`typed`, `digest`). */
+    const refused: readonly (readonly [
+      string,
+      (f: PasskeyFixture, typed: ReturnType<typeof typedGrant>, digest: string) => Promise<string>,
+    ])[] = [
+      [
+        "a signature of another passkey",
+        (f, typed) => signTypedDataWithPasskey(f.otherPasskey, f.account, f.chainId, typed),
+      ],
+      [
+        "an assertion without user verification (no fingerprint, face or PIN)",
+        (f, typed) =>
+          signTypedDataWithPasskey(f.passkey.withFlags(0x01), f.account, f.chainId, typed),
+      ],
+      [
+        "a bare WebAuthn signature of the digest (no ERC-7739 nesting: replayable across accounts)",
+        async (f, _typed, digest) =>
+          encodeWebAuthnAuth(toWebAuthnAuth(await f.passkey.getAssertion(getBytes(digest)))),
+      ],
+      [
+        "a nested signature made for another account of the same passkey",
+        // signed as if for the other account (its address inside TypedDataSign), presented to this one
+        (f, typed) => signTypedDataWithPasskey(f.passkey, f.otherAccount, f.chainId, typed),
+      ],
+    ];
+    for (const [what, sign] of refused) {
+      it(`refuses ${what}`, async function () {
+        const f = await loadPasskeyFixture();
+        const grant = draftGrant(f.account, f.clinic.address, await now(), 0n);
+        const digest = await f.consent.consentGrantDigest(grant);
+        const signature = await sign(f, typedGrant(f.chainId, f.consentAddress, grant), digest);
+        const account = await ethers.getContractAt("PatientAccount", f.account);
+        expect(await account.isValidSignature(digest, signature)).to.equal(ERC1271_REFUSED);
+      });
+    }
 
     it("refuses every signature on the implementation itself", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const implementation = await ethers.getContractAt("PatientAccount", f.implementation);
       expect(await implementation.getFunction("signer")()).to.deep.equal([
         "0x" + "00".repeat(32),
@@ -203,7 +206,7 @@ describe("PatientAccount (passkey accounts)", function () {
     });
 
     it("refuses garbage without reverting", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const account = await ethers.getContractAt("PatientAccount", f.account);
       expect(await account.isValidSignature(keccak256("0x01"), "0x1234")).to.equal(ERC1271_REFUSED);
     });
@@ -211,7 +214,7 @@ describe("PatientAccount (passkey accounts)", function () {
 
   describe("grantConsentBySig signed with a passkey", function () {
     it("records the grant, submitted by a relayer that pays the gas", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const signed = await signedGrant(f);
       const consentId = await f.consent.computeConsentId(f.account, f.clinic.address, 1);
       await expect(f.consent.connect(f.relayer).grantConsentBySig(signed.grant, signed.signature))
@@ -226,91 +229,101 @@ describe("PatientAccount (passkey accounts)", function () {
           signed.grant.end,
           f.account,
         );
-      expect(
-        await f.consent.isAuthorized(f.account, f.clinic.address, 0, signed.grant.categories),
-      ).to.equal(true);
+      expect(await grantInForce(f, signed.grant)).to.equal(true);
       expect(await f.consent.nonces(f.account)).to.equal(1n);
     });
 
     it("may be submitted by the provider that benefits", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const signed = await signedGrant(f);
       await f.consent.connect(f.clinic).grantConsentBySig(signed.grant, signed.signature);
       expect(await f.consent.isAuthorized(f.account, f.clinic.address, 0, 0)).to.equal(true);
     });
 
     it("reverts a replay with PatientConsentInvalidNonce, nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const signed = await signedGrant(f);
       await f.consent.connect(f.relayer).grantConsentBySig(signed.grant, signed.signature);
-      const before = await stateOf(f);
-      await expect(f.consent.connect(f.relayer).grantConsentBySig(signed.grant, signed.signature))
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidNonce")
-        .withArgs(f.account, 1n, 0n);
-      expect(await stateOf(f)).to.equal(before);
+      await expectGrantRefused(f, signed.grant, signed.signature, "PatientConsentInvalidNonce", [
+        f.account,
+        1n,
+        0n,
+      ]);
     });
 
-    it("reverts a signature for another chain with PatientConsentInvalidSignature, nothing changed", async function () {
-      const f = await loadFixture(fixture);
-      const grant = draftGrant(f.account, f.clinic.address, await now(), 0n);
-      const onMainnet = await signConsentGrantWithPasskey(
-        f.passkey,
-        { chainId: 1n, consentAddress: f.consentAddress },
-        grant,
-      );
-      const before = await stateOf(f);
-      await expect(f.consent.connect(f.relayer).grantConsentBySig(grant, onMainnet.signature))
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
-        .withArgs(f.account);
-      expect(await stateOf(f)).to.equal(before);
-    });
-
-    it("reverts a signature for another PatientConsent contract, nothing changed", async function () {
-      const f = await loadFixture(fixture);
-      const grant = draftGrant(f.account, f.clinic.address, await now(), 0n);
-      const elsewhere = await signConsentGrantWithPasskey(
-        f.passkey,
-        { chainId: f.chainId, consentAddress: f.factoryAddress },
-        grant,
-      );
-      const before = await stateOf(f);
-      await expect(f.consent.connect(f.relayer).grantConsentBySig(grant, elsewhere.signature))
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
-        .withArgs(f.account);
-      expect(await stateOf(f)).to.equal(before);
-    });
-
-    it("reverts a grant signed by another passkey, nothing changed", async function () {
-      const f = await loadFixture(fixture);
-      const grant = draftGrant(f.account, f.clinic.address, await now(), 0n);
-      const typed = typedGrant(f.chainId, f.consentAddress, grant);
-      const forged = await signTypedDataWithPasskey(f.otherPasskey, f.account, f.chainId, typed);
-      const before = await stateOf(f);
-      await expect(f.consent.connect(f.relayer).grantConsentBySig(grant, forged))
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
-        .withArgs(f.account);
-      expect(await stateOf(f)).to.equal(before);
-    });
+    /** Signatures of a fresh grant that PatientConsent must refuse as not the patient's. */
+    const forgeries: readonly (readonly [
+      string,
+      (f: PasskeyFixture, grant: ConsentGrant) => Promise<string>,
+    ])[] = [
+      [
+        "a signature for another chain with PatientConsentInvalidSignature",
+        async (f, grant) =>
+          (
+            await signConsentGrantWithPasskey(
+              f.passkey,
+              { chainId: 1n, consentAddress: f.consentAddress },
+              grant,
+            )
+          ).signature,
+      ],
+      [
+        "a signature for another PatientConsent contract",
+        async (f, grant) =>
+          (
+            await signConsentGrantWithPasskey(
+              f.passkey,
+              { chainId: f.chainId, consentAddress: f.factoryAddress },
+              grant,
+            )
+          ).signature,
+      ],
+      [
+        "a grant signed by another passkey",
+        (f, grant) =>
+          signTypedDataWithPasskey(
+            f.otherPasskey,
+            f.account,
+            f.chainId,
+            typedGrant(f.chainId, f.consentAddress, grant),
+          ),
+      ],
+    ];
+    for (const [what, forge] of forgeries) {
+      it(`reverts ${what}, nothing changed`, async function () {
+        const f = await loadPasskeyFixture();
+        const grant = draftGrant(f.account, f.clinic.address, await now(), 0n);
+        await expectGrantRefused(
+          f,
+          grant,
+          await forge(f, grant),
+          "PatientConsentInvalidSignature",
+          [f.account],
+        );
+      });
+    }
 
     it("reverts after the deadline with PatientConsentSignatureExpired, nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const signed = await signedGrant(f);
       await time.increaseTo(signed.grant.deadline + 1n);
-      const before = await stateOf(f);
-      await expect(f.consent.connect(f.relayer).grantConsentBySig(signed.grant, signed.signature))
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentSignatureExpired")
-        .withArgs(signed.grant.deadline);
-      expect(await stateOf(f)).to.equal(before);
+      await expectGrantRefused(
+        f,
+        signed.grant,
+        signed.signature,
+        "PatientConsentSignatureExpired",
+        [signed.grant.deadline],
+      );
     });
 
     it("reverts a wrong nonce with PatientConsentInvalidNonce, nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const signed = await signedGrant(f, { nonce: 5n });
-      const before = await stateOf(f);
-      await expect(f.consent.connect(f.relayer).grantConsentBySig(signed.grant, signed.signature))
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidNonce")
-        .withArgs(f.account, 0n, 5n);
-      expect(await stateOf(f)).to.equal(before);
+      await expectGrantRefused(f, signed.grant, signed.signature, "PatientConsentInvalidNonce", [
+        f.account,
+        0n,
+        5n,
+      ]);
     });
 
     for (const [what, tamper] of [
@@ -330,19 +343,17 @@ describe("PatientAccount (passkey accounts)", function () {
       ["the deadline", (g: SignedConsentGrant["grant"]) => ({ ...g, deadline: g.deadline + 1n })],
     ] as const) {
       it(`reverts when a relay tampers with ${what}, nothing changed`, async function () {
-        const f = await loadFixture(fixture);
+        const f = await loadPasskeyFixture();
         const signed = await signedGrant(f);
         const tampered = tamper(signed.grant, f);
-        const before = await stateOf(f);
-        await expect(f.consent.connect(f.relayer).grantConsentBySig(tampered, signed.signature))
-          .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
-          .withArgs(f.account);
-        expect(await stateOf(f)).to.equal(before);
+        await expectGrantRefused(f, tampered, signed.signature, "PatientConsentInvalidSignature", [
+          f.account,
+        ]);
       });
     }
 
     it("reverts when a relay swaps the signature's account domain or contents, nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const signed = await signedGrant(f);
       const nested = nestTypedData(
         f.account,
@@ -358,26 +369,23 @@ describe("PatientAccount (passkey accounts)", function () {
         ...nested,
         contentsHash: keccak256("0x02"),
       });
-      const before = await stateOf(f);
-      await expect(f.consent.connect(f.relayer).grantConsentBySig(signed.grant, claimed))
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
-        .withArgs(f.account);
-      expect(await stateOf(f)).to.equal(before);
+      await expectGrantRefused(f, signed.grant, claimed, "PatientConsentInvalidSignature", [
+        f.account,
+      ]);
     });
 
     it("reverts for an account not deployed yet (the relay deploys it first), nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const grant = draftGrant(f.otherAccount, f.clinic.address, await now(), 0n);
-      const signed = await signConsentGrantWithPasskey(
-        f.otherPasskey,
-        { chainId: f.chainId, consentAddress: f.consentAddress },
+      const signed = await signConsentGrantWithPasskey(f.otherPasskey, consentTarget(f), grant);
+      await expectGrantRefused(
+        f,
         grant,
+        signed.signature,
+        "PatientConsentInvalidSignature",
+        [f.otherAccount],
+        f.otherAccount,
       );
-      const before = await stateOf(f, f.otherAccount);
-      await expect(f.consent.connect(f.relayer).grantConsentBySig(grant, signed.signature))
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
-        .withArgs(f.otherAccount);
-      expect(await stateOf(f, f.otherAccount)).to.equal(before);
       const { qx, qy } = f.otherPasskey.publicKey;
       await f.factory.connect(f.relayer).createAccount(qx, qy);
       await f.consent.connect(f.relayer).grantConsentBySig(grant, signed.signature);
@@ -386,29 +394,22 @@ describe("PatientAccount (passkey accounts)", function () {
   });
 
   describe("revokeConsentBySig, setDelegateBySig and revokeDelegateBySig signed with a passkey", function () {
-    const target = (f: PasskeyFixture) => ({
-      chainId: f.chainId,
-      consentAddress: f.consentAddress,
-    });
-
     async function granted(f: PasskeyFixture): Promise<void> {
       const signed = await signedGrant(f);
       await f.consent.connect(f.relayer).grantConsentBySig(signed.grant, signed.signature);
     }
 
-    async function revocation(f: PasskeyFixture, overrides: Partial<ConsentRevocation> = {}) {
-      const message: ConsentRevocation = {
+    const revocation = async (f: PasskeyFixture, overrides: Partial<ConsentRevocation> = {}) =>
+      signedActionOf(f, "ConsentRevocation", {
         patient: f.account,
         grantee: f.clinic.address,
         nonce: randomUnorderedNonce(),
         deadline: (await now()) + 3_600n,
         ...overrides,
-      };
-      return signConsentActionWithPasskey(f.passkey, target(f), "ConsentRevocation", message);
-    }
+      });
 
-    async function appointment(f: PasskeyFixture, overrides: Partial<DelegateAppointment> = {}) {
-      const message: DelegateAppointment = {
+    const appointment = async (f: PasskeyFixture, overrides: Partial<DelegateAppointment> = {}) =>
+      signedActionOf(f, "DelegateAppointment", {
         patient: f.account,
         delegate: f.guardian.address,
         purposes: 1n, // TREAT
@@ -417,12 +418,10 @@ describe("PatientAccount (passkey accounts)", function () {
         nonce: await f.consent.nonces(f.account),
         deadline: (await now()) + 3_600n,
         ...overrides,
-      };
-      return signConsentActionWithPasskey(f.passkey, target(f), "DelegateAppointment", message);
-    }
+      });
 
     it("revokes at once: isAuthorized turns false", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       await granted(f);
       const signed = await revocation(f);
       await expect(
@@ -440,21 +439,20 @@ describe("PatientAccount (passkey accounts)", function () {
     });
 
     it("reverts a replayed revocation with PatientConsentNonceAlreadyUsed, nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       await granted(f);
       const signed = await revocation(f);
       await f.consent.connect(f.relayer).revokeConsentBySig(signed.message, signed.signature);
-      const before = await stateOf(f);
-      await expect(
-        f.consent.connect(f.relayer).revokeConsentBySig(signed.message, signed.signature),
-      )
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentNonceAlreadyUsed")
-        .withArgs(f.account, signed.message.nonce);
-      expect(await stateOf(f)).to.equal(before);
+      await expectRefused(
+        f,
+        () => f.consent.connect(f.relayer).revokeConsentBySig(signed.message, signed.signature),
+        "PatientConsentNonceAlreadyUsed",
+        [f.account, signed.message.nonce],
+      );
     });
 
     it("reverts a revocation signed by another passkey or tampered by the relay, nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       await granted(f);
       const message: ConsentRevocation = {
         patient: f.account,
@@ -462,18 +460,8 @@ describe("PatientAccount (passkey accounts)", function () {
         nonce: 7n,
         deadline: (await now()) + 3_600n,
       };
-      const forged = await signConsentActionWithPasskey(
-        f.otherPasskey,
-        target(f),
-        "ConsentRevocation",
-        message,
-      );
-      const genuine = await signConsentActionWithPasskey(
-        f.passkey,
-        target(f),
-        "ConsentRevocation",
-        message,
-      );
+      const forged = await signedActionOf(f, "ConsentRevocation", message, "otherAccount");
+      const genuine = await signedActionOf(f, "ConsentRevocation", message);
       const before = await stateOf(f);
       await expect(f.consent.connect(f.relayer).revokeConsentBySig(message, forged.signature))
         .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
@@ -490,21 +478,20 @@ describe("PatientAccount (passkey accounts)", function () {
     });
 
     it("reverts an expired revocation with PatientConsentSignatureExpired, nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       await granted(f);
       const signed = await revocation(f);
       await time.increaseTo(signed.message.deadline + 1n);
-      const before = await stateOf(f);
-      await expect(
-        f.consent.connect(f.relayer).revokeConsentBySig(signed.message, signed.signature),
-      )
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentSignatureExpired")
-        .withArgs(signed.message.deadline);
-      expect(await stateOf(f)).to.equal(before);
+      await expectRefused(
+        f,
+        () => f.consent.connect(f.relayer).revokeConsentBySig(signed.message, signed.signature),
+        "PatientConsentSignatureExpired",
+        [signed.message.deadline],
+      );
     });
 
     it("revokes even when the grantee burned the patient's sequential nonce first", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       await granted(f);
       const signed = await revocation(f);
       // the clinic submits a grant the patient signed earlier, moving nonces(patient) on
@@ -515,7 +502,7 @@ describe("PatientAccount (passkey accounts)", function () {
     });
 
     it("appoints a guardian with a scope; the guardian grants within it", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const signed = await appointment(f);
       await expect(
         f.consent.connect(f.relayer).setDelegateBySig(signed.message, signed.signature),
@@ -534,46 +521,43 @@ describe("PatientAccount (passkey accounts)", function () {
     });
 
     it("reverts a replayed appointment with PatientConsentInvalidNonce, nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const signed = await appointment(f);
       await f.consent.connect(f.relayer).setDelegateBySig(signed.message, signed.signature);
-      const delegation = JSON.stringify(
-        [...(await f.consent.delegationOf(f.account, f.guardian.address))],
-        (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+      const delegation = snapshotText([
+        ...(await f.consent.delegationOf(f.account, f.guardian.address)),
+      ]);
+      await expectRefused(
+        f,
+        () => f.consent.connect(f.relayer).setDelegateBySig(signed.message, signed.signature),
+        "PatientConsentInvalidNonce",
+        [f.account, 1n, 0n],
       );
-      const before = await stateOf(f);
-      await expect(f.consent.connect(f.relayer).setDelegateBySig(signed.message, signed.signature))
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidNonce")
-        .withArgs(f.account, 1n, 0n);
-      expect(await stateOf(f)).to.equal(before);
       expect(
-        JSON.stringify(
-          [...(await f.consent.delegationOf(f.account, f.guardian.address))],
-          (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
-        ),
+        snapshotText([...(await f.consent.delegationOf(f.account, f.guardian.address))]),
       ).to.equal(delegation);
     });
 
     it("reverts an appointment whose scope the relay widened, nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const signed = await appointment(f);
-      const before = await stateOf(f);
-      await expect(
-        f.consent
-          .connect(f.relayer)
-          .setDelegateBySig({ ...signed.message, categories: 0xfffn }, signed.signature),
-      )
-        .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidSignature")
-        .withArgs(f.account);
-      expect(await stateOf(f)).to.equal(before);
+      await expectRefused(
+        f,
+        () =>
+          f.consent
+            .connect(f.relayer)
+            .setDelegateBySig({ ...signed.message, categories: 0xfffn }, signed.signature),
+        "PatientConsentInvalidSignature",
+        [f.account],
+      );
       expect(await f.consent.isDelegate(f.account, f.guardian.address)).to.equal(false);
     });
 
     it("removes the guardian: a revoked delegate's grant reverts with PatientConsentUnauthorizedCaller, nothing changed", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const appointed = await appointment(f);
       await f.consent.connect(f.relayer).setDelegateBySig(appointed.message, appointed.signature);
-      const removal = await signConsentActionWithPasskey(f.passkey, target(f), "DelegateRemoval", {
+      const removal = await signedActionOf(f, "DelegateRemoval", {
         patient: f.account,
         delegate: f.guardian.address,
         nonce: randomUnorderedNonce(),
@@ -600,7 +584,7 @@ describe("PatientAccount (passkey accounts)", function () {
 
   describe("SDK encoding", function () {
     it("matches the contract's EIP-712 digest and nests it as OpenZeppelin's ERC7739 does", async function () {
-      const f = await loadFixture(fixture);
+      const f = await loadPasskeyFixture();
       const grant = draftGrant(f.account, f.clinic.address, await now(), 0n);
       const typed = typedGrant(f.chainId, f.consentAddress, grant);
       const nested = nestTypedData(f.account, f.chainId, typed);

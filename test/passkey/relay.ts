@@ -1,27 +1,27 @@
 import { expect } from "chai";
-import { network } from "hardhat";
 
 import { createRelayApp } from "../../services/relay/app.js";
 import {
   RelayError,
-  signConsentActionWithPasskey,
-  signConsentGrantWithPasskey,
   submitConsentAction,
   submitConsentGrant,
   submitToRelay,
 } from "../../sdk/passkey/index.js";
-import { randomUnorderedNonce } from "../../sdk/patient-consent/index.js";
 import type { Fetch } from "../../sdk/passkey/index.js";
-import { deployPasskeyFixture, draftGrant } from "../../support/fixtures/passkey.js";
+import { randomUnorderedNonce } from "../../sdk/patient-consent/index.js";
 import type { PasskeyFixture } from "../../support/fixtures/passkey.js";
+import {
+  ethers,
+  grantInForce,
+  loadPasskeyFixture,
+  now,
+  passkeyOf,
+  signedActionOf,
+  signedGrantOf,
+} from "../helpers/passkey.js";
+import type { FixturePatient } from "../helpers/passkey.js";
 
-const connection = await network.create();
-const { ethers, networkHelpers } = connection;
 const RELAY = "http://relay.test/";
-
-const fixture = (): Promise<PasskeyFixture> => deployPasskeyFixture(connection);
-const loadFixture = (f: () => Promise<PasskeyFixture>): Promise<PasskeyFixture> =>
-  networkHelpers.loadFixture(f);
 
 /** The relay app in memory, with its fetch. */
 function relayOf(f: PasskeyFixture, limitPerPatient = 10) {
@@ -37,21 +37,10 @@ function relayOf(f: PasskeyFixture, limitPerPatient = 10) {
   return { app, fetchImpl };
 }
 
-async function signedFor(f: PasskeyFixture, patient: "account" | "otherAccount", overrides = {}) {
-  const passkey = patient === "account" ? f.passkey : f.otherPasskey;
-  const now = BigInt(await networkHelpers.time.latest());
-  const grant = draftGrant(
-    f[patient],
-    f.clinic.address,
-    now,
-    await f.consent.nonces(f[patient]),
-    overrides,
-  );
-  return signConsentGrantWithPasskey(
-    passkey,
-    { chainId: f.chainId, consentAddress: f.consentAddress },
-    grant,
-  );
+/** `patient`'s grant to the clinic, signed with its passkey and sent to the relay with its public key. */
+async function relayGrantOf(fetchImpl: Fetch, f: PasskeyFixture, patient: FixturePatient) {
+  const signed = await signedGrantOf(f, patient);
+  return submitConsentGrant(RELAY, signed, passkeyOf(f, patient).publicKey, fetchImpl);
 }
 
 async function expectProblem(
@@ -73,40 +62,32 @@ async function expectProblem(
 
 describe("relay (services/relay)", function () {
   it("deploys a new patient's account, then submits the passkey-signed grant, paying the gas", async function () {
-    const f = await loadFixture(fixture);
+    const f = await loadPasskeyFixture();
     const { fetchImpl } = relayOf(f);
-    const signed = await signedFor(f, "otherAccount");
+    const signed = await signedGrantOf(f, "otherAccount");
     expect(await ethers.provider.getCode(f.otherAccount)).to.equal("0x");
     const receipt = await submitConsentGrant(RELAY, signed, f.otherPasskey.publicKey, fetchImpl);
     expect(receipt.deployedAccount).to.equal(true);
     expect(receipt.action).to.equal("grantConsentBySig");
-    expect(
-      await f.consent.isAuthorized(f.otherAccount, f.clinic.address, 0, signed.grant.categories),
-    ).to.equal(true);
+    expect(await grantInForce(f, signed.grant)).to.equal(true);
     expect(await ethers.provider.getBalance(f.otherAccount)).to.equal(0n);
   });
 
   it("submits for a deployed account without deploying again", async function () {
-    const f = await loadFixture(fixture);
+    const f = await loadPasskeyFixture();
     const { fetchImpl } = relayOf(f);
-    const receipt = await submitConsentGrant(
-      RELAY,
-      await signedFor(f, "account"),
-      f.passkey.publicKey,
-      fetchImpl,
-    );
+    const receipt = await relayGrantOf(fetchImpl, f, "account");
     expect(receipt.deployedAccount).to.equal(false);
   });
 
   it("relays a passkey-signed revocation, appointment and removal", async function () {
-    const f = await loadFixture(fixture);
+    const f = await loadPasskeyFixture();
     const { fetchImpl } = relayOf(f);
-    await submitConsentGrant(RELAY, await signedFor(f, "account"), f.passkey.publicKey, fetchImpl);
-    const target = { chainId: f.chainId, consentAddress: f.consentAddress };
-    const deadline = BigInt(await networkHelpers.time.latest()) + 3_600n;
+    await relayGrantOf(fetchImpl, f, "account");
+    const deadline = (await now()) + 3_600n;
     const revoked = await submitConsentAction(
       RELAY,
-      await signConsentActionWithPasskey(f.passkey, target, "ConsentRevocation", {
+      await signedActionOf(f, "ConsentRevocation", {
         patient: f.account,
         grantee: f.clinic.address,
         nonce: randomUnorderedNonce(),
@@ -119,7 +100,7 @@ describe("relay (services/relay)", function () {
     expect(await f.consent.isAuthorized(f.account, f.clinic.address, 0, 0)).to.equal(false);
     await submitConsentAction(
       RELAY,
-      await signConsentActionWithPasskey(f.passkey, target, "DelegateAppointment", {
+      await signedActionOf(f, "DelegateAppointment", {
         patient: f.account,
         delegate: f.guardian.address,
         purposes: 1n,
@@ -134,7 +115,7 @@ describe("relay (services/relay)", function () {
     expect(await f.consent.isDelegate(f.account, f.guardian.address)).to.equal(true);
     await submitConsentAction(
       RELAY,
-      await signConsentActionWithPasskey(f.passkey, target, "DelegateRemoval", {
+      await signedActionOf(f, "DelegateRemoval", {
         patient: f.account,
         delegate: f.guardian.address,
         nonce: randomUnorderedNonce(),
@@ -147,9 +128,9 @@ describe("relay (services/relay)", function () {
   });
 
   it("answers a tampered request with 422 and the contract's error, sending nothing", async function () {
-    const f = await loadFixture(fixture);
+    const f = await loadPasskeyFixture();
     const { fetchImpl } = relayOf(f);
-    const signed = await signedFor(f, "account");
+    const signed = await signedGrantOf(f, "account");
     const nonce = await ethers.provider.getTransactionCount(f.relayer.address);
     const problem = await expectProblem(
       submitToRelay(
@@ -170,7 +151,7 @@ describe("relay (services/relay)", function () {
   });
 
   it("refuses any other function with 400 unknown-action, sending nothing", async function () {
-    const f = await loadFixture(fixture);
+    const f = await loadPasskeyFixture();
     const { app } = relayOf(f);
     const nonce = await ethers.provider.getTransactionCount(f.relayer.address);
     for (const action of [
@@ -196,9 +177,9 @@ describe("relay (services/relay)", function () {
   });
 
   it("answers bad fields with 400 naming the field", async function () {
-    const f = await loadFixture(fixture);
+    const f = await loadPasskeyFixture();
     const { app } = relayOf(f);
-    const signed = await signedFor(f, "account");
+    const signed = await signedGrantOf(f, "account");
     const message = JSON.parse(
       JSON.stringify(signed.grant, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
     ) as Record<string, unknown>;
@@ -261,9 +242,9 @@ describe("relay (services/relay)", function () {
   });
 
   it("rate-limits per patient with 429, leaving other patients served", async function () {
-    const f = await loadFixture(fixture);
+    const f = await loadPasskeyFixture();
     const { fetchImpl } = relayOf(f, 2);
-    const first = await signedFor(f, "account");
+    const first = await signedGrantOf(f, "account");
     await submitConsentGrant(RELAY, first, undefined, fetchImpl);
     await expectProblem(
       submitConsentGrant(RELAY, first, undefined, fetchImpl),
@@ -271,20 +252,15 @@ describe("relay (services/relay)", function () {
       "PatientConsentInvalidNonce",
     );
     await expectProblem(
-      submitConsentGrant(RELAY, await signedFor(f, "account"), undefined, fetchImpl),
+      submitConsentGrant(RELAY, await signedGrantOf(f, "account"), undefined, fetchImpl),
       429,
     );
-    const other = await submitConsentGrant(
-      RELAY,
-      await signedFor(f, "otherAccount"),
-      f.otherPasskey.publicKey,
-      fetchImpl,
-    );
+    const other = await relayGrantOf(fetchImpl, f, "otherAccount");
     expect(other.deployedAccount).to.equal(true);
   });
 
   it("answers unknown paths with a 404 problem and says where it submits on /v1/health", async function () {
-    const f = await loadFixture(fixture);
+    const f = await loadPasskeyFixture();
     const { app } = relayOf(f);
     const missing = await app.request("/v1/other", { method: "POST" });
     expect(missing.status).to.equal(404);

@@ -20,18 +20,8 @@ import {
   parseRoleOption,
   parseVerdictOption,
 } from "../../tasks/drug-trace/options.js";
-import { InputError } from "../../sdk/errors.js";
 import { parseAddressOption, parseUintOption, selectSigner } from "../../tasks/lib/options.js";
-
-function refusal(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    expect(error).to.be.instanceOf(InputError);
-    return (error as InputError).message;
-  }
-  throw new Error("expected an InputError");
-}
+import { inputErrorThrownBy as refusal } from "../helpers/input-error.js";
 
 describe("DrugTrace SDK options", function () {
   describe("parseBatchOption", function () {

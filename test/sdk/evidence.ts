@@ -5,20 +5,10 @@ import path from "node:path";
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 
-import { InputError } from "../../sdk/errors.js";
 import { hashEvidence, hashOptionalEvidence } from "../../tasks/lib/evidence.js";
+import { inputErrorOf as refusal } from "../helpers/input-error.js";
 
 const DIRECTORY = mkdtempSync(path.join(tmpdir(), "carechain-evidence-"));
-
-async function refusal(action: Promise<unknown>): Promise<string> {
-  try {
-    await action;
-  } catch (error) {
-    expect(error).to.be.instanceOf(InputError);
-    return (error as InputError).message;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("evidence hashing", function () {
   after(function () {

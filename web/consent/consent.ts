@@ -10,10 +10,13 @@ import { JsonRpcProvider, Network, ZeroHash, getAddress, isAddress } from "ether
 import { PatientConsent__factory } from "../../typechain-types/index.js";
 import type { PatientConsent } from "../../typechain-types/index.js";
 import { describeError } from "../../sdk/errors.js";
+import { formatMoment } from "../../sdk/format.js";
 import {
   describeCategories,
   describeConsentRequest,
+  decodeBase64url,
   describePurposes,
+  encodeBase64url,
   includesProtected,
   nameOf,
   parseConsentRequest,
@@ -33,9 +36,13 @@ import type {
   PasskeyPublicKey,
 } from "../../sdk/passkey/index.js";
 import {
+  PURPOSES,
+  latestTimestamp,
   parseCategories,
   randomUnorderedNonce,
   readAccessLog,
+  readConsent,
+  readDelegate,
 } from "../../sdk/patient-consent/index.js";
 
 /** What the page's server publishes in config.json. */
@@ -56,6 +63,8 @@ interface StoredKey extends PasskeyPublicKey {
 
 const STORAGE_KEY = "carechain.passkey";
 const DAY = 86_400n;
+/** How long a signed action stays valid: the relay submits it at once, so an hour is plenty. */
+const SIGNATURE_LIFETIME = 3_600n;
 
 function byId(id: string): HTMLElement {
   const element = document.getElementById(id);
@@ -83,30 +92,6 @@ function setStatus(text: string, state: "idle" | "busy" | "done" | "error"): voi
   status.dataset["state"] = state;
 }
 
-function base64url(bytes: ArrayBuffer | Uint8Array): string {
-  const array = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let binary = "";
-  for (const byte of array) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function formatDate(seconds: bigint): string {
-  return (
-    new Date(Number(seconds) * 1000).toLocaleString("en-GB", {
-      dateStyle: "medium",
-      timeStyle: "short",
-      timeZone: "UTC",
-    }) + " UTC"
-  );
-}
-
 function loadStoredKey(): StoredKey | undefined {
   const text = localStorage.getItem(STORAGE_KEY);
   if (text === null) return undefined;
@@ -126,7 +111,7 @@ function browserPasskey(stored: StoredKey): Passkey {
       const credential = (await navigator.credentials.get({
         publicKey: {
           challenge: new Uint8Array(challenge),
-          allowCredentials: [{ type: "public-key", id: fromBase64url(stored.id) }],
+          allowCredentials: [{ type: "public-key", id: decodeBase64url(stored.id) }],
           userVerification: "required",
           rpId: location.hostname,
           timeout: 120_000,
@@ -163,7 +148,7 @@ async function createKey(): Promise<StoredKey> {
   const spki = response.getPublicKey();
   if (spki === null) throw new Error("this device's key is not a P-256 key");
   const key = parseSpkiPublicKey(new Uint8Array(spki));
-  const stored: StoredKey = { id: base64url(credential.rawId), ...key };
+  const stored: StoredKey = { id: encodeBase64url(credential.rawId), ...key };
   localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
   return stored;
 }
@@ -177,11 +162,6 @@ interface Session {
   readonly relayUrl: string;
   stored?: StoredKey;
   account?: string;
-}
-
-async function now(session: Session): Promise<bigint> {
-  const block = await session.provider.getBlock("latest");
-  return BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
 }
 
 function item(
@@ -229,6 +209,58 @@ async function withStatus(
   }
 }
 
+/** The two undos a list item offers: revoking a consent, removing a guardian. */
+type Undo = "ConsentRevocation" | "DelegateRemoval";
+
+/** What each undo's button and status line say. */
+const UNDO_WORDS: Readonly<Record<Undo, { label: string; busy: string; done: string }>> = {
+  ConsentRevocation: {
+    label: "Revoke",
+    busy: "Revoking… confirm with your fingerprint",
+    done: "Revoked: they can no longer see your data",
+  },
+  DelegateRemoval: {
+    label: "Remove",
+    busy: "Removing… confirm with your fingerprint",
+    done: "Removed: they can no longer act for you",
+  },
+};
+
+/**
+ * A list item's button that undoes what `party` holds (`undo`): it signs the action with the
+ * patient's passkey and sends it to the relay.
+ */
+function undoButton(
+  session: Session,
+  account: string,
+  undo: Undo,
+  party: string,
+): HTMLButtonElement {
+  const words = UNDO_WORDS[undo];
+  return tapButton(words.label, () =>
+    withStatus(session, words.busy, words.done, async () => {
+      const stored = requireKey(session);
+      const passkey = browserPasskey(stored);
+      const common = {
+        patient: account,
+        nonce: randomUnorderedNonce(),
+        deadline: (await latestTimestamp(session.consent)) + SIGNATURE_LIFETIME,
+      };
+      const signed =
+        undo === "ConsentRevocation"
+          ? await signConsentActionWithPasskey(passkey, session.target, undo, {
+              ...common,
+              grantee: party,
+            })
+          : await signConsentActionWithPasskey(passkey, session.target, undo, {
+              ...common,
+              delegate: party,
+            });
+      await submitConsentAction(session.relayUrl, signed, stored);
+    }),
+  );
+}
+
 async function showConsents(session: Session, account: string): Promise<void> {
   const list = byId("consents");
   const granted = await session.consent.queryFilter(
@@ -238,38 +270,15 @@ async function showConsents(session: Session, account: string): Promise<void> {
   const grantees = [...new Set(granted.map((log) => log.args.grantee))];
   const items: HTMLLIElement[] = [];
   for (const grantee of grantees) {
-    const [stored, state] = await Promise.all([
-      session.consent.consentOf(account, grantee),
-      session.consent.consentState(account, grantee),
-    ]);
-    // 1 Pending, 2 Active: what can still be used and revoked
-    if (state !== 1n && state !== 2n) continue;
+    const stored = await readConsent(session.consent, account, grantee);
+    // what can still be used, and so revoked
+    if (stored.state !== "Pending" && stored.state !== "Active") continue;
     const what =
       stored.categories === 0n
         ? "act for you"
         : `see your ${describeCategories(stored.categories)}`;
-    const text = `${nameOf(session.labels, grantee)} can ${what} for ${describePurposes(stored.purposes)} until ${formatDate(stored.end)}`;
-    const revoke = tapButton("Revoke", () =>
-      withStatus(
-        session,
-        "Revoking… confirm with your fingerprint",
-        "Revoked: they can no longer see your data",
-        async () => {
-          const signed = await signConsentActionWithPasskey(
-            browserPasskey(requireKey(session)),
-            session.target,
-            "ConsentRevocation",
-            {
-              patient: account,
-              grantee,
-              nonce: randomUnorderedNonce(),
-              deadline: (await now(session)) + 3_600n,
-            },
-          );
-          await submitConsentAction(session.relayUrl, signed, requireKey(session));
-        },
-      ),
-    );
+    const text = `${nameOf(session.labels, grantee)} can ${what} for ${describePurposes(stored.purposes)} until ${formatMoment(stored.end)}`;
+    const revoke = undoButton(session, account, "ConsentRevocation", grantee);
     items.push(item(text, { grantee }, revoke));
   }
   list.replaceChildren(...items);
@@ -279,7 +288,7 @@ async function showConsents(session: Session, account: string): Promise<void> {
 async function showLog(session: Session, account: string): Promise<void> {
   const entries = await readAccessLog(session.consent, account, session.config.fromBlock ?? 0);
   const items = entries.map((entry) => {
-    const when = formatDate(entry.timestamp);
+    const when = formatMoment(entry.timestamp);
     if (entry.kind === "access") {
       const purpose = describePurposes(1n << entry.purpose);
       const how =
@@ -295,7 +304,7 @@ async function showLog(session: Session, account: string): Promise<void> {
     }
     if (entry.kind === "break-glass-opened") {
       return item(
-        `Emergency access: ${nameOf(session.labels, entry.responder)} opened emergency access to your records on ${when}, until ${formatDate(entry.end)}`,
+        `Emergency access: ${nameOf(session.labels, entry.responder)} opened emergency access to your records on ${when}, until ${formatMoment(entry.end)}`,
         { kind: entry.kind },
       );
     }
@@ -318,30 +327,10 @@ async function showGuardians(session: Session, account: string): Promise<void> {
   const delegates = [...new Set(set.map((log) => log.args.delegate))];
   const items: HTMLLIElement[] = [];
   for (const delegate of delegates) {
-    if (!(await session.consent.isDelegate(account, delegate))) continue;
-    const scope = await session.consent.delegationOf(account, delegate);
-    const text = `${nameOf(session.labels, delegate)} may agree to ${describePurposes(scope.purposes)} with your ${describeCategories(scope.categories)} until ${formatDate(scope.until)}`;
-    const remove = tapButton("Remove", () =>
-      withStatus(
-        session,
-        "Removing… confirm with your fingerprint",
-        "Removed: they can no longer act for you",
-        async () => {
-          const signed = await signConsentActionWithPasskey(
-            browserPasskey(requireKey(session)),
-            session.target,
-            "DelegateRemoval",
-            {
-              patient: account,
-              delegate,
-              nonce: randomUnorderedNonce(),
-              deadline: (await now(session)) + 3_600n,
-            },
-          );
-          await submitConsentAction(session.relayUrl, signed, requireKey(session));
-        },
-      ),
-    );
+    const scope = await readDelegate(session.consent, account, delegate);
+    if (!scope.active) continue;
+    const text = `${nameOf(session.labels, delegate)} may agree to ${describePurposes(scope.purposes)} with your ${describeCategories(scope.categories)} until ${formatMoment(scope.until)}`;
+    const remove = undoButton(session, account, "DelegateRemoval", delegate);
     items.push(item(text, { delegate }, remove));
   }
   byId("guardians").replaceChildren(...items);
@@ -398,7 +387,7 @@ function showRequest(session: Session): void {
     void withStatus(session, "Approving… confirm with your fingerprint", "Approved", async () => {
       const stored = requireKey(session);
       const account = session.account ?? "";
-      const start = await now(session);
+      const start = await latestTimestamp(session.consent);
       const grant = {
         patient: account,
         grantee: request.grantee,
@@ -407,7 +396,7 @@ function showRequest(session: Session): void {
         start,
         end: start + BigInt(request.days) * DAY,
         nonce: await session.consent.nonces(account),
-        deadline: start + 3_600n,
+        deadline: start + SIGNATURE_LIFETIME,
       };
       const signed = await signConsentGrantWithPasskey(
         browserPasskey(stored),
@@ -465,7 +454,7 @@ async function start(): Promise<void> {
         const delegate = inputValue("guardian-address").trim();
         if (!isAddress(delegate)) throw new Error("the guardian's account is not an address (0x…)");
         const account = session.account ?? "";
-        const start = await now(session);
+        const start = await latestTimestamp(session.consent);
         const days = BigInt(inputValue("guardian-days"));
         const signed = await signConsentActionWithPasskey(
           browserPasskey(requireKey(session)),
@@ -474,11 +463,11 @@ async function start(): Promise<void> {
           {
             patient: account,
             delegate: getAddress(delegate),
-            purposes: 1n, // treatment
+            purposes: BigInt(1 << PURPOSES.TREAT),
             categories: BigInt(parseCategories(inputValue("guardian-categories"))),
             until: start + days * DAY,
             nonce: await session.consent.nonces(account),
-            deadline: start + 3_600n,
+            deadline: start + SIGNATURE_LIFETIME,
           },
         );
         await submitConsentAction(session.relayUrl, signed, requireKey(session));
