@@ -120,7 +120,7 @@ contract DrugTraceGasSnapshotsTest is SuiteSetup {
         vm.prank(manufacturer);
         bytes32 id = drugTrace.registerBatch(GTIN, 7, "SNAP-LOT-2", NOW + 730 days, 1_000_000, root, bytes32(0));
         vm.snapshotGasLastCall("DrugTrace", "registerBatch");
-        assertEq(uint8(drugTrace.batchState(id)), uint8(IDrugTrace.BatchState.Active));
+        assertEq(uint8(drugTrace.batchStateOf(id)), uint8(IDrugTrace.BatchState.Active));
     }
 
     function test_ship_gasSnapshot() public {
@@ -156,7 +156,7 @@ contract DrugTraceGasSnapshotsTest is SuiteSetup {
         vm.prank(manufacturer);
         drugTrace.recall(batchId, 3, keccak256("evidence"));
         vm.snapshotGasLastCall("DrugTrace", "recall");
-        assertEq(uint8(drugTrace.batchState(batchId)), uint8(IDrugTrace.BatchState.Recalled));
+        assertEq(uint8(drugTrace.batchStateOf(batchId)), uint8(IDrugTrace.BatchState.Recalled));
     }
 
     function _ship(address from, address to, uint32 quantity) internal returns (uint256 shipmentId) {
@@ -189,7 +189,7 @@ contract PatientConsentGasSnapshotsTest is SuiteSetup {
         vm.prank(patient);
         consent.grantConsent(patient, _grantee(100), PURPOSES, CATEGORIES, NOW, NOW + 365 days);
         vm.snapshotGasLastCall("PatientConsent", "grantConsent");
-        assertEq(uint8(consent.consentState(patient, _grantee(100))), uint8(IPatientConsent.ConsentState.Active));
+        assertEq(uint8(consent.consentStateOf(patient, _grantee(100))), uint8(IPatientConsent.ConsentState.Active));
     }
 
     function test_grantConsentBySig_gasSnapshot() public {
@@ -214,7 +214,7 @@ contract PatientConsentGasSnapshotsTest is SuiteSetup {
         vm.prank(patient);
         consent.revokeConsent(patient, _grantee(0));
         vm.snapshotGasLastCall("PatientConsent", "revokeConsent-after100");
-        assertEq(uint8(consent.consentState(patient, _grantee(0))), uint8(IPatientConsent.ConsentState.Revoked));
+        assertEq(uint8(consent.consentStateOf(patient, _grantee(0))), uint8(IPatientConsent.ConsentState.Revoked));
     }
 
     function test_isAuthorized_gasSnapshotAfter100() public {
@@ -276,20 +276,20 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
         vm.prank(insurer);
         uint256 id = claims.createPolicy(planId, makeAddr("new patient"), NOW, NOW + 365 days);
         vm.snapshotGasLastCall("InsuranceClaim", "createPolicy");
-        assertEq(claims.getPolicy(id).patient, makeAddr("new patient"));
+        assertEq(claims.policyOf(id).patient, makeAddr("new patient"));
     }
 
     function test_submitClaim_gasSnapshot() public {
         uint256 claimId = _submit("new", NOW - 1 days);
         vm.snapshotGasLastCall("InsuranceClaim", "submitClaim");
-        assertEq(uint8(claims.claimState(claimId)), uint8(IInsuranceClaim.ClaimState.Submitted));
+        assertEq(uint8(claims.claimStateOf(claimId)), uint8(IInsuranceClaim.ClaimState.Submitted));
     }
 
     function test_approveClaim_gasSnapshot() public {
         vm.prank(adjuster);
         claims.approveClaim(submittedClaim);
         vm.snapshotGasLastCall("InsuranceClaim", "approveClaim");
-        assertEq(uint8(claims.claimState(submittedClaim)), uint8(IInsuranceClaim.ClaimState.Approved));
+        assertEq(uint8(claims.claimStateOf(submittedClaim)), uint8(IInsuranceClaim.ClaimState.Approved));
     }
 
     function test_payClaim_gasSnapshot() public {
@@ -304,22 +304,22 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
         vm.prank(insurer);
         claims.voidClaim(approvedClaim, 16);
         vm.snapshotGasLastCall("InsuranceClaim", "voidClaim");
-        assertEq(uint8(claims.claimState(approvedClaim)), uint8(IInsuranceClaim.ClaimState.Voided));
-        assertEq(claims.getPool(poolId).reserved, 0);
+        assertEq(uint8(claims.claimStateOf(approvedClaim)), uint8(IInsuranceClaim.ClaimState.Voided));
+        assertEq(claims.poolOf(poolId).reserved, 0);
     }
 
     function test_denyClaim_gasSnapshot() public {
         vm.prank(adjuster);
         claims.denyClaim(submittedClaim, 50);
         vm.snapshotGasLastCall("InsuranceClaim", "denyClaim");
-        assertEq(claims.getClaim(submittedClaim).appealDeadline, NOW + 180 days);
+        assertEq(claims.claimOf(submittedClaim).appealDeadline, NOW + 180 days);
     }
 
     function test_appealClaim_gasSnapshot() public {
         vm.prank(clinic);
         claims.appealClaim(deniedClaim, keccak256("FHIR appeal"));
         vm.snapshotGasLastCall("InsuranceClaim", "appealClaim");
-        assertEq(uint8(claims.claimState(deniedClaim)), uint8(IInsuranceClaim.ClaimState.Appealed));
+        assertEq(uint8(claims.claimStateOf(deniedClaim)), uint8(IInsuranceClaim.ClaimState.Appealed));
     }
 
     function _submit(string memory evidence, uint48 serviceDate) internal returns (uint256) {

@@ -111,9 +111,9 @@ contract InsuranceClaimTest is ClaimsSetup {
         (poolId, planId, policyId) = _openPool(insurer, usdc, 10_000 * USD, 1_000 * USD, 200 * USD, 2_000);
     }
 
-    /*//////////////////////////////////////////////////////////////
-                              ADJUDICATION
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                        ADJUDICATION                        */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function test_adjudicate_deductibleThenCoinsurance() public view {
         IInsuranceClaim.ExplanationOfBenefits memory eob = claims.adjudicate(
@@ -183,13 +183,13 @@ contract InsuranceClaimTest is ClaimsSetup {
         assertEq(eob.payout, share < coverageRemaining ? share : coverageRemaining);
     }
 
-    /*//////////////////////////////////////////////////////////////
-                                 CLAIMS
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           CLAIMS                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function test_submitClaim_recordsAllowedAmount() public {
         uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
-        IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(claimId);
+        IInsuranceClaim.Claim memory claim = claims.claimOf(claimId);
         assertEq(uint8(claim.state), uint8(IInsuranceClaim.ClaimState.Submitted));
         assertEq(claim.allowed, 120 * USD);
         assertEq(claim.poolId, poolId);
@@ -198,7 +198,7 @@ contract InsuranceClaimTest is ClaimsSetup {
     function testFuzz_submitClaim_allowedIsMinOfBilledAndFee(uint96 billed) public {
         billed = uint96(bound(billed, 1, type(uint96).max));
         uint256 claimId = _submit(provider, policyId, billed, "evidence");
-        assertEq(claims.getClaim(claimId).allowed, billed < 120 * USD ? billed : 120 * USD);
+        assertEq(claims.claimOf(claimId).allowed, billed < 120 * USD ? billed : 120 * USD);
     }
 
     function test_submitClaim_revertsOnDuplicate() public {
@@ -228,9 +228,9 @@ contract InsuranceClaimTest is ClaimsSetup {
         claims.approveClaim(1);
         claims.approveClaim(second);
         vm.stopPrank();
-        assertEq(claims.getClaim(second).payout, 32 * USD);
-        assertEq(claims.getPool(poolId).reserved, 32 * USD);
-        assertEq(claims.getPolicy(policyId).deductibleMet, 200 * USD);
+        assertEq(claims.claimOf(second).payout, 32 * USD);
+        assertEq(claims.poolOf(poolId).reserved, 32 * USD);
+        assertEq(claims.policyOf(policyId).deductibleMet, 200 * USD);
     }
 
     /// @dev However many claims are approved, a policy's payouts stay within its coverage limit.
@@ -243,9 +243,9 @@ contract InsuranceClaimTest is ClaimsSetup {
             vm.prank(adjuster);
             claims.approveClaim(claimId);
         }
-        IInsuranceClaim.PolicyInfo memory policy = claims.getPolicy(capPolicy);
+        IInsuranceClaim.Policy memory policy = claims.policyOf(capPolicy);
         assertLe(policy.coverageUsed, 250 * USD);
-        assertEq(claims.getPool(capPool).reserved, policy.coverageUsed);
+        assertEq(claims.poolOf(capPool).reserved, policy.coverageUsed);
     }
 
     function test_approveClaim_stopsPayingAtTheCoverageLimit() public {
@@ -255,9 +255,9 @@ contract InsuranceClaimTest is ClaimsSetup {
             uint256 claimId = _submit(provider, capPolicy, 120 * USD, keccak256(abi.encode(i)));
             vm.prank(adjuster);
             claims.approveClaim(claimId);
-            assertEq(claims.getClaim(claimId).payout, expected[i]);
+            assertEq(claims.claimOf(claimId).payout, expected[i]);
         }
-        assertEq(claims.getPolicy(capPolicy).coverageUsed, 250 * USD);
+        assertEq(claims.policyOf(capPolicy).coverageUsed, 250 * USD);
     }
 
     function test_denyClaim_appealThenFinalDenial() public {
@@ -268,13 +268,13 @@ contract InsuranceClaimTest is ClaimsSetup {
         claims.appealClaim(claimId, "new evidence");
         vm.prank(adjuster);
         claims.denyClaim(claimId, 96);
-        assertEq(uint8(claims.claimState(claimId)), uint8(IInsuranceClaim.ClaimState.FinalDenied));
-        assertEq(claims.getClaim(claimId).reasonCode, 96);
+        assertEq(uint8(claims.claimStateOf(claimId)), uint8(IInsuranceClaim.ClaimState.FinalDenied));
+        assertEq(claims.claimOf(claimId).reasonCode, 96);
     }
 
-    /*//////////////////////////////////////////////////////////////
-                     FRAUD RULES (ISSUE 11, INSURANCECLAIM)
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*           FRAUD RULES (ISSUE 11, INSURANCECLAIM)           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function test_submitClaim_revertsOnADrugCode() public {
         bytes32 drugCode = claims.drugServiceCode(9_506_000_134_352);
@@ -395,7 +395,7 @@ contract InsuranceClaimTest is ClaimsSetup {
         claims.denyClaim(onTime, 50);
         claims.denyClaim(late, 50);
         vm.stopPrank();
-        assertEq(claims.getClaim(late).appealDeadline, NOW + APPEAL_WINDOW);
+        assertEq(claims.claimOf(late).appealDeadline, NOW + APPEAL_WINDOW);
         vm.warp(NOW + APPEAL_WINDOW);
         vm.prank(patient);
         claims.appealClaim(onTime, "appeal");
@@ -405,7 +405,7 @@ contract InsuranceClaimTest is ClaimsSetup {
         );
         vm.prank(provider);
         claims.appealClaim(late, "appeal");
-        assertEq(uint8(claims.claimState(late)), uint8(IInsuranceClaim.ClaimState.Denied));
+        assertEq(uint8(claims.claimStateOf(late)), uint8(IInsuranceClaim.ClaimState.Denied));
     }
 
     function testFuzz_createPlan_boundsTheAppealWindow(uint48 window) public {
@@ -421,7 +421,7 @@ contract InsuranceClaimTest is ClaimsSetup {
             );
         }
         uint256 id = claims.createPlan(poolId, 1_000 * USD, 0, 0, bytes32(0), window);
-        if (id != 0) assertEq(claims.getPlan(id).appealWindow, window);
+        if (id != 0) assertEq(claims.planOf(id).appealWindow, window);
     }
 
     function test_revokedConsent_doesNotStopASubmittedClaim() public {
@@ -434,7 +434,7 @@ contract InsuranceClaimTest is ClaimsSetup {
         claims.appealClaim(claimId, "appeal");
         vm.prank(adjuster);
         claims.approveClaim(claimId);
-        assertEq(uint8(claims.claimState(claimId)), uint8(IInsuranceClaim.ClaimState.Approved));
+        assertEq(uint8(claims.claimStateOf(claimId)), uint8(IInsuranceClaim.ClaimState.Approved));
         // A new claim is refused.
         IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "next visit");
         request.patient = patient;
@@ -449,18 +449,18 @@ contract InsuranceClaimTest is ClaimsSetup {
         (, , , count) = claims.counts();
     }
 
-    /*//////////////////////////////////////////////////////////////
-                                 MONEY
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           MONEY                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function test_payClaim_paysOnce() public {
         uint256 claimId = _approvedWithPayout();
-        uint96 payout = claims.getClaim(claimId).payout;
+        uint96 payout = claims.claimOf(claimId).payout;
         vm.startPrank(insurer);
         claims.payClaim(claimId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IInsuranceClaim.InsuranceClaimUnexpectedState.selector,
+                IInsuranceClaim.InsuranceClaimUnexpectedClaimState.selector,
                 claimId,
                 IInsuranceClaim.ClaimState.Paid,
                 bytes32(uint256(1 << uint8(IInsuranceClaim.ClaimState.Approved)))
@@ -492,9 +492,9 @@ contract InsuranceClaimTest is ClaimsSetup {
         assertEq(paid, 1);
         assertEq(failed, 1);
         assertEq(amount, 100 * USD);
-        assertEq(uint8(claims.claimState(ids[0])), uint8(IInsuranceClaim.ClaimState.Approved));
-        assertEq(claims.getPool(blPool).reserved, 100 * USD);
-        assertEq(token.balanceOf(address(claims)), claims.getPool(blPool).balance);
+        assertEq(uint8(claims.claimStateOf(ids[0])), uint8(IInsuranceClaim.ClaimState.Approved));
+        assertEq(claims.poolOf(blPool).reserved, 100 * USD);
+        assertEq(token.balanceOf(address(claims)), claims.poolOf(blPool).balance);
     }
 
     function test_voidClaim_releasesARefusedPayeesReserve() public {
@@ -507,22 +507,22 @@ contract InsuranceClaimTest is ClaimsSetup {
         token.setBlacklisted(provider, true);
         vm.startPrank(insurer);
         claims.payClaims(ids);
-        assertEq(claims.getPool(blPool).reserved, 100 * USD);
+        assertEq(claims.poolOf(blPool).reserved, 100 * USD);
         vm.expectEmit(address(claims));
         emit IInsuranceClaim.ClaimVoided(ids[0], blPool, insurer, 16, 100 * USD, 0);
         claims.voidClaim(ids[0], 16);
         claims.withdrawFromPool(blPool, 1_000 * USD, insurer);
         vm.stopPrank();
-        assertEq(uint8(claims.claimState(ids[0])), uint8(IInsuranceClaim.ClaimState.Voided));
-        assertEq(claims.getPool(blPool).reserved, 0);
-        assertEq(claims.getPool(blPool).balance, 0);
-        assertEq(claims.getPolicy(blPolicy).coverageUsed, 0);
+        assertEq(uint8(claims.claimStateOf(ids[0])), uint8(IInsuranceClaim.ClaimState.Voided));
+        assertEq(claims.poolOf(blPool).reserved, 0);
+        assertEq(claims.poolOf(blPool).balance, 0);
+        assertEq(claims.policyOf(blPolicy).coverageUsed, 0);
         assertEq(token.balanceOf(insurer), 1_000 * USD);
     }
 
     function test_withdrawFromPool_revertsOnReservedFunds() public {
         _approvedWithPayout();
-        IInsuranceClaim.PoolInfo memory pool = claims.getPool(poolId);
+        IInsuranceClaim.Pool memory pool = claims.poolOf(poolId);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IInsuranceClaim.InsuranceClaimWithdrawalExceedsAvailable.selector,
@@ -538,7 +538,7 @@ contract InsuranceClaimTest is ClaimsSetup {
     function test_fundPool_creditsWhatArrives() public {
         FeeOnTransferERC20 token = new FeeOnTransferERC20(100);
         (uint256 feePool, , ) = _openPool(insurer, token, 1_000 * USD, 1_000 * USD, 0, 0);
-        assertEq(claims.getPool(feePool).balance, 990 * USD);
+        assertEq(claims.poolOf(feePool).balance, 990 * USD);
         assertEq(token.balanceOf(address(claims)), 990 * USD);
     }
 
@@ -559,7 +559,7 @@ contract InsuranceClaimTest is ClaimsSetup {
         }
         claims.fundPool(feePool, amount);
         vm.stopPrank();
-        assertEq(claims.getPool(feePool).balance, expected);
+        assertEq(claims.poolOf(feePool).balance, expected);
         assertEq(token.balanceOf(address(claims)), expected);
     }
 
@@ -592,7 +592,7 @@ contract InsuranceClaimTest is ClaimsSetup {
         claims.approveClaim(first);
         claims.approveClaim(claimId);
         vm.stopPrank();
-        assertEq(claims.getClaim(claimId).payout, 96 * USD);
+        assertEq(claims.claimOf(claimId).payout, 96 * USD);
     }
 }
 
@@ -669,7 +669,7 @@ contract ClaimsHandler is ClaimsSetup {
 
     function withdraw(uint256 seed, uint256 amount) external {
         uint256 index = seed % 2;
-        IInsuranceClaim.PoolInfo memory pool = claims.getPool(pools[index]);
+        IInsuranceClaim.Pool memory pool = claims.poolOf(pools[index]);
         // Sometimes more than available, to exercise the refusal.
         amount = bound(amount, 1, pool.balance + 1);
         vm.prank(_insurerOf(index));
@@ -767,7 +767,7 @@ contract ClaimsHandler is ClaimsSetup {
             IInsuranceClaim.ClaimState.Denied
         );
         if (!found) return;
-        IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(claimId);
+        IInsuranceClaim.Claim memory claim = claims.claimOf(claimId);
         vm.prank(claim.provider);
         try claims.appealClaim(claimId, keccak256(abi.encode("appeal", claimId))) {
             if (block.timestamp > claim.appealDeadline) ++wrongAcceptances;
@@ -785,7 +785,7 @@ contract ClaimsHandler is ClaimsSetup {
             IInsuranceClaim.ClaimState.Approved
         );
         if (!found) return;
-        vm.prank(claims.getClaim(claimId).poolId == pools[1] ? secondInsurer : insurer);
+        vm.prank(claims.claimOf(claimId).poolId == pools[1] ? secondInsurer : insurer);
         claims.payClaim(claimId);
         ++timesPaid[claimId];
         ++calls;
@@ -799,7 +799,7 @@ contract ClaimsHandler is ClaimsSetup {
             IInsuranceClaim.ClaimState.Approved
         );
         if (!found) return;
-        vm.prank(claims.getClaim(claimId).poolId == pools[1] ? secondInsurer : insurer);
+        vm.prank(claims.claimOf(claimId).poolId == pools[1] ? secondInsurer : insurer);
         claims.voidClaim(claimId, uint16(bound(reason, 1, 300)));
         ++voids;
         ++calls;
@@ -814,7 +814,7 @@ contract ClaimsHandler is ClaimsSetup {
         uint256 count = claimIds.length;
         for (uint256 i; i < count; ++i) {
             claimId = claimIds[(seed + i) % count];
-            IInsuranceClaim.ClaimState state = claims.claimState(claimId);
+            IInsuranceClaim.ClaimState state = claims.claimStateOf(claimId);
             if (state == a || state == b) return (true, claimId);
         }
         return (false, 0);
@@ -827,7 +827,7 @@ contract ClaimsHandler is ClaimsSetup {
         uint256 found;
         for (uint256 i; i < claimIds.length && found < count; ++i) {
             uint256 claimId = claimIds[(seed + i) % claimIds.length];
-            IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(claimId);
+            IInsuranceClaim.Claim memory claim = claims.claimOf(claimId);
             if (claim.state == IInsuranceClaim.ClaimState.Approved && claim.poolId == pools[index]) {
                 batch[found++] = claimId;
             }
@@ -839,14 +839,14 @@ contract ClaimsHandler is ClaimsSetup {
         vm.prank(_insurerOf(index));
         claims.payClaims(batch);
         for (uint256 i; i < found; ++i) {
-            if (claims.claimState(batch[i]) == IInsuranceClaim.ClaimState.Paid) ++timesPaid[batch[i]];
+            if (claims.claimStateOf(batch[i]) == IInsuranceClaim.ClaimState.Paid) ++timesPaid[batch[i]];
         }
         ++calls;
     }
 
-    /*//////////////////////////////////////////////////////////////
-                        READS FOR THE INVARIANTS
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                  READS FOR THE INVARIANTS                  */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function claimsContract() external view returns (InsuranceClaim) {
         return claims;
@@ -904,7 +904,7 @@ contract InsuranceClaimInvariantTest is Test {
     /// @dev The contract holds at least every pool's balance of the token.
     function invariant_tokenBalanceCoversPools() public view {
         uint256[2] memory pools = handler.poolIds();
-        uint256 total = claims.getPool(pools[0]).balance + claims.getPool(pools[1]).balance;
+        uint256 total = claims.poolOf(pools[0]).balance + claims.poolOf(pools[1]).balance;
         assertGe(handler.token().balanceOf(address(claims)), total);
     }
 
@@ -912,7 +912,7 @@ contract InsuranceClaimInvariantTest is Test {
     function invariant_reserveWithinBalance() public view {
         uint256[2] memory pools = handler.poolIds();
         for (uint256 i; i < 2; ++i) {
-            IInsuranceClaim.PoolInfo memory pool = claims.getPool(pools[i]);
+            IInsuranceClaim.Pool memory pool = claims.poolOf(pools[i]);
             assertLe(pool.reserved, pool.balance);
         }
     }
@@ -924,7 +924,7 @@ contract InsuranceClaimInvariantTest is Test {
         uint256 reserved;
         for (uint256 i; i < ids.length; ++i) {
             assertLe(handler.timesPaid(ids[i]), 1);
-            IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(ids[i]);
+            IInsuranceClaim.Claim memory claim = claims.claimOf(ids[i]);
             if (claim.state == IInsuranceClaim.ClaimState.Paid) paidOut += claim.payout;
             if (claim.state == IInsuranceClaim.ClaimState.Approved) reserved += claim.payout;
         }
@@ -936,7 +936,7 @@ contract InsuranceClaimInvariantTest is Test {
             paidOut
         );
         uint256[2] memory pools = handler.poolIds();
-        assertEq(claims.getPool(pools[0]).reserved + claims.getPool(pools[1]).reserved, reserved);
+        assertEq(claims.poolOf(pools[0]).reserved + claims.poolOf(pools[1]).reserved, reserved);
     }
 
     /// @dev No policy pays (or reserves) beyond its plan's coverage limit; its coverage used and deductible met are
@@ -945,14 +945,14 @@ contract InsuranceClaimInvariantTest is Test {
         uint256[2] memory policies = handler.policyIds();
         uint256[] memory ids = handler.allClaims();
         for (uint256 p; p < 2; ++p) {
-            IInsuranceClaim.PolicyInfo memory policy = claims.getPolicy(policies[p]);
-            IInsuranceClaim.PlanInfo memory plan = claims.getPlan(policy.planId);
+            IInsuranceClaim.Policy memory policy = claims.policyOf(policies[p]);
+            IInsuranceClaim.Plan memory plan = claims.planOf(policy.planId);
             assertLe(policy.coverageUsed, plan.coverageLimit);
             assertLe(policy.deductibleMet, plan.deductible);
             uint256 committed;
             uint256 deductibleMet;
             for (uint256 i; i < ids.length; ++i) {
-                IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(ids[i]);
+                IInsuranceClaim.Claim memory claim = claims.claimOf(ids[i]);
                 if (
                     claim.policyId == policies[p] &&
                     (claim.state == IInsuranceClaim.ClaimState.Paid ||
@@ -986,7 +986,7 @@ contract InsuranceClaimInvariantTest is Test {
         for (uint256 i; i < ids.length; ++i) {
             uint256 service = handler.serviceOf(ids[i]);
             if (service == 0) continue;
-            IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(ids[i]);
+            IInsuranceClaim.Claim memory claim = claims.claimOf(ids[i]);
             bool refused =
                 claim.state == IInsuranceClaim.ClaimState.FinalDenied ||
                     claim.state == IInsuranceClaim.ClaimState.Voided ||

@@ -113,7 +113,7 @@ contract PatientConsentTest is PatientConsentBase {
                     : at < start
                         ? uint8(IPatientConsent.ConsentState.Pending)
                         : uint8(IPatientConsent.ConsentState.Active);
-        assertEq(uint8(consent.consentState(patient, clinic)), expectedState);
+        assertEq(uint8(consent.consentStateOf(patient, clinic)), expectedState);
     }
 
     function test_grantConsent_refusesUndefinedBits() public {
@@ -127,7 +127,7 @@ contract PatientConsentTest is PatientConsentBase {
         vm.expectRevert(abi.encodeWithSelector(IPatientConsent.PatientConsentInvalidCategories.selector, nextCategory));
         consent.grantConsent(patient, clinic, 1, nextCategory, T0, T0 + 1);
         vm.stopPrank();
-        assertEq(uint8(consent.consentState(patient, clinic)), uint8(IPatientConsent.ConsentState.None));
+        assertEq(uint8(consent.consentStateOf(patient, clinic)), uint8(IPatientConsent.ConsentState.None));
     }
 
     function testFuzz_grantConsent_refusesUndefinedBits(uint32 purposes, uint32 categories) public {
@@ -142,7 +142,7 @@ contract PatientConsentTest is PatientConsentBase {
         }
         _grant(purposes, categories, T0, T0 + 1 days);
         assertEq(
-            uint8(consent.consentState(patient, clinic)),
+            uint8(consent.consentStateOf(patient, clinic)),
             validPurposes && validCategories
                 ? uint8(IPatientConsent.ConsentState.Active)
                 : uint8(IPatientConsent.ConsentState.None)
