@@ -6,6 +6,7 @@ import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 
 import {DrugTrace} from "../contracts/DrugTrace.sol";
 import {IDrugTrace} from "../contracts/interfaces/IDrugTrace.sol";
+import {Deployers} from "./helpers/Deployers.sol";
 
 /// @dev Small Merkle trees built in the test, hashed like OpenZeppelin's `MerkleProof` (sorted pairs), with leaves
 /// like `StandardMerkleTree` (double-hashed `abi.encode(index, serial)`).
@@ -53,33 +54,20 @@ library TestTrees {
 }
 
 /// @dev Deployment, roles and helpers shared by the DrugTrace Solidity tests.
-abstract contract DrugTraceTestBase is Test {
-    /// @dev A valid GTIN-14 (GS1's example 09506000134352).
-    uint64 internal constant GTIN = 9506000134352;
-    /// @dev GTIN's company prefix: "9506000", seven digits after the indicator digit.
-    uint64 internal constant PREFIX = 9506000;
-    uint8 internal constant PREFIX_LENGTH = 7;
+abstract contract DrugTraceTestBase is Deployers {
     bytes32 internal constant LOT = "LOT-A1";
     bytes32 internal constant SERIAL_A = "SN-A";
     bytes32 internal constant SERIAL_B = "SN-B";
     uint48 internal constant START = 1_900_000_000;
     uint48 internal constant EXPIRY = START + 365 days;
 
-    DrugTrace internal drugTrace;
-    address internal admin = makeAddr("admin");
-    address internal manufacturer = makeAddr("manufacturer");
-    address internal distributor = makeAddr("distributor");
-    address internal pharmacy = makeAddr("pharmacy");
     address internal pharmacy2 = makeAddr("pharmacy2");
-    address internal regulator = makeAddr("regulator");
-    address internal stranger = makeAddr("stranger");
     address internal rival = makeAddr("rival");
     address internal contractManufacturer = makeAddr("contractManufacturer");
-    address internal sensor = makeAddr("sensor");
 
     function setUp() public virtual {
         vm.warp(START);
-        drugTrace = new DrugTrace(0, admin);
+        _deployDrugTrace();
         vm.startPrank(admin);
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), manufacturer);
         drugTrace.grantRole(drugTrace.DISTRIBUTOR_ROLE(), distributor);
@@ -90,8 +78,7 @@ abstract contract DrugTraceTestBase is Test {
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), contractManufacturer);
         drugTrace.grantRole(drugTrace.SENSOR_ROLE(), sensor);
         vm.stopPrank();
-        vm.prank(admin);
-        drugTrace.bindCompanyPrefix(PREFIX, PREFIX_LENGTH, manufacturer, "Acme Pharma GmbH");
+        _bindGtinPrefix();
     }
 
     /// @dev Binds the seven-digit company prefix of `gtin` to the manufacturer, unless that prefix is already bound.
@@ -102,8 +89,16 @@ abstract contract DrugTraceTestBase is Test {
         drugTrace.bindCompanyPrefix(prefix, 7, manufacturer, "");
     }
 
-    function _states(IDrugTrace.BatchState state) internal pure returns (bytes32) {
-        return bytes32(uint256(1) << uint8(state));
+    /// @dev Expects the next call to revert because batch `batchId` is Expired where only Active is accepted.
+    function _expectExpired(bytes32 batchId) internal {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugTrace.DrugTraceUnexpectedBatchState.selector,
+                batchId,
+                IDrugTrace.BatchState.Expired,
+                _stateBitmap(uint8(IDrugTrace.BatchState.Active))
+            )
+        );
     }
 
     function _register(uint32 unitCount, bytes32 root, uint48 expiry) internal returns (bytes32 batchId) {
@@ -150,6 +145,10 @@ abstract contract DrugTraceTestBase is Test {
 }
 
 contract DrugTraceTest is DrugTraceTestBase {
+    function test_supportsInterface_answersForIDrugTraceAndAccessControl() public view {
+        _assertSupportsInterfaces(drugTrace, type(IDrugTrace).interfaceId);
+    }
+
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                       REGISTER BATCH                       */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
@@ -226,7 +225,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         data = uint64(bound(data, 1, 1e13 - 1));
         uint64 gtin = uint64(data * 10 + _checkDigit(data));
         uint64 prefix = (gtin / uint64(10) ** (13 - length)) % uint64(10) ** length;
-        drugTrace = new DrugTrace(0, admin);
+        _deployDrugTrace();
         vm.startPrank(admin);
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), manufacturer);
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), rival);
@@ -591,14 +590,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         bytes32 batchId = _registerPair(2, 0, 1);
         _stock(batchId, pharmacy, 1);
         vm.warp(uint256(EXPIRY) + 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IDrugTrace.DrugTraceUnexpectedBatchState.selector,
-                batchId,
-                IDrugTrace.BatchState.Expired,
-                _states(IDrugTrace.BatchState.Active)
-            )
-        );
+        _expectExpired(batchId);
         vm.prank(pharmacy);
         drugTrace.dispense(batchId, 0, SERIAL_A, TestTrees.single(TestTrees.leaf(1, SERIAL_B)));
     }
@@ -610,14 +602,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         vm.warp(when);
         bytes32[] memory proof = TestTrees.single(TestTrees.leaf(1, SERIAL_B));
         if (when > EXPIRY) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IDrugTrace.DrugTraceUnexpectedBatchState.selector,
-                    batchId,
-                    IDrugTrace.BatchState.Expired,
-                    _states(IDrugTrace.BatchState.Active)
-                )
-            );
+            _expectExpired(batchId);
         }
         vm.prank(pharmacy);
         drugTrace.dispense(batchId, 0, SERIAL_A, proof);

@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Test} from "forge-std/Test.sol";
 import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 
-import {DrugTrace} from "../contracts/DrugTrace.sol";
-import {InsuranceClaim} from "../contracts/InsuranceClaim.sol";
-import {PatientConsent} from "../contracts/PatientConsent.sol";
 import {IDrugTrace} from "../contracts/interfaces/IDrugTrace.sol";
 import {IInsuranceClaim} from "../contracts/interfaces/IInsuranceClaim.sol";
 import {IPatientConsent} from "../contracts/interfaces/IPatientConsent.sol";
-import {MockERC20} from "../contracts/mocks/MockERC20.sol";
+import {Deployers} from "./helpers/Deployers.sol";
 
 /*
  * Gas snapshots of the hot paths of the three contracts, recorded with `vm.snapshotGasLastCall` into
@@ -21,44 +17,16 @@ import {MockERC20} from "../contracts/mocks/MockERC20.sol";
  * has what a transaction pays. Each test also checks that the measured call did its job.
  */
 
-/// @dev The suite deployed as the CareChain module does, with one holder per role and a clock fixed in 2033.
-abstract contract SuiteSetup is Test {
+/// @dev The suite deployed as the CareChain module does (`Deployers._deploySuite`), clock fixed in 2033.
+abstract contract SuiteSetup is Deployers {
     uint48 internal constant NOW = 2_000_000_000;
-    uint64 internal constant GTIN = 9506000134352;
-    uint96 internal constant USD = 1e6;
     uint32 internal constant PURPOSES = (1 << 0) | (1 << 2); // TREAT and HPAYMT
     uint32 internal constant CATEGORIES = (1 << 2) | (1 << 4); // medications and labs
     uint8 internal constant TREAT = 0;
 
-    DrugTrace internal drugTrace;
-    PatientConsent internal consent;
-    InsuranceClaim internal claims;
-    MockERC20 internal usdc;
-
-    address internal admin = makeAddr("admin");
-    address internal manufacturer = makeAddr("manufacturer");
-    address internal distributor = makeAddr("distributor");
-    address internal pharmacy = makeAddr("pharmacy");
-    address internal insurer = makeAddr("insurer");
-    address internal adjuster = makeAddr("adjuster");
-    address internal clinic = makeAddr("clinic");
-    address internal patient = makeAddr("patient");
-
-    function _deploySuite() internal {
+    function _deploySuiteNow() internal {
         vm.warp(NOW);
-        drugTrace = new DrugTrace(0, admin);
-        consent = new PatientConsent(0, admin, 1 days);
-        claims = new InsuranceClaim(0, admin, consent, drugTrace);
-        usdc = new MockERC20("USD Coin", "USDC", 6);
-        vm.startPrank(admin);
-        drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), manufacturer);
-        drugTrace.grantRole(drugTrace.DISTRIBUTOR_ROLE(), distributor);
-        drugTrace.grantRole(drugTrace.DISPENSER_ROLE(), pharmacy);
-        // The manufacturer owns GTIN's company prefix, 9506000 (seven digits after the indicator digit).
-        drugTrace.bindCompanyPrefix(9506000, 7, manufacturer, "Acme Pharma GmbH");
-        claims.grantRole(claims.INSURER_ROLE(), insurer);
-        claims.grantRole(claims.PROVIDER_ROLE(), clinic);
-        vm.stopPrank();
+        _deploySuite();
     }
 
     function _consentTo(address grantee) internal {
@@ -83,7 +51,7 @@ contract DrugTraceGasSnapshotsTest is SuiteSetup {
     /// distributor, who passed 100 to the pharmacy; the pharmacy dispensed unit 256; 500 more units are on their way
     /// to the distributor.
     function setUp() public {
-        _deploySuite();
+        _deploySuiteNow();
         bytes32[4] memory leaves = [_leaf(256), _leaf(257), _leaf(512), _leaf(513)];
         bytes32 low = Hashes.commutativeKeccak256(leaves[0], leaves[1]);
         bytes32 high = Hashes.commutativeKeccak256(leaves[2], leaves[3]);
@@ -180,7 +148,7 @@ contract PatientConsentGasSnapshotsTest is SuiteSetup {
     address internal signer;
 
     function setUp() public {
-        _deploySuite();
+        _deploySuiteNow();
         (signer, signerKey) = makeAddrAndKey("signing patient");
         for (uint256 i; i < 100; ++i) _consentTo(_grantee(i));
     }
@@ -245,22 +213,21 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
     /// approved claim ($56 payable) and one submitted claim. Every measured call is the first in its test to touch its
     /// storage.
     function setUp() public {
-        _deploySuite();
-        usdc.mint(insurer, 1_000_000 * USD);
+        _deploySuiteNow();
         usdc.mint(clinic, 1);
-        vm.startPrank(insurer);
-        poolId = claims.openPool(usdc);
-        usdc.approve(address(claims), 1_000_000 * USD);
-        claims.fundPool(poolId, 1_000_000 * USD);
-        claims.setAdjuster(poolId, adjuster, true);
-        planId = claims.createPlan(poolId, 100_000 * USD, 50 * USD, 2_000, bytes32(0), 180 days);
-        bytes32[] memory codes = new bytes32[](1);
-        uint96[] memory fees = new uint96[](1);
-        codes[0] = CODE;
-        fees[0] = 120 * USD;
-        claims.setFees(planId, codes, fees);
+        (poolId, planId) = _openPlan(
+            insurer,
+            usdc,
+            1_000_000 * USD,
+            100_000 * USD,
+            50 * USD,
+            2_000,
+            180 days,
+            CODE,
+            120 * USD
+        );
+        vm.prank(insurer);
         policyId = claims.createPolicy(planId, patient, NOW - 30 days, NOW + 335 days);
-        vm.stopPrank();
         _consentTo(insurer);
         _consentTo(clinic);
         approvedClaim = _submit("approved", NOW - 3 days);

@@ -4,47 +4,40 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {Adjudication, InsuranceClaim} from "../contracts/InsuranceClaim.sol";
+import {InsuranceClaim} from "../contracts/InsuranceClaim.sol";
 import {IDrugTrace} from "../contracts/interfaces/IDrugTrace.sol";
 import {IInsuranceClaim} from "../contracts/interfaces/IInsuranceClaim.sol";
 import {IPatientConsent} from "../contracts/interfaces/IPatientConsent.sol";
+import {Adjudication} from "../contracts/libraries/Adjudication.sol";
 import {BlacklistERC20} from "../contracts/mocks/BlacklistERC20.sol";
 import {FeeOnTransferERC20} from "../contracts/mocks/FeeOnTransferERC20.sol";
 import {MockDrugTrace} from "../contracts/mocks/MockDrugTrace.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {MockPatientConsent} from "../contracts/mocks/MockPatientConsent.sol";
+import {Deployers} from "./helpers/Deployers.sol";
 
 /// @dev Deploys InsuranceClaim with mocks and one USDC pool, plan (deductible $200, 20% coinsurance, $1,000 limit,
 /// fee $120 for "99213", 180-day appeal window) and policy, the patient's HPAYMT consent to the insurer and to the
 /// provider; shared by the unit tests and the invariant handler.
-abstract contract ClaimsSetup is Test {
+abstract contract ClaimsSetup is Deployers {
     uint48 internal constant NOW = 1_750_000_000;
-    uint96 internal constant USD = 1e6;
     bytes32 internal constant CODE = "99213";
     uint8 internal constant HPAYMT = 2;
     uint48 internal constant APPEAL_WINDOW = 180 days;
 
-    InsuranceClaim internal claims;
-    MockPatientConsent internal consent;
-    MockDrugTrace internal trace;
-    MockERC20 internal usdc;
+    MockPatientConsent internal consentMock;
+    MockDrugTrace internal traceMock;
 
-    address internal admin = makeAddr("admin");
-    address internal insurer = makeAddr("insurer");
-    address internal adjuster = makeAddr("adjuster");
     address internal provider = makeAddr("provider");
-    address internal patient = makeAddr("patient");
 
     function _deploy() internal {
         vm.warp(NOW);
-        consent = new MockPatientConsent();
-        trace = new MockDrugTrace();
-        usdc = new MockERC20("USD Coin", "USDC", 6);
-        claims = new InsuranceClaim(0, admin, IPatientConsent(address(consent)), IDrugTrace(address(trace)));
-        vm.startPrank(admin);
-        claims.grantRole(claims.INSURER_ROLE(), insurer);
-        claims.grantRole(claims.PROVIDER_ROLE(), provider);
-        vm.stopPrank();
+        consentMock = new MockPatientConsent();
+        traceMock = new MockDrugTrace();
+        _deployUsdc();
+        _deployInsuranceClaim(IPatientConsent(address(consentMock)), IDrugTrace(address(traceMock)));
+        _grantRole(claims, claims.INSURER_ROLE(), insurer);
+        _grantRole(claims, claims.PROVIDER_ROLE(), provider);
     }
 
     /// @dev Opens a pool in `token` for `owner`, funds it, appoints `adjuster`, creates a plan with fee $120 for
@@ -57,22 +50,11 @@ abstract contract ClaimsSetup is Test {
         uint96 deductible,
         uint16 bps
     ) internal returns (uint256 poolId, uint256 planId, uint256 policyId) {
-        MockERC20(address(token)).mint(owner, funding);
-        vm.startPrank(owner);
-        poolId = claims.openPool(token);
-        token.approve(address(claims), funding);
-        if (funding > 0) claims.fundPool(poolId, funding);
-        claims.setAdjuster(poolId, adjuster, true);
-        planId = claims.createPlan(poolId, limit, deductible, bps, bytes32(0), APPEAL_WINDOW);
-        bytes32[] memory codes = new bytes32[](1);
-        uint96[] memory fees = new uint96[](1);
-        codes[0] = CODE;
-        fees[0] = 120 * USD;
-        claims.setFees(planId, codes, fees);
+        (poolId, planId) = _openPlan(owner, token, funding, limit, deductible, bps, APPEAL_WINDOW, CODE, 120 * USD);
+        vm.prank(owner);
         policyId = claims.createPolicy(planId, patient, NOW - 30 days, NOW + 335 days);
-        vm.stopPrank();
-        consent.setAuthorization(patient, owner, HPAYMT, true, 0);
-        consent.setAuthorization(patient, provider, HPAYMT, true, 0);
+        consentMock.setAuthorization(patient, owner, HPAYMT, true, 0);
+        consentMock.setAuthorization(patient, provider, HPAYMT, true, 0);
     }
 
     /// @dev A request for CODE; the service date (within the 25 days before NOW) follows from the evidence, so
@@ -109,6 +91,10 @@ contract InsuranceClaimTest is ClaimsSetup {
     function setUp() public {
         _deploy();
         (poolId, planId, policyId) = _openPool(insurer, usdc, 10_000 * USD, 1_000 * USD, 200 * USD, 2_000);
+    }
+
+    function test_supportsInterface_answersForIInsuranceClaimAndAccessControl() public view {
+        _assertSupportsInterfaces(claims, type(IInsuranceClaim).interfaceId);
     }
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
@@ -374,16 +360,20 @@ contract InsuranceClaimTest is ClaimsSetup {
     }
 
     function test_submitClaim_revertsForAProviderThePatientDidNotAuthorize() public {
-        address stranger = makeAddr("stranger clinic");
+        address strangerClinic = makeAddr("strangerClinic clinic");
         bytes32 providerRole = claims.PROVIDER_ROLE();
         vm.prank(admin);
-        claims.grantRole(providerRole, stranger);
+        claims.grantRole(providerRole, strangerClinic);
         IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "evidence");
         request.patient = patient;
         vm.expectRevert(
-            abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimProviderNotAuthorized.selector, patient, stranger)
+            abi.encodeWithSelector(
+                IInsuranceClaim.InsuranceClaimProviderNotAuthorized.selector,
+                patient,
+                strangerClinic
+            )
         );
-        vm.prank(stranger);
+        vm.prank(strangerClinic);
         claims.submitClaim(request, 0, new bytes32[](0));
         assertEq(_claimCount(), 0);
     }
@@ -426,8 +416,8 @@ contract InsuranceClaimTest is ClaimsSetup {
 
     function test_revokedConsent_doesNotStopASubmittedClaim() public {
         uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
-        consent.setAuthorization(patient, insurer, HPAYMT, false, 0);
-        consent.setAuthorization(patient, provider, HPAYMT, false, 0);
+        consentMock.setAuthorization(patient, insurer, HPAYMT, false, 0);
+        consentMock.setAuthorization(patient, provider, HPAYMT, false, 0);
         vm.prank(adjuster);
         claims.denyClaim(claimId, 50);
         vm.prank(provider);
@@ -474,11 +464,8 @@ contract InsuranceClaimTest is ClaimsSetup {
     function test_payClaims_skipsABlacklistedPayee() public {
         BlacklistERC20 token = new BlacklistERC20();
         (uint256 blPool, , uint256 blPolicy) = _openPool(insurer, token, 1_000 * USD, 1_000 * USD, 0, 0);
-        address pharmacy = makeAddr("pharmacy");
-        bytes32 providerRole = claims.PROVIDER_ROLE();
-        vm.prank(admin);
-        claims.grantRole(providerRole, pharmacy);
-        consent.setAuthorization(patient, pharmacy, HPAYMT, true, 0);
+        _grantRole(claims, claims.PROVIDER_ROLE(), pharmacy);
+        consentMock.setAuthorization(patient, pharmacy, HPAYMT, true, 0);
         uint256[] memory ids = new uint256[](2);
         ids[0] = _submit(provider, blPolicy, 100 * USD, "a");
         ids[1] = _submit(pharmacy, blPolicy, 100 * USD, "b");
@@ -602,12 +589,10 @@ contract InsuranceClaimTest is ClaimsSetup {
 /// the same service happen, time moves so appeal windows close, a stranger provider tries to bill, drug codes are
 /// tried on the generic path, and a pharmacy claims a few dispensed units through the drug path.
 contract ClaimsHandler is ClaimsSetup {
-    uint64 internal constant GTIN = 9_506_000_134_352;
     bytes32 internal constant LOT = "A1";
 
     address internal secondInsurer = makeAddr("second insurer");
     address internal secondProvider = makeAddr("second provider");
-    address internal pharmacy = makeAddr("pharmacy");
     address internal strangerProvider = makeAddr("stranger provider");
 
     uint256[2] internal pools;
@@ -634,9 +619,9 @@ contract ClaimsHandler is ClaimsSetup {
         vm.stopPrank();
         (pools[0], , policies[0]) = _openPool(insurer, usdc, 500 * USD, 300 * USD, 100 * USD, 2_000);
         (pools[1], , policies[1]) = _openPool(secondInsurer, usdc, 300 * USD, 100 * USD, 0, 2_500);
-        consent.setAuthorization(patient, secondProvider, HPAYMT, true, 0);
-        consent.setAuthorization(patient, pharmacy, HPAYMT, true, 1 << 2);
-        consent.setAuthorization(patient, insurer, HPAYMT, true, 1 << 2);
+        consentMock.setAuthorization(patient, secondProvider, HPAYMT, true, 0);
+        consentMock.setAuthorization(patient, pharmacy, HPAYMT, true, 1 << 2);
+        consentMock.setAuthorization(patient, insurer, HPAYMT, true, 1 << 2);
         bytes32 drugCode = claims.drugServiceCode(GTIN);
         bytes32[] memory codes = new bytes32[](1);
         uint96[] memory fees = new uint96[](1);
@@ -644,7 +629,7 @@ contract ClaimsHandler is ClaimsSetup {
         fees[0] = 30 * USD;
         vm.prank(insurer);
         claims.setFees(1, codes, fees);
-        for (uint256 i; i < 8; ++i) trace.setDispensed(GTIN, LOT, i, pharmacy);
+        for (uint256 i; i < 8; ++i) traceMock.setDispensed(GTIN, LOT, i, pharmacy);
     }
 
     /// @dev Moves time forward by up to 60 days (appeal windows close; policies end NOW + 335 days).
