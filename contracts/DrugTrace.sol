@@ -423,9 +423,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < prefixLength; ++shorter) {
             ++_companyPrefixes[_ancestorKey(prefix, prefixLength, shorter)].descendants;
         }
-        uint32 epoch = record.epoch + 1;
-        record.owner = owner;
-        record.epoch = epoch;
+        uint32 epoch = _assignCompanyPrefix(record, owner);
         emit CompanyPrefixBound(prefix, prefixLength, owner, msg.sender, epoch);
         if (bytes(name).length != 0) _setName(owner, name);
     }
@@ -444,9 +442,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         if (previous == address(0)) revert DrugTraceCompanyPrefixNotBound(prefix, prefixLength);
         _checkNameFor(newOwner, name);
 
-        uint32 epoch = record.epoch + 1;
-        record.owner = newOwner;
-        record.epoch = epoch;
+        uint32 epoch = _assignCompanyPrefix(record, newOwner);
         emit CompanyPrefixTransferred(prefix, prefixLength, previous, newOwner, msg.sender, epoch);
         if (bytes(name).length != 0) _setName(newOwner, name);
     }
@@ -740,6 +736,14 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     ) private {
         emit ExcursionReported(batchId, msg.sender, custodian, readingHash, extremeCentiCelsius);
         if (state != BatchState.Quarantined) _quarantine(batchId, record, QuarantineOrigin.Excursion);
+    }
+
+    /// @dev Binds the prefix of `record` to `owner` in a new epoch (voiding every earlier contract-manufacturer
+    /// authorization); returns the epoch.
+    function _assignCompanyPrefix(CompanyPrefixRecord storage record, address owner) private returns (uint32 epoch) {
+        epoch = record.epoch + 1;
+        record.owner = owner;
+        record.epoch = epoch;
     }
 
     /// @dev Sets `account`'s display name and emits `ParticipantNamed`.

@@ -704,73 +704,29 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
 
     /// @dev The EIP-712 digest of `grant` for this chain and contract.
     function _consentGrantDigest(ConsentGrant calldata grant) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(
-                        _CONSENT_GRANT_TYPEHASH,
-                        grant.patient,
-                        grant.grantee,
-                        grant.purposes,
-                        grant.categories,
-                        grant.start,
-                        grant.end,
-                        grant.nonce,
-                        grant.deadline
-                    )
-                )
-            );
+        return _typedDataDigest(_CONSENT_GRANT_TYPEHASH, abi.encode(grant));
     }
 
     /// @dev The EIP-712 digest of `revocation` for this chain and contract.
     function _consentRevocationDigest(ConsentRevocation calldata revocation) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(
-                        _CONSENT_REVOCATION_TYPEHASH,
-                        revocation.patient,
-                        revocation.grantee,
-                        revocation.nonce,
-                        revocation.deadline
-                    )
-                )
-            );
+        return _typedDataDigest(_CONSENT_REVOCATION_TYPEHASH, abi.encode(revocation));
     }
 
     /// @dev The EIP-712 digest of `appointment` for this chain and contract.
     function _delegateAppointmentDigest(DelegateAppointment calldata appointment) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(
-                        _DELEGATE_APPOINTMENT_TYPEHASH,
-                        appointment.patient,
-                        appointment.delegate,
-                        appointment.purposes,
-                        appointment.categories,
-                        appointment.until,
-                        appointment.nonce,
-                        appointment.deadline
-                    )
-                )
-            );
+        return _typedDataDigest(_DELEGATE_APPOINTMENT_TYPEHASH, abi.encode(appointment));
     }
 
     /// @dev The EIP-712 digest of `removal` for this chain and contract.
     function _delegateRemovalDigest(DelegateRemoval calldata removal) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(
-                        _DELEGATE_REMOVAL_TYPEHASH,
-                        removal.patient,
-                        removal.delegate,
-                        removal.nonce,
-                        removal.deadline
-                    )
-                )
-            );
+        return _typedDataDigest(_DELEGATE_REMOVAL_TYPEHASH, abi.encode(removal));
+    }
+
+    /// @dev The EIP-712 digest of a message of type `typeHash` whose fields are all static, `encodedFields` being
+    /// `abi.encode(message)`: the struct's ABI encoding is then exactly its fields' 32-byte words in order, which is
+    /// what EIP-712's `hashStruct` encodes after the type hash.
+    function _typedDataDigest(bytes32 typeHash, bytes memory encodedFields) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(bytes.concat(typeHash, encodedFields)));
     }
 
     /// @dev `keccak256(abi.encode(patient, grantee, serial))`.

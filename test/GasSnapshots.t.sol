@@ -105,18 +105,19 @@ contract DrugTraceGasSnapshotsTest is SuiteSetup {
     }
 
     function test_dispense_gasSnapshotAtDepth20FirstOfWord() public {
-        vm.prank(pharmacy);
-        drugTrace.dispense(batchId, 512, _serial(512), proofs[512]);
-        vm.snapshotGasLastCall("DrugTrace", "dispense-depth20-first-of-word");
-        assertTrue(drugTrace.isDispensedBy(batchId, 512, pharmacy));
-        assertEq(drugTrace.holdingOf(batchId, pharmacy), 98);
+        _snapshotDispense(512, "dispense-depth20-first-of-word");
     }
 
     function test_dispense_gasSnapshotAtDepth20SharedWord() public {
+        _snapshotDispense(257, "dispense-depth20-shared-word");
+    }
+
+    /// @dev The pharmacy dispenses unit `index` (20-level proof), recorded as snapshot `name`.
+    function _snapshotDispense(uint256 index, string memory name) private {
         vm.prank(pharmacy);
-        drugTrace.dispense(batchId, 257, _serial(257), proofs[257]);
-        vm.snapshotGasLastCall("DrugTrace", "dispense-depth20-shared-word");
-        assertTrue(drugTrace.isDispensedBy(batchId, 257, pharmacy));
+        drugTrace.dispense(batchId, index, _serial(index), proofs[index]);
+        vm.snapshotGasLastCall("DrugTrace", name);
+        assertTrue(drugTrace.isDispensedBy(batchId, index, pharmacy));
         assertEq(drugTrace.holdingOf(batchId, pharmacy), 98);
     }
 

@@ -590,6 +590,11 @@ contract InsuranceClaimTest is ClaimsSetup {
 /// tried on the generic path, and a pharmacy claims a few dispensed units through the drug path.
 contract ClaimsHandler is ClaimsSetup {
     bytes32 internal constant LOT = "A1";
+    bytes32 private constant _PENDING = bytes32(
+        (1 << uint8(IInsuranceClaim.ClaimState.Submitted)) | (1 << uint8(IInsuranceClaim.ClaimState.Appealed))
+    );
+    bytes32 private constant _DENIED = bytes32(1 << uint8(IInsuranceClaim.ClaimState.Denied));
+    bytes32 private constant _APPROVED = bytes32(1 << uint8(IInsuranceClaim.ClaimState.Approved));
 
     address internal secondInsurer = makeAddr("second insurer");
     address internal secondProvider = makeAddr("second provider");
@@ -721,11 +726,7 @@ contract ClaimsHandler is ClaimsSetup {
     }
 
     function approve(uint256 seed) external {
-        (bool found, uint256 claimId) = _find(
-            seed,
-            IInsuranceClaim.ClaimState.Submitted,
-            IInsuranceClaim.ClaimState.Appealed
-        );
+        (bool found, uint256 claimId) = _find(seed, _PENDING);
         if (!found) return;
         vm.prank(adjuster);
         // Refused when the pool cannot reserve the payout; the invariants must hold either way.
@@ -734,11 +735,7 @@ contract ClaimsHandler is ClaimsSetup {
     }
 
     function deny(uint256 seed, uint16 reason) external {
-        (bool found, uint256 claimId) = _find(
-            seed,
-            IInsuranceClaim.ClaimState.Submitted,
-            IInsuranceClaim.ClaimState.Appealed
-        );
+        (bool found, uint256 claimId) = _find(seed, _PENDING);
         if (!found) return;
         vm.prank(adjuster);
         claims.denyClaim(claimId, uint16(bound(reason, 1, 300)));
@@ -746,11 +743,7 @@ contract ClaimsHandler is ClaimsSetup {
     }
 
     function appeal(uint256 seed) external {
-        (bool found, uint256 claimId) = _find(
-            seed,
-            IInsuranceClaim.ClaimState.Denied,
-            IInsuranceClaim.ClaimState.Denied
-        );
+        (bool found, uint256 claimId) = _find(seed, _DENIED);
         if (!found) return;
         IInsuranceClaim.Claim memory claim = claims.claimOf(claimId);
         vm.prank(claim.provider);
@@ -764,13 +757,9 @@ contract ClaimsHandler is ClaimsSetup {
     }
 
     function pay(uint256 seed) external {
-        (bool found, uint256 claimId) = _find(
-            seed,
-            IInsuranceClaim.ClaimState.Approved,
-            IInsuranceClaim.ClaimState.Approved
-        );
+        (bool found, uint256 claimId) = _find(seed, _APPROVED);
         if (!found) return;
-        vm.prank(claims.claimOf(claimId).poolId == pools[1] ? secondInsurer : insurer);
+        vm.prank(_insurerOfClaim(claimId));
         claims.payClaim(claimId);
         ++timesPaid[claimId];
         ++calls;
@@ -778,31 +767,27 @@ contract ClaimsHandler is ClaimsSetup {
 
     /// @dev Voids an Approved claim (as after a payee the token refuses), by its pool's insurer.
     function voidApproved(uint256 seed, uint16 reason) external {
-        (bool found, uint256 claimId) = _find(
-            seed,
-            IInsuranceClaim.ClaimState.Approved,
-            IInsuranceClaim.ClaimState.Approved
-        );
+        (bool found, uint256 claimId) = _find(seed, _APPROVED);
         if (!found) return;
-        vm.prank(claims.claimOf(claimId).poolId == pools[1] ? secondInsurer : insurer);
+        vm.prank(_insurerOfClaim(claimId));
         claims.voidClaim(claimId, uint16(bound(reason, 1, 300)));
         ++voids;
         ++calls;
     }
 
-    /// @dev A claim in state `a` or `b`, searching from a random position.
-    function _find(
-        uint256 seed,
-        IInsuranceClaim.ClaimState a,
-        IInsuranceClaim.ClaimState b
-    ) private view returns (bool found, uint256 claimId) {
+    /// @dev A claim in one of `allowedStates` (an expected-states bitmap), searching from a random position.
+    function _find(uint256 seed, bytes32 allowedStates) private view returns (bool found, uint256 claimId) {
         uint256 count = claimIds.length;
         for (uint256 i; i < count; ++i) {
             claimId = claimIds[(seed + i) % count];
-            IInsuranceClaim.ClaimState state = claims.claimStateOf(claimId);
-            if (state == a || state == b) return (true, claimId);
+            if (_stateBitmap(uint8(claims.claimStateOf(claimId))) & allowedStates != 0) return (true, claimId);
         }
         return (false, 0);
+    }
+
+    /// @dev The insurer of claim `claimId`'s pool.
+    function _insurerOfClaim(uint256 claimId) private view returns (address) {
+        return claims.claimOf(claimId).poolId == pools[1] ? secondInsurer : insurer;
     }
 
     function payBatch(uint256 seed, uint256 count) external {
