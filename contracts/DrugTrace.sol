@@ -406,9 +406,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         address owner,
         string calldata name
     ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint64 key = _prefixKey(prefix, prefixLength);
-        if (owner == address(0)) revert DrugTraceZeroAccount();
-        CompanyPrefixRecord storage record = _companyPrefixes[key];
+        CompanyPrefixRecord storage record = _prefixRecordFor(prefix, prefixLength, owner);
         address current = record.owner;
         if (current != address(0)) revert DrugTraceCompanyPrefixAlreadyBound(prefix, prefixLength, current);
         if (record.descendants != 0) revert DrugTraceCompanyPrefixOverlaps(prefix, prefixLength);
@@ -435,9 +433,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         address newOwner,
         string calldata name
     ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint64 key = _prefixKey(prefix, prefixLength);
-        if (newOwner == address(0)) revert DrugTraceZeroAccount();
-        CompanyPrefixRecord storage record = _companyPrefixes[key];
+        CompanyPrefixRecord storage record = _prefixRecordFor(prefix, prefixLength, newOwner);
         address previous = record.owner;
         if (previous == address(0)) revert DrugTraceCompanyPrefixNotBound(prefix, prefixLength);
         _checkNameFor(newOwner, name);
@@ -736,6 +732,18 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     ) private {
         emit ExcursionReported(batchId, msg.sender, custodian, readingHash, extremeCentiCelsius);
         if (state != BatchState.Quarantined) _quarantine(batchId, record, QuarantineOrigin.Excursion);
+    }
+
+    /// @dev The record of company prefix (`prefix`, `prefixLength`) that `owner` is to own, or reverts with
+    /// `DrugTraceInvalidPrefixLength`, `DrugTraceInvalidCompanyPrefix` or `DrugTraceZeroAccount`.
+    function _prefixRecordFor(
+        uint64 prefix,
+        uint8 prefixLength,
+        address owner
+    ) private view returns (CompanyPrefixRecord storage) {
+        uint64 key = _prefixKey(prefix, prefixLength);
+        if (owner == address(0)) revert DrugTraceZeroAccount();
+        return _companyPrefixes[key];
     }
 
     /// @dev Binds the prefix of `record` to `owner` in a new epoch (voiding every earlier contract-manufacturer

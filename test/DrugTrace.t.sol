@@ -393,8 +393,7 @@ contract DrugTraceTest is DrugTraceTestBase {
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function test_ship_thenAccept() public {
-        bytes32 batchId = _register(100, bytes32(uint256(1)), EXPIRY);
-        uint256 id = _ship(manufacturer, distributor, batchId, 40);
+        (bytes32 batchId, uint256 id) = _shipFortyToDistributor();
         assertEq(id, (uint256(1) << 160) | uint160(manufacturer));
         assertEq(drugTrace.holdingOf(batchId, manufacturer), 60);
         _accept(distributor, id);
@@ -403,21 +402,27 @@ contract DrugTraceTest is DrugTraceTestBase {
     }
 
     function test_ship_thenReject() public {
-        bytes32 batchId = _register(100, bytes32(uint256(1)), EXPIRY);
-        uint256 id = _ship(manufacturer, distributor, batchId, 40);
+        (bytes32 batchId, uint256 id) = _shipFortyToDistributor();
         vm.prank(distributor);
         drugTrace.rejectShipment(id);
         assertEq(drugTrace.holdingOf(batchId, manufacturer), 100);
         assertEq(drugTrace.holdingOf(batchId, distributor), 0);
+        assertEq(uint8(drugTrace.shipmentStateOf(id)), uint8(IDrugTrace.ShipmentState.Rejected));
     }
 
     function test_ship_thenCancel() public {
-        bytes32 batchId = _register(100, bytes32(uint256(1)), EXPIRY);
-        uint256 id = _ship(manufacturer, distributor, batchId, 40);
+        (bytes32 batchId, uint256 id) = _shipFortyToDistributor();
         vm.prank(manufacturer);
         drugTrace.cancelShipment(id);
         assertEq(drugTrace.holdingOf(batchId, manufacturer), 100);
+        assertEq(drugTrace.holdingOf(batchId, distributor), 0);
         assertEq(uint8(drugTrace.shipmentStateOf(id)), uint8(IDrugTrace.ShipmentState.Cancelled));
+    }
+
+    /// @dev A 100-unit batch of which the manufacturer shipped 40 units to the distributor (pending).
+    function _shipFortyToDistributor() private returns (bytes32 batchId, uint256 id) {
+        batchId = _register(100, bytes32(uint256(1)), EXPIRY);
+        id = _ship(manufacturer, distributor, batchId, 40);
     }
 
     function testFuzz_ship_settlementsConserveUnits(uint32 unitCount, uint32 quantity, uint8 outcome) public {

@@ -75,6 +75,17 @@ abstract contract ClaimsSetup is Deployers {
             });
     }
 
+    /// @dev The adjuster denies claim `claimId` for `reason`, `appellant` appeals, the adjuster denies it for good for
+    /// `finalReason`.
+    function _denyAppealDeny(uint256 claimId, address appellant, uint16 reason, uint16 finalReason) internal {
+        vm.prank(adjuster);
+        claims.denyClaim(claimId, reason);
+        vm.prank(appellant);
+        claims.appealClaim(claimId, "new evidence");
+        vm.prank(adjuster);
+        claims.denyClaim(claimId, finalReason);
+    }
+
     function _submit(address from, uint256 policyId, uint96 billed, bytes32 evidence) internal returns (uint256) {
         IInsuranceClaim.ClaimRequest memory request = _request(policyId, billed, evidence);
         request.patient = patient;
@@ -248,12 +259,7 @@ contract InsuranceClaimTest is ClaimsSetup {
 
     function test_denyClaim_appealThenFinalDenial() public {
         uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
-        vm.prank(adjuster);
-        claims.denyClaim(claimId, 50);
-        vm.prank(patient);
-        claims.appealClaim(claimId, "new evidence");
-        vm.prank(adjuster);
-        claims.denyClaim(claimId, 96);
+        _denyAppealDeny(claimId, patient, 50, 96);
         assertEq(uint8(claims.claimStateOf(claimId)), uint8(IInsuranceClaim.ClaimState.FinalDenied));
         assertEq(claims.claimOf(claimId).reasonCode, 96);
     }
@@ -324,12 +330,7 @@ contract InsuranceClaimTest is ClaimsSetup {
 
     function test_submitClaim_resubmitsAfterAFinalDenial() public {
         uint256 first = _submit(provider, policyId, 150 * USD, "evidence");
-        vm.prank(adjuster);
-        claims.denyClaim(first, 16);
-        vm.prank(provider);
-        claims.appealClaim(first, "appeal");
-        vm.prank(adjuster);
-        claims.denyClaim(first, 16);
+        _denyAppealDeny(first, provider, 16, 16);
         IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "evidence");
         request.patient = patient;
         request.evidenceHash = "corrected claim";
