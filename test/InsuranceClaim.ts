@@ -41,7 +41,7 @@ const State = {
   Voided: 7,
 } as const;
 
-/** An expected-states bitmap as the contract's `InsuranceClaimUnexpectedState` reports it. */
+/** An expected-states bitmap as the contract's `InsuranceClaimUnexpectedClaimState` reports it. */
 const mask = (...states: number[]): string =>
   ethers.toBeHex(
     states.reduce((bits, state) => bits | (1n << BigInt(state)), 0n),
@@ -61,12 +61,12 @@ async function snapshot(s: ClaimsSuite, claimIds: bigint[] = []): Promise<string
   const claims = s.claims;
   const counts = await claims.counts();
   const pools = await Promise.all(
-    Array.from({ length: Number(counts.pools) }, (_, i) => claims.getPool(BigInt(i + 1))),
+    Array.from({ length: Number(counts.pools) }, (_, i) => claims.poolOf(BigInt(i + 1))),
   );
   const policies = await Promise.all(
-    Array.from({ length: Number(counts.policies) }, (_, i) => claims.getPolicy(BigInt(i + 1))),
+    Array.from({ length: Number(counts.policies) }, (_, i) => claims.policyOf(BigInt(i + 1))),
   );
-  const claimRows = await Promise.all(claimIds.map((id) => claims.getClaim(id)));
+  const claimRows = await Promise.all(claimIds.map((id) => claims.claimOf(id)));
   const balances = await Promise.all(
     [claims, s.insurer, s.provider, s.pharmacy].map((who) => s.usdc.balanceOf(who)),
   );
@@ -159,7 +159,7 @@ async function sumOfPoolBalances(s: ClaimsSuite, token: string): Promise<bigint>
   const { pools } = await s.claims.counts();
   let total = 0n;
   for (let id = 1n; id <= pools; id++) {
-    const pool = await s.claims.getPool(id);
+    const pool = await s.claims.poolOf(id);
     if (pool.token === token) total += pool.balance;
     expect(pool.reserved).to.be.lte(pool.balance);
   }
@@ -214,7 +214,7 @@ describe("InsuranceClaim", function () {
       await expect(s.claims.connect(s.otherInsurer).openPool(s.usdc))
         .to.emit(s.claims, "PoolOpened")
         .withArgs(2n, s.otherInsurer.address, await s.usdc.getAddress());
-      const pool = await s.claims.getPool(2n);
+      const pool = await s.claims.poolOf(2n);
       expect(pool.insurer).to.equal(s.otherInsurer.address);
       expect(pool.token).to.equal(await s.usdc.getAddress());
       expect(pool.balance).to.equal(0n);
@@ -248,7 +248,7 @@ describe("InsuranceClaim", function () {
       await expect(s.claims.connect(s.stranger).fundPool(s.poolId, usd(500)))
         .to.emit(s.claims, "PoolFunded")
         .withArgs(s.poolId, s.stranger.address, usd(500), usd(500));
-      expect((await s.claims.getPool(s.poolId)).balance).to.equal(usd(100_500));
+      expect((await s.claims.poolOf(s.poolId)).balance).to.equal(usd(100_500));
       expect(await s.usdc.balanceOf(s.claims)).to.equal(usd(100_500));
     });
 
@@ -266,7 +266,7 @@ describe("InsuranceClaim", function () {
       await expectNothingChanged(s, () =>
         expect(s.claims.connect(s.insurer).fundPool(s.poolId, 0n)).to.be.revertedWithCustomError(
           s.claims,
-          "InsuranceClaimAmountZero",
+          "InsuranceClaimZeroAmount",
         ),
       );
     });
@@ -300,7 +300,7 @@ describe("InsuranceClaim", function () {
         .to.emit(s.claims, "PoolWithdrawn")
         .withArgs(s.poolId, s.stranger.address, available);
       expect(await s.usdc.balanceOf(s.stranger.address)).to.equal(available);
-      const pool = await s.claims.getPool(s.poolId);
+      const pool = await s.claims.poolOf(s.poolId);
       expect(pool.balance).to.equal(s.payout);
       expect(pool.reserved).to.equal(s.payout);
     });
@@ -336,7 +336,7 @@ describe("InsuranceClaim", function () {
       const s = await loadFixture(deployFixture);
       await expect(
         s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 0n, s.insurer.address),
-      ).to.be.revertedWithCustomError(s.claims, "InsuranceClaimAmountZero");
+      ).to.be.revertedWithCustomError(s.claims, "InsuranceClaimZeroAmount");
     });
 
     it("reverts when the recipient is the zero address", async function () {
@@ -388,7 +388,7 @@ describe("InsuranceClaim", function () {
       )
         .to.emit(s.claims, "PlanCreated")
         .withArgs(2n, s.poolId, usd(2_000), usd(100), 3_000, root, APPEAL_WINDOW);
-      const plan = await s.claims.getPlan(2n);
+      const plan = await s.claims.planOf(2n);
       expect([
         plan.poolId,
         plan.coverageLimit,
@@ -425,7 +425,7 @@ describe("InsuranceClaim", function () {
       const s = await loadFixture(deployFixture);
       await expect(
         s.claims.connect(s.insurer).createPlan(s.poolId, 0n, 0n, 0, ethers.ZeroHash, APPEAL_WINDOW),
-      ).to.be.revertedWithCustomError(s.claims, "InsuranceClaimCoverageLimitZero");
+      ).to.be.revertedWithCustomError(s.claims, "InsuranceClaimZeroCoverageLimit");
     });
 
     it("reverts when the caller is not the pool's insurer", async function () {
@@ -463,7 +463,7 @@ describe("InsuranceClaim", function () {
       for (const window of [30n * DAY, 365n * DAY]) {
         await s.claims.connect(s.insurer).createPlan(s.poolId, 1n, 0n, 0, ethers.ZeroHash, window);
         const { plans } = await s.claims.counts();
-        expect((await s.claims.getPlan(plans)).appealWindow).to.equal(window);
+        expect((await s.claims.planOf(plans)).appealWindow).to.equal(window);
       }
     });
 
@@ -528,7 +528,7 @@ describe("InsuranceClaim", function () {
       )
         .to.emit(s.claims, "PolicyCreated")
         .withArgs(2n, s.planId, s.stranger.address, 100n, 200n);
-      const policy = await s.claims.getPolicy(2n);
+      const policy = await s.claims.policyOf(2n);
       expect([policy.planId, policy.patient, policy.start, policy.end]).to.deep.equal([
         s.planId,
         s.stranger.address,
@@ -587,7 +587,7 @@ describe("InsuranceClaim", function () {
           usd(120),
           request.evidenceHash,
         );
-      const claim = await s.claims.getClaim(1n);
+      const claim = await s.claims.claimOf(1n);
       expect(claim.provider).to.equal(s.provider.address);
       expect([
         claim.policyId,
@@ -596,7 +596,7 @@ describe("InsuranceClaim", function () {
         claim.allowed,
         claim.poolId,
       ]).to.deep.equal([s.policyId, BigInt(State.Submitted), usd(150), usd(120), s.poolId]);
-      expect(await s.claims.claimState(1n)).to.equal(BigInt(State.Submitted));
+      expect(await s.claims.claimStateOf(1n)).to.equal(BigInt(State.Submitted));
       expect(
         await s.claims.claimIdOf(
           s.policyId,
@@ -610,7 +610,7 @@ describe("InsuranceClaim", function () {
     it("allows the billed amount when it is below the fee", async function () {
       const s = await loadFixture(deployFixture);
       await s.claims.connect(s.provider).submitClaim(claimRequest(s, { billed: usd(99) }), 0n, []);
-      expect((await s.claims.getClaim(1n)).allowed).to.equal(usd(99));
+      expect((await s.claims.claimOf(1n)).allowed).to.equal(usd(99));
     });
 
     it("accepts the same code on another date, by another provider or on another policy", async function () {
@@ -702,7 +702,7 @@ describe("InsuranceClaim", function () {
       const s = await loadFixture(deployFixture);
       await expect(
         s.claims.connect(s.provider).submitClaim(claimRequest(s, { billed: 0n }), 0n, []),
-      ).to.be.revertedWithCustomError(s.claims, "InsuranceClaimAmountZero");
+      ).to.be.revertedWithCustomError(s.claims, "InsuranceClaimZeroAmount");
     });
 
     it("reverts when the evidence hash is zero", async function () {
@@ -793,7 +793,7 @@ describe("InsuranceClaim", function () {
         await s.claims
           .connect(s.provider)
           .submitClaim(claimRequest(s, { serviceCode: code("10150"), billed: usd(400) }), 0n, []);
-        expect((await s.claims.getClaim(1n)).allowed).to.equal(usd(50));
+        expect((await s.claims.claimOf(1n)).allowed).to.equal(usd(50));
       });
     });
   });
@@ -915,7 +915,7 @@ describe("InsuranceClaim", function () {
       const s = await loadFixture(drugFixture);
       await expect(
         s.claims.connect(s.pharmacy).submitDrugClaim({ ...s.request, billed: 0n }, 0n, []),
-      ).to.be.revertedWithCustomError(s.claims, "InsuranceClaimAmountZero");
+      ).to.be.revertedWithCustomError(s.claims, "InsuranceClaimZeroAmount");
       await expect(
         s.claims
           .connect(s.pharmacy)
@@ -973,11 +973,11 @@ describe("InsuranceClaim", function () {
           usd(80),
           0,
         );
-      const policy = await s.claims.getPolicy(s.policyId);
+      const policy = await s.claims.policyOf(s.policyId);
       expect(policy.deductibleMet).to.equal(PLAN.deductible);
       expect(policy.coverageUsed).to.equal(usd(80));
-      expect((await s.claims.getPool(s.poolId)).reserved).to.equal(usd(80));
-      const claim = await s.claims.getClaim(4n);
+      expect((await s.claims.poolOf(s.poolId)).reserved).to.equal(usd(80));
+      const claim = await s.claims.claimOf(4n);
       expect([claim.state, claim.deductibleApplied, claim.payout]).to.deep.equal([
         BigInt(State.Approved),
         usd(50),
@@ -1030,13 +1030,13 @@ describe("InsuranceClaim", function () {
       const s = await loadFixture(approvedClaimFixture);
       const expected = mask(State.Submitted, State.Appealed);
       await expect(s.claims.connect(s.adjuster).approveClaim(9n))
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
         .withArgs(9n, State.None, expected);
       await expectNothingChanged(
         s,
         () =>
           expect(s.claims.connect(s.adjuster).approveClaim(s.claimId))
-            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
             .withArgs(s.claimId, State.Approved, expected),
         [s.claimId],
       );
@@ -1060,10 +1060,10 @@ describe("InsuranceClaim", function () {
       await expect(s.claims.connect(s.adjuster).denyClaim(1n, 50))
         .to.emit(s.claims, "ClaimAdjudicated")
         .withArgs(1n, State.Denied, s.adjuster.address, usd(150), usd(120), 0n, 0n, 0n, 50);
-      const claim = await s.claims.getClaim(1n);
+      const claim = await s.claims.claimOf(1n);
       expect([claim.state, claim.reasonCode]).to.deep.equal([BigInt(State.Denied), 50n]);
       expect(await s.claims.quote(1n)).to.deep.equal([usd(150), usd(120), 0n, 0n, 0n]);
-      const policy = await s.claims.getPolicy(s.policyId);
+      const policy = await s.claims.policyOf(s.policyId);
       expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([0n, 0n]);
     });
 
@@ -1075,7 +1075,7 @@ describe("InsuranceClaim", function () {
         () =>
           expect(s.claims.connect(s.adjuster).denyClaim(1n, 0)).to.be.revertedWithCustomError(
             s.claims,
-            "InsuranceClaimReasonCodeZero",
+            "InsuranceClaimZeroReasonCode",
           ),
         [1n],
       );
@@ -1087,18 +1087,18 @@ describe("InsuranceClaim", function () {
       await expect(s.claims.connect(s.stranger).denyClaim(1n, 50))
         .to.be.revertedWithCustomError(s.claims, "InsuranceClaimNotPoolAdjuster")
         .withArgs(s.poolId, s.stranger.address);
-      expect(await s.claims.claimState(1n)).to.equal(BigInt(State.Submitted));
+      expect(await s.claims.claimStateOf(1n)).to.equal(BigInt(State.Submitted));
     });
 
     it("reverts when the claim is approved or already denied", async function () {
       const s = await loadFixture(approvedClaimFixture);
       const expected = mask(State.Submitted, State.Appealed);
       await expect(s.claims.connect(s.adjuster).denyClaim(s.claimId, 50))
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
         .withArgs(s.claimId, State.Approved, expected);
       const d = await loadFixture(deniedClaimFixture);
       await expect(d.claims.connect(d.adjuster).denyClaim(d.claimId, 96))
-        .to.be.revertedWithCustomError(d.claims, "InsuranceClaimUnexpectedState")
+        .to.be.revertedWithCustomError(d.claims, "InsuranceClaimUnexpectedClaimState")
         .withArgs(d.claimId, State.Denied, expected);
     });
   });
@@ -1109,9 +1109,9 @@ describe("InsuranceClaim", function () {
       await expect(s.claims.connect(s.provider).appealClaim(s.claimId, evidence("appeal")))
         .to.emit(s.claims, "ClaimAppealed")
         .withArgs(s.claimId, s.provider.address, evidence("appeal"));
-      expect(await s.claims.claimState(s.claimId)).to.equal(BigInt(State.Appealed));
+      expect(await s.claims.claimStateOf(s.claimId)).to.equal(BigInt(State.Appealed));
       await expect(s.claims.connect(s.provider).appealClaim(s.claimId, evidence("again")))
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
         .withArgs(s.claimId, State.Appealed, mask(State.Denied));
     });
 
@@ -1139,7 +1139,7 @@ describe("InsuranceClaim", function () {
           0n,
           0,
         );
-      const claim = await s.claims.getClaim(s.claimId);
+      const claim = await s.claims.claimOf(s.claimId);
       expect([claim.state, claim.reasonCode]).to.deep.equal([BigInt(State.Approved), 0n]);
     });
 
@@ -1160,7 +1160,7 @@ describe("InsuranceClaim", function () {
           96,
         );
       await expect(s.claims.connect(s.provider).appealClaim(s.claimId, evidence("again")))
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
         .withArgs(s.claimId, State.FinalDenied, mask(State.Denied));
     });
 
@@ -1186,7 +1186,7 @@ describe("InsuranceClaim", function () {
     it("reverts when the claim was not denied", async function () {
       const s = await loadFixture(approvedClaimFixture);
       await expect(s.claims.connect(s.provider).appealClaim(s.claimId, evidence("appeal")))
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
         .withArgs(s.claimId, State.Approved, mask(State.Denied));
     });
   });
@@ -1204,14 +1204,14 @@ describe("InsuranceClaim", function () {
         [s.claims, s.provider],
         [-s.payout, s.payout],
       );
-      const pool = await s.claims.getPool(s.poolId);
+      const pool = await s.claims.poolOf(s.poolId);
       expect([pool.balance, pool.reserved]).to.deep.equal([usd(100_000) - s.payout, 0n]);
-      expect(await s.claims.claimState(s.claimId)).to.equal(BigInt(State.Paid));
+      expect(await s.claims.claimStateOf(s.claimId)).to.equal(BigInt(State.Paid));
       await expectNothingChanged(
         s,
         () =>
           expect(s.claims.connect(s.insurer).payClaim(s.claimId))
-            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
             .withArgs(s.claimId, State.Paid, mask(State.Approved)),
         [s.claimId],
       );
@@ -1249,10 +1249,10 @@ describe("InsuranceClaim", function () {
     it("reverts when the claim is not approved", async function () {
       const s = await loadFixture(deniedClaimFixture);
       await expect(s.claims.connect(s.insurer).payClaim(s.claimId))
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
         .withArgs(s.claimId, State.Denied, mask(State.Approved));
       await expect(s.claims.connect(s.insurer).payClaim(99n))
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
         .withArgs(99n, State.None, mask(State.Approved));
     });
 
@@ -1289,8 +1289,8 @@ describe("InsuranceClaim", function () {
         [s.claims, s.provider, s.pharmacy],
         [-3n * s.payout, 2n * s.payout, s.payout],
       );
-      for (const id of s.ids) expect(await s.claims.claimState(id)).to.equal(BigInt(State.Paid));
-      expect((await s.claims.getPool(s.poolId)).reserved).to.equal(0n);
+      for (const id of s.ids) expect(await s.claims.claimStateOf(id)).to.equal(BigInt(State.Paid));
+      expect((await s.claims.poolOf(s.poolId)).reserved).to.equal(0n);
     });
 
     it("returns the counts to a static caller", async function () {
@@ -1309,7 +1309,7 @@ describe("InsuranceClaim", function () {
         s,
         () =>
           expect(s.claims.connect(s.insurer).payClaims([first, s.ids[1]!, first]))
-            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+            .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
             .withArgs(first, State.Paid, mask(State.Approved)),
         s.ids,
       );
@@ -1370,16 +1370,16 @@ describe("InsuranceClaim", function () {
 
     it("releases the reserve, the coverage and the deductible the approval counted", async function () {
       const s = await loadFixture(deductibleFixture);
-      expect((await s.claims.getPool(s.poolId)).reserved).to.equal(usd(80));
+      expect((await s.claims.poolOf(s.poolId)).reserved).to.equal(usd(80));
       await expect(s.claims.connect(s.insurer).voidClaim(s.claimId, 16))
         .to.emit(s.claims, "ClaimVoided")
         .withArgs(s.claimId, s.poolId, s.insurer.address, 16, usd(80), usd(50))
         .and.not.to.emit(s.usdc, "Transfer");
-      const pool = await s.claims.getPool(s.poolId);
+      const pool = await s.claims.poolOf(s.poolId);
       expect([pool.balance, pool.reserved]).to.deep.equal([usd(100_000), 0n]);
-      const policy = await s.claims.getPolicy(s.policyId);
+      const policy = await s.claims.policyOf(s.policyId);
       expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([usd(450), 0n]);
-      const claim = await s.claims.getClaim(s.claimId);
+      const claim = await s.claims.claimOf(s.claimId);
       // The approval's numbers stay on record; the reason is the void's.
       expect([claim.state, claim.reasonCode, claim.deductibleApplied, claim.payout]).to.deep.equal([
         BigInt(State.Voided),
@@ -1437,7 +1437,7 @@ describe("InsuranceClaim", function () {
           usd(80),
           0,
         );
-      const policy = await s.claims.getPolicy(s.policyId);
+      const policy = await s.claims.policyOf(s.policyId);
       expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([PLAN.deductible, usd(80)]);
     });
 
@@ -1487,7 +1487,7 @@ describe("InsuranceClaim", function () {
         () =>
           expect(s.claims.connect(s.insurer).voidClaim(s.claimId, 0)).to.be.revertedWithCustomError(
             s.claims,
-            "InsuranceClaimReasonCodeZero",
+            "InsuranceClaimZeroReasonCode",
           ),
         [s.claimId],
       );
@@ -1554,14 +1554,14 @@ describe("InsuranceClaim", function () {
           s,
           () =>
             expect(s.claims.connect(s.insurer).voidClaim(claimId, 16))
-              .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+              .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
               .withArgs(claimId, state, mask(State.Approved)),
           [submitted, denied, paid, voided],
         );
       }
       // A voided claim cannot be paid either.
       await expect(s.claims.connect(s.insurer).payClaim(voided))
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
         .withArgs(voided, State.Voided, mask(State.Approved));
     });
 
@@ -1591,7 +1591,7 @@ describe("InsuranceClaim", function () {
     it("reverts when the claim does not exist", async function () {
       const s = await loadFixture(deployFixture);
       await expect(s.claims.quote(1n))
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedState")
+        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimUnexpectedClaimState")
         .withArgs(1n, State.None, ALL_BUT_NONE);
     });
 
@@ -1703,7 +1703,7 @@ describe("InsuranceClaim", function () {
           expect([...(await s.claims.quote(claimId))]).to.deep.equal([...quoted]);
           deductibleMet += expected.deductibleApplied;
           coverageUsed += expected.payout;
-          const policy = await s.claims.getPolicy(policyId);
+          const policy = await s.claims.policyOf(policyId);
           expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([
             deductibleMet,
             coverageUsed,
@@ -1722,11 +1722,11 @@ describe("InsuranceClaim", function () {
 
     it("returns zero values for unknown ids", async function () {
       const s = await loadFixture(deployFixture);
-      expect((await s.claims.getPool(9n)).insurer).to.equal(ethers.ZeroAddress);
-      expect((await s.claims.getPlan(9n)).poolId).to.equal(0n);
-      expect((await s.claims.getPolicy(9n)).patient).to.equal(ethers.ZeroAddress);
-      expect((await s.claims.getClaim(9n)).state).to.equal(BigInt(State.None));
-      expect(await s.claims.claimState(9n)).to.equal(BigInt(State.None));
+      expect((await s.claims.poolOf(9n)).insurer).to.equal(ethers.ZeroAddress);
+      expect((await s.claims.planOf(9n)).poolId).to.equal(0n);
+      expect((await s.claims.policyOf(9n)).patient).to.equal(ethers.ZeroAddress);
+      expect((await s.claims.claimOf(9n)).state).to.equal(BigInt(State.None));
+      expect(await s.claims.claimStateOf(9n)).to.equal(BigInt(State.None));
     });
   });
 
@@ -1768,10 +1768,10 @@ describe("InsuranceClaim", function () {
       const payouts: bigint[] = [];
       for (let i = 0; i < 3; i++) {
         const id = await approvedClaim(s, 2n, `cap${i}`);
-        payouts.push((await s.claims.getClaim(id)).payout);
+        payouts.push((await s.claims.claimOf(id)).payout);
       }
       expect(payouts).to.deep.equal([usd(120), usd(80), 0n]);
-      expect((await s.claims.getPolicy(2n)).coverageUsed).to.equal(usd(200));
+      expect((await s.claims.policyOf(2n)).coverageUsed).to.equal(usd(200));
       await s.claims.connect(s.insurer).payClaims([1n, 2n, 3n]);
       expect(await s.usdc.balanceOf(s.provider.address)).to.equal(usd(200));
     });
@@ -1806,7 +1806,7 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.stranger).fundPool(s.poolId, usd(1_000)))
           .to.emit(s.claims, "PoolFunded")
           .withArgs(s.poolId, s.stranger.address, usd(1_000), usd(990));
-        const pool = await s.claims.getPool(s.poolId);
+        const pool = await s.claims.poolOf(s.poolId);
         expect(pool.balance).to.equal(usd(9_900) + usd(990));
         expect(await s.token.balanceOf(s.claims)).to.equal(pool.balance);
       });
@@ -1816,7 +1816,7 @@ describe("InsuranceClaim", function () {
         const id = await approvedClaim(s, s.policyId, "fee");
         await s.claims.connect(s.insurer).payClaim(id);
         expect(await s.token.balanceOf(s.provider.address)).to.equal(usd(96) - usd(0.96));
-        const { balance, reserved } = await s.claims.getPool(s.poolId);
+        const { balance, reserved } = await s.claims.poolOf(s.poolId);
         await s.claims
           .connect(s.insurer)
           .withdrawFromPool(s.poolId, balance - reserved, s.insurer.address);
@@ -1832,7 +1832,7 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.stranger).fundPool(s.poolId, usd(5)))
           .to.be.revertedWithCustomError(s.claims, "InsuranceClaimNothingCredited")
           .withArgs(s.poolId, usd(5));
-        expect((await s.claims.getPool(s.poolId)).balance).to.equal(usd(9_900));
+        expect((await s.claims.poolOf(s.poolId)).balance).to.equal(usd(9_900));
       });
     });
 
@@ -1873,22 +1873,22 @@ describe("InsuranceClaim", function () {
         await expect(tx)
           .to.emit(s.claims, "ClaimBatchPaid")
           .withArgs(s.insurer.address, 1n, 1n, usd(96));
-        expect(await s.claims.claimState(s.blocked)).to.equal(BigInt(State.Approved));
-        expect(await s.claims.claimState(s.fine)).to.equal(BigInt(State.Paid));
-        const pool = await s.claims.getPool(s.poolId);
+        expect(await s.claims.claimStateOf(s.blocked)).to.equal(BigInt(State.Approved));
+        expect(await s.claims.claimStateOf(s.fine)).to.equal(BigInt(State.Paid));
+        const pool = await s.claims.poolOf(s.poolId);
         expect([pool.balance, pool.reserved]).to.deep.equal([usd(10_000) - usd(96), usd(96)]);
         expect(await s.token.balanceOf(s.claims)).to.equal(pool.balance);
         // Once the payee is cleared the claim is paid, once.
         await s.token.setBlacklisted(s.provider.address, false);
         await s.claims.connect(s.insurer).payClaim(s.blocked);
         expect(await s.token.balanceOf(s.provider.address)).to.equal(usd(96));
-        expect((await s.claims.getPool(s.poolId)).reserved).to.equal(0n);
+        expect((await s.claims.poolOf(s.poolId)).reserved).to.equal(0n);
       });
 
       it("lets the insurer void the refused claim, so its reserve can be withdrawn", async function () {
         const s = await loadFixture(blacklistFixture);
         await s.claims.connect(s.insurer).payClaims([s.blocked, s.fine]);
-        const before = await s.claims.getPool(s.poolId);
+        const before = await s.claims.poolOf(s.poolId);
         expect(before.reserved).to.equal(usd(96));
         await expect(
           s.claims.connect(s.insurer).withdrawFromPool(s.poolId, before.balance, s.insurer.address),
@@ -1898,9 +1898,9 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.insurer).voidClaim(s.blocked, 16))
           .to.emit(s.claims, "ClaimVoided")
           .withArgs(s.blocked, s.poolId, s.insurer.address, 16, usd(96), 0n);
-        const after = await s.claims.getPool(s.poolId);
+        const after = await s.claims.poolOf(s.poolId);
         expect([after.balance, after.reserved]).to.deep.equal([before.balance, 0n]);
-        const policy = await s.claims.getPolicy(s.policyId);
+        const policy = await s.claims.policyOf(s.policyId);
         expect(policy.coverageUsed).to.equal(usd(96)); // the paid claim only
         await expect(
           s.claims.connect(s.insurer).withdrawFromPool(s.poolId, after.balance, s.insurer.address),
@@ -1911,7 +1911,7 @@ describe("InsuranceClaim", function () {
           [-after.balance, after.balance],
         );
         expect(await s.token.balanceOf(s.claims)).to.equal(0n);
-        expect((await s.claims.getPool(s.poolId)).balance).to.equal(0n);
+        expect((await s.claims.poolOf(s.poolId)).balance).to.equal(0n);
         expect(await s.token.balanceOf(s.provider.address)).to.equal(0n);
       });
     });
@@ -1944,9 +1944,9 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.insurer).payClaims([s.refused, s.fine]))
           .to.emit(s.claims, "ClaimBatchPaid")
           .withArgs(s.insurer.address, 1n, 1n, usd(96));
-        expect(await s.claims.claimState(s.refused)).to.equal(BigInt(State.Approved));
+        expect(await s.claims.claimStateOf(s.refused)).to.equal(BigInt(State.Approved));
         expect(await s.token.balanceOf(s.provider.address)).to.equal(0n);
-        const pool = await s.claims.getPool(s.poolId);
+        const pool = await s.claims.poolOf(s.poolId);
         expect(pool.reserved).to.equal(usd(96));
         expect(await s.token.balanceOf(s.claims)).to.equal(pool.balance);
       });
@@ -1979,7 +1979,7 @@ describe("InsuranceClaim", function () {
         expect(await s.token.lastReentrySucceeded()).to.equal(false);
         expect(await s.token.lastReentryResult()).to.equal(guardError(s));
         expect(await s.token.balanceOf(s.provider.address)).to.equal(usd(96));
-        expect(await s.claims.claimState(s.first)).to.equal(BigInt(State.Paid));
+        expect(await s.claims.claimStateOf(s.first)).to.equal(BigInt(State.Paid));
       });
 
       it("reports the claim failed when the blocked re-entry makes the transfer revert", async function () {
@@ -1992,10 +1992,10 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.insurer).payClaims([s.first, s.second]))
           .to.emit(s.claims, "ClaimBatchPaid")
           .withArgs(s.insurer.address, 1n, 1n, usd(96));
-        expect(await s.claims.claimState(s.first)).to.equal(BigInt(State.Approved));
-        expect(await s.claims.claimState(s.second)).to.equal(BigInt(State.Paid));
+        expect(await s.claims.claimStateOf(s.first)).to.equal(BigInt(State.Approved));
+        expect(await s.claims.claimStateOf(s.second)).to.equal(BigInt(State.Paid));
         expect(await s.token.balanceOf(s.claims)).to.equal(
-          (await s.claims.getPool(s.poolId)).balance,
+          (await s.claims.poolOf(s.poolId)).balance,
         );
       });
 
@@ -2010,7 +2010,7 @@ describe("InsuranceClaim", function () {
         await s.claims.connect(s.insurer).withdrawFromPool(s.poolId, usd(100), s.insurer.address);
         expect(await s.token.lastReentryResult()).to.equal(guardError(s));
         expect(await s.token.balanceOf(s.stranger.address)).to.equal(0n);
-        expect((await s.claims.getPool(s.poolId)).balance).to.equal(usd(10_000) - usd(100));
+        expect((await s.claims.poolOf(s.poolId)).balance).to.equal(usd(10_000) - usd(100));
         expect(await s.token.balanceOf(s.claims)).to.equal(usd(10_000) - usd(100));
       });
 
@@ -2024,7 +2024,7 @@ describe("InsuranceClaim", function () {
           .to.emit(s.claims, "PoolFunded")
           .withArgs(s.poolId, s.insurer.address, usd(500), usd(500));
         expect(await s.token.lastReentryResult()).to.equal(guardError(s));
-        const pool = await s.claims.getPool(s.poolId);
+        const pool = await s.claims.poolOf(s.poolId);
         expect(pool.balance).to.equal(usd(10_500));
         expect(await s.token.balanceOf(s.claims)).to.equal(pool.balance);
       });
@@ -2146,7 +2146,7 @@ describe("InsuranceClaim", function () {
             .withArgs(1n),
         [1n],
       );
-      const { appealDeadline } = await s.claims.getClaim(1n);
+      const { appealDeadline } = await s.claims.claimOf(1n);
       await networkHelpers.time.increaseTo(appealDeadline + 1n);
       await expect(s.claims.connect(s.provider).submitClaim(again, 0n, []))
         .to.emit(s.claims, "ClaimSubmitted")
@@ -2216,7 +2216,7 @@ describe("InsuranceClaim", function () {
 
     it("an appeal after the plan's window is refused; on the deadline it is accepted", async function () {
       const s = await loadFixture(deniedClaimFixture);
-      const { appealDeadline } = await s.claims.getClaim(s.claimId);
+      const { appealDeadline } = await s.claims.claimOf(s.claimId);
       const deniedAt = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
       expect(appealDeadline).to.equal(deniedAt + APPEAL_WINDOW);
       await networkHelpers.time.setNextBlockTimestamp(appealDeadline + 1n);
@@ -2232,7 +2232,7 @@ describe("InsuranceClaim", function () {
 
     it("an appeal exactly on the deadline is accepted", async function () {
       const s = await loadFixture(deniedClaimFixture);
-      const { appealDeadline } = await s.claims.getClaim(s.claimId);
+      const { appealDeadline } = await s.claims.claimOf(s.claimId);
       await networkHelpers.time.setNextBlockTimestamp(appealDeadline);
       await expect(s.claims.connect(s.patient).appealClaim(s.claimId, evidence("on time")))
         .to.emit(s.claims, "ClaimAppealed")
@@ -2262,8 +2262,8 @@ describe("InsuranceClaim", function () {
       await s.claims.connect(s.adjuster).denyClaim(2n, 50);
       await s.claims.connect(s.patient).appealClaim(2n, evidence("appeal"));
       await s.claims.connect(s.adjuster).approveClaim(2n);
-      expect(await s.claims.claimState(1n)).to.equal(BigInt(State.Paid));
-      expect(await s.claims.claimState(2n)).to.equal(BigInt(State.Approved));
+      expect(await s.claims.claimStateOf(1n)).to.equal(BigInt(State.Paid));
+      expect(await s.claims.claimStateOf(2n)).to.equal(BigInt(State.Approved));
     });
   });
 

@@ -242,7 +242,7 @@ describe("consent tasks", function () {
           submitAction({ grant: file, from: "6", address: f.address }, taskHre),
         );
         expect(submitted.exitCode, submitted.stderr).to.equal(undefined);
-        expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(2n);
+        expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(2n);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -115,7 +115,7 @@ async function chainState(f: Fixture): Promise<string> {
   for (const other of [f.clinic, f.insurer, f.researcher, f.guardian, f.stranger, f.responder]) {
     parts.push(
       await consent.consentOf(patient.address, other.address),
-      await consent.consentState(patient.address, other.address),
+      await consent.consentStateOf(patient.address, other.address),
       await consent.delegationOf(patient.address, other.address),
       await consent.breakGlassOf(patient.address, other.address),
     );
@@ -363,7 +363,7 @@ describe("PatientConsent", function () {
         stored.serial,
         stored.revoked,
       ]).to.deep.equal([p, LABS_MEDS, start, end, 1n, false]);
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         State.Active,
       );
       expect(await f.consent.consentIdOf(f.patient.address, f.clinic.address)).to.equal(expectedId);
@@ -419,14 +419,14 @@ describe("PatientConsent", function () {
           start,
           start + DAY,
         );
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         State.Pending,
       );
       expect(
         await f.consent.isAuthorized(f.patient.address, f.clinic.address, code("TREAT"), 0n),
       ).to.equal(false);
       await time.increaseTo(start);
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         State.Active,
       );
       expect(
@@ -480,7 +480,7 @@ describe("PatientConsent", function () {
       await grantDefault(f);
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
       await grantDefault(f);
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         State.Active,
       );
       expect((await f.consent.consentOf(f.patient.address, f.clinic.address)).serial).to.equal(2n);
@@ -686,7 +686,7 @@ describe("PatientConsent", function () {
           .to.be.revertedWithCustomError(f.consent, "PatientConsentInvalidNonce")
           .withArgs(f.patient.address, 1n, 0n);
       });
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         State.Revoked,
       );
     });
@@ -885,7 +885,7 @@ describe("PatientConsent", function () {
       await expect(f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address))
         .to.emit(f.consent, "ConsentRevoked")
         .withArgs(consentId, f.patient.address, f.clinic.address, f.patient.address);
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         State.Revoked,
       );
       expect((await f.consent.consentOf(f.patient.address, f.clinic.address)).revoked).to.equal(
@@ -994,7 +994,9 @@ describe("PatientConsent", function () {
       )
         .to.emit(f.consent, "DelegateSet")
         .withArgs(f.patient.address, f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
-      expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(until);
+      expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(
+        until,
+      );
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(true);
       await time.increaseTo(until);
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
@@ -1019,7 +1021,7 @@ describe("PatientConsent", function () {
           ALL_CATEGORIES,
           until - 20n * DAY,
         );
-      expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(
+      expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(
         until - 20n * DAY,
       );
     });
@@ -1108,7 +1110,7 @@ describe("PatientConsent", function () {
       await expect(f.consent.connect(f.patient).revokeDelegate(f.guardian.address))
         .to.emit(f.consent, "DelegateRevoked")
         .withArgs(f.patient.address, f.guardian.address);
-      expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(0n);
+      expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(0n);
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
     });
 
@@ -1890,7 +1892,7 @@ describe("PatientConsent", function () {
           );
       }
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
-      expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(0n);
+      expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(0n);
       const start = await now();
       await expectUnchanged(f, async () => {
         await expect(

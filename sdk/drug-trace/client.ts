@@ -883,7 +883,7 @@ export async function readCompanyPrefix(
   drugTrace: DrugTrace,
   prefix: CompanyPrefix,
 ): Promise<CompanyPrefixView> {
-  const record = await decoded(() => drugTrace.companyPrefix(prefix.value, prefix.length));
+  const record = await decoded(() => drugTrace.prefixBindingOf(prefix.value, prefix.length));
   return { prefix, owner: record.owner, epoch: record.epoch };
 }
 
@@ -1071,7 +1071,7 @@ export interface BatchView {
  * if (batch.state === "None") throw new InputError(`unknown batch ${batchId}`);
  */
 export async function readBatch(drugTrace: DrugTrace, batchId: string): Promise<BatchView> {
-  const record = await decoded(() => drugTrace.batch(batchId));
+  const record = await decoded(() => drugTrace.batchOf(batchId));
   return {
     batchId,
     state: nameOf(BATCH_STATES, record.state, "batch state"),
@@ -1125,7 +1125,7 @@ export async function readShipment(
   drugTrace: DrugTrace,
   shipmentId: bigint,
 ): Promise<ShipmentView> {
-  const record = await decoded(() => drugTrace.shipment(shipmentId));
+  const record = await decoded(() => drugTrace.shipmentOf(shipmentId));
   return {
     shipmentId,
     state: nameOf(SHIPMENT_STATES, record.state, "shipment state"),
@@ -1159,7 +1159,7 @@ export async function readSuspectFlag(
   drugTrace: DrugTrace,
   flagId: bigint,
 ): Promise<SuspectFlagView> {
-  const record = await decoded(() => drugTrace.suspectFlag(flagId));
+  const record = await decoded(() => drugTrace.suspectFlagOf(flagId));
   return {
     flagId,
     state: nameOf(FLAG_STATES, record.state, "flag state"),

@@ -500,7 +500,7 @@ export async function readConsent(
   return withDecodedReverts([consent.interface], async () => {
     const [stored, state, consentId] = await Promise.all([
       consent.consentOf(patient, grantee),
-      consent.consentState(patient, grantee),
+      consent.consentStateOf(patient, grantee),
       consent.consentIdOf(patient, grantee),
     ]);
     return {

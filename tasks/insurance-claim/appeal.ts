@@ -21,7 +21,7 @@ export async function runAppeal(args: AppealArgs, { ethers }: ClaimsConnection):
   const claimId = parseIdOption(args.claim, "--claim");
   const evidenceHash = await parseEvidence(args);
   const { claims } = await connectClaims(ethers, args);
-  const claim = await claims.getClaim(claimId);
+  const claim = await claims.claimOf(claimId);
   const latest = await ethers.provider.getBlock("latest");
   if (
     Number(claim.state) === ClaimState.Denied &&

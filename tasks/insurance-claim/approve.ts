@@ -16,7 +16,7 @@ export async function runApprove(args: ApproveArgs, { ethers }: ClaimsConnection
   const claimId = parseIdOption(args.claim, "--claim");
   const { claims } = await connectClaims(ethers, args);
   const decision = await approveClaim(claims, claimId);
-  const claim = await claims.getClaim(claimId);
+  const claim = await claims.claimOf(claimId);
   const token = await poolToken(claims, claim.poolId);
   console.log(`Approved claim ${claimId}; explanation of benefits:`);
   for (const line of formatBenefits(decision.eob, token)) console.log(`  ${line}`);

@@ -25,7 +25,7 @@ export async function runEobFhir(
   const { claims } = await connectClaims(ethers, args);
   const statement = await readExplanationOfBenefits(claims, claimId);
   const token = await readTokenInfo(ethers.provider, statement.token);
-  const { insurer } = await claims.getPool(statement.poolId);
+  const { insurer } = await claims.poolOf(statement.poolId);
   const { chainId } = await ethers.provider.getNetwork();
   const resource = explanationOfBenefitOf(statement, { token, insurer, chainId, participants });
   try {

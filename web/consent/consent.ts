@@ -240,7 +240,7 @@ async function showConsents(session: Session, account: string): Promise<void> {
   for (const grantee of grantees) {
     const [stored, state] = await Promise.all([
       session.consent.consentOf(account, grantee),
-      session.consent.consentState(account, grantee),
+      session.consent.consentStateOf(account, grantee),
     ]);
     // 1 Pending, 2 Active: what can still be used and revoked
     if (state !== 1n && state !== 2n) continue;
