@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployCareChain } from "./fixtures/suite.js";
+import { expectLifecycleWithinCeilings } from "./fixtures/gas-ceilings.js";
 import { APPEAL_WINDOW, DAY, code, evidence, usd } from "./fixtures/insurance-claim.js";
 
 const connection = await network.create();
@@ -119,11 +120,7 @@ describe("InsuranceClaim with the real PatientConsent and DrugTrace", function (
     console.log(
       `      gas with the real PatientConsent: createPolicy ${createPolicy}, submitClaim ${submitClaim}, approveClaim ${approveClaim}, payClaim ${payClaim}, total ${createPolicy + submitClaim + approveClaim + payClaim}`,
     );
-    expect(createPolicy).to.be.lte(150_000n);
-    expect(submitClaim).to.be.lte(130_000n);
-    expect(approveClaim).to.be.lte(80_000n);
-    expect(payClaim).to.be.lte(90_000n);
-    expect(createPolicy + submitClaim + approveClaim + payClaim).to.be.lte(450_000n);
+    expectLifecycleWithinCeilings({ createPolicy, submitClaim, approveClaim, payClaim });
   });
 
   it("refuses a provider with the patient's treatment consent only, and honours a revocation for new claims only", async function () {

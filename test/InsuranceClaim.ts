@@ -8,6 +8,7 @@ import {
   drugServiceCode,
   proveFee,
 } from "../sdk/insurance-claim/fee-schedule.js";
+import { GAS_CEILINGS, expectLifecycleWithinCeilings } from "./fixtures/gas-ceilings.js";
 import { shouldBehaveLikeAdminPausable } from "./shared/access-and-pause.js";
 import type { AdminPausable } from "./shared/access-and-pause.js";
 import {
@@ -2319,19 +2320,15 @@ describe("InsuranceClaim", function () {
       console.log(
         `      gas: createPolicy ${createPolicy}, submitClaim ${submitClaim}, approveClaim ${approveClaim}, payClaim ${payClaim}, policy->paid ${lifecycle}, payClaims per claim (100) ${perClaim}`,
       );
-      expect(createPolicy).to.be.lte(150_000n);
-      expect(submitClaim).to.be.lte(130_000n);
-      expect(approveClaim).to.be.lte(80_000n);
-      expect(payClaim).to.be.lte(90_000n);
-      expect(lifecycle).to.be.lte(450_000n);
-      expect(perClaim).to.be.lte(50_000n);
+      expectLifecycleWithinCeilings({ createPolicy, submitClaim, approveClaim, payClaim });
+      expect(perClaim).to.be.lte(GAS_CEILINGS.payClaimsPerClaim);
     });
 
     it("voids an approved claim within 60k gas", async function () {
       const s = await loadFixture(approvedClaimFixture);
       const receipt = await (await s.claims.connect(s.insurer).voidClaim(s.claimId, 16)).wait();
       console.log(`      gas: voidClaim ${receipt!.gasUsed}`);
-      expect(receipt!.gasUsed).to.be.lte(60_000n);
+      expect(receipt!.gasUsed).to.be.lte(GAS_CEILINGS.voidClaim);
     });
   });
 });
