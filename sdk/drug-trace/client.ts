@@ -122,10 +122,10 @@ export function drugTraceRoleName(roleId: string): string | undefined {
   return found === undefined ? undefined : `${found[0]}_ROLE`;
 }
 
-/** The names of the states set in an `expectedStates` bitmap, e.g. "Active|Recalled|Expired". */
-function expectedStateNames(bitmap: string): string {
+/** The names of the `states` set in an `expectedStates` bitmap, e.g. "Active|Recalled|Expired". */
+function expectedStateNames(bitmap: string, states: readonly string[]): string {
   const bits = BigInt(bitmap);
-  return BATCH_STATES.filter((_, state) => ((bits >> BigInt(state)) & 1n) === 1n).join("|");
+  return states.filter((_, state) => ((bits >> BigInt(state)) & 1n) === 1n).join("|");
 }
 
 /**
@@ -145,7 +145,9 @@ export const nameDrugTraceRevertValue: RevertValueNamer = (errorName, argName, v
   if (argName === "current" && typeof value === "bigint") {
     return states[errorName]?.[Number(value)];
   }
-  if (argName === "expectedStates" && typeof value === "string") return expectedStateNames(value);
+  if (argName === "expectedStates" && typeof value === "string") {
+    return expectedStateNames(value, states[errorName] ?? BATCH_STATES);
+  }
   if (argName === "serial" && typeof value === "string") {
     try {
       return decodeGs1Text(value);
