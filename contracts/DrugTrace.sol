@@ -7,6 +7,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
 import {IDrugTrace} from "./interfaces/IDrugTrace.sol";
+import {Gtin} from "./libraries/Gtin.sol";
 
 /// @title DrugTrace
 /// @notice Serialized drug batches, two-phase custody, dispensing, public verification, recall and quarantine.
@@ -24,6 +25,19 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /*                           TYPES                            */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
+    /// @dev What storage keeps of a batch (returned as `IDrugTrace.Batch`); `state` is never Expired here.
+    /// slot 0: `manufacturer` (bits 0..159) | `expiry` (160..207) | `unitCount` (208..239) | `state` (240..247) |
+    /// `quarantineOrigin` (248..255); slot 1: `serialsRoot`. The GTIN, lot and metadata hash are in
+    /// `BatchRegistered` only.
+    struct BatchRecord {
+        address manufacturer;
+        uint48 expiry;
+        uint32 unitCount;
+        BatchState state;
+        QuarantineOrigin quarantineOrigin;
+        bytes32 serialsRoot;
+    }
+
     /// @dev What storage keeps of a shipment; the sender is the low 160 bits of the shipment id.
     /// slot 0: `recipient` (bits 0..159) | `quantity` (160..191) | `shippedAt` (192..239) | `state` (240..247);
     /// slot 1: `batchId`.
@@ -33,6 +47,26 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         uint48 shippedAt;
         ShipmentState state;
         bytes32 batchId;
+    }
+
+    /// @dev What storage keeps of a suspect flag (returned as `IDrugTrace.SuspectFlag`).
+    /// slot 0: `batchId`; slot 1: `reporter` (bits 0..159) | `flaggedAt` (160..207) | `verdict` (208..215) |
+    /// `state` (216..223); slot 2: `evidenceHash`. The unit's index and serial are in `SuspectFlagged` only.
+    struct SuspectFlagRecord {
+        bytes32 batchId;
+        address reporter;
+        uint48 flaggedAt;
+        UnitStatus verdict;
+        FlagState state;
+        bytes32 evidenceHash;
+    }
+
+    /// @dev What storage keeps of a company prefix binding (returned as `IDrugTrace.CompanyPrefix`).
+    /// slot 0: `owner` (bits 0..159) | `epoch` (160..191) | `descendants` (192..223).
+    struct CompanyPrefixRecord {
+        address owner;
+        uint32 epoch;
+        uint32 descendants;
     }
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
@@ -66,27 +100,28 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// @inheritdoc IDrugTrace
     uint256 public constant MAX_NAME_LENGTH = 64;
 
-    /// @dev GTIN-14s are below 10^14.
-    uint64 private constant _GTIN_LIMIT = 1e14;
-
     /// @dev GS1 Company Prefixes have 6 to 12 digits (GS1 General Specifications, for GTINs of regulated healthcare
     /// items as the issue fixes it).
     uint8 private constant _MIN_PREFIX_LENGTH = 6;
     uint8 private constant _MAX_PREFIX_LENGTH = 12;
 
     /// @dev Expected-states bitmaps (bit `uint8(state)` set for each allowed state) for the batch lifecycle guard.
-    bytes32 private constant _ACTIVE = bytes32(1 << uint8(BatchState.Active));
-    bytes32 private constant _QUARANTINED = bytes32(1 << uint8(BatchState.Quarantined));
+    bytes32 private constant _ACTIVE_STATES = bytes32(1 << uint8(BatchState.Active));
+    bytes32 private constant _QUARANTINED_STATES = bytes32(1 << uint8(BatchState.Quarantined));
     /// @dev A recalled or expired batch may still travel back to its manufacturer.
-    bytes32 private constant _RETURNABLE = bytes32(
+    bytes32 private constant _RETURNABLE_STATES = bytes32(
         (1 << uint8(BatchState.Active)) | (1 << uint8(BatchState.Recalled)) | (1 << uint8(BatchState.Expired))
     );
     /// @dev States a recall or a quarantine may start from.
-    bytes32 private constant _LIVE = bytes32(
+    bytes32 private constant _LIVE_STATES = bytes32(
         (1 << uint8(BatchState.Active)) | (1 << uint8(BatchState.Quarantined)) | (1 << uint8(BatchState.Expired))
     );
-    bytes32 private constant _REGISTERED = _LIVE | bytes32(1 << uint8(BatchState.Recalled));
-    bytes32 private constant _ANY = _REGISTERED | bytes32(1 << uint8(BatchState.None));
+    bytes32 private constant _REGISTERED_STATES = _LIVE_STATES | bytes32(1 << uint8(BatchState.Recalled));
+    bytes32 private constant _ANY_STATES = _REGISTERED_STATES | bytes32(1 << uint8(BatchState.None));
+    /// @dev Expected-states bitmap of the shipment guard: only a Pending shipment is settled or reported on.
+    bytes32 private constant _PENDING_SHIPMENT_STATES = bytes32(1 << uint8(ShipmentState.Pending));
+    /// @dev Expected-states bitmap of the flag guard: only an Open flag is resolved.
+    bytes32 private constant _OPEN_FLAG_STATES = bytes32(1 << uint8(FlagState.Open));
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                          STORAGE                           */
@@ -99,8 +134,8 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// @dev Suspect flags raised so far (the last id); same slot as `_shipmentSequence`.
     uint64 private _flagCount;
 
-    /// @dev Registered batches (layout in `IDrugTrace.Batch`); `state` is never Expired here.
-    mapping(bytes32 batchId => Batch) private _batches;
+    /// @dev Registered batches (layout in `BatchRecord`); `state` is never Expired here.
+    mapping(bytes32 batchId => BatchRecord) private _batches;
 
     /// @dev Custody entries. For every holder but the batch's manufacturer the entry is its holding. For the
     /// manufacturer it counts the units it has released (`unitCount` − holding), which starts at zero: registering a
@@ -117,15 +152,15 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// write to an already used word costs 5k gas, a fresh word 22.1k).
     mapping(bytes32 batchId => mapping(address dispenser => BitMaps.BitMap)) private _dispensedBy;
 
-    /// @dev Suspect flags by id (layout in `IDrugTrace.SuspectFlag`).
-    mapping(uint256 flagId => SuspectFlag) private _flags;
+    /// @dev Suspect flags by id (layout in `SuspectFlagRecord`).
+    mapping(uint256 flagId => SuspectFlagRecord) private _flags;
 
     /// @dev Open flags per reporter, at most `MAX_OPEN_FLAGS`.
     mapping(address reporter => uint256 open) private _openFlags;
 
     /// @dev Company prefixes by key `10^length + prefix` (a leading 1 keeps the prefix's leading zeros apart:
-    /// "0614141" is 10614141, "614141" 1614141); layout in `IDrugTrace.CompanyPrefix`.
-    mapping(uint64 prefixKey => CompanyPrefix) private _companyPrefixes;
+    /// "0614141" is 10614141, "614141" 1614141); layout in `CompanyPrefixRecord`.
+    mapping(uint64 prefixKey => CompanyPrefixRecord) private _companyPrefixes;
 
     /// @dev The prefix epoch in which the brand owner authorized each contract manufacturer; valid while it equals
     /// the prefix's current epoch (epochs start at 1, so zero is never valid).
@@ -159,7 +194,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         bytes32 serialsRoot,
         bytes32 metadataHash
     ) external whenNotPaused onlyRole(MANUFACTURER_ROLE) returns (bytes32 batchId) {
-        if (!_isValidGtin(gtin)) revert DrugTraceInvalidGtin(gtin);
+        if (!Gtin.isValid(gtin)) revert DrugTraceInvalidGtin(gtin);
         _checkMayRegister(gtin, prefixLength);
         if (lot == bytes32(0)) revert DrugTraceEmptyLot();
         if (unitCount == 0) revert DrugTraceZeroUnitCount();
@@ -168,7 +203,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         batchId = batchIdOf(gtin, lot);
         if (_batches[batchId].state != BatchState.None) revert DrugTraceBatchAlreadyRegistered(batchId);
 
-        _batches[batchId] = Batch({
+        _batches[batchId] = BatchRecord({
             manufacturer: msg.sender,
             expiry: expiry,
             unitCount: unitCount,
@@ -184,9 +219,9 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         if (quantity == 0) revert DrugTraceZeroQuantity();
         if (to == msg.sender) revert DrugTraceShipmentToSelf(to);
         if (!_isTradePartner(to)) revert DrugTraceNotTradePartner(to);
-        Batch storage record = _batches[batchId];
+        BatchRecord storage record = _batches[batchId];
         address manufacturer = record.manufacturer;
-        _requireBatchState(batchId, _stateOf(record), to == manufacturer ? _RETURNABLE : _ACTIVE);
+        _validateBatchStateBitmap(batchId, to == manufacturer ? _RETURNABLE_STATES : _ACTIVE_STATES);
         _takeHolding(batchId, manufacturer, record.unitCount, msg.sender, quantity);
 
         shipmentId = (uint256(++_shipmentSequence) << 160) | uint160(msg.sender);
@@ -234,8 +269,8 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         bytes32 serial,
         bytes32[] calldata proof
     ) external whenNotPaused onlyRole(DISPENSER_ROLE) {
-        Batch storage record = _batches[batchId];
-        _requireBatchState(batchId, _stateOf(record), _ACTIVE);
+        BatchRecord storage record = _batches[batchId];
+        _validateBatchStateBitmap(batchId, _ACTIVE_STATES);
         uint32 unitCount = record.unitCount;
         // The proof is checked before the bitmap: "already dispensed" is only said of a unit proven genuine.
         if (index >= unitCount || !MerkleProof.verifyCalldata(proof, record.serialsRoot, _leaf(index, serial))) {
@@ -251,9 +286,9 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
 
     /// @inheritdoc IDrugTrace
     function recall(bytes32 batchId, uint16 reasonCode, bytes32 evidenceHash) external whenNotPaused {
-        Batch storage record = _batches[batchId];
-        _requireBatchState(batchId, _stateOf(record), _LIVE);
-        _requireManufacturerOrRegulator(batchId, record.manufacturer);
+        BatchRecord storage record = _batches[batchId];
+        _validateBatchStateBitmap(batchId, _LIVE_STATES);
+        _checkManufacturerOrRegulator(batchId, record.manufacturer);
 
         record.state = BatchState.Recalled;
         emit BatchRecalled(batchId, msg.sender, reasonCode, evidenceHash);
@@ -268,7 +303,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         bytes32 evidenceHash
     ) external whenNotPaused returns (uint256 flagId) {
         if (!_isTradePartner(msg.sender)) revert DrugTraceNotTradePartner(msg.sender);
-        _requireBatchState(batchId, _stateOf(_batches[batchId]), _REGISTERED);
+        _validateBatchStateBitmap(batchId, _REGISTERED_STATES);
         uint256 open = _openFlags[msg.sender];
         if (open >= MAX_OPEN_FLAGS) revert DrugTraceTooManyOpenFlags(msg.sender, MAX_OPEN_FLAGS);
 
@@ -277,7 +312,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
             _openFlags[msg.sender] = open + 1;
         }
         flagId = ++_flagCount;
-        _flags[flagId] = SuspectFlag({
+        _flags[flagId] = SuspectFlagRecord({
             batchId: batchId,
             reporter: msg.sender,
             flaggedAt: uint48(block.timestamp),
@@ -290,13 +325,11 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
 
     /// @inheritdoc IDrugTrace
     function resolveSuspect(uint256 flagId, Resolution resolution) external whenNotPaused onlyRole(REGULATOR_ROLE) {
-        SuspectFlag storage flag = _flags[flagId];
-        FlagState current = flag.state;
-        if (current != FlagState.Open) revert DrugTraceUnexpectedFlagState(flagId, current);
+        _validateFlagStateBitmap(flagId, _OPEN_FLAG_STATES);
+        SuspectFlagRecord storage flag = _flags[flagId];
         bytes32 batchId = flag.batchId;
-        Batch storage record = _batches[batchId];
-        BatchState state = _stateOf(record);
-        _requireBatchState(batchId, state, _statesResolvableAs(resolution));
+        BatchRecord storage record = _batches[batchId];
+        BatchState state = _validateBatchStateBitmap(batchId, _statesResolvableAs(resolution));
 
         flag.state = _flagStateOf(resolution);
         // Cannot underflow: an Open flag counts once in its reporter's open flags.
@@ -322,9 +355,8 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         int16 extremeCentiCelsius
     ) external whenNotPaused onlyRole(SENSOR_ROLE) {
         address custodian = _custodianOfCaller();
-        Batch storage record = _batches[batchId];
-        BatchState state = _stateOf(record);
-        _requireBatchState(batchId, state, _LIVE);
+        BatchRecord storage record = _batches[batchId];
+        BatchState state = _validateBatchStateBitmap(batchId, _LIVE_STATES);
         if (_holding(batchId, record.manufacturer, record.unitCount, custodian) == 0) {
             revert DrugTraceBatchNotInCustody(batchId, custodian, msg.sender);
         }
@@ -339,29 +371,27 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         int16 extremeCentiCelsius
     ) external whenNotPaused onlyRole(SENSOR_ROLE) {
         address custodian = _custodianOfCaller();
+        _validateShipmentStateBitmap(shipmentId, _PENDING_SHIPMENT_STATES);
         ShipmentRecord storage sent = _shipments[shipmentId];
-        ShipmentState current = sent.state;
-        if (current != ShipmentState.Pending) revert DrugTraceUnexpectedShipmentState(shipmentId, current);
         bytes32 batchId = sent.batchId;
         if (custodian != sent.recipient && custodian != _senderOf(shipmentId)) {
             revert DrugTraceBatchNotInCustody(batchId, custodian, msg.sender);
         }
-        Batch storage record = _batches[batchId];
-        BatchState state = _stateOf(record);
-        _requireBatchState(batchId, state, _LIVE);
+        BatchRecord storage record = _batches[batchId];
+        BatchState state = _validateBatchStateBitmap(batchId, _LIVE_STATES);
 
         _recordExcursion(batchId, record, state, custodian, readingHash, extremeCentiCelsius);
     }
 
     /// @inheritdoc IDrugTrace
     function releaseQuarantine(bytes32 batchId) external whenNotPaused {
-        Batch storage record = _batches[batchId];
-        _requireBatchState(batchId, _stateOf(record), _QUARANTINED);
+        BatchRecord storage record = _batches[batchId];
+        _validateBatchStateBitmap(batchId, _QUARANTINED_STATES);
         QuarantineOrigin origin = record.quarantineOrigin;
         if (origin == QuarantineOrigin.Regulator) {
             if (!hasRole(REGULATOR_ROLE, msg.sender)) revert DrugTraceQuarantinedByRegulator(batchId, msg.sender);
         } else {
-            _requireManufacturerOrRegulator(batchId, record.manufacturer);
+            _checkManufacturerOrRegulator(batchId, record.manufacturer);
         }
 
         record.state = BatchState.Active;
@@ -376,9 +406,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         address owner,
         string calldata name
     ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint64 key = _prefixKey(prefix, prefixLength);
-        if (owner == address(0)) revert DrugTraceZeroAccount();
-        CompanyPrefix storage record = _companyPrefixes[key];
+        CompanyPrefixRecord storage record = _prefixRecordFor(prefix, prefixLength, owner);
         address current = record.owner;
         if (current != address(0)) revert DrugTraceCompanyPrefixAlreadyBound(prefix, prefixLength, current);
         if (record.descendants != 0) revert DrugTraceCompanyPrefixOverlaps(prefix, prefixLength);
@@ -388,14 +416,12 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
                 revert DrugTraceCompanyPrefixOverlaps(prefix, prefixLength);
             }
         }
-        _requireNameFor(owner, name);
+        _checkNameFor(owner, name);
 
         for (uint8 shorter = _MIN_PREFIX_LENGTH; shorter < prefixLength; ++shorter) {
             ++_companyPrefixes[_ancestorKey(prefix, prefixLength, shorter)].descendants;
         }
-        uint32 epoch = record.epoch + 1;
-        record.owner = owner;
-        record.epoch = epoch;
+        uint32 epoch = _assignCompanyPrefix(record, owner);
         emit CompanyPrefixBound(prefix, prefixLength, owner, msg.sender, epoch);
         if (bytes(name).length != 0) _setName(owner, name);
     }
@@ -407,16 +433,12 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         address newOwner,
         string calldata name
     ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint64 key = _prefixKey(prefix, prefixLength);
-        if (newOwner == address(0)) revert DrugTraceZeroAccount();
-        CompanyPrefix storage record = _companyPrefixes[key];
+        CompanyPrefixRecord storage record = _prefixRecordFor(prefix, prefixLength, newOwner);
         address previous = record.owner;
         if (previous == address(0)) revert DrugTraceCompanyPrefixNotBound(prefix, prefixLength);
-        _requireNameFor(newOwner, name);
+        _checkNameFor(newOwner, name);
 
-        uint32 epoch = record.epoch + 1;
-        record.owner = newOwner;
-        record.epoch = epoch;
+        uint32 epoch = _assignCompanyPrefix(record, newOwner);
         emit CompanyPrefixTransferred(prefix, prefixLength, previous, newOwner, msg.sender, epoch);
         if (bytes(name).length != 0) _setName(newOwner, name);
     }
@@ -427,7 +449,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         uint8 prefixLength
     ) external whenNotPaused onlyRole(DEFAULT_ADMIN_ROLE) {
         uint64 key = _prefixKey(prefix, prefixLength);
-        CompanyPrefix storage record = _companyPrefixes[key];
+        CompanyPrefixRecord storage record = _companyPrefixes[key];
         address owner = record.owner;
         if (owner == address(0)) revert DrugTraceCompanyPrefixNotBound(prefix, prefixLength);
 
@@ -475,7 +497,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// @inheritdoc IDrugTrace
     function setParticipantName(address account, string calldata name) external whenNotPaused onlyRole(REGULATOR_ROLE) {
         if (account == address(0)) revert DrugTraceZeroAccount();
-        _requireValidName(name);
+        _checkValidName(name);
 
         _setName(account, name);
     }
@@ -526,7 +548,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         bytes32[] calldata proof
     ) external view returns (UnitStatus status, uint48 expiry, address manufacturer) {
         bytes32 batchId = batchIdOf(gtin, lot);
-        Batch storage record = _batches[batchId];
+        BatchRecord storage record = _batches[batchId];
         BatchState stored = record.state;
         if (
             stored == BatchState.None ||
@@ -545,25 +567,33 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     }
 
     /// @inheritdoc IDrugTrace
-    function batch(bytes32 batchId) external view returns (Batch memory record) {
-        record = _batches[batchId];
-        record.state = _stateOf(_batches[batchId]);
-        if (record.state != BatchState.Quarantined) record.quarantineOrigin = QuarantineOrigin.None;
+    function batchOf(bytes32 batchId) external view returns (Batch memory) {
+        BatchRecord storage record = _batches[batchId];
+        BatchState state = _stateOf(record);
+        return
+            Batch({
+                manufacturer: record.manufacturer,
+                expiry: record.expiry,
+                unitCount: record.unitCount,
+                state: state,
+                quarantineOrigin: state == BatchState.Quarantined ? record.quarantineOrigin : QuarantineOrigin.None,
+                serialsRoot: record.serialsRoot
+            });
     }
 
     /// @inheritdoc IDrugTrace
-    function batchState(bytes32 batchId) external view returns (BatchState) {
+    function batchStateOf(bytes32 batchId) external view returns (BatchState) {
         return _stateOf(_batches[batchId]);
     }
 
     /// @inheritdoc IDrugTrace
     function holdingOf(bytes32 batchId, address holder) external view returns (uint256) {
-        Batch storage record = _batches[batchId];
+        BatchRecord storage record = _batches[batchId];
         return _holding(batchId, record.manufacturer, record.unitCount, holder);
     }
 
     /// @inheritdoc IDrugTrace
-    function shipment(uint256 shipmentId) external view returns (Shipment memory) {
+    function shipmentOf(uint256 shipmentId) external view returns (Shipment memory) {
         ShipmentRecord storage record = _shipments[shipmentId];
         Shipment memory unknown;
         if (record.state == ShipmentState.None) return unknown;
@@ -579,13 +609,22 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     }
 
     /// @inheritdoc IDrugTrace
-    function shipmentState(uint256 shipmentId) external view returns (ShipmentState) {
+    function shipmentStateOf(uint256 shipmentId) external view returns (ShipmentState) {
         return _shipments[shipmentId].state;
     }
 
     /// @inheritdoc IDrugTrace
-    function suspectFlag(uint256 flagId) external view returns (SuspectFlag memory) {
-        return _flags[flagId];
+    function suspectFlagOf(uint256 flagId) external view returns (SuspectFlag memory) {
+        SuspectFlagRecord storage record = _flags[flagId];
+        return
+            SuspectFlag({
+                batchId: record.batchId,
+                reporter: record.reporter,
+                flaggedAt: record.flaggedAt,
+                verdict: record.verdict,
+                state: record.state,
+                evidenceHash: record.evidenceHash
+            });
     }
 
     /// @inheritdoc IDrugTrace
@@ -604,13 +643,14 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     }
 
     /// @inheritdoc IDrugTrace
-    function companyPrefix(uint64 prefix, uint8 prefixLength) external view returns (CompanyPrefix memory) {
-        return _companyPrefixes[_prefixKey(prefix, prefixLength)];
+    function prefixBindingOf(uint64 prefix, uint8 prefixLength) external view returns (CompanyPrefix memory) {
+        CompanyPrefixRecord storage record = _companyPrefixes[_prefixKey(prefix, prefixLength)];
+        return CompanyPrefix({owner: record.owner, epoch: record.epoch, descendants: record.descendants});
     }
 
     /// @inheritdoc IDrugTrace
     function companyPrefixOf(uint64 gtin) external view returns (uint64 prefix, uint8 prefixLength, address owner) {
-        if (!_isValidGtin(gtin)) return (0, 0, address(0));
+        if (!Gtin.isValid(gtin)) return (0, 0, address(0));
         // Seven lengths, a constant bound; bound prefixes never overlap, so at most one matches.
         for (uint8 tried = _MIN_PREFIX_LENGTH; tried <= _MAX_PREFIX_LENGTH; ++tried) {
             uint64 key = _gtinPrefixKey(gtin, tried);
@@ -622,7 +662,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// @inheritdoc IDrugTrace
     function isContractManufacturer(uint64 prefix, uint8 prefixLength, address account) external view returns (bool) {
         uint64 key = _prefixKey(prefix, prefixLength);
-        CompanyPrefix storage record = _companyPrefixes[key];
+        CompanyPrefixRecord storage record = _companyPrefixes[key];
         return record.owner != address(0) && _contractManufacturers[key][account] == record.epoch;
     }
 
@@ -657,9 +697,8 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         uint256 shipmentId,
         ShipmentState outcome
     ) private returns (bytes32 batchId, address sender, address recipient, uint32 quantity) {
+        _validateShipmentStateBitmap(shipmentId, _PENDING_SHIPMENT_STATES);
         ShipmentRecord storage record = _shipments[shipmentId];
-        ShipmentState current = record.state;
-        if (current != ShipmentState.Pending) revert DrugTraceUnexpectedShipmentState(shipmentId, current);
         sender = _senderOf(shipmentId);
         recipient = record.recipient;
         if (outcome == ShipmentState.Cancelled) {
@@ -675,7 +714,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     }
 
     /// @dev Quarantines batch `batchId` (Active, Expired or Quarantined) with `origin`.
-    function _quarantine(bytes32 batchId, Batch storage record, QuarantineOrigin origin) private {
+    function _quarantine(bytes32 batchId, BatchRecord storage record, QuarantineOrigin origin) private {
         record.state = BatchState.Quarantined;
         record.quarantineOrigin = origin;
         emit BatchQuarantined(batchId, msg.sender, origin);
@@ -685,7 +724,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// Excursion) unless it already is quarantined, whatever the origin.
     function _recordExcursion(
         bytes32 batchId,
-        Batch storage record,
+        BatchRecord storage record,
         BatchState state,
         address custodian,
         bytes32 readingHash,
@@ -693,6 +732,26 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     ) private {
         emit ExcursionReported(batchId, msg.sender, custodian, readingHash, extremeCentiCelsius);
         if (state != BatchState.Quarantined) _quarantine(batchId, record, QuarantineOrigin.Excursion);
+    }
+
+    /// @dev The record of company prefix (`prefix`, `prefixLength`) that `owner` is to own, or reverts with
+    /// `DrugTraceInvalidPrefixLength`, `DrugTraceInvalidCompanyPrefix` or `DrugTraceZeroAccount`.
+    function _prefixRecordFor(
+        uint64 prefix,
+        uint8 prefixLength,
+        address owner
+    ) private view returns (CompanyPrefixRecord storage) {
+        uint64 key = _prefixKey(prefix, prefixLength);
+        if (owner == address(0)) revert DrugTraceZeroAccount();
+        return _companyPrefixes[key];
+    }
+
+    /// @dev Binds the prefix of `record` to `owner` in a new epoch (voiding every earlier contract-manufacturer
+    /// authorization); returns the epoch.
+    function _assignCompanyPrefix(CompanyPrefixRecord storage record, address owner) private returns (uint32 epoch) {
+        epoch = record.epoch + 1;
+        record.owner = owner;
+        record.epoch = epoch;
     }
 
     /// @dev Sets `account`'s display name and emits `ParticipantNamed`.
@@ -728,11 +787,36 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         else _custody[batchId][holder] += quantity;
     }
 
-    /// @dev Reverts with `DrugTraceUnexpectedBatchState` unless `current` is one of `expectedStates`: the one
-    /// lifecycle guard of the batch state machine.
-    function _requireBatchState(bytes32 batchId, BatchState current, bytes32 expectedStates) private pure {
-        if (bytes32(uint256(1) << uint8(current)) & expectedStates == bytes32(0)) {
-            revert DrugTraceUnexpectedBatchState(batchId, current, expectedStates);
+    /// @dev The one lifecycle guard of the batch state machine (OpenZeppelin Governor's pattern): returns batch
+    /// `batchId`'s state, or reverts with `DrugTraceUnexpectedBatchState` unless its bit is in `allowedStates`.
+    function _validateBatchStateBitmap(
+        bytes32 batchId,
+        bytes32 allowedStates
+    ) private view returns (BatchState current) {
+        current = _stateOf(_batches[batchId]);
+        if (_encodeStateBitmap(current) & allowedStates == 0) {
+            revert DrugTraceUnexpectedBatchState(batchId, current, allowedStates);
+        }
+    }
+
+    /// @dev The guard of the shipment state machine: returns shipment `shipmentId`'s state, or reverts with
+    /// `DrugTraceUnexpectedShipmentState` unless its bit is in `allowedStates`.
+    function _validateShipmentStateBitmap(
+        uint256 shipmentId,
+        bytes32 allowedStates
+    ) private view returns (ShipmentState current) {
+        current = _shipments[shipmentId].state;
+        if (_encodeStateBitmap(current) & allowedStates == 0) {
+            revert DrugTraceUnexpectedShipmentState(shipmentId, current, allowedStates);
+        }
+    }
+
+    /// @dev The guard of the suspect-flag state machine: returns flag `flagId`'s state, or reverts with
+    /// `DrugTraceUnexpectedFlagState` unless its bit is in `allowedStates`.
+    function _validateFlagStateBitmap(uint256 flagId, bytes32 allowedStates) private view returns (FlagState current) {
+        current = _flags[flagId].state;
+        if (_encodeStateBitmap(current) & allowedStates == 0) {
+            revert DrugTraceUnexpectedFlagState(flagId, current, allowedStates);
         }
     }
 
@@ -744,7 +828,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
             revert DrugTraceInvalidPrefixLength(prefixLength);
         }
         uint64 key = _gtinPrefixKey(gtin, prefixLength);
-        CompanyPrefix storage record = _companyPrefixes[key];
+        CompanyPrefixRecord storage record = _companyPrefixes[key];
         address owner = record.owner;
         if (owner == msg.sender) return; // msg.sender is never zero, so an unbound prefix never passes here.
         if (owner == address(0) || _contractManufacturers[key][msg.sender] != record.epoch) {
@@ -756,7 +840,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     /// returns its key and epoch.
     function _checkPrefixOwner(uint64 prefix, uint8 prefixLength) private view returns (uint64 key, uint32 epoch) {
         key = _prefixKey(prefix, prefixLength);
-        CompanyPrefix storage record = _companyPrefixes[key];
+        CompanyPrefixRecord storage record = _companyPrefixes[key];
         if (record.owner != msg.sender) revert DrugTraceNotCompanyPrefixOwner(prefix, prefixLength, msg.sender);
         epoch = record.epoch;
     }
@@ -769,17 +853,17 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
 
     /// @dev Reverts with `DrugTraceInvalidName` unless `owner` ends up named: `name` is valid and not empty, or empty
     /// while `owner` already has a name.
-    function _requireNameFor(address owner, string calldata name) private view {
+    function _checkNameFor(address owner, string calldata name) private view {
         if (bytes(name).length == 0) {
             if (bytes(_names[owner]).length == 0) revert DrugTraceInvalidName(name);
         } else {
-            _requireValidName(name);
+            _checkValidName(name);
         }
     }
 
     /// @dev Reverts with `DrugTraceNotManufacturerOrRegulator` unless the caller is `manufacturer` holding
     /// `MANUFACTURER_ROLE` or holds `REGULATOR_ROLE`.
-    function _requireManufacturerOrRegulator(bytes32 batchId, address manufacturer) private view {
+    function _checkManufacturerOrRegulator(bytes32 batchId, address manufacturer) private view {
         bool allowed =
             (msg.sender == manufacturer && hasRole(MANUFACTURER_ROLE, msg.sender)) ||
                 hasRole(REGULATOR_ROLE, msg.sender);
@@ -798,7 +882,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     }
 
     /// @dev The batch's state, Expired derived for an Active batch past its expiry.
-    function _stateOf(Batch storage record) private view returns (BatchState) {
+    function _stateOf(BatchRecord storage record) private view returns (BatchState) {
         BatchState stored = record.state;
         if (stored == BatchState.Active && block.timestamp > record.expiry) return BatchState.Expired;
         return stored;
@@ -814,9 +898,9 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
 
     /// @dev The batch states a suspect flag may be resolved as `resolution` in.
     function _statesResolvableAs(Resolution resolution) private pure returns (bytes32) {
-        if (resolution == Resolution.Quarantined) return _LIVE;
-        if (resolution == Resolution.Recalled) return _REGISTERED;
-        return _ANY;
+        if (resolution == Resolution.Quarantined) return _LIVE_STATES;
+        if (resolution == Resolution.Recalled) return _REGISTERED_STATES;
+        return _ANY_STATES;
     }
 
     /// @dev The flag state a resolution leaves.
@@ -824,6 +908,21 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
         if (resolution == Resolution.Quarantined) return FlagState.Quarantined;
         if (resolution == Resolution.Recalled) return FlagState.Recalled;
         return FlagState.Cleared;
+    }
+
+    /// @dev The expected-states bitmap with only `state`'s bit (bit `uint8(state)`) set.
+    function _encodeStateBitmap(BatchState state) private pure returns (bytes32) {
+        return bytes32(1 << uint8(state));
+    }
+
+    /// @dev The expected-states bitmap with only `state`'s bit set.
+    function _encodeStateBitmap(ShipmentState state) private pure returns (bytes32) {
+        return bytes32(1 << uint8(state));
+    }
+
+    /// @dev The expected-states bitmap with only `state`'s bit set.
+    function _encodeStateBitmap(FlagState state) private pure returns (bytes32) {
+        return bytes32(1 << uint8(state));
     }
 
     /// @dev The sender of shipment `shipmentId`: its low 160 bits.
@@ -838,7 +937,7 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
 
     /// @dev Reverts with `DrugTraceInvalidName` when `name` is longer than `MAX_NAME_LENGTH` bytes or holds an ASCII
     /// control character (a name is printed in terminals and pages; it must not move the cursor or fake a line).
-    function _requireValidName(string calldata name) private pure {
+    function _checkValidName(string calldata name) private pure {
         bytes calldata raw = bytes(name);
         if (raw.length > MAX_NAME_LENGTH) revert DrugTraceInvalidName(name);
         // At most MAX_NAME_LENGTH bytes: a constant bound.
@@ -869,24 +968,5 @@ contract DrugTrace is IDrugTrace, AccessControlDefaultAdminRules, Pausable {
     function _gtinPrefixKey(uint64 gtin, uint8 prefixLength) private pure returns (uint64) {
         uint64 scale = uint64(10) ** prefixLength;
         return scale + ((gtin / uint64(10) ** (13 - prefixLength)) % scale);
-    }
-
-    /// @dev Whether `gtin` is a GTIN-14: not zero, below 10^14, and a GS1 mod-10 check digit that matches. From the
-    /// right, the 13 data digits weigh 3, 1, 3, 1, ...; the check digit is (10 − sum mod 10) mod 10.
-    function _isValidGtin(uint64 gtin) private pure returns (bool) {
-        if (gtin == 0 || gtin >= _GTIN_LIMIT) return false;
-        uint256 rest = gtin / 10;
-        uint256 sum;
-        // Cannot overflow: at most 13 digits, sum <= 13 * 27. Seven pairs cover the 13 data digits (the last pair's
-        // second digit is zero). A constant bound, not a loop over user input.
-        unchecked {
-            for (uint256 pair; pair < 7; ++pair) {
-                sum += (rest % 10) * 3;
-                rest /= 10;
-                sum += rest % 10;
-                rest /= 10;
-            }
-        }
-        return (10 - (sum % 10)) % 10 == gtin % 10;
     }
 }

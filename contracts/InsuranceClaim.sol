@@ -12,57 +12,9 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IDrugTrace} from "./interfaces/IDrugTrace.sol";
 import {IInsuranceClaim} from "./interfaces/IInsuranceClaim.sol";
 import {IPatientConsent} from "./interfaces/IPatientConsent.sol";
-
-/// @title Adjudication
-/// @notice The benefit arithmetic of a claim, shared by approvals, `quote` and `adjudicate`; the SDK's
-/// `sdk/insurance-claim/adjudication.ts` is the same function and a test proves they agree.
-/// @dev Rounding: coinsurance is rounded down (floor), in the patient's favour; the payout may be up to one base
-/// unit higher than exact arithmetic would give, never lower.
-library Adjudication {
-    /// @dev Basis points in 100%.
-    uint256 internal constant BPS = 10_000;
-
-    /// @dev The allowed amount: the billed amount, at most the fee schedule's amount.
-    function allowedAmount(uint96 billed, uint96 scheduleAmount) internal pure returns (uint96) {
-        return billed < scheduleAmount ? billed : scheduleAmount;
-    }
-
-    /// @dev The patient's coinsurance on `afterDeductible` at `coinsuranceBps` (<= 10,000), rounded down.
-    function coinsuranceOf(uint96 afterDeductible, uint16 coinsuranceBps) internal pure returns (uint96) {
-        // (2^96 - 1) * 10_000 < 2^110: no overflow in uint256; the quotient is <= afterDeductible as bps <= BPS.
-        return uint96((uint256(afterDeductible) * coinsuranceBps) / BPS);
-    }
-
-    /// @dev The explanation of benefits of an `allowed` amount against the policy's remaining deductible and
-    /// coverage: the deductible first, then coinsurance on the rest, the payout capped by remaining coverage.
-    /// `coinsuranceBps` must be at most 10,000 (plans and `adjudicate` check it).
-    function explain(
-        uint96 billed,
-        uint96 allowed,
-        uint96 deductibleRemaining,
-        uint16 coinsuranceBps,
-        uint96 coverageRemaining
-    ) internal pure returns (IInsuranceClaim.ExplanationOfBenefits memory eob) {
-        uint96 deductibleApplied = allowed < deductibleRemaining ? allowed : deductibleRemaining;
-        uint96 afterDeductible;
-        uint96 share;
-        uint96 coinsurance;
-        unchecked {
-            // deductibleApplied <= allowed (it is the smaller of the two).
-            afterDeductible = allowed - deductibleApplied;
-            coinsurance = coinsuranceOf(afterDeductible, coinsuranceBps);
-            // coinsurance <= afterDeductible because coinsuranceBps <= BPS.
-            share = afterDeductible - coinsurance;
-        }
-        eob = IInsuranceClaim.ExplanationOfBenefits({
-            billed: billed,
-            allowed: allowed,
-            deductibleApplied: deductibleApplied,
-            coinsurance: coinsurance,
-            payout: share < coverageRemaining ? share : coverageRemaining
-        });
-    }
-}
+import {Adjudication} from "./libraries/Adjudication.sol";
+import {DataCategory, PurposeOfUse} from "./libraries/ConsentVocabulary.sol";
+import {Gtin} from "./libraries/Gtin.sol";
 
 /// @title InsuranceClaim
 /// @notice ERC-20 pools, plans and policies; claims tied to patient consent and to dispensed drugs; adjudication
@@ -77,13 +29,13 @@ library Adjudication {
 contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /*//////////////////////////////////////////////////////////////
-                                STORAGE
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           TYPES                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @dev slot 0: token (160) | slot 1: insurer (160) | slot 2: balance (128) | reserved (128).
     /// Invariant: reserved <= balance; the sum of balances of a token's pools <= this contract's balance of it.
-    struct Pool {
+    struct PoolRecord {
         IERC20 token;
         address insurer;
         uint128 balance;
@@ -94,7 +46,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// coinsuranceBps (16) | slot 2: feeScheduleRoot. The pool's insurer is copied here (pools never change
     /// insurer) so a submission reads one plan slot for the consent check; an approval reads only slot 1; a
     /// denial reads slot 0 for the appeal window. Immutable once created (explicit fees live in `_fees`).
-    struct Plan {
+    struct PlanRecord {
         address insurer;
         uint48 poolId;
         uint48 appealWindow;
@@ -106,7 +58,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
 
     /// @dev slot 0: patient (160) | start (48) | end (48) | slot 1: planId (64) | deductibleMet (96) |
     /// coverageUsed (96). Invariants: deductibleMet <= plan.deductible; coverageUsed <= plan.coverageLimit.
-    struct Policy {
+    struct PolicyRecord {
         address patient;
         uint48 start;
         uint48 end;
@@ -118,7 +70,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// @dev slot 0: provider (160) | policyId (64) | state (8) | reasonCode (16) | slot 1: billed (96) |
     /// allowed (96) | poolId (48) | slot 2 (written on approval or first denial): deductibleApplied (96) |
     /// payout (96) | appealDeadline (48). Service code, date and evidence live in the ClaimSubmitted event only.
-    struct Claim {
+    struct ClaimRecord {
         address provider;
         uint64 policyId;
         ClaimState state;
@@ -139,21 +91,24 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint64 claims;
     }
 
-    /// @notice Insurers open pools, create plans and policies, appoint adjusters and pay claims.
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         CONSTANTS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @inheritdoc IInsuranceClaim
     bytes32 public constant INSURER_ROLE = keccak256("INSURER_ROLE");
 
-    /// @notice Providers (doctors, hospitals, pharmacies) submit claims.
+    /// @inheritdoc IInsuranceClaim
     bytes32 public constant PROVIDER_ROLE = keccak256("PROVIDER_ROLE");
 
-    /// @notice Pausers pause and unpause the contract in an emergency.
+    /// @inheritdoc IInsuranceClaim
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
-    /// @notice The purpose of use a claim needs the patient's consent for: HPAYMT (healthcare payment).
-    uint8 public constant PAYMENT_PURPOSE = 2;
+    /// @inheritdoc IInsuranceClaim
+    uint8 public constant PAYMENT_PURPOSE = PurposeOfUse.HPAYMT;
 
-    /// @notice The data categories a drug claim needs consent for: medications (bit 2). Medical claims ask for
-    /// the purpose alone (categories 0): their evidence stays off chain.
-    uint32 public constant MEDICATIONS_CATEGORY = 1 << 2;
+    /// @inheritdoc IInsuranceClaim
+    uint32 public constant MEDICATIONS_CATEGORY = DataCategory.MEDICATIONS;
 
     /// @dev The shortest appeal window a plan may state: 30 days. Private to keep the bytecode under EIP-170's
     /// limit; `InsuranceClaimAppealWindowOutOfRange` reports both bounds.
@@ -161,9 +116,6 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
 
     /// @dev The longest appeal window a plan may state: 365 days.
     uint48 private constant _MAX_APPEAL_WINDOW = 365 days;
-
-    /// @dev The largest GTIN-14.
-    uint64 private constant _MAX_GTIN = 99_999_999_999_999;
 
     /// @dev The high nibble of each of the 14 bytes of a drug code's head (ASCII digits are 0x30-0x39).
     uint256 private constant _DRUG_HIGH_NIBBLES = 0xF0F0F0F0F0F0F0F0F0F0F0F0F0F0;
@@ -177,22 +129,42 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// @dev The low nibble of each of the 14 bytes.
     uint256 private constant _DRUG_LOW_NIBBLES = 0x0F0F0F0F0F0F0F0F0F0F0F0F0F0F;
 
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                          STORAGE                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @dev Expected-states bitmaps (bit `uint8(state)` set for each allowed state) for the claim lifecycle guard.
+    /// A decision (approval, denial) takes a Submitted or Appealed claim.
+    bytes32 private constant _PENDING_STATES = bytes32(
+        (1 << uint8(ClaimState.Submitted)) | (1 << uint8(ClaimState.Appealed))
+    );
+    /// @dev Payment and voiding take an Approved claim.
+    bytes32 private constant _APPROVED_STATES = bytes32(1 << uint8(ClaimState.Approved));
+    /// @dev An appeal takes a Denied claim.
+    bytes32 private constant _DENIED_STATES = bytes32(1 << uint8(ClaimState.Denied));
+    /// @dev The states whose explanation of benefits is the recorded one.
+    bytes32 private constant _APPROVED_OR_PAID_STATES = bytes32(
+        (1 << uint8(ClaimState.Approved)) | (1 << uint8(ClaimState.Paid))
+    );
+    /// @dev Every state of a claim that exists.
+    bytes32 private constant _EXISTING_STATES = ~bytes32(1 << uint8(ClaimState.None));
+
     IPatientConsent private immutable CONSENT;
     IDrugTrace private immutable DRUG_TRACE;
 
     Counters private _counters;
-    mapping(uint256 poolId => Pool) private _pools;
+    mapping(uint256 poolId => PoolRecord) private _pools;
     mapping(uint256 poolId => mapping(address account => bool)) private _adjusters;
-    mapping(uint256 planId => Plan) private _plans;
+    mapping(uint256 planId => PlanRecord) private _plans;
     mapping(uint256 planId => mapping(bytes32 serviceCode => uint96 allowedAmount)) private _fees;
-    mapping(uint256 policyId => Policy) private _policies;
-    mapping(uint256 claimId => Claim) private _claims;
+    mapping(uint256 policyId => PolicyRecord) private _policies;
+    mapping(uint256 claimId => ClaimRecord) private _claims;
     mapping(bytes32 claimKey => uint256 claimId) private _claimIdByKey;
     mapping(bytes32 batchId => mapping(uint256 word => uint256 bits)) private _claimedUnits;
 
-    /*//////////////////////////////////////////////////////////////
-                              CONSTRUCTOR
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                        CONSTRUCTOR                         */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @param initialDelay The delay before a default admin transfer takes effect (seconds).
     /// @param initialAdmin The default admin.
@@ -210,15 +182,15 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         DRUG_TRACE = trace;
     }
 
-    /*//////////////////////////////////////////////////////////////
-                            POOLS (INSURERS)
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                       POOL FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @inheritdoc IInsuranceClaim
     function openPool(IERC20 token) external whenNotPaused onlyRole(INSURER_ROLE) returns (uint256 poolId) {
         if (address(token).code.length == 0) revert InsuranceClaimNotAContract(address(token));
         poolId = ++_counters.pools;
-        Pool storage pool = _pools[poolId];
+        PoolRecord storage pool = _pools[poolId];
         pool.token = token;
         pool.insurer = msg.sender;
         emit PoolOpened(poolId, msg.sender, token);
@@ -228,10 +200,10 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// @dev The credit must be measured after the transfer, so the effect follows the interaction; the
     /// reentrancy guard stops a hostile token from re-entering to be credited twice. The credit is capped at
     /// `amount` so a token lying about balances cannot inflate the pool beyond what was asked for.
-    function fundPool(uint256 poolId, uint256 amount) external whenNotPaused nonReentrant returns (uint256 credited) {
-        Pool storage pool = _pools[poolId];
+    function fundPool(uint256 poolId, uint256 amount) external nonReentrant whenNotPaused returns (uint256 credited) {
+        PoolRecord storage pool = _pools[poolId];
         if (pool.insurer == address(0)) revert InsuranceClaimUnknownPool(poolId);
-        if (amount == 0) revert InsuranceClaimAmountZero();
+        if (amount == 0) revert InsuranceClaimZeroAmount();
         IERC20 token = pool.token;
         uint256 balanceBefore = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);
@@ -248,9 +220,9 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint256 poolId,
         uint256 amount,
         address to
-    ) external whenNotPaused nonReentrant onlyRole(INSURER_ROLE) {
-        Pool storage pool = _insurerPool(poolId);
-        if (amount == 0) revert InsuranceClaimAmountZero();
+    ) external nonReentrant whenNotPaused onlyRole(INSURER_ROLE) {
+        PoolRecord storage pool = _checkPoolInsurer(poolId);
+        if (amount == 0) revert InsuranceClaimZeroAmount();
         if (to == address(0)) revert InsuranceClaimZeroAddress();
         uint256 available = pool.balance - pool.reserved;
         if (amount > available) revert InsuranceClaimWithdrawalExceedsAvailable(poolId, amount, available);
@@ -262,15 +234,15 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
 
     /// @inheritdoc IInsuranceClaim
     function setAdjuster(uint256 poolId, address adjuster, bool allowed) external onlyRole(INSURER_ROLE) {
-        _insurerPool(poolId);
+        _checkPoolInsurer(poolId);
         if (adjuster == address(0)) revert InsuranceClaimZeroAddress();
         _adjusters[poolId][adjuster] = allowed;
         emit PoolAdjusterSet(poolId, adjuster, allowed);
     }
 
-    /*//////////////////////////////////////////////////////////////
-                          PLANS AND POLICIES
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                 PLAN AND POLICY FUNCTIONS                  */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @inheritdoc IInsuranceClaim
     function createPlan(
@@ -281,15 +253,15 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         bytes32 feeScheduleRoot,
         uint48 appealWindow
     ) external whenNotPaused onlyRole(INSURER_ROLE) returns (uint256 planId) {
-        _insurerPool(poolId);
-        if (coverageLimit == 0) revert InsuranceClaimCoverageLimitZero();
+        _checkPoolInsurer(poolId);
+        if (coverageLimit == 0) revert InsuranceClaimZeroCoverageLimit();
         if (coinsuranceBps > Adjudication.BPS) revert InsuranceClaimCoinsuranceTooHigh(coinsuranceBps);
         if (appealWindow < _MIN_APPEAL_WINDOW || appealWindow > _MAX_APPEAL_WINDOW) {
             revert InsuranceClaimAppealWindowOutOfRange(appealWindow, _MIN_APPEAL_WINDOW, _MAX_APPEAL_WINDOW);
         }
         planId = ++_counters.plans;
         // poolId is an existing pool's id, at most _counters.pools, a uint48: the cast is exact.
-        _plans[planId] = Plan({
+        _plans[planId] = PlanRecord({
             insurer: msg.sender,
             poolId: uint48(poolId),
             appealWindow: appealWindow,
@@ -307,7 +279,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         bytes32[] calldata serviceCodes,
         uint96[] calldata allowedAmounts
     ) external whenNotPaused onlyRole(INSURER_ROLE) {
-        _insurerPool(_existingPlan(planId).poolId);
+        _checkPoolInsurer(_existingPlan(planId).poolId);
         uint256 count = serviceCodes.length;
         if (count == 0 || count != allowedAmounts.length) {
             revert InsuranceClaimLengthMismatch(count, allowedAmounts.length);
@@ -326,11 +298,11 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint48 start,
         uint48 end
     ) external whenNotPaused onlyRole(INSURER_ROLE) returns (uint256 policyId) {
-        _insurerPool(_existingPlan(planId).poolId);
+        _checkPoolInsurer(_existingPlan(planId).poolId);
         if (patient == address(0)) revert InsuranceClaimZeroAddress();
         if (end <= start) revert InsuranceClaimInvalidPeriod(start, end);
         policyId = ++_counters.policies;
-        Policy storage policy = _policies[policyId];
+        PolicyRecord storage policy = _policies[policyId];
         policy.patient = patient;
         policy.start = start;
         policy.end = end;
@@ -339,9 +311,9 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         emit PolicyCreated(policyId, planId, patient, start, end);
     }
 
-    /*//////////////////////////////////////////////////////////////
-                                 CLAIMS
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                      CLAIM FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @inheritdoc IInsuranceClaim
     /// @dev The duplicate key leaves the evidence out on purpose: one service by one provider on one date for one
@@ -352,7 +324,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint96 scheduleAmount,
         bytes32[] calldata scheduleProof
     ) external whenNotPaused onlyRole(PROVIDER_ROLE) returns (uint256 claimId) {
-        if (request.billed == 0) revert InsuranceClaimAmountZero();
+        if (request.billed == 0) revert InsuranceClaimZeroAmount();
         if (request.evidenceHash == bytes32(0)) revert InsuranceClaimEvidenceMissing();
         if (_isDrugServiceCode(request.serviceCode)) revert InsuranceClaimDrugCodeNeedsDrugClaim(request.serviceCode);
         bytes32 key = _claimKey(request.policyId, msg.sender, request.serviceCode, request.serviceDate);
@@ -387,7 +359,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint96 scheduleAmount,
         bytes32[] calldata scheduleProof
     ) external whenNotPaused onlyRole(PROVIDER_ROLE) returns (uint256 claimId) {
-        if (request.billed == 0) revert InsuranceClaimAmountZero();
+        if (request.billed == 0) revert InsuranceClaimZeroAmount();
         if (request.evidenceHash == bytes32(0)) revert InsuranceClaimEvidenceMissing();
         bytes32 serviceCode = _drugServiceCode(request.gtin);
         uint96 allowed;
@@ -419,12 +391,12 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
 
     /// @inheritdoc IInsuranceClaim
     function approveClaim(uint256 claimId) external whenNotPaused {
-        Claim storage claim = _claims[claimId];
-        _expectState(claimId, claim.state, _bit(ClaimState.Submitted) | _bit(ClaimState.Appealed));
+        _validateClaimStateBitmap(claimId, _PENDING_STATES);
+        ClaimRecord storage claim = _claims[claimId];
         uint48 poolId = claim.poolId;
-        _checkAdjuster(poolId);
-        Policy storage policy = _policies[claim.policyId];
-        Plan storage plan = _plans[policy.planId];
+        _checkPoolAdjuster(poolId);
+        PolicyRecord storage policy = _policies[claim.policyId];
+        PlanRecord storage plan = _plans[policy.planId];
         ExplanationOfBenefits memory eob = Adjudication.explain(
             claim.billed,
             claim.allowed,
@@ -432,7 +404,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
             plan.coinsuranceBps,
             plan.coverageLimit - policy.coverageUsed
         );
-        Pool storage pool = _pools[poolId];
+        PoolRecord storage pool = _pools[poolId];
         uint128 reserved = pool.reserved;
         uint256 available = pool.balance - reserved;
         if (eob.payout > available) revert InsuranceClaimPoolInsufficientFunds(poolId, eob.payout, available);
@@ -463,11 +435,10 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// @inheritdoc IInsuranceClaim
     /// @dev The deadline is fixed at the first denial from the plan's window, so the appeal reads one claim slot.
     function denyClaim(uint256 claimId, uint16 reasonCode) external whenNotPaused {
-        if (reasonCode == 0) revert InsuranceClaimReasonCodeZero();
-        Claim storage claim = _claims[claimId];
-        ClaimState current = claim.state;
-        _expectState(claimId, current, _bit(ClaimState.Submitted) | _bit(ClaimState.Appealed));
-        _checkAdjuster(claim.poolId);
+        if (reasonCode == 0) revert InsuranceClaimZeroReasonCode();
+        ClaimState current = _validateClaimStateBitmap(claimId, _PENDING_STATES);
+        ClaimRecord storage claim = _claims[claimId];
+        _checkPoolAdjuster(claim.poolId);
         ClaimState outcome;
         if (current == ClaimState.Submitted) {
             outcome = ClaimState.Denied;
@@ -483,8 +454,8 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
 
     /// @inheritdoc IInsuranceClaim
     function appealClaim(uint256 claimId, bytes32 evidenceHash) external whenNotPaused {
-        Claim storage claim = _claims[claimId];
-        _expectState(claimId, claim.state, _bit(ClaimState.Denied));
+        _validateClaimStateBitmap(claimId, _DENIED_STATES);
+        ClaimRecord storage claim = _claims[claimId];
         if (msg.sender != claim.provider && msg.sender != _policies[claim.policyId].patient) {
             revert InsuranceClaimNotAppellant(claimId, msg.sender);
         }
@@ -496,8 +467,8 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     }
 
     /// @inheritdoc IInsuranceClaim
-    function payClaim(uint256 claimId) external whenNotPaused nonReentrant onlyRole(INSURER_ROLE) {
-        (Pool storage pool, uint256 poolId, address payee, uint96 amount) = _startPayment(claimId);
+    function payClaim(uint256 claimId) external nonReentrant whenNotPaused onlyRole(INSURER_ROLE) {
+        (PoolRecord storage pool, uint256 poolId, address payee, uint96 amount) = _startPayment(claimId);
         emit ClaimPaid(claimId, poolId, payee, amount);
         if (amount != 0 && !pool.token.trySafeTransfer(payee, amount)) {
             revert InsuranceClaimPaymentFailed(claimId, payee, amount);
@@ -509,8 +480,8 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint256[] calldata claimIds
     )
         external
-        whenNotPaused
         nonReentrant
+        whenNotPaused
         onlyRole(INSURER_ROLE)
         returns (uint256 paid, uint256 failed, uint256 amountPaid)
     {
@@ -518,7 +489,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         if (count == 0) revert InsuranceClaimEmptyBatch();
         for (uint256 i; i < count; ++i) {
             uint256 claimId = claimIds[i];
-            (Pool storage pool, uint256 poolId, address payee, uint96 amount) = _startPayment(claimId);
+            (PoolRecord storage pool, uint256 poolId, address payee, uint96 amount) = _startPayment(claimId);
             if (amount == 0 || pool.token.trySafeTransfer(payee, amount)) {
                 emit ClaimPaid(claimId, poolId, payee, amount);
                 ++paid;
@@ -533,13 +504,13 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
 
     /// @inheritdoc IInsuranceClaim
     function voidClaim(uint256 claimId, uint16 reasonCode) external whenNotPaused onlyRole(INSURER_ROLE) {
-        if (reasonCode == 0) revert InsuranceClaimReasonCodeZero();
-        Claim storage claim = _claims[claimId];
-        _expectState(claimId, claim.state, _bit(ClaimState.Approved));
+        if (reasonCode == 0) revert InsuranceClaimZeroReasonCode();
+        _validateClaimStateBitmap(claimId, _APPROVED_STATES);
+        ClaimRecord storage claim = _claims[claimId];
         uint48 poolId = claim.poolId;
-        Pool storage pool = _pools[poolId];
+        PoolRecord storage pool = _pools[poolId];
         if (pool.insurer != msg.sender) revert InsuranceClaimNotPoolInsurer(poolId, msg.sender);
-        Policy storage policy = _policies[claim.policyId];
+        PolicyRecord storage policy = _policies[claim.policyId];
         uint96 released = claim.payout;
         uint96 deductibleReleased = claim.deductibleApplied;
         unchecked {
@@ -555,9 +526,9 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         emit ClaimVoided(claimId, poolId, msg.sender, reasonCode, released, deductibleReleased);
     }
 
-    /*//////////////////////////////////////////////////////////////
-                                 ADMIN
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                      ADMIN FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @inheritdoc IInsuranceClaim
     function pause() external onlyRole(PAUSER_ROLE) {
@@ -569,9 +540,9 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         _unpause();
     }
 
-    /*//////////////////////////////////////////////////////////////
-                                 VIEWS
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                       READ FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @inheritdoc IInsuranceClaim
     /// @dev One call of the rule for every state: while pending, against the policy's remaining deductible and
@@ -579,19 +550,18 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// reproduces exactly: the deductible applied is at most the allowed amount, the payout at most the share);
     /// otherwise against nothing (no deductible, coinsurance or payout).
     function quote(uint256 claimId) external view returns (ExplanationOfBenefits memory) {
-        Claim storage claim = _claims[claimId];
-        ClaimState state = claim.state;
-        _expectState(claimId, state, ~_bit(ClaimState.None));
+        bytes32 current = _encodeStateBitmap(_validateClaimStateBitmap(claimId, _EXISTING_STATES));
+        ClaimRecord storage claim = _claims[claimId];
         uint96 deductibleRemaining;
         uint16 coinsuranceBps;
         uint96 coverageRemaining;
-        if (_bit(state) & (_bit(ClaimState.Submitted) | _bit(ClaimState.Appealed)) != 0) {
-            Policy storage policy = _policies[claim.policyId];
-            Plan storage plan = _plans[policy.planId];
+        if (current & _PENDING_STATES != 0) {
+            PolicyRecord storage policy = _policies[claim.policyId];
+            PlanRecord storage plan = _plans[policy.planId];
             deductibleRemaining = plan.deductible - policy.deductibleMet;
             coinsuranceBps = plan.coinsuranceBps;
             coverageRemaining = plan.coverageLimit - policy.coverageUsed;
-        } else if (_bit(state) & (_bit(ClaimState.Approved) | _bit(ClaimState.Paid)) != 0) {
+        } else if (current & _APPROVED_OR_PAID_STATES != 0) {
             deductibleRemaining = claim.deductibleApplied;
             coinsuranceBps = _plans[_policies[claim.policyId].planId].coinsuranceBps;
             coverageRemaining = claim.payout;
@@ -620,21 +590,21 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     }
 
     /// @inheritdoc IInsuranceClaim
-    function claimState(uint256 claimId) external view returns (ClaimState) {
+    function claimStateOf(uint256 claimId) external view returns (ClaimState) {
         return _claims[claimId].state;
     }
 
     /// @inheritdoc IInsuranceClaim
-    function getPool(uint256 poolId) external view returns (PoolInfo memory) {
-        Pool storage pool = _pools[poolId];
-        return PoolInfo({token: pool.token, insurer: pool.insurer, balance: pool.balance, reserved: pool.reserved});
+    function poolOf(uint256 poolId) external view returns (Pool memory) {
+        PoolRecord storage pool = _pools[poolId];
+        return Pool({token: pool.token, insurer: pool.insurer, balance: pool.balance, reserved: pool.reserved});
     }
 
     /// @inheritdoc IInsuranceClaim
-    function getPlan(uint256 planId) external view returns (PlanInfo memory) {
-        Plan storage plan = _plans[planId];
+    function planOf(uint256 planId) external view returns (Plan memory) {
+        PlanRecord storage plan = _plans[planId];
         return
-            PlanInfo({
+            Plan({
                 poolId: plan.poolId,
                 coverageLimit: plan.coverageLimit,
                 deductible: plan.deductible,
@@ -645,10 +615,10 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     }
 
     /// @inheritdoc IInsuranceClaim
-    function getPolicy(uint256 policyId) external view returns (PolicyInfo memory) {
-        Policy storage policy = _policies[policyId];
+    function policyOf(uint256 policyId) external view returns (Policy memory) {
+        PolicyRecord storage policy = _policies[policyId];
         return
-            PolicyInfo({
+            Policy({
                 planId: policy.planId,
                 patient: policy.patient,
                 start: policy.start,
@@ -659,10 +629,10 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     }
 
     /// @inheritdoc IInsuranceClaim
-    function getClaim(uint256 claimId) external view returns (ClaimInfo memory) {
-        Claim storage claim = _claims[claimId];
+    function claimOf(uint256 claimId) external view returns (Claim memory) {
+        ClaimRecord storage claim = _claims[claimId];
         return
-            ClaimInfo({
+            Claim({
                 policyId: claim.policyId,
                 provider: claim.provider,
                 state: claim.state,
@@ -727,12 +697,18 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         return address(DRUG_TRACE);
     }
 
-    /*//////////////////////////////////////////////////////////////
-                           INTERNAL FUNCTIONS
-    //////////////////////////////////////////////////////////////*/
+    /// @inheritdoc AccessControlDefaultAdminRules
+    /// @dev Also answers for `IInsuranceClaim`.
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return interfaceId == type(IInsuranceClaim).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                     PRIVATE FUNCTIONS                      */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @dev Pool `poolId`, checking that it exists and that the caller is its insurer.
-    function _insurerPool(uint256 poolId) private view returns (Pool storage pool) {
+    function _checkPoolInsurer(uint256 poolId) private view returns (PoolRecord storage pool) {
         pool = _pools[poolId];
         address insurer = pool.insurer;
         if (insurer == address(0)) revert InsuranceClaimUnknownPool(poolId);
@@ -740,23 +716,30 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     }
 
     /// @dev Plan `planId`, checking that it exists.
-    function _existingPlan(uint256 planId) private view returns (Plan storage plan) {
+    function _existingPlan(uint256 planId) private view returns (PlanRecord storage plan) {
         plan = _plans[planId];
         if (plan.poolId == 0) revert InsuranceClaimUnknownPlan(planId);
     }
 
     /// @dev Reverts unless the caller is an adjuster of pool `poolId`.
-    function _checkAdjuster(uint256 poolId) private view {
+    function _checkPoolAdjuster(uint256 poolId) private view {
         if (!_adjusters[poolId][msg.sender]) revert InsuranceClaimNotPoolAdjuster(poolId, msg.sender);
     }
 
-    /// @dev The one lifecycle guard: reverts unless `current`'s bit is set in `expected`.
-    function _expectState(uint256 claimId, ClaimState current, bytes32 expected) private pure {
-        if (_bit(current) & expected == 0) revert InsuranceClaimUnexpectedState(claimId, current, expected);
+    /// @dev The one lifecycle guard of the claim state machine (OpenZeppelin Governor's pattern): returns claim
+    /// `claimId`'s state, or reverts with `InsuranceClaimUnexpectedClaimState` unless its bit is in `allowedStates`.
+    function _validateClaimStateBitmap(
+        uint256 claimId,
+        bytes32 allowedStates
+    ) private view returns (ClaimState current) {
+        current = _claims[claimId].state;
+        if (_encodeStateBitmap(current) & allowedStates == 0) {
+            revert InsuranceClaimUnexpectedClaimState(claimId, current, allowedStates);
+        }
     }
 
-    /// @dev The bit of `state` in an expected-states bitmap.
-    function _bit(ClaimState state) private pure returns (bytes32) {
+    /// @dev The expected-states bitmap with only `state`'s bit (bit `uint8(state)`) set.
+    function _encodeStateBitmap(ClaimState state) private pure returns (bytes32) {
         return bytes32(1 << uint8(state));
     }
 
@@ -768,7 +751,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint48 serviceDate,
         uint32 categories
     ) private view returns (uint64 planId) {
-        Policy storage policy = _policies[policyId];
+        PolicyRecord storage policy = _policies[policyId];
         address holder = policy.patient;
         if (holder == address(0)) revert InsuranceClaimUnknownPolicy(policyId);
         if (holder != patient) revert InsuranceClaimPatientMismatch(policyId, patient);
@@ -794,7 +777,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// new claim can never be paid beside it.
     function _checkNewService(uint256 existing) private view {
         if (existing == 0) return;
-        Claim storage earlier = _claims[existing];
+        ClaimRecord storage earlier = _claims[existing];
         ClaimState state = earlier.state;
         if (
             state != ClaimState.FinalDenied &&
@@ -845,7 +828,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint96 allowed
     ) private returns (uint256 claimId) {
         claimId = ++_counters.claims;
-        Claim storage claim = _claims[claimId];
+        ClaimRecord storage claim = _claims[claimId];
         claim.provider = msg.sender;
         // policyId is an existing policy's id, at most _counters.policies, a uint64: the cast is exact.
         claim.policyId = uint64(policyId);
@@ -859,9 +842,9 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// (effects before the transfer the caller makes); returns the pool, its id, the payee and the amount.
     function _startPayment(
         uint256 claimId
-    ) private returns (Pool storage pool, uint256 poolId, address payee, uint96 amount) {
-        Claim storage claim = _claims[claimId];
-        _expectState(claimId, claim.state, _bit(ClaimState.Approved));
+    ) private returns (PoolRecord storage pool, uint256 poolId, address payee, uint96 amount) {
+        _validateClaimStateBitmap(claimId, _APPROVED_STATES);
+        ClaimRecord storage claim = _claims[claimId];
         poolId = claim.poolId;
         pool = _pools[poolId];
         if (pool.insurer != msg.sender) revert InsuranceClaimNotPoolInsurer(poolId, msg.sender);
@@ -877,7 +860,13 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     }
 
     /// @dev After a refused transfer in a batch, puts the claim back to Approved with its reserve, as it was.
-    function _undoPayment(uint256 claimId, Pool storage pool, uint256 poolId, address payee, uint96 amount) private {
+    function _undoPayment(
+        uint256 claimId,
+        PoolRecord storage pool,
+        uint256 poolId,
+        address payee,
+        uint96 amount
+    ) private {
         _claims[claimId].state = ClaimState.Approved;
         unchecked {
             // Restores the exact values _startPayment subtracted from in this transaction.
@@ -911,7 +900,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
 
     /// @dev The GTIN-14 as 14 left-aligned ASCII digits in a bytes32.
     function _drugServiceCode(uint64 gtin) private pure returns (bytes32) {
-        if (gtin > _MAX_GTIN) revert InsuranceClaimInvalidGtin(gtin);
+        if (gtin >= Gtin.LIMIT) revert InsuranceClaimInvalidGtin(gtin);
         uint256 code;
         uint256 rest = gtin;
         // Digit i from the right (i = 0..13) goes to byte 13 - i from the left, i.e. shift 8 * (18 + i).

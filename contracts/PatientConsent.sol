@@ -20,6 +20,47 @@ import {DataCategory, PurposeOfUse} from "./libraries/ConsentVocabulary.sol";
 /// records. Not upgradeable.
 contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Pausable, EIP712, Nonces {
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           TYPES                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @dev What storage keeps of a (patient, grantee) pair's latest consent (returned as `IPatientConsent.Consent`).
+    /// One slot: `purposes` bits 0..31 | `categories` 32..63 | `start` 64..111 | `end` 112..159 | `serial`
+    /// 160..223 | `revoked` 224..231 | `signedGrantsBlocked` 232..239.
+    struct ConsentRecord {
+        uint32 purposes;
+        uint32 categories;
+        uint48 start;
+        uint48 end;
+        uint64 serial;
+        bool revoked;
+        bool signedGrantsBlocked;
+    }
+
+    /// @dev What storage keeps of a delegation (returned as `IPatientConsent.Delegation`). One slot: `purposes` bits
+    /// 0..31 | `categories` 32..63 | `until` 64..111.
+    struct DelegationRecord {
+        uint32 purposes;
+        uint32 categories;
+        uint48 until;
+    }
+
+    /// @dev What storage keeps of an anchored record (returned as `IPatientConsent.Record`). One slot: `patient` bits
+    /// 0..159 | `categories` 160..191 | `anchoredAt` 192..239.
+    struct AnchorRecord {
+        address patient;
+        uint32 categories;
+        uint48 anchoredAt;
+    }
+
+    /// @dev What storage keeps of a break-glass window (returned as `IPatientConsent.BreakGlass`). One slot: `id` bits
+    /// 0..63 | `openedAt` 64..111 | `end` 112..159.
+    struct BreakGlassRecord {
+        uint64 id;
+        uint48 openedAt;
+        uint48 end;
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                         CONSTANTS                          */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
@@ -79,19 +120,19 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
     /*                          STORAGE                           */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
-    /// @dev The latest consent of each pair; one slot each (layout in `IPatientConsent.Consent`).
-    mapping(address patient => mapping(address grantee => Consent)) private _consents;
+    /// @dev The latest consent of each pair; one slot each (layout in `ConsentRecord`).
+    mapping(address patient => mapping(address grantee => ConsentRecord)) private _consents;
 
-    /// @dev Each delegation's scope and end; one slot each (layout in `IPatientConsent.Delegation`); zero when never
+    /// @dev Each delegation's scope and end; one slot each (layout in `DelegationRecord`); zero when never
     /// appointed or removed.
-    mapping(address patient => mapping(address delegate => Delegation)) private _delegations;
+    mapping(address patient => mapping(address delegate => DelegationRecord)) private _delegations;
 
-    /// @dev Anchored records, namespaced by the anchoring provider (layout in `IPatientConsent.Record`): a hash taken
+    /// @dev Anchored records, namespaced by the anchoring provider (layout in `AnchorRecord`): a hash taken
     /// by one provider never blocks another.
-    mapping(address provider => mapping(bytes32 recordHash => Record)) private _records;
+    mapping(address provider => mapping(bytes32 recordHash => AnchorRecord)) private _records;
 
     /// @dev The latest break-glass window of each (patient, responder); one slot each.
-    mapping(address patient => mapping(address responder => BreakGlass)) private _breakGlass;
+    mapping(address patient => mapping(address responder => BreakGlassRecord)) private _breakGlass;
 
     /// @dev Length of new break-glass windows. Shares a slot with `_breakGlassCount`: bits 0..47.
     uint48 private _maxBreakGlassDuration;
@@ -247,7 +288,7 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
         if (!_consentCovers(_consents[patient][msg.sender], PurposeOfUse.TREAT, categories)) {
             revert PatientConsentNotAuthorized(patient, msg.sender, PurposeOfUse.TREAT, categories);
         }
-        _records[msg.sender][recordHash] = Record({
+        _records[msg.sender][recordHash] = AnchorRecord({
             patient: patient,
             categories: categories,
             anchoredAt: Time.timestamp()
@@ -257,14 +298,14 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
 
     /// @inheritdoc IPatientConsent
     function logAccess(address patient, address provider, bytes32 recordHash, uint8 purpose) external whenNotPaused {
-        Record storage record = _records[provider][recordHash];
+        AnchorRecord storage record = _records[provider][recordHash];
         if (record.anchoredAt == 0) revert PatientConsentUnknownRecord(provider, recordHash);
         if (record.patient != patient) revert PatientConsentRecordPatientMismatch(provider, recordHash, patient);
         uint32 categories = record.categories;
 
         bytes32 consentId;
         uint64 breakGlassId;
-        Consent memory consent = _consents[patient][msg.sender];
+        ConsentRecord memory consent = _consents[patient][msg.sender];
         if (_consentCovers(consent, purpose, categories)) {
             consentId = _consentId(patient, msg.sender, consent.serial);
         } else if (purpose == PurposeOfUse.ETREAT && _breakGlassOpen(patient, msg.sender)) {
@@ -283,10 +324,10 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
     function breakGlass(
         address patient,
         bytes32 reasonHash
-    ) external onlyRole(EMERGENCY_ROLE) whenNotPaused returns (uint64 breakGlassId) {
+    ) external whenNotPaused onlyRole(EMERGENCY_ROLE) returns (uint64 breakGlassId) {
         if (patient == address(0) || patient == msg.sender) revert PatientConsentInvalidPatient(patient);
         if (reasonHash == bytes32(0)) revert PatientConsentInvalidReason(reasonHash);
-        BreakGlass memory previous = _breakGlass[patient][msg.sender];
+        BreakGlassRecord memory previous = _breakGlass[patient][msg.sender];
         if (block.timestamp < previous.end)
             revert PatientConsentBreakGlassAlreadyOpen(patient, msg.sender, previous.end);
         if (previous.id != 0) {
@@ -300,13 +341,13 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
         breakGlassId = ++_breakGlassCount;
         uint48 openedAt = Time.timestamp();
         uint48 end = openedAt + _maxBreakGlassDuration;
-        _breakGlass[patient][msg.sender] = BreakGlass({id: breakGlassId, openedAt: openedAt, end: end});
+        _breakGlass[patient][msg.sender] = BreakGlassRecord({id: breakGlassId, openedAt: openedAt, end: end});
         emit BreakGlassOpened(breakGlassId, patient, msg.sender, reasonHash, end);
     }
 
     /// @inheritdoc IPatientConsent
     function endBreakGlass(address patient) external {
-        BreakGlass storage window = _breakGlass[patient][msg.sender];
+        BreakGlassRecord storage window = _breakGlass[patient][msg.sender];
         if (block.timestamp >= window.end) revert PatientConsentBreakGlassNotOpen(patient, msg.sender);
         window.end = Time.timestamp();
         emit BreakGlassEnded(window.id, patient, msg.sender);
@@ -354,11 +395,21 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
 
     /// @inheritdoc IPatientConsent
     function consentOf(address patient, address grantee) external view returns (Consent memory) {
-        return _consents[patient][grantee];
+        ConsentRecord storage record = _consents[patient][grantee];
+        return
+            Consent({
+                purposes: record.purposes,
+                categories: record.categories,
+                start: record.start,
+                end: record.end,
+                serial: record.serial,
+                revoked: record.revoked,
+                signedGrantsBlocked: record.signedGrantsBlocked
+            });
     }
 
     /// @inheritdoc IPatientConsent
-    function consentState(address patient, address grantee) external view returns (ConsentState) {
+    function consentStateOf(address patient, address grantee) external view returns (ConsentState) {
         return _consentState(_consents[patient][grantee]);
     }
 
@@ -375,11 +426,12 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
 
     /// @inheritdoc IPatientConsent
     function delegationOf(address patient, address delegate) external view returns (Delegation memory) {
-        return _delegations[patient][delegate];
+        DelegationRecord storage record = _delegations[patient][delegate];
+        return Delegation({purposes: record.purposes, categories: record.categories, until: record.until});
     }
 
     /// @inheritdoc IPatientConsent
-    function delegateUntil(address patient, address delegate) external view returns (uint48) {
+    function delegationEndOf(address patient, address delegate) external view returns (uint48) {
         return _delegations[patient][delegate].until;
     }
 
@@ -390,12 +442,14 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
 
     /// @inheritdoc IPatientConsent
     function recordOf(address provider, bytes32 recordHash) external view returns (Record memory) {
-        return _records[provider][recordHash];
+        AnchorRecord storage record = _records[provider][recordHash];
+        return Record({patient: record.patient, categories: record.categories, anchoredAt: record.anchoredAt});
     }
 
     /// @inheritdoc IPatientConsent
     function breakGlassOf(address patient, address responder) external view returns (BreakGlass memory) {
-        return _breakGlass[patient][responder];
+        BreakGlassRecord storage record = _breakGlass[patient][responder];
+        return BreakGlass({id: record.id, openedAt: record.openedAt, end: record.end});
     }
 
     /// @inheritdoc IPatientConsent
@@ -465,7 +519,7 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
         if (categories & ~DataCategory.ALL != 0) revert PatientConsentInvalidCategories(categories);
         if (end <= start || end <= block.timestamp) revert PatientConsentInvalidPeriod(start, end);
 
-        Consent memory previous = _consents[patient][grantee];
+        ConsentRecord memory previous = _consents[patient][grantee];
         if (previous.signedGrantsBlocked) {
             // Only a grant by transaction gets here (signed ones are refused above): it lifts the block the pair's
             // revocation set, and burns the nonce that revocation deferred, so a grant signed before the revocation
@@ -473,7 +527,7 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
             emit NonceInvalidated(patient, _useNonce(patient));
         }
         uint64 serial = previous.serial + 1;
-        _consents[patient][grantee] = Consent({
+        _consents[patient][grantee] = ConsentRecord({
             purposes: purposes,
             categories: categories,
             start: start,
@@ -493,8 +547,8 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
     /// replaces the consent burns the nonce: the revocation costs nothing beyond the slot it already writes (a nonce
     /// write would add 5,000-22,100 gas to every revocation), and the deferred burn is paid only by a re-grant.
     function _revokeConsent(address patient, address grantee, address revokedBy, bool bySig) private {
-        Consent memory consent = _consents[patient][grantee];
-        _expectConsentState(patient, grantee, consent, _REVOCABLE_STATES);
+        ConsentRecord memory consent = _consents[patient][grantee];
+        _validateConsentStateBitmap(patient, grantee, consent, _REVOCABLE_STATES);
         consent.revoked = true;
         if (bySig) _useNonce(patient);
         else consent.signedGrantsBlocked = true;
@@ -508,7 +562,7 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
         if (purposes == 0 || purposes & ~PurposeOfUse.ALL != 0) revert PatientConsentInvalidPurposes(purposes);
         if (categories & ~DataCategory.ALL != 0) revert PatientConsentInvalidCategories(categories);
         if (until <= block.timestamp) revert PatientConsentInvalidDelegationEnd(until);
-        _delegations[patient][delegate] = Delegation({purposes: purposes, categories: categories, until: until});
+        _delegations[patient][delegate] = DelegationRecord({purposes: purposes, categories: categories, until: until});
         emit DelegateSet(patient, delegate, purposes, categories, until);
     }
 
@@ -553,7 +607,7 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
         uint32 categories,
         uint48 end
     ) private view {
-        Delegation memory delegation = _delegations[patient][msg.sender];
+        DelegationRecord memory delegation = _delegations[patient][msg.sender];
         if (delegation.until <= block.timestamp) revert PatientConsentUnauthorizedCaller(msg.sender, patient);
         if (grantee == msg.sender) revert PatientConsentDelegateSelfGrant(patient, msg.sender);
         uint32 protectedOutside = categories & DataCategory.PROTECTED & ~delegation.categories;
@@ -599,22 +653,33 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
         }
     }
 
-    /// @dev The one lifecycle guard for consents: reverts unless `consent`'s state is in `expectedStates`.
-    function _expectConsentState(
+    /// @dev The one lifecycle guard of the consent state machine (OpenZeppelin Governor's pattern): returns the state
+    /// of `consent`, the pair (`patient`, `grantee`)'s consent already read, or reverts with
+    /// `PatientConsentUnexpectedConsentState` unless its bit is in `allowedStates`.
+    function _validateConsentStateBitmap(
         address patient,
         address grantee,
-        Consent memory consent,
-        bytes32 expectedStates
-    ) private view {
-        ConsentState current = _consentState(consent);
-        if (expectedStates & bytes32(1 << uint8(current)) == 0) {
-            revert PatientConsentUnexpectedConsentState(patient, grantee, current, expectedStates);
+        ConsentRecord memory consent,
+        bytes32 allowedStates
+    ) private view returns (ConsentState current) {
+        current = _consentState(consent);
+        if (_encodeStateBitmap(current) & allowedStates == 0) {
+            revert PatientConsentUnexpectedConsentState(patient, grantee, current, allowedStates);
         }
+    }
+
+    /// @dev The expected-states bitmap with only `state`'s bit (bit `uint8(state)`) set.
+    function _encodeStateBitmap(ConsentState state) private pure returns (bytes32) {
+        return bytes32(1 << uint8(state));
     }
 
     /// @dev Whether `consent` permits `purpose` on every category in `categories` now. A never-granted consent has
     /// no purpose bit, and a shift by 32 or more yields zero, so unknown purposes are never covered.
-    function _consentCovers(Consent memory consent, uint8 purpose, uint32 categories) private view returns (bool) {
+    function _consentCovers(
+        ConsentRecord memory consent,
+        uint8 purpose,
+        uint32 categories
+    ) private view returns (bool) {
         return
             !consent.revoked &&
             (consent.purposes >> purpose) & 1 == 1 &&
@@ -629,7 +694,7 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
     }
 
     /// @dev The state of `consent` now.
-    function _consentState(Consent memory consent) private view returns (ConsentState) {
+    function _consentState(ConsentRecord memory consent) private view returns (ConsentState) {
         if (consent.serial == 0) return ConsentState.None;
         if (consent.revoked) return ConsentState.Revoked;
         if (block.timestamp >= consent.end) return ConsentState.Expired;
@@ -639,73 +704,29 @@ contract PatientConsent is IPatientConsent, AccessControlDefaultAdminRules, Paus
 
     /// @dev The EIP-712 digest of `grant` for this chain and contract.
     function _consentGrantDigest(ConsentGrant calldata grant) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(
-                        _CONSENT_GRANT_TYPEHASH,
-                        grant.patient,
-                        grant.grantee,
-                        grant.purposes,
-                        grant.categories,
-                        grant.start,
-                        grant.end,
-                        grant.nonce,
-                        grant.deadline
-                    )
-                )
-            );
+        return _typedDataDigest(_CONSENT_GRANT_TYPEHASH, abi.encode(grant));
     }
 
     /// @dev The EIP-712 digest of `revocation` for this chain and contract.
     function _consentRevocationDigest(ConsentRevocation calldata revocation) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(
-                        _CONSENT_REVOCATION_TYPEHASH,
-                        revocation.patient,
-                        revocation.grantee,
-                        revocation.nonce,
-                        revocation.deadline
-                    )
-                )
-            );
+        return _typedDataDigest(_CONSENT_REVOCATION_TYPEHASH, abi.encode(revocation));
     }
 
     /// @dev The EIP-712 digest of `appointment` for this chain and contract.
     function _delegateAppointmentDigest(DelegateAppointment calldata appointment) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(
-                        _DELEGATE_APPOINTMENT_TYPEHASH,
-                        appointment.patient,
-                        appointment.delegate,
-                        appointment.purposes,
-                        appointment.categories,
-                        appointment.until,
-                        appointment.nonce,
-                        appointment.deadline
-                    )
-                )
-            );
+        return _typedDataDigest(_DELEGATE_APPOINTMENT_TYPEHASH, abi.encode(appointment));
     }
 
     /// @dev The EIP-712 digest of `removal` for this chain and contract.
     function _delegateRemovalDigest(DelegateRemoval calldata removal) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(
-                        _DELEGATE_REMOVAL_TYPEHASH,
-                        removal.patient,
-                        removal.delegate,
-                        removal.nonce,
-                        removal.deadline
-                    )
-                )
-            );
+        return _typedDataDigest(_DELEGATE_REMOVAL_TYPEHASH, abi.encode(removal));
+    }
+
+    /// @dev The EIP-712 digest of a message of type `typeHash` whose fields are all static, `encodedFields` being
+    /// `abi.encode(message)`: the struct's ABI encoding is then exactly its fields' 32-byte words in order, which is
+    /// what EIP-712's `hashStruct` encodes after the type hash.
+    function _typedDataDigest(bytes32 typeHash, bytes memory encodedFields) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(bytes.concat(typeHash, encodedFields)));
     }
 
     /// @dev `keccak256(abi.encode(patient, grantee, serial))`.

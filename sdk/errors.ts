@@ -99,7 +99,7 @@ function formatArgs(
  * bitmap of allowed states. The id arguments are named with `nameValue` when it knows them.
  *
  * @example
- * // InsuranceClaimUnexpectedState(claimId=7, current=5, expectedStates=0x…04)
+ * // InsuranceClaimUnexpectedClaimState(claimId=7, current=5, expectedStates=0x…04)
  * describeStateRevert(name, inputs, [7n, 5n, "0x…04"]); // "claim 7 is Paid; this needs it Approved"
  */
 export function describeStateRevert(

@@ -41,7 +41,7 @@ export interface RevertDecoding {
  * Runs a read (a view call) and rethrows a revert as a decoded `ContractRevertError`.
  *
  * @example
- * const batch = await callDecoded(DRUG_TRACE_DECODING, () => drugTrace.batch(batchId));
+ * const batch = await callDecoded(DRUG_TRACE_DECODING, () => drugTrace.batchOf(batchId));
  */
 export async function callDecoded<T>(
   decoding: RevertDecoding,

@@ -468,7 +468,7 @@ export async function runCareChainStory(
       });
       const epcisFile = path.join(directory, `${GTIN}-${LOT_A}.epcis.jsonld`);
       writeFileSync(epcisFile, `${JSON.stringify(epcis.document, null, 2)}\n`);
-      const { insurer: poolInsurer } = await insuranceClaim.getPool(pool.poolId);
+      const { insurer: poolInsurer } = await insuranceClaim.poolOf(pool.poolId);
       const { chainId } = await ethers.provider.getNetwork();
       const eob = explanationOfBenefitOf(statement, {
         token: tokenInfo,

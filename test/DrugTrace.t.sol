@@ -6,6 +6,7 @@ import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 
 import {DrugTrace} from "../contracts/DrugTrace.sol";
 import {IDrugTrace} from "../contracts/interfaces/IDrugTrace.sol";
+import {Deployers} from "./helpers/Deployers.sol";
 
 /// @dev Small Merkle trees built in the test, hashed like OpenZeppelin's `MerkleProof` (sorted pairs), with leaves
 /// like `StandardMerkleTree` (double-hashed `abi.encode(index, serial)`).
@@ -53,33 +54,20 @@ library TestTrees {
 }
 
 /// @dev Deployment, roles and helpers shared by the DrugTrace Solidity tests.
-abstract contract DrugTraceTestBase is Test {
-    /// @dev A valid GTIN-14 (GS1's example 09506000134352).
-    uint64 internal constant GTIN = 9506000134352;
-    /// @dev GTIN's company prefix: "9506000", seven digits after the indicator digit.
-    uint64 internal constant PREFIX = 9506000;
-    uint8 internal constant PREFIX_LENGTH = 7;
+abstract contract DrugTraceTestBase is Deployers {
     bytes32 internal constant LOT = "LOT-A1";
     bytes32 internal constant SERIAL_A = "SN-A";
     bytes32 internal constant SERIAL_B = "SN-B";
     uint48 internal constant START = 1_900_000_000;
     uint48 internal constant EXPIRY = START + 365 days;
 
-    DrugTrace internal drugTrace;
-    address internal admin = makeAddr("admin");
-    address internal manufacturer = makeAddr("manufacturer");
-    address internal distributor = makeAddr("distributor");
-    address internal pharmacy = makeAddr("pharmacy");
     address internal pharmacy2 = makeAddr("pharmacy2");
-    address internal regulator = makeAddr("regulator");
-    address internal stranger = makeAddr("stranger");
     address internal rival = makeAddr("rival");
     address internal contractManufacturer = makeAddr("contractManufacturer");
-    address internal sensor = makeAddr("sensor");
 
     function setUp() public virtual {
         vm.warp(START);
-        drugTrace = new DrugTrace(0, admin);
+        _deployDrugTrace();
         vm.startPrank(admin);
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), manufacturer);
         drugTrace.grantRole(drugTrace.DISTRIBUTOR_ROLE(), distributor);
@@ -90,20 +78,27 @@ abstract contract DrugTraceTestBase is Test {
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), contractManufacturer);
         drugTrace.grantRole(drugTrace.SENSOR_ROLE(), sensor);
         vm.stopPrank();
-        vm.prank(admin);
-        drugTrace.bindCompanyPrefix(PREFIX, PREFIX_LENGTH, manufacturer, "Acme Pharma GmbH");
+        _bindGtinPrefix();
     }
 
     /// @dev Binds the seven-digit company prefix of `gtin` to the manufacturer, unless that prefix is already bound.
     function _bindPrefixOf(uint64 gtin) internal {
         uint64 prefix = (gtin / 1e6) % 1e7;
-        if (drugTrace.companyPrefix(prefix, 7).owner != address(0)) return;
+        if (drugTrace.prefixBindingOf(prefix, 7).owner != address(0)) return;
         vm.prank(admin);
         drugTrace.bindCompanyPrefix(prefix, 7, manufacturer, "");
     }
 
-    function _states(IDrugTrace.BatchState state) internal pure returns (bytes32) {
-        return bytes32(uint256(1) << uint8(state));
+    /// @dev Expects the next call to revert because batch `batchId` is Expired where only Active is accepted.
+    function _expectExpired(bytes32 batchId) internal {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDrugTrace.DrugTraceUnexpectedBatchState.selector,
+                batchId,
+                IDrugTrace.BatchState.Expired,
+                _stateBitmap(uint8(IDrugTrace.BatchState.Active))
+            )
+        );
     }
 
     function _register(uint32 unitCount, bytes32 root, uint48 expiry) internal returns (bytes32 batchId) {
@@ -150,6 +145,10 @@ abstract contract DrugTraceTestBase is Test {
 }
 
 contract DrugTraceTest is DrugTraceTestBase {
+    function test_supportsInterface_answersForIDrugTraceAndAccessControl() public view {
+        _assertSupportsInterfaces(drugTrace, type(IDrugTrace).interfaceId);
+    }
+
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                       REGISTER BATCH                       */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
@@ -170,7 +169,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         _bindPrefixOf(gtin);
         vm.prank(manufacturer);
         bytes32 batchId = drugTrace.registerBatch(gtin, 7, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
-        assertEq(uint8(drugTrace.batchState(batchId)), uint8(IDrugTrace.BatchState.Active));
+        assertEq(uint8(drugTrace.batchStateOf(batchId)), uint8(IDrugTrace.BatchState.Active));
     }
 
     function test_registerBatch_revertsOnWrongCheckDigit() public {
@@ -197,7 +196,7 @@ contract DrugTraceTest is DrugTraceTestBase {
 
     function test_registerBatch_acceptsExpiryEqualToNow() public {
         bytes32 batchId = _register(1, bytes32(uint256(1)), START);
-        assertEq(uint8(drugTrace.batchState(batchId)), uint8(IDrugTrace.BatchState.Active));
+        assertEq(uint8(drugTrace.batchStateOf(batchId)), uint8(IDrugTrace.BatchState.Active));
     }
 
     function test_registerBatch_revertsOnExpiryOneSecondAgo() public {
@@ -211,7 +210,7 @@ contract DrugTraceTest is DrugTraceTestBase {
             _register(1, bytes32(uint256(1)), expiry);
         } else {
             bytes32 batchId = _register(1, bytes32(uint256(1)), expiry);
-            assertEq(drugTrace.batch(batchId).expiry, expiry);
+            assertEq(drugTrace.batchOf(batchId).expiry, expiry);
         }
     }
 
@@ -226,7 +225,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         data = uint64(bound(data, 1, 1e13 - 1));
         uint64 gtin = uint64(data * 10 + _checkDigit(data));
         uint64 prefix = (gtin / uint64(10) ** (13 - length)) % uint64(10) ** length;
-        drugTrace = new DrugTrace(0, admin);
+        _deployDrugTrace();
         vm.startPrank(admin);
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), manufacturer);
         drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), rival);
@@ -255,7 +254,7 @@ contract DrugTraceTest is DrugTraceTestBase {
 
         vm.prank(manufacturer);
         bytes32 batchId = drugTrace.registerBatch(gtin, length, LOT, EXPIRY, 1, bytes32(uint256(1)), 0);
-        assertEq(drugTrace.batch(batchId).manufacturer, manufacturer);
+        assertEq(drugTrace.batchOf(batchId).manufacturer, manufacturer);
     }
 
     function testFuzz_registerBatch_revertsOnPrefixLengthOutside6To12(uint8 length) public {
@@ -278,7 +277,7 @@ contract DrugTraceTest is DrugTraceTestBase {
             drugTrace.bindCompanyPrefix(prefix, length, rival, "Rival Generics Ltd");
         } else {
             drugTrace.bindCompanyPrefix(prefix, length, rival, "Rival Generics Ltd");
-            assertEq(drugTrace.companyPrefix(prefix, length).owner, rival);
+            assertEq(drugTrace.prefixBindingOf(prefix, length).owner, rival);
         }
     }
 
@@ -302,7 +301,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         drugTrace.revokeCompanyPrefix(PREFIX, PREFIX_LENGTH);
         vm.prank(admin);
         drugTrace.bindCompanyPrefix(prefix, length, rival, "Rival Generics Ltd");
-        assertEq(drugTrace.companyPrefix(prefix, length).owner, rival);
+        assertEq(drugTrace.prefixBindingOf(prefix, length).owner, rival);
     }
 
     /// @dev A transfer voids every contract-manufacturer authorization; the new owner registers.
@@ -369,14 +368,14 @@ contract DrugTraceTest is DrugTraceTestBase {
         drugTrace.bindSensor(sensor);
         vm.prank(sensor);
         drugTrace.reportExcursion(batchId, keccak256("reading"), 1250);
-        assertEq(uint8(drugTrace.batch(batchId).quarantineOrigin), uint8(IDrugTrace.QuarantineOrigin.Excursion));
+        assertEq(uint8(drugTrace.batchOf(batchId).quarantineOrigin), uint8(IDrugTrace.QuarantineOrigin.Excursion));
         vm.prank(distributor);
         uint256 flagId = drugTrace.flagSuspect(batchId, 0, SERIAL_A, IDrugTrace.UnitStatus.Quarantined, 0);
         vm.prank(regulator);
         drugTrace.resolveSuspect(flagId, IDrugTrace.Resolution.Quarantined);
         vm.prank(sensor);
         drugTrace.reportExcursion(batchId, keccak256("reading 2"), 1300);
-        assertEq(uint8(drugTrace.batch(batchId).quarantineOrigin), uint8(IDrugTrace.QuarantineOrigin.Regulator));
+        assertEq(uint8(drugTrace.batchOf(batchId).quarantineOrigin), uint8(IDrugTrace.QuarantineOrigin.Regulator));
 
         vm.expectRevert(
             abi.encodeWithSelector(IDrugTrace.DrugTraceQuarantinedByRegulator.selector, batchId, manufacturer)
@@ -385,8 +384,8 @@ contract DrugTraceTest is DrugTraceTestBase {
         drugTrace.releaseQuarantine(batchId);
         vm.prank(regulator);
         drugTrace.releaseQuarantine(batchId);
-        assertEq(uint8(drugTrace.batchState(batchId)), uint8(IDrugTrace.BatchState.Active));
-        assertEq(uint8(drugTrace.batch(batchId).quarantineOrigin), uint8(IDrugTrace.QuarantineOrigin.None));
+        assertEq(uint8(drugTrace.batchStateOf(batchId)), uint8(IDrugTrace.BatchState.Active));
+        assertEq(uint8(drugTrace.batchOf(batchId).quarantineOrigin), uint8(IDrugTrace.QuarantineOrigin.None));
     }
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
@@ -394,31 +393,36 @@ contract DrugTraceTest is DrugTraceTestBase {
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function test_ship_thenAccept() public {
-        bytes32 batchId = _register(100, bytes32(uint256(1)), EXPIRY);
-        uint256 id = _ship(manufacturer, distributor, batchId, 40);
+        (bytes32 batchId, uint256 id) = _shipFortyToDistributor();
         assertEq(id, (uint256(1) << 160) | uint160(manufacturer));
         assertEq(drugTrace.holdingOf(batchId, manufacturer), 60);
         _accept(distributor, id);
         assertEq(drugTrace.holdingOf(batchId, distributor), 40);
-        assertEq(uint8(drugTrace.shipmentState(id)), uint8(IDrugTrace.ShipmentState.Accepted));
+        assertEq(uint8(drugTrace.shipmentStateOf(id)), uint8(IDrugTrace.ShipmentState.Accepted));
     }
 
     function test_ship_thenReject() public {
-        bytes32 batchId = _register(100, bytes32(uint256(1)), EXPIRY);
-        uint256 id = _ship(manufacturer, distributor, batchId, 40);
+        (bytes32 batchId, uint256 id) = _shipFortyToDistributor();
         vm.prank(distributor);
         drugTrace.rejectShipment(id);
         assertEq(drugTrace.holdingOf(batchId, manufacturer), 100);
         assertEq(drugTrace.holdingOf(batchId, distributor), 0);
+        assertEq(uint8(drugTrace.shipmentStateOf(id)), uint8(IDrugTrace.ShipmentState.Rejected));
     }
 
     function test_ship_thenCancel() public {
-        bytes32 batchId = _register(100, bytes32(uint256(1)), EXPIRY);
-        uint256 id = _ship(manufacturer, distributor, batchId, 40);
+        (bytes32 batchId, uint256 id) = _shipFortyToDistributor();
         vm.prank(manufacturer);
         drugTrace.cancelShipment(id);
         assertEq(drugTrace.holdingOf(batchId, manufacturer), 100);
-        assertEq(uint8(drugTrace.shipmentState(id)), uint8(IDrugTrace.ShipmentState.Cancelled));
+        assertEq(drugTrace.holdingOf(batchId, distributor), 0);
+        assertEq(uint8(drugTrace.shipmentStateOf(id)), uint8(IDrugTrace.ShipmentState.Cancelled));
+    }
+
+    /// @dev A 100-unit batch of which the manufacturer shipped 40 units to the distributor (pending).
+    function _shipFortyToDistributor() private returns (bytes32 batchId, uint256 id) {
+        batchId = _register(100, bytes32(uint256(1)), EXPIRY);
+        id = _ship(manufacturer, distributor, batchId, 40);
     }
 
     function testFuzz_ship_settlementsConserveUnits(uint32 unitCount, uint32 quantity, uint8 outcome) public {
@@ -427,7 +431,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         bytes32 batchId = _register(unitCount, bytes32(uint256(1)), EXPIRY);
         uint256 id = _ship(manufacturer, distributor, batchId, quantity);
         assertEq(drugTrace.holdingOf(batchId, manufacturer), unitCount - quantity);
-        assertEq(drugTrace.shipment(id).quantity, quantity);
+        assertEq(drugTrace.shipmentOf(id).quantity, quantity);
 
         outcome = outcome % 3;
         if (outcome == 0) {
@@ -441,7 +445,7 @@ contract DrugTraceTest is DrugTraceTestBase {
             assertEq(drugTrace.holdingOf(batchId, distributor), 0);
             assertEq(drugTrace.holdingOf(batchId, manufacturer), unitCount);
         }
-        assertFalse(drugTrace.shipmentState(id) == IDrugTrace.ShipmentState.Pending);
+        assertFalse(drugTrace.shipmentStateOf(id) == IDrugTrace.ShipmentState.Pending);
     }
 
     function test_ship_revertsWhenHoldingTooSmall() public {
@@ -503,7 +507,7 @@ contract DrugTraceTest is DrugTraceTestBase {
                 inTransit += quantity;
             } else {
                 uint256 id = pending[--pendingCount];
-                IDrugTrace.Shipment memory sent = drugTrace.shipment(id);
+                IDrugTrace.Shipment memory sent = drugTrace.shipmentOf(id);
                 uint256 outcome = (roll >> 16) % 3;
                 vm.prank(outcome == 2 ? sent.sender : sent.recipient);
                 if (outcome == 0) drugTrace.acceptShipment(id);
@@ -591,14 +595,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         bytes32 batchId = _registerPair(2, 0, 1);
         _stock(batchId, pharmacy, 1);
         vm.warp(uint256(EXPIRY) + 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IDrugTrace.DrugTraceUnexpectedBatchState.selector,
-                batchId,
-                IDrugTrace.BatchState.Expired,
-                _states(IDrugTrace.BatchState.Active)
-            )
-        );
+        _expectExpired(batchId);
         vm.prank(pharmacy);
         drugTrace.dispense(batchId, 0, SERIAL_A, TestTrees.single(TestTrees.leaf(1, SERIAL_B)));
     }
@@ -610,14 +607,7 @@ contract DrugTraceTest is DrugTraceTestBase {
         vm.warp(when);
         bytes32[] memory proof = TestTrees.single(TestTrees.leaf(1, SERIAL_B));
         if (when > EXPIRY) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IDrugTrace.DrugTraceUnexpectedBatchState.selector,
-                    batchId,
-                    IDrugTrace.BatchState.Expired,
-                    _states(IDrugTrace.BatchState.Active)
-                )
-            );
+            _expectExpired(batchId);
         }
         vm.prank(pharmacy);
         drugTrace.dispense(batchId, 0, SERIAL_A, proof);
@@ -736,8 +726,8 @@ contract CustodyHandler is Test {
     /// @dev The manufacturer (its actor 0) or the regulator tries to lift a quarantine: the manufacturer must fail on
     /// a regulator's quarantine and succeed on an excursion's; the regulator always succeeds.
     function release(bool asRegulator) external {
-        if (_drugTrace.batchState(_batchId) != IDrugTrace.BatchState.Quarantined) return;
-        IDrugTrace.QuarantineOrigin origin = _drugTrace.batch(_batchId).quarantineOrigin;
+        if (_drugTrace.batchStateOf(_batchId) != IDrugTrace.BatchState.Quarantined) return;
+        IDrugTrace.QuarantineOrigin origin = _drugTrace.batchOf(_batchId).quarantineOrigin;
         bool allowed = asRegulator || origin == IDrugTrace.QuarantineOrigin.Excursion;
         vm.prank(asRegulator ? _regulator : _actors[0]);
         try _drugTrace.releaseQuarantine(_batchId) {
@@ -768,7 +758,7 @@ contract CustodyHandler is Test {
         if (_openFlagIds.length == 0) return;
         uint256 i = seed % _openFlagIds.length;
         uint256 flagId = _openFlagIds[i];
-        address reporter = _drugTrace.suspectFlag(flagId).reporter;
+        address reporter = _drugTrace.suspectFlagOf(flagId).reporter;
         vm.prank(_regulator);
         _drugTrace.resolveSuspect(
             flagId,
@@ -828,7 +818,7 @@ contract CustodyHandler is Test {
         try _drugTrace.acceptShipment(shipmentId) {
             breached = true;
         } catch {}
-        vm.prank(_drugTrace.shipment(shipmentId).recipient);
+        vm.prank(_drugTrace.shipmentOf(shipmentId).recipient);
         try _drugTrace.cancelShipment(shipmentId) {
             breached = true;
         } catch {}
@@ -864,7 +854,7 @@ contract CustodyHandler is Test {
         if (_pending.length == 0) return;
         uint256 i = seed % _pending.length;
         uint256 shipmentId = _pending[i];
-        IDrugTrace.Shipment memory sent = _drugTrace.shipment(shipmentId);
+        IDrugTrace.Shipment memory sent = _drugTrace.shipmentOf(shipmentId);
         vm.prank(outcome == IDrugTrace.ShipmentState.Cancelled ? sent.sender : sent.recipient);
         if (outcome == IDrugTrace.ShipmentState.Accepted) _drugTrace.acceptShipment(shipmentId);
         else if (outcome == IDrugTrace.ShipmentState.Rejected) _drugTrace.rejectShipment(shipmentId);
@@ -910,7 +900,7 @@ contract DrugTraceInvariantTest is DrugTraceTestBase {
 
     /// @dev A quarantined batch always says why; any other batch has no origin.
     function invariant_quarantineHasAnOrigin() public view {
-        IDrugTrace.Batch memory record = drugTrace.batch(batchId);
+        IDrugTrace.Batch memory record = drugTrace.batchOf(batchId);
         assertEq(
             record.state == IDrugTrace.BatchState.Quarantined,
             record.quarantineOrigin != IDrugTrace.QuarantineOrigin.None
@@ -923,7 +913,7 @@ contract DrugTraceInvariantTest is DrugTraceTestBase {
         for (uint256 i; i < handler.actorCount(); ++i) held += drugTrace.holdingOf(batchId, handler.actorAt(i));
         uint256 inTransit;
         for (uint256 i; i < handler.pendingCount(); ++i) {
-            IDrugTrace.Shipment memory sent = drugTrace.shipment(handler.pendingAt(i));
+            IDrugTrace.Shipment memory sent = drugTrace.shipmentOf(handler.pendingAt(i));
             assertEq(uint8(sent.state), uint8(IDrugTrace.ShipmentState.Pending));
             inTransit += sent.quantity;
         }

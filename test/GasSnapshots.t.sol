@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Test} from "forge-std/Test.sol";
 import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 
-import {DrugTrace} from "../contracts/DrugTrace.sol";
-import {InsuranceClaim} from "../contracts/InsuranceClaim.sol";
-import {PatientConsent} from "../contracts/PatientConsent.sol";
 import {IDrugTrace} from "../contracts/interfaces/IDrugTrace.sol";
 import {IInsuranceClaim} from "../contracts/interfaces/IInsuranceClaim.sol";
 import {IPatientConsent} from "../contracts/interfaces/IPatientConsent.sol";
-import {MockERC20} from "../contracts/mocks/MockERC20.sol";
+import {Deployers} from "./helpers/Deployers.sol";
 
 /*
  * Gas snapshots of the hot paths of the three contracts, recorded with `vm.snapshotGasLastCall` into
@@ -21,44 +17,16 @@ import {MockERC20} from "../contracts/mocks/MockERC20.sol";
  * has what a transaction pays. Each test also checks that the measured call did its job.
  */
 
-/// @dev The suite deployed as the CareChain module does, with one holder per role and a clock fixed in 2033.
-abstract contract SuiteSetup is Test {
+/// @dev The suite deployed as the CareChain module does (`Deployers._deploySuite`), clock fixed in 2033.
+abstract contract SuiteSetup is Deployers {
     uint48 internal constant NOW = 2_000_000_000;
-    uint64 internal constant GTIN = 9506000134352;
-    uint96 internal constant USD = 1e6;
     uint32 internal constant PURPOSES = (1 << 0) | (1 << 2); // TREAT and HPAYMT
     uint32 internal constant CATEGORIES = (1 << 2) | (1 << 4); // medications and labs
     uint8 internal constant TREAT = 0;
 
-    DrugTrace internal drugTrace;
-    PatientConsent internal consent;
-    InsuranceClaim internal claims;
-    MockERC20 internal usdc;
-
-    address internal admin = makeAddr("admin");
-    address internal manufacturer = makeAddr("manufacturer");
-    address internal distributor = makeAddr("distributor");
-    address internal pharmacy = makeAddr("pharmacy");
-    address internal insurer = makeAddr("insurer");
-    address internal adjuster = makeAddr("adjuster");
-    address internal clinic = makeAddr("clinic");
-    address internal patient = makeAddr("patient");
-
-    function _deploySuite() internal {
+    function _deploySuiteNow() internal {
         vm.warp(NOW);
-        drugTrace = new DrugTrace(0, admin);
-        consent = new PatientConsent(0, admin, 1 days);
-        claims = new InsuranceClaim(0, admin, consent, drugTrace);
-        usdc = new MockERC20("USD Coin", "USDC", 6);
-        vm.startPrank(admin);
-        drugTrace.grantRole(drugTrace.MANUFACTURER_ROLE(), manufacturer);
-        drugTrace.grantRole(drugTrace.DISTRIBUTOR_ROLE(), distributor);
-        drugTrace.grantRole(drugTrace.DISPENSER_ROLE(), pharmacy);
-        // The manufacturer owns GTIN's company prefix, 9506000 (seven digits after the indicator digit).
-        drugTrace.bindCompanyPrefix(9506000, 7, manufacturer, "Acme Pharma GmbH");
-        claims.grantRole(claims.INSURER_ROLE(), insurer);
-        claims.grantRole(claims.PROVIDER_ROLE(), clinic);
-        vm.stopPrank();
+        _deploySuite();
     }
 
     function _consentTo(address grantee) internal {
@@ -83,7 +51,7 @@ contract DrugTraceGasSnapshotsTest is SuiteSetup {
     /// distributor, who passed 100 to the pharmacy; the pharmacy dispensed unit 256; 500 more units are on their way
     /// to the distributor.
     function setUp() public {
-        _deploySuite();
+        _deploySuiteNow();
         bytes32[4] memory leaves = [_leaf(256), _leaf(257), _leaf(512), _leaf(513)];
         bytes32 low = Hashes.commutativeKeccak256(leaves[0], leaves[1]);
         bytes32 high = Hashes.commutativeKeccak256(leaves[2], leaves[3]);
@@ -120,7 +88,7 @@ contract DrugTraceGasSnapshotsTest is SuiteSetup {
         vm.prank(manufacturer);
         bytes32 id = drugTrace.registerBatch(GTIN, 7, "SNAP-LOT-2", NOW + 730 days, 1_000_000, root, bytes32(0));
         vm.snapshotGasLastCall("DrugTrace", "registerBatch");
-        assertEq(uint8(drugTrace.batchState(id)), uint8(IDrugTrace.BatchState.Active));
+        assertEq(uint8(drugTrace.batchStateOf(id)), uint8(IDrugTrace.BatchState.Active));
     }
 
     function test_ship_gasSnapshot() public {
@@ -137,18 +105,19 @@ contract DrugTraceGasSnapshotsTest is SuiteSetup {
     }
 
     function test_dispense_gasSnapshotAtDepth20FirstOfWord() public {
-        vm.prank(pharmacy);
-        drugTrace.dispense(batchId, 512, _serial(512), proofs[512]);
-        vm.snapshotGasLastCall("DrugTrace", "dispense-depth20-first-of-word");
-        assertTrue(drugTrace.isDispensedBy(batchId, 512, pharmacy));
-        assertEq(drugTrace.holdingOf(batchId, pharmacy), 98);
+        _snapshotDispense(512, "dispense-depth20-first-of-word");
     }
 
     function test_dispense_gasSnapshotAtDepth20SharedWord() public {
+        _snapshotDispense(257, "dispense-depth20-shared-word");
+    }
+
+    /// @dev The pharmacy dispenses unit `index` (20-level proof), recorded as snapshot `name`.
+    function _snapshotDispense(uint256 index, string memory name) private {
         vm.prank(pharmacy);
-        drugTrace.dispense(batchId, 257, _serial(257), proofs[257]);
-        vm.snapshotGasLastCall("DrugTrace", "dispense-depth20-shared-word");
-        assertTrue(drugTrace.isDispensedBy(batchId, 257, pharmacy));
+        drugTrace.dispense(batchId, index, _serial(index), proofs[index]);
+        vm.snapshotGasLastCall("DrugTrace", name);
+        assertTrue(drugTrace.isDispensedBy(batchId, index, pharmacy));
         assertEq(drugTrace.holdingOf(batchId, pharmacy), 98);
     }
 
@@ -156,7 +125,7 @@ contract DrugTraceGasSnapshotsTest is SuiteSetup {
         vm.prank(manufacturer);
         drugTrace.recall(batchId, 3, keccak256("evidence"));
         vm.snapshotGasLastCall("DrugTrace", "recall");
-        assertEq(uint8(drugTrace.batchState(batchId)), uint8(IDrugTrace.BatchState.Recalled));
+        assertEq(uint8(drugTrace.batchStateOf(batchId)), uint8(IDrugTrace.BatchState.Recalled));
     }
 
     function _ship(address from, address to, uint32 quantity) internal returns (uint256 shipmentId) {
@@ -180,7 +149,7 @@ contract PatientConsentGasSnapshotsTest is SuiteSetup {
     address internal signer;
 
     function setUp() public {
-        _deploySuite();
+        _deploySuiteNow();
         (signer, signerKey) = makeAddrAndKey("signing patient");
         for (uint256 i; i < 100; ++i) _consentTo(_grantee(i));
     }
@@ -189,7 +158,7 @@ contract PatientConsentGasSnapshotsTest is SuiteSetup {
         vm.prank(patient);
         consent.grantConsent(patient, _grantee(100), PURPOSES, CATEGORIES, NOW, NOW + 365 days);
         vm.snapshotGasLastCall("PatientConsent", "grantConsent");
-        assertEq(uint8(consent.consentState(patient, _grantee(100))), uint8(IPatientConsent.ConsentState.Active));
+        assertEq(uint8(consent.consentStateOf(patient, _grantee(100))), uint8(IPatientConsent.ConsentState.Active));
     }
 
     function test_grantConsentBySig_gasSnapshot() public {
@@ -214,7 +183,7 @@ contract PatientConsentGasSnapshotsTest is SuiteSetup {
         vm.prank(patient);
         consent.revokeConsent(patient, _grantee(0));
         vm.snapshotGasLastCall("PatientConsent", "revokeConsent-after100");
-        assertEq(uint8(consent.consentState(patient, _grantee(0))), uint8(IPatientConsent.ConsentState.Revoked));
+        assertEq(uint8(consent.consentStateOf(patient, _grantee(0))), uint8(IPatientConsent.ConsentState.Revoked));
     }
 
     function test_isAuthorized_gasSnapshotAfter100() public {
@@ -245,22 +214,21 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
     /// approved claim ($56 payable) and one submitted claim. Every measured call is the first in its test to touch its
     /// storage.
     function setUp() public {
-        _deploySuite();
-        usdc.mint(insurer, 1_000_000 * USD);
+        _deploySuiteNow();
         usdc.mint(clinic, 1);
-        vm.startPrank(insurer);
-        poolId = claims.openPool(usdc);
-        usdc.approve(address(claims), 1_000_000 * USD);
-        claims.fundPool(poolId, 1_000_000 * USD);
-        claims.setAdjuster(poolId, adjuster, true);
-        planId = claims.createPlan(poolId, 100_000 * USD, 50 * USD, 2_000, bytes32(0), 180 days);
-        bytes32[] memory codes = new bytes32[](1);
-        uint96[] memory fees = new uint96[](1);
-        codes[0] = CODE;
-        fees[0] = 120 * USD;
-        claims.setFees(planId, codes, fees);
+        (poolId, planId) = _openPlan(
+            insurer,
+            usdc,
+            1_000_000 * USD,
+            100_000 * USD,
+            50 * USD,
+            2_000,
+            180 days,
+            CODE,
+            120 * USD
+        );
+        vm.prank(insurer);
         policyId = claims.createPolicy(planId, patient, NOW - 30 days, NOW + 335 days);
-        vm.stopPrank();
         _consentTo(insurer);
         _consentTo(clinic);
         approvedClaim = _submit("approved", NOW - 3 days);
@@ -276,20 +244,20 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
         vm.prank(insurer);
         uint256 id = claims.createPolicy(planId, makeAddr("new patient"), NOW, NOW + 365 days);
         vm.snapshotGasLastCall("InsuranceClaim", "createPolicy");
-        assertEq(claims.getPolicy(id).patient, makeAddr("new patient"));
+        assertEq(claims.policyOf(id).patient, makeAddr("new patient"));
     }
 
     function test_submitClaim_gasSnapshot() public {
         uint256 claimId = _submit("new", NOW - 1 days);
         vm.snapshotGasLastCall("InsuranceClaim", "submitClaim");
-        assertEq(uint8(claims.claimState(claimId)), uint8(IInsuranceClaim.ClaimState.Submitted));
+        assertEq(uint8(claims.claimStateOf(claimId)), uint8(IInsuranceClaim.ClaimState.Submitted));
     }
 
     function test_approveClaim_gasSnapshot() public {
         vm.prank(adjuster);
         claims.approveClaim(submittedClaim);
         vm.snapshotGasLastCall("InsuranceClaim", "approveClaim");
-        assertEq(uint8(claims.claimState(submittedClaim)), uint8(IInsuranceClaim.ClaimState.Approved));
+        assertEq(uint8(claims.claimStateOf(submittedClaim)), uint8(IInsuranceClaim.ClaimState.Approved));
     }
 
     function test_payClaim_gasSnapshot() public {
@@ -304,22 +272,22 @@ contract InsuranceClaimGasSnapshotsTest is SuiteSetup {
         vm.prank(insurer);
         claims.voidClaim(approvedClaim, 16);
         vm.snapshotGasLastCall("InsuranceClaim", "voidClaim");
-        assertEq(uint8(claims.claimState(approvedClaim)), uint8(IInsuranceClaim.ClaimState.Voided));
-        assertEq(claims.getPool(poolId).reserved, 0);
+        assertEq(uint8(claims.claimStateOf(approvedClaim)), uint8(IInsuranceClaim.ClaimState.Voided));
+        assertEq(claims.poolOf(poolId).reserved, 0);
     }
 
     function test_denyClaim_gasSnapshot() public {
         vm.prank(adjuster);
         claims.denyClaim(submittedClaim, 50);
         vm.snapshotGasLastCall("InsuranceClaim", "denyClaim");
-        assertEq(claims.getClaim(submittedClaim).appealDeadline, NOW + 180 days);
+        assertEq(claims.claimOf(submittedClaim).appealDeadline, NOW + 180 days);
     }
 
     function test_appealClaim_gasSnapshot() public {
         vm.prank(clinic);
         claims.appealClaim(deniedClaim, keccak256("FHIR appeal"));
         vm.snapshotGasLastCall("InsuranceClaim", "appealClaim");
-        assertEq(uint8(claims.claimState(deniedClaim)), uint8(IInsuranceClaim.ClaimState.Appealed));
+        assertEq(uint8(claims.claimStateOf(deniedClaim)), uint8(IInsuranceClaim.ClaimState.Appealed));
     }
 
     function _submit(string memory evidence, uint48 serviceDate) internal returns (uint256) {

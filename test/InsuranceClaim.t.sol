@@ -4,47 +4,40 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {Adjudication, InsuranceClaim} from "../contracts/InsuranceClaim.sol";
+import {InsuranceClaim} from "../contracts/InsuranceClaim.sol";
 import {IDrugTrace} from "../contracts/interfaces/IDrugTrace.sol";
 import {IInsuranceClaim} from "../contracts/interfaces/IInsuranceClaim.sol";
 import {IPatientConsent} from "../contracts/interfaces/IPatientConsent.sol";
+import {Adjudication} from "../contracts/libraries/Adjudication.sol";
 import {BlacklistERC20} from "../contracts/mocks/BlacklistERC20.sol";
 import {FeeOnTransferERC20} from "../contracts/mocks/FeeOnTransferERC20.sol";
 import {MockDrugTrace} from "../contracts/mocks/MockDrugTrace.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {MockPatientConsent} from "../contracts/mocks/MockPatientConsent.sol";
+import {Deployers} from "./helpers/Deployers.sol";
 
 /// @dev Deploys InsuranceClaim with mocks and one USDC pool, plan (deductible $200, 20% coinsurance, $1,000 limit,
 /// fee $120 for "99213", 180-day appeal window) and policy, the patient's HPAYMT consent to the insurer and to the
 /// provider; shared by the unit tests and the invariant handler.
-abstract contract ClaimsSetup is Test {
+abstract contract ClaimsSetup is Deployers {
     uint48 internal constant NOW = 1_750_000_000;
-    uint96 internal constant USD = 1e6;
     bytes32 internal constant CODE = "99213";
     uint8 internal constant HPAYMT = 2;
     uint48 internal constant APPEAL_WINDOW = 180 days;
 
-    InsuranceClaim internal claims;
-    MockPatientConsent internal consent;
-    MockDrugTrace internal trace;
-    MockERC20 internal usdc;
+    MockPatientConsent internal consentMock;
+    MockDrugTrace internal traceMock;
 
-    address internal admin = makeAddr("admin");
-    address internal insurer = makeAddr("insurer");
-    address internal adjuster = makeAddr("adjuster");
     address internal provider = makeAddr("provider");
-    address internal patient = makeAddr("patient");
 
     function _deploy() internal {
         vm.warp(NOW);
-        consent = new MockPatientConsent();
-        trace = new MockDrugTrace();
-        usdc = new MockERC20("USD Coin", "USDC", 6);
-        claims = new InsuranceClaim(0, admin, IPatientConsent(address(consent)), IDrugTrace(address(trace)));
-        vm.startPrank(admin);
-        claims.grantRole(claims.INSURER_ROLE(), insurer);
-        claims.grantRole(claims.PROVIDER_ROLE(), provider);
-        vm.stopPrank();
+        consentMock = new MockPatientConsent();
+        traceMock = new MockDrugTrace();
+        _deployUsdc();
+        _deployInsuranceClaim(IPatientConsent(address(consentMock)), IDrugTrace(address(traceMock)));
+        _grantRole(claims, claims.INSURER_ROLE(), insurer);
+        _grantRole(claims, claims.PROVIDER_ROLE(), provider);
     }
 
     /// @dev Opens a pool in `token` for `owner`, funds it, appoints `adjuster`, creates a plan with fee $120 for
@@ -57,22 +50,11 @@ abstract contract ClaimsSetup is Test {
         uint96 deductible,
         uint16 bps
     ) internal returns (uint256 poolId, uint256 planId, uint256 policyId) {
-        MockERC20(address(token)).mint(owner, funding);
-        vm.startPrank(owner);
-        poolId = claims.openPool(token);
-        token.approve(address(claims), funding);
-        if (funding > 0) claims.fundPool(poolId, funding);
-        claims.setAdjuster(poolId, adjuster, true);
-        planId = claims.createPlan(poolId, limit, deductible, bps, bytes32(0), APPEAL_WINDOW);
-        bytes32[] memory codes = new bytes32[](1);
-        uint96[] memory fees = new uint96[](1);
-        codes[0] = CODE;
-        fees[0] = 120 * USD;
-        claims.setFees(planId, codes, fees);
+        (poolId, planId) = _openPlan(owner, token, funding, limit, deductible, bps, APPEAL_WINDOW, CODE, 120 * USD);
+        vm.prank(owner);
         policyId = claims.createPolicy(planId, patient, NOW - 30 days, NOW + 335 days);
-        vm.stopPrank();
-        consent.setAuthorization(patient, owner, HPAYMT, true, 0);
-        consent.setAuthorization(patient, provider, HPAYMT, true, 0);
+        consentMock.setAuthorization(patient, owner, HPAYMT, true, 0);
+        consentMock.setAuthorization(patient, provider, HPAYMT, true, 0);
     }
 
     /// @dev A request for CODE; the service date (within the 25 days before NOW) follows from the evidence, so
@@ -93,6 +75,17 @@ abstract contract ClaimsSetup is Test {
             });
     }
 
+    /// @dev The adjuster denies claim `claimId` for `reason`, `appellant` appeals, the adjuster denies it for good for
+    /// `finalReason`.
+    function _denyAppealDeny(uint256 claimId, address appellant, uint16 reason, uint16 finalReason) internal {
+        vm.prank(adjuster);
+        claims.denyClaim(claimId, reason);
+        vm.prank(appellant);
+        claims.appealClaim(claimId, "new evidence");
+        vm.prank(adjuster);
+        claims.denyClaim(claimId, finalReason);
+    }
+
     function _submit(address from, uint256 policyId, uint96 billed, bytes32 evidence) internal returns (uint256) {
         IInsuranceClaim.ClaimRequest memory request = _request(policyId, billed, evidence);
         request.patient = patient;
@@ -111,9 +104,13 @@ contract InsuranceClaimTest is ClaimsSetup {
         (poolId, planId, policyId) = _openPool(insurer, usdc, 10_000 * USD, 1_000 * USD, 200 * USD, 2_000);
     }
 
-    /*//////////////////////////////////////////////////////////////
-                              ADJUDICATION
-    //////////////////////////////////////////////////////////////*/
+    function test_supportsInterface_answersForIInsuranceClaimAndAccessControl() public view {
+        _assertSupportsInterfaces(claims, type(IInsuranceClaim).interfaceId);
+    }
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                        ADJUDICATION                        */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function test_adjudicate_deductibleThenCoinsurance() public view {
         IInsuranceClaim.ExplanationOfBenefits memory eob = claims.adjudicate(
@@ -183,13 +180,13 @@ contract InsuranceClaimTest is ClaimsSetup {
         assertEq(eob.payout, share < coverageRemaining ? share : coverageRemaining);
     }
 
-    /*//////////////////////////////////////////////////////////////
-                                 CLAIMS
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           CLAIMS                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function test_submitClaim_recordsAllowedAmount() public {
         uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
-        IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(claimId);
+        IInsuranceClaim.Claim memory claim = claims.claimOf(claimId);
         assertEq(uint8(claim.state), uint8(IInsuranceClaim.ClaimState.Submitted));
         assertEq(claim.allowed, 120 * USD);
         assertEq(claim.poolId, poolId);
@@ -198,7 +195,7 @@ contract InsuranceClaimTest is ClaimsSetup {
     function testFuzz_submitClaim_allowedIsMinOfBilledAndFee(uint96 billed) public {
         billed = uint96(bound(billed, 1, type(uint96).max));
         uint256 claimId = _submit(provider, policyId, billed, "evidence");
-        assertEq(claims.getClaim(claimId).allowed, billed < 120 * USD ? billed : 120 * USD);
+        assertEq(claims.claimOf(claimId).allowed, billed < 120 * USD ? billed : 120 * USD);
     }
 
     function test_submitClaim_revertsOnDuplicate() public {
@@ -228,9 +225,9 @@ contract InsuranceClaimTest is ClaimsSetup {
         claims.approveClaim(1);
         claims.approveClaim(second);
         vm.stopPrank();
-        assertEq(claims.getClaim(second).payout, 32 * USD);
-        assertEq(claims.getPool(poolId).reserved, 32 * USD);
-        assertEq(claims.getPolicy(policyId).deductibleMet, 200 * USD);
+        assertEq(claims.claimOf(second).payout, 32 * USD);
+        assertEq(claims.poolOf(poolId).reserved, 32 * USD);
+        assertEq(claims.policyOf(policyId).deductibleMet, 200 * USD);
     }
 
     /// @dev However many claims are approved, a policy's payouts stay within its coverage limit.
@@ -243,9 +240,9 @@ contract InsuranceClaimTest is ClaimsSetup {
             vm.prank(adjuster);
             claims.approveClaim(claimId);
         }
-        IInsuranceClaim.PolicyInfo memory policy = claims.getPolicy(capPolicy);
+        IInsuranceClaim.Policy memory policy = claims.policyOf(capPolicy);
         assertLe(policy.coverageUsed, 250 * USD);
-        assertEq(claims.getPool(capPool).reserved, policy.coverageUsed);
+        assertEq(claims.poolOf(capPool).reserved, policy.coverageUsed);
     }
 
     function test_approveClaim_stopsPayingAtTheCoverageLimit() public {
@@ -255,26 +252,21 @@ contract InsuranceClaimTest is ClaimsSetup {
             uint256 claimId = _submit(provider, capPolicy, 120 * USD, keccak256(abi.encode(i)));
             vm.prank(adjuster);
             claims.approveClaim(claimId);
-            assertEq(claims.getClaim(claimId).payout, expected[i]);
+            assertEq(claims.claimOf(claimId).payout, expected[i]);
         }
-        assertEq(claims.getPolicy(capPolicy).coverageUsed, 250 * USD);
+        assertEq(claims.policyOf(capPolicy).coverageUsed, 250 * USD);
     }
 
     function test_denyClaim_appealThenFinalDenial() public {
         uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
-        vm.prank(adjuster);
-        claims.denyClaim(claimId, 50);
-        vm.prank(patient);
-        claims.appealClaim(claimId, "new evidence");
-        vm.prank(adjuster);
-        claims.denyClaim(claimId, 96);
-        assertEq(uint8(claims.claimState(claimId)), uint8(IInsuranceClaim.ClaimState.FinalDenied));
-        assertEq(claims.getClaim(claimId).reasonCode, 96);
+        _denyAppealDeny(claimId, patient, 50, 96);
+        assertEq(uint8(claims.claimStateOf(claimId)), uint8(IInsuranceClaim.ClaimState.FinalDenied));
+        assertEq(claims.claimOf(claimId).reasonCode, 96);
     }
 
-    /*//////////////////////////////////////////////////////////////
-                     FRAUD RULES (ISSUE 11, INSURANCECLAIM)
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*           FRAUD RULES (ISSUE 11, INSURANCECLAIM)           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function test_submitClaim_revertsOnADrugCode() public {
         bytes32 drugCode = claims.drugServiceCode(9_506_000_134_352);
@@ -338,12 +330,7 @@ contract InsuranceClaimTest is ClaimsSetup {
 
     function test_submitClaim_resubmitsAfterAFinalDenial() public {
         uint256 first = _submit(provider, policyId, 150 * USD, "evidence");
-        vm.prank(adjuster);
-        claims.denyClaim(first, 16);
-        vm.prank(provider);
-        claims.appealClaim(first, "appeal");
-        vm.prank(adjuster);
-        claims.denyClaim(first, 16);
+        _denyAppealDeny(first, provider, 16, 16);
         IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "evidence");
         request.patient = patient;
         request.evidenceHash = "corrected claim";
@@ -374,16 +361,20 @@ contract InsuranceClaimTest is ClaimsSetup {
     }
 
     function test_submitClaim_revertsForAProviderThePatientDidNotAuthorize() public {
-        address stranger = makeAddr("stranger clinic");
+        address strangerClinic = makeAddr("strangerClinic clinic");
         bytes32 providerRole = claims.PROVIDER_ROLE();
         vm.prank(admin);
-        claims.grantRole(providerRole, stranger);
+        claims.grantRole(providerRole, strangerClinic);
         IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "evidence");
         request.patient = patient;
         vm.expectRevert(
-            abi.encodeWithSelector(IInsuranceClaim.InsuranceClaimProviderNotAuthorized.selector, patient, stranger)
+            abi.encodeWithSelector(
+                IInsuranceClaim.InsuranceClaimProviderNotAuthorized.selector,
+                patient,
+                strangerClinic
+            )
         );
-        vm.prank(stranger);
+        vm.prank(strangerClinic);
         claims.submitClaim(request, 0, new bytes32[](0));
         assertEq(_claimCount(), 0);
     }
@@ -395,7 +386,7 @@ contract InsuranceClaimTest is ClaimsSetup {
         claims.denyClaim(onTime, 50);
         claims.denyClaim(late, 50);
         vm.stopPrank();
-        assertEq(claims.getClaim(late).appealDeadline, NOW + APPEAL_WINDOW);
+        assertEq(claims.claimOf(late).appealDeadline, NOW + APPEAL_WINDOW);
         vm.warp(NOW + APPEAL_WINDOW);
         vm.prank(patient);
         claims.appealClaim(onTime, "appeal");
@@ -405,7 +396,7 @@ contract InsuranceClaimTest is ClaimsSetup {
         );
         vm.prank(provider);
         claims.appealClaim(late, "appeal");
-        assertEq(uint8(claims.claimState(late)), uint8(IInsuranceClaim.ClaimState.Denied));
+        assertEq(uint8(claims.claimStateOf(late)), uint8(IInsuranceClaim.ClaimState.Denied));
     }
 
     function testFuzz_createPlan_boundsTheAppealWindow(uint48 window) public {
@@ -421,20 +412,20 @@ contract InsuranceClaimTest is ClaimsSetup {
             );
         }
         uint256 id = claims.createPlan(poolId, 1_000 * USD, 0, 0, bytes32(0), window);
-        if (id != 0) assertEq(claims.getPlan(id).appealWindow, window);
+        if (id != 0) assertEq(claims.planOf(id).appealWindow, window);
     }
 
     function test_revokedConsent_doesNotStopASubmittedClaim() public {
         uint256 claimId = _submit(provider, policyId, 150 * USD, "evidence");
-        consent.setAuthorization(patient, insurer, HPAYMT, false, 0);
-        consent.setAuthorization(patient, provider, HPAYMT, false, 0);
+        consentMock.setAuthorization(patient, insurer, HPAYMT, false, 0);
+        consentMock.setAuthorization(patient, provider, HPAYMT, false, 0);
         vm.prank(adjuster);
         claims.denyClaim(claimId, 50);
         vm.prank(provider);
         claims.appealClaim(claimId, "appeal");
         vm.prank(adjuster);
         claims.approveClaim(claimId);
-        assertEq(uint8(claims.claimState(claimId)), uint8(IInsuranceClaim.ClaimState.Approved));
+        assertEq(uint8(claims.claimStateOf(claimId)), uint8(IInsuranceClaim.ClaimState.Approved));
         // A new claim is refused.
         IInsuranceClaim.ClaimRequest memory request = _request(policyId, 150 * USD, "next visit");
         request.patient = patient;
@@ -449,18 +440,18 @@ contract InsuranceClaimTest is ClaimsSetup {
         (, , , count) = claims.counts();
     }
 
-    /*//////////////////////////////////////////////////////////////
-                                 MONEY
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           MONEY                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function test_payClaim_paysOnce() public {
         uint256 claimId = _approvedWithPayout();
-        uint96 payout = claims.getClaim(claimId).payout;
+        uint96 payout = claims.claimOf(claimId).payout;
         vm.startPrank(insurer);
         claims.payClaim(claimId);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IInsuranceClaim.InsuranceClaimUnexpectedState.selector,
+                IInsuranceClaim.InsuranceClaimUnexpectedClaimState.selector,
                 claimId,
                 IInsuranceClaim.ClaimState.Paid,
                 bytes32(uint256(1 << uint8(IInsuranceClaim.ClaimState.Approved)))
@@ -474,11 +465,8 @@ contract InsuranceClaimTest is ClaimsSetup {
     function test_payClaims_skipsABlacklistedPayee() public {
         BlacklistERC20 token = new BlacklistERC20();
         (uint256 blPool, , uint256 blPolicy) = _openPool(insurer, token, 1_000 * USD, 1_000 * USD, 0, 0);
-        address pharmacy = makeAddr("pharmacy");
-        bytes32 providerRole = claims.PROVIDER_ROLE();
-        vm.prank(admin);
-        claims.grantRole(providerRole, pharmacy);
-        consent.setAuthorization(patient, pharmacy, HPAYMT, true, 0);
+        _grantRole(claims, claims.PROVIDER_ROLE(), pharmacy);
+        consentMock.setAuthorization(patient, pharmacy, HPAYMT, true, 0);
         uint256[] memory ids = new uint256[](2);
         ids[0] = _submit(provider, blPolicy, 100 * USD, "a");
         ids[1] = _submit(pharmacy, blPolicy, 100 * USD, "b");
@@ -492,9 +480,9 @@ contract InsuranceClaimTest is ClaimsSetup {
         assertEq(paid, 1);
         assertEq(failed, 1);
         assertEq(amount, 100 * USD);
-        assertEq(uint8(claims.claimState(ids[0])), uint8(IInsuranceClaim.ClaimState.Approved));
-        assertEq(claims.getPool(blPool).reserved, 100 * USD);
-        assertEq(token.balanceOf(address(claims)), claims.getPool(blPool).balance);
+        assertEq(uint8(claims.claimStateOf(ids[0])), uint8(IInsuranceClaim.ClaimState.Approved));
+        assertEq(claims.poolOf(blPool).reserved, 100 * USD);
+        assertEq(token.balanceOf(address(claims)), claims.poolOf(blPool).balance);
     }
 
     function test_voidClaim_releasesARefusedPayeesReserve() public {
@@ -507,22 +495,22 @@ contract InsuranceClaimTest is ClaimsSetup {
         token.setBlacklisted(provider, true);
         vm.startPrank(insurer);
         claims.payClaims(ids);
-        assertEq(claims.getPool(blPool).reserved, 100 * USD);
+        assertEq(claims.poolOf(blPool).reserved, 100 * USD);
         vm.expectEmit(address(claims));
         emit IInsuranceClaim.ClaimVoided(ids[0], blPool, insurer, 16, 100 * USD, 0);
         claims.voidClaim(ids[0], 16);
         claims.withdrawFromPool(blPool, 1_000 * USD, insurer);
         vm.stopPrank();
-        assertEq(uint8(claims.claimState(ids[0])), uint8(IInsuranceClaim.ClaimState.Voided));
-        assertEq(claims.getPool(blPool).reserved, 0);
-        assertEq(claims.getPool(blPool).balance, 0);
-        assertEq(claims.getPolicy(blPolicy).coverageUsed, 0);
+        assertEq(uint8(claims.claimStateOf(ids[0])), uint8(IInsuranceClaim.ClaimState.Voided));
+        assertEq(claims.poolOf(blPool).reserved, 0);
+        assertEq(claims.poolOf(blPool).balance, 0);
+        assertEq(claims.policyOf(blPolicy).coverageUsed, 0);
         assertEq(token.balanceOf(insurer), 1_000 * USD);
     }
 
     function test_withdrawFromPool_revertsOnReservedFunds() public {
         _approvedWithPayout();
-        IInsuranceClaim.PoolInfo memory pool = claims.getPool(poolId);
+        IInsuranceClaim.Pool memory pool = claims.poolOf(poolId);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IInsuranceClaim.InsuranceClaimWithdrawalExceedsAvailable.selector,
@@ -538,7 +526,7 @@ contract InsuranceClaimTest is ClaimsSetup {
     function test_fundPool_creditsWhatArrives() public {
         FeeOnTransferERC20 token = new FeeOnTransferERC20(100);
         (uint256 feePool, , ) = _openPool(insurer, token, 1_000 * USD, 1_000 * USD, 0, 0);
-        assertEq(claims.getPool(feePool).balance, 990 * USD);
+        assertEq(claims.poolOf(feePool).balance, 990 * USD);
         assertEq(token.balanceOf(address(claims)), 990 * USD);
     }
 
@@ -559,7 +547,7 @@ contract InsuranceClaimTest is ClaimsSetup {
         }
         claims.fundPool(feePool, amount);
         vm.stopPrank();
-        assertEq(claims.getPool(feePool).balance, expected);
+        assertEq(claims.poolOf(feePool).balance, expected);
         assertEq(token.balanceOf(address(claims)), expected);
     }
 
@@ -592,7 +580,7 @@ contract InsuranceClaimTest is ClaimsSetup {
         claims.approveClaim(first);
         claims.approveClaim(claimId);
         vm.stopPrank();
-        assertEq(claims.getClaim(claimId).payout, 96 * USD);
+        assertEq(claims.claimOf(claimId).payout, 96 * USD);
     }
 }
 
@@ -602,12 +590,15 @@ contract InsuranceClaimTest is ClaimsSetup {
 /// the same service happen, time moves so appeal windows close, a stranger provider tries to bill, drug codes are
 /// tried on the generic path, and a pharmacy claims a few dispensed units through the drug path.
 contract ClaimsHandler is ClaimsSetup {
-    uint64 internal constant GTIN = 9_506_000_134_352;
     bytes32 internal constant LOT = "A1";
+    bytes32 private constant _PENDING = bytes32(
+        (1 << uint8(IInsuranceClaim.ClaimState.Submitted)) | (1 << uint8(IInsuranceClaim.ClaimState.Appealed))
+    );
+    bytes32 private constant _DENIED = bytes32(1 << uint8(IInsuranceClaim.ClaimState.Denied));
+    bytes32 private constant _APPROVED = bytes32(1 << uint8(IInsuranceClaim.ClaimState.Approved));
 
     address internal secondInsurer = makeAddr("second insurer");
     address internal secondProvider = makeAddr("second provider");
-    address internal pharmacy = makeAddr("pharmacy");
     address internal strangerProvider = makeAddr("stranger provider");
 
     uint256[2] internal pools;
@@ -634,9 +625,9 @@ contract ClaimsHandler is ClaimsSetup {
         vm.stopPrank();
         (pools[0], , policies[0]) = _openPool(insurer, usdc, 500 * USD, 300 * USD, 100 * USD, 2_000);
         (pools[1], , policies[1]) = _openPool(secondInsurer, usdc, 300 * USD, 100 * USD, 0, 2_500);
-        consent.setAuthorization(patient, secondProvider, HPAYMT, true, 0);
-        consent.setAuthorization(patient, pharmacy, HPAYMT, true, 1 << 2);
-        consent.setAuthorization(patient, insurer, HPAYMT, true, 1 << 2);
+        consentMock.setAuthorization(patient, secondProvider, HPAYMT, true, 0);
+        consentMock.setAuthorization(patient, pharmacy, HPAYMT, true, 1 << 2);
+        consentMock.setAuthorization(patient, insurer, HPAYMT, true, 1 << 2);
         bytes32 drugCode = claims.drugServiceCode(GTIN);
         bytes32[] memory codes = new bytes32[](1);
         uint96[] memory fees = new uint96[](1);
@@ -644,7 +635,7 @@ contract ClaimsHandler is ClaimsSetup {
         fees[0] = 30 * USD;
         vm.prank(insurer);
         claims.setFees(1, codes, fees);
-        for (uint256 i; i < 8; ++i) trace.setDispensed(GTIN, LOT, i, pharmacy);
+        for (uint256 i; i < 8; ++i) traceMock.setDispensed(GTIN, LOT, i, pharmacy);
     }
 
     /// @dev Moves time forward by up to 60 days (appeal windows close; policies end NOW + 335 days).
@@ -669,7 +660,7 @@ contract ClaimsHandler is ClaimsSetup {
 
     function withdraw(uint256 seed, uint256 amount) external {
         uint256 index = seed % 2;
-        IInsuranceClaim.PoolInfo memory pool = claims.getPool(pools[index]);
+        IInsuranceClaim.Pool memory pool = claims.poolOf(pools[index]);
         // Sometimes more than available, to exercise the refusal.
         amount = bound(amount, 1, pool.balance + 1);
         vm.prank(_insurerOf(index));
@@ -736,11 +727,7 @@ contract ClaimsHandler is ClaimsSetup {
     }
 
     function approve(uint256 seed) external {
-        (bool found, uint256 claimId) = _find(
-            seed,
-            IInsuranceClaim.ClaimState.Submitted,
-            IInsuranceClaim.ClaimState.Appealed
-        );
+        (bool found, uint256 claimId) = _find(seed, _PENDING);
         if (!found) return;
         vm.prank(adjuster);
         // Refused when the pool cannot reserve the payout; the invariants must hold either way.
@@ -749,11 +736,7 @@ contract ClaimsHandler is ClaimsSetup {
     }
 
     function deny(uint256 seed, uint16 reason) external {
-        (bool found, uint256 claimId) = _find(
-            seed,
-            IInsuranceClaim.ClaimState.Submitted,
-            IInsuranceClaim.ClaimState.Appealed
-        );
+        (bool found, uint256 claimId) = _find(seed, _PENDING);
         if (!found) return;
         vm.prank(adjuster);
         claims.denyClaim(claimId, uint16(bound(reason, 1, 300)));
@@ -761,13 +744,9 @@ contract ClaimsHandler is ClaimsSetup {
     }
 
     function appeal(uint256 seed) external {
-        (bool found, uint256 claimId) = _find(
-            seed,
-            IInsuranceClaim.ClaimState.Denied,
-            IInsuranceClaim.ClaimState.Denied
-        );
+        (bool found, uint256 claimId) = _find(seed, _DENIED);
         if (!found) return;
-        IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(claimId);
+        IInsuranceClaim.Claim memory claim = claims.claimOf(claimId);
         vm.prank(claim.provider);
         try claims.appealClaim(claimId, keccak256(abi.encode("appeal", claimId))) {
             if (block.timestamp > claim.appealDeadline) ++wrongAcceptances;
@@ -779,13 +758,9 @@ contract ClaimsHandler is ClaimsSetup {
     }
 
     function pay(uint256 seed) external {
-        (bool found, uint256 claimId) = _find(
-            seed,
-            IInsuranceClaim.ClaimState.Approved,
-            IInsuranceClaim.ClaimState.Approved
-        );
+        (bool found, uint256 claimId) = _find(seed, _APPROVED);
         if (!found) return;
-        vm.prank(claims.getClaim(claimId).poolId == pools[1] ? secondInsurer : insurer);
+        vm.prank(_insurerOfClaim(claimId));
         claims.payClaim(claimId);
         ++timesPaid[claimId];
         ++calls;
@@ -793,31 +768,27 @@ contract ClaimsHandler is ClaimsSetup {
 
     /// @dev Voids an Approved claim (as after a payee the token refuses), by its pool's insurer.
     function voidApproved(uint256 seed, uint16 reason) external {
-        (bool found, uint256 claimId) = _find(
-            seed,
-            IInsuranceClaim.ClaimState.Approved,
-            IInsuranceClaim.ClaimState.Approved
-        );
+        (bool found, uint256 claimId) = _find(seed, _APPROVED);
         if (!found) return;
-        vm.prank(claims.getClaim(claimId).poolId == pools[1] ? secondInsurer : insurer);
+        vm.prank(_insurerOfClaim(claimId));
         claims.voidClaim(claimId, uint16(bound(reason, 1, 300)));
         ++voids;
         ++calls;
     }
 
-    /// @dev A claim in state `a` or `b`, searching from a random position.
-    function _find(
-        uint256 seed,
-        IInsuranceClaim.ClaimState a,
-        IInsuranceClaim.ClaimState b
-    ) private view returns (bool found, uint256 claimId) {
+    /// @dev A claim in one of `allowedStates` (an expected-states bitmap), searching from a random position.
+    function _find(uint256 seed, bytes32 allowedStates) private view returns (bool found, uint256 claimId) {
         uint256 count = claimIds.length;
         for (uint256 i; i < count; ++i) {
             claimId = claimIds[(seed + i) % count];
-            IInsuranceClaim.ClaimState state = claims.claimState(claimId);
-            if (state == a || state == b) return (true, claimId);
+            if (_stateBitmap(uint8(claims.claimStateOf(claimId))) & allowedStates != 0) return (true, claimId);
         }
         return (false, 0);
+    }
+
+    /// @dev The insurer of claim `claimId`'s pool.
+    function _insurerOfClaim(uint256 claimId) private view returns (address) {
+        return claims.claimOf(claimId).poolId == pools[1] ? secondInsurer : insurer;
     }
 
     function payBatch(uint256 seed, uint256 count) external {
@@ -827,7 +798,7 @@ contract ClaimsHandler is ClaimsSetup {
         uint256 found;
         for (uint256 i; i < claimIds.length && found < count; ++i) {
             uint256 claimId = claimIds[(seed + i) % claimIds.length];
-            IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(claimId);
+            IInsuranceClaim.Claim memory claim = claims.claimOf(claimId);
             if (claim.state == IInsuranceClaim.ClaimState.Approved && claim.poolId == pools[index]) {
                 batch[found++] = claimId;
             }
@@ -839,14 +810,14 @@ contract ClaimsHandler is ClaimsSetup {
         vm.prank(_insurerOf(index));
         claims.payClaims(batch);
         for (uint256 i; i < found; ++i) {
-            if (claims.claimState(batch[i]) == IInsuranceClaim.ClaimState.Paid) ++timesPaid[batch[i]];
+            if (claims.claimStateOf(batch[i]) == IInsuranceClaim.ClaimState.Paid) ++timesPaid[batch[i]];
         }
         ++calls;
     }
 
-    /*//////////////////////////////////////////////////////////////
-                        READS FOR THE INVARIANTS
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                  READS FOR THE INVARIANTS                  */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     function claimsContract() external view returns (InsuranceClaim) {
         return claims;
@@ -904,7 +875,7 @@ contract InsuranceClaimInvariantTest is Test {
     /// @dev The contract holds at least every pool's balance of the token.
     function invariant_tokenBalanceCoversPools() public view {
         uint256[2] memory pools = handler.poolIds();
-        uint256 total = claims.getPool(pools[0]).balance + claims.getPool(pools[1]).balance;
+        uint256 total = claims.poolOf(pools[0]).balance + claims.poolOf(pools[1]).balance;
         assertGe(handler.token().balanceOf(address(claims)), total);
     }
 
@@ -912,7 +883,7 @@ contract InsuranceClaimInvariantTest is Test {
     function invariant_reserveWithinBalance() public view {
         uint256[2] memory pools = handler.poolIds();
         for (uint256 i; i < 2; ++i) {
-            IInsuranceClaim.PoolInfo memory pool = claims.getPool(pools[i]);
+            IInsuranceClaim.Pool memory pool = claims.poolOf(pools[i]);
             assertLe(pool.reserved, pool.balance);
         }
     }
@@ -924,7 +895,7 @@ contract InsuranceClaimInvariantTest is Test {
         uint256 reserved;
         for (uint256 i; i < ids.length; ++i) {
             assertLe(handler.timesPaid(ids[i]), 1);
-            IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(ids[i]);
+            IInsuranceClaim.Claim memory claim = claims.claimOf(ids[i]);
             if (claim.state == IInsuranceClaim.ClaimState.Paid) paidOut += claim.payout;
             if (claim.state == IInsuranceClaim.ClaimState.Approved) reserved += claim.payout;
         }
@@ -936,7 +907,7 @@ contract InsuranceClaimInvariantTest is Test {
             paidOut
         );
         uint256[2] memory pools = handler.poolIds();
-        assertEq(claims.getPool(pools[0]).reserved + claims.getPool(pools[1]).reserved, reserved);
+        assertEq(claims.poolOf(pools[0]).reserved + claims.poolOf(pools[1]).reserved, reserved);
     }
 
     /// @dev No policy pays (or reserves) beyond its plan's coverage limit; its coverage used and deductible met are
@@ -945,14 +916,14 @@ contract InsuranceClaimInvariantTest is Test {
         uint256[2] memory policies = handler.policyIds();
         uint256[] memory ids = handler.allClaims();
         for (uint256 p; p < 2; ++p) {
-            IInsuranceClaim.PolicyInfo memory policy = claims.getPolicy(policies[p]);
-            IInsuranceClaim.PlanInfo memory plan = claims.getPlan(policy.planId);
+            IInsuranceClaim.Policy memory policy = claims.policyOf(policies[p]);
+            IInsuranceClaim.Plan memory plan = claims.planOf(policy.planId);
             assertLe(policy.coverageUsed, plan.coverageLimit);
             assertLe(policy.deductibleMet, plan.deductible);
             uint256 committed;
             uint256 deductibleMet;
             for (uint256 i; i < ids.length; ++i) {
-                IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(ids[i]);
+                IInsuranceClaim.Claim memory claim = claims.claimOf(ids[i]);
                 if (
                     claim.policyId == policies[p] &&
                     (claim.state == IInsuranceClaim.ClaimState.Paid ||
@@ -986,7 +957,7 @@ contract InsuranceClaimInvariantTest is Test {
         for (uint256 i; i < ids.length; ++i) {
             uint256 service = handler.serviceOf(ids[i]);
             if (service == 0) continue;
-            IInsuranceClaim.ClaimInfo memory claim = claims.getClaim(ids[i]);
+            IInsuranceClaim.Claim memory claim = claims.claimOf(ids[i]);
             bool refused =
                 claim.state == IInsuranceClaim.ClaimState.FinalDenied ||
                     claim.state == IInsuranceClaim.ClaimState.Voided ||

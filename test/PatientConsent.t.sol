@@ -6,24 +6,29 @@ import {Test} from "forge-std/Test.sol";
 import {IPatientConsent} from "../contracts/interfaces/IPatientConsent.sol";
 import {DataCategory, PurposeOfUse} from "../contracts/libraries/ConsentVocabulary.sol";
 import {PatientConsent} from "../contracts/PatientConsent.sol";
+import {Deployers} from "./helpers/Deployers.sol";
 
 /// @dev Shared set-up: a deployment with an admin and one emergency responder, clock at a fixed start.
-abstract contract PatientConsentBase is Test {
+abstract contract PatientConsentBase is Deployers {
     uint48 internal constant T0 = 1_700_000_000;
     uint48 internal constant BREAK_GLASS = 24 hours;
 
-    PatientConsent internal consent;
-    address internal admin = makeAddr("admin");
-    address internal patient = makeAddr("patient");
-    address internal clinic = makeAddr("clinic");
-    address internal responder = makeAddr("responder");
-
     function setUp() public virtual {
         vm.warp(T0);
-        consent = new PatientConsent(0, admin, BREAK_GLASS);
-        bytes32 emergencyRole = consent.EMERGENCY_ROLE();
-        vm.prank(admin);
-        consent.grantRole(emergencyRole, responder);
+        _deployPatientConsent(BREAK_GLASS);
+        _grantRole(consent, consent.EMERGENCY_ROLE(), responder);
+    }
+
+    /// @dev Whether `value` is within [`minimum`, `maximum`]; when it is not, expects the next call to revert with
+    /// `selector(value, minimum, maximum)`, the shape of the contract's out-of-bounds errors.
+    function _expectWithinBounds(
+        bytes4 selector,
+        uint48 value,
+        uint48 minimum,
+        uint48 maximum
+    ) internal returns (bool valid) {
+        valid = value >= minimum && value <= maximum;
+        if (!valid) vm.expectRevert(abi.encodeWithSelector(selector, value, minimum, maximum));
     }
 
     function _grant(uint32 purposes, uint32 categories, uint48 start, uint48 end) internal {
@@ -48,6 +53,10 @@ abstract contract PatientConsentBase is Test {
 }
 
 contract PatientConsentTest is PatientConsentBase {
+    function test_supportsInterface_answersForIPatientConsentAndAccessControl() public view {
+        _assertSupportsInterfaces(consent, type(IPatientConsent).interfaceId);
+    }
+
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                  PERIODS AND BITMASKS                      */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
@@ -113,7 +122,7 @@ contract PatientConsentTest is PatientConsentBase {
                     : at < start
                         ? uint8(IPatientConsent.ConsentState.Pending)
                         : uint8(IPatientConsent.ConsentState.Active);
-        assertEq(uint8(consent.consentState(patient, clinic)), expectedState);
+        assertEq(uint8(consent.consentStateOf(patient, clinic)), expectedState);
     }
 
     function test_grantConsent_refusesUndefinedBits() public {
@@ -127,7 +136,7 @@ contract PatientConsentTest is PatientConsentBase {
         vm.expectRevert(abi.encodeWithSelector(IPatientConsent.PatientConsentInvalidCategories.selector, nextCategory));
         consent.grantConsent(patient, clinic, 1, nextCategory, T0, T0 + 1);
         vm.stopPrank();
-        assertEq(uint8(consent.consentState(patient, clinic)), uint8(IPatientConsent.ConsentState.None));
+        assertEq(uint8(consent.consentStateOf(patient, clinic)), uint8(IPatientConsent.ConsentState.None));
     }
 
     function testFuzz_grantConsent_refusesUndefinedBits(uint32 purposes, uint32 categories) public {
@@ -142,7 +151,7 @@ contract PatientConsentTest is PatientConsentBase {
         }
         _grant(purposes, categories, T0, T0 + 1 days);
         assertEq(
-            uint8(consent.consentState(patient, clinic)),
+            uint8(consent.consentStateOf(patient, clinic)),
             validPurposes && validCategories
                 ? uint8(IPatientConsent.ConsentState.Active)
                 : uint8(IPatientConsent.ConsentState.None)
@@ -302,17 +311,12 @@ contract PatientConsentTest is PatientConsentBase {
     }
 
     function testFuzz_setMaxBreakGlassDuration_acceptsExactlyTheBounds(uint48 duration) public {
-        bool valid = duration >= 15 minutes && duration <= 72 hours;
-        if (!valid) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IPatientConsent.PatientConsentBreakGlassDurationOutOfBounds.selector,
-                    duration,
-                    uint48(15 minutes),
-                    uint48(72 hours)
-                )
-            );
-        }
+        bool valid = _expectWithinBounds(
+            IPatientConsent.PatientConsentBreakGlassDurationOutOfBounds.selector,
+            duration,
+            15 minutes,
+            72 hours
+        );
         vm.prank(admin);
         consent.setMaxBreakGlassDuration(duration);
         assertEq(consent.maxBreakGlassDuration(), valid ? duration : BREAK_GLASS);
@@ -437,17 +441,12 @@ contract PatientConsentScopeTest is PatientConsentBase {
 
     /// @dev The admin's cooldown is accepted exactly within the bounds.
     function testFuzz_setBreakGlassCooldown_acceptsExactlyTheBounds(uint48 cooldown) public {
-        bool valid = cooldown >= 1 hours && cooldown <= 30 days;
-        if (!valid) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IPatientConsent.PatientConsentBreakGlassCooldownOutOfBounds.selector,
-                    cooldown,
-                    uint48(1 hours),
-                    uint48(30 days)
-                )
-            );
-        }
+        bool valid = _expectWithinBounds(
+            IPatientConsent.PatientConsentBreakGlassCooldownOutOfBounds.selector,
+            cooldown,
+            1 hours,
+            30 days
+        );
         vm.prank(admin);
         consent.setBreakGlassCooldown(cooldown);
         assertEq(consent.breakGlassCooldown(), valid ? cooldown : consent.DEFAULT_BREAK_GLASS_COOLDOWN());

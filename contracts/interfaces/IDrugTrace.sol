@@ -38,7 +38,7 @@ interface IDrugTrace {
         Expired
     }
 
-    /// @notice The lifecycle of a batch, as `batchState` returns it.
+    /// @notice The lifecycle of a batch, as `batchStateOf` returns it.
     /// @dev Storage only ever holds None, Active, Quarantined or Recalled; Expired is derived from the clock for an
     /// Active batch whose expiry has passed.
     enum BatchState {
@@ -87,11 +87,7 @@ interface IDrugTrace {
     }
 
     /// @notice A registered batch.
-    /// @dev Storage layout, two slots:
-    /// slot 0: `manufacturer` (bits 0..159) | `expiry` (160..207) | `unitCount` (208..239) | `state` (240..247) |
-    /// `quarantineOrigin` (248..255);
-    /// slot 1: `serialsRoot`.
-    /// The GTIN, lot and metadata hash are in `BatchRegistered` only.
+    /// @dev The GTIN, lot and metadata hash are in `BatchRegistered` only.
     struct Batch {
         /// The manufacturer that registered the batch.
         address manufacturer;
@@ -99,15 +95,15 @@ interface IDrugTrace {
         uint48 expiry;
         /// The number of units (serials) in the batch; indexes run from 0 to `unitCount` − 1.
         uint32 unitCount;
-        /// The batch's state. Stored: None, Active, Quarantined or Recalled; `batch` returns `batchState`.
+        /// The batch's state. Stored: None, Active, Quarantined or Recalled; `batchOf` returns `batchStateOf`.
         BatchState state;
-        /// Why the batch is quarantined; `batch` returns None unless the state is Quarantined.
+        /// Why the batch is quarantined; `batchOf` returns None unless the state is Quarantined.
         QuarantineOrigin quarantineOrigin;
         /// The Merkle root of the batch's (index, serial) leaves.
         bytes32 serialsRoot;
     }
 
-    /// @notice A shipment, as `shipment` returns it.
+    /// @notice A shipment, as `shipmentOf` returns it.
     struct Shipment {
         /// The holder that shipped (also bits 0..159 of the shipment id).
         address sender;
@@ -123,8 +119,7 @@ interface IDrugTrace {
         ShipmentState state;
     }
 
-    /// @notice A GS1 Company Prefix binding, as `companyPrefix` returns it.
-    /// @dev Storage layout, one slot: `owner` (bits 0..159) | `epoch` (160..191) | `descendants` (192..223).
+    /// @notice A GS1 Company Prefix binding, as `prefixBindingOf` returns it.
     struct CompanyPrefix {
         /// The brand owner the prefix is bound to; zero when never bound or revoked.
         address owner;
@@ -137,9 +132,7 @@ interface IDrugTrace {
     }
 
     /// @notice A suspect-product flag.
-    /// @dev Storage layout, three slots: slot 0 `batchId`; slot 1 `reporter` (bits 0..159) | `flaggedAt`
-    /// (160..207) | `verdict` (208..215) | `state` (216..223); slot 2 `evidenceHash`. The unit's index and serial are
-    /// in `SuspectFlagged`.
+    /// @dev The unit's index and serial are in `SuspectFlagged`.
     struct SuspectFlag {
         /// The batch the suspect unit claims to belong to (registered: flags on unknown batches are refused).
         bytes32 batchId;
@@ -421,7 +414,7 @@ interface IDrugTrace {
 
     /// @notice The batch is not in a state that allows the call.
     /// @param batchId The batch.
-    /// @param current Its current state (`batchState`).
+    /// @param current Its current state (`batchStateOf`).
     /// @param expectedStates The allowed states, as a bitmap with bit `uint8(state)` set for each.
     error DrugTraceUnexpectedBatchState(bytes32 batchId, BatchState current, bytes32 expectedStates);
 
@@ -451,7 +444,8 @@ interface IDrugTrace {
     /// @notice The shipment is not Pending (unknown id, or already accepted, rejected or cancelled).
     /// @param shipmentId The shipment.
     /// @param current Its state.
-    error DrugTraceUnexpectedShipmentState(uint256 shipmentId, ShipmentState current);
+    /// @param expectedStates The states the call accepts, bit `uint8(state)` set for each (Pending).
+    error DrugTraceUnexpectedShipmentState(uint256 shipmentId, ShipmentState current, bytes32 expectedStates);
 
     /// @notice Only the recipient the sender named may accept or reject the shipment.
     /// @param shipmentId The shipment.
@@ -477,7 +471,8 @@ interface IDrugTrace {
     /// @notice The flag is not Open (unknown id or already resolved).
     /// @param flagId The flag.
     /// @param current Its state.
-    error DrugTraceUnexpectedFlagState(uint256 flagId, FlagState current);
+    /// @param expectedStates The states the call accepts, bit `uint8(state)` set for each (Open).
+    error DrugTraceUnexpectedFlagState(uint256 flagId, FlagState current, bytes32 expectedStates);
 
     /// @notice A GS1 Company Prefix has 6 to 12 digits.
     /// @param prefixLength The refused number of digits.
@@ -850,7 +845,7 @@ interface IDrugTrace {
     /// Unknown first: nothing can be vouched for about a code that is not proven part of a registered batch, so
     /// `expiry` and `manufacturer` are then zero. Dispensed next: a decommissioned code scanned again is the mark of a
     /// copied code on a counterfeit pack, and the counter must see that whatever happened to the batch later (a
-    /// recall stays readable through `batchState`). Recalled before Quarantined: a recall is final, a quarantine
+    /// recall stays readable through `batchStateOf`). Recalled before Quarantined: a recall is final, a quarantine
     /// provisional. Quarantined before Expired: a safety hold says more than a date.
     /// @param gtin The GTIN-14.
     /// @param lot The lot.
@@ -870,14 +865,14 @@ interface IDrugTrace {
 
     /// @notice The batch record; all zero when not registered.
     /// @param batchId The batch.
-    /// @return The record, with `state` as `batchState` returns it (Expired derived from the clock).
-    function batch(bytes32 batchId) external view returns (Batch memory);
+    /// @return The record, with `state` as `batchStateOf` returns it (Expired derived from the clock).
+    function batchOf(bytes32 batchId) external view returns (Batch memory);
 
     /// @notice The batch's current state: None, Active, Quarantined, Recalled, or Expired (an Active batch past its
     /// expiry).
     /// @param batchId The batch.
     /// @return The state.
-    function batchState(bytes32 batchId) external view returns (BatchState);
+    function batchStateOf(bytes32 batchId) external view returns (BatchState);
 
     /// @notice How many units of batch `batchId` `holder` holds (units it shipped and that are still in transit
     /// are not counted).
@@ -889,17 +884,17 @@ interface IDrugTrace {
     /// @notice A shipment; all zero when unknown.
     /// @param shipmentId The shipment.
     /// @return The shipment.
-    function shipment(uint256 shipmentId) external view returns (Shipment memory);
+    function shipmentOf(uint256 shipmentId) external view returns (Shipment memory);
 
     /// @notice A shipment's state; None when unknown.
     /// @param shipmentId The shipment.
     /// @return The state.
-    function shipmentState(uint256 shipmentId) external view returns (ShipmentState);
+    function shipmentStateOf(uint256 shipmentId) external view returns (ShipmentState);
 
     /// @notice A suspect flag; all zero when unknown.
     /// @param flagId The flag.
     /// @return The flag.
-    function suspectFlag(uint256 flagId) external view returns (SuspectFlag memory);
+    function suspectFlagOf(uint256 flagId) external view returns (SuspectFlag memory);
 
     /// @notice Whether unit `index` of batch `batchId` was dispensed (by anyone).
     /// @param batchId The batch id.
@@ -917,7 +912,7 @@ interface IDrugTrace {
     /// @param prefix The prefix.
     /// @param prefixLength Its number of digits, 6 to 12.
     /// @return The binding (`owner` zero when revoked).
-    function companyPrefix(uint64 prefix, uint8 prefixLength) external view returns (CompanyPrefix memory);
+    function prefixBindingOf(uint64 prefix, uint8 prefixLength) external view returns (CompanyPrefix memory);
 
     /// @notice The bound company prefix a GTIN falls under, for tooling that must state `prefixLength`.
     /// @dev A view that tries the seven lengths; `registerBatch` never does. Zeros when no bound prefix matches.

@@ -27,9 +27,9 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// health data is stored or logged: patients are addresses, claim evidence is a hash of the off-chain FHIR Claim,
 /// decisions carry numeric reason codes (CARC-like), never text.
 interface IInsuranceClaim {
-    /*//////////////////////////////////////////////////////////////
-                                 TYPES
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           TYPES                            */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice A claim's lifecycle. Submitted -> Approved | Denied; Denied -> Appealed (once);
     /// Appealed -> Approved | FinalDenied; Approved -> Paid | Voided. Paid, FinalDenied and Voided are final.
@@ -96,17 +96,17 @@ interface IInsuranceClaim {
         uint96 payout;
     }
 
-    /// @notice A pool as returned by `getPool`.
-    struct PoolInfo {
+    /// @notice A pool as returned by `poolOf`.
+    struct Pool {
         IERC20 token;
         address insurer;
         uint256 balance;
         uint256 reserved;
     }
 
-    /// @notice A plan as returned by `getPlan`.
+    /// @notice A plan as returned by `planOf`.
     /// @param appealWindow How long after a denial the claim may be appealed (seconds).
-    struct PlanInfo {
+    struct Plan {
         uint256 poolId;
         uint96 coverageLimit;
         uint96 deductible;
@@ -115,9 +115,9 @@ interface IInsuranceClaim {
         uint48 appealWindow;
     }
 
-    /// @notice A policy as returned by `getPolicy`.
+    /// @notice A policy as returned by `policyOf`.
     /// @param coverageUsed Payouts approved on this policy (reserved or paid); never above the plan's limit.
-    struct PolicyInfo {
+    struct Policy {
         uint256 planId;
         address patient;
         uint48 start;
@@ -126,11 +126,11 @@ interface IInsuranceClaim {
         uint96 coverageUsed;
     }
 
-    /// @notice A claim as returned by `getClaim`. `deductibleApplied` and `payout` are set on approval; a Voided
+    /// @notice A claim as returned by `claimOf`. `deductibleApplied` and `payout` are set on approval; a Voided
     /// claim keeps them as the approval's numbers that the void released (it paid nothing), and `reasonCode` is the
     /// void's reason. `appealDeadline` is set on the first denial: the last second an appeal is accepted (the
     /// denial's time plus the plan's appeal window); 0 for a claim never denied.
-    struct ClaimInfo {
+    struct Claim {
         uint256 policyId;
         address provider;
         ClaimState state;
@@ -143,9 +143,9 @@ interface IInsuranceClaim {
         uint48 appealDeadline;
     }
 
-    /*//////////////////////////////////////////////////////////////
-                                 EVENTS
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           EVENTS                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice Insurer `insurer` opened pool `poolId` holding `token`.
     event PoolOpened(uint256 indexed poolId, address indexed insurer, IERC20 indexed token);
@@ -236,9 +236,9 @@ interface IInsuranceClaim {
     /// @notice `insurer` ran a batch payout: `paid` claims paid for `amountPaid` in total, `failed` left Approved.
     event ClaimBatchPaid(address indexed insurer, uint256 paid, uint256 failed, uint256 amountPaid);
 
-    /*//////////////////////////////////////////////////////////////
-                                 ERRORS
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                           ERRORS                           */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice `account` must be a contract (a token, PatientConsent, DrugTrace) and has no code.
     error InsuranceClaimNotAContract(address account);
@@ -247,7 +247,7 @@ interface IInsuranceClaim {
     error InsuranceClaimZeroAddress();
 
     /// @notice An amount (funding, withdrawal, billed) is zero.
-    error InsuranceClaimAmountZero();
+    error InsuranceClaimZeroAmount();
 
     /// @notice Funding pool `poolId` with `amount` credited nothing (the token's fee took all of it).
     error InsuranceClaimNothingCredited(uint256 poolId, uint256 amount);
@@ -272,7 +272,7 @@ interface IInsuranceClaim {
 
     /// @notice Claim `claimId` is `current`; the call needs one of the states whose bit is set in `expectedStates`
     /// (bit i set = `ClaimState(i)` accepted).
-    error InsuranceClaimUnexpectedState(uint256 claimId, ClaimState current, bytes32 expectedStates);
+    error InsuranceClaimUnexpectedClaimState(uint256 claimId, ClaimState current, bytes32 expectedStates);
 
     /// @notice Pool `poolId` can release only `available` (balance minus reserve), less than `amount`.
     error InsuranceClaimWithdrawalExceedsAvailable(uint256 poolId, uint256 amount, uint256 available);
@@ -284,7 +284,7 @@ interface IInsuranceClaim {
     error InsuranceClaimCoinsuranceTooHigh(uint256 coinsuranceBps);
 
     /// @notice A plan's coverage limit is zero.
-    error InsuranceClaimCoverageLimitZero();
+    error InsuranceClaimZeroCoverageLimit();
 
     /// @notice A policy period that does not end after it starts.
     error InsuranceClaimInvalidPeriod(uint48 start, uint48 end);
@@ -341,14 +341,39 @@ interface IInsuranceClaim {
     error InsuranceClaimInvalidGtin(uint64 gtin);
 
     /// @notice A denial or a void needs a non-zero reason code.
-    error InsuranceClaimReasonCodeZero();
+    error InsuranceClaimZeroReasonCode();
 
     /// @notice The token did not transfer `amount` to `payee` for claim `claimId` (reverted or returned false).
     error InsuranceClaimPaymentFailed(uint256 claimId, address payee, uint96 amount);
 
-    /*//////////////////////////////////////////////////////////////
-                            POOLS (INSURERS)
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         CONSTANTS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @notice Insurers open pools, create plans and policies, appoint adjusters and pay claims.
+    /// @return The role id, `keccak256("INSURER_ROLE")`.
+    function INSURER_ROLE() external view returns (bytes32);
+
+    /// @notice Providers (doctors, hospitals, pharmacies) submit claims.
+    /// @return The role id, `keccak256("PROVIDER_ROLE")`.
+    function PROVIDER_ROLE() external view returns (bytes32);
+
+    /// @notice Pausers pause and unpause the contract in an emergency.
+    /// @return The role id, `keccak256("PAUSER_ROLE")`.
+    function PAUSER_ROLE() external view returns (bytes32);
+
+    /// @notice The purpose of use a claim needs the patient's consent for: HPAYMT (healthcare payment).
+    /// @return `PurposeOfUse.HPAYMT`, 2.
+    function PAYMENT_PURPOSE() external view returns (uint8);
+
+    /// @notice The data categories a drug claim needs consent for: medications. Medical claims ask for the purpose
+    /// alone (categories 0): their evidence stays off chain.
+    /// @return `DataCategory.MEDICATIONS`, bit 2.
+    function MEDICATIONS_CATEGORY() external view returns (uint32);
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                       POOL FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice Opens a pool in `token`; the caller (an INSURER_ROLE holder) becomes its insurer.
     /// @param token Any ERC-20 (checked with SafeERC20; fee-on-transfer tokens are credited what arrives).
@@ -374,9 +399,9 @@ interface IInsuranceClaim {
     /// @param allowed True to appoint, false to remove.
     function setAdjuster(uint256 poolId, address adjuster, bool allowed) external;
 
-    /*//////////////////////////////////////////////////////////////
-                          PLANS AND POLICIES
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                 PLAN AND POLICY FUNCTIONS                  */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice Creates a plan on pool `poolId`. Pool insurer only. Plans are immutable except their explicit fees.
     /// @dev The fee schedule is explicit entries (`setFees`) and/or a Merkle root of (serviceCode, allowedAmount)
@@ -422,9 +447,9 @@ interface IInsuranceClaim {
         uint48 end
     ) external returns (uint256 policyId);
 
-    /*//////////////////////////////////////////////////////////////
-                                 CLAIMS
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                      CLAIM FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice Submits a claim for a service that is not a drug. PROVIDER_ROLE only. Refused unless the service code
     /// is outside the drug namespace (drugs go through `submitDrugClaim`), the policy is the patient's and covers
@@ -502,9 +527,9 @@ interface IInsuranceClaim {
     /// @param reasonCode A non-zero reason code (CARC-like, e.g. 16 claim lacks information).
     function voidClaim(uint256 claimId, uint16 reasonCode) external;
 
-    /*//////////////////////////////////////////////////////////////
-                                 ADMIN
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                      ADMIN FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice Pauses every state change except `setAdjuster` and role administration. PAUSER_ROLE only.
     function pause() external;
@@ -512,9 +537,9 @@ interface IInsuranceClaim {
     /// @notice Lifts the pause. PAUSER_ROLE only.
     function unpause() external;
 
-    /*//////////////////////////////////////////////////////////////
-                                 VIEWS
-    //////////////////////////////////////////////////////////////*/
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                       READ FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
     /// @notice The explanation of benefits of claim `claimId`: the recorded numbers once decided, or what an
     /// approval would give now (against the policy's current deductible and coverage) while pending. A Denied,
@@ -541,27 +566,27 @@ interface IInsuranceClaim {
     /// @notice Claim `claimId`'s state (None when it does not exist).
     /// @param claimId The claim.
     /// @return The state.
-    function claimState(uint256 claimId) external view returns (ClaimState);
+    function claimStateOf(uint256 claimId) external view returns (ClaimState);
 
     /// @notice Pool `poolId` (zero values when it does not exist).
     /// @param poolId The pool.
     /// @return The pool.
-    function getPool(uint256 poolId) external view returns (PoolInfo memory);
+    function poolOf(uint256 poolId) external view returns (Pool memory);
 
     /// @notice Plan `planId` (zero values when it does not exist).
     /// @param planId The plan.
     /// @return The plan.
-    function getPlan(uint256 planId) external view returns (PlanInfo memory);
+    function planOf(uint256 planId) external view returns (Plan memory);
 
     /// @notice Policy `policyId` (zero values when it does not exist).
     /// @param policyId The policy.
     /// @return The policy.
-    function getPolicy(uint256 policyId) external view returns (PolicyInfo memory);
+    function policyOf(uint256 policyId) external view returns (Policy memory);
 
     /// @notice Claim `claimId` (zero values when it does not exist).
     /// @param claimId The claim.
     /// @return The claim.
-    function getClaim(uint256 claimId) external view returns (ClaimInfo memory);
+    function claimOf(uint256 claimId) external view returns (Claim memory);
 
     /// @notice Plan `planId`'s explicit allowed amount for `serviceCode` (0 when none).
     /// @param planId The plan.

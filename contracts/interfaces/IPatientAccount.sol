@@ -9,6 +9,10 @@ pragma solidity ^0.8.24;
 /// `WebAuthn.WebAuthnAuth` assertion over the ERC-7739 `TypedDataSign` hash, with user verification required. The
 /// account's own EIP-712 domain is name "carechain PatientAccount", version "1".
 interface IPatientAccount {
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                       READ FUNCTIONS                       */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
     /// @notice The passkey's P-256 public key.
     /// @return qx The x coordinate.
     /// @return qy The y coordinate.

@@ -36,9 +36,7 @@ interface IPatientConsent {
     }
 
     /// @notice The consent a patient gave a grantee (the latest grant for the pair).
-    /// @dev One storage slot: `purposes` bits 0..31 | `categories` 32..63 | `start` 64..111 | `end` 112..159 |
-    /// `serial` 160..223 | `revoked` 224..231 | `signedGrantsBlocked` 232..239. The consent is live for
-    /// `start <= block.timestamp < end` unless revoked.
+    /// @dev The consent is live for `start <= block.timestamp < end` unless revoked.
     struct Consent {
         /// @dev Mask of purposes of use: bit `p` set permits purpose code `p`.
         uint32 purposes;
@@ -95,7 +93,6 @@ interface IPatientConsent {
     }
 
     /// @notice What a delegate may do for a patient, and until when.
-    /// @dev One storage slot: `purposes` bits 0..31 | `categories` 32..63 | `until` 64..111.
     struct Delegation {
         /// @dev Mask of the purposes of use the delegate may grant.
         uint32 purposes;
@@ -140,7 +137,7 @@ interface IPatientConsent {
 
     /// @notice A record anchored by a provider: the hash of an off-chain EHR document, never its content.
     /// @dev Keyed by (provider, record hash): each provider anchors in its own namespace, so nobody can occupy a
-    /// hash for another provider. One slot: `patient` bits 0..159 | `categories` 160..191 | `anchoredAt` 192..239.
+    /// hash for another provider.
     struct Record {
         /// @dev The patient the record is about.
         address patient;
@@ -151,7 +148,7 @@ interface IPatientConsent {
     }
 
     /// @notice The latest break-glass window a responder opened on a patient.
-    /// @dev One storage slot: `id` bits 0..63 | `openedAt` 64..111 | `end` 112..159. Open while
+    /// @dev Open while
     /// `block.timestamp < end` and the responder still holds `EMERGENCY_ROLE`.
     struct BreakGlass {
         /// @dev Contract-wide sequence number of the window (1, 2, ...); zero means never opened.
@@ -457,6 +454,47 @@ interface IPatientConsent {
     error PatientConsentBreakGlassCooldownOutOfBounds(uint48 cooldown, uint48 shortest, uint48 longest);
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
+    /*                         CONSTANTS                          */
+    /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+    /// @notice The role allowed to break the glass.
+    /// @return `keccak256("EMERGENCY_ROLE")`.
+    function EMERGENCY_ROLE() external view returns (bytes32);
+
+    /// @notice The shortest break-glass window the admin may set.
+    /// @return 15 minutes.
+    function SHORTEST_BREAK_GLASS() external view returns (uint48);
+
+    /// @notice The longest break-glass window the admin may set.
+    /// @return 72 hours.
+    function LONGEST_BREAK_GLASS() external view returns (uint48);
+
+    /// @notice The shortest break-glass cooldown the admin may set.
+    /// @return 1 hour.
+    function SHORTEST_BREAK_GLASS_COOLDOWN() external view returns (uint48);
+
+    /// @notice The longest break-glass cooldown the admin may set.
+    /// @return 30 days.
+    function LONGEST_BREAK_GLASS_COOLDOWN() external view returns (uint48);
+
+    /// @notice The cooldown a new deployment starts with.
+    /// @return 24 hours.
+    function DEFAULT_BREAK_GLASS_COOLDOWN() external view returns (uint48);
+
+    /// @notice How many purpose-of-use codes are defined (`0 .. PURPOSE_COUNT() - 1`).
+    /// @return 14.
+    function PURPOSE_COUNT() external view returns (uint8);
+
+    /// @notice How many data categories are defined (bits `0 .. CATEGORY_COUNT() - 1`).
+    /// @return 12.
+    function CATEGORY_COUNT() external view returns (uint8);
+
+    /// @notice The mask of the specially protected categories (mental health, substance use, genetics, sexual and
+    /// reproductive health).
+    /// @return `0xF00`.
+    function PROTECTED_CATEGORIES() external view returns (uint32);
+
+    /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
     /*                     CONSENT FUNCTIONS                      */
     /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
@@ -660,7 +698,7 @@ interface IPatientConsent {
     /// @param patient The patient.
     /// @param grantee The grantee.
     /// @return The state.
-    function consentState(address patient, address grantee) external view returns (ConsentState);
+    function consentStateOf(address patient, address grantee) external view returns (ConsentState);
 
     /// @notice The id of the latest consent `patient` gave `grantee`.
     /// @param patient The patient.
@@ -685,7 +723,7 @@ interface IPatientConsent {
     /// @param patient The patient.
     /// @param delegate The delegate.
     /// @return The end of the delegation (exclusive); zero when never appointed or removed.
-    function delegateUntil(address patient, address delegate) external view returns (uint48);
+    function delegationEndOf(address patient, address delegate) external view returns (uint48);
 
     /// @notice Whether `delegate` may act for `patient` now.
     /// @param patient The patient.
@@ -743,41 +781,4 @@ interface IPatientConsent {
     /// @param removal The removal.
     /// @return The digest.
     function delegateRemovalDigest(DelegateRemoval calldata removal) external view returns (bytes32);
-
-    /// @notice The role allowed to break the glass.
-    /// @return `keccak256("EMERGENCY_ROLE")`.
-    function EMERGENCY_ROLE() external view returns (bytes32);
-
-    /// @notice The shortest break-glass window the admin may set.
-    /// @return 15 minutes.
-    function SHORTEST_BREAK_GLASS() external view returns (uint48);
-
-    /// @notice The longest break-glass window the admin may set.
-    /// @return 72 hours.
-    function LONGEST_BREAK_GLASS() external view returns (uint48);
-
-    /// @notice The shortest break-glass cooldown the admin may set.
-    /// @return 1 hour.
-    function SHORTEST_BREAK_GLASS_COOLDOWN() external view returns (uint48);
-
-    /// @notice The longest break-glass cooldown the admin may set.
-    /// @return 30 days.
-    function LONGEST_BREAK_GLASS_COOLDOWN() external view returns (uint48);
-
-    /// @notice The cooldown a new deployment starts with.
-    /// @return 24 hours.
-    function DEFAULT_BREAK_GLASS_COOLDOWN() external view returns (uint48);
-
-    /// @notice How many purpose-of-use codes are defined (`0 .. PURPOSE_COUNT() - 1`).
-    /// @return 14.
-    function PURPOSE_COUNT() external view returns (uint8);
-
-    /// @notice How many data categories are defined (bits `0 .. CATEGORY_COUNT() - 1`).
-    /// @return 12.
-    function CATEGORY_COUNT() external view returns (uint8);
-
-    /// @notice The mask of the specially protected categories (mental health, substance use, genetics, sexual and
-    /// reproductive health).
-    /// @return `0xF00`.
-    function PROTECTED_CATEGORIES() external view returns (uint32);
 }

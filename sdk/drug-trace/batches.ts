@@ -181,7 +181,7 @@ export interface BatchView {
  * if (batch.state === "None") throw new InputError(`unknown batch ${batchId}`);
  */
 export async function readBatch(drugTrace: DrugTrace, batchId: string): Promise<BatchView> {
-  const record = await decoded(() => drugTrace.batch(batchId));
+  const record = await decoded(() => drugTrace.batchOf(batchId));
   return {
     batchId,
     state: batchStateName(record.state),

@@ -129,7 +129,7 @@ export async function readShipment(
   drugTrace: DrugTrace,
   shipmentId: bigint,
 ): Promise<ShipmentView> {
-  const record = await decoded(() => drugTrace.shipment(shipmentId));
+  const record = await decoded(() => drugTrace.shipmentOf(shipmentId));
   return {
     shipmentId,
     state: shipmentStateName(record.state),

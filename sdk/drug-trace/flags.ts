@@ -237,7 +237,7 @@ export async function readSuspectFlag(
   drugTrace: DrugTrace,
   flagId: bigint,
 ): Promise<SuspectFlagView> {
-  const record = await decoded(() => drugTrace.suspectFlag(flagId));
+  const record = await decoded(() => drugTrace.suspectFlagOf(flagId));
   return {
     flagId,
     state: flagStateName(record.state),

@@ -178,7 +178,7 @@ export async function readCompanyPrefix(
   drugTrace: DrugTrace,
   prefix: CompanyPrefix,
 ): Promise<CompanyPrefixView> {
-  const record = await decoded(() => drugTrace.companyPrefix(prefix.value, prefix.length));
+  const record = await decoded(() => drugTrace.prefixBindingOf(prefix.value, prefix.length));
   return { prefix, owner: record.owner, epoch: record.epoch };
 }
 

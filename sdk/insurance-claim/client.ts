@@ -121,7 +121,7 @@ export interface PoolView {
  */
 export async function readPool(claims: InsuranceClaim, poolId: bigint): Promise<PoolView> {
   checkId("pool", poolId);
-  const pool = await decoded(() => claims.getPool(poolId));
+  const pool = await decoded(() => claims.poolOf(poolId));
   if (BigInt(pool.insurer) === 0n) throw new InputError(`there is no pool ${poolId}`);
   return {
     poolId,
@@ -542,7 +542,7 @@ export async function payClaims(
   const unique = new Set(claimIds);
   if (unique.size !== claimIds.length) throw new InputError("a claim id appears twice");
   const states = await Promise.all(
-    claimIds.map(async (id) => [id, await claims.claimState(checkId("claim", id))] as const),
+    claimIds.map(async (id) => [id, await claims.claimStateOf(checkId("claim", id))] as const),
   );
   const wrong = states.filter(([, state]) => Number(state) !== ClaimState.Approved);
   if (wrong.length > 0) {
@@ -613,7 +613,7 @@ export async function findApprovedClaims(
   );
   const found: bigint[] = [];
   for (const id of ids) {
-    const claim = await claims.getClaim(id);
+    const claim = await claims.claimOf(id);
     if (claim.poolId === poolId && Number(claim.state) === ClaimState.Approved) found.push(id);
   }
   return found;
@@ -652,9 +652,9 @@ export async function quoteService(
   claims: InsuranceClaim,
   service: { policyId: bigint; serviceCode: string; billed: bigint; fee?: FeeProof },
 ): Promise<ExplanationOfBenefits> {
-  const policy = await claims.getPolicy(checkId("policy", service.policyId));
+  const policy = await claims.policyOf(checkId("policy", service.policyId));
   if (policy.planId === 0n) throw new InputError(`there is no policy ${service.policyId}`);
-  const plan = await claims.getPlan(policy.planId);
+  const plan = await claims.planOf(policy.planId);
   const listed = await claims.feeOf(policy.planId, service.serviceCode);
   const scheduleAmount = listed !== 0n ? listed : (service.fee?.scheduleAmount ?? 0n);
   if (scheduleAmount === 0n) {
@@ -731,15 +731,15 @@ export async function readExplanationOfBenefits(
   claimId: bigint,
   options: { fromBlock?: number } = {},
 ): Promise<ExplanationOfBenefitsStatement> {
-  const claim = await claims.getClaim(checkId("claim", claimId));
+  const claim = await claims.claimOf(checkId("claim", claimId));
   if (Number(claim.state) === ClaimState.None) throw new InputError(`there is no claim ${claimId}`);
   const [policy, eob] = await Promise.all([
-    claims.getPolicy(claim.policyId),
+    claims.policyOf(claim.policyId),
     quoteClaim(claims, claimId),
   ]);
   const [plan, pool] = await Promise.all([
-    claims.getPlan(policy.planId),
-    claims.getPool(claim.poolId),
+    claims.planOf(policy.planId),
+    claims.poolOf(claim.poolId),
   ]);
   const from = options.fromBlock ?? 0;
   const [submitted, decided, appealed, paid, failed, voided, units] = await Promise.all([

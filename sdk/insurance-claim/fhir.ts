@@ -294,7 +294,7 @@ export async function checkFhirClaimTerms(
   signer: string,
   token: Pick<TokenInfo, "symbol">,
 ): Promise<void> {
-  const policy = await claims.getPolicy(policyId);
+  const policy = await claims.policyOf(policyId);
   if (policy.planId === 0n) throw new InputError(`there is no policy ${policyId}`);
   if (policy.patient !== terms.patient) {
     throw new InputError(
@@ -306,7 +306,7 @@ export async function checkFhirClaimTerms(
       `the Claim's service date ${new Date(Number(terms.serviceDate) * 1000).toISOString().slice(0, 10)} is outside policy ${policyId}'s period`,
     );
   }
-  const pool = await claims.getPool((await claims.getPlan(policy.planId)).poolId);
+  const pool = await claims.poolOf((await claims.planOf(policy.planId)).poolId);
   if (terms.insurer !== undefined && pool.insurer !== terms.insurer) {
     throw new InputError(
       `the Claim's insurer is ${terms.insurer}; policy ${policyId} is paid by ${pool.insurer}`,

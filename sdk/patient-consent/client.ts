@@ -518,7 +518,7 @@ export async function readConsent(
   return decoded(async () => {
     const [stored, state, consentId] = await Promise.all([
       consent.consentOf(patient, grantee),
-      consent.consentState(patient, grantee),
+      consent.consentStateOf(patient, grantee),
       consent.consentIdOf(patient, grantee),
     ]);
     return {

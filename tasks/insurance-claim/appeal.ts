@@ -27,7 +27,7 @@ export async function claimsAppeal(
   const claimId = parseIdOption(args.claim, "--claim");
   const evidenceHash = await parseEvidence(args);
   const { claims } = await connectClaims(connection, args);
-  const claim = await claims.getClaim(claimId);
+  const claim = await claims.claimOf(claimId);
   const latest = await ethers.provider.getBlock("latest");
   if (
     Number(claim.state) === ClaimState.Denied &&

@@ -22,7 +22,7 @@ export async function claimsApprove(
   const claimId = parseIdOption(args.claim, "--claim");
   const { claims } = await connectClaims(connection, args);
   const decision = await approveClaim(claims, claimId);
-  const claim = await claims.getClaim(claimId);
+  const claim = await claims.claimOf(claimId);
   const token = await poolToken(claims, claim.poolId);
   io.print(`Approved claim ${claimId}; explanation of benefits:`);
   for (const line of formatBenefits(decision.eob, token)) io.print(`  ${line}`);

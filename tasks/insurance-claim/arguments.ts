@@ -80,7 +80,7 @@ export async function poolToken(claims: InsuranceClaim, poolId: bigint): Promise
 
 /** The token of the pool paying policy `policyId`. */
 export async function policyToken(claims: InsuranceClaim, policyId: bigint): Promise<TokenInfo> {
-  const policy = await claims.getPolicy(policyId);
+  const policy = await claims.policyOf(policyId);
   if (policy.planId === 0n) throw new InputError(`there is no policy ${policyId}`);
-  return poolToken(claims, (await claims.getPlan(policy.planId)).poolId);
+  return poolToken(claims, (await claims.planOf(policy.planId)).poolId);
 }

@@ -28,7 +28,7 @@ export async function claimsEobFhir(
   const { claims } = await connectClaims(connection, args);
   const statement = await readExplanationOfBenefits(claims, claimId);
   const token = await readTokenInfo(ethers.provider, statement.token);
-  const { insurer } = await claims.getPool(statement.poolId);
+  const { insurer } = await claims.poolOf(statement.poolId);
   const { chainId } = await ethers.provider.getNetwork();
   const resource = explanationOfBenefitOf(statement, { token, insurer, chainId, participants });
   try {

@@ -39,10 +39,10 @@ export async function claimsQuote(
   if (byClaim) {
     const claimId = parseIdOption(args.claim, "--claim");
     const { claims } = await connectClaims(connection, args);
-    const claim = await claims.getClaim(claimId);
+    const claim = await claims.claimOf(claimId);
     if (claim.policyId === 0n) throw new InputError(`there is no claim ${claimId}`);
     const token = await policyToken(claims, claim.policyId);
-    const plan = await claims.getPlan((await claims.getPolicy(claim.policyId)).planId);
+    const plan = await claims.planOf((await claims.policyOf(claim.policyId)).planId);
     const state = claimStateName(claim.state);
     io.print(
       `Claim ${claimId} (${state}${state === "Submitted" || state === "Appealed" ? ", if approved now" : ""}):`,
@@ -75,7 +75,7 @@ export async function claimsQuote(
     billed,
     ...(fee === undefined ? {} : { fee }),
   });
-  const plan = await claims.getPlan((await claims.getPolicy(policyId)).planId);
+  const plan = await claims.planOf((await claims.policyOf(policyId)).planId);
   io.print(
     `Estimate for ${args.code.trim().toUpperCase()} on policy ${policyId} (nothing submitted):`,
   );

@@ -50,9 +50,9 @@ async function feeFor(
   serviceCode: string,
   treeFile: string,
 ): Promise<FeeProof | undefined> {
-  const { planId } = await claims.getPolicy(policyId);
+  const { planId } = await claims.policyOf(policyId);
   if ((await claims.feeOf(planId, serviceCode)) !== 0n) return undefined;
-  const { feeScheduleRoot } = await claims.getPlan(planId);
+  const { feeScheduleRoot } = await claims.planOf(planId);
   if (feeScheduleRoot === ZERO_ROOT) return undefined;
   if (treeFile === "") {
     throw new InputError(

@@ -36,14 +36,14 @@ describe("DrugTrace", function () {
         .to.emit(drugTrace, "ShipmentSent")
         .withArgs(batchId, shipmentId, distributor.address, manufacturer.address, 120n);
       const block = await (await tx).getBlock();
-      const record = await drugTrace.shipment(shipmentId);
+      const record = await drugTrace.shipmentOf(shipmentId);
       expect(record.sender).to.equal(manufacturer.address);
       expect(record.recipient).to.equal(distributor.address);
       expect(record.batchId).to.equal(batchId);
       expect(record.quantity).to.equal(120n);
       expect(record.shippedAt).to.equal(BigInt(block!.timestamp));
       expect(record.state).to.equal(ShipmentState.Pending);
-      expect(await drugTrace.shipmentState(shipmentId)).to.equal(ShipmentState.Pending);
+      expect(await drugTrace.shipmentStateOf(shipmentId)).to.equal(ShipmentState.Pending);
       expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 120n);
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(0n);
     });
@@ -105,7 +105,7 @@ describe("DrugTrace", function () {
       const { drugTrace, distributor, manufacturer, batchId, expiry } =
         await networkHelpers.loadFixture(stockedFixture);
       await networkHelpers.time.increaseTo(expiry + 1n);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Expired);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Expired);
       await expect(drugTrace.connect(distributor).ship(batchId, manufacturer.address, 10n)).to.emit(
         drugTrace,
         "ShipmentSent",
@@ -276,7 +276,7 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(distributor).acceptShipment(pending))
         .to.emit(drugTrace, "ShipmentAccepted")
         .withArgs(batchId, pending, distributor.address, manufacturer.address, 30n);
-      expect(await drugTrace.shipmentState(pending)).to.equal(ShipmentState.Accepted);
+      expect(await drugTrace.shipmentStateOf(pending)).to.equal(ShipmentState.Accepted);
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(150n + 30n);
       expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 230n);
     });
@@ -351,7 +351,7 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(distributor).rejectShipment(pending))
         .to.emit(drugTrace, "ShipmentRejected")
         .withArgs(batchId, pending, distributor.address, manufacturer.address, 30n);
-      expect(await drugTrace.shipmentState(pending)).to.equal(ShipmentState.Rejected);
+      expect(await drugTrace.shipmentStateOf(pending)).to.equal(ShipmentState.Rejected);
       expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 200n);
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(150n);
     });
@@ -396,7 +396,7 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(manufacturer).cancelShipment(pending))
         .to.emit(drugTrace, "ShipmentCancelled")
         .withArgs(batchId, pending, manufacturer.address, distributor.address, 30n);
-      expect(await drugTrace.shipmentState(pending)).to.equal(ShipmentState.Cancelled);
+      expect(await drugTrace.shipmentStateOf(pending)).to.equal(ShipmentState.Cancelled);
       expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 200n);
     });
 
@@ -450,8 +450,8 @@ describe("DrugTrace", function () {
         held += await drugTrace.holdingOf(batchId, holder.address);
       }
       const inTransit =
-        (await drugTrace.shipment(shipmentIdOf(3n, manufacturer.address))).quantity +
-        (await drugTrace.shipment(shipmentIdOf(5n, distributor.address))).quantity;
+        (await drugTrace.shipmentOf(shipmentIdOf(3n, manufacturer.address))).quantity +
+        (await drugTrace.shipmentOf(shipmentIdOf(5n, distributor.address))).quantity;
       expect(held + inTransit).to.equal(UNIT_COUNT - 2n);
     });
   });

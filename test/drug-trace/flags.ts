@@ -46,7 +46,7 @@ describe("DrugTrace", function () {
         .to.emit(drugTrace, "SuspectFlagged")
         .withArgs(batchId, 1n, pharmacy2.address, 9n, serialOf(9), UnitStatus.Dispensed, EVIDENCE);
       const block = await (await tx).getBlock();
-      const record = await drugTrace.suspectFlag(1n);
+      const record = await drugTrace.suspectFlagOf(1n);
       expect(record.batchId).to.equal(batchId);
       expect(record.reporter).to.equal(pharmacy2.address);
       expect(record.flaggedAt).to.equal(BigInt(block!.timestamp));
@@ -120,8 +120,8 @@ describe("DrugTrace", function () {
         pharmacy.address,
         max,
       );
-      expect(await drugTrace.suspectFlag(max + 1n)).to.deep.equal(
-        await drugTrace.suspectFlag(999n),
+      expect(await drugTrace.suspectFlagOf(max + 1n)).to.deep.equal(
+        await drugTrace.suspectFlagOf(999n),
       );
       await drugTrace.connect(regulator).resolveSuspect(7n, Resolution.Cleared);
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(max - 1n);
@@ -182,8 +182,8 @@ describe("DrugTrace", function () {
         .to.emit(drugTrace, "SuspectResolved")
         .withArgs(batchId, flagId, regulator.address, Resolution.Cleared)
         .and.not.to.emit(drugTrace, "BatchQuarantined");
-      expect((await drugTrace.suspectFlag(flagId)).state).to.equal(FlagState.Cleared);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Active);
+      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(FlagState.Cleared);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Active);
     });
 
     it("confirms a flag by quarantining the batch, once", async function () {
@@ -194,11 +194,11 @@ describe("DrugTrace", function () {
         .withArgs(batchId, flagId, regulator.address, Resolution.Quarantined)
         .and.to.emit(drugTrace, "BatchQuarantined")
         .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Quarantined);
-      expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Quarantined);
+      expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(
         QuarantineOrigin.Regulator,
       );
-      expect((await drugTrace.suspectFlag(flagId)).state).to.equal(FlagState.Quarantined);
+      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(FlagState.Quarantined);
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(0n);
 
       await drugTrace
@@ -217,8 +217,8 @@ describe("DrugTrace", function () {
         .withArgs(batchId, flagId, regulator.address, Resolution.Recalled)
         .and.to.emit(drugTrace, "BatchRecalled")
         .withArgs(batchId, regulator.address, 0xffffn, EVIDENCE);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Recalled);
-      expect((await drugTrace.suspectFlag(flagId)).state).to.equal(FlagState.Recalled);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Recalled);
+      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(FlagState.Recalled);
 
       await drugTrace
         .connect(pharmacy)
@@ -235,7 +235,7 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined))
         .to.emit(drugTrace, "BatchQuarantined")
         .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
-      expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(
+      expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(
         QuarantineOrigin.Regulator,
       );
     });

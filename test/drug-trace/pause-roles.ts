@@ -117,7 +117,7 @@ describe("DrugTrace", function () {
         },
       );
       expect(await drugTrace.holdingOf(batchId, pharmacy.address)).to.equal(50n);
-      expect((await drugTrace.shipment(pending)).state).to.equal(ShipmentState.Pending);
+      expect((await drugTrace.shipmentOf(pending)).state).to.equal(ShipmentState.Pending);
     });
 
     it("is refused to the default admin without the pauser role", async function () {

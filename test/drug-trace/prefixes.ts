@@ -59,8 +59,8 @@ describe("DrugTrace", function () {
         await networkHelpers.loadFixture(deployFixture);
       await drugTrace.connect(admin).bindCompanyPrefix(614141n, 7, manufacturer.address, "");
       await drugTrace.connect(admin).bindCompanyPrefix(614141n, 6, manufacturer2.address, RIVAL);
-      expect((await drugTrace.companyPrefix(614141n, 7)).owner).to.equal(manufacturer.address);
-      expect((await drugTrace.companyPrefix(614141n, 6)).owner).to.equal(manufacturer2.address);
+      expect((await drugTrace.prefixBindingOf(614141n, 7)).owner).to.equal(manufacturer.address);
+      expect((await drugTrace.prefixBindingOf(614141n, 6)).owner).to.equal(manufacturer2.address);
     });
 
     it("reverts when a manufacturer registers a batch of another owner's prefix (attack) and changes nothing", async function () {
@@ -104,7 +104,7 @@ describe("DrugTrace", function () {
       await drugTrace
         .connect(manufacturer)
         .registerBatch(GTIN, PREFIX_LENGTH, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash);
-      expect((await drugTrace.batch(batchId)).manufacturer).to.equal(manufacturer.address);
+      expect((await drugTrace.batchOf(batchId)).manufacturer).to.equal(manufacturer.address);
     });
 
     it("lets an authorized contract manufacturer register, and refuses it once revoked (attack) with nothing changed", async function () {
@@ -121,7 +121,7 @@ describe("DrugTrace", function () {
       await drugTrace
         .connect(manufacturer2)
         .registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, 1n, TREE.root, ZeroHash);
-      expect((await drugTrace.batch(batchIdOf(GTIN, LOT))).manufacturer).to.equal(
+      expect((await drugTrace.batchOf(batchIdOf(GTIN, LOT))).manufacturer).to.equal(
         manufacturer2.address,
       );
       await expect(

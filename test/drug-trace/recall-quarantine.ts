@@ -27,8 +27,8 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(manufacturer).recall(batchId, 12n, EVIDENCE))
         .to.emit(drugTrace, "BatchRecalled")
         .withArgs(batchId, manufacturer.address, 12n, EVIDENCE);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Recalled);
-      expect((await drugTrace.batch(batchId)).state).to.equal(BatchState.Recalled);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Recalled);
+      expect((await drugTrace.batchOf(batchId)).state).to.equal(BatchState.Recalled);
     });
 
     it("lets a regulator recall any batch, quarantined or expired ones too", async function () {
@@ -45,7 +45,7 @@ describe("DrugTrace", function () {
         .registerBatch(GTIN, PREFIX_LENGTH, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash);
       await networkHelpers.time.increaseTo(expiry + 1n);
       await drugTrace.connect(regulator).recall(other, 3n, EVIDENCE);
-      expect(await drugTrace.batchState(other)).to.equal(BatchState.Recalled);
+      expect(await drugTrace.batchStateOf(other)).to.equal(BatchState.Recalled);
     });
 
     it("reverts when a stranger or another manufacturer recalls", async function () {
@@ -121,8 +121,8 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(manufacturer).releaseQuarantine(batchId))
         .to.emit(drugTrace, "QuarantineReleased")
         .withArgs(batchId, manufacturer.address, QuarantineOrigin.Excursion);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Active);
-      expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(QuarantineOrigin.None);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Active);
+      expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(QuarantineOrigin.None);
       await drugTrace.connect(sensor).reportExcursion(batchId, READING, 1250);
       await expect(drugTrace.connect(regulator).releaseQuarantine(batchId))
         .to.emit(drugTrace, "QuarantineReleased")
@@ -153,9 +153,9 @@ describe("DrugTrace", function () {
       const { drugTrace, regulator, batchId, expiry } =
         await networkHelpers.loadFixture(quarantinedFixture);
       await networkHelpers.time.increaseTo(expiry + 1n);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Quarantined);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Quarantined);
       await drugTrace.connect(regulator).releaseQuarantine(batchId);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Expired);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Expired);
     });
 
     it("reverts when the batch is not quarantined", async function () {

@@ -59,13 +59,13 @@ describe("DrugTrace", function () {
           TREE.root,
           METADATA,
         );
-      const record = await drugTrace.batch(batchId);
+      const record = await drugTrace.batchOf(batchId);
       expect(record.manufacturer).to.equal(manufacturer.address);
       expect(record.expiry).to.equal(expiry);
       expect(record.unitCount).to.equal(UNIT_COUNT);
       expect(record.state).to.equal(BatchState.Active);
       expect(record.serialsRoot).to.equal(TREE.root);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Active);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Active);
       expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT);
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(0n);
     });
@@ -122,7 +122,7 @@ describe("DrugTrace", function () {
       await drugTrace
         .connect(manufacturer)
         .registerBatch(GTIN, PREFIX_LENGTH, LOT, next, 1n, TREE.root, ZeroHash);
-      expect(await drugTrace.batchState(batchIdOf(GTIN, LOT))).to.equal(BatchState.Active);
+      expect(await drugTrace.batchStateOf(batchIdOf(GTIN, LOT))).to.equal(BatchState.Active);
     });
 
     it("reverts when a stranger registers (attack) and changes nothing", async function () {

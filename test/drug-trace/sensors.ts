@@ -29,8 +29,8 @@ describe("DrugTrace", function () {
         .withArgs(batchId, sensor.address, manufacturer.address, READING, 1250n)
         .and.to.emit(drugTrace, "BatchQuarantined")
         .withArgs(batchId, sensor.address, QuarantineOrigin.Excursion);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Quarantined);
-      expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Quarantined);
+      expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(
         QuarantineOrigin.Excursion,
       );
     });
@@ -50,7 +50,7 @@ describe("DrugTrace", function () {
         await networkHelpers.loadFixture(stockedFixture);
       await networkHelpers.time.increaseTo(expiry + 1n);
       await drugTrace.connect(sensor).reportExcursion(batchId, READING, 900);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Quarantined);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Quarantined);
     });
 
     it("reverts for a recalled or unregistered batch", async function () {

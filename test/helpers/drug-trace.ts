@@ -162,14 +162,14 @@ export function traceState(
     ].map((signer) => signer.address);
     const seen: unknown[] = [await drugTrace.paused()];
     for (const batchId of batchIds) {
-      seen.push(await drugTrace.batch(batchId));
+      seen.push(await drugTrace.batchOf(batchId));
       for (const party of parties) seen.push(await drugTrace.holdingOf(batchId, party));
       for (const index of [0n, 1n, 2n, 255n, 256n]) {
         seen.push(await drugTrace.isDispensed(batchId, index));
       }
     }
-    for (const shipmentId of shipmentIds) seen.push(await drugTrace.shipment(shipmentId));
-    for (const flagId of [1n, 2n, 3n]) seen.push(await drugTrace.suspectFlag(flagId));
+    for (const shipmentId of shipmentIds) seen.push(await drugTrace.shipmentOf(shipmentId));
+    for (const flagId of [1n, 2n, 3n]) seen.push(await drugTrace.suspectFlagOf(flagId));
     for (const party of [...parties, fixture.sensor.address, fixture.regulator.address]) {
       seen.push(
         await drugTrace.openFlagsOf(party),
@@ -178,8 +178,8 @@ export function traceState(
         await drugTrace.isContractManufacturer(PREFIX, PREFIX_LENGTH, party),
       );
     }
-    seen.push(await drugTrace.companyPrefix(PREFIX, PREFIX_LENGTH));
-    seen.push(await drugTrace.companyPrefix(4006381n, PREFIX_LENGTH));
+    seen.push(await drugTrace.prefixBindingOf(PREFIX, PREFIX_LENGTH));
+    seen.push(await drugTrace.prefixBindingOf(4006381n, PREFIX_LENGTH));
     return seen;
   };
 }

@@ -26,7 +26,7 @@ export const connection = await network.create();
 export const { ethers, networkHelpers } = connection;
 export const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
 
-/** Every state but None, as `InsuranceClaimUnexpectedState` reports "any existing claim". */
+/** Every state but None, as `InsuranceClaimUnexpectedClaimState` reports "any existing claim". */
 export const ALL_BUT_NONE = ethers.toBeHex((1n << 256n) - 2n, 32);
 
 export const GTIN = 9506000134352n;
@@ -44,12 +44,12 @@ export function claimsState(
     const claims = s.claims;
     const counts = await claims.counts();
     const pools = await Promise.all(
-      Array.from({ length: Number(counts.pools) }, (_, i) => claims.getPool(BigInt(i + 1))),
+      Array.from({ length: Number(counts.pools) }, (_, i) => claims.poolOf(BigInt(i + 1))),
     );
     const policies = await Promise.all(
-      Array.from({ length: Number(counts.policies) }, (_, i) => claims.getPolicy(BigInt(i + 1))),
+      Array.from({ length: Number(counts.policies) }, (_, i) => claims.policyOf(BigInt(i + 1))),
     );
-    const claimRows = await Promise.all(claimIds.map((id) => claims.getClaim(id)));
+    const claimRows = await Promise.all(claimIds.map((id) => claims.claimOf(id)));
     const balances = await Promise.all(
       [claims, s.insurer, s.provider, s.pharmacy].map((who) => s.usdc.balanceOf(who)),
     );
@@ -155,7 +155,7 @@ export async function sumOfPoolBalances(s: ClaimsSuite, token: string): Promise<
   const { pools } = await s.claims.counts();
   let total = 0n;
   for (let id = 1n; id <= pools; id++) {
-    const pool = await s.claims.getPool(id);
+    const pool = await s.claims.poolOf(id);
     if (pool.token === token) total += pool.balance;
     expect(pool.reserved).to.be.lte(pool.balance);
   }

@@ -151,7 +151,7 @@ export function consentState(f: Fixture): () => Promise<unknown[]> {
       parties.map((other) =>
         Promise.all([
           consent.consentOf(patient, other.address),
-          consent.consentState(patient, other.address),
+          consent.consentStateOf(patient, other.address),
           consent.delegationOf(patient, other.address),
           consent.breakGlassOf(patient, other.address),
         ]),

@@ -66,11 +66,11 @@ describe("InsuranceClaim", function () {
           usd(80),
           0,
         );
-      const policy = await s.claims.getPolicy(s.policyId);
+      const policy = await s.claims.policyOf(s.policyId);
       expect(policy.deductibleMet).to.equal(PLAN.deductible);
       expect(policy.coverageUsed).to.equal(usd(80));
-      expect((await s.claims.getPool(s.poolId)).reserved).to.equal(usd(80));
-      const claim = await s.claims.getClaim(4n);
+      expect((await s.claims.poolOf(s.poolId)).reserved).to.equal(usd(80));
+      const claim = await s.claims.claimOf(4n);
       expect([claim.state, claim.deductibleApplied, claim.payout]).to.deep.equal([
         ClaimState.Approved,
         usd(50),
@@ -130,7 +130,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.adjuster).approveClaim(9n),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         9n,
         ClaimState.None,
         expected,
@@ -139,7 +139,7 @@ describe("InsuranceClaim", function () {
         claimsState(s, [s.claimId]),
         () => s.claims.connect(s.adjuster).approveClaim(s.claimId),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         s.claimId,
         ClaimState.Approved,
         expected,
@@ -161,10 +161,10 @@ describe("InsuranceClaim", function () {
       await expect(s.claims.connect(s.adjuster).denyClaim(1n, 50))
         .to.emit(s.claims, "ClaimAdjudicated")
         .withArgs(1n, ClaimState.Denied, s.adjuster.address, usd(150), usd(120), 0n, 0n, 0n, 50);
-      const claim = await s.claims.getClaim(1n);
+      const claim = await s.claims.claimOf(1n);
       expect([claim.state, claim.reasonCode]).to.deep.equal([ClaimState.Denied, 50n]);
       expect(await s.claims.quote(1n)).to.deep.equal([usd(150), usd(120), 0n, 0n, 0n]);
-      const policy = await s.claims.getPolicy(s.policyId);
+      const policy = await s.claims.policyOf(s.policyId);
       expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([0n, 0n]);
     });
 
@@ -175,7 +175,7 @@ describe("InsuranceClaim", function () {
         claimsState(s, [1n]),
         () => s.claims.connect(s.adjuster).denyClaim(1n, 0),
         s.claims,
-        "InsuranceClaimReasonCodeZero",
+        "InsuranceClaimZeroReasonCode",
       );
     });
 
@@ -189,7 +189,7 @@ describe("InsuranceClaim", function () {
         s.poolId,
         s.stranger.address,
       );
-      expect(await s.claims.claimState(1n)).to.equal(ClaimState.Submitted);
+      expect(await s.claims.claimStateOf(1n)).to.equal(ClaimState.Submitted);
     });
 
     it("reverts when the claim is approved or already denied", async function () {
@@ -198,7 +198,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.adjuster).denyClaim(s.claimId, 50),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         s.claimId,
         ClaimState.Approved,
         expected,
@@ -207,7 +207,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         d.claims.connect(d.adjuster).denyClaim(d.claimId, 96),
         d.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         d.claimId,
         ClaimState.Denied,
         expected,
@@ -229,7 +229,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.quote(1n),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         1n,
         ClaimState.None,
         ALL_BUT_NONE,
@@ -347,7 +347,7 @@ describe("InsuranceClaim", function () {
           expect([...(await s.claims.quote(claimId))]).to.deep.equal([...quoted]);
           deductibleMet += expected.deductibleApplied;
           coverageUsed += expected.payout;
-          const policy = await s.claims.getPolicy(policyId);
+          const policy = await s.claims.policyOf(policyId);
           expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([
             deductibleMet,
             coverageUsed,

@@ -18,11 +18,11 @@ describe("InsuranceClaim", function () {
       await expect(s.claims.connect(s.provider).appealClaim(s.claimId, evidence("appeal")))
         .to.emit(s.claims, "ClaimAppealed")
         .withArgs(s.claimId, s.provider.address, evidence("appeal"));
-      expect(await s.claims.claimState(s.claimId)).to.equal(ClaimState.Appealed);
+      expect(await s.claims.claimStateOf(s.claimId)).to.equal(ClaimState.Appealed);
       await expectRevert(
         s.claims.connect(s.provider).appealClaim(s.claimId, evidence("again")),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         s.claimId,
         ClaimState.Appealed,
         expectedStates(ClaimState.Denied),
@@ -53,7 +53,7 @@ describe("InsuranceClaim", function () {
           0n,
           0,
         );
-      const claim = await s.claims.getClaim(s.claimId);
+      const claim = await s.claims.claimOf(s.claimId);
       expect([claim.state, claim.reasonCode]).to.deep.equal([ClaimState.Approved, 0n]);
     });
 
@@ -76,7 +76,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.provider).appealClaim(s.claimId, evidence("again")),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         s.claimId,
         ClaimState.FinalDenied,
         expectedStates(ClaimState.Denied),
@@ -109,7 +109,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.provider).appealClaim(s.claimId, evidence("appeal")),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         s.claimId,
         ClaimState.Approved,
         expectedStates(ClaimState.Denied),

@@ -72,10 +72,10 @@ describe("InsuranceClaim", function () {
       const payouts: bigint[] = [];
       for (let i = 0; i < 3; i++) {
         const id = await approvedClaim(s, 2n, `cap${i}`);
-        payouts.push((await s.claims.getClaim(id)).payout);
+        payouts.push((await s.claims.claimOf(id)).payout);
       }
       expect(payouts).to.deep.equal([usd(120), usd(80), 0n]);
-      expect((await s.claims.getPolicy(2n)).coverageUsed).to.equal(usd(200));
+      expect((await s.claims.policyOf(2n)).coverageUsed).to.equal(usd(200));
       await s.claims.connect(s.insurer).payClaims([1n, 2n, 3n]);
       expect(await s.usdc.balanceOf(s.provider.address)).to.equal(usd(200));
     });
@@ -113,7 +113,7 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.stranger).fundPool(s.poolId, usd(1_000)))
           .to.emit(s.claims, "PoolFunded")
           .withArgs(s.poolId, s.stranger.address, usd(1_000), usd(990));
-        const pool = await s.claims.getPool(s.poolId);
+        const pool = await s.claims.poolOf(s.poolId);
         expect(pool.balance).to.equal(usd(9_900) + usd(990));
         expect(await s.token.balanceOf(s.claims)).to.equal(pool.balance);
       });
@@ -123,7 +123,7 @@ describe("InsuranceClaim", function () {
         const id = await approvedClaim(s, s.policyId, "fee");
         await s.claims.connect(s.insurer).payClaim(id);
         expect(await s.token.balanceOf(s.provider.address)).to.equal(usd(96) - usd(0.96));
-        const { balance, reserved } = await s.claims.getPool(s.poolId);
+        const { balance, reserved } = await s.claims.poolOf(s.poolId);
         await s.claims
           .connect(s.insurer)
           .withdrawFromPool(s.poolId, balance - reserved, s.insurer.address);
@@ -143,7 +143,7 @@ describe("InsuranceClaim", function () {
           s.poolId,
           usd(5),
         );
-        expect((await s.claims.getPool(s.poolId)).balance).to.equal(usd(9_900));
+        expect((await s.claims.poolOf(s.poolId)).balance).to.equal(usd(9_900));
       });
     });
 
@@ -185,22 +185,22 @@ describe("InsuranceClaim", function () {
         await expect(tx)
           .to.emit(s.claims, "ClaimBatchPaid")
           .withArgs(s.insurer.address, 1n, 1n, usd(96));
-        expect(await s.claims.claimState(s.blocked)).to.equal(ClaimState.Approved);
-        expect(await s.claims.claimState(s.fine)).to.equal(ClaimState.Paid);
-        const pool = await s.claims.getPool(s.poolId);
+        expect(await s.claims.claimStateOf(s.blocked)).to.equal(ClaimState.Approved);
+        expect(await s.claims.claimStateOf(s.fine)).to.equal(ClaimState.Paid);
+        const pool = await s.claims.poolOf(s.poolId);
         expect([pool.balance, pool.reserved]).to.deep.equal([usd(10_000) - usd(96), usd(96)]);
         expect(await s.token.balanceOf(s.claims)).to.equal(pool.balance);
         // Once the payee is cleared the claim is paid, once.
         await s.token.setBlacklisted(s.provider.address, false);
         await s.claims.connect(s.insurer).payClaim(s.blocked);
         expect(await s.token.balanceOf(s.provider.address)).to.equal(usd(96));
-        expect((await s.claims.getPool(s.poolId)).reserved).to.equal(0n);
+        expect((await s.claims.poolOf(s.poolId)).reserved).to.equal(0n);
       });
 
       it("lets the insurer void the refused claim, so its reserve can be withdrawn", async function () {
         const s = await loadFixture(blacklistFixture);
         await s.claims.connect(s.insurer).payClaims([s.blocked, s.fine]);
-        const before = await s.claims.getPool(s.poolId);
+        const before = await s.claims.poolOf(s.poolId);
         expect(before.reserved).to.equal(usd(96));
         await expectRevert(
           s.claims.connect(s.insurer).withdrawFromPool(s.poolId, before.balance, s.insurer.address),
@@ -213,9 +213,9 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.insurer).voidClaim(s.blocked, 16))
           .to.emit(s.claims, "ClaimVoided")
           .withArgs(s.blocked, s.poolId, s.insurer.address, 16, usd(96), 0n);
-        const after = await s.claims.getPool(s.poolId);
+        const after = await s.claims.poolOf(s.poolId);
         expect([after.balance, after.reserved]).to.deep.equal([before.balance, 0n]);
-        const policy = await s.claims.getPolicy(s.policyId);
+        const policy = await s.claims.policyOf(s.policyId);
         expect(policy.coverageUsed).to.equal(usd(96)); // the paid claim only
         await expect(
           s.claims.connect(s.insurer).withdrawFromPool(s.poolId, after.balance, s.insurer.address),
@@ -226,7 +226,7 @@ describe("InsuranceClaim", function () {
           [-after.balance, after.balance],
         );
         expect(await s.token.balanceOf(s.claims)).to.equal(0n);
-        expect((await s.claims.getPool(s.poolId)).balance).to.equal(0n);
+        expect((await s.claims.poolOf(s.poolId)).balance).to.equal(0n);
         expect(await s.token.balanceOf(s.provider.address)).to.equal(0n);
       });
     });
@@ -267,9 +267,9 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.insurer).payClaims([s.refused, s.fine]))
           .to.emit(s.claims, "ClaimBatchPaid")
           .withArgs(s.insurer.address, 1n, 1n, usd(96));
-        expect(await s.claims.claimState(s.refused)).to.equal(ClaimState.Approved);
+        expect(await s.claims.claimStateOf(s.refused)).to.equal(ClaimState.Approved);
         expect(await s.token.balanceOf(s.provider.address)).to.equal(0n);
-        const pool = await s.claims.getPool(s.poolId);
+        const pool = await s.claims.poolOf(s.poolId);
         expect(pool.reserved).to.equal(usd(96));
         expect(await s.token.balanceOf(s.claims)).to.equal(pool.balance);
       });
@@ -302,7 +302,7 @@ describe("InsuranceClaim", function () {
         expect(await s.token.lastReentrySucceeded()).to.equal(false);
         expect(await s.token.lastReentryResult()).to.equal(guardError(s));
         expect(await s.token.balanceOf(s.provider.address)).to.equal(usd(96));
-        expect(await s.claims.claimState(s.first)).to.equal(ClaimState.Paid);
+        expect(await s.claims.claimStateOf(s.first)).to.equal(ClaimState.Paid);
       });
 
       it("reports the claim failed when the blocked re-entry makes the transfer revert", async function () {
@@ -320,10 +320,10 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.insurer).payClaims([s.first, s.second]))
           .to.emit(s.claims, "ClaimBatchPaid")
           .withArgs(s.insurer.address, 1n, 1n, usd(96));
-        expect(await s.claims.claimState(s.first)).to.equal(ClaimState.Approved);
-        expect(await s.claims.claimState(s.second)).to.equal(ClaimState.Paid);
+        expect(await s.claims.claimStateOf(s.first)).to.equal(ClaimState.Approved);
+        expect(await s.claims.claimStateOf(s.second)).to.equal(ClaimState.Paid);
         expect(await s.token.balanceOf(s.claims)).to.equal(
-          (await s.claims.getPool(s.poolId)).balance,
+          (await s.claims.poolOf(s.poolId)).balance,
         );
       });
 
@@ -338,7 +338,7 @@ describe("InsuranceClaim", function () {
         await s.claims.connect(s.insurer).withdrawFromPool(s.poolId, usd(100), s.insurer.address);
         expect(await s.token.lastReentryResult()).to.equal(guardError(s));
         expect(await s.token.balanceOf(s.stranger.address)).to.equal(0n);
-        expect((await s.claims.getPool(s.poolId)).balance).to.equal(usd(10_000) - usd(100));
+        expect((await s.claims.poolOf(s.poolId)).balance).to.equal(usd(10_000) - usd(100));
         expect(await s.token.balanceOf(s.claims)).to.equal(usd(10_000) - usd(100));
       });
 
@@ -352,7 +352,7 @@ describe("InsuranceClaim", function () {
           .to.emit(s.claims, "PoolFunded")
           .withArgs(s.poolId, s.insurer.address, usd(500), usd(500));
         expect(await s.token.lastReentryResult()).to.equal(guardError(s));
-        const pool = await s.claims.getPool(s.poolId);
+        const pool = await s.claims.poolOf(s.poolId);
         expect(pool.balance).to.equal(usd(10_500));
         expect(await s.token.balanceOf(s.claims)).to.equal(pool.balance);
       });
@@ -452,7 +452,7 @@ describe("InsuranceClaim", function () {
         "InsuranceClaimDuplicate",
         1n,
       );
-      const { appealDeadline } = await s.claims.getClaim(1n);
+      const { appealDeadline } = await s.claims.claimOf(1n);
       await networkHelpers.time.increaseTo(appealDeadline + 1n);
       await expect(s.claims.connect(s.provider).submitClaim(again, 0n, []))
         .to.emit(s.claims, "ClaimSubmitted")
@@ -530,7 +530,7 @@ describe("InsuranceClaim", function () {
 
     it("an appeal after the plan's window is refused; on the deadline it is accepted", async function () {
       const s = await loadFixture(deniedClaimFixture);
-      const { appealDeadline } = await s.claims.getClaim(s.claimId);
+      const { appealDeadline } = await s.claims.claimOf(s.claimId);
       const deniedAt = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
       expect(appealDeadline).to.equal(deniedAt + APPEAL_WINDOW);
       await networkHelpers.time.setNextBlockTimestamp(appealDeadline + 1n);
@@ -546,7 +546,7 @@ describe("InsuranceClaim", function () {
 
     it("an appeal exactly on the deadline is accepted", async function () {
       const s = await loadFixture(deniedClaimFixture);
-      const { appealDeadline } = await s.claims.getClaim(s.claimId);
+      const { appealDeadline } = await s.claims.claimOf(s.claimId);
       await networkHelpers.time.setNextBlockTimestamp(appealDeadline);
       await expect(s.claims.connect(s.patient).appealClaim(s.claimId, evidence("on time")))
         .to.emit(s.claims, "ClaimAppealed")
@@ -578,8 +578,8 @@ describe("InsuranceClaim", function () {
       await s.claims.connect(s.adjuster).denyClaim(2n, 50);
       await s.claims.connect(s.patient).appealClaim(2n, evidence("appeal"));
       await s.claims.connect(s.adjuster).approveClaim(2n);
-      expect(await s.claims.claimState(1n)).to.equal(ClaimState.Paid);
-      expect(await s.claims.claimState(2n)).to.equal(ClaimState.Approved);
+      expect(await s.claims.claimStateOf(1n)).to.equal(ClaimState.Paid);
+      expect(await s.claims.claimStateOf(2n)).to.equal(ClaimState.Approved);
     });
   });
 });

@@ -68,11 +68,11 @@ describe("InsuranceClaim", function () {
 
     it("returns zero values for unknown ids", async function () {
       const s = await loadFixture(deployFixture);
-      expect((await s.claims.getPool(9n)).insurer).to.equal(ethers.ZeroAddress);
-      expect((await s.claims.getPlan(9n)).poolId).to.equal(0n);
-      expect((await s.claims.getPolicy(9n)).patient).to.equal(ethers.ZeroAddress);
-      expect((await s.claims.getClaim(9n)).state).to.equal(ClaimState.None);
-      expect(await s.claims.claimState(9n)).to.equal(ClaimState.None);
+      expect((await s.claims.poolOf(9n)).insurer).to.equal(ethers.ZeroAddress);
+      expect((await s.claims.planOf(9n)).poolId).to.equal(0n);
+      expect((await s.claims.policyOf(9n)).patient).to.equal(ethers.ZeroAddress);
+      expect((await s.claims.claimOf(9n)).state).to.equal(ClaimState.None);
+      expect(await s.claims.claimStateOf(9n)).to.equal(ClaimState.None);
     });
   });
 });

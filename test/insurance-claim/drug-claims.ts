@@ -116,7 +116,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.pharmacy).submitDrugClaim({ ...s.request, billed: 0n }, 0n, []),
         s.claims,
-        "InsuranceClaimAmountZero",
+        "InsuranceClaimZeroAmount",
       );
       await expectRevert(
         s.claims

@@ -35,14 +35,14 @@ describe("InsuranceClaim", function () {
         [s.claims, s.provider],
         [-s.payout, s.payout],
       );
-      const pool = await s.claims.getPool(s.poolId);
+      const pool = await s.claims.poolOf(s.poolId);
       expect([pool.balance, pool.reserved]).to.deep.equal([usd(100_000) - s.payout, 0n]);
-      expect(await s.claims.claimState(s.claimId)).to.equal(ClaimState.Paid);
+      expect(await s.claims.claimStateOf(s.claimId)).to.equal(ClaimState.Paid);
       await expectRefused(
         claimsState(s, [s.claimId]),
         () => s.claims.connect(s.insurer).payClaim(s.claimId),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         s.claimId,
         ClaimState.Paid,
         expectedStates(ClaimState.Approved),
@@ -87,7 +87,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.insurer).payClaim(s.claimId),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         s.claimId,
         ClaimState.Denied,
         expectedStates(ClaimState.Approved),
@@ -95,7 +95,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.insurer).payClaim(99n),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         99n,
         ClaimState.None,
         expectedStates(ClaimState.Approved),
@@ -136,8 +136,8 @@ describe("InsuranceClaim", function () {
         [s.claims, s.provider, s.pharmacy],
         [-3n * s.payout, 2n * s.payout, s.payout],
       );
-      for (const id of s.ids) expect(await s.claims.claimState(id)).to.equal(ClaimState.Paid);
-      expect((await s.claims.getPool(s.poolId)).reserved).to.equal(0n);
+      for (const id of s.ids) expect(await s.claims.claimStateOf(id)).to.equal(ClaimState.Paid);
+      expect((await s.claims.poolOf(s.poolId)).reserved).to.equal(0n);
     });
 
     it("returns the counts to a static caller", async function () {
@@ -156,7 +156,7 @@ describe("InsuranceClaim", function () {
         claimsState(s, s.ids),
         () => s.claims.connect(s.insurer).payClaims([first, s.ids[1]!, first]),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         first,
         ClaimState.Paid,
         expectedStates(ClaimState.Approved),
@@ -220,16 +220,16 @@ describe("InsuranceClaim", function () {
 
     it("releases the reserve, the coverage and the deductible the approval counted", async function () {
       const s = await loadFixture(deductibleFixture);
-      expect((await s.claims.getPool(s.poolId)).reserved).to.equal(usd(80));
+      expect((await s.claims.poolOf(s.poolId)).reserved).to.equal(usd(80));
       await expect(s.claims.connect(s.insurer).voidClaim(s.claimId, 16))
         .to.emit(s.claims, "ClaimVoided")
         .withArgs(s.claimId, s.poolId, s.insurer.address, 16, usd(80), usd(50))
         .and.not.to.emit(s.usdc, "Transfer");
-      const pool = await s.claims.getPool(s.poolId);
+      const pool = await s.claims.poolOf(s.poolId);
       expect([pool.balance, pool.reserved]).to.deep.equal([usd(100_000), 0n]);
-      const policy = await s.claims.getPolicy(s.policyId);
+      const policy = await s.claims.policyOf(s.policyId);
       expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([usd(450), 0n]);
-      const claim = await s.claims.getClaim(s.claimId);
+      const claim = await s.claims.claimOf(s.claimId);
       // The approval's numbers stay on record; the reason is the void's.
       expect([claim.state, claim.reasonCode, claim.deductibleApplied, claim.payout]).to.deep.equal([
         ClaimState.Voided,
@@ -285,7 +285,7 @@ describe("InsuranceClaim", function () {
           usd(80),
           0,
         );
-      const policy = await s.claims.getPolicy(s.policyId);
+      const policy = await s.claims.policyOf(s.policyId);
       expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([PLAN.deductible, usd(80)]);
     });
 
@@ -315,7 +315,7 @@ describe("InsuranceClaim", function () {
         claimsState(s, [s.claimId]),
         () => s.claims.connect(s.insurer).voidClaim(s.claimId, 0),
         s.claims,
-        "InsuranceClaimReasonCodeZero",
+        "InsuranceClaimZeroReasonCode",
       );
     });
 
@@ -380,7 +380,7 @@ describe("InsuranceClaim", function () {
           claimsState(s, [submitted, denied, paid, voided]),
           () => s.claims.connect(s.insurer).voidClaim(claimId, 16),
           s.claims,
-          "InsuranceClaimUnexpectedState",
+          "InsuranceClaimUnexpectedClaimState",
           claimId,
           state,
           expectedStates(ClaimState.Approved),
@@ -390,7 +390,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.insurer).payClaim(voided),
         s.claims,
-        "InsuranceClaimUnexpectedState",
+        "InsuranceClaimUnexpectedClaimState",
         voided,
         ClaimState.Voided,
         expectedStates(ClaimState.Approved),

@@ -16,7 +16,7 @@ describe("InsuranceClaim", function () {
       )
         .to.emit(s.claims, "PlanCreated")
         .withArgs(2n, s.poolId, usd(2_000), usd(100), 3_000, root, APPEAL_WINDOW);
-      const plan = await s.claims.getPlan(2n);
+      const plan = await s.claims.planOf(2n);
       expect([
         plan.poolId,
         plan.coverageLimit,
@@ -55,7 +55,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.insurer).createPlan(s.poolId, 0n, 0n, 0, ethers.ZeroHash, APPEAL_WINDOW),
         s.claims,
-        "InsuranceClaimCoverageLimitZero",
+        "InsuranceClaimZeroCoverageLimit",
       );
     });
 
@@ -99,7 +99,7 @@ describe("InsuranceClaim", function () {
       for (const window of [30n * DAY, 365n * DAY]) {
         await s.claims.connect(s.insurer).createPlan(s.poolId, 1n, 0n, 0, ethers.ZeroHash, window);
         const { plans } = await s.claims.counts();
-        expect((await s.claims.getPlan(plans)).appealWindow).to.equal(window);
+        expect((await s.claims.planOf(plans)).appealWindow).to.equal(window);
       }
     });
 
@@ -180,7 +180,7 @@ describe("InsuranceClaim", function () {
       )
         .to.emit(s.claims, "PolicyCreated")
         .withArgs(2n, s.planId, s.stranger.address, 100n, 200n);
-      const policy = await s.claims.getPolicy(2n);
+      const policy = await s.claims.policyOf(2n);
       expect([policy.planId, policy.patient, policy.start, policy.end]).to.deep.equal([
         s.planId,
         s.stranger.address,

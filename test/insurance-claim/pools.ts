@@ -17,7 +17,7 @@ describe("InsuranceClaim", function () {
       await expect(s.claims.connect(s.otherInsurer).openPool(s.usdc))
         .to.emit(s.claims, "PoolOpened")
         .withArgs(2n, s.otherInsurer.address, await s.usdc.getAddress());
-      const pool = await s.claims.getPool(2n);
+      const pool = await s.claims.poolOf(2n);
       expect(pool.insurer).to.equal(s.otherInsurer.address);
       expect(pool.token).to.equal(await s.usdc.getAddress());
       expect(pool.balance).to.equal(0n);
@@ -56,7 +56,7 @@ describe("InsuranceClaim", function () {
       await expect(s.claims.connect(s.stranger).fundPool(s.poolId, usd(500)))
         .to.emit(s.claims, "PoolFunded")
         .withArgs(s.poolId, s.stranger.address, usd(500), usd(500));
-      expect((await s.claims.getPool(s.poolId)).balance).to.equal(usd(100_500));
+      expect((await s.claims.poolOf(s.poolId)).balance).to.equal(usd(100_500));
       expect(await s.usdc.balanceOf(s.claims)).to.equal(usd(100_500));
     });
 
@@ -77,7 +77,7 @@ describe("InsuranceClaim", function () {
         claimsState(s),
         () => s.claims.connect(s.insurer).fundPool(s.poolId, 0n),
         s.claims,
-        "InsuranceClaimAmountZero",
+        "InsuranceClaimZeroAmount",
       );
     });
 
@@ -116,7 +116,7 @@ describe("InsuranceClaim", function () {
         .to.emit(s.claims, "PoolWithdrawn")
         .withArgs(s.poolId, s.stranger.address, available);
       expect(await s.usdc.balanceOf(s.stranger.address)).to.equal(available);
-      const pool = await s.claims.getPool(s.poolId);
+      const pool = await s.claims.poolOf(s.poolId);
       expect(pool.balance).to.equal(s.payout);
       expect(pool.reserved).to.equal(s.payout);
     });
@@ -161,7 +161,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 0n, s.insurer.address),
         s.claims,
-        "InsuranceClaimAmountZero",
+        "InsuranceClaimZeroAmount",
       );
     });
 

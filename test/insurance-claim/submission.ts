@@ -39,7 +39,7 @@ describe("InsuranceClaim", function () {
           usd(120),
           request.evidenceHash,
         );
-      const claim = await s.claims.getClaim(1n);
+      const claim = await s.claims.claimOf(1n);
       expect(claim.provider).to.equal(s.provider.address);
       expect([
         claim.policyId,
@@ -48,7 +48,7 @@ describe("InsuranceClaim", function () {
         claim.allowed,
         claim.poolId,
       ]).to.deep.equal([s.policyId, ClaimState.Submitted, usd(150), usd(120), s.poolId]);
-      expect(await s.claims.claimState(1n)).to.equal(ClaimState.Submitted);
+      expect(await s.claims.claimStateOf(1n)).to.equal(ClaimState.Submitted);
       expect(
         await s.claims.claimIdOf(
           s.policyId,
@@ -62,7 +62,7 @@ describe("InsuranceClaim", function () {
     it("allows the billed amount when it is below the fee", async function () {
       const s = await loadFixture(deployFixture);
       await s.claims.connect(s.provider).submitClaim(claimRequest(s, { billed: usd(99) }), 0n, []);
-      expect((await s.claims.getClaim(1n)).allowed).to.equal(usd(99));
+      expect((await s.claims.claimOf(1n)).allowed).to.equal(usd(99));
     });
 
     it("accepts the same code on another date, by another provider or on another policy", async function () {
@@ -164,7 +164,7 @@ describe("InsuranceClaim", function () {
       await expectRevert(
         s.claims.connect(s.provider).submitClaim(claimRequest(s, { billed: 0n }), 0n, []),
         s.claims,
-        "InsuranceClaimAmountZero",
+        "InsuranceClaimZeroAmount",
       );
     });
 
@@ -270,7 +270,7 @@ describe("InsuranceClaim", function () {
         await s.claims
           .connect(s.provider)
           .submitClaim(claimRequest(s, { serviceCode: code("10150"), billed: usd(400) }), 0n, []);
-        expect((await s.claims.getClaim(1n)).allowed).to.equal(usd(50));
+        expect((await s.claims.claimOf(1n)).allowed).to.equal(usd(50));
       });
     });
   });

@@ -170,7 +170,7 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
       expect(run.stdout).to.match(/gas/i);
 
       const drugTrace = DrugTrace__factory.connect(resolveAddress("DrugTrace"), provider);
-      const batch = await drugTrace.batch(batchId);
+      const batch = await drugTrace.batchOf(batchId);
       expect(batch.unitCount).to.equal(BigInt(UNITS));
       expect(batch.manufacturer).to.equal(account(1));
     });
@@ -238,7 +238,7 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
       );
       expect(run.stdout + run.stderr).to.match(/NOT dispensed: .*alert raised as flag #1/);
       const drugTrace = DrugTrace__factory.connect(resolveAddress("DrugTrace"), provider);
-      const flag = await drugTrace.suspectFlag(1n);
+      const flag = await drugTrace.suspectFlagOf(1n);
       expect(flag.batchId).to.equal(batchId);
       expect(flag.reporter).to.equal(account(3));
       expect(await drugTrace.holdingOf(batchId, account(3))).to.equal(9n);
@@ -421,9 +421,9 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
       expect(eob.stdout).to.match(/Plan pays\s+28\.00/);
 
       const claims = InsuranceClaim__factory.connect(resolveAddress("InsuranceClaim"), provider);
-      expect(await claims.claimState(1n)).to.equal(5n); // Paid
+      expect(await claims.claimStateOf(1n)).to.equal(5n); // Paid
       expect(await token.balanceOf(account(3))).to.equal(28_000_000n);
-      const poolInfo = await claims.getPool(1n);
+      const poolInfo = await claims.poolOf(1n);
       expect(poolInfo.reserved).to.equal(0n);
     });
 

@@ -159,7 +159,7 @@ describe("PatientConsent", function () {
           );
       }
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
-      expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(0n);
+      expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(0n);
       const start = await now();
       await expectRefused(
         consentState(f),

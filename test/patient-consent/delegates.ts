@@ -23,7 +23,9 @@ describe("PatientConsent", function () {
       await expect(appoint(f, f.guardian.address, until))
         .to.emit(f.consent, "DelegateSet")
         .withArgs(f.patient.address, f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
-      expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(until);
+      expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(
+        until,
+      );
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(true);
       await time.increaseTo(until);
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
@@ -42,7 +44,7 @@ describe("PatientConsent", function () {
           ALL_CATEGORIES,
           until - 20n * DAY,
         );
-      expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(
+      expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(
         until - 20n * DAY,
       );
     });
@@ -119,7 +121,7 @@ describe("PatientConsent", function () {
       await expect(f.consent.connect(f.patient).revokeDelegate(f.guardian.address))
         .to.emit(f.consent, "DelegateRevoked")
         .withArgs(f.patient.address, f.guardian.address);
-      expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(0n);
+      expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(0n);
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
     });
 

@@ -55,7 +55,7 @@ describe("PatientConsent", function () {
         stored.serial,
         stored.revoked,
       ]).to.deep.equal([p, LABS_MEDS, start, end, 1n, false]);
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         ConsentState.Active,
       );
       expect(await f.consent.consentIdOf(f.patient.address, f.clinic.address)).to.equal(expectedId);
@@ -99,12 +99,12 @@ describe("PatientConsent", function () {
         start,
         start + DAY,
       );
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         ConsentState.Pending,
       );
       expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
       await time.increaseTo(start);
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         ConsentState.Active,
       );
       expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(true);
@@ -148,7 +148,7 @@ describe("PatientConsent", function () {
       await grantDefault(f);
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
       await grantDefault(f);
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         ConsentState.Active,
       );
       expect((await f.consent.consentOf(f.patient.address, f.clinic.address)).serial).to.equal(2n);

@@ -27,7 +27,7 @@ describe("PatientConsent", function () {
       await expect(f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address))
         .to.emit(f.consent, "ConsentRevoked")
         .withArgs(consentId, f.patient.address, f.clinic.address, f.patient.address);
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         ConsentState.Revoked,
       );
       expect((await f.consent.consentOf(f.patient.address, f.clinic.address)).revoked).to.equal(

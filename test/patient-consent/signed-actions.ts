@@ -119,7 +119,7 @@ describe("PatientConsent", function () {
         1n,
         0n,
       );
-      expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
+      expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         ConsentState.Revoked,
       );
     });

@@ -27,7 +27,10 @@ const APPROVED = zeroPadValue(toBeHex(stateBitmap(CLAIM_STATE_NAMES, ["Approved"
 
 describe("sdk/errors: state refusals read as names", function () {
   it("names the current state and the expected ones, whatever the error is called", function () {
-    for (const name of ["InsuranceClaimUnexpectedState", "InsuranceClaimUnexpectedClaimState"]) {
+    for (const name of [
+      "InsuranceClaimUnexpectedClaimState",
+      "InsuranceClaimUnexpectedClaimState",
+    ]) {
       const abi = [stateError(name, "enum IInsuranceClaim.ClaimState")];
       const revert = decodeRevert(revertOf(abi, name, [7n, 5n, APPROVED]), [abi]);
       expect(revert).to.be.instanceOf(ContractRevertError);
@@ -55,9 +58,11 @@ describe("sdk/errors: state refusals read as names", function () {
     ).to.equal(
       `reverted with XUnexpectedWidgetState(claimId=1, current=1, expectedStates=${APPROVED})`,
     );
-    const abi = [stateError("InsuranceClaimUnexpectedState", "enum IInsuranceClaim.ClaimState")];
-    const data = revertOf(abi, "InsuranceClaimUnexpectedState", [7n, 5n, APPROVED]);
+    const abi = [
+      stateError("InsuranceClaimUnexpectedClaimState", "enum IInsuranceClaim.ClaimState"),
+    ];
+    const data = revertOf(abi, "InsuranceClaimUnexpectedClaimState", [7n, 5n, APPROVED]);
     expect(decodeRevert(data, [new Interface(abi)])?.message).to.match(/^reverted with /);
-    expect(describeStateRevert("InsuranceClaimUnexpectedState", [], [])).to.equal(undefined);
+    expect(describeStateRevert("InsuranceClaimUnexpectedClaimState", [], [])).to.equal(undefined);
   });
 });

@@ -431,7 +431,7 @@ describe("InsuranceClaim SDK", function () {
           InputError,
           /claim 1 is Paid, claim 9 is None/,
         );
-        expect(await s.claims.claimState(2n)).to.equal(BigInt(ClaimState.Approved));
+        expect(await s.claims.claimStateOf(2n)).to.equal(BigInt(ClaimState.Approved));
         await expectRejection(payClaims(s.asInsurer, []), InputError, /no claims/);
         await expectRejection(payClaims(s.asInsurer, [2n, 2n]), InputError, /twice/);
         await expectRejection(
@@ -462,7 +462,7 @@ describe("InsuranceClaim SDK", function () {
           deductibleReleased: 0n,
         });
         expect(await readPool(s.claims, 2n)).to.deep.include({ reserved: 0n, available: usd(600) });
-        expect(claimStateName(await s.claims.claimState(3n))).to.equal("Voided");
+        expect(claimStateName(await s.claims.claimStateOf(3n))).to.equal("Voided");
         expect(await findApprovedClaims(s.claims, 2n)).to.deep.equal([]);
         const statement = await readExplanationOfBenefits(s.claims, 3n);
         expect(statement.state).to.equal("Voided");
@@ -490,7 +490,7 @@ describe("InsuranceClaim SDK", function () {
           /^claim 1 is Paid; this needs it Approved \(InsuranceClaimUnexpected\w*State\)$/,
         );
         expect(await readPool(s.claims, 2n)).to.deep.equal(pool);
-        expect(claimStateName(await s.claims.claimState(1n))).to.equal("Paid");
+        expect(claimStateName(await s.claims.claimStateOf(1n))).to.equal("Paid");
       });
 
       it("finds a pool's approved claims", async function () {

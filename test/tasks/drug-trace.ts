@@ -764,7 +764,7 @@ describe("trace tasks", function () {
       ).to.equal(
         `reverted with DrugTraceNotCompanyPrefixOwner(prefix=9506000, prefixLength=7, account=${stranger.address})`,
       );
-      expect((await drugTrace.companyPrefix(614141n, 7)).owner).to.equal(ZeroAddress);
+      expect((await drugTrace.prefixBindingOf(614141n, 7)).owner).to.equal(ZeroAddress);
     });
 
     it("lets a regulator name a pharmacy; roles, history and verify show the name", async function () {

@@ -138,7 +138,7 @@ describe("claims tasks", function () {
     expect(plan.stdout).to.contain(
       "Created plan 2 on pool 2: coverage limit 1,000.00 USDC per policy, deductible 50.00 USDC, coinsurance 10%, appeal window 180 days after a denial.",
     );
-    expect((await s.claims.getPlan(2n)).appealWindow).to.equal(180n * 86_400n);
+    expect((await s.claims.planOf(2n)).appealWindow).to.equal(180n * 86_400n);
     expect(plan.stdout).to.contain("Fee schedule: 2 explicit fees.");
 
     const today = new Date(Number(s.now) * 1000).toISOString().slice(0, 10);
@@ -256,7 +256,7 @@ describe("claims tasks", function () {
     const s = await loadFixture(deployFixture);
     await submitService(s, "late");
     await s.claims.connect(s.adjuster).denyClaim(1n, 50);
-    const { appealDeadline } = await s.claims.getClaim(1n);
+    const { appealDeadline } = await s.claims.claimOf(1n);
     await connection.networkHelpers.time.increaseTo(appealDeadline + 1n);
     await rejects(
       claimsAppeal(
@@ -283,7 +283,7 @@ describe("claims tasks", function () {
     };
     const plan = await runAction(claimsPlan, { ...args, appealDays: "60" }, connection);
     expect(plan.stdout).to.contain("appeal window 60 days after a denial.");
-    expect((await s.claims.getPlan(2n)).appealWindow).to.equal(60n * 86_400n);
+    expect((await s.claims.planOf(2n)).appealWindow).to.equal(60n * 86_400n);
     for (const [days, message] of [
       ["29", /--appeal-days: the appeal window must be from 30 to 365 days, got 29 days/],
       ["366", /--appeal-days: the appeal window must be from 30 to 365 days, got 366 days/],
@@ -487,7 +487,7 @@ describe("claims tasks", function () {
     await rejects(
       claimsPay({ ...common, claim: "1", allApproved: false }, connection, QUIET),
       ContractRevertError,
-      /InsuranceClaimUnexpectedState/,
+      /InsuranceClaimUnexpectedClaimState/,
     );
     await rejects(
       claimsDeny({ ...common, claim: "1", reason: "because" }, connection, QUIET),

@@ -205,7 +205,7 @@ describe("consent tasks", function () {
           connection,
         );
         expect(submitted.exitCode, submitted.stderr).to.equal(0);
-        expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(2n);
+        expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(2n);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
