@@ -21,12 +21,12 @@ import type { Page } from "playwright-core";
 
 import PatientAccountFactoryModule from "../ignition/modules/PatientAccountFactory.js";
 import PatientConsentModule from "../ignition/modules/PatientConsent.js";
-import { describeError } from "../sdk/errors.js";
 import { formatConsentRequestLink } from "../sdk/passkey/index.js";
 import { anchorRecord, breakGlass, logAccess } from "../sdk/patient-consent/index.js";
 import { readRelayConfig } from "../services/relay/config.js";
 import { startHardhatNode } from "../support/hardhat-node.js";
 import type { RunningNode } from "../support/hardhat-node.js";
+import { check, expectEqual, expectIncludes, failOutsideChecks, reportChecks } from "./checks.js";
 import { startChromium } from "./chromium.js";
 import type { RunningChromium } from "./chromium.js";
 import { CONSENT_ROOT, buildConsentPage, startConsentPage } from "./consent-page-server.js";
@@ -37,35 +37,6 @@ const LABS_AND_MEDICATIONS = (1 << 4) | (1 << 2);
 const CLINIC_NAME = "Dr Ada Lovelace, City Clinic";
 const RESPONDER_NAME = "City Ambulance Service";
 const GUARDIAN_NAME = "Grace (daughter)";
-
-let passed = 0;
-let failed = 0;
-
-async function check(name: string, body: () => Promise<void> | void): Promise<void> {
-  try {
-    await body();
-    passed++;
-    console.log(`  ✔ ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`  ✖ ${name}\n      ${describeError(error)}`);
-  }
-}
-
-function expectEqual<T>(actual: T, expected: T, what: string): void {
-  const json = (value: unknown): string =>
-    JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-  const a = json(actual);
-  const e = json(expected);
-  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-function expectIncludes(text: string, part: string, what: string): void {
-  if (!text.includes(part))
-    throw new Error(
-      `${what}: expected it to include ${JSON.stringify(part)}, got ${JSON.stringify(text)}`,
-    );
-}
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 //                                          Run
@@ -328,8 +299,7 @@ try {
     fullPage: true,
   });
 } catch (error) {
-  failed++;
-  console.log(`  ✖ the run stopped: ${describeError(error)}`);
+  failOutsideChecks("the run stopped", error);
 } finally {
   await browser?.stop();
   await server?.close();
@@ -339,5 +309,4 @@ try {
   await rm(path.join("ignition", "deployments", DEPLOYMENT_ID), { recursive: true, force: true });
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed === 0 ? 0 : 1;
+reportChecks();

@@ -53,13 +53,14 @@ import {
   treeFileNameOf,
 } from "../sdk/drug-trace/index.js";
 import type { PackCode, SerialTree } from "../sdk/drug-trace/index.js";
-import { describeError } from "../sdk/errors.js";
 import { startCappedRpc } from "../support/capped-rpc.js";
 import type { CappedRpc } from "../support/capped-rpc.js";
+import { stopChild } from "../support/child-process.js";
 import { findFreePort, startHardhatNode } from "../support/hardhat-node.js";
 import type { RunningNode } from "../support/hardhat-node.js";
 import { startVerificationStub } from "../support/verification-stub.js";
 import type { VerificationStub } from "../support/verification-stub.js";
+import { check, expectEqual, expectIncludes, failOutsideChecks, reportChecks } from "./checks.js";
 import { startChromium } from "./chromium.js";
 import type { RunningChromium } from "./chromium.js";
 import { buildWebPage, startWebServer, WEB_ROOT } from "../support/web-page.js";
@@ -88,33 +89,6 @@ const require = createRequire(import.meta.url);
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 //                                  Results, as a test runner
 // ─────────────────────────────────────────────────────────────────────────────────────────────
-
-let passed = 0;
-let failed = 0;
-
-async function check(name: string, body: () => Promise<void> | void): Promise<void> {
-  try {
-    await body();
-    passed++;
-    console.log(`  ✔ ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`  ✖ ${name}\n      ${describeError(error)}`);
-  }
-}
-
-function expectEqual<T>(actual: T, expected: T, what: string): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-function expectIncludes(text: string, part: string, what: string): void {
-  if (!text.includes(part))
-    throw new Error(
-      `${what}: expected it to include ${JSON.stringify(part)}, got ${JSON.stringify(text)}`,
-    );
-}
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 //                           The resolver (npm run resolver), by its PID
@@ -146,20 +120,7 @@ async function startResolver(port: number, args: readonly string[]): Promise<Run
   if (pid === undefined || stdout === null) throw new Error("the resolver did not start");
   let log = "";
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => {
-      child.once("exit", () => {
-        resolve();
-      });
-    });
-    process.kill(pid, "SIGTERM");
-    const timer = setTimeout(() => {
-      if (child.exitCode === null) process.kill(pid, "SIGKILL");
-    }, 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopChild(child);
   try {
     const first = await new Promise<string>((resolve, reject) => {
       createInterface({ input: stdout }).once("line", resolve);
@@ -788,40 +749,30 @@ try {
     },
   );
 
-  await check(
-    "node down: 'We cannot check this pack right now; try again later', reason in details",
-    async () => {
+  for (const [title, down, named] of [
+    [
+      "node down: 'We cannot check this pack right now; try again later', reason in details",
+      "rpc",
+      "the ledger",
+    ],
+    ["resolver down: the same words, the resolver named in details", "resolver", "the resolver"],
+  ] as const) {
+    await check(title, async () => {
       const closed = `http://127.0.0.1:${await findFreePort()}`;
-      const down = await context.newPage();
-      watch(down);
-      await down.goto(pageUrl({ rpc: closed }));
-      await down.locator('html[data-ready="true"]').waitFor({ state: "attached" });
-      const shown = await verifyOnPage(down, link(GENUINE));
+      const downPage = await context.newPage();
+      watch(downPage);
+      await downPage.goto(pageUrl({ [down]: closed }));
+      await downPage.locator('html[data-ready="true"]').waitFor({ state: "attached" });
+      const shown = await verifyOnPage(downPage, link(GENUINE));
       expectEqual(
         [shown.status, shown.title],
         ["Unavailable", "We cannot check this pack right now; try again later"],
         "verdict",
       );
-      expectIncludes(shown.details, "cannot reach the ledger", "details");
-      await down.close();
-    },
-  );
-
-  await check("resolver down: the same words, the resolver named in details", async () => {
-    const closed = `http://127.0.0.1:${await findFreePort()}`;
-    const down = await context.newPage();
-    watch(down);
-    await down.goto(pageUrl({ resolver: closed }));
-    await down.locator('html[data-ready="true"]').waitFor({ state: "attached" });
-    const shown = await verifyOnPage(down, link(GENUINE));
-    expectEqual(
-      [shown.status, shown.title],
-      ["Unavailable", "We cannot check this pack right now; try again later"],
-      "verdict",
-    );
-    expectIncludes(shown.details, "cannot reach the resolver", "details");
-    await down.close();
-  });
+      expectIncludes(shown.details, `cannot reach ${named}`, "details");
+      await downPage.close();
+    });
+  }
 
   await check(
     "axe-core finds no violations at desktop size (verdict, details, journey shown)",
@@ -894,9 +845,7 @@ try {
     expectEqual(pageErrors, [], "console errors");
   });
 } catch (error) {
-  failed++;
-  console.log(`  ✖ setting up the chain, the page or the browser\n      ${describeError(error)}`);
-  if (process.env.CARECHAIN_DEBUG === "1") console.error(error);
+  failOutsideChecks("setting up the chain, the page or the browser", error);
 } finally {
   await browser?.stop().catch(() => undefined);
   await server?.close().catch(() => undefined);
@@ -916,5 +865,4 @@ if (perCheck !== undefined) {
     `  measured: ${perCheck.resolver + perCheck.chain} B fetched per check up to the verdict (${perCheck.requests} requests: resolver ${perCheck.resolver} B, chain ${perCheck.chain} B)`,
   );
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 ? 1 : 0;
+reportChecks();

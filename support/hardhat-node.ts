@@ -6,6 +6,8 @@ import path from "node:path";
 
 import { ArgumentType } from "hardhat/types/arguments";
 
+import { stopChild } from "./child-process.js";
+
 const require = createRequire(import.meta.url);
 /** Hardhat's CLI entry, run with this process's Node so no `npx` wrapper stands between us and the node's PID. */
 // hardhat's package "exports" do not list dist/src/cli.js, so resolve the package entry (dist/src/index.js)
@@ -69,20 +71,7 @@ export async function startHardhatNode(timeoutMs = 60_000): Promise<RunningNode>
   const pid = child.pid;
   if (pid === undefined) throw new Error("hardhat node did not start");
 
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) =>
-      child.once("exit", () => {
-        resolve();
-      }),
-    );
-    process.kill(pid, "SIGTERM");
-    const timer = setTimeout(() => {
-      if (child.exitCode === null) process.kill(pid, "SIGKILL");
-    }, 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopChild(child);
 
   const deadline = Date.now() + timeoutMs;
   while (!(await rpcAnswers(url))) {
@@ -137,27 +126,34 @@ function exitCodeSet(): number {
 }
 
 /**
- * A runner of tasks inside this process, on `--network localhost` pointed at `url`: the same
- * task definitions, options and actions as `hardhat <scope> <task>` in a shell, with what they
- * write to stdout and stderr and the exit code they set, but without starting Node and Hardhat
- * for every command (seconds of CPU each). The command line is read as the CLI would: the task
- * id, then `--kebab-case-option value` pairs (`--flag` alone for a boolean); `--network` is
- * dropped (it is always localhost). Runs one command at a time.
+ * A runner of tasks inside this process, on `--network <network>` (default localhost, pointed at
+ * `url`): the same task definitions, options, hooks and actions as `hardhat <scope> <task>` in a
+ * shell, with what they write to stdout and stderr and the exit code they set, but without
+ * starting Node and Hardhat for every command (seconds of CPU each). The command line is read as
+ * the CLI would: the task id, then `--kebab-case-option value` pairs (`--flag` alone for a
+ * boolean); `--network` is dropped (the runner's network counts). A task that throws instead of
+ * printing its one line fails the caller with that error. Runs one command at a time.
  *
  * @example
- * const run = await inProcessTaskRunner(node.url);
+ * const run = await inProcessTaskRunner({ url: node.url });
  * const { status, stdout } = await run(["trace", "verify", "--code", code, "--tree", file]);
  */
-export async function inProcessTaskRunner(url: string): Promise<TaskRunner> {
+export async function inProcessTaskRunner(
+  options: { readonly url?: string; readonly network?: string } = {},
+): Promise<TaskRunner> {
   const { default: globalHre } = await import("hardhat");
   const { createHardhatRuntimeEnvironment } = await import("hardhat/hre");
   const { userConfig } = globalHre;
+  const networks =
+    options.url === undefined
+      ? userConfig.networks
+      : {
+          ...userConfig.networks,
+          localhost: { type: "http" as const, chainType: "l1" as const, url: options.url },
+        };
   const hre = await createHardhatRuntimeEnvironment(
-    {
-      ...userConfig,
-      networks: { ...userConfig.networks, localhost: { type: "http", chainType: "l1", url } },
-    },
-    { network: "localhost" },
+    { ...userConfig, networks },
+    { network: options.network ?? "localhost" },
     globalHre.config.paths.root,
   );
   return async (argv, extraEnv = {}) => {
@@ -207,10 +203,6 @@ export async function inProcessTaskRunner(url: string): Promise<TaskRunner> {
     try {
       await task.run(taskArguments);
       status = exitCodeSet();
-    } catch (error) {
-      // what the CLI does with an error a task does not handle itself
-      err.push(`${error instanceof Error ? error.message : String(error)}\n`);
-      status = 1;
     } finally {
       stdout.write = writeOut;
       stderr.write = writeErr;

@@ -75,7 +75,7 @@ describe("the carechain story over JSON-RPC (hardhat node + the tasks as typed)"
 
   before(async function () {
     node = await startHardhatNode();
-    runInProcess = await inProcessTaskRunner(node.url);
+    runInProcess = await inProcessTaskRunner({ url: node.url });
     work = mkdtempSync(path.join(tmpdir(), "carechain-integration-"));
     deploymentId = `integration-${process.pid}-${node.pid}`;
     provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
@@ -133,6 +133,17 @@ describe("the carechain story over JSON-RPC (hardhat node + the tasks as typed)"
     const dispensedIndex = 4;
     const codeOf = (serial: string): string =>
       formatDigitalLink({ gtin: GTIN, lot: LOT, serial, expiry });
+    /** `trace dispense` at the pharmacy (account 3) of the pack with `code`. */
+    const dispenseAtPharmacy = (code: string): string[] => dispenseAtPharmacy(code);
+    /** `trace verify` of the pack with `code`. */
+    const verifyWithTree = (code: string): string[] => [
+      "trace",
+      "verify",
+      "--code",
+      code,
+      "--tree",
+      treeFile,
+    ];
 
     const shipAndAccept = async (from: number, to: number, quantity: number): Promise<void> => {
       const shipped = await expectTask([
@@ -199,16 +210,7 @@ describe("the carechain story over JSON-RPC (hardhat node + the tasks as typed)"
     });
 
     it("dispenses a pack at the pharmacy (trace dispense)", async function () {
-      const run = await expectTask([
-        "trace",
-        "dispense",
-        "--from",
-        "3",
-        "--code",
-        codeOf(serialOf(dispensedIndex)),
-        "--tree",
-        treeFile,
-      ]);
+      const run = await expectTask(dispenseAtPharmacy(codeOf(serialOf(dispensedIndex))));
       expect(run.stdout).to.match(/dispensed/i);
       const drugTrace = DrugTrace__factory.connect(resolveAddress("DrugTrace"), provider);
       expect(await drugTrace.isDispensedBy(batchId, dispensedIndex, account(3))).to.equal(true);
@@ -216,38 +218,18 @@ describe("the carechain story over JSON-RPC (hardhat node + the tasks as typed)"
     });
 
     it("verifies a genuine, a forged and a copied code (trace verify)", async function () {
-      const genuine = await expectTask([
-        "trace",
-        "verify",
-        "--code",
-        formatElementString({ gtin: GTIN, lot: LOT, serial: serialOf(5), expiry }),
-        "--tree",
-        treeFile,
-      ]);
+      const genuine = await expectTask(
+        verifyWithTree(formatElementString({ gtin: GTIN, lot: LOT, serial: serialOf(5), expiry })),
+      );
       expect(genuine.stdout).to.match(/Active/);
-      const forged = await expectTask(
-        ["trace", "verify", "--code", codeOf("FAKE0001"), "--tree", treeFile],
-        2,
-      );
+      const forged = await expectTask(verifyWithTree(codeOf("FAKE0001")), 2);
       expect(forged.stdout).to.match(/not genuine|counterfeit/i);
-      const copied = await expectTask(
-        ["trace", "verify", "--code", codeOf(serialOf(dispensedIndex)), "--tree", treeFile],
-        2,
-      );
+      const copied = await expectTask(verifyWithTree(codeOf(serialOf(dispensedIndex))), 2);
       expect(copied.stdout).to.match(/already dispensed/i);
     });
 
     it("refuses the copied code at the counter and raises an alert (trace dispense)", async function () {
-      const dispense = [
-        "trace",
-        "dispense",
-        "--from",
-        "3",
-        "--code",
-        codeOf(serialOf(dispensedIndex)),
-        "--tree",
-        treeFile,
-      ];
+      const dispense = dispenseAtPharmacy(codeOf(serialOf(dispensedIndex)));
       const run = expectExit(shell(dispense), dispense, 2);
       expect(run.stdout + run.stderr).to.match(/NOT dispensed: .*alert raised as flag #1/);
       const drugTrace = DrugTrace__factory.connect(resolveAddress("DrugTrace"), provider);
@@ -263,16 +245,7 @@ describe("the carechain story over JSON-RPC (hardhat node + the tasks as typed)"
       const drugTrace = DrugTrace__factory.connect(resolveAddress("DrugTrace"), provider);
       const openFlags = await drugTrace.openFlagsOf(account(3));
       const sent = await provider.getTransactionCount(account(3));
-      const run = await task([
-        "trace",
-        "dispense",
-        "--from",
-        "3",
-        "--code",
-        codeOf("FAKE0001"),
-        "--tree",
-        treeFile,
-      ]);
+      const run = await task(dispenseAtPharmacy(codeOf("FAKE0001")));
       expect(run.status).to.equal(1);
       expect(run.stderr.trim()).to.equal(
         `error: NOT dispensed: serial FAKE0001 is not in tree file ${treeFile} of batch ${GTIN}/${LOT} — a counterfeit code, or the wrong tree file`,
@@ -283,14 +256,7 @@ describe("the carechain story over JSON-RPC (hardhat node + the tasks as typed)"
     });
 
     it("ends bad input with one clear line and a non-zero exit", async function () {
-      const badDigit = shell([
-        "trace",
-        "verify",
-        "--code",
-        codeOf(serialOf(1)).replace(GTIN, "09506000134353"),
-        "--tree",
-        treeFile,
-      ]);
+      const badDigit = shell(verifyWithTree(codeOf(serialOf(1)).replace(GTIN, "09506000134353")));
       expect(badDigit.status).to.equal(1);
       expect(badDigit.stderr.trim()).to.match(/^error: .*check digit/);
       expect(badDigit.stderr.trim().split("\n")).to.have.length(1);
