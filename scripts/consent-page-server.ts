@@ -10,6 +10,7 @@ import { build } from "esbuild";
 import { Hono } from "hono";
 
 import { createRelayApp } from "../services/relay/app.js";
+import { BROWSER_BUNDLE } from "../support/web-page.js";
 import type { RelayConfig } from "../services/relay/app.js";
 
 /*
@@ -54,14 +55,7 @@ export async function buildConsentPage({ write = true }: { write?: boolean } = {
     entryPoints: [path.join(CONSENT_ROOT, "consent.ts")],
     outfile: outFile,
     write,
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: ["es2022"],
-    minify: true,
-    sourcemap: true,
-    legalComments: "linked",
-    logLevel: "silent",
+    ...BROWSER_BUNDLE,
   });
   const bundle = result.outputFiles?.find((file) => file.path === outFile);
   return { outFile, bytes: bundle?.contents.byteLength ?? (await stat(outFile)).size };

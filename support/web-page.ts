@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 import { build } from "esbuild";
+import type { BuildOptions } from "esbuild";
+import { listenOnLoopback } from "./loopback-server.js";
 
 /*
  * Building and serving the verifier page (web/): `npm run build:web`, `npm run web` and
@@ -56,6 +58,20 @@ async function assetOf(file: string, contents?: Uint8Array): Promise<WebAsset> {
   return { file, bytes: data.byteLength, gzipBytes: gzipSync(data).byteLength };
 }
 
+/** How the pages' scripts are bundled for browsers (the verifier page, the consent page). */
+export const BROWSER_BUNDLE = {
+  bundle: true,
+  format: "esm",
+  // the SDK must not need Node: a `node:` import fails the build here instead of in a browser
+  platform: "browser",
+  // BigInt literals, optional chaining, top-level await: every browser of the last four years
+  target: ["es2022"],
+  minify: true,
+  sourcemap: true,
+  legalComments: "linked",
+  logLevel: "silent",
+} as const satisfies BuildOptions;
+
 /**
  * Bundles web/verifier.ts with the SDK and ethers into web/dist/verifier.js (an ES module for
  * browsers, minified, with source maps), the barcode polyfill as a chunk loaded on first scan, and
@@ -75,16 +91,7 @@ export async function buildWebPage({ write = true }: { write?: boolean } = {}): 
     chunkNames: "chunks/[name]-[hash]",
     splitting: true,
     write,
-    bundle: true,
-    format: "esm",
-    // the SDK must not need Node: a `node:` import fails the build here instead of in a browser
-    platform: "browser",
-    // BigInt literals, optional chaining, top-level await: every browser of the last four years
-    target: ["es2022"],
-    minify: true,
-    sourcemap: true,
-    legalComments: "linked",
-    logLevel: "silent",
+    ...BROWSER_BUNDLE,
     metafile: true,
   });
   const outputs = Object.keys(result.metafile.outputs)
@@ -199,23 +206,9 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
       response.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const listening = await listenOnLoopback(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
+    url: `${listening.url}/`,
+    close: listening.close,
   };
 }

@@ -134,7 +134,16 @@ describe("the carechain story over JSON-RPC (hardhat node + the tasks as typed)"
     const codeOf = (serial: string): string =>
       formatDigitalLink({ gtin: GTIN, lot: LOT, serial, expiry });
     /** `trace dispense` at the pharmacy (account 3) of the pack with `code`. */
-    const dispenseAtPharmacy = (code: string): string[] => dispenseAtPharmacy(code);
+    const dispenseAtPharmacy = (code: string): string[] => [
+      "trace",
+      "dispense",
+      "--from",
+      "3",
+      "--code",
+      code,
+      "--tree",
+      treeFile,
+    ];
     /** `trace verify` of the pack with `code`. */
     const verifyWithTree = (code: string): string[] => [
       "trace",
