@@ -360,18 +360,18 @@ try {
   const batchId = await register(LOT, expiryOf);
   const expiringAt = (await now()) + 10n * BigInt(DAY);
   await register(EXPIRING_LOT, expiringAt);
-  const toDistributor = await ship(drugTrace.connect(manufacturer), {
-    batchId,
-    to: distributor.address,
-    quantity: 30n,
-  });
-  await acceptShipment(drugTrace.connect(distributor), toDistributor.shipmentId);
-  const toPharmacy = await ship(drugTrace.connect(distributor), {
-    batchId,
-    to: pharmacy.address,
-    quantity: 10n,
-  });
-  await acceptShipment(drugTrace.connect(pharmacy), toPharmacy.shipmentId);
+  // manufacturer → distributor (30 packs) → pharmacy (10), each hand-off accepted
+  for (const [from, to, quantity] of [
+    [manufacturer, distributor, 30n],
+    [distributor, pharmacy, 10n],
+  ] as const) {
+    const { shipmentId } = await ship(drugTrace.connect(from), {
+      batchId,
+      to: to.address,
+      quantity,
+    });
+    await acceptShipment(drugTrace.connect(to), shipmentId);
+  }
   await dispense(drugTrace.connect(pharmacy), batchId, proofOf(LOT, DISPENSED_LONG_AGO));
 
   // a hundred days and a million blocks later…
