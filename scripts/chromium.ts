@@ -10,6 +10,8 @@ import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
 import type { Browser } from "playwright-core";
 
+import { stopChild } from "../support/child-process.js";
+
 /** The browser binary: Debian's chromium unless CHROMIUM names another. */
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
@@ -58,24 +60,7 @@ export async function startChromium(
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${CHROMIUM} did not start`);
   let log = "";
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => {
-      child.once("exit", () => {
-        resolve();
-      });
-    });
-    process.kill(pid, "SIGTERM");
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopChild(child, { group: true });
   try {
     const endpoint = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -26,7 +26,7 @@ import { anchorRecord, breakGlass, logAccess } from "../sdk/patient-consent/inde
 import { readRelayConfig } from "../services/relay/config.js";
 import { startHardhatNode } from "../support/hardhat-node.js";
 import type { RunningNode } from "../support/hardhat-node.js";
-import { check, expectEqual, expectIncludes, fail, reportChecks } from "./browser-checks.js";
+import { check, expectEqual, expectIncludes, failOutsideChecks, reportChecks } from "./checks.js";
 import { startChromium } from "./chromium.js";
 import type { RunningChromium } from "./chromium.js";
 import { CONSENT_ROOT, buildConsentPage, startConsentPage } from "./consent-page-server.js";
@@ -299,7 +299,7 @@ try {
     fullPage: true,
   });
 } catch (error) {
-  fail("the run stopped", error);
+  failOutsideChecks("the run stopped", error);
 } finally {
   await browser?.stop();
   await server?.close();

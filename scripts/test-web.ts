@@ -55,11 +55,12 @@ import {
 import type { PackCode, SerialTree } from "../sdk/drug-trace/index.js";
 import { startCappedRpc } from "../support/capped-rpc.js";
 import type { CappedRpc } from "../support/capped-rpc.js";
+import { stopChild } from "../support/child-process.js";
 import { findFreePort, startHardhatNode } from "../support/hardhat-node.js";
 import type { RunningNode } from "../support/hardhat-node.js";
 import { startVerificationStub } from "../support/verification-stub.js";
 import type { VerificationStub } from "../support/verification-stub.js";
-import { check, expectEqual, expectIncludes, fail, reportChecks } from "./browser-checks.js";
+import { check, expectEqual, expectIncludes, failOutsideChecks, reportChecks } from "./checks.js";
 import { startChromium } from "./chromium.js";
 import type { RunningChromium } from "./chromium.js";
 import { buildWebPage, startWebServer, WEB_ROOT } from "../support/web-page.js";
@@ -84,6 +85,10 @@ const MINED_BLOCKS = 1_000_000;
 const DAY = 86_400;
 const DEPLOYMENT_ID = `web-test-${process.pid}`;
 const require = createRequire(import.meta.url);
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────
+//                                  Results, as a test runner
+// ─────────────────────────────────────────────────────────────────────────────────────────────
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 //                           The resolver (npm run resolver), by its PID
@@ -115,20 +120,7 @@ async function startResolver(port: number, args: readonly string[]): Promise<Run
   if (pid === undefined || stdout === null) throw new Error("the resolver did not start");
   let log = "";
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => {
-      child.once("exit", () => {
-        resolve();
-      });
-    });
-    process.kill(pid, "SIGTERM");
-    const timer = setTimeout(() => {
-      if (child.exitCode === null) process.kill(pid, "SIGKILL");
-    }, 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopChild(child);
   try {
     const first = await new Promise<string>((resolve, reject) => {
       createInterface({ input: stdout }).once("line", resolve);
@@ -368,18 +360,18 @@ try {
   const batchId = await register(LOT, expiryOf);
   const expiringAt = (await now()) + 10n * BigInt(DAY);
   await register(EXPIRING_LOT, expiringAt);
-  const toDistributor = await ship(drugTrace.connect(manufacturer), {
-    batchId,
-    to: distributor.address,
-    quantity: 30n,
-  });
-  await acceptShipment(drugTrace.connect(distributor), toDistributor.shipmentId);
-  const toPharmacy = await ship(drugTrace.connect(distributor), {
-    batchId,
-    to: pharmacy.address,
-    quantity: 10n,
-  });
-  await acceptShipment(drugTrace.connect(pharmacy), toPharmacy.shipmentId);
+  // manufacturer → distributor (30 packs) → pharmacy (10), each hand-off accepted
+  for (const [from, to, quantity] of [
+    [manufacturer, distributor, 30n],
+    [distributor, pharmacy, 10n],
+  ] as const) {
+    const { shipmentId } = await ship(drugTrace.connect(from), {
+      batchId,
+      to: to.address,
+      quantity,
+    });
+    await acceptShipment(drugTrace.connect(to), shipmentId);
+  }
   await dispense(drugTrace.connect(pharmacy), batchId, proofOf(LOT, DISPENSED_LONG_AGO));
 
   // a hundred days and a million blocks later…
@@ -757,40 +749,30 @@ try {
     },
   );
 
-  await check(
-    "node down: 'We cannot check this pack right now; try again later', reason in details",
-    async () => {
+  for (const [title, down, named] of [
+    [
+      "node down: 'We cannot check this pack right now; try again later', reason in details",
+      "rpc",
+      "the ledger",
+    ],
+    ["resolver down: the same words, the resolver named in details", "resolver", "the resolver"],
+  ] as const) {
+    await check(title, async () => {
       const closed = `http://127.0.0.1:${await findFreePort()}`;
-      const down = await context.newPage();
-      watch(down);
-      await down.goto(pageUrl({ rpc: closed }));
-      await down.locator('html[data-ready="true"]').waitFor({ state: "attached" });
-      const shown = await verifyOnPage(down, link(GENUINE));
+      const downPage = await context.newPage();
+      watch(downPage);
+      await downPage.goto(pageUrl({ [down]: closed }));
+      await downPage.locator('html[data-ready="true"]').waitFor({ state: "attached" });
+      const shown = await verifyOnPage(downPage, link(GENUINE));
       expectEqual(
         [shown.status, shown.title],
         ["Unavailable", "We cannot check this pack right now; try again later"],
         "verdict",
       );
-      expectIncludes(shown.details, "cannot reach the ledger", "details");
-      await down.close();
-    },
-  );
-
-  await check("resolver down: the same words, the resolver named in details", async () => {
-    const closed = `http://127.0.0.1:${await findFreePort()}`;
-    const down = await context.newPage();
-    watch(down);
-    await down.goto(pageUrl({ resolver: closed }));
-    await down.locator('html[data-ready="true"]').waitFor({ state: "attached" });
-    const shown = await verifyOnPage(down, link(GENUINE));
-    expectEqual(
-      [shown.status, shown.title],
-      ["Unavailable", "We cannot check this pack right now; try again later"],
-      "verdict",
-    );
-    expectIncludes(shown.details, "cannot reach the resolver", "details");
-    await down.close();
-  });
+      expectIncludes(shown.details, `cannot reach ${named}`, "details");
+      await downPage.close();
+    });
+  }
 
   await check(
     "axe-core finds no violations at desktop size (verdict, details, journey shown)",
@@ -863,8 +845,7 @@ try {
     expectEqual(pageErrors, [], "console errors");
   });
 } catch (error) {
-  fail("setting up the chain, the page or the browser", error);
-  if (process.env.CARECHAIN_DEBUG === "1") console.error(error);
+  failOutsideChecks("setting up the chain, the page or the browser", error);
 } finally {
   await browser?.stop().catch(() => undefined);
   await server?.close().catch(() => undefined);

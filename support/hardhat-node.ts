@@ -4,6 +4,10 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
 
+import { ArgumentType } from "hardhat/types/arguments";
+
+import { stopChild } from "./child-process.js";
+
 const require = createRequire(import.meta.url);
 /** Hardhat's CLI entry, run with this process's Node so no `npx` wrapper stands between us and the node's PID. */
 // hardhat's package "exports" do not list dist/src/cli.js, so resolve the package entry (dist/src/index.js)
@@ -67,20 +71,7 @@ export async function startHardhatNode(timeoutMs = 60_000): Promise<RunningNode>
   const pid = child.pid;
   if (pid === undefined) throw new Error("hardhat node did not start");
 
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) =>
-      child.once("exit", () => {
-        resolve();
-      }),
-    );
-    process.kill(pid, "SIGTERM");
-    const timer = setTimeout(() => {
-      if (child.exitCode === null) process.kill(pid, "SIGKILL");
-    }, 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopChild(child);
 
   const deadline = Date.now() + timeoutMs;
   while (!(await rpcAnswers(url))) {
@@ -118,4 +109,109 @@ export function runHardhat(
     timeout: 180_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs `hardhat <scope> <task> --option value …` (an operator's command line, without `hardhat`). */
+export type TaskRunner = (
+  argv: readonly string[],
+  extraEnv?: Record<string, string>,
+) => Promise<TaskRun>;
+
+// eslint-disable-next-line no-control-regex -- strips the ANSI colours tasks add on a terminal
+const plain = (text: string): string => text.replace(/\u001b\[\d+m/g, "");
+
+/** The exit code a task set (`process.exitCode`), as a number; 0 when none. */
+function exitCodeSet(): number {
+  return Number(process.exitCode ?? 0);
+}
+
+/**
+ * A runner of tasks inside this process, on `--network <network>` (default localhost, pointed at
+ * `url`): the same task definitions, options, hooks and actions as `hardhat <scope> <task>` in a
+ * shell, with what they write to stdout and stderr and the exit code they set, but without
+ * starting Node and Hardhat for every command (seconds of CPU each). The command line is read as
+ * the CLI would: the task id, then `--kebab-case-option value` pairs (`--flag` alone for a
+ * boolean); `--network` is dropped (the runner's network counts). A task that throws instead of
+ * printing its one line fails the caller with that error. Runs one command at a time.
+ *
+ * @example
+ * const run = await inProcessTaskRunner({ url: node.url });
+ * const { status, stdout } = await run(["trace", "verify", "--code", code, "--tree", file]);
+ */
+export async function inProcessTaskRunner(
+  options: { readonly url?: string; readonly network?: string } = {},
+): Promise<TaskRunner> {
+  const { default: globalHre } = await import("hardhat");
+  const { createHardhatRuntimeEnvironment } = await import("hardhat/hre");
+  const { userConfig } = globalHre;
+  const networks =
+    options.url === undefined
+      ? userConfig.networks
+      : {
+          ...userConfig.networks,
+          localhost: { type: "http" as const, chainType: "l1" as const, url: options.url },
+        };
+  const hre = await createHardhatRuntimeEnvironment(
+    { ...userConfig, networks },
+    { network: options.network ?? "localhost" },
+    globalHre.config.paths.root,
+  );
+  return async (argv, extraEnv = {}) => {
+    const firstOption = argv.findIndex((word) => word.startsWith("--"));
+    const id = firstOption === -1 ? [...argv] : argv.slice(0, firstOption);
+    const task = hre.tasks.getTask(id);
+    const taskArguments: Record<string, unknown> = {};
+    for (let i = id.length; i < argv.length; i++) {
+      const word = argv[i] ?? "";
+      if (!word.startsWith("--")) throw new Error(`unexpected word ${word} in ${argv.join(" ")}`);
+      const name = word.slice(2).replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+      const type = task.options.get(name)?.type;
+      if (type === ArgumentType.BOOLEAN || type === ArgumentType.FLAG) {
+        taskArguments[name] = true;
+        continue;
+      }
+      const value = argv[++i] ?? "";
+      if (name === "network") continue;
+      taskArguments[name] =
+        type === ArgumentType.INT || type === ArgumentType.FLOAT
+          ? Number(value)
+          : type === ArgumentType.BIGINT
+            ? BigInt(value)
+            : value;
+    }
+
+    const out: string[] = [];
+    const err: string[] = [];
+    const { stdout, stderr } = process;
+    const writeOut = stdout.write.bind(stdout);
+    const writeErr = stderr.write.bind(stderr);
+    const capture =
+      (into: string[]) =>
+      (chunk: string | Uint8Array): boolean => {
+        into.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString());
+        return true;
+      };
+    const previousEnv = Object.fromEntries(
+      Object.keys(extraEnv).map((key) => [key, process.env[key]]),
+    );
+    const previousExitCode = process.exitCode;
+    process.exitCode = undefined;
+    Object.assign(process.env, extraEnv);
+    stdout.write = capture(out);
+    stderr.write = capture(err);
+    let status: number;
+    try {
+      await task.run(taskArguments);
+      status = exitCodeSet();
+    } finally {
+      stdout.write = writeOut;
+      stderr.write = writeErr;
+      process.exitCode = previousExitCode;
+      for (const [key, value] of Object.entries(previousEnv)) {
+        if (value === undefined) Reflect.deleteProperty(process.env, key);
+        else process.env[key] = value;
+      }
+    }
+    return { status, stdout: plain(out.join("")), stderr: plain(err.join("")) };
+  };
 }

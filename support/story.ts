@@ -19,6 +19,7 @@ import {
   parsePackCode,
   readGtinCompanyPrefix,
   readNameOf,
+  recall,
   registerBatch,
   reportShipmentExcursion,
   serialTreeOf,
@@ -97,6 +98,8 @@ const LOT_B = "DEMO-B2";
 const DISTRIBUTOR_NAME = "Northwind Pharma Logistics";
 const PHARMACY_NAME = "Apotheke am Markt";
 const DAY = 24n * 60n * 60n;
+/** The manufacturer's own recall reason code for the demo (no free text goes on chain). */
+const RECALL_REASON_EXCURSION = 3n;
 
 function serialOf(i: number): string {
   return `SN${String(i + 1).padStart(7, "0")}`;
@@ -329,10 +332,30 @@ export async function runCareChainStory(
     });
     print(`   a pack of ${LOT_B} now verifies as ${colour.yellow(quarantined.status)}`);
 
+    print(
+      colour.bold(
+        `\n7. ${await who(manufacturer)} recalls lot ${LOT_B}: its packs may never be dispensed`,
+      ),
+    );
+    const recalled = await recall(drugTrace.connect(manufacturer), {
+      batchId: batchB.batchId,
+      reasonCode: RECALL_REASON_EXCURSION,
+      evidenceHash: keccak256(toUtf8Bytes(`recall-notice:${GTIN}:${LOT_B}`)),
+    });
+    measure(`recall (lot ${LOT_B}, after the excursion)`, "manufacturer", recalled.gasUsed);
+    const afterRecall = await verifyUnit(drugTrace, {
+      gtin: BigInt(GTIN),
+      lot: LOT_B,
+      ...treeB.proofFor(serialOf(7)),
+    });
+    print(
+      `   reason code ${RECALL_REASON_EXCURSION} and the recall notice's hash on chain; a pack of ${LOT_B} now verifies as ${colour.red(afterRecall.status)} (final: no release undoes a recall)`,
+    );
+
     // ── PatientConsent ───────────────────────────────────────────────────────────────────────
     print(
       colour.bold(
-        "\n7. The patient signs consents for the insurer and the pharmacy (EIP-712, gasless for the patient)",
+        "\n8. The patient signs consents for the insurer and the pharmacy (EIP-712, gasless for the patient)",
       ),
     );
     const insurerAddress = await addressOf(insurer);
@@ -380,7 +403,7 @@ export async function runCareChainStory(
 
     // ── InsuranceClaim ───────────────────────────────────────────────────────────────────────
     print(
-      colour.bold("\n8. The insurer opens and funds a USDC pool, a plan and the patient's policy"),
+      colour.bold("\n9. The insurer opens and funds a USDC pool, a plan and the patient's policy"),
     );
     const token = await ethers.deployContract("MockERC20", ["USD Coin (test)", "USDC", 6], admin);
     const tokenAddress = await token.getAddress();
@@ -421,7 +444,7 @@ export async function runCareChainStory(
 
     print(
       colour.bold(
-        "\n9. The pharmacy claims the dispensed pack; the adjuster approves; the insurer pays",
+        "\n10. The pharmacy claims the dispensed pack; the adjuster approves; the insurer pays",
       ),
     );
     const claimTime = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
@@ -444,7 +467,7 @@ export async function runCareChainStory(
       `   claim #${claim.claimId} ${decision.outcome.toLowerCase()}; ${formatTokenAmount(paid.amount, 6)} USDC paid to the pharmacy`,
     );
 
-    print(colour.bold("\n10. Explanation of benefits"));
+    print(colour.bold("\n11. Explanation of benefits"));
     const statement = await readExplanationOfBenefits(insuranceClaim, claim.claimId);
     const tokenInfo = await readTokenInfo(ethers.provider, tokenAddress);
     for (const line of formatExplanationOfBenefits(statement, tokenInfo).split("\n"))
@@ -453,7 +476,7 @@ export async function runCareChainStory(
     if (options.exportDirectory !== undefined) {
       print(
         colour.bold(
-          "\n11. Exports for the industry's systems (validated with GS1's and HL7's tooling)",
+          "\n12. Exports for the industry's systems (validated with GS1's and HL7's tooling)",
         ),
       );
       const directory = options.exportDirectory;

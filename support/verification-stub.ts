@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import { batchIdOf, parsePackCode } from "../sdk/drug-trace/gs1.js";
 import type { VerificationAnswer } from "../sdk/drug-trace/resolver-answer.js";
 import type { SerialTree } from "../sdk/drug-trace/serial-merkle.js";
+import { listenOnLoopback } from "./loopback-server.js";
 
 /*
  * A stand-in for the GS1 Digital Link resolver's verification service (BRIEF API 3), for the page's
@@ -91,17 +92,9 @@ export async function startVerificationStub(
     };
     send(200, "application/json", stub.tamper?.({ ...answer }) ?? answer);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     bytesOut,
     lookups,
     get tamper() {
@@ -110,12 +103,6 @@ export async function startVerificationStub(
     set tamper(value) {
       stub.tamper = value;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
+    close: listening.close,
   };
 }

@@ -10,6 +10,7 @@ import { gzipSync } from "node:zlib";
 
 import { build } from "esbuild";
 import type { BuildOptions } from "esbuild";
+import { listenOnLoopback } from "./loopback-server.js";
 
 /*
  * Building and serving the verifier page (web/): `npm run build:web`, `npm run web` and
@@ -205,23 +206,9 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
       response.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const listening = await listenOnLoopback(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
+    url: `${listening.url}/`,
+    close: listening.close,
   };
 }

@@ -14,14 +14,17 @@ import {
   MockERC20__factory,
   PatientConsent__factory,
 } from "../../typechain-types/index.js";
-import { runHardhat, startHardhatNode } from "../../support/hardhat-node.js";
-import type { RunningNode, TaskRun } from "../../support/hardhat-node.js";
+import { inProcessTaskRunner, runHardhat, startHardhatNode } from "../../support/hardhat-node.js";
+import type { RunningNode, TaskRun, TaskRunner } from "../../support/hardhat-node.js";
 
 /*
  * The whole story over JSON-RPC, as operators would type it: a `hardhat node` child process on a
  * free 127.0.0.1 port, the suite deployed with `suite deploy` (the Ignition module), then every
- * step through the `trace`, `consent` and `claims` tasks as subprocesses. The test asserts both
- * what the tasks print and what the chain then holds.
+ * step through the `trace`, `consent` and `claims` tasks, given as command lines. What a shell
+ * adds (argument parsing, the process's exit code and its stderr) is checked on subprocesses:
+ * the first deployment, bad input, an exit code 2. The other steps run the same tasks inside
+ * this process, which saves starting Node and Hardhat for each of some thirty commands. The test
+ * asserts both what the tasks print and what the chain then holds.
  */
 
 const GTIN = "09506000134352";
@@ -29,7 +32,7 @@ const LOT = "INT-1";
 const UNITS = 200;
 const serialOf = (i: number): string => `SN${String(i).padStart(5, "0")}`;
 
-describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesses)", function () {
+describe("the carechain story over JSON-RPC (hardhat node + the tasks as typed)", function () {
   this.timeout(600_000);
 
   let node: RunningNode | undefined;
@@ -38,22 +41,32 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
   let provider: JsonRpcProvider;
   let accounts: string[] = [];
 
-  /** Runs `hardhat <scope> <task> --network localhost …` against the node and the test deployment. */
-  const task = (args: readonly string[]): TaskRun => {
+  let runInProcess: TaskRunner | undefined;
+  /**
+   * Runs `hardhat <scope> <task> --network localhost …` against the node and the test deployment,
+   * inside this process (the same task definitions and actions, without a Node start per command).
+   */
+  const task = async (args: readonly string[]): Promise<TaskRun> => {
+    if (runInProcess === undefined) throw new Error("no node");
+    return runInProcess(args, { CARECHAIN_DEPLOYMENT_ID: deploymentId });
+  };
+  /** Same, as an operator types it in a shell: a `hardhat` subprocess, its real exit code and output. */
+  const shell = (args: readonly string[]): TaskRun => {
     if (node === undefined) throw new Error("no node");
     return runHardhat(node.url, [...args.slice(0, 2), "--network", "localhost", ...args.slice(2)], {
       CARECHAIN_DEPLOYMENT_ID: deploymentId,
     });
   };
-  /** Same, and fails the test with the task's own output unless it exited with `status`. */
-  const expectTask = (args: readonly string[], status = 0): TaskRun => {
-    const run = task(args);
+  /** Fails the test with the task's own output unless it exited with `status`. */
+  const expectExit = (run: TaskRun, args: readonly string[], status = 0): TaskRun => {
     expect(
       run.status,
       `hardhat ${args.join(" ")}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`,
     ).to.equal(status);
     return run;
   };
+  const expectTask = async (args: readonly string[], status = 0): Promise<TaskRun> =>
+    expectExit(await task(args), args, status);
   const account = (i: number): string => {
     const found = accounts[i];
     if (found === undefined) throw new Error(`no account ${i}`);
@@ -62,6 +75,7 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
 
   before(async function () {
     node = await startHardhatNode();
+    runInProcess = await inProcessTaskRunner({ url: node.url });
     work = mkdtempSync(path.join(tmpdir(), "carechain-integration-"));
     deploymentId = `integration-${process.pid}-${node.pid}`;
     provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
@@ -82,11 +96,12 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
     expect(() => process.kill(node?.pid ?? 0, 0)).to.not.throw();
   });
 
-  it("deploys the suite with the Ignition module, idempotently", function () {
-    const first = expectTask(["suite", "deploy", "--deployment-id", deploymentId]);
+  it("deploys the suite with the Ignition module, idempotently", async function () {
+    const deploy = ["suite", "deploy", "--deployment-id", deploymentId];
+    const first = expectExit(shell(deploy), deploy);
     expect(first.stdout).to.match(/DrugTrace#DrugTrace\s+0x[0-9a-fA-F]{40}/);
     expect(first.stdout).to.match(/CareChain#InsuranceClaim\s+0x[0-9a-fA-F]{40}/);
-    const again = expectTask(["suite", "deploy", "--deployment-id", deploymentId]);
+    const again = await expectTask(["suite", "deploy", "--deployment-id", deploymentId]);
     const addressOf = (text: string): string | undefined =>
       /DrugTrace#DrugTrace\s+(0x[0-9a-fA-F]{40})/.exec(text)?.[1];
     expect(addressOf(again.stdout)).to.equal(addressOf(first.stdout));
@@ -94,7 +109,7 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
 
   it("refuses a parameters file with a placeholder left, before sending anything", async function () {
     const before = await provider.getTransactionCount(account(0));
-    const run = task([
+    const run = await task([
       "suite",
       "deploy",
       "--deployment-id",
@@ -118,9 +133,29 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
     const dispensedIndex = 4;
     const codeOf = (serial: string): string =>
       formatDigitalLink({ gtin: GTIN, lot: LOT, serial, expiry });
+    /** `trace dispense` at the pharmacy (account 3) of the pack with `code`. */
+    const dispenseAtPharmacy = (code: string): string[] => [
+      "trace",
+      "dispense",
+      "--from",
+      "3",
+      "--code",
+      code,
+      "--tree",
+      treeFile,
+    ];
+    /** `trace verify` of the pack with `code`. */
+    const verifyWithTree = (code: string): string[] => [
+      "trace",
+      "verify",
+      "--code",
+      code,
+      "--tree",
+      treeFile,
+    ];
 
-    const shipAndAccept = (from: number, to: number, quantity: number): void => {
-      const shipped = expectTask([
+    const shipAndAccept = async (from: number, to: number, quantity: number): Promise<void> => {
+      const shipped = await expectTask([
         "trace",
         "ship",
         "--from",
@@ -136,7 +171,7 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
         shipped.stdout,
       )?.[1];
       expect(shipmentId, shipped.stdout).to.be.a("string");
-      expectTask(["trace", "accept", "--from", String(to), "--shipment", shipmentId ?? ""]);
+      await expectTask(["trace", "accept", "--from", String(to), "--shipment", shipmentId ?? ""]);
     };
 
     it("registers a batch from a serial file (trace register)", async function () {
@@ -149,7 +184,7 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
       const expiryDate = new Date((latest + 400 * 86_400) * 1000);
       const two = (n: number): string => String(n).padStart(2, "0");
       expiry = `${two(expiryDate.getUTCFullYear() % 100)}${two(expiryDate.getUTCMonth() + 1)}${two(expiryDate.getUTCDate())}`;
-      const run = expectTask([
+      const run = await expectTask([
         "trace",
         "register",
         "--from",
@@ -176,66 +211,35 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
     });
 
     it("hands custody manufacturer → distributor → pharmacy (trace ship / accept)", async function () {
-      shipAndAccept(1, 2, 50);
-      shipAndAccept(2, 3, 10);
+      await shipAndAccept(1, 2, 50);
+      await shipAndAccept(2, 3, 10);
       const drugTrace = DrugTrace__factory.connect(resolveAddress("DrugTrace"), provider);
       expect(await drugTrace.holdingOf(batchId, account(2))).to.equal(40n);
       expect(await drugTrace.holdingOf(batchId, account(3))).to.equal(10n);
     });
 
     it("dispenses a pack at the pharmacy (trace dispense)", async function () {
-      const run = expectTask([
-        "trace",
-        "dispense",
-        "--from",
-        "3",
-        "--code",
-        codeOf(serialOf(dispensedIndex)),
-        "--tree",
-        treeFile,
-      ]);
+      const run = await expectTask(dispenseAtPharmacy(codeOf(serialOf(dispensedIndex))));
       expect(run.stdout).to.match(/dispensed/i);
       const drugTrace = DrugTrace__factory.connect(resolveAddress("DrugTrace"), provider);
       expect(await drugTrace.isDispensedBy(batchId, dispensedIndex, account(3))).to.equal(true);
       expect(await drugTrace.holdingOf(batchId, account(3))).to.equal(9n);
     });
 
-    it("verifies a genuine, a forged and a copied code (trace verify)", function () {
-      const genuine = expectTask([
-        "trace",
-        "verify",
-        "--code",
-        formatElementString({ gtin: GTIN, lot: LOT, serial: serialOf(5), expiry }),
-        "--tree",
-        treeFile,
-      ]);
+    it("verifies a genuine, a forged and a copied code (trace verify)", async function () {
+      const genuine = await expectTask(
+        verifyWithTree(formatElementString({ gtin: GTIN, lot: LOT, serial: serialOf(5), expiry })),
+      );
       expect(genuine.stdout).to.match(/Active/);
-      const forged = expectTask(
-        ["trace", "verify", "--code", codeOf("FAKE0001"), "--tree", treeFile],
-        2,
-      );
+      const forged = await expectTask(verifyWithTree(codeOf("FAKE0001")), 2);
       expect(forged.stdout).to.match(/not genuine|counterfeit/i);
-      const copied = expectTask(
-        ["trace", "verify", "--code", codeOf(serialOf(dispensedIndex)), "--tree", treeFile],
-        2,
-      );
+      const copied = await expectTask(verifyWithTree(codeOf(serialOf(dispensedIndex))), 2);
       expect(copied.stdout).to.match(/already dispensed/i);
     });
 
     it("refuses the copied code at the counter and raises an alert (trace dispense)", async function () {
-      const run = expectTask(
-        [
-          "trace",
-          "dispense",
-          "--from",
-          "3",
-          "--code",
-          codeOf(serialOf(dispensedIndex)),
-          "--tree",
-          treeFile,
-        ],
-        2,
-      );
+      const dispense = dispenseAtPharmacy(codeOf(serialOf(dispensedIndex)));
+      const run = expectExit(shell(dispense), dispense, 2);
       expect(run.stdout + run.stderr).to.match(/NOT dispensed: .*alert raised as flag #1/);
       const drugTrace = DrugTrace__factory.connect(resolveAddress("DrugTrace"), provider);
       const flag = await drugTrace.suspectFlagOf(1n);
@@ -244,19 +248,28 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
       expect(await drugTrace.holdingOf(batchId, account(3))).to.equal(9n);
     });
 
-    it("ends bad input with one clear line and a non-zero exit", function () {
-      const badDigit = task([
-        "trace",
-        "verify",
-        "--code",
-        codeOf(serialOf(1)).replace(GTIN, "09506000134353"),
-        "--tree",
-        treeFile,
-      ]);
+    it("refuses a serial not in the tree at the counter, with no alert (trace dispense)", async function () {
+      // What the README says: a serial that is not in the batch's tree file names no unit, so
+      // nothing is dispensed, nothing is sent (no flag either) and the task exits 1.
+      const drugTrace = DrugTrace__factory.connect(resolveAddress("DrugTrace"), provider);
+      const openFlags = await drugTrace.openFlagsOf(account(3));
+      const sent = await provider.getTransactionCount(account(3));
+      const run = await task(dispenseAtPharmacy(codeOf("FAKE0001")));
+      expect(run.status).to.equal(1);
+      expect(run.stderr.trim()).to.equal(
+        `error: NOT dispensed: serial FAKE0001 is not in tree file ${treeFile} of batch ${GTIN}/${LOT} — a counterfeit code, or the wrong tree file`,
+      );
+      expect(await drugTrace.openFlagsOf(account(3))).to.equal(openFlags);
+      expect(await provider.getTransactionCount(account(3))).to.equal(sent);
+      expect(await drugTrace.holdingOf(batchId, account(3))).to.equal(9n);
+    });
+
+    it("ends bad input with one clear line and a non-zero exit", async function () {
+      const badDigit = shell(verifyWithTree(codeOf(serialOf(1)).replace(GTIN, "09506000134353")));
       expect(badDigit.status).to.equal(1);
       expect(badDigit.stderr.trim()).to.match(/^error: .*check digit/);
       expect(badDigit.stderr.trim().split("\n")).to.have.length(1);
-      const missing = task([
+      const missing = await task([
         "trace",
         "verify",
         "--code",
@@ -268,8 +281,8 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
       expect(missing.stderr.trim().split("\n")).to.have.length(1);
     });
 
-    it("tells the journey from events (trace history)", function () {
-      const run = expectTask(["trace", "history", "--batch", batchId]);
+    it("tells the journey from events (trace history)", async function () {
+      const run = await expectTask(["trace", "history", "--batch", batchId]);
       for (const event of [
         "BatchRegistered",
         "ShipmentSent",
@@ -283,7 +296,7 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
 
     it("records the patient's signed consent for the insurer (consent sign / submit / check)", async function () {
       const grantFile = path.join(work, "grant.json");
-      expectTask([
+      await expectTask([
         "consent",
         "sign",
         "--from",
@@ -299,8 +312,8 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
         "--out",
         grantFile,
       ]);
-      expectTask(["consent", "submit", "--from", "3", "--grant", grantFile]);
-      const check = expectTask([
+      await expectTask(["consent", "submit", "--from", "3", "--grant", grantFile]);
+      const check = await expectTask([
         "consent",
         "check",
         "--patient",
@@ -331,13 +344,29 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
       tokenAddress = await token.getAddress();
       await (await token.mint(account(6), 100_000n * 1_000_000n)).wait();
 
-      const pool = expectTask(["claims", "open-pool", "--from", "6", "--token", tokenAddress]);
+      const pool = await expectTask([
+        "claims",
+        "open-pool",
+        "--from",
+        "6",
+        "--token",
+        tokenAddress,
+      ]);
       expect(pool.stdout).to.match(/pool\D*1\b/i);
-      expectTask(["claims", "fund", "--from", "6", "--pool", "1", "--amount", "10000"]);
-      expectTask(["claims", "adjuster", "--from", "6", "--pool", "1", "--account", account(7)]);
+      await expectTask(["claims", "fund", "--from", "6", "--pool", "1", "--amount", "10000"]);
+      await expectTask([
+        "claims",
+        "adjuster",
+        "--from",
+        "6",
+        "--pool",
+        "1",
+        "--account",
+        account(7),
+      ]);
       const fees = path.join(work, "fees.json");
       writeFileSync(fees, JSON.stringify({ [GTIN]: "45.00" }));
-      expectTask([
+      await expectTask([
         "claims",
         "plan",
         "--from",
@@ -357,7 +386,7 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
       ]);
       const today = new Date(((await provider.getBlock("latest"))?.timestamp ?? 0) * 1000);
       const iso = (date: Date): string => date.toISOString().slice(0, 10);
-      expectTask([
+      await expectTask([
         "claims",
         "enroll",
         "--from",
@@ -394,10 +423,10 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
         keccak256(toUtf8Bytes("fhir-claim:integration")),
       ];
       // The pharmacy may bill only once the patient authorizes it for payment (HPAYMT).
-      const stranger = task(submit);
+      const stranger = await task(submit);
       expect(stranger.status).to.equal(1);
       expect(stranger.stderr.trim()).to.match(/^error: .*InsuranceClaimProviderNotAuthorized/);
-      expectTask([
+      await expectTask([
         "consent",
         "grant",
         "--from",
@@ -411,13 +440,13 @@ describe("the carechain story over JSON-RPC (hardhat node + tasks as subprocesse
         "--days",
         "30",
       ]);
-      expectTask(submit);
-      const refused = task(["claims", "approve", "--from", "5", "--claim", "1"]);
+      await expectTask(submit);
+      const refused = await task(["claims", "approve", "--from", "5", "--claim", "1"]);
       expect(refused.status).to.equal(1);
       expect(refused.stderr.trim()).to.match(/^error: .*InsuranceClaimNotPoolAdjuster/);
-      expectTask(["claims", "approve", "--from", "7", "--claim", "1"]);
-      expectTask(["claims", "pay", "--from", "6", "--claim", "1"]);
-      const eob = expectTask(["claims", "eob", "--claim", "1"]);
+      await expectTask(["claims", "approve", "--from", "7", "--claim", "1"]);
+      await expectTask(["claims", "pay", "--from", "6", "--claim", "1"]);
+      const eob = await expectTask(["claims", "eob", "--claim", "1"]);
       expect(eob.stdout).to.match(/Plan pays\s+28\.00/);
 
       const claims = InsuranceClaim__factory.connect(resolveAddress("InsuranceClaim"), provider);
