@@ -20,7 +20,7 @@ import {
   itRevertsWhenPaused,
 } from "../helpers/drug-trace.js";
 import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
-import { BatchState, ShipmentState } from "../helpers/states.js";
+import { BatchState, ShipmentState, expectedStates } from "../helpers/states.js";
 
 describe("DrugTrace", function () {
   describe("ship", function () {
@@ -315,6 +315,7 @@ describe("DrugTrace", function () {
         "DrugTraceUnexpectedShipmentState",
         unknown,
         ShipmentState.None,
+        expectedStates(ShipmentState.Pending),
       );
     });
 
@@ -328,6 +329,7 @@ describe("DrugTrace", function () {
         "DrugTraceUnexpectedShipmentState",
         toDistributor,
         ShipmentState.Accepted,
+        expectedStates(ShipmentState.Pending),
       );
       await drugTrace.connect(manufacturer).cancelShipment(pending);
       await expectRevert(
@@ -336,6 +338,7 @@ describe("DrugTrace", function () {
         "DrugTraceUnexpectedShipmentState",
         pending,
         ShipmentState.Cancelled,
+        expectedStates(ShipmentState.Pending),
       );
     });
 
@@ -381,6 +384,7 @@ describe("DrugTrace", function () {
         "DrugTraceUnexpectedShipmentState",
         pending,
         ShipmentState.Rejected,
+        expectedStates(ShipmentState.Pending),
       );
     });
 
@@ -427,6 +431,7 @@ describe("DrugTrace", function () {
         "DrugTraceUnexpectedShipmentState",
         pending,
         ShipmentState.Accepted,
+        expectedStates(ShipmentState.Pending),
       );
     });
 

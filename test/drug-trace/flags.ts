@@ -26,6 +26,7 @@ import {
   QuarantineOrigin,
   Resolution,
   UnitStatus,
+  expectedStates,
 } from "../helpers/states.js";
 
 describe("DrugTrace", function () {
@@ -264,6 +265,7 @@ describe("DrugTrace", function () {
         "DrugTraceUnexpectedFlagState",
         7n,
         FlagState.None,
+        expectedStates(FlagState.Open),
       );
       await drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared);
       await expectRefused(
@@ -273,6 +275,7 @@ describe("DrugTrace", function () {
         "DrugTraceUnexpectedFlagState",
         flagId,
         FlagState.Cleared,
+        expectedStates(FlagState.Open),
       );
     });
 

@@ -17,7 +17,7 @@ import {
   itRevertsWhenPaused,
 } from "../helpers/drug-trace.js";
 import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
-import { BatchState, QuarantineOrigin, ShipmentState } from "../helpers/states.js";
+import { BatchState, QuarantineOrigin, ShipmentState, expectedStates } from "../helpers/states.js";
 
 describe("DrugTrace", function () {
   describe("reportExcursion", function () {
@@ -179,6 +179,7 @@ describe("DrugTrace", function () {
             "DrugTraceUnexpectedShipmentState",
             toPharmacy,
             ShipmentState.Accepted,
+            expectedStates(ShipmentState.Pending),
           );
         },
       );

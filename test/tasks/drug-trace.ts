@@ -1119,7 +1119,7 @@ describe("trace tasks", function () {
         1,
       );
       expect(await failure(traceAccept, { shipment, from: FROM.distributor, address })).to.equal(
-        `shipment ${shipment} is Accepted, which this does not allow (DrugTraceUnexpectedShipmentState)`,
+        `shipment ${shipment} is Accepted; this needs it Pending (DrugTraceUnexpectedShipmentState)`,
       );
       expect(
         await failure(traceRelease, { batch: batchId, from: FROM.manufacturer, address }),
