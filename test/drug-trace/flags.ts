@@ -1,25 +1,12 @@
 import { expect } from "chai";
-import { id } from "ethers";
 
+import * as dt from "../helpers/drug-trace.js";
 import {
-  EVIDENCE,
-  GTIN,
-  LIVE,
-  LOT,
-  OTHER_LOT,
-  READING,
-  REGISTERED,
-  batchIdOf,
-  dispenseUnit,
-  networkHelpers,
-  proofOf,
-  registeredFixture,
-  serialOf,
-  stockedFixture,
-  traceState,
-  itRevertsWhenPaused,
-} from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
+  expectNothingChanged,
+  expectRevert,
+  expectUnauthorized,
+  refuses,
+} from "../helpers/expect.js";
 import {
   BatchState,
   FlagState,
@@ -31,20 +18,35 @@ import {
 describe("DrugTrace", function () {
   describe("flagSuspect", function () {
     it("raises a duplicate-dispense alert naming the unit and the verdict", async function () {
-      const { drugTrace, pharmacy, pharmacy2, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await dispenseUnit(drugTrace.connect(pharmacy), batchId, 9);
+      const { drugTrace, pharmacy, pharmacy2, batchId } = await dt.networkHelpers.loadFixture(
+        dt.stockedFixture,
+      );
+      await dt.dispenseUnit(drugTrace.connect(pharmacy), batchId, 9);
       // At another counter the same code scans again: the tooling verifies, then flags.
-      const [verdict] = await drugTrace.verifyUnit(GTIN, LOT, serialOf(9), 9n, proofOf(9));
+      const [verdict] = await drugTrace.verifyUnit(
+        dt.GTIN,
+        dt.LOT,
+        dt.serialOf(9),
+        9n,
+        dt.proofOf(9),
+      );
       expect(verdict).to.equal(UnitStatus.Dispensed);
       const flag = drugTrace.connect(pharmacy2);
       expect(
-        await flag.flagSuspect.staticCall(batchId, 9n, serialOf(9), verdict, EVIDENCE),
+        await flag.flagSuspect.staticCall(batchId, 9n, dt.serialOf(9), verdict, dt.EVIDENCE),
       ).to.equal(1n);
-      const tx = flag.flagSuspect(batchId, 9n, serialOf(9), verdict, EVIDENCE);
+      const tx = flag.flagSuspect(batchId, 9n, dt.serialOf(9), verdict, dt.EVIDENCE);
       await expect(tx)
         .to.emit(drugTrace, "SuspectFlagged")
-        .withArgs(batchId, 1n, pharmacy2.address, 9n, serialOf(9), UnitStatus.Dispensed, EVIDENCE);
+        .withArgs(
+          batchId,
+          1n,
+          pharmacy2.address,
+          9n,
+          dt.serialOf(9),
+          UnitStatus.Dispensed,
+          dt.EVIDENCE,
+        );
       const block = await (await tx).getBlock();
       const record = await drugTrace.suspectFlag(1n);
       expect(record.batchId).to.equal(batchId);
@@ -52,18 +54,18 @@ describe("DrugTrace", function () {
       expect(record.flaggedAt).to.equal(BigInt(block!.timestamp));
       expect(record.verdict).to.equal(UnitStatus.Dispensed);
       expect(record.state).to.equal(FlagState.Open);
-      expect(record.evidenceHash).to.equal(EVIDENCE);
+      expect(record.evidenceHash).to.equal(dt.EVIDENCE);
     });
 
     it("accepts flags from every trade role, numbered in order, each counted as open", async function () {
       const { drugTrace, manufacturer, distributor, pharmacy, batchId } =
-        await networkHelpers.loadFixture(registeredFixture);
+        await dt.networkHelpers.loadFixture(dt.registeredFixture);
       let expected = 1n;
       for (const signer of [manufacturer, distributor, pharmacy]) {
         await expect(
           drugTrace
             .connect(signer)
-            .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Unknown, EVIDENCE),
+            .flagSuspect(batchId, 0n, dt.serialOf(0), UnitStatus.Unknown, dt.EVIDENCE),
         )
           .to.emit(drugTrace, "SuspectFlagged")
           .withArgs(
@@ -71,9 +73,9 @@ describe("DrugTrace", function () {
             expected,
             signer.address,
             0n,
-            serialOf(0),
+            dt.serialOf(0),
             UnitStatus.Unknown,
-            EVIDENCE,
+            dt.EVIDENCE,
           );
         expect(await drugTrace.openFlagsOf(signer.address)).to.equal(1n);
         expected += 1n;
@@ -81,44 +83,39 @@ describe("DrugTrace", function () {
     });
 
     it("reverts on a batch that was never registered (attack: flags cost storage and a regulator's time)", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, pharmacy, batchId } = fixture;
-      const counterfeit = batchIdOf(GTIN, OTHER_LOT);
-      await expectRefused(
-        traceState(fixture, [batchId, counterfeit]),
+      const counterfeit = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
+      await refuses(
+        dt.watchTrace(fixture, [batchId, counterfeit]),
+        "DrugTraceUnexpectedBatchState",
+        [counterfeit, BatchState.None, dt.REGISTERED],
         () =>
           drugTrace
             .connect(pharmacy)
-            .flagSuspect(counterfeit, 0n, serialOf(0), UnitStatus.Unknown, EVIDENCE),
-        drugTrace,
-        "DrugTraceUnexpectedBatchState",
-        counterfeit,
-        BatchState.None,
-        REGISTERED,
+            .flagSuspect(counterfeit, 0n, dt.serialOf(0), UnitStatus.Unknown, dt.EVIDENCE),
       );
     });
 
     it("reverts past the open-flag bound (flag spam) until a resolution frees a slot", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, pharmacy, regulator, batchId } = fixture;
       const max = await drugTrace.MAX_OPEN_FLAGS();
       expect(max).to.equal(32n);
       for (let i = 0n; i < max; i++) {
         await drugTrace
           .connect(pharmacy)
-          .flagSuspect(batchId, i, serialOf(Number(i)), UnitStatus.Active, EVIDENCE);
+          .flagSuspect(batchId, i, dt.serialOf(Number(i)), UnitStatus.Active, dt.EVIDENCE);
       }
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(max);
-      await expectRefused(
-        traceState(fixture, [batchId]),
+      await refuses(
+        dt.watchTrace(fixture, [batchId]),
+        "DrugTraceTooManyOpenFlags",
+        [pharmacy.address, max],
         () =>
           drugTrace
             .connect(pharmacy)
-            .flagSuspect(batchId, 40n, serialOf(40), UnitStatus.Active, EVIDENCE),
-        drugTrace,
-        "DrugTraceTooManyOpenFlags",
-        pharmacy.address,
-        max,
+            .flagSuspect(batchId, 40n, dt.serialOf(40), UnitStatus.Active, dt.EVIDENCE),
       );
       expect(await drugTrace.suspectFlag(max + 1n)).to.deep.equal(
         await drugTrace.suspectFlag(999n),
@@ -128,7 +125,7 @@ describe("DrugTrace", function () {
       await expect(
         drugTrace
           .connect(pharmacy)
-          .flagSuspect(batchId, 40n, serialOf(40), UnitStatus.Active, EVIDENCE),
+          .flagSuspect(batchId, 40n, dt.serialOf(40), UnitStatus.Active, dt.EVIDENCE),
       )
         .to.emit(drugTrace, "SuspectFlagged")
         .withArgs(
@@ -136,21 +133,21 @@ describe("DrugTrace", function () {
           max + 1n,
           pharmacy.address,
           40n,
-          serialOf(40),
+          dt.serialOf(40),
           UnitStatus.Active,
-          EVIDENCE,
+          dt.EVIDENCE,
         );
     });
 
     it("reverts for anyone without a trade role", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, stranger, regulator, sensor, batchId } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
+      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const signer of [stranger, regulator, sensor]) {
           await expectRevert(
             drugTrace
               .connect(signer)
-              .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Active, EVIDENCE),
+              .flagSuspect(batchId, 0n, dt.serialOf(0), UnitStatus.Active, dt.EVIDENCE),
             drugTrace,
             "DrugTraceNotTradePartner",
             signer.address,
@@ -159,25 +156,25 @@ describe("DrugTrace", function () {
       });
     });
 
-    itRevertsWhenPaused(registeredFixture, ({ drugTrace, pharmacy, batchId }) =>
+    dt.itRevertsWhenPaused(dt.registeredFixture, ({ drugTrace, pharmacy, batchId }) =>
       drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Active, EVIDENCE),
+        .flagSuspect(batchId, 0n, dt.serialOf(0), UnitStatus.Active, dt.EVIDENCE),
     );
   });
 
   describe("resolveSuspect", function () {
     async function flaggedFixture() {
-      const stocked = await stockedFixture();
+      const stocked = await dt.stockedFixture();
       await stocked.drugTrace
         .connect(stocked.pharmacy)
-        .flagSuspect(stocked.batchId, 4n, serialOf(4), UnitStatus.Active, EVIDENCE);
+        .flagSuspect(stocked.batchId, 4n, dt.serialOf(4), UnitStatus.Active, dt.EVIDENCE);
       return { ...stocked, flagId: 1n };
     }
 
     it("clears a flag and leaves the batch alone", async function () {
       const { drugTrace, regulator, batchId, flagId } =
-        await networkHelpers.loadFixture(flaggedFixture);
+        await dt.networkHelpers.loadFixture(flaggedFixture);
       await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared))
         .to.emit(drugTrace, "SuspectResolved")
         .withArgs(batchId, flagId, regulator.address, Resolution.Cleared)
@@ -188,7 +185,7 @@ describe("DrugTrace", function () {
 
     it("confirms a flag by quarantining the batch, once", async function () {
       const { drugTrace, regulator, pharmacy, batchId, flagId } =
-        await networkHelpers.loadFixture(flaggedFixture);
+        await dt.networkHelpers.loadFixture(flaggedFixture);
       await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined))
         .to.emit(drugTrace, "SuspectResolved")
         .withArgs(batchId, flagId, regulator.address, Resolution.Quarantined)
@@ -203,7 +200,7 @@ describe("DrugTrace", function () {
 
       await drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 5n, serialOf(5), UnitStatus.Quarantined, EVIDENCE);
+        .flagSuspect(batchId, 5n, dt.serialOf(5), UnitStatus.Quarantined, dt.EVIDENCE);
       await expect(drugTrace.connect(regulator).resolveSuspect(2n, Resolution.Quarantined))
         .to.emit(drugTrace, "SuspectResolved")
         .and.not.to.emit(drugTrace, "BatchQuarantined");
@@ -211,18 +208,18 @@ describe("DrugTrace", function () {
 
     it("confirms a flag by recalling the batch with the flag's evidence, once", async function () {
       const { drugTrace, regulator, pharmacy, batchId, flagId } =
-        await networkHelpers.loadFixture(flaggedFixture);
+        await dt.networkHelpers.loadFixture(flaggedFixture);
       await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Recalled))
         .to.emit(drugTrace, "SuspectResolved")
         .withArgs(batchId, flagId, regulator.address, Resolution.Recalled)
         .and.to.emit(drugTrace, "BatchRecalled")
-        .withArgs(batchId, regulator.address, 0xffffn, EVIDENCE);
+        .withArgs(batchId, regulator.address, 0xffffn, dt.EVIDENCE);
       expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Recalled);
       expect((await drugTrace.suspectFlag(flagId)).state).to.equal(FlagState.Recalled);
 
       await drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 5n, serialOf(5), UnitStatus.Recalled, EVIDENCE);
+        .flagSuspect(batchId, 5n, dt.serialOf(5), UnitStatus.Recalled, dt.EVIDENCE);
       await expect(drugTrace.connect(regulator).resolveSuspect(2n, Resolution.Recalled))
         .to.emit(drugTrace, "SuspectResolved")
         .and.not.to.emit(drugTrace, "BatchRecalled");
@@ -230,8 +227,8 @@ describe("DrugTrace", function () {
 
     it("turns an excursion quarantine into a regulator's when confirming a flag", async function () {
       const { drugTrace, regulator, sensor, batchId, flagId } =
-        await networkHelpers.loadFixture(flaggedFixture);
-      await drugTrace.connect(sensor).reportExcursion(batchId, READING, 900);
+        await dt.networkHelpers.loadFixture(flaggedFixture);
+      await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900);
       await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined))
         .to.emit(drugTrace, "BatchQuarantined")
         .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
@@ -241,22 +238,19 @@ describe("DrugTrace", function () {
     });
 
     it("reverts when quarantining a recalled batch", async function () {
-      const fixture = await networkHelpers.loadFixture(flaggedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(flaggedFixture);
       const { drugTrace, regulator, batchId, flagId } = fixture;
-      await drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined),
-        drugTrace,
+      await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
+      await refuses(
+        dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedBatchState",
-        batchId,
-        BatchState.Recalled,
-        LIVE,
+        [batchId, BatchState.Recalled, dt.LIVE],
+        () => drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined),
       );
     });
 
     it("reverts for an unknown or already resolved flag", async function () {
-      const fixture = await networkHelpers.loadFixture(flaggedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(flaggedFixture);
       const { drugTrace, regulator, batchId, flagId } = fixture;
       await expectRevert(
         drugTrace.connect(regulator).resolveSuspect(7n, Resolution.Cleared),
@@ -266,33 +260,30 @@ describe("DrugTrace", function () {
         FlagState.None,
       );
       await drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Recalled),
-        drugTrace,
+      await refuses(
+        dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedFlagState",
-        flagId,
-        FlagState.Cleared,
+        [flagId, FlagState.Cleared],
+        () => drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Recalled),
       );
     });
 
     it("reverts for anyone but a regulator", async function () {
-      const fixture = await networkHelpers.loadFixture(flaggedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(flaggedFixture);
       const { drugTrace, manufacturer, stranger, batchId, flagId } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
+      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const signer of [manufacturer, stranger]) {
-          await expectRevert(
+          await expectUnauthorized(
             drugTrace.connect(signer).resolveSuspect(flagId, Resolution.Recalled),
             drugTrace,
-            "AccessControlUnauthorizedAccount",
             signer.address,
-            id("REGULATOR_ROLE"),
+            "REGULATOR_ROLE",
           );
         }
       });
     });
 
-    itRevertsWhenPaused(flaggedFixture, ({ drugTrace, regulator, flagId }) =>
+    dt.itRevertsWhenPaused(flaggedFixture, ({ drugTrace, regulator, flagId }) =>
       drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared),
     );
   });

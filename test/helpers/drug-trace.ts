@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { expectRevert } from "./expect.js";
+import type { Watch } from "./expect.js";
 import { BatchState, expectedStates } from "./states.js";
 
 /*
@@ -182,6 +183,15 @@ export function traceState(
     seen.push(await drugTrace.companyPrefix(4006381n, PREFIX_LENGTH));
     return seen;
   };
+}
+
+/** `traceState` with the DrugTrace contract, for `refuses`. */
+export function watchTrace(
+  fixture: Fixture,
+  batchIds: readonly string[],
+  shipmentIds: readonly bigint[] = [],
+): Watch {
+  return { read: traceState(fixture, batchIds, shipmentIds), contract: fixture.drugTrace };
 }
 
 export async function dispenseUnit(drugTrace: DrugTrace, batchId: string, index: number) {

@@ -15,12 +15,17 @@ import {
   usd,
 } from "../fixtures/insurance-claim.js";
 import type { ClaimsSuite } from "../fixtures/insurance-claim.js";
+import { expectRevert, refuses } from "./expect.js";
+import type { Watch } from "./expect.js";
 
 /*
  * What the InsuranceClaim tests (test/insurance-claim/) share: the fixtures every group builds on
  * (over test/fixtures/insurance-claim.ts, which the SDK and task tests use too) and the reader of
- * the state a refused call must leave as it was.
+ * the state a refused call must leave as it was. It re-exports the fixture module, so that a test
+ * file reaches both through one namespace (`import * as ic from "../helpers/insurance-claim.js"`).
  */
+
+export * from "../fixtures/insurance-claim.js";
 
 export const connection = await network.create();
 export const { ethers, networkHelpers } = connection;
@@ -55,6 +60,39 @@ export function claimsState(
     );
     return { counts, pools, policies, claimRows, balances, paused: await claims.paused() };
   };
+}
+
+/** `claimsState` with the InsuranceClaim contract, for `refuses`. */
+export function watchClaims(s: ClaimsSuite, claimIds: readonly bigint[] = []): Watch {
+  return { read: claimsState(s, claimIds), contract: s.claims };
+}
+
+/**
+ * `s.otherInsurer`, who insures another pool, makes `call` on the claims contract: it reverts with
+ * `InsuranceClaimNotPoolInsurer(s.poolId, otherInsurer)` and changes nothing (claims `claimIds`).
+ */
+export function refusesOtherInsurer(
+  s: ClaimsSuite,
+  call: (claims: ClaimsSuite["claims"]) => Promise<unknown>,
+  claimIds: readonly bigint[] = [],
+): Promise<void> {
+  return refuses(
+    watchClaims(s, claimIds),
+    "InsuranceClaimNotPoolInsurer",
+    [s.poolId, s.otherInsurer.address],
+    () => call(s.claims.connect(s.otherInsurer)),
+  );
+}
+
+/** `call` reverts with `InsuranceClaimUnexpectedState(claimId, current, expected)` of `s.claims`. */
+export function revertsInState(
+  s: ClaimsSuite,
+  call: Promise<unknown>,
+  claimId: bigint,
+  current: bigint,
+  expected: string,
+): Promise<void> {
+  return expectRevert(call, s.claims, "InsuranceClaimUnexpectedState", claimId, current, expected);
 }
 
 export async function deployFixture() {

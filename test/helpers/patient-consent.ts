@@ -18,6 +18,7 @@ import type {
   ConsentGrant,
   PurposeCode,
 } from "../../sdk/patient-consent/index.js";
+import type { Watch } from "./expect.js";
 import { ConsentState, expectedStates } from "./states.js";
 
 /*
@@ -119,6 +120,11 @@ export function grantAs(
     .grantConsent(f.patient.address, grantee, purposeMask, categoryMask, start, end);
 }
 
+/** The patient grants the clinic TREAT (no record categories) from `start` to `end`. */
+export function grantTreatment(f: Fixture, start: bigint, end: bigint) {
+  return grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, end);
+}
+
 /** The patient grants `grantee` TREAT + HPAYMT on labs and medications for 30 days from now. */
 export async function grantDefault(f: Fixture, grantee: Signer | string = f.clinic) {
   const start = await now();
@@ -170,6 +176,11 @@ export function consentState(f: Fixture): () => Promise<unknown[]> {
       consent.hasRole(f.EMERGENCY_ROLE, f.responder.address),
     ]);
   };
+}
+
+/** `consentState` with the PatientConsent contract, for `refuses`. */
+export function watchConsent(f: Fixture): Watch {
+  return { read: consentState(f), contract: f.consent };
 }
 
 /** A grant with defaults (TREAT on labs + medications to the clinic for 30 days, deadline in a day). */
