@@ -2,8 +2,6 @@ import { expect } from "chai";
 import { ZeroAddress, id } from "ethers";
 
 import * as dt from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRevert, refuses } from "../helpers/expect.js";
-import { BatchState, ShipmentState } from "../helpers/states.js";
 
 describe("DrugTrace", function () {
   describe("ship", function () {
@@ -26,8 +24,8 @@ describe("DrugTrace", function () {
       expect(record.batchId).to.equal(batchId);
       expect(record.quantity).to.equal(120n);
       expect(record.shippedAt).to.equal(BigInt(block!.timestamp));
-      expect(record.state).to.equal(ShipmentState.Pending);
-      expect(await drugTrace.shipmentState(shipmentId)).to.equal(ShipmentState.Pending);
+      expect(record.state).to.equal(dt.ShipmentState.Pending);
+      expect(await drugTrace.shipmentState(shipmentId)).to.equal(dt.ShipmentState.Pending);
       expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
         dt.UNIT_COUNT - 120n,
       );
@@ -95,7 +93,7 @@ describe("DrugTrace", function () {
       const { drugTrace, distributor, manufacturer, batchId, expiry } =
         await dt.networkHelpers.loadFixture(dt.stockedFixture);
       await dt.networkHelpers.time.increaseTo(expiry + 1n);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Expired);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Expired);
       await expect(drugTrace.connect(distributor).ship(batchId, manufacturer.address, 10n)).to.emit(
         drugTrace,
         "ShipmentSent",
@@ -105,7 +103,7 @@ describe("DrugTrace", function () {
     it("reverts when the quantity is zero", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, distributor, batchId } = fixture;
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId], [dt.shipmentIdOf(1n, manufacturer.address)]),
         "DrugTraceZeroQuantity",
         [],
@@ -116,7 +114,7 @@ describe("DrugTrace", function () {
     it("reverts when shipping to oneself", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, batchId } = fixture;
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId], [dt.shipmentIdOf(1n, manufacturer.address)]),
         "DrugTraceShipmentToSelf",
         [manufacturer.address],
@@ -127,7 +125,7 @@ describe("DrugTrace", function () {
     it("reverts when the recipient holds no trade role (attack), whatever else it holds", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, stranger, regulator, sensor, pauser, batchId } = fixture;
-      await expectNothingChanged(
+      await dt.expectNothingChanged(
         dt.traceState(fixture, [batchId], [dt.shipmentIdOf(1n, manufacturer.address)]),
         async () => {
           for (const to of [
@@ -137,7 +135,7 @@ describe("DrugTrace", function () {
             pauser.address,
             ZeroAddress,
           ]) {
-            await expectRevert(
+            await dt.expectRevert(
               drugTrace.connect(manufacturer).ship(batchId, to, 1n),
               drugTrace,
               "DrugTraceNotTradePartner",
@@ -152,12 +150,12 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, distributor } = fixture;
       const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(manufacturer).ship(unknown, distributor.address, 1n),
         drugTrace,
         "DrugTraceUnexpectedBatchState",
         unknown,
-        BatchState.None,
+        dt.BatchState.None,
         dt.ACTIVE,
       );
     });
@@ -166,10 +164,10 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, regulator, distributor, pharmacy, batchId } = fixture;
       await drugTrace.connect(regulator).recall(batchId, 7n, dt.EVIDENCE);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId], [dt.shipmentIdOf(3n, distributor.address)]),
         "DrugTraceUnexpectedBatchState",
-        [batchId, BatchState.Recalled, dt.ACTIVE],
+        [batchId, dt.BatchState.Recalled, dt.ACTIVE],
         () => drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
       );
     });
@@ -178,12 +176,12 @@ describe("DrugTrace", function () {
       const { drugTrace, distributor, pharmacy, batchId, expiry } =
         await dt.networkHelpers.loadFixture(dt.stockedFixture);
       await dt.networkHelpers.time.increaseTo(expiry + 1n);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
         drugTrace,
         "DrugTraceUnexpectedBatchState",
         batchId,
-        BatchState.Expired,
+        dt.BatchState.Expired,
         dt.ACTIVE,
       );
     });
@@ -192,23 +190,23 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, sensor, distributor, manufacturer, pharmacy, batchId } = fixture;
       await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 1250);
-      await expectNothingChanged(
+      await dt.expectNothingChanged(
         dt.traceState(fixture, [batchId], [dt.shipmentIdOf(3n, distributor.address)]),
         async () => {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(distributor).ship(batchId, manufacturer.address, 1n),
             drugTrace,
             "DrugTraceUnexpectedBatchState",
             batchId,
-            BatchState.Quarantined,
+            dt.BatchState.Quarantined,
             dt.RETURNABLE,
           );
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
             drugTrace,
             "DrugTraceUnexpectedBatchState",
             batchId,
-            BatchState.Quarantined,
+            dt.BatchState.Quarantined,
             dt.ACTIVE,
           );
         },
@@ -218,10 +216,10 @@ describe("DrugTrace", function () {
     it("reverts when the sender holds too few units, or none", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, distributor, pharmacy, pharmacy2, stranger, batchId } = fixture;
-      await expectNothingChanged(
+      await dt.expectNothingChanged(
         dt.traceState(fixture, [batchId], [dt.shipmentIdOf(3n, pharmacy.address)]),
         async () => {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(pharmacy).ship(batchId, distributor.address, 51n),
             drugTrace,
             "DrugTraceInsufficientHolding",
@@ -230,7 +228,7 @@ describe("DrugTrace", function () {
             50n,
             51n,
           );
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(stranger).ship(batchId, pharmacy2.address, 1n),
             drugTrace,
             "DrugTraceInsufficientHolding",
@@ -247,7 +245,7 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, distributor, pauser, batchId } = fixture;
       await drugTrace.connect(pauser).pause();
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(manufacturer).ship(batchId, distributor.address, 1n),
         drugTrace,
         "EnforcedPause",
@@ -262,7 +260,7 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(distributor).acceptShipment(pending))
         .to.emit(drugTrace, "ShipmentAccepted")
         .withArgs(batchId, pending, distributor.address, manufacturer.address, 30n);
-      expect(await drugTrace.shipmentState(pending)).to.equal(ShipmentState.Accepted);
+      expect(await drugTrace.shipmentState(pending)).to.equal(dt.ShipmentState.Accepted);
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(150n + 30n);
       expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
         dt.UNIT_COUNT - 230n,
@@ -280,9 +278,9 @@ describe("DrugTrace", function () {
     it("reverts when someone the sender did not name claims the custody (attack)", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, manufacturer, pharmacy, stranger, batchId, pending } = fixture;
-      await expectNothingChanged(dt.traceState(fixture, [batchId], [pending]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId], [pending]), async () => {
         for (const claimant of [stranger, pharmacy, manufacturer]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(claimant).acceptShipment(pending),
             drugTrace,
             "DrugTraceNotShipmentRecipient",
@@ -298,31 +296,31 @@ describe("DrugTrace", function () {
         dt.pendingFixture,
       );
       const unknown = dt.shipmentIdOf(9n, manufacturer.address);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(distributor).acceptShipment(unknown),
         drugTrace,
         "DrugTraceUnexpectedShipmentState",
         unknown,
-        ShipmentState.None,
+        dt.ShipmentState.None,
       );
     });
 
     it("reverts when the shipment was already accepted, rejected or cancelled", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, manufacturer, distributor, batchId, pending, toDistributor } = fixture;
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId], [toDistributor]),
         "DrugTraceUnexpectedShipmentState",
-        [toDistributor, ShipmentState.Accepted],
+        [toDistributor, dt.ShipmentState.Accepted],
         () => drugTrace.connect(distributor).acceptShipment(toDistributor),
       );
       await drugTrace.connect(manufacturer).cancelShipment(pending);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(distributor).acceptShipment(pending),
         drugTrace,
         "DrugTraceUnexpectedShipmentState",
         pending,
-        ShipmentState.Cancelled,
+        dt.ShipmentState.Cancelled,
       );
     });
 
@@ -338,7 +336,7 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(distributor).rejectShipment(pending))
         .to.emit(drugTrace, "ShipmentRejected")
         .withArgs(batchId, pending, distributor.address, manufacturer.address, 30n);
-      expect(await drugTrace.shipmentState(pending)).to.equal(ShipmentState.Rejected);
+      expect(await drugTrace.shipmentState(pending)).to.equal(dt.ShipmentState.Rejected);
       expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
         dt.UNIT_COUNT - 200n,
       );
@@ -348,9 +346,9 @@ describe("DrugTrace", function () {
     it("reverts when anyone but the recipient rejects", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, manufacturer, stranger, batchId, pending } = fixture;
-      await expectNothingChanged(dt.traceState(fixture, [batchId], [pending]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId], [pending]), async () => {
         for (const signer of [manufacturer, stranger]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(signer).rejectShipment(pending),
             drugTrace,
             "DrugTraceNotShipmentRecipient",
@@ -366,12 +364,12 @@ describe("DrugTrace", function () {
         dt.pendingFixture,
       );
       await drugTrace.connect(distributor).rejectShipment(pending);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(distributor).rejectShipment(pending),
         drugTrace,
         "DrugTraceUnexpectedShipmentState",
         pending,
-        ShipmentState.Rejected,
+        dt.ShipmentState.Rejected,
       );
     });
 
@@ -387,7 +385,7 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(manufacturer).cancelShipment(pending))
         .to.emit(drugTrace, "ShipmentCancelled")
         .withArgs(batchId, pending, manufacturer.address, distributor.address, 30n);
-      expect(await drugTrace.shipmentState(pending)).to.equal(ShipmentState.Cancelled);
+      expect(await drugTrace.shipmentState(pending)).to.equal(dt.ShipmentState.Cancelled);
       expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
         dt.UNIT_COUNT - 200n,
       );
@@ -396,9 +394,9 @@ describe("DrugTrace", function () {
     it("reverts when anyone but the sender cancels", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, distributor, stranger, batchId, pending } = fixture;
-      await expectNothingChanged(dt.traceState(fixture, [batchId], [pending]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId], [pending]), async () => {
         for (const signer of [distributor, stranger]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(signer).cancelShipment(pending),
             drugTrace,
             "DrugTraceNotShipmentSender",
@@ -413,10 +411,10 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, manufacturer, distributor, batchId, pending } = fixture;
       await drugTrace.connect(distributor).acceptShipment(pending);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId], [pending]),
         "DrugTraceUnexpectedShipmentState",
-        [pending, ShipmentState.Accepted],
+        [pending, dt.ShipmentState.Accepted],
         () => drugTrace.connect(manufacturer).cancelShipment(pending),
       );
     });

@@ -2,13 +2,6 @@ import { expect } from "chai";
 import { ZeroAddress, encodeBytes32String } from "ethers";
 
 import * as dt from "../helpers/drug-trace.js";
-import {
-  expectNothingChanged,
-  expectRevert,
-  expectUnauthorized,
-  refuses,
-} from "../helpers/expect.js";
-import { BatchState, UnitStatus } from "../helpers/states.js";
 
 type Stocked = Awaited<ReturnType<typeof dt.stockedFixture>>;
 
@@ -33,7 +26,7 @@ describe("DrugTrace", function () {
         7n,
         dt.proofOf(7),
       );
-      expect(status).to.equal(UnitStatus.Dispensed);
+      expect(status).to.equal(dt.UnitStatus.Dispensed);
     });
 
     it("dispenses units on both sides of a bitmap word boundary (255, 256)", async function () {
@@ -66,9 +59,9 @@ describe("DrugTrace", function () {
       await drugTrace.connect(distributor).ship(batchId, pharmacy2.address, 5n);
       await drugTrace.connect(pharmacy2).acceptShipment(dt.shipmentIdOf(3n, distributor.address));
       await dt.dispenseUnit(drugTrace.connect(pharmacy), batchId, 2);
-      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const dispenser of [pharmacy, pharmacy2]) {
-          await expectRevert(
+          await dt.expectRevert(
             dt.dispenseUnit(drugTrace.connect(dispenser), batchId, 2),
             drugTrace,
             "DrugTraceUnitAlreadyDispensed",
@@ -84,8 +77,8 @@ describe("DrugTrace", function () {
       const { drugTrace, pharmacy, batchId } = fixture;
       const forged = encodeBytes32String("SN-COUNTERFEIT");
       const asPharmacy = drugTrace.connect(pharmacy);
-      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
-        await expectRevert(
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
+        await dt.expectRevert(
           asPharmacy.dispense(batchId, 1n, forged, dt.proofOf(1)),
           drugTrace,
           "DrugTraceUnitNotInBatch",
@@ -93,7 +86,7 @@ describe("DrugTrace", function () {
           1n,
           forged,
         );
-        await expectRevert(
+        await dt.expectRevert(
           asPharmacy.dispense(batchId, 2n, dt.serialOf(1), dt.proofOf(1)),
           drugTrace,
           "DrugTraceUnitNotInBatch",
@@ -101,7 +94,7 @@ describe("DrugTrace", function () {
           2n,
           dt.serialOf(1),
         );
-        await expectRevert(
+        await dt.expectRevert(
           asPharmacy.dispense(batchId, 1n, dt.serialOf(1), dt.proofOf(2)),
           drugTrace,
           "DrugTraceUnitNotInBatch",
@@ -109,7 +102,7 @@ describe("DrugTrace", function () {
           1n,
           dt.serialOf(1),
         );
-        await expectRevert(
+        await dt.expectRevert(
           asPharmacy.dispense(batchId, 1n, dt.serialOf(1), []),
           drugTrace,
           "DrugTraceUnitNotInBatch",
@@ -124,7 +117,7 @@ describe("DrugTrace", function () {
       const { drugTrace, pharmacy, batchId } = await dt.networkHelpers.loadFixture(
         dt.stockedFixture,
       );
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(pharmacy).dispense(batchId, dt.UNIT_COUNT, dt.serialOf(0), dt.proofOf(0)),
         drugTrace,
         "DrugTraceUnitNotInBatch",
@@ -137,7 +130,7 @@ describe("DrugTrace", function () {
     it("reverts when the dispenser holds no stock of the batch (attack)", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, pharmacy2, batchId } = fixture;
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceInsufficientHolding",
         [batchId, pharmacy2.address, 0n, 1n],
@@ -149,7 +142,7 @@ describe("DrugTrace", function () {
       const { drugTrace, distributor, batchId } = await dt.networkHelpers.loadFixture(
         dt.stockedFixture,
       );
-      await expectUnauthorized(
+      await dt.expectUnauthorized(
         dt.dispenseUnit(drugTrace.connect(distributor), batchId, 0),
         drugTrace,
         distributor.address,
@@ -160,12 +153,12 @@ describe("DrugTrace", function () {
     const unsellable = [
       {
         unit: "a recalled unit",
-        state: BatchState.Recalled,
+        state: dt.BatchState.Recalled,
         act: (f: Stocked) => f.drugTrace.connect(f.manufacturer).recall(f.batchId, 2n, dt.EVIDENCE),
       },
       {
         unit: "a quarantined unit",
-        state: BatchState.Quarantined,
+        state: dt.BatchState.Quarantined,
         act: (f: Stocked) =>
           f.drugTrace.connect(f.sensor).reportExcursion(f.batchId, dt.READING, -350),
       },
@@ -175,7 +168,7 @@ describe("DrugTrace", function () {
         const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
         const { drugTrace, pharmacy, batchId } = fixture;
         await c.act(fixture);
-        await refuses(
+        await dt.refuses(
           dt.watchTrace(fixture, [batchId]),
           "DrugTraceUnexpectedBatchState",
           [batchId, c.state, dt.ACTIVE],
@@ -188,10 +181,10 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, pharmacy, batchId, expiry } = fixture;
       await dt.networkHelpers.time.increaseTo(expiry);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedBatchState",
-        [batchId, BatchState.Expired, dt.ACTIVE],
+        [batchId, dt.BatchState.Expired, dt.ACTIVE],
         () => dt.dispenseUnit(drugTrace.connect(pharmacy), batchId, 0),
       );
     });
@@ -199,12 +192,12 @@ describe("DrugTrace", function () {
     it("reverts for an unregistered batch", async function () {
       const { drugTrace, pharmacy } = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await expectRevert(
+      await dt.expectRevert(
         dt.dispenseUnit(drugTrace.connect(pharmacy), unknown, 0),
         drugTrace,
         "DrugTraceUnexpectedBatchState",
         unknown,
-        BatchState.None,
+        dt.BatchState.None,
         dt.ACTIVE,
       );
     });
@@ -222,7 +215,7 @@ describe("DrugTrace", function () {
       const verdict = await drugTrace
         .connect(stranger)
         .verifyUnit(dt.GTIN, dt.LOT, dt.serialOf(3), 3n, dt.proofOf(3));
-      expect(verdict.status).to.equal(UnitStatus.Active);
+      expect(verdict.status).to.equal(dt.UnitStatus.Active);
       expect(verdict.expiry).to.equal(expiry);
       expect(verdict.manufacturer).to.equal(manufacturer.address);
     });
@@ -239,7 +232,7 @@ describe("DrugTrace", function () {
       ];
       for (const [gtin, lot, serial, index, proof] of cases) {
         const verdict = await drugTrace.verifyUnit(gtin, lot, serial, index, proof);
-        expect(verdict.status).to.equal(UnitStatus.Unknown);
+        expect(verdict.status).to.equal(dt.UnitStatus.Unknown);
         expect(verdict.expiry).to.equal(0n);
         expect(verdict.manufacturer).to.equal(ZeroAddress);
       }
@@ -252,13 +245,13 @@ describe("DrugTrace", function () {
       const verify = async () =>
         (await drugTrace.verifyUnit(dt.GTIN, dt.LOT, dt.serialOf(0), 0n, dt.proofOf(0))).status;
       await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900);
-      expect(await verify()).to.equal(UnitStatus.Quarantined);
+      expect(await verify()).to.equal(dt.UnitStatus.Quarantined);
       await drugTrace.connect(regulator).releaseQuarantine(batchId);
-      expect(await verify()).to.equal(UnitStatus.Active);
+      expect(await verify()).to.equal(dt.UnitStatus.Active);
       await dt.networkHelpers.time.increaseTo(expiry + 1n);
-      expect(await verify()).to.equal(UnitStatus.Expired);
+      expect(await verify()).to.equal(dt.UnitStatus.Expired);
       await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
-      expect(await verify()).to.equal(UnitStatus.Recalled);
+      expect(await verify()).to.equal(dt.UnitStatus.Recalled);
     });
 
     it("ranks Dispensed over Recalled, Recalled over Quarantined, Quarantined over Expired", async function () {
@@ -277,11 +270,11 @@ describe("DrugTrace", function () {
       await dt.dispenseUnit(drugTrace.connect(pharmacy), batchId, 5);
       await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900);
       await dt.networkHelpers.time.increaseTo(expiry + 1n);
-      expect(await verify(5)).to.equal(UnitStatus.Dispensed);
-      expect(await verify(6)).to.equal(UnitStatus.Quarantined);
+      expect(await verify(5)).to.equal(dt.UnitStatus.Dispensed);
+      expect(await verify(6)).to.equal(dt.UnitStatus.Quarantined);
       await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
-      expect(await verify(5)).to.equal(UnitStatus.Dispensed);
-      expect(await verify(6)).to.equal(UnitStatus.Recalled);
+      expect(await verify(5)).to.equal(dt.UnitStatus.Dispensed);
+      expect(await verify(6)).to.equal(dt.UnitStatus.Recalled);
     });
 
     it("still answers while paused", async function () {
@@ -294,7 +287,7 @@ describe("DrugTrace", function () {
         0n,
         dt.proofOf(0),
       );
-      expect(verdict.status).to.equal(UnitStatus.Active);
+      expect(verdict.status).to.equal(dt.UnitStatus.Active);
     });
   });
 });

@@ -1,19 +1,6 @@
 import { expect } from "chai";
 
 import * as dt from "../helpers/drug-trace.js";
-import {
-  expectNothingChanged,
-  expectRevert,
-  expectUnauthorized,
-  refuses,
-} from "../helpers/expect.js";
-import {
-  BatchState,
-  FlagState,
-  QuarantineOrigin,
-  Resolution,
-  UnitStatus,
-} from "../helpers/states.js";
 
 describe("DrugTrace", function () {
   describe("flagSuspect", function () {
@@ -30,7 +17,7 @@ describe("DrugTrace", function () {
         9n,
         dt.proofOf(9),
       );
-      expect(verdict).to.equal(UnitStatus.Dispensed);
+      expect(verdict).to.equal(dt.UnitStatus.Dispensed);
       const flag = drugTrace.connect(pharmacy2);
       expect(
         await flag.flagSuspect.staticCall(batchId, 9n, dt.serialOf(9), verdict, dt.EVIDENCE),
@@ -44,7 +31,7 @@ describe("DrugTrace", function () {
           pharmacy2.address,
           9n,
           dt.serialOf(9),
-          UnitStatus.Dispensed,
+          dt.UnitStatus.Dispensed,
           dt.EVIDENCE,
         );
       const block = await (await tx).getBlock();
@@ -52,8 +39,8 @@ describe("DrugTrace", function () {
       expect(record.batchId).to.equal(batchId);
       expect(record.reporter).to.equal(pharmacy2.address);
       expect(record.flaggedAt).to.equal(BigInt(block!.timestamp));
-      expect(record.verdict).to.equal(UnitStatus.Dispensed);
-      expect(record.state).to.equal(FlagState.Open);
+      expect(record.verdict).to.equal(dt.UnitStatus.Dispensed);
+      expect(record.state).to.equal(dt.FlagState.Open);
       expect(record.evidenceHash).to.equal(dt.EVIDENCE);
     });
 
@@ -65,7 +52,7 @@ describe("DrugTrace", function () {
         await expect(
           drugTrace
             .connect(signer)
-            .flagSuspect(batchId, 0n, dt.serialOf(0), UnitStatus.Unknown, dt.EVIDENCE),
+            .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Unknown, dt.EVIDENCE),
         )
           .to.emit(drugTrace, "SuspectFlagged")
           .withArgs(
@@ -74,7 +61,7 @@ describe("DrugTrace", function () {
             signer.address,
             0n,
             dt.serialOf(0),
-            UnitStatus.Unknown,
+            dt.UnitStatus.Unknown,
             dt.EVIDENCE,
           );
         expect(await drugTrace.openFlagsOf(signer.address)).to.equal(1n);
@@ -86,14 +73,14 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, pharmacy, batchId } = fixture;
       const counterfeit = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId, counterfeit]),
         "DrugTraceUnexpectedBatchState",
-        [counterfeit, BatchState.None, dt.REGISTERED],
+        [counterfeit, dt.BatchState.None, dt.REGISTERED],
         () =>
           drugTrace
             .connect(pharmacy)
-            .flagSuspect(counterfeit, 0n, dt.serialOf(0), UnitStatus.Unknown, dt.EVIDENCE),
+            .flagSuspect(counterfeit, 0n, dt.serialOf(0), dt.UnitStatus.Unknown, dt.EVIDENCE),
       );
     });
 
@@ -105,27 +92,27 @@ describe("DrugTrace", function () {
       for (let i = 0n; i < max; i++) {
         await drugTrace
           .connect(pharmacy)
-          .flagSuspect(batchId, i, dt.serialOf(Number(i)), UnitStatus.Active, dt.EVIDENCE);
+          .flagSuspect(batchId, i, dt.serialOf(Number(i)), dt.UnitStatus.Active, dt.EVIDENCE);
       }
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(max);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceTooManyOpenFlags",
         [pharmacy.address, max],
         () =>
           drugTrace
             .connect(pharmacy)
-            .flagSuspect(batchId, 40n, dt.serialOf(40), UnitStatus.Active, dt.EVIDENCE),
+            .flagSuspect(batchId, 40n, dt.serialOf(40), dt.UnitStatus.Active, dt.EVIDENCE),
       );
       expect(await drugTrace.suspectFlag(max + 1n)).to.deep.equal(
         await drugTrace.suspectFlag(999n),
       );
-      await drugTrace.connect(regulator).resolveSuspect(7n, Resolution.Cleared);
+      await drugTrace.connect(regulator).resolveSuspect(7n, dt.Resolution.Cleared);
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(max - 1n);
       await expect(
         drugTrace
           .connect(pharmacy)
-          .flagSuspect(batchId, 40n, dt.serialOf(40), UnitStatus.Active, dt.EVIDENCE),
+          .flagSuspect(batchId, 40n, dt.serialOf(40), dt.UnitStatus.Active, dt.EVIDENCE),
       )
         .to.emit(drugTrace, "SuspectFlagged")
         .withArgs(
@@ -134,7 +121,7 @@ describe("DrugTrace", function () {
           pharmacy.address,
           40n,
           dt.serialOf(40),
-          UnitStatus.Active,
+          dt.UnitStatus.Active,
           dt.EVIDENCE,
         );
     });
@@ -142,12 +129,12 @@ describe("DrugTrace", function () {
     it("reverts for anyone without a trade role", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, stranger, regulator, sensor, batchId } = fixture;
-      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const signer of [stranger, regulator, sensor]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace
               .connect(signer)
-              .flagSuspect(batchId, 0n, dt.serialOf(0), UnitStatus.Active, dt.EVIDENCE),
+              .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Active, dt.EVIDENCE),
             drugTrace,
             "DrugTraceNotTradePartner",
             signer.address,
@@ -159,7 +146,7 @@ describe("DrugTrace", function () {
     dt.itRevertsWhenPaused(dt.registeredFixture, ({ drugTrace, pharmacy, batchId }) =>
       drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 0n, dt.serialOf(0), UnitStatus.Active, dt.EVIDENCE),
+        .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Active, dt.EVIDENCE),
     );
   });
 
@@ -168,40 +155,40 @@ describe("DrugTrace", function () {
       const stocked = await dt.stockedFixture();
       await stocked.drugTrace
         .connect(stocked.pharmacy)
-        .flagSuspect(stocked.batchId, 4n, dt.serialOf(4), UnitStatus.Active, dt.EVIDENCE);
+        .flagSuspect(stocked.batchId, 4n, dt.serialOf(4), dt.UnitStatus.Active, dt.EVIDENCE);
       return { ...stocked, flagId: 1n };
     }
 
     it("clears a flag and leaves the batch alone", async function () {
       const { drugTrace, regulator, batchId, flagId } =
         await dt.networkHelpers.loadFixture(flaggedFixture);
-      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared))
+      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Cleared))
         .to.emit(drugTrace, "SuspectResolved")
-        .withArgs(batchId, flagId, regulator.address, Resolution.Cleared)
+        .withArgs(batchId, flagId, regulator.address, dt.Resolution.Cleared)
         .and.not.to.emit(drugTrace, "BatchQuarantined");
-      expect((await drugTrace.suspectFlag(flagId)).state).to.equal(FlagState.Cleared);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Active);
+      expect((await drugTrace.suspectFlag(flagId)).state).to.equal(dt.FlagState.Cleared);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Active);
     });
 
     it("confirms a flag by quarantining the batch, once", async function () {
       const { drugTrace, regulator, pharmacy, batchId, flagId } =
         await dt.networkHelpers.loadFixture(flaggedFixture);
-      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined))
+      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Quarantined))
         .to.emit(drugTrace, "SuspectResolved")
-        .withArgs(batchId, flagId, regulator.address, Resolution.Quarantined)
+        .withArgs(batchId, flagId, regulator.address, dt.Resolution.Quarantined)
         .and.to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Quarantined);
+        .withArgs(batchId, regulator.address, dt.QuarantineOrigin.Regulator);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Quarantined);
       expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(
-        QuarantineOrigin.Regulator,
+        dt.QuarantineOrigin.Regulator,
       );
-      expect((await drugTrace.suspectFlag(flagId)).state).to.equal(FlagState.Quarantined);
+      expect((await drugTrace.suspectFlag(flagId)).state).to.equal(dt.FlagState.Quarantined);
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(0n);
 
       await drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 5n, dt.serialOf(5), UnitStatus.Quarantined, dt.EVIDENCE);
-      await expect(drugTrace.connect(regulator).resolveSuspect(2n, Resolution.Quarantined))
+        .flagSuspect(batchId, 5n, dt.serialOf(5), dt.UnitStatus.Quarantined, dt.EVIDENCE);
+      await expect(drugTrace.connect(regulator).resolveSuspect(2n, dt.Resolution.Quarantined))
         .to.emit(drugTrace, "SuspectResolved")
         .and.not.to.emit(drugTrace, "BatchQuarantined");
     });
@@ -209,18 +196,18 @@ describe("DrugTrace", function () {
     it("confirms a flag by recalling the batch with the flag's evidence, once", async function () {
       const { drugTrace, regulator, pharmacy, batchId, flagId } =
         await dt.networkHelpers.loadFixture(flaggedFixture);
-      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Recalled))
+      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Recalled))
         .to.emit(drugTrace, "SuspectResolved")
-        .withArgs(batchId, flagId, regulator.address, Resolution.Recalled)
+        .withArgs(batchId, flagId, regulator.address, dt.Resolution.Recalled)
         .and.to.emit(drugTrace, "BatchRecalled")
         .withArgs(batchId, regulator.address, 0xffffn, dt.EVIDENCE);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Recalled);
-      expect((await drugTrace.suspectFlag(flagId)).state).to.equal(FlagState.Recalled);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Recalled);
+      expect((await drugTrace.suspectFlag(flagId)).state).to.equal(dt.FlagState.Recalled);
 
       await drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 5n, dt.serialOf(5), UnitStatus.Recalled, dt.EVIDENCE);
-      await expect(drugTrace.connect(regulator).resolveSuspect(2n, Resolution.Recalled))
+        .flagSuspect(batchId, 5n, dt.serialOf(5), dt.UnitStatus.Recalled, dt.EVIDENCE);
+      await expect(drugTrace.connect(regulator).resolveSuspect(2n, dt.Resolution.Recalled))
         .to.emit(drugTrace, "SuspectResolved")
         .and.not.to.emit(drugTrace, "BatchRecalled");
     });
@@ -229,11 +216,11 @@ describe("DrugTrace", function () {
       const { drugTrace, regulator, sensor, batchId, flagId } =
         await dt.networkHelpers.loadFixture(flaggedFixture);
       await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900);
-      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined))
+      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Quarantined))
         .to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
+        .withArgs(batchId, regulator.address, dt.QuarantineOrigin.Regulator);
       expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(
-        QuarantineOrigin.Regulator,
+        dt.QuarantineOrigin.Regulator,
       );
     });
 
@@ -241,40 +228,40 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(flaggedFixture);
       const { drugTrace, regulator, batchId, flagId } = fixture;
       await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedBatchState",
-        [batchId, BatchState.Recalled, dt.LIVE],
-        () => drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined),
+        [batchId, dt.BatchState.Recalled, dt.LIVE],
+        () => drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Quarantined),
       );
     });
 
     it("reverts for an unknown or already resolved flag", async function () {
       const fixture = await dt.networkHelpers.loadFixture(flaggedFixture);
       const { drugTrace, regulator, batchId, flagId } = fixture;
-      await expectRevert(
-        drugTrace.connect(regulator).resolveSuspect(7n, Resolution.Cleared),
+      await dt.expectRevert(
+        drugTrace.connect(regulator).resolveSuspect(7n, dt.Resolution.Cleared),
         drugTrace,
         "DrugTraceUnexpectedFlagState",
         7n,
-        FlagState.None,
+        dt.FlagState.None,
       );
-      await drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared);
-      await refuses(
+      await drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Cleared);
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedFlagState",
-        [flagId, FlagState.Cleared],
-        () => drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Recalled),
+        [flagId, dt.FlagState.Cleared],
+        () => drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Recalled),
       );
     });
 
     it("reverts for anyone but a regulator", async function () {
       const fixture = await dt.networkHelpers.loadFixture(flaggedFixture);
       const { drugTrace, manufacturer, stranger, batchId, flagId } = fixture;
-      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const signer of [manufacturer, stranger]) {
-          await expectUnauthorized(
-            drugTrace.connect(signer).resolveSuspect(flagId, Resolution.Recalled),
+          await dt.expectUnauthorized(
+            drugTrace.connect(signer).resolveSuspect(flagId, dt.Resolution.Recalled),
             drugTrace,
             signer.address,
             "REGULATOR_ROLE",
@@ -284,7 +271,7 @@ describe("DrugTrace", function () {
     });
 
     dt.itRevertsWhenPaused(flaggedFixture, ({ drugTrace, regulator, flagId }) =>
-      drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared),
+      drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Cleared),
     );
   });
 });

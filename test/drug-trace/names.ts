@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { ZeroAddress } from "ethers";
 
 import * as dt from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRevert, expectUnauthorized } from "../helpers/expect.js";
 
 describe("DrugTrace", function () {
   describe("setParticipantName and nameOf", function () {
@@ -25,20 +24,20 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
       const { drugTrace, regulator, pharmacy } = fixture;
       const long = "x".repeat(65);
-      await expectNothingChanged(dt.traceState(fixture, []), async () => {
-        await expectUnauthorized(
+      await dt.expectNothingChanged(dt.traceState(fixture, []), async () => {
+        await dt.expectUnauthorized(
           drugTrace.connect(pharmacy).setParticipantName(pharmacy.address, dt.ACME),
           drugTrace,
           pharmacy.address,
           "REGULATOR_ROLE",
         );
-        await expectRevert(
+        await dt.expectRevert(
           drugTrace.connect(regulator).setParticipantName(pharmacy.address, long),
           drugTrace,
           "DrugTraceInvalidName",
           long,
         );
-        await expectRevert(
+        await dt.expectRevert(
           drugTrace.connect(regulator).setParticipantName(ZeroAddress, "X"),
           drugTrace,
           "DrugTraceZeroAccount",
@@ -46,7 +45,7 @@ describe("DrugTrace", function () {
       });
       // 64 bytes of UTF-8 is the limit, not 64 characters.
       await drugTrace.connect(regulator).setParticipantName(pharmacy.address, "ü".repeat(32));
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(regulator).setParticipantName(pharmacy.address, "ü".repeat(33)),
         drugTrace,
         "DrugTraceInvalidName",

@@ -1,11 +1,9 @@
 import { expect } from "chai";
-import { ZeroHash, id, toBeHex } from "ethers";
+import { id, toBeHex } from "ethers";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import { IDrugTrace__factory } from "../../typechain-types/index.js";
 import * as dt from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRevert, expectUnauthorized } from "../helpers/expect.js";
-import { Resolution, ShipmentState, UnitStatus } from "../helpers/states.js";
 import { shouldBehaveLikeAdminPausable } from "../shared/access-and-pause.js";
 
 describe("DrugTrace", function () {
@@ -22,7 +20,7 @@ describe("DrugTrace", function () {
       pausableCall: () =>
         drugTrace
           .connect(manufacturer)
-          .registerBatch(dt.GTIN, dt.PREFIX_LENGTH, dt.LOT, expiry, 1n, dt.TREE.root, dt.METADATA),
+          .registerBatch(...dt.batchArgs(dt.LOT, expiry, 1n, dt.METADATA)),
     };
   });
 
@@ -68,21 +66,11 @@ describe("DrugTrace", function () {
       const { batchId, pending, expiry } = fixture;
       await drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 0n, dt.serialOf(0), UnitStatus.Active, dt.EVIDENCE);
+        .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Active, dt.EVIDENCE);
       await drugTrace.connect(pauser).pause();
       const calls = [
         () =>
-          drugTrace
-            .connect(manufacturer)
-            .registerBatch(
-              dt.GTIN,
-              dt.PREFIX_LENGTH,
-              dt.OTHER_LOT,
-              expiry,
-              1n,
-              dt.TREE.root,
-              ZeroHash,
-            ),
+          drugTrace.connect(manufacturer).registerBatch(...dt.batchArgs(dt.OTHER_LOT, expiry, 1n)),
         () => drugTrace.connect(manufacturer).ship(batchId, distributor.address, 1n),
         () => drugTrace.connect(distributor).acceptShipment(pending),
         () => drugTrace.connect(distributor).rejectShipment(pending),
@@ -92,26 +80,26 @@ describe("DrugTrace", function () {
         () =>
           drugTrace
             .connect(pharmacy)
-            .flagSuspect(batchId, 0n, dt.serialOf(0), UnitStatus.Active, dt.EVIDENCE),
-        () => drugTrace.connect(regulator).resolveSuspect(1n, Resolution.Cleared),
+            .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Active, dt.EVIDENCE),
+        () => drugTrace.connect(regulator).resolveSuspect(1n, dt.Resolution.Cleared),
         () => drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900),
         () => drugTrace.connect(regulator).releaseQuarantine(batchId),
       ];
-      await expectNothingChanged(
+      await dt.expectNothingChanged(
         dt.traceState(fixture, [batchId, dt.batchIdOf(dt.GTIN, dt.OTHER_LOT)], [pending]),
         async () => {
           for (const call of calls) {
-            await expectRevert(call(), drugTrace, "EnforcedPause");
+            await dt.expectRevert(call(), drugTrace, "EnforcedPause");
           }
         },
       );
       expect(await drugTrace.holdingOf(batchId, pharmacy.address)).to.equal(50n);
-      expect((await drugTrace.shipment(pending)).state).to.equal(ShipmentState.Pending);
+      expect((await drugTrace.shipment(pending)).state).to.equal(dt.ShipmentState.Pending);
     });
 
     it("is refused to the default admin without the pauser role", async function () {
       const { drugTrace, admin } = await dt.networkHelpers.loadFixture(dt.deployFixture);
-      await expectUnauthorized(
+      await dt.expectUnauthorized(
         drugTrace.connect(admin).pause(),
         drugTrace,
         admin.address,
@@ -122,7 +110,7 @@ describe("DrugTrace", function () {
     it("refuses unpause to a stranger", async function () {
       const { drugTrace, pauser, stranger } = await dt.networkHelpers.loadFixture(dt.deployFixture);
       await drugTrace.connect(pauser).pause();
-      await expectUnauthorized(
+      await dt.expectUnauthorized(
         drugTrace.connect(stranger).unpause(),
         drugTrace,
         stranger.address,

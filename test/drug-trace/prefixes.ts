@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { ZeroAddress, ZeroHash } from "ethers";
 
 import * as dt from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRevert, refuses } from "../helpers/expect.js";
 
 describe("DrugTrace", function () {
   describe("company prefixes", function () {
@@ -58,22 +57,12 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(prefixesFixture);
       const { drugTrace, manufacturer2 } = fixture;
       const batchId = dt.batchIdOf(dt.GTIN, dt.LOT);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceGtinNotAuthorized",
         [dt.GTIN, dt.PREFIX_LENGTH, manufacturer2.address],
         () =>
-          drugTrace
-            .connect(manufacturer2)
-            .registerBatch(
-              dt.GTIN,
-              dt.PREFIX_LENGTH,
-              dt.LOT,
-              2n ** 40n,
-              10n,
-              dt.TREE.root,
-              ZeroHash,
-            ),
+          drugTrace.connect(manufacturer2).registerBatch(...dt.batchArgs(dt.LOT, 2n ** 40n, 10n)),
       );
     });
 
@@ -82,10 +71,10 @@ describe("DrugTrace", function () {
       const { drugTrace, manufacturer, manufacturer2 } = fixture;
       const expiry = BigInt(await dt.networkHelpers.time.latest()) + dt.DAY;
       const batchId = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         // Under its own prefix's length and under every other length: never the brand owner's GTIN.
         for (const prefixLength of [6, 7, 8, 12]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace
               .connect(manufacturer2)
               .registerBatch(
@@ -107,7 +96,7 @@ describe("DrugTrace", function () {
       });
       await drugTrace
         .connect(manufacturer)
-        .registerBatch(dt.GTIN, dt.PREFIX_LENGTH, dt.OTHER_LOT, expiry, 1n, dt.TREE.root, ZeroHash);
+        .registerBatch(...dt.batchArgs(dt.OTHER_LOT, expiry, 1n));
       expect((await drugTrace.batch(batchId)).manufacturer).to.equal(manufacturer.address);
     });
 
@@ -122,9 +111,7 @@ describe("DrugTrace", function () {
       )
         .to.emit(drugTrace, "ContractManufacturerAuthorized")
         .withArgs(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer2.address, manufacturer.address);
-      await drugTrace
-        .connect(manufacturer2)
-        .registerBatch(dt.GTIN, dt.PREFIX_LENGTH, dt.LOT, expiry, 1n, dt.TREE.root, ZeroHash);
+      await drugTrace.connect(manufacturer2).registerBatch(...dt.batchArgs(dt.LOT, expiry, 1n));
       expect((await drugTrace.batch(dt.batchIdOf(dt.GTIN, dt.LOT))).manufacturer).to.equal(
         manufacturer2.address,
       );
@@ -136,22 +123,12 @@ describe("DrugTrace", function () {
         .to.emit(drugTrace, "ContractManufacturerDeauthorized")
         .withArgs(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer2.address, manufacturer.address);
       const batchId = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceGtinNotAuthorized",
         [dt.GTIN, dt.PREFIX_LENGTH, manufacturer2.address],
         () =>
-          drugTrace
-            .connect(manufacturer2)
-            .registerBatch(
-              dt.GTIN,
-              dt.PREFIX_LENGTH,
-              dt.OTHER_LOT,
-              expiry,
-              1n,
-              dt.TREE.root,
-              ZeroHash,
-            ),
+          drugTrace.connect(manufacturer2).registerBatch(...dt.batchArgs(dt.OTHER_LOT, expiry, 1n)),
       );
     });
 
@@ -181,10 +158,8 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(admin).revokeCompanyPrefix(dt.PREFIX, dt.PREFIX_LENGTH))
         .to.emit(drugTrace, "CompanyPrefixRevoked")
         .withArgs(dt.PREFIX, dt.PREFIX_LENGTH, distributor.address, admin.address);
-      await expectRevert(
-        drugTrace
-          .connect(manufacturer)
-          .registerBatch(dt.GTIN, dt.PREFIX_LENGTH, dt.LOT, 2n ** 40n, 1n, dt.TREE.root, ZeroHash),
+      await dt.expectRevert(
+        drugTrace.connect(manufacturer).registerBatch(...dt.batchArgs(dt.LOT, 2n ** 40n, 1n)),
         drugTrace,
         "DrugTraceGtinNotAuthorized",
         dt.GTIN,
@@ -207,7 +182,7 @@ describe("DrugTrace", function () {
       it(`reverts when a prefix has ${label} and changes nothing`, async function () {
         const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
         const { drugTrace, admin, manufacturer2 } = fixture;
-        await refuses(dt.watchTrace(fixture, []), error, [...args], () =>
+        await dt.refuses(dt.watchTrace(fixture, []), error, [...args], () =>
           drugTrace
             .connect(admin)
             .bindCompanyPrefix(prefix, prefixLength, manufacturer2.address, RIVAL),
@@ -218,11 +193,11 @@ describe("DrugTrace", function () {
     it("reverts on a registration stating a prefix length outside 6 to 12", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
       const { drugTrace, manufacturer } = fixture;
-      await expectNothingChanged(
+      await dt.expectNothingChanged(
         dt.traceState(fixture, [dt.batchIdOf(dt.GTIN, dt.LOT)]),
         async () => {
           for (const prefixLength of [0, 5, 13, 255]) {
-            await expectRevert(
+            await dt.expectRevert(
               drugTrace
                 .connect(manufacturer)
                 .registerBatch(
@@ -246,8 +221,8 @@ describe("DrugTrace", function () {
     it("reverts on a bound, overlapping, unnamed or unbound prefix, and for anyone but the admin", async function () {
       const fixture = await dt.networkHelpers.loadFixture(prefixesFixture);
       const { drugTrace, admin, regulator, manufacturer, manufacturer2, distributor } = fixture;
-      await expectNothingChanged(dt.traceState(fixture, []), async () => {
-        await expectRevert(
+      await dt.expectNothingChanged(dt.traceState(fixture, []), async () => {
+        await dt.expectRevert(
           drugTrace
             .connect(admin)
             .bindCompanyPrefix(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer2.address, RIVAL),
@@ -261,7 +236,7 @@ describe("DrugTrace", function () {
           [950600n, 6],
           [95060001n, 8],
         ] as const) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace
               .connect(admin)
               .bindCompanyPrefix(prefix, prefixLength, manufacturer2.address, RIVAL),
@@ -271,31 +246,31 @@ describe("DrugTrace", function () {
             prefixLength,
           );
         }
-        await expectRevert(
+        await dt.expectRevert(
           drugTrace.connect(admin).bindCompanyPrefix(123456n, 6, distributor.address, ""),
           drugTrace,
           "DrugTraceInvalidName",
           "",
         );
-        await expectRevert(
+        await dt.expectRevert(
           drugTrace.connect(admin).bindCompanyPrefix(123456n, 6, distributor.address, "A\nB"),
           drugTrace,
           "DrugTraceInvalidName",
           "A\nB",
         );
-        await expectRevert(
+        await dt.expectRevert(
           drugTrace.connect(admin).bindCompanyPrefix(123456n, 6, ZeroAddress, RIVAL),
           drugTrace,
           "DrugTraceZeroAccount",
         );
-        await expectRevert(
+        await dt.expectRevert(
           drugTrace.connect(admin).revokeCompanyPrefix(123456n, 6),
           drugTrace,
           "DrugTraceCompanyPrefixNotBound",
           123456n,
           6,
         );
-        await expectRevert(
+        await dt.expectRevert(
           drugTrace.connect(admin).transferCompanyPrefix(123456n, 6, distributor.address, RIVAL),
           drugTrace,
           "DrugTraceCompanyPrefixNotBound",
@@ -303,7 +278,7 @@ describe("DrugTrace", function () {
           6,
         );
         for (const signer of [regulator, manufacturer]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace
               .connect(signer)
               .transferCompanyPrefix(dt.PREFIX, dt.PREFIX_LENGTH, signer.address, "Thief Ltd"),
@@ -319,9 +294,9 @@ describe("DrugTrace", function () {
     it("reverts when anyone but the owner authorizes or deauthorizes a contract manufacturer", async function () {
       const fixture = await dt.networkHelpers.loadFixture(prefixesFixture);
       const { drugTrace, manufacturer, manufacturer2, admin } = fixture;
-      await expectNothingChanged(dt.traceState(fixture, []), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, []), async () => {
         for (const signer of [manufacturer2, admin]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace
               .connect(signer)
               .authorizeContractManufacturer(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer2.address),
@@ -332,7 +307,7 @@ describe("DrugTrace", function () {
             signer.address,
           );
         }
-        await expectRevert(
+        await dt.expectRevert(
           drugTrace
             .connect(manufacturer)
             .deauthorizeContractManufacturer(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer2.address),
@@ -342,7 +317,7 @@ describe("DrugTrace", function () {
           dt.PREFIX_LENGTH,
           manufacturer2.address,
         );
-        await expectRevert(
+        await dt.expectRevert(
           drugTrace
             .connect(manufacturer)
             .authorizeContractManufacturer(dt.PREFIX, dt.PREFIX_LENGTH, ZeroAddress),
@@ -353,7 +328,7 @@ describe("DrugTrace", function () {
       await drugTrace
         .connect(manufacturer)
         .authorizeContractManufacturer(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer2.address);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace
           .connect(manufacturer)
           .authorizeContractManufacturer(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer2.address),

@@ -1,9 +1,7 @@
 import { expect } from "chai";
-import { ZeroHash, id } from "ethers";
+import { id } from "ethers";
 
 import * as dt from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRevert, refuses } from "../helpers/expect.js";
-import { BatchState, QuarantineOrigin, Resolution, UnitStatus } from "../helpers/states.js";
 
 describe("DrugTrace", function () {
   describe("recall", function () {
@@ -14,8 +12,8 @@ describe("DrugTrace", function () {
       await expect(drugTrace.connect(manufacturer).recall(batchId, 12n, dt.EVIDENCE))
         .to.emit(drugTrace, "BatchRecalled")
         .withArgs(batchId, manufacturer.address, 12n, dt.EVIDENCE);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Recalled);
-      expect((await drugTrace.batch(batchId)).state).to.equal(BatchState.Recalled);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Recalled);
+      expect((await drugTrace.batch(batchId)).state).to.equal(dt.BatchState.Recalled);
     });
 
     it("lets a regulator recall any batch, quarantined or expired ones too", async function () {
@@ -29,18 +27,18 @@ describe("DrugTrace", function () {
       const other = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
       await drugTrace
         .connect(manufacturer)
-        .registerBatch(dt.GTIN, dt.PREFIX_LENGTH, dt.OTHER_LOT, expiry, 1n, dt.TREE.root, ZeroHash);
+        .registerBatch(...dt.batchArgs(dt.OTHER_LOT, expiry, 1n));
       await dt.networkHelpers.time.increaseTo(expiry + 1n);
       await drugTrace.connect(regulator).recall(other, 3n, dt.EVIDENCE);
-      expect(await drugTrace.batchState(other)).to.equal(BatchState.Recalled);
+      expect(await drugTrace.batchState(other)).to.equal(dt.BatchState.Recalled);
     });
 
     it("reverts when a stranger or another manufacturer recalls", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, stranger, manufacturer2, distributor, batchId } = fixture;
-      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const signer of [stranger, manufacturer2, distributor]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(signer).recall(batchId, 1n, dt.EVIDENCE),
             drugTrace,
             "DrugTraceNotManufacturerOrRegulator",
@@ -56,7 +54,7 @@ describe("DrugTrace", function () {
         dt.stockedFixture,
       );
       await drugTrace.connect(admin).revokeRole(id("MANUFACTURER_ROLE"), manufacturer.address);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(manufacturer).recall(batchId, 1n, dt.EVIDENCE),
         drugTrace,
         "DrugTraceNotManufacturerOrRegulator",
@@ -69,19 +67,19 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, regulator, batchId } = fixture;
       await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedBatchState",
-        [batchId, BatchState.Recalled, dt.LIVE],
+        [batchId, dt.BatchState.Recalled, dt.LIVE],
         () => drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE),
       );
       const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(regulator).recall(unknown, 1n, dt.EVIDENCE),
         drugTrace,
         "DrugTraceUnexpectedBatchState",
         unknown,
-        BatchState.None,
+        dt.BatchState.None,
         dt.LIVE,
       );
     });
@@ -105,13 +103,13 @@ describe("DrugTrace", function () {
         await dt.networkHelpers.loadFixture(quarantinedFixture);
       await expect(drugTrace.connect(manufacturer).releaseQuarantine(batchId))
         .to.emit(drugTrace, "QuarantineReleased")
-        .withArgs(batchId, manufacturer.address, QuarantineOrigin.Excursion);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Active);
-      expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(QuarantineOrigin.None);
+        .withArgs(batchId, manufacturer.address, dt.QuarantineOrigin.Excursion);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Active);
+      expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(dt.QuarantineOrigin.None);
       await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 1250);
       await expect(drugTrace.connect(regulator).releaseQuarantine(batchId))
         .to.emit(drugTrace, "QuarantineReleased")
-        .withArgs(batchId, regulator.address, QuarantineOrigin.Excursion);
+        .withArgs(batchId, regulator.address, dt.QuarantineOrigin.Excursion);
     });
 
     it("reverts when the manufacturer lifts a regulator's quarantine (attack) and changes nothing", async function () {
@@ -119,9 +117,9 @@ describe("DrugTrace", function () {
       const { drugTrace, manufacturer, pharmacy, regulator, batchId } = fixture;
       await drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 4n, dt.serialOf(4), UnitStatus.Active, dt.EVIDENCE);
-      await drugTrace.connect(regulator).resolveSuspect(1n, Resolution.Quarantined);
-      await refuses(
+        .flagSuspect(batchId, 4n, dt.serialOf(4), dt.UnitStatus.Active, dt.EVIDENCE);
+      await drugTrace.connect(regulator).resolveSuspect(1n, dt.Resolution.Quarantined);
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceQuarantinedByRegulator",
         [batchId, manufacturer.address],
@@ -129,28 +127,28 @@ describe("DrugTrace", function () {
       );
       await expect(drugTrace.connect(regulator).releaseQuarantine(batchId))
         .to.emit(drugTrace, "QuarantineReleased")
-        .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
+        .withArgs(batchId, regulator.address, dt.QuarantineOrigin.Regulator);
     });
 
     it("leaves a batch Expired when its expiry passed during the quarantine", async function () {
       const { drugTrace, regulator, batchId, expiry } =
         await dt.networkHelpers.loadFixture(quarantinedFixture);
       await dt.networkHelpers.time.increaseTo(expiry + 1n);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Quarantined);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Quarantined);
       await drugTrace.connect(regulator).releaseQuarantine(batchId);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Expired);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Expired);
     });
 
     it("reverts when the batch is not quarantined", async function () {
       const { drugTrace, regulator, batchId } = await dt.networkHelpers.loadFixture(
         dt.stockedFixture,
       );
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(regulator).releaseQuarantine(batchId),
         drugTrace,
         "DrugTraceUnexpectedBatchState",
         batchId,
-        BatchState.Active,
+        dt.BatchState.Active,
         dt.QUARANTINED,
       );
     });
@@ -158,9 +156,9 @@ describe("DrugTrace", function () {
     it("reverts for a stranger, a sensor or another manufacturer", async function () {
       const fixture = await dt.networkHelpers.loadFixture(quarantinedFixture);
       const { drugTrace, stranger, sensor, manufacturer2, batchId } = fixture;
-      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const signer of [stranger, sensor, manufacturer2]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(signer).releaseQuarantine(batchId),
             drugTrace,
             "DrugTraceNotManufacturerOrRegulator",

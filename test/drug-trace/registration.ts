@@ -2,13 +2,6 @@ import { expect } from "chai";
 import { ZeroHash, id } from "ethers";
 
 import * as dt from "../helpers/drug-trace.js";
-import {
-  expectNothingChanged,
-  expectRevert,
-  expectUnauthorized,
-  refuses,
-} from "../helpers/expect.js";
-import { BatchState } from "../helpers/states.js";
 
 describe("DrugTrace", function () {
   describe("batchIdOf", function () {
@@ -28,25 +21,11 @@ describe("DrugTrace", function () {
       const register = drugTrace.connect(manufacturer);
       expect(
         await register.registerBatch.staticCall(
-          dt.GTIN,
-          dt.PREFIX_LENGTH,
-          dt.LOT,
-          expiry,
-          dt.UNIT_COUNT,
-          dt.TREE.root,
-          dt.METADATA,
+          ...dt.batchArgs(dt.LOT, expiry, dt.UNIT_COUNT, dt.METADATA),
         ),
       ).to.equal(batchId);
       await expect(
-        register.registerBatch(
-          dt.GTIN,
-          dt.PREFIX_LENGTH,
-          dt.LOT,
-          expiry,
-          dt.UNIT_COUNT,
-          dt.TREE.root,
-          dt.METADATA,
-        ),
+        register.registerBatch(...dt.batchArgs(dt.LOT, expiry, dt.UNIT_COUNT, dt.METADATA)),
       )
         .to.emit(drugTrace, "BatchRegistered")
         .withArgs(
@@ -63,9 +42,9 @@ describe("DrugTrace", function () {
       expect(record.manufacturer).to.equal(manufacturer.address);
       expect(record.expiry).to.equal(expiry);
       expect(record.unitCount).to.equal(dt.UNIT_COUNT);
-      expect(record.state).to.equal(BatchState.Active);
+      expect(record.state).to.equal(dt.BatchState.Active);
       expect(record.serialsRoot).to.equal(dt.TREE.root);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Active);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Active);
       expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(dt.UNIT_COUNT);
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(0n);
     });
@@ -121,40 +100,27 @@ describe("DrugTrace", function () {
       const { drugTrace, manufacturer } = await dt.networkHelpers.loadFixture(dt.deployFixture);
       const next = BigInt(await dt.networkHelpers.time.latest()) + 10n;
       await dt.networkHelpers.time.setNextBlockTimestamp(next);
-      await drugTrace
-        .connect(manufacturer)
-        .registerBatch(dt.GTIN, dt.PREFIX_LENGTH, dt.LOT, next, 1n, dt.TREE.root, ZeroHash);
-      expect(await drugTrace.batchState(dt.batchIdOf(dt.GTIN, dt.LOT))).to.equal(BatchState.Active);
+      await drugTrace.connect(manufacturer).registerBatch(...dt.batchArgs(dt.LOT, next, 1n));
+      expect(await drugTrace.batchState(dt.batchIdOf(dt.GTIN, dt.LOT))).to.equal(
+        dt.BatchState.Active,
+      );
     });
 
     it("reverts when a stranger registers (attack) and changes nothing", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
       const { drugTrace, stranger } = fixture;
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [dt.batchIdOf(dt.GTIN, dt.LOT)]),
         "AccessControlUnauthorizedAccount",
         [stranger.address, id("MANUFACTURER_ROLE")],
-        () =>
-          drugTrace
-            .connect(stranger)
-            .registerBatch(
-              dt.GTIN,
-              dt.PREFIX_LENGTH,
-              dt.LOT,
-              2n ** 40n,
-              10n,
-              dt.TREE.root,
-              ZeroHash,
-            ),
+        () => drugTrace.connect(stranger).registerBatch(...dt.batchArgs(dt.LOT, 2n ** 40n, 10n)),
       );
     });
 
     it("reverts when a distributor registers", async function () {
       const { drugTrace, distributor } = await dt.networkHelpers.loadFixture(dt.deployFixture);
-      await expectUnauthorized(
-        drugTrace
-          .connect(distributor)
-          .registerBatch(dt.GTIN, dt.PREFIX_LENGTH, dt.LOT, 2n ** 40n, 10n, dt.TREE.root, ZeroHash),
+      await dt.expectUnauthorized(
+        drugTrace.connect(distributor).registerBatch(...dt.batchArgs(dt.LOT, 2n ** 40n, 10n)),
         drugTrace,
         distributor.address,
         "MANUFACTURER_ROLE",
@@ -170,7 +136,7 @@ describe("DrugTrace", function () {
       it(`reverts when the GTIN has ${label}`, async function () {
         const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
         const { drugTrace, manufacturer } = fixture;
-        await refuses(
+        await dt.refuses(
           dt.watchTrace(fixture, [dt.batchIdOf(gtin, dt.LOT)]),
           "DrugTraceInvalidGtin",
           [gtin],
@@ -209,7 +175,7 @@ describe("DrugTrace", function () {
       it(`reverts when ${c.when}`, async function () {
         const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
         const { drugTrace, manufacturer } = fixture;
-        await refuses(dt.watchTrace(fixture, [dt.batchIdOf(dt.GTIN, c.lot)]), c.error, [], () =>
+        await dt.refuses(dt.watchTrace(fixture, [dt.batchIdOf(dt.GTIN, c.lot)]), c.error, [], () =>
           drugTrace
             .connect(manufacturer)
             .registerBatch(dt.GTIN, dt.PREFIX_LENGTH, c.lot, 2n ** 40n, c.units, c.root, ZeroHash),
@@ -221,22 +187,12 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
       const { drugTrace, manufacturer } = fixture;
       const next = BigInt(await dt.networkHelpers.time.latest()) + 10n;
-      await expectNothingChanged(
+      await dt.expectNothingChanged(
         dt.traceState(fixture, [dt.batchIdOf(dt.GTIN, dt.LOT)]),
         async () => {
           await dt.networkHelpers.time.setNextBlockTimestamp(next);
-          await expectRevert(
-            drugTrace
-              .connect(manufacturer)
-              .registerBatch(
-                dt.GTIN,
-                dt.PREFIX_LENGTH,
-                dt.LOT,
-                next - 1n,
-                1n,
-                dt.TREE.root,
-                ZeroHash,
-              ),
+          await dt.expectRevert(
+            drugTrace.connect(manufacturer).registerBatch(...dt.batchArgs(dt.LOT, next - 1n, 1n)),
             drugTrace,
             "DrugTraceExpiryInPast",
             next - 1n,
@@ -252,9 +208,9 @@ describe("DrugTrace", function () {
       await drugTrace
         .connect(manufacturer)
         .authorizeContractManufacturer(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer2.address);
-      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const signer of [manufacturer, manufacturer2]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace
               .connect(signer)
               .registerBatch(
@@ -278,22 +234,11 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
       const { drugTrace, manufacturer, pauser } = fixture;
       await drugTrace.connect(pauser).pause();
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [dt.batchIdOf(dt.GTIN, dt.LOT)]),
         "EnforcedPause",
         [],
-        () =>
-          drugTrace
-            .connect(manufacturer)
-            .registerBatch(
-              dt.GTIN,
-              dt.PREFIX_LENGTH,
-              dt.LOT,
-              2n ** 40n,
-              1n,
-              dt.TREE.root,
-              ZeroHash,
-            ),
+        () => drugTrace.connect(manufacturer).registerBatch(...dt.batchArgs(dt.LOT, 2n ** 40n, 1n)),
       );
     });
   });

@@ -2,13 +2,6 @@ import { expect } from "chai";
 import { ZeroAddress } from "ethers";
 
 import * as dt from "../helpers/drug-trace.js";
-import {
-  expectNothingChanged,
-  expectRevert,
-  expectUnauthorized,
-  refuses,
-} from "../helpers/expect.js";
-import { BatchState, QuarantineOrigin, ShipmentState } from "../helpers/states.js";
 
 describe("DrugTrace", function () {
   describe("reportExcursion", function () {
@@ -20,10 +13,10 @@ describe("DrugTrace", function () {
         .to.emit(drugTrace, "ExcursionReported")
         .withArgs(batchId, sensor.address, manufacturer.address, dt.READING, 1250n)
         .and.to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, sensor.address, QuarantineOrigin.Excursion);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Quarantined);
+        .withArgs(batchId, sensor.address, dt.QuarantineOrigin.Excursion);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Quarantined);
       expect((await drugTrace.batch(batchId)).quarantineOrigin).to.equal(
-        QuarantineOrigin.Excursion,
+        dt.QuarantineOrigin.Excursion,
       );
     });
 
@@ -44,26 +37,26 @@ describe("DrugTrace", function () {
       );
       await dt.networkHelpers.time.increaseTo(expiry + 1n);
       await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900);
-      expect(await drugTrace.batchState(batchId)).to.equal(BatchState.Quarantined);
+      expect(await drugTrace.batchState(batchId)).to.equal(dt.BatchState.Quarantined);
     });
 
     it("reverts for a recalled or unregistered batch", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, sensor, regulator, batchId } = fixture;
       await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedBatchState",
-        [batchId, BatchState.Recalled, dt.LIVE],
+        [batchId, dt.BatchState.Recalled, dt.LIVE],
         () => drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900),
       );
       const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(sensor).reportExcursion(unknown, dt.READING, 900),
         drugTrace,
         "DrugTraceUnexpectedBatchState",
         unknown,
-        BatchState.None,
+        dt.BatchState.None,
         dt.LIVE,
       );
     });
@@ -71,9 +64,9 @@ describe("DrugTrace", function () {
     it("reverts for anyone but a sensor", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, regulator, manufacturer, batchId } = fixture;
-      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const signer of [regulator, manufacturer]) {
-          await expectUnauthorized(
+          await dt.expectUnauthorized(
             drugTrace.connect(signer).reportExcursion(batchId, dt.READING, 900),
             drugTrace,
             signer.address,
@@ -92,7 +85,7 @@ describe("DrugTrace", function () {
       const { drugTrace, sensor, manufacturer, pharmacy2, batchId } = fixture;
       await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
       await drugTrace.connect(pharmacy2).bindSensor(sensor.address);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceBatchNotInCustody",
         [batchId, pharmacy2.address, sensor.address],
@@ -104,7 +97,7 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, sensor, manufacturer, batchId } = fixture;
       await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceSensorNotBound",
         [sensor.address],
@@ -118,7 +111,7 @@ describe("DrugTrace", function () {
       await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
       await drugTrace.connect(pharmacy).bindSensor(sensor.address);
       await drugTrace.connect(pharmacy).ship(batchId, distributor.address, 50n);
-      await refuses(
+      await dt.refuses(
         dt.watchTrace(fixture, [batchId]),
         "DrugTraceBatchNotInCustody",
         [batchId, pharmacy.address, sensor.address],
@@ -137,7 +130,7 @@ describe("DrugTrace", function () {
         .to.emit(drugTrace, "ExcursionReported")
         .withArgs(batchId, sensor.address, distributor.address, dt.READING, 950n)
         .and.to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, sensor.address, QuarantineOrigin.Excursion);
+        .withArgs(batchId, sensor.address, dt.QuarantineOrigin.Excursion);
     });
 
     it("reverts for a shipment between others, and for a settled one", async function () {
@@ -145,10 +138,10 @@ describe("DrugTrace", function () {
       const { drugTrace, sensor, manufacturer, pharmacy2, batchId, pending, toPharmacy } = fixture;
       await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
       await drugTrace.connect(pharmacy2).bindSensor(sensor.address);
-      await expectNothingChanged(
+      await dt.expectNothingChanged(
         dt.traceState(fixture, [batchId], [pending, toPharmacy]),
         async () => {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(sensor).reportShipmentExcursion(pending, dt.READING, 950),
             drugTrace,
             "DrugTraceBatchNotInCustody",
@@ -156,12 +149,12 @@ describe("DrugTrace", function () {
             pharmacy2.address,
             sensor.address,
           );
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(sensor).reportShipmentExcursion(toPharmacy, dt.READING, 950),
             drugTrace,
             "DrugTraceUnexpectedShipmentState",
             toPharmacy,
-            ShipmentState.Accepted,
+            dt.ShipmentState.Accepted,
           );
         },
       );
@@ -214,9 +207,9 @@ describe("DrugTrace", function () {
           distributor.address,
         ],
       ];
-      await expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const [call, error, ...args] of refusals) {
-          await expectRevert(call(), drugTrace, error, ...args);
+          await dt.expectRevert(call(), drugTrace, error, ...args);
         }
       });
     });

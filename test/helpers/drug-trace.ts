@@ -1,5 +1,5 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, encodeBytes32String, keccak256 } from "ethers";
+import { AbiCoder, ZeroHash, encodeBytes32String, keccak256 } from "ethers";
 import { network } from "hardhat";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
@@ -7,6 +7,18 @@ import type { DrugTrace } from "../../typechain-types/index.js";
 import { expectRevert } from "./expect.js";
 import type { Watch } from "./expect.js";
 import { BatchState, expectedStates } from "./states.js";
+
+// What every test file of the job uses, so that it imports this one module as a namespace.
+export * from "./expect.js";
+export {
+  UnitStatus,
+  BatchState,
+  ShipmentState,
+  Resolution,
+  QuarantineOrigin,
+  FlagState,
+  expectedStates,
+} from "./states.js";
 
 /*
  * What the DrugTrace tests (test/drug-trace/) share: the vocabulary and data of a batch, the
@@ -109,12 +121,25 @@ export async function deployFixture() {
   };
 }
 
+/**
+ * The arguments of `registerBatch` for lot `lot` of the fixture GTIN (under the fixture prefix)
+ * with the fixture serial tree: `registerBatch(...batchArgs(LOT, expiry, 10n))`.
+ */
+export function batchArgs(
+  lot: string,
+  expiry: bigint,
+  unitCount: bigint,
+  metadata: string = ZeroHash,
+): [bigint, number, string, bigint, bigint, string, string] {
+  return [GTIN, PREFIX_LENGTH, lot, expiry, unitCount, TREE.root, metadata];
+}
+
 export async function registeredFixture() {
   const deployment = await deployFixture();
   const expiry = BigInt(await networkHelpers.time.latest()) + 365n * DAY;
   await deployment.drugTrace
     .connect(deployment.manufacturer)
-    .registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, UNIT_COUNT, TREE.root, METADATA);
+    .registerBatch(...batchArgs(LOT, expiry, UNIT_COUNT, METADATA));
   return { ...deployment, batchId: batchIdOf(GTIN, LOT), expiry };
 }
 

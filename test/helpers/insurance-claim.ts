@@ -18,6 +18,10 @@ import type { ClaimsSuite } from "../fixtures/insurance-claim.js";
 import { expectRevert, refuses } from "./expect.js";
 import type { Watch } from "./expect.js";
 
+// What every test file of the job uses, so that it imports this one module as a namespace.
+export * from "./expect.js";
+export { ClaimState, expectedStates } from "./states.js";
+
 /*
  * What the InsuranceClaim tests (test/insurance-claim/) share: the fixtures every group builds on
  * (over test/fixtures/insurance-claim.ts, which the SDK and task tests use too) and the reader of
@@ -93,6 +97,24 @@ export function revertsInState(
   expected: string,
 ): Promise<void> {
   return expectRevert(call, s.claims, "InsuranceClaimUnexpectedState", claimId, current, expected);
+}
+
+/**
+ * `tx`, the adjuster's decision on claim `claimId`, emits `ClaimAdjudicated` with the outcome
+ * `state`, the amounts in dollars (billed, allowed, deductible, coinsurance, payout) and
+ * `reasonCode`.
+ */
+export async function expectAdjudicated(
+  s: ClaimsSuite,
+  tx: Promise<unknown>,
+  claimId: bigint,
+  state: bigint,
+  dollars: readonly [number, number, number, number, number],
+  reasonCode = 0,
+): Promise<void> {
+  await expect(tx)
+    .to.emit(s.claims, "ClaimAdjudicated")
+    .withArgs(claimId, state, s.adjuster.address, ...dollars.map((d) => usd(d)), reasonCode);
 }
 
 export async function deployFixture() {

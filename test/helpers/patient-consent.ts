@@ -21,6 +21,10 @@ import type {
 import type { Watch } from "./expect.js";
 import { ConsentState, expectedStates } from "./states.js";
 
+// What every test file of the job uses, so that it imports this one module as a namespace.
+export * from "./expect.js";
+export { ConsentState, expectedStates } from "./states.js";
+
 /*
  * What the PatientConsent tests (test/patient-consent/) share: the vocabulary, the one fixture
  * (the attack tests included), and the reader of the state a refused call must leave as it was.

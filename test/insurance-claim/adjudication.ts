@@ -2,8 +2,6 @@ import { expect } from "chai";
 
 import { adjudicate } from "../../sdk/insurance-claim/adjudication.js";
 import * as ic from "../helpers/insurance-claim.js";
-import { expectRevert, json, refuses } from "../helpers/expect.js";
-import { ClaimState, expectedStates } from "../helpers/states.js";
 
 describe("InsuranceClaim", function () {
   describe("approveClaim", function () {
@@ -21,41 +19,29 @@ describe("InsuranceClaim", function () {
         );
       }
       for (const id of [1n, 2n, 3n]) {
-        await expect(s.claims.connect(s.adjuster).approveClaim(id))
-          .to.emit(s.claims, "ClaimAdjudicated")
-          .withArgs(
-            id,
-            ClaimState.Approved,
-            s.adjuster.address,
-            ic.usd(150),
-            ic.usd(150),
-            ic.usd(150),
-            0n,
-            0n,
-            0,
-          );
+        await ic.expectAdjudicated(
+          s,
+          s.claims.connect(s.adjuster).approveClaim(id),
+          id,
+          ic.ClaimState.Approved,
+          [150, 150, 150, 0, 0],
+        );
       }
       // $50 deductible left; 20% of $100 = $20; payout $80.
-      await expect(s.claims.connect(s.adjuster).approveClaim(4n))
-        .to.emit(s.claims, "ClaimAdjudicated")
-        .withArgs(
-          4n,
-          ClaimState.Approved,
-          s.adjuster.address,
-          ic.usd(150),
-          ic.usd(150),
-          ic.usd(50),
-          ic.usd(20),
-          ic.usd(80),
-          0,
-        );
+      await ic.expectAdjudicated(
+        s,
+        s.claims.connect(s.adjuster).approveClaim(4n),
+        4n,
+        ic.ClaimState.Approved,
+        [150, 150, 50, 20, 80],
+      );
       const policy = await s.claims.getPolicy(s.policyId);
       expect(policy.deductibleMet).to.equal(ic.PLAN.deductible);
       expect(policy.coverageUsed).to.equal(ic.usd(80));
       expect((await s.claims.getPool(s.poolId)).reserved).to.equal(ic.usd(80));
       const claim = await s.claims.getClaim(4n);
       expect([claim.state, claim.deductibleApplied, claim.payout]).to.deep.equal([
-        ClaimState.Approved,
+        ic.ClaimState.Approved,
         ic.usd(50),
         ic.usd(80),
       ]);
@@ -75,7 +61,7 @@ describe("InsuranceClaim", function () {
       await s.claims
         .connect(s.insurer)
         .withdrawFromPool(s.poolId, ic.usd(100_000) - ic.usd(95), s.insurer.address);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s, [1n]),
         "InsuranceClaimPoolInsufficientFunds",
         [s.poolId, ic.usd(96), ic.usd(95)],
@@ -87,13 +73,13 @@ describe("InsuranceClaim", function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []);
       await s.claims.connect(s.insurer).setAdjuster(s.poolId, s.adjuster.address, false);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s, [1n]),
         "InsuranceClaimNotPoolAdjuster",
         [s.poolId, s.adjuster.address],
         () => s.claims.connect(s.adjuster).approveClaim(1n),
       );
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).approveClaim(1n),
         s.claims,
         "InsuranceClaimNotPoolAdjuster",
@@ -104,18 +90,18 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the claim does not exist or was already decided", async function () {
       const s = await ic.loadFixture(ic.approvedClaimFixture);
-      const expected = expectedStates(ClaimState.Submitted, ClaimState.Appealed);
+      const expected = ic.expectedStates(ic.ClaimState.Submitted, ic.ClaimState.Appealed);
       await ic.revertsInState(
         s,
         s.claims.connect(s.adjuster).approveClaim(9n),
         9n,
-        ClaimState.None,
+        ic.ClaimState.None,
         expected,
       );
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s, [s.claimId]),
         "InsuranceClaimUnexpectedState",
-        [s.claimId, ClaimState.Approved, expected],
+        [s.claimId, ic.ClaimState.Approved, expected],
         () => s.claims.connect(s.adjuster).approveClaim(s.claimId),
       );
     });
@@ -124,7 +110,11 @@ describe("InsuranceClaim", function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []);
       await s.claims.connect(s.pauser).pause();
-      await expectRevert(s.claims.connect(s.adjuster).approveClaim(1n), s.claims, "EnforcedPause");
+      await ic.expectRevert(
+        s.claims.connect(s.adjuster).approveClaim(1n),
+        s.claims,
+        "EnforcedPause",
+      );
     });
   });
 
@@ -132,21 +122,16 @@ describe("InsuranceClaim", function () {
     it("denies a submitted claim with a reason code and an EOB paying nothing", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []);
-      await expect(s.claims.connect(s.adjuster).denyClaim(1n, 50))
-        .to.emit(s.claims, "ClaimAdjudicated")
-        .withArgs(
-          1n,
-          ClaimState.Denied,
-          s.adjuster.address,
-          ic.usd(150),
-          ic.usd(120),
-          0n,
-          0n,
-          0n,
-          50,
-        );
+      await ic.expectAdjudicated(
+        s,
+        s.claims.connect(s.adjuster).denyClaim(1n, 50),
+        1n,
+        ic.ClaimState.Denied,
+        [150, 120, 0, 0, 0],
+        50,
+      );
       const claim = await s.claims.getClaim(1n);
-      expect([claim.state, claim.reasonCode]).to.deep.equal([ClaimState.Denied, 50n]);
+      expect([claim.state, claim.reasonCode]).to.deep.equal([ic.ClaimState.Denied, 50n]);
       expect(await s.claims.quote(1n)).to.deep.equal([ic.usd(150), ic.usd(120), 0n, 0n, 0n]);
       const policy = await s.claims.getPolicy(s.policyId);
       expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([0n, 0n]);
@@ -155,7 +140,7 @@ describe("InsuranceClaim", function () {
     it("reverts when the reason code is zero", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []);
-      await refuses(ic.watchClaims(s, [1n]), "InsuranceClaimReasonCodeZero", [], () =>
+      await ic.refuses(ic.watchClaims(s, [1n]), "InsuranceClaimReasonCodeZero", [], () =>
         s.claims.connect(s.adjuster).denyClaim(1n, 0),
       );
     });
@@ -163,24 +148,24 @@ describe("InsuranceClaim", function () {
     it("reverts when the caller is not an adjuster of the claim's pool", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.stranger).denyClaim(1n, 50),
         s.claims,
         "InsuranceClaimNotPoolAdjuster",
         s.poolId,
         s.stranger.address,
       );
-      expect(await s.claims.claimState(1n)).to.equal(ClaimState.Submitted);
+      expect(await s.claims.claimState(1n)).to.equal(ic.ClaimState.Submitted);
     });
 
     it("reverts when the claim is approved or already denied", async function () {
       const s = await ic.loadFixture(ic.approvedClaimFixture);
-      const expected = expectedStates(ClaimState.Submitted, ClaimState.Appealed);
+      const expected = ic.expectedStates(ic.ClaimState.Submitted, ic.ClaimState.Appealed);
       await ic.revertsInState(
         s,
         s.claims.connect(s.adjuster).denyClaim(s.claimId, 50),
         s.claimId,
-        ClaimState.Approved,
+        ic.ClaimState.Approved,
         expected,
       );
       const d = await ic.loadFixture(ic.deniedClaimFixture);
@@ -188,7 +173,7 @@ describe("InsuranceClaim", function () {
         d,
         d.claims.connect(d.adjuster).denyClaim(d.claimId, 96),
         d.claimId,
-        ClaimState.Denied,
+        ic.ClaimState.Denied,
         expected,
       );
     });
@@ -215,7 +200,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the claim does not exist", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await ic.revertsInState(s, s.claims.quote(1n), 1n, ClaimState.None, ic.ALL_BUT_NONE);
+      await ic.revertsInState(s, s.claims.quote(1n), 1n, ic.ClaimState.None, ic.ALL_BUT_NONE);
     });
 
     it("computes the rule for given numbers and rounds coinsurance down", async function () {
@@ -230,7 +215,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when coinsurance is above 100%", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.adjudicate(1n, 1n, 0n, 10_001, 1n),
         s.claims,
         "InsuranceClaimCoinsuranceTooHigh",
@@ -272,7 +257,7 @@ describe("InsuranceClaim", function () {
             onChain.coinsurance,
             onChain.payout,
           ],
-          `case ${i}: ${json(input)}`,
+          `case ${i}: ${ic.json(input)}`,
         ).to.deep.equal([
           sdk.billed,
           sdk.allowed,

@@ -1,8 +1,17 @@
 import { expect } from "chai";
 
 import * as ic from "../helpers/insurance-claim.js";
-import { expectRevert, refuses } from "../helpers/expect.js";
-import { ClaimState, expectedStates } from "../helpers/states.js";
+
+/** A second appeal of the claim once it left Denied (now `current`) reverts. */
+function appealAgainRefused(s: ic.ClaimsSuite & { claimId: bigint }, current: bigint) {
+  return ic.revertsInState(
+    s,
+    s.claims.connect(s.provider).appealClaim(s.claimId, ic.evidence("again")),
+    s.claimId,
+    current,
+    ic.expectedStates(ic.ClaimState.Denied),
+  );
+}
 
 describe("InsuranceClaim", function () {
   describe("appealClaim", function () {
@@ -11,14 +20,8 @@ describe("InsuranceClaim", function () {
       await expect(s.claims.connect(s.provider).appealClaim(s.claimId, ic.evidence("appeal")))
         .to.emit(s.claims, "ClaimAppealed")
         .withArgs(s.claimId, s.provider.address, ic.evidence("appeal"));
-      expect(await s.claims.claimState(s.claimId)).to.equal(ClaimState.Appealed);
-      await ic.revertsInState(
-        s,
-        s.claims.connect(s.provider).appealClaim(s.claimId, ic.evidence("again")),
-        s.claimId,
-        ClaimState.Appealed,
-        expectedStates(ClaimState.Denied),
-      );
+      expect(await s.claims.claimState(s.claimId)).to.equal(ic.ClaimState.Appealed);
+      await appealAgainRefused(s, ic.ClaimState.Appealed);
     });
 
     it("lets the patient appeal", async function () {
@@ -32,51 +35,34 @@ describe("InsuranceClaim", function () {
       const s = await ic.loadFixture(ic.deniedClaimFixture);
       await s.claims.connect(s.provider).appealClaim(s.claimId, ic.evidence("appeal"));
       // All of the $120 allowed goes to the $500 deductible: approved with no payout.
-      await expect(s.claims.connect(s.adjuster).approveClaim(s.claimId))
-        .to.emit(s.claims, "ClaimAdjudicated")
-        .withArgs(
-          s.claimId,
-          ClaimState.Approved,
-          s.adjuster.address,
-          ic.usd(150),
-          ic.usd(120),
-          ic.usd(120),
-          0n,
-          0n,
-          0,
-        );
+      await ic.expectAdjudicated(
+        s,
+        s.claims.connect(s.adjuster).approveClaim(s.claimId),
+        s.claimId,
+        ic.ClaimState.Approved,
+        [150, 120, 120, 0, 0],
+      );
       const claim = await s.claims.getClaim(s.claimId);
-      expect([claim.state, claim.reasonCode]).to.deep.equal([ClaimState.Approved, 0n]);
+      expect([claim.state, claim.reasonCode]).to.deep.equal([ic.ClaimState.Approved, 0n]);
     });
 
     it("denies an appealed claim for good", async function () {
       const s = await ic.loadFixture(ic.deniedClaimFixture);
       await s.claims.connect(s.provider).appealClaim(s.claimId, ic.evidence("appeal"));
-      await expect(s.claims.connect(s.adjuster).denyClaim(s.claimId, 96))
-        .to.emit(s.claims, "ClaimAdjudicated")
-        .withArgs(
-          s.claimId,
-          ClaimState.FinalDenied,
-          s.adjuster.address,
-          ic.usd(150),
-          ic.usd(120),
-          0n,
-          0n,
-          0n,
-          96,
-        );
-      await ic.revertsInState(
+      await ic.expectAdjudicated(
         s,
-        s.claims.connect(s.provider).appealClaim(s.claimId, ic.evidence("again")),
+        s.claims.connect(s.adjuster).denyClaim(s.claimId, 96),
         s.claimId,
-        ClaimState.FinalDenied,
-        expectedStates(ClaimState.Denied),
+        ic.ClaimState.FinalDenied,
+        [150, 120, 0, 0, 0],
+        96,
       );
+      await appealAgainRefused(s, ic.ClaimState.FinalDenied);
     });
 
     it("reverts when the caller is neither the provider nor the patient", async function () {
       const s = await ic.loadFixture(ic.deniedClaimFixture);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s, [s.claimId]),
         "InsuranceClaimNotAppellant",
         [s.claimId, s.adjuster.address],
@@ -86,7 +72,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the new evidence hash is zero", async function () {
       const s = await ic.loadFixture(ic.deniedClaimFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.provider).appealClaim(s.claimId, ic.ethers.ZeroHash),
         s.claims,
         "InsuranceClaimEvidenceMissing",
@@ -99,8 +85,8 @@ describe("InsuranceClaim", function () {
         s,
         s.claims.connect(s.provider).appealClaim(s.claimId, ic.evidence("appeal")),
         s.claimId,
-        ClaimState.Approved,
-        expectedStates(ClaimState.Denied),
+        ic.ClaimState.Approved,
+        ic.expectedStates(ic.ClaimState.Denied),
       );
     });
   });

@@ -4,22 +4,20 @@ import { isDrugServiceCode } from "../../sdk/insurance-claim/claim-rules.js";
 import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
 import * as ic from "../helpers/insurance-claim.js";
 import type { ClaimsSuite } from "../fixtures/insurance-claim.js";
-import { expectRevert, refuses } from "../helpers/expect.js";
-import { ClaimState } from "../helpers/states.js";
 
 describe("InsuranceClaim", function () {
   describe("GIF failure modes, refused", function () {
     it("refuses an identical duplicate claim", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []);
-      await refuses(ic.watchClaims(s, [1n]), "InsuranceClaimDuplicate", [1n], () =>
+      await ic.refuses(ic.watchClaims(s, [1n]), "InsuranceClaimDuplicate", [1n], () =>
         s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []),
       );
     });
 
     it("refuses a claim on someone else's policy", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "InsuranceClaimPatientMismatch",
         [s.policyId, s.stranger.address],
@@ -51,7 +49,7 @@ describe("InsuranceClaim", function () {
 
     it("refuses to withdraw reserved funds", async function () {
       const s = await ic.loadFixture(ic.approvedClaimFixture);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "InsuranceClaimWithdrawalExceedsAvailable",
         [s.poolId, ic.usd(100_000), ic.usd(100_000) - s.payout],
@@ -104,7 +102,7 @@ describe("InsuranceClaim", function () {
         await s.token.setFeeBps(10_000n);
         await s.token.mint(s.stranger.address, ic.usd(5));
         await s.token.connect(s.stranger).approve(s.claims, ic.usd(5));
-        await expectRevert(
+        await ic.expectRevert(
           s.claims.connect(s.stranger).fundPool(s.poolId, ic.usd(5)),
           s.claims,
           "InsuranceClaimNothingCredited",
@@ -130,7 +128,7 @@ describe("InsuranceClaim", function () {
 
       it("reverts a single payment to a blacklisted payee with a named error", async function () {
         const s = await ic.loadFixture(blacklistFixture);
-        await refuses(
+        await ic.refuses(
           ic.watchClaims(s, [s.blocked]),
           "InsuranceClaimPaymentFailed",
           [s.blocked, s.provider.address, ic.usd(96)],
@@ -150,8 +148,8 @@ describe("InsuranceClaim", function () {
         await expect(tx)
           .to.emit(s.claims, "ClaimBatchPaid")
           .withArgs(s.insurer.address, 1n, 1n, ic.usd(96));
-        expect(await s.claims.claimState(s.blocked)).to.equal(ClaimState.Approved);
-        expect(await s.claims.claimState(s.fine)).to.equal(ClaimState.Paid);
+        expect(await s.claims.claimState(s.blocked)).to.equal(ic.ClaimState.Approved);
+        expect(await s.claims.claimState(s.fine)).to.equal(ic.ClaimState.Paid);
         const pool = await s.claims.getPool(s.poolId);
         expect([pool.balance, pool.reserved]).to.deep.equal([
           ic.usd(10_000) - ic.usd(96),
@@ -170,7 +168,7 @@ describe("InsuranceClaim", function () {
         await s.claims.connect(s.insurer).payClaims([s.blocked, s.fine]);
         const before = await s.claims.getPool(s.poolId);
         expect(before.reserved).to.equal(ic.usd(96));
-        await expectRevert(
+        await ic.expectRevert(
           s.claims.connect(s.insurer).withdrawFromPool(s.poolId, before.balance, s.insurer.address),
           s.claims,
           "InsuranceClaimWithdrawalExceedsAvailable",
@@ -214,7 +212,7 @@ describe("InsuranceClaim", function () {
 
       it("reverts funding without allowance with SafeERC20's error", async function () {
         const s = await ic.loadFixture(falseFixture);
-        await expectRevert(
+        await ic.expectRevert(
           s.claims.connect(s.stranger).fundPool(s.poolId, ic.usd(1)),
           s.claims,
           "SafeERC20FailedOperation",
@@ -224,7 +222,7 @@ describe("InsuranceClaim", function () {
 
       it("treats a false return as a failed payment, alone or in a batch", async function () {
         const s = await ic.loadFixture(falseFixture);
-        await expectRevert(
+        await ic.expectRevert(
           s.claims.connect(s.insurer).payClaim(s.refused),
           s.claims,
           "InsuranceClaimPaymentFailed",
@@ -235,7 +233,7 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.insurer).payClaims([s.refused, s.fine]))
           .to.emit(s.claims, "ClaimBatchPaid")
           .withArgs(s.insurer.address, 1n, 1n, ic.usd(96));
-        expect(await s.claims.claimState(s.refused)).to.equal(ClaimState.Approved);
+        expect(await s.claims.claimState(s.refused)).to.equal(ic.ClaimState.Approved);
         expect(await s.token.balanceOf(s.provider.address)).to.equal(0n);
         const pool = await s.claims.getPool(s.poolId);
         expect(pool.reserved).to.equal(ic.usd(96));
@@ -270,14 +268,14 @@ describe("InsuranceClaim", function () {
         expect(await s.token.lastReentrySucceeded()).to.equal(false);
         expect(await s.token.lastReentryResult()).to.equal(guardError(s));
         expect(await s.token.balanceOf(s.provider.address)).to.equal(ic.usd(96));
-        expect(await s.claims.claimState(s.first)).to.equal(ClaimState.Paid);
+        expect(await s.claims.claimState(s.first)).to.equal(ic.ClaimState.Paid);
       });
 
       it("reports the claim failed when the blocked re-entry makes the transfer revert", async function () {
         const s = await ic.loadFixture(reentrantFixture);
         const data = s.claims.interface.encodeFunctionData("payClaims", [[s.first, s.second]]);
         await s.token.arm(s.claims, data, true, s.provider.address);
-        await expectRevert(
+        await ic.expectRevert(
           s.claims.connect(s.insurer).payClaim(s.first),
           s.claims,
           "InsuranceClaimPaymentFailed",
@@ -288,8 +286,8 @@ describe("InsuranceClaim", function () {
         await expect(s.claims.connect(s.insurer).payClaims([s.first, s.second]))
           .to.emit(s.claims, "ClaimBatchPaid")
           .withArgs(s.insurer.address, 1n, 1n, ic.usd(96));
-        expect(await s.claims.claimState(s.first)).to.equal(ClaimState.Approved);
-        expect(await s.claims.claimState(s.second)).to.equal(ClaimState.Paid);
+        expect(await s.claims.claimState(s.first)).to.equal(ic.ClaimState.Approved);
+        expect(await s.claims.claimState(s.second)).to.equal(ic.ClaimState.Paid);
         expect(await s.token.balanceOf(s.claims)).to.equal(
           (await s.claims.getPool(s.poolId)).balance,
         );
@@ -345,7 +343,7 @@ describe("InsuranceClaim", function () {
     it("a pharmacy billing an undispensed drug through the generic path is refused", async function () {
       const s = await ic.loadFixture(pharmacyFixture);
       await s.trace.setDispensed(ic.GTIN, ic.LOT, 17n, ic.ethers.ZeroAddress);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "InsuranceClaimDrugCodeNeedsDrugClaim",
         [drugServiceCode(ic.GTIN)],
@@ -356,13 +354,13 @@ describe("InsuranceClaim", function () {
     it("a unit claimed through the drug path cannot be billed again through either path", async function () {
       const s = await ic.loadFixture(pharmacyFixture);
       await s.claims.connect(s.pharmacy).submitDrugClaim(s.drug, 0n, []);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s, [1n]),
         "InsuranceClaimDrugCodeNeedsDrugClaim",
         [drugServiceCode(ic.GTIN)],
         () => s.claims.connect(s.pharmacy).submitClaim(s.generic, 0n, []),
       );
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s, [1n]),
         "InsuranceClaimDrugUnitAlreadyClaimed",
         [s.batchId, 17n],
@@ -395,7 +393,7 @@ describe("InsuranceClaim", function () {
         () => s.claims.connect(s.insurer).payClaim(1n),
       ]) {
         await prepare();
-        await refuses(ic.watchClaims(s, [1n]), "InsuranceClaimDuplicate", [1n], () =>
+        await ic.refuses(ic.watchClaims(s, [1n]), "InsuranceClaimDuplicate", [1n], () =>
           s.claims
             .connect(s.provider)
             .submitClaim({ ...request, evidenceHash: ic.evidence("one byte changed") }, 0n, []),
@@ -409,7 +407,7 @@ describe("InsuranceClaim", function () {
         serviceDate: s.now - ic.DAY,
         evidenceHash: ic.evidence("again"),
       });
-      await refuses(ic.watchClaims(s, [1n]), "InsuranceClaimDuplicate", [1n], () =>
+      await ic.refuses(ic.watchClaims(s, [1n]), "InsuranceClaimDuplicate", [1n], () =>
         s.claims.connect(s.provider).submitClaim(again, 0n, []),
       );
       const { appealDeadline } = await s.claims.getClaim(1n);
@@ -445,7 +443,7 @@ describe("InsuranceClaim", function () {
           again.serviceDate,
         ),
       ).to.equal(2n);
-      await refuses(ic.watchClaims(s, [1n, 2n]), "InsuranceClaimDuplicate", [2n], () =>
+      await ic.refuses(ic.watchClaims(s, [1n, 2n]), "InsuranceClaimDuplicate", [2n], () =>
         s.claims.connect(s.provider).submitClaim(again, 0n, []),
       );
     });
@@ -453,7 +451,7 @@ describe("InsuranceClaim", function () {
     it("a provider the patient never authorized cannot bill the patient's policy", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.grantRole(ic.ethers.id("PROVIDER_ROLE"), s.stranger.address);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "InsuranceClaimProviderNotAuthorized",
         [s.patient.address, s.stranger.address],
@@ -461,7 +459,7 @@ describe("InsuranceClaim", function () {
       );
       // Authorized for treatment only is not enough: billing is a use for payment (HPAYMT).
       await s.consent.setAuthorization(s.patient.address, s.stranger.address, 0, true, 0xfff);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "InsuranceClaimProviderNotAuthorized",
         [s.patient.address, s.stranger.address],
@@ -472,7 +470,7 @@ describe("InsuranceClaim", function () {
     it("a pharmacy's drug claim needs the patient's HPAYMT consent on medications to the pharmacy", async function () {
       const s = await ic.loadFixture(pharmacyFixture);
       await s.consent.setAuthorization(s.patient.address, s.pharmacy.address, ic.HPAYMT, true, 0);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "InsuranceClaimProviderNotAuthorized",
         [s.patient.address, s.pharmacy.address],
@@ -487,7 +485,7 @@ describe("InsuranceClaim", function () {
       const deniedAt = BigInt((await ic.ethers.provider.getBlock("latest"))!.timestamp);
       expect(appealDeadline).to.equal(deniedAt + ic.APPEAL_WINDOW);
       await ic.networkHelpers.time.setNextBlockTimestamp(appealDeadline + 1n);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s, [s.claimId]),
         "InsuranceClaimAppealWindowClosed",
         [s.claimId, appealDeadline],
@@ -512,7 +510,7 @@ describe("InsuranceClaim", function () {
         .submitClaim(ic.claimRequest(s, { evidenceHash: ic.evidence("second") }), 0n, []);
       await s.consent.setAuthorization(s.patient.address, s.insurer.address, ic.HPAYMT, false, 0);
       await s.consent.setAuthorization(s.patient.address, s.provider.address, ic.HPAYMT, false, 0);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "InsuranceClaimConsentMissing",
         [s.patient.address, s.insurer.address],
@@ -527,8 +525,8 @@ describe("InsuranceClaim", function () {
       await s.claims.connect(s.adjuster).denyClaim(2n, 50);
       await s.claims.connect(s.patient).appealClaim(2n, ic.evidence("appeal"));
       await s.claims.connect(s.adjuster).approveClaim(2n);
-      expect(await s.claims.claimState(1n)).to.equal(ClaimState.Paid);
-      expect(await s.claims.claimState(2n)).to.equal(ClaimState.Approved);
+      expect(await s.claims.claimState(1n)).to.equal(ic.ClaimState.Paid);
+      expect(await s.claims.claimState(2n)).to.equal(ic.ClaimState.Approved);
     });
   });
 });

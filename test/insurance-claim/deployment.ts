@@ -1,8 +1,6 @@
 import { expect } from "chai";
 
 import * as ic from "../helpers/insurance-claim.js";
-import { expectRevert } from "../helpers/expect.js";
-import { ClaimState } from "../helpers/states.js";
 import { shouldBehaveLikeAdminPausable } from "../shared/access-and-pause.js";
 import type { AdminPausable } from "../shared/access-and-pause.js";
 
@@ -34,7 +32,7 @@ describe("InsuranceClaim", function () {
     it("reverts when PatientConsent is not a contract", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       const factory = await ic.ethers.getContractFactory("InsuranceClaim");
-      await expectRevert(
+      await ic.expectRevert(
         factory.deploy(0n, s.admin.address, s.stranger.address, s.trace),
         s.claims,
         "InsuranceClaimNotAContract",
@@ -45,7 +43,7 @@ describe("InsuranceClaim", function () {
     it("reverts when DrugTrace is not a contract", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       const factory = await ic.ethers.getContractFactory("InsuranceClaim");
-      await expectRevert(
+      await ic.expectRevert(
         factory.deploy(0n, s.admin.address, s.consent, ic.ethers.ZeroAddress),
         s.claims,
         "InsuranceClaimNotAContract",
@@ -65,8 +63,8 @@ describe("InsuranceClaim", function () {
       expect((await s.claims.getPool(9n)).insurer).to.equal(ic.ethers.ZeroAddress);
       expect((await s.claims.getPlan(9n)).poolId).to.equal(0n);
       expect((await s.claims.getPolicy(9n)).patient).to.equal(ic.ethers.ZeroAddress);
-      expect((await s.claims.getClaim(9n)).state).to.equal(ClaimState.None);
-      expect(await s.claims.claimState(9n)).to.equal(ClaimState.None);
+      expect((await s.claims.getClaim(9n)).state).to.equal(ic.ClaimState.None);
+      expect(await s.claims.claimState(9n)).to.equal(ic.ClaimState.None);
     });
   });
 });

@@ -2,7 +2,6 @@ import { expect } from "chai";
 
 import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
 import * as ic from "../helpers/insurance-claim.js";
-import { expectRevert, expectUnauthorized, refuses } from "../helpers/expect.js";
 
 describe("InsuranceClaim", function () {
   describe("submitDrugClaim", function () {
@@ -34,7 +33,7 @@ describe("InsuranceClaim", function () {
       await s.claims.connect(s.pharmacy).submitDrugClaim(s.request, 0n, []);
       await s.claims.connect(s.insurer).createPolicy(s.planId, s.patient.address, s.start, s.end);
       const again = { ...s.request, policyId: 2n, evidenceHash: ic.evidence("rx-again") };
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s, [1n]),
         "InsuranceClaimDrugUnitAlreadyClaimed",
         [s.batchId, 17n],
@@ -52,7 +51,7 @@ describe("InsuranceClaim", function () {
         true,
         ic.MEDICATIONS,
       );
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "InsuranceClaimDrugNotDispensed",
         [s.batchId, 17n, s.stranger.address],
@@ -64,7 +63,7 @@ describe("InsuranceClaim", function () {
     it("reverts when the consent does not cover the medications category", async function () {
       const s = await ic.loadFixture(ic.drugClaimFixture);
       await s.consent.setAuthorization(s.patient.address, s.insurer.address, ic.HPAYMT, true, 0);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.pharmacy).submitDrugClaim(s.request, 0n, []),
         s.claims,
         "InsuranceClaimConsentMissing",
@@ -76,7 +75,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the GTIN has more than 14 digits", async function () {
       const s = await ic.loadFixture(ic.drugClaimFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims
           .connect(s.pharmacy)
           .submitDrugClaim({ ...s.request, gtin: 100_000_000_000_000n }, 0n, []),
@@ -88,7 +87,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the claim is on someone else's policy", async function () {
       const s = await ic.loadFixture(ic.drugClaimFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims
           .connect(s.pharmacy)
           .submitDrugClaim({ ...s.request, patient: s.stranger.address }, 0n, []),
@@ -101,12 +100,12 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the billed amount or the evidence is missing", async function () {
       const s = await ic.loadFixture(ic.drugClaimFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.pharmacy).submitDrugClaim({ ...s.request, billed: 0n }, 0n, []),
         s.claims,
         "InsuranceClaimAmountZero",
       );
-      await expectRevert(
+      await ic.expectRevert(
         s.claims
           .connect(s.pharmacy)
           .submitDrugClaim({ ...s.request, evidenceHash: ic.ethers.ZeroHash }, 0n, []),
@@ -117,7 +116,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the caller is not a provider", async function () {
       const s = await ic.loadFixture(ic.drugClaimFixture);
-      await expectUnauthorized(
+      await ic.expectUnauthorized(
         s.claims.connect(s.patient).submitDrugClaim(s.request, 0n, []),
         s.claims,
         s.patient.address,

@@ -1,8 +1,6 @@
 import { expect } from "chai";
 
 import * as ic from "../helpers/insurance-claim.js";
-import { expectRevert, expectUnauthorized, refuses } from "../helpers/expect.js";
-import { ClaimState, expectedStates } from "../helpers/states.js";
 
 describe("InsuranceClaim", function () {
   describe("payClaim", function () {
@@ -20,11 +18,11 @@ describe("InsuranceClaim", function () {
       );
       const pool = await s.claims.getPool(s.poolId);
       expect([pool.balance, pool.reserved]).to.deep.equal([ic.usd(100_000) - s.payout, 0n]);
-      expect(await s.claims.claimState(s.claimId)).to.equal(ClaimState.Paid);
-      await refuses(
+      expect(await s.claims.claimState(s.claimId)).to.equal(ic.ClaimState.Paid);
+      await ic.refuses(
         ic.watchClaims(s, [s.claimId]),
         "InsuranceClaimUnexpectedState",
-        [s.claimId, ClaimState.Paid, expectedStates(ClaimState.Approved)],
+        [s.claimId, ic.ClaimState.Paid, ic.expectedStates(ic.ClaimState.Approved)],
         () => s.claims.connect(s.insurer).payClaim(s.claimId),
       );
     });
@@ -46,7 +44,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the caller is not an insurer", async function () {
       const s = await ic.loadFixture(ic.approvedClaimFixture);
-      await expectUnauthorized(
+      await ic.expectUnauthorized(
         s.claims.connect(s.provider).payClaim(s.claimId),
         s.claims,
         s.provider.address,
@@ -60,22 +58,22 @@ describe("InsuranceClaim", function () {
         s,
         s.claims.connect(s.insurer).payClaim(s.claimId),
         s.claimId,
-        ClaimState.Denied,
-        expectedStates(ClaimState.Approved),
+        ic.ClaimState.Denied,
+        ic.expectedStates(ic.ClaimState.Approved),
       );
       await ic.revertsInState(
         s,
         s.claims.connect(s.insurer).payClaim(99n),
         99n,
-        ClaimState.None,
-        expectedStates(ClaimState.Approved),
+        ic.ClaimState.None,
+        ic.expectedStates(ic.ClaimState.Approved),
       );
     });
 
     it("reverts when paused", async function () {
       const s = await ic.loadFixture(ic.approvedClaimFixture);
       await s.claims.connect(s.pauser).pause();
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).payClaim(s.claimId),
         s.claims,
         "EnforcedPause",
@@ -106,7 +104,7 @@ describe("InsuranceClaim", function () {
         [s.claims, s.provider, s.pharmacy],
         [-3n * s.payout, 2n * s.payout, s.payout],
       );
-      for (const id of s.ids) expect(await s.claims.claimState(id)).to.equal(ClaimState.Paid);
+      for (const id of s.ids) expect(await s.claims.claimState(id)).to.equal(ic.ClaimState.Paid);
       expect((await s.claims.getPool(s.poolId)).reserved).to.equal(0n);
     });
 
@@ -122,17 +120,17 @@ describe("InsuranceClaim", function () {
     it("reverts the whole batch when an id repeats (no claim is paid twice)", async function () {
       const s = await ic.loadFixture(batchFixture);
       const first = s.ids[0]!;
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s, s.ids),
         "InsuranceClaimUnexpectedState",
-        [first, ClaimState.Paid, expectedStates(ClaimState.Approved)],
+        [first, ic.ClaimState.Paid, ic.expectedStates(ic.ClaimState.Approved)],
         () => s.claims.connect(s.insurer).payClaims([first, s.ids[1]!, first]),
       );
     });
 
     it("reverts when the batch is empty", async function () {
       const s = await ic.loadFixture(batchFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).payClaims([]),
         s.claims,
         "InsuranceClaimEmptyBatch",
@@ -146,14 +144,18 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the caller is not an insurer or the contract is paused", async function () {
       const s = await ic.loadFixture(batchFixture);
-      await expectUnauthorized(
+      await ic.expectUnauthorized(
         s.claims.connect(s.adjuster).payClaims(s.ids),
         s.claims,
         s.adjuster.address,
         "INSURER_ROLE",
       );
       await s.claims.connect(s.pauser).pause();
-      await expectRevert(s.claims.connect(s.insurer).payClaims(s.ids), s.claims, "EnforcedPause");
+      await ic.expectRevert(
+        s.claims.connect(s.insurer).payClaims(s.ids),
+        s.claims,
+        "EnforcedPause",
+      );
     });
   });
 
@@ -192,7 +194,7 @@ describe("InsuranceClaim", function () {
       const claim = await s.claims.getClaim(s.claimId);
       // The approval's numbers stay on record; the reason is the void's.
       expect([claim.state, claim.reasonCode, claim.deductibleApplied, claim.payout]).to.deep.equal([
-        ClaimState.Voided,
+        ic.ClaimState.Voided,
         16n,
         ic.usd(50),
         ic.usd(80),
@@ -213,7 +215,7 @@ describe("InsuranceClaim", function () {
         evidenceHash: ic.evidence("v3"),
       });
       // While the claim is Approved the service is taken, whatever the evidence.
-      await refuses(ic.watchClaims(s, [s.claimId]), "InsuranceClaimDuplicate", [s.claimId], () =>
+      await ic.refuses(ic.watchClaims(s, [s.claimId]), "InsuranceClaimDuplicate", [s.claimId], () =>
         s.claims
           .connect(s.provider)
           .submitClaim({ ...same, evidenceHash: ic.evidence("v3-corrected") }, 0n, []),
@@ -230,19 +232,13 @@ describe("InsuranceClaim", function () {
         ),
       ).to.equal(5n);
       // The released deductible and coverage are counted again, once: the same EOB as the voided approval.
-      await expect(s.claims.connect(s.adjuster).approveClaim(5n))
-        .to.emit(s.claims, "ClaimAdjudicated")
-        .withArgs(
-          5n,
-          ClaimState.Approved,
-          s.adjuster.address,
-          ic.usd(150),
-          ic.usd(150),
-          ic.usd(50),
-          ic.usd(20),
-          ic.usd(80),
-          0,
-        );
+      await ic.expectAdjudicated(
+        s,
+        s.claims.connect(s.adjuster).approveClaim(5n),
+        5n,
+        ic.ClaimState.Approved,
+        [150, 150, 50, 20, 80],
+      );
       const policy = await s.claims.getPolicy(s.policyId);
       expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([
         ic.PLAN.deductible,
@@ -260,7 +256,7 @@ describe("InsuranceClaim", function () {
         .withArgs(1n, s.poolId, s.insurer.address, 22, 0n, ic.usd(30));
       expect(await s.claims.isDrugUnitClaimed(batchId, 17n)).to.equal(true);
       const again = { ...request, evidenceHash: ic.evidence("rx-again") };
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s, [1n]),
         "InsuranceClaimDrugUnitAlreadyClaimed",
         [batchId, 17n],
@@ -270,7 +266,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the reason code is zero", async function () {
       const s = await ic.loadFixture(ic.approvedClaimFixture);
-      await refuses(ic.watchClaims(s, [s.claimId]), "InsuranceClaimReasonCodeZero", [], () =>
+      await ic.refuses(ic.watchClaims(s, [s.claimId]), "InsuranceClaimReasonCodeZero", [], () =>
         s.claims.connect(s.insurer).voidClaim(s.claimId, 0),
       );
     });
@@ -283,7 +279,7 @@ describe("InsuranceClaim", function () {
     it("reverts when the caller is not an insurer (not even the pool's adjuster)", async function () {
       const s = await ic.loadFixture(ic.approvedClaimFixture);
       for (const caller of [s.adjuster, s.provider]) {
-        await refuses(
+        await ic.refuses(
           ic.watchClaims(s, [s.claimId]),
           "AccessControlUnauthorizedAccount",
           [caller.address, ic.ethers.id("INSURER_ROLE")],
@@ -316,17 +312,17 @@ describe("InsuranceClaim", function () {
       const voided = s.claimId;
       await s.claims.connect(s.insurer).voidClaim(voided, 16);
       const cases: [bigint, bigint][] = [
-        [99n, ClaimState.None],
-        [submitted, ClaimState.Submitted],
-        [denied, ClaimState.Denied],
-        [paid, ClaimState.Paid],
-        [voided, ClaimState.Voided],
+        [99n, ic.ClaimState.None],
+        [submitted, ic.ClaimState.Submitted],
+        [denied, ic.ClaimState.Denied],
+        [paid, ic.ClaimState.Paid],
+        [voided, ic.ClaimState.Voided],
       ];
       for (const [claimId, state] of cases) {
-        await refuses(
+        await ic.refuses(
           ic.watchClaims(s, [submitted, denied, paid, voided]),
           "InsuranceClaimUnexpectedState",
-          [claimId, state, expectedStates(ClaimState.Approved)],
+          [claimId, state, ic.expectedStates(ic.ClaimState.Approved)],
           () => s.claims.connect(s.insurer).voidClaim(claimId, 16),
         );
       }
@@ -335,15 +331,15 @@ describe("InsuranceClaim", function () {
         s,
         s.claims.connect(s.insurer).payClaim(voided),
         voided,
-        ClaimState.Voided,
-        expectedStates(ClaimState.Approved),
+        ic.ClaimState.Voided,
+        ic.expectedStates(ic.ClaimState.Approved),
       );
     });
 
     it("reverts when paused", async function () {
       const s = await ic.loadFixture(ic.approvedClaimFixture);
       await s.claims.connect(s.pauser).pause();
-      await refuses(ic.watchClaims(s, [s.claimId]), "EnforcedPause", [], () =>
+      await ic.refuses(ic.watchClaims(s, [s.claimId]), "EnforcedPause", [], () =>
         s.claims.connect(s.insurer).voidClaim(s.claimId, 16),
       );
     });

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 
 import * as ic from "../helpers/insurance-claim.js";
-import { expectRevert, refuses } from "../helpers/expect.js";
 
 describe("InsuranceClaim", function () {
   describe("createPlan", function () {
@@ -37,7 +36,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when coinsurance is above 100%", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await refuses(ic.watchClaims(s), "InsuranceClaimCoinsuranceTooHigh", [10_001n], () =>
+      await ic.refuses(ic.watchClaims(s), "InsuranceClaimCoinsuranceTooHigh", [10_001n], () =>
         s.claims
           .connect(s.insurer)
           .createPlan(s.poolId, 1n, 0n, 10_001, ic.ethers.ZeroHash, ic.APPEAL_WINDOW),
@@ -46,7 +45,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the coverage limit is zero", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims
           .connect(s.insurer)
           .createPlan(s.poolId, 0n, 0n, 0, ic.ethers.ZeroHash, ic.APPEAL_WINDOW),
@@ -69,7 +68,7 @@ describe("InsuranceClaim", function () {
     ] as const) {
       it(`reverts when the appeal window is ${label}`, async function () {
         const s = await ic.loadFixture(ic.deployFixture);
-        await refuses(
+        await ic.refuses(
           ic.watchClaims(s),
           "InsuranceClaimAppealWindowOutOfRange",
           [window, 30n * ic.DAY, 365n * ic.DAY],
@@ -92,7 +91,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the pool does not exist", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).createPlan(5n, 1n, 0n, 0, ic.ethers.ZeroHash, ic.APPEAL_WINDOW),
         s.claims,
         "InsuranceClaimUnknownPool",
@@ -119,14 +118,14 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the lists differ in length or are empty", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).setFees(s.planId, [ic.code("1"), ic.code("2")], [1n]),
         s.claims,
         "InsuranceClaimLengthMismatch",
         2n,
         1n,
       );
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).setFees(s.planId, [], []),
         s.claims,
         "InsuranceClaimLengthMismatch",
@@ -138,7 +137,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the plan does not exist", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).setFees(9n, [ic.code("1")], [1n]),
         s.claims,
         "InsuranceClaimUnknownPlan",
@@ -175,14 +174,14 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the period does not end after it starts", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await refuses(ic.watchClaims(s), "InsuranceClaimInvalidPeriod", [200n, 200n], () =>
+      await ic.refuses(ic.watchClaims(s), "InsuranceClaimInvalidPeriod", [200n, 200n], () =>
         s.claims.connect(s.insurer).createPolicy(s.planId, s.stranger.address, 200n, 200n),
       );
     });
 
     it("reverts when the patient is the zero address", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).createPolicy(s.planId, ic.ethers.ZeroAddress, 1n, 2n),
         s.claims,
         "InsuranceClaimZeroAddress",
@@ -191,7 +190,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the plan does not exist", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).createPolicy(3n, s.stranger.address, 1n, 2n),
         s.claims,
         "InsuranceClaimUnknownPlan",

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 
 import * as ic from "../helpers/insurance-claim.js";
-import { expectRefused, expectRevert, expectUnauthorized, refuses } from "../helpers/expect.js";
 
 describe("InsuranceClaim", function () {
   describe("openPool", function () {
@@ -19,7 +18,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the caller is not an insurer", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "AccessControlUnauthorizedAccount",
         [s.provider.address, ic.ethers.id("INSURER_ROLE")],
@@ -29,7 +28,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the token is not a contract", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await refuses(ic.watchClaims(s), "InsuranceClaimNotAContract", [s.stranger.address], () =>
+      await ic.refuses(ic.watchClaims(s), "InsuranceClaimNotAContract", [s.stranger.address], () =>
         s.claims.connect(s.insurer).openPool(s.stranger.address),
       );
     });
@@ -49,14 +48,14 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the pool does not exist", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await refuses(ic.watchClaims(s), "InsuranceClaimUnknownPool", [9n], () =>
+      await ic.refuses(ic.watchClaims(s), "InsuranceClaimUnknownPool", [9n], () =>
         s.claims.connect(s.insurer).fundPool(9n, ic.usd(1)),
       );
     });
 
     it("reverts when the amount is zero", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await refuses(ic.watchClaims(s), "InsuranceClaimAmountZero", [], () =>
+      await ic.refuses(ic.watchClaims(s), "InsuranceClaimAmountZero", [], () =>
         s.claims.connect(s.insurer).fundPool(s.poolId, 0n),
       );
     });
@@ -64,7 +63,7 @@ describe("InsuranceClaim", function () {
     it("reverts with the token's error when the allowance is short", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       const spender = await s.claims.getAddress();
-      await expectRefused(
+      await ic.expectRefused(
         ic.claimsState(s),
         () => s.claims.connect(s.stranger).fundPool(s.poolId, ic.usd(1)),
         s.usdc,
@@ -78,7 +77,7 @@ describe("InsuranceClaim", function () {
     it("reverts when paused", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.pauser).pause();
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).fundPool(s.poolId, ic.usd(1)),
         s.claims,
         "EnforcedPause",
@@ -103,7 +102,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the pool does not exist", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await refuses(ic.watchClaims(s), "InsuranceClaimUnknownPool", [7n], () =>
+      await ic.refuses(ic.watchClaims(s), "InsuranceClaimUnknownPool", [7n], () =>
         s.claims.connect(s.insurer).withdrawFromPool(7n, 1n, s.insurer.address),
       );
     });
@@ -117,7 +116,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the caller is not an insurer at all", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectUnauthorized(
+      await ic.expectUnauthorized(
         s.claims.connect(s.stranger).withdrawFromPool(s.poolId, 1n, s.stranger.address),
         s.claims,
         s.stranger.address,
@@ -127,7 +126,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the amount is zero", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 0n, s.insurer.address),
         s.claims,
         "InsuranceClaimAmountZero",
@@ -136,7 +135,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the recipient is the zero address", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 1n, ic.ethers.ZeroAddress),
         s.claims,
         "InsuranceClaimZeroAddress",
@@ -168,7 +167,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the adjuster is the zero address", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.insurer).setAdjuster(s.poolId, ic.ethers.ZeroAddress, true),
         s.claims,
         "InsuranceClaimZeroAddress",

@@ -2,8 +2,6 @@ import { expect } from "chai";
 
 import { buildFeeScheduleTree, proveFee } from "../../sdk/insurance-claim/fee-schedule.js";
 import * as ic from "../helpers/insurance-claim.js";
-import { expectRevert, expectUnauthorized, refuses } from "../helpers/expect.js";
-import { ClaimState } from "../helpers/states.js";
 
 describe("InsuranceClaim", function () {
   describe("submitClaim", function () {
@@ -30,8 +28,8 @@ describe("InsuranceClaim", function () {
         claim.billed,
         claim.allowed,
         claim.poolId,
-      ]).to.deep.equal([s.policyId, ClaimState.Submitted, ic.usd(150), ic.usd(120), s.poolId]);
-      expect(await s.claims.claimState(1n)).to.equal(ClaimState.Submitted);
+      ]).to.deep.equal([s.policyId, ic.ClaimState.Submitted, ic.usd(150), ic.usd(120), s.poolId]);
+      expect(await s.claims.claimState(1n)).to.equal(ic.ClaimState.Submitted);
       expect(
         await s.claims.claimIdOf(
           s.policyId,
@@ -78,7 +76,7 @@ describe("InsuranceClaim", function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.consent.setAuthorization(s.patient.address, s.insurer.address, ic.HPAYMT, false, 0);
       await s.consent.setAuthorization(s.patient.address, s.insurer.address, 0, true, 0xfff);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "InsuranceClaimConsentMissing",
         [s.patient.address, s.insurer.address],
@@ -88,7 +86,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the policy does not exist", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.provider).submitClaim(ic.claimRequest(s, { policyId: 42n }), 0n, []),
         s.claims,
         "InsuranceClaimUnknownPolicy",
@@ -104,7 +102,7 @@ describe("InsuranceClaim", function () {
       it(`reverts when the service date is ${label}`, async function () {
         const s = await ic.loadFixture(ic.deployFixture);
         const serviceDate = s.now + offset;
-        await refuses(
+        await ic.refuses(
           ic.watchClaims(s),
           "InsuranceClaimServiceDateNotCovered",
           [s.policyId, serviceDate],
@@ -130,7 +128,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the plan lists no fee for the code", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await refuses(
+      await ic.refuses(
         ic.watchClaims(s),
         "InsuranceClaimServiceNotCovered",
         [s.planId, ic.code("70553")],
@@ -143,7 +141,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the billed amount is zero", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.provider).submitClaim(ic.claimRequest(s, { billed: 0n }), 0n, []),
         s.claims,
         "InsuranceClaimAmountZero",
@@ -152,7 +150,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the evidence hash is zero", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectRevert(
+      await ic.expectRevert(
         s.claims
           .connect(s.provider)
           .submitClaim(ic.claimRequest(s, { evidenceHash: ic.ethers.ZeroHash }), 0n, []),
@@ -163,7 +161,7 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the caller is not a provider", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
-      await expectUnauthorized(
+      await ic.expectUnauthorized(
         s.claims.connect(s.patient).submitClaim(ic.claimRequest(s), 0n, []),
         s.claims,
         s.patient.address,
@@ -174,7 +172,7 @@ describe("InsuranceClaim", function () {
     it("reverts when paused", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.pauser).pause();
-      await expectRevert(
+      await ic.expectRevert(
         s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []),
         s.claims,
         "EnforcedPause",
@@ -221,7 +219,7 @@ describe("InsuranceClaim", function () {
         const s = await ic.loadFixture(merklePlanFixture);
         const fee = proveFee(s.tree, "10150");
         const request = ic.claimRequest(s, { serviceCode: ic.code("10150"), billed: ic.usd(400) });
-        await refuses(
+        await ic.refuses(
           ic.watchClaims(s),
           "InsuranceClaimInvalidFeeProof",
           [s.planId, ic.code("10150"), ic.usd(161)],
@@ -231,7 +229,7 @@ describe("InsuranceClaim", function () {
 
       it("reverts when no amount is given for a code without an explicit fee", async function () {
         const s = await ic.loadFixture(merklePlanFixture);
-        await expectRevert(
+        await ic.expectRevert(
           s.claims
             .connect(s.provider)
             .submitClaim(ic.claimRequest(s, { serviceCode: ic.code("10150") }), 0n, []),

@@ -4,7 +4,6 @@ import type { ContractTransactionResponse } from "ethers";
 
 import { signConsentRevocation } from "../../sdk/patient-consent/index.js";
 import { IPatientConsent__factory } from "../../typechain-types/index.js";
-import { expectNothingChanged, expectRevert, refuses } from "../helpers/expect.js";
 import { gasOf } from "../helpers/gas.js";
 import * as pc from "../helpers/patient-consent.js";
 import type { Fixture } from "../helpers/patient-consent.js";
@@ -20,22 +19,22 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await pc.grantDefault(f);
       const start = await pc.now();
-      await expectNothingChanged(pc.consentState(f), async () => {
-        await expectRevert(
+      await pc.expectNothingChanged(pc.consentState(f), async () => {
+        await pc.expectRevert(
           f.consent.connect(f.stranger).beginDefaultAdminTransfer(f.stranger.address),
           f.consent,
           "AccessControlUnauthorizedAccount",
           f.stranger.address,
           ZeroHash,
         );
-        await expectRevert(
+        await pc.expectRevert(
           f.consent.connect(f.stranger).grantRole(f.EMERGENCY_ROLE, f.stranger.address),
           f.consent,
           "AccessControlUnauthorizedAccount",
           f.stranger.address,
           ZeroHash,
         );
-        await expectRevert(
+        await pc.expectRevert(
           pc.grantAs(
             f,
             f.stranger,
@@ -50,7 +49,7 @@ describe("PatientConsent", function () {
           f.stranger.address,
           f.patient.address,
         );
-        await expectRevert(
+        await pc.expectRevert(
           f.consent.connect(f.stranger).revokeConsent(f.patient.address, f.clinic.address),
           f.consent,
           "PatientConsentUnauthorizedCaller",
@@ -59,7 +58,7 @@ describe("PatientConsent", function () {
         );
       });
       // Not even the admin can consent on a patient's behalf.
-      await expectRevert(
+      await pc.expectRevert(
         pc.grantAs(
           f,
           f.admin,
@@ -84,8 +83,8 @@ describe("PatientConsent", function () {
       await f.consent.connect(f.clinic).anchorRecord(f.patient.address, pc.RECORD, pc.LABS_MEDS);
       const start = await pc.now();
       for (const caller of [f.stranger, f.clinic, f.researcher]) {
-        await expectNothingChanged(pc.consentState(f), async () => {
-          await expectRevert(
+        await pc.expectNothingChanged(pc.consentState(f), async () => {
+          await pc.expectRevert(
             pc.grantAs(
               f,
               caller,
@@ -102,7 +101,7 @@ describe("PatientConsent", function () {
           );
           // The clinic's own namespace holds the record already; anyone else lacks TREAT on every category.
           if (caller === f.clinic) {
-            await expectRevert(
+            await pc.expectRevert(
               f.consent
                 .connect(caller)
                 .anchorRecord(f.patient.address, pc.RECORD, pc.ALL_CATEGORIES),
@@ -112,7 +111,7 @@ describe("PatientConsent", function () {
               pc.RECORD,
             );
           } else {
-            await expectRevert(
+            await pc.expectRevert(
               f.consent
                 .connect(caller)
                 .anchorRecord(f.patient.address, pc.RECORD, pc.ALL_CATEGORIES),
@@ -148,7 +147,7 @@ describe("PatientConsent", function () {
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
       expect(await f.consent.delegateUntil(f.patient.address, f.guardian.address)).to.equal(0n);
       const start = await pc.now();
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentUnauthorizedCaller",
         [f.guardian.address, f.patient.address],
@@ -324,15 +323,15 @@ describe("PatientConsent", function () {
             .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("TREAT")),
         ).to.emit(f.consent, "AccessLogged");
         // The squatter can neither take the clinic's namespace nor pass its record off as the patient's.
-        await expectNothingChanged(pc.consentState(f), async () => {
-          await expectRevert(
+        await pc.expectNothingChanged(pc.consentState(f), async () => {
+          await pc.expectRevert(
             f.consent.connect(f.squatter).anchorRecord(f.puppet.address, pc.RECORD, pc.LABS_MEDS),
             f.consent,
             "PatientConsentRecordAlreadyAnchored",
             f.squatter.address,
             pc.RECORD,
           );
-          await expectRevert(
+          await pc.expectRevert(
             f.consent
               .connect(f.clinic)
               .logAccess(f.patient.address, f.squatter.address, pc.RECORD, pc.code("TREAT")),
@@ -362,7 +361,7 @@ describe("PatientConsent", function () {
           start + pc.DAY,
         );
         await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentSignedGrantsBlocked",
           [f.patient.address, f.clinic.address],
@@ -384,7 +383,7 @@ describe("PatientConsent", function () {
         )
           .to.emit(f.consent, "NonceInvalidated")
           .withArgs(f.patient.address, 0n);
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentInvalidNonce",
           [f.patient.address, 1n, 0n],
@@ -405,7 +404,7 @@ describe("PatientConsent", function () {
         await f.consent
           .connect(f.relayer)
           .revokeConsentBySig(revocation.message, revocation.signature);
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentInvalidNonce",
           [f.patient.address, 2n, 1n],
@@ -487,7 +486,7 @@ describe("PatientConsent", function () {
         const f = await pc.load();
         const until = await delegated(f);
         const start = await pc.now();
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentDelegateSelfGrant",
           [f.patient.address, f.guardian.address],
@@ -503,7 +502,7 @@ describe("PatientConsent", function () {
           [pc.purposes("TREAT", "HMARKT"), pc.LABS_MEDS],
           [pc.purposes("TREAT"), pc.categories("labs", "imaging")],
         ] as const) {
-          await refuses(
+          await pc.refuses(
             pc.watchConsent(f),
             "PatientConsentBeyondDelegation",
             [f.patient.address, f.guardian.address, purposeMask, categoryMask],
@@ -517,7 +516,7 @@ describe("PatientConsent", function () {
         const until = await delegated(f);
         const start = await pc.now();
         const asked = pc.categories("labs", "mental-health", "genetics");
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentProtectedCategoryNotDelegated",
           [f.patient.address, f.guardian.address, pc.categories("mental-health", "genetics")],
@@ -531,7 +530,7 @@ describe("PatientConsent", function () {
         const f = await pc.load();
         const until = await delegated(f);
         const start = await pc.now();
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentGrantOutlivesDelegation",
           [f.patient.address, f.guardian.address, until + 1n, until],
@@ -544,7 +543,7 @@ describe("PatientConsent", function () {
         const until = await delegated(f);
         await pc.time.increaseTo(until);
         let start = await pc.now();
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentUnauthorizedCaller",
           [f.guardian.address, f.patient.address],
@@ -553,7 +552,7 @@ describe("PatientConsent", function () {
         const next = await delegated(f);
         await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
         start = await pc.now();
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentUnauthorizedCaller",
           [f.guardian.address, f.patient.address],
@@ -564,16 +563,16 @@ describe("PatientConsent", function () {
       it("refuses a scope with an empty or undefined purpose mask or undefined categories", async function () {
         const f = await pc.load();
         const until = (await pc.now()) + pc.DAY;
-        await expectNothingChanged(pc.consentState(f), async () => {
+        await pc.expectNothingChanged(pc.consentState(f), async () => {
           for (const purposeMask of [0n, 1n << 14n]) {
-            await expectRevert(
+            await pc.expectRevert(
               f.consent.connect(f.patient).setDelegate(f.guardian.address, purposeMask, 0n, until),
               f.consent,
               "PatientConsentInvalidPurposes",
               purposeMask,
             );
           }
-          await expectRevert(
+          await pc.expectRevert(
             f.consent
               .connect(f.patient)
               .setDelegate(f.guardian.address, pc.purposes("TREAT"), 1n << 12n, until),
@@ -593,7 +592,7 @@ describe("PatientConsent", function () {
         await f.consent.connect(f.responder).breakGlass(f.patient.address, id("incident-1"));
         await f.consent.connect(f.responder).endBreakGlass(f.patient.address);
         const closedAt = await pc.now();
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentBreakGlassCoolingDown",
           [f.patient.address, f.responder.address, closedAt + cooldown],
@@ -632,9 +631,9 @@ describe("PatientConsent", function () {
           await f.consent.LONGEST_BREAK_GLASS_COOLDOWN(),
         ];
         expect([shortest, longest]).to.deep.equal([pc.HOUR, 30n * pc.DAY]);
-        await expectNothingChanged(pc.consentState(f), async () => {
+        await pc.expectNothingChanged(pc.consentState(f), async () => {
           for (const cooldown of [0n, shortest - 1n, longest + 1n]) {
-            await expectRevert(
+            await pc.expectRevert(
               f.consent.connect(f.admin).setBreakGlassCooldown(cooldown),
               f.consent,
               "PatientConsentBreakGlassCooldownOutOfBounds",
@@ -643,7 +642,7 @@ describe("PatientConsent", function () {
               longest,
             );
           }
-          await expectRevert(
+          await pc.expectRevert(
             f.consent.connect(f.responder).setBreakGlassCooldown(pc.HOUR),
             f.consent,
             "AccessControlUnauthorizedAccount",

@@ -3,7 +3,6 @@ import { ZeroAddress, ZeroHash } from "ethers";
 
 import { DEFAULT_MAX_BREAK_GLASS_DURATION } from "../../ignition/modules/PatientConsent.js";
 import { PROTECTED_CATEGORIES_MASK } from "../../sdk/patient-consent/index.js";
-import { expectRevert, refuses } from "../helpers/expect.js";
 import * as pc from "../helpers/patient-consent.js";
 
 describe("PatientConsent", function () {
@@ -50,7 +49,7 @@ describe("PatientConsent", function () {
           1n,
         );
       await pc.time.setNextBlockTimestamp(end);
-      await expectRevert(
+      await pc.expectRevert(
         f.consent
           .connect(f.responder)
           .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("ETREAT")),
@@ -111,7 +110,7 @@ describe("PatientConsent", function () {
     it("reverts when the caller lacks EMERGENCY_ROLE", async function () {
       const f = await pc.load();
       for (const caller of [f.stranger, f.clinic, f.admin, f.patient]) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "AccessControlUnauthorizedAccount",
           [caller.address, f.EMERGENCY_ROLE],
@@ -123,7 +122,7 @@ describe("PatientConsent", function () {
     it("reverts when the patient is the zero address or the responder", async function () {
       const f = await pc.load();
       for (const patient of [ZeroAddress, f.responder.address]) {
-        await refuses(pc.watchConsent(f), "PatientConsentInvalidPatient", [patient], () =>
+        await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidPatient", [patient], () =>
           f.consent.connect(f.responder).breakGlass(patient, pc.REASON),
         );
       }
@@ -131,7 +130,7 @@ describe("PatientConsent", function () {
 
     it("reverts without a reason hash", async function () {
       const f = await pc.load();
-      await refuses(pc.watchConsent(f), "PatientConsentInvalidReason", [ZeroHash], () =>
+      await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidReason", [ZeroHash], () =>
         f.consent.connect(f.responder).breakGlass(f.patient.address, ZeroHash),
       );
     });
@@ -140,7 +139,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
       const { end } = await f.consent.breakGlassOf(f.patient.address, f.responder.address);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentBreakGlassAlreadyOpen",
         [f.patient.address, f.responder.address, end],
@@ -151,7 +150,7 @@ describe("PatientConsent", function () {
     it("reverts when paused", async function () {
       const f = await pc.load();
       await f.consent.connect(f.admin).pause();
-      await refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
+      await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
         f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON),
       );
     });
@@ -184,21 +183,21 @@ describe("PatientConsent", function () {
 
     it("reverts when no window is open (never opened, ended, over, someone else's)", async function () {
       const f = await pc.load();
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentBreakGlassNotOpen",
         [f.patient.address, f.responder.address],
         () => f.consent.connect(f.responder).endBreakGlass(f.patient.address),
       );
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentBreakGlassNotOpen",
         [f.patient.address, f.stranger.address],
         () => f.consent.connect(f.stranger).endBreakGlass(f.patient.address),
       );
       await f.consent.connect(f.responder).endBreakGlass(f.patient.address);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentBreakGlassNotOpen",
         [f.patient.address, f.responder.address],
@@ -207,7 +206,7 @@ describe("PatientConsent", function () {
       await pc.time.increase(await f.consent.breakGlassCooldown());
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
       await pc.time.increase(DEFAULT_MAX_BREAK_GLASS_DURATION);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentBreakGlassNotOpen",
         [f.patient.address, f.responder.address],
@@ -233,7 +232,7 @@ describe("PatientConsent", function () {
     it("reverts when out of bounds", async function () {
       const f = await pc.load();
       for (const duration of [0n, 15n * 60n - 1n, 72n * pc.HOUR + 1n]) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentBreakGlassDurationOutOfBounds",
           [duration, 15n * 60n, 72n * pc.HOUR],
@@ -245,7 +244,7 @@ describe("PatientConsent", function () {
     it("reverts when the caller is not the admin", async function () {
       const f = await pc.load();
       for (const caller of [f.stranger, f.responder]) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "AccessControlUnauthorizedAccount",
           [caller.address, ZeroHash],

@@ -1,7 +1,5 @@
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
-
-import { expectRevert, refuses } from "../helpers/expect.js";
 import * as pc from "../helpers/patient-consent.js";
 
 describe("PatientConsent", function () {
@@ -55,7 +53,7 @@ describe("PatientConsent", function () {
         );
       expect(await f.consent.isDelegate(f.patient.address, f.stranger.address)).to.equal(false);
       const start = await pc.now();
-      await expectRevert(
+      await pc.expectRevert(
         pc.grantAs(
           f,
           f.stranger,
@@ -76,7 +74,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const until = (await pc.now()) + pc.DAY;
       for (const delegate of [ZeroAddress, f.patient.address]) {
-        await refuses(pc.watchConsent(f), "PatientConsentInvalidDelegate", [delegate], () =>
+        await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidDelegate", [delegate], () =>
           pc.appoint(f, delegate, until),
         );
       }
@@ -86,7 +84,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const t = await pc.now();
       for (const until of [0n, t - pc.DAY, t]) {
-        await refuses(pc.watchConsent(f), "PatientConsentInvalidDelegationEnd", [until], () =>
+        await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidDelegationEnd", [until], () =>
           pc.appoint(f, f.guardian.address, until),
         );
       }
@@ -96,7 +94,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await f.consent.connect(f.admin).pause();
       const until = (await pc.now()) + pc.DAY;
-      await refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
+      await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
         pc.appoint(f, f.guardian.address, until),
       );
     });
@@ -125,7 +123,7 @@ describe("PatientConsent", function () {
 
     it("reverts when the delegate is not active (never appointed, removed, expired)", async function () {
       const f = await pc.load();
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentDelegateNotActive",
         [f.patient.address, f.guardian.address],
@@ -135,14 +133,14 @@ describe("PatientConsent", function () {
       await pc.appoint(f, f.guardian.address, until);
       await pc.appoint(f, f.stranger.address, until);
       await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentDelegateNotActive",
         [f.patient.address, f.guardian.address],
         () => f.consent.connect(f.patient).revokeDelegate(f.guardian.address),
       );
       await pc.time.increaseTo(until);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentDelegateNotActive",
         [f.patient.address, f.stranger.address],
@@ -154,7 +152,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await pc.appoint(f, f.guardian.address, (await pc.now()) + pc.DAY);
       for (const caller of [f.stranger, f.admin, f.guardian]) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentDelegateNotActive",
           [caller.address, f.guardian.address],

@@ -10,7 +10,6 @@ import {
   PURPOSES,
 } from "../../sdk/patient-consent/index.js";
 import { IPatientConsent__factory } from "../../typechain-types/index.js";
-import { expectRevert } from "../helpers/expect.js";
 import * as pc from "../helpers/patient-consent.js";
 import { shouldBehaveLikeAdminPausable } from "../shared/access-and-pause.js";
 import type { AdminPausable } from "../shared/access-and-pause.js";
@@ -57,7 +56,7 @@ describe("PatientConsent", function () {
     it("reverts when the break-glass duration is out of bounds", async function () {
       const [admin] = await pc.ethers.getSigners();
       const factory = await pc.ethers.getContractFactory("PatientConsent");
-      await expectRevert(
+      await pc.expectRevert(
         factory.deploy(0n, admin!.address, 60n),
         factory,
         "PatientConsentBreakGlassDurationOutOfBounds",
@@ -147,13 +146,13 @@ describe("PatientConsent", function () {
       await expect(grant(pc.ALL_PURPOSES, pc.ALL_CATEGORIES)).to.emit(f.consent, "ConsentGranted");
       const nextPurpose = 1n << BigInt(Object.keys(PURPOSES).length);
       const nextCategory = 1n << BigInt(Object.keys(CATEGORIES).length);
-      await expectRevert(
+      await pc.expectRevert(
         grant(nextPurpose, 0n),
         f.consent,
         "PatientConsentInvalidPurposes",
         nextPurpose,
       );
-      await expectRevert(
+      await pc.expectRevert(
         grant(pc.purposes("TREAT"), nextCategory),
         f.consent,
         "PatientConsentInvalidCategories",

@@ -1,9 +1,6 @@
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
-
-import { refuses } from "../helpers/expect.js";
 import * as pc from "../helpers/patient-consent.js";
-import { ConsentState } from "../helpers/states.js";
 
 describe("PatientConsent", function () {
   describe("grantConsent", function () {
@@ -47,7 +44,7 @@ describe("PatientConsent", function () {
         stored.revoked,
       ]).to.deep.equal([p, pc.LABS_MEDS, start, end, 1n, false]);
       expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
-        ConsentState.Active,
+        pc.ConsentState.Active,
       );
       expect(await f.consent.consentIdOf(f.patient.address, f.clinic.address)).to.equal(expectedId);
       expect(await f.consent.computeConsentId(f.patient.address, f.clinic.address, 1n)).to.equal(
@@ -97,12 +94,12 @@ describe("PatientConsent", function () {
         start + pc.DAY,
       );
       expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
-        ConsentState.Pending,
+        pc.ConsentState.Pending,
       );
       expect(await pc.authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
       await pc.time.increaseTo(start);
       expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
-        ConsentState.Active,
+        pc.ConsentState.Active,
       );
       expect(await pc.authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(true);
     });
@@ -146,7 +143,7 @@ describe("PatientConsent", function () {
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
       await pc.grantDefault(f);
       expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
-        ConsentState.Active,
+        pc.ConsentState.Active,
       );
       expect((await f.consent.consentOf(f.patient.address, f.clinic.address)).serial).to.equal(2n);
     });
@@ -155,7 +152,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const start = await pc.now();
       for (const caller of [f.stranger, f.clinic, f.admin]) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentUnauthorizedCaller",
           [caller.address, f.patient.address],
@@ -182,7 +179,7 @@ describe("PatientConsent", function () {
       await pc.time.increaseTo(until);
       const start = await pc.now();
       for (const former of [f.guardian, f.stranger]) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentUnauthorizedCaller",
           [former.address, f.patient.address],
@@ -204,7 +201,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const start = await pc.now();
       for (const grantee of [ZeroAddress, f.patient.address]) {
-        await refuses(pc.watchConsent(f), "PatientConsentInvalidGrantee", [grantee], () =>
+        await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidGrantee", [grantee], () =>
           pc.grantAs(f, f.patient, grantee, pc.purposes("TREAT"), 0n, start, start + pc.DAY),
         );
       }
@@ -214,7 +211,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const start = await pc.now();
       for (const mask of [0n, 1n << 14n, 1n << 31n, pc.purposes("TREAT") | (1n << 20n)]) {
-        await refuses(pc.watchConsent(f), "PatientConsentInvalidPurposes", [mask], () =>
+        await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidPurposes", [mask], () =>
           pc.grantAs(f, f.patient, f.clinic.address, mask, 0n, start, start + pc.DAY),
         );
       }
@@ -224,7 +221,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const start = await pc.now();
       for (const mask of [1n << 12n, pc.LABS_MEDS | (1n << 31n)]) {
-        await refuses(pc.watchConsent(f), "PatientConsentInvalidCategories", [mask], () =>
+        await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidCategories", [mask], () =>
           pc.grantAs(
             f,
             f.patient,
@@ -247,7 +244,7 @@ describe("PatientConsent", function () {
         [t - 2n * pc.DAY, t - pc.DAY],
         [t - pc.DAY, t],
       ] as const) {
-        await refuses(pc.watchConsent(f), "PatientConsentInvalidPeriod", [start, end], () =>
+        await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidPeriod", [start, end], () =>
           pc.grantTreatment(f, start, end),
         );
       }
@@ -257,7 +254,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await f.consent.connect(f.admin).pause();
       const start = await pc.now();
-      await refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
+      await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
         pc.grantTreatment(f, start, start + pc.DAY),
       );
     });

@@ -1,8 +1,6 @@
 import { expect } from "chai";
 import { ZeroHash, id } from "ethers";
 import type { Signer } from "ethers";
-
-import { expectRevert, refuses } from "../helpers/expect.js";
 import * as pc from "../helpers/patient-consent.js";
 
 describe("PatientConsent", function () {
@@ -30,7 +28,7 @@ describe("PatientConsent", function () {
     it("reverts when the record hash is zero", async function () {
       const f = await pc.load();
       await pc.grantDefault(f);
-      await refuses(pc.watchConsent(f), "PatientConsentInvalidRecordHash", [ZeroHash], () =>
+      await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidRecordHash", [ZeroHash], () =>
         f.consent
           .connect(f.clinic)
           .anchorRecord(f.patient.address, ZeroHash, pc.categories("labs")),
@@ -41,7 +39,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await pc.grantDefault(f);
       for (const mask of [0n, 1n << 12n]) {
-        await refuses(pc.watchConsent(f), "PatientConsentInvalidCategories", [mask], () =>
+        await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidCategories", [mask], () =>
           f.consent.connect(f.clinic).anchorRecord(f.patient.address, pc.RECORD, mask),
         );
       }
@@ -53,7 +51,7 @@ describe("PatientConsent", function () {
       await f.consent
         .connect(f.clinic)
         .anchorRecord(f.patient.address, pc.RECORD, pc.categories("labs"));
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentRecordAlreadyAnchored",
         [f.clinic.address, pc.RECORD],
@@ -89,7 +87,7 @@ describe("PatientConsent", function () {
         [f.clinic, pc.categories("labs", "genetics")],
       ];
       for (const [caller, mask] of attempts) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentNotAuthorized",
           [f.patient.address, caller.address, pc.code("TREAT"), mask],
@@ -104,7 +102,7 @@ describe("PatientConsent", function () {
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
       const { end } = await pc.grantDefault(f, f.researcher);
       for (const caller of [f.clinic]) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentNotAuthorized",
           [f.patient.address, caller.address, pc.code("TREAT"), pc.categories("labs")],
@@ -115,7 +113,7 @@ describe("PatientConsent", function () {
         );
       }
       await pc.time.increaseTo(end);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentNotAuthorized",
         [f.patient.address, f.researcher.address, pc.code("TREAT"), pc.categories("labs")],
@@ -129,7 +127,7 @@ describe("PatientConsent", function () {
     it("reverts for a break-glass responder: emergency access does not anchor records", async function () {
       const f = await pc.load();
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentNotAuthorized",
         [f.patient.address, f.responder.address, pc.code("TREAT"), pc.categories("labs")],
@@ -144,7 +142,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await pc.grantDefault(f);
       await f.consent.connect(f.admin).pause();
-      await refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
+      await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
         f.consent
           .connect(f.clinic)
           .anchorRecord(f.patient.address, pc.RECORD, pc.categories("labs")),
@@ -218,7 +216,7 @@ describe("PatientConsent", function () {
     it("reverts when the record is not anchored", async function () {
       const f = await loadAnchored();
       const unknown = id("never anchored");
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentUnknownRecord",
         [f.clinic.address, unknown],
@@ -231,7 +229,7 @@ describe("PatientConsent", function () {
 
     it("reverts when the record is about another patient", async function () {
       const f = await loadAnchored();
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentRecordPatientMismatch",
         [f.clinic.address, pc.RECORD, f.stranger.address],
@@ -258,7 +256,7 @@ describe("PatientConsent", function () {
         [f.clinic, f.clinic.address, pc.RECORD, 200n, pc.LABS_MEDS],
       ];
       for (const [caller, provider, record, purpose, mask] of attempts) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentNotAuthorized",
           [f.patient.address, caller.address, purpose, mask],
@@ -270,7 +268,7 @@ describe("PatientConsent", function () {
     it("reverts once the consent is revoked or over", async function () {
       const f = await loadAnchored();
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentNotAuthorized",
         [f.patient.address, f.clinic.address, pc.code("TREAT"), pc.LABS_MEDS],
@@ -287,7 +285,7 @@ describe("PatientConsent", function () {
           .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("HRESCH")),
       ).to.emit(f.consent, "AccessLogged");
       await pc.time.setNextBlockTimestamp(end);
-      await expectRevert(
+      await pc.expectRevert(
         f.consent
           .connect(f.researcher)
           .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("HRESCH")),
@@ -303,7 +301,7 @@ describe("PatientConsent", function () {
     it("reverts when paused", async function () {
       const f = await loadAnchored();
       await f.consent.connect(f.admin).pause();
-      await refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
+      await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
         f.consent
           .connect(f.clinic)
           .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("TREAT")),

@@ -1,8 +1,5 @@
 import { expect } from "chai";
-
-import { refuses } from "../helpers/expect.js";
 import * as pc from "../helpers/patient-consent.js";
-import { ConsentState } from "../helpers/states.js";
 
 describe("PatientConsent", function () {
   describe("revokeConsent", function () {
@@ -14,7 +11,7 @@ describe("PatientConsent", function () {
         .to.emit(f.consent, "ConsentRevoked")
         .withArgs(consentId, f.patient.address, f.clinic.address, f.patient.address);
       expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
-        ConsentState.Revoked,
+        pc.ConsentState.Revoked,
       );
       expect((await f.consent.consentOf(f.patient.address, f.clinic.address)).revoked).to.equal(
         true,
@@ -58,7 +55,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await pc.grantDefault(f);
       for (const caller of [f.stranger, f.clinic, f.admin]) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentUnauthorizedCaller",
           [caller.address, f.patient.address],
@@ -69,26 +66,26 @@ describe("PatientConsent", function () {
 
     it("reverts when there is no live consent (never granted, revoked, expired)", async function () {
       const f = await pc.load();
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentUnexpectedConsentState",
-        [f.patient.address, f.clinic.address, ConsentState.None, pc.REVOCABLE],
+        [f.patient.address, f.clinic.address, pc.ConsentState.None, pc.REVOCABLE],
         () => f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address),
       );
       await pc.grantDefault(f);
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentUnexpectedConsentState",
-        [f.patient.address, f.clinic.address, ConsentState.Revoked, pc.REVOCABLE],
+        [f.patient.address, f.clinic.address, pc.ConsentState.Revoked, pc.REVOCABLE],
         () => f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address),
       );
       const { end } = await pc.grantDefault(f, f.insurer);
       await pc.time.increaseTo(end);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentUnexpectedConsentState",
-        [f.patient.address, f.insurer.address, ConsentState.Expired, pc.REVOCABLE],
+        [f.patient.address, f.insurer.address, pc.ConsentState.Expired, pc.REVOCABLE],
         () => f.consent.connect(f.patient).revokeConsent(f.patient.address, f.insurer.address),
       );
     });

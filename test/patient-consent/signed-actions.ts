@@ -24,10 +24,8 @@ import type {
   DelegateRemoval,
 } from "../../sdk/patient-consent/index.js";
 import type { PatientConsent } from "../../typechain-types/index.js";
-import { expectNothingChanged, expectRevert, refuses } from "../helpers/expect.js";
 import * as pc from "../helpers/patient-consent.js";
 import type { Fixture } from "../helpers/patient-consent.js";
-import { ConsentState } from "../helpers/states.js";
 
 /**
  * `grantConsentBySig(grant, signature)`, relayed by `relayer`, reverts with
@@ -40,7 +38,7 @@ function refusesSignature(
   signer: string = f.patient.address,
   relayer: Signer = f.relayer,
 ): Promise<void> {
-  return refuses(pc.watchConsent(f), "PatientConsentInvalidSignature", [signer], () =>
+  return pc.refuses(pc.watchConsent(f), "PatientConsentInvalidSignature", [signer], () =>
     f.consent.connect(relayer).grantConsentBySig(grant, signature),
   );
 }
@@ -87,14 +85,14 @@ describe("PatientConsent", function () {
       const signature = await pc.sign(f, f.patient, grant);
       await f.consent.connect(f.relayer).grantConsentBySig(grant, signature);
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentInvalidNonce",
         [f.patient.address, 1n, 0n],
         () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
       );
       expect(await f.consent.consentState(f.patient.address, f.clinic.address)).to.equal(
-        ConsentState.Revoked,
+        pc.ConsentState.Revoked,
       );
     });
 
@@ -102,7 +100,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const grant = await pc.draftGrant(f, { nonce: 1n });
       const signature = await pc.sign(f, f.patient, grant);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentInvalidNonce",
         [f.patient.address, 0n, 1n],
@@ -115,7 +113,7 @@ describe("PatientConsent", function () {
       const grant = await pc.draftGrant(f);
       const signature = await pc.sign(f, f.patient, grant);
       await pc.time.setNextBlockTimestamp(grant.deadline + 1n);
-      await refuses(pc.watchConsent(f), "PatientConsentSignatureExpired", [grant.deadline], () =>
+      await pc.refuses(pc.watchConsent(f), "PatientConsentSignatureExpired", [grant.deadline], () =>
         f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
       );
     });
@@ -217,7 +215,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const grant = await pc.draftGrant(f, { grantee: ZeroAddress });
       const signature = await pc.sign(f, f.patient, grant);
-      await refuses(pc.watchConsent(f), "PatientConsentInvalidGrantee", [ZeroAddress], () =>
+      await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidGrantee", [ZeroAddress], () =>
         f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
       );
     });
@@ -227,7 +225,7 @@ describe("PatientConsent", function () {
       const grant = await pc.draftGrant(f);
       const signature = await pc.sign(f, f.patient, grant);
       await f.consent.connect(f.admin).pause();
-      await refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
+      await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
         f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
       );
     });
@@ -242,7 +240,7 @@ describe("PatientConsent", function () {
         .to.emit(f.consent, "NonceInvalidated")
         .withArgs(f.patient.address, 0n);
       expect(await f.consent.nonces(f.patient.address)).to.equal(1n);
-      await expectRevert(
+      await pc.expectRevert(
         f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
         f.consent,
         "PatientConsentInvalidNonce",
@@ -430,7 +428,7 @@ describe("PatientConsent", function () {
         deadline,
       });
       await f.consent.connect(f.admin).pause();
-      await refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
+      await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
         f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
       );
       const revocation = await signConsentRevocation(f.patient, f.address, {
@@ -467,7 +465,7 @@ describe("PatientConsent", function () {
         deadline,
       });
       await f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature);
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentInvalidNonce",
         [f.patient.address, 1n, 0n],
@@ -539,7 +537,7 @@ describe("PatientConsent", function () {
         ) => Promise<unknown>;
         const signature = await pc.signFor(f.patient, c.name, c.message, f.address);
         await submit(f.consent, c.message, signature);
-        await expectNothingChanged(pc.consentState(f), async () => {
+        await pc.expectNothingChanged(pc.consentState(f), async () => {
           const replay = expect(submit(f.consent, c.message, signature)).to.be;
           if (c.name === "DelegateAppointment") {
             await replay.revertedWithCustomError(f.consent, "PatientConsentInvalidNonce");
@@ -568,7 +566,7 @@ describe("PatientConsent", function () {
           await pc.signFor(f.guardian, c.name, c.message, f.address),
         ];
         for (const signature of forged) {
-          await refuses(
+          await pc.refuses(
             pc.watchConsent(f),
             "PatientConsentInvalidSignature",
             [f.patient.address],
@@ -591,7 +589,7 @@ describe("PatientConsent", function () {
           m: typeof c.message,
           s: string,
         ) => Promise<unknown>;
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentSignatureExpired",
           [c.message.deadline],
@@ -607,7 +605,7 @@ describe("PatientConsent", function () {
       const revocation = { message: second!.message as ConsentRevocation };
       const removal = { message: third!.message as DelegateRemoval };
       const ahead = { ...appointment.message, nonce: appointment.message.nonce + 1n };
-      await refuses(
+      await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentInvalidNonce",
         [f.patient.address, ahead.nonce - 1n, ahead.nonce],
@@ -653,7 +651,7 @@ describe("PatientConsent", function () {
         ],
       ];
       for (const [, attempt] of tampered) {
-        await refuses(
+        await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentInvalidSignature",
           [f.patient.address],
@@ -684,13 +682,18 @@ describe("PatientConsent", function () {
         delegate: f.guardian.address,
         deadline,
       });
-      await expectNothingChanged(pc.consentState(f), async () => {
+      await pc.expectNothingChanged(pc.consentState(f), async () => {
         for (const attempt of [
           f.consent.connect(f.relayer).revokeConsentBySig(revocation.message, revocation.signature),
           f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
           f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature),
         ]) {
-          await expectRevert(attempt, f.consent, "PatientConsentInvalidSignature", f.walletAddress);
+          await pc.expectRevert(
+            attempt,
+            f.consent,
+            "PatientConsentInvalidSignature",
+            f.walletAddress,
+          );
         }
       });
     });
