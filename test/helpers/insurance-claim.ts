@@ -117,6 +117,30 @@ export async function expectAdjudicated(
     .withArgs(claimId, state, s.adjuster.address, ...dollars.map((d) => usd(d)), reasonCode);
 }
 
+/** A refused call for `itRefuses`: the test's title, the error and its arguments, the call. */
+export interface Refusal<F> {
+  title: string;
+  error: string;
+  args?: (s: F) => unknown[];
+  call: (s: F) => Promise<unknown>;
+}
+
+/**
+ * One `it(title)` per case: from `fixture`, `call(s)` reverts with `error(…args(s))` of the claims
+ * contract and changes nothing (`watchClaims`). For look-alike refusals that differ in values.
+ */
+export function itRefuses<F extends ClaimsSuite>(
+  fixture: () => Promise<F>,
+  cases: readonly Refusal<F>[],
+): void {
+  for (const c of cases) {
+    it(c.title, async function () {
+      const s = await loadFixture(fixture);
+      await refuses(watchClaims(s), c.error, c.args?.(s) ?? [], () => c.call(s));
+    });
+  }
+}
+
 export async function deployFixture() {
   return deployClaimsSuite(connection);
 }

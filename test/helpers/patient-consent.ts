@@ -129,21 +129,17 @@ export function grantTreatment(f: Fixture, start: bigint, end: bigint) {
   return grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, end);
 }
 
+/** The patient grants `grantee` TREAT + HPAYMT on labs and medications from `start` to `end`. */
+export function grantTerms(f: Fixture, grantee: string, start: bigint, end: bigint) {
+  return grantAs(f, f.patient, grantee, purposes("TREAT", "HPAYMT"), LABS_MEDS, start, end);
+}
+
 /** The patient grants `grantee` TREAT + HPAYMT on labs and medications for 30 days from now. */
 export async function grantDefault(f: Fixture, grantee: Signer | string = f.clinic) {
   const start = await now();
   const end = start + 30n * DAY;
   const granteeAddress = typeof grantee === "string" ? grantee : await grantee.getAddress();
-  await f.consent
-    .connect(f.patient)
-    .grantConsent(
-      f.patient.address,
-      granteeAddress,
-      purposes("TREAT", "HPAYMT"),
-      LABS_MEDS,
-      start,
-      end,
-    );
+  await grantTerms(f, granteeAddress, start, end);
   return { start, end };
 }
 

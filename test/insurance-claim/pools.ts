@@ -46,19 +46,19 @@ describe("InsuranceClaim", function () {
       expect(await s.usdc.balanceOf(s.claims)).to.equal(ic.usd(100_500));
     });
 
-    it("reverts when the pool does not exist", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.refuses(ic.watchClaims(s), "InsuranceClaimUnknownPool", [9n], () =>
-        s.claims.connect(s.insurer).fundPool(9n, ic.usd(1)),
-      );
-    });
-
-    it("reverts when the amount is zero", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.refuses(ic.watchClaims(s), "InsuranceClaimAmountZero", [], () =>
-        s.claims.connect(s.insurer).fundPool(s.poolId, 0n),
-      );
-    });
+    ic.itRefuses(ic.deployFixture, [
+      {
+        title: "reverts when the pool does not exist",
+        error: "InsuranceClaimUnknownPool",
+        args: () => [9n],
+        call: (s) => s.claims.connect(s.insurer).fundPool(9n, ic.usd(1)),
+      },
+      {
+        title: "reverts when the amount is zero",
+        error: "InsuranceClaimAmountZero",
+        call: (s) => s.claims.connect(s.insurer).fundPool(s.poolId, 0n),
+      },
+    ]);
 
     it("reverts with the token's error when the allowance is short", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
@@ -100,12 +100,25 @@ describe("InsuranceClaim", function () {
       expect(pool.reserved).to.equal(s.payout);
     });
 
-    it("reverts when the pool does not exist", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.refuses(ic.watchClaims(s), "InsuranceClaimUnknownPool", [7n], () =>
-        s.claims.connect(s.insurer).withdrawFromPool(7n, 1n, s.insurer.address),
-      );
-    });
+    ic.itRefuses(ic.deployFixture, [
+      {
+        title: "reverts when the pool does not exist",
+        error: "InsuranceClaimUnknownPool",
+        args: () => [7n],
+        call: (s) => s.claims.connect(s.insurer).withdrawFromPool(7n, 1n, s.insurer.address),
+      },
+      {
+        title: "reverts when the amount is zero",
+        error: "InsuranceClaimAmountZero",
+        call: (s) => s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 0n, s.insurer.address),
+      },
+      {
+        title: "reverts when the recipient is the zero address",
+        error: "InsuranceClaimZeroAddress",
+        call: (s) =>
+          s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 1n, ic.ethers.ZeroAddress),
+      },
+    ]);
 
     it("reverts when the caller is another insurer", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
@@ -121,24 +134,6 @@ describe("InsuranceClaim", function () {
         s.claims,
         s.stranger.address,
         "INSURER_ROLE",
-      );
-    });
-
-    it("reverts when the amount is zero", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.expectRevert(
-        s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 0n, s.insurer.address),
-        s.claims,
-        "InsuranceClaimAmountZero",
-      );
-    });
-
-    it("reverts when the recipient is the zero address", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.expectRevert(
-        s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 1n, ic.ethers.ZeroAddress),
-        s.claims,
-        "InsuranceClaimZeroAddress",
       );
     });
   });

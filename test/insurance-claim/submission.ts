@@ -3,6 +3,11 @@ import { expect } from "chai";
 import { buildFeeScheduleTree, proveFee } from "../../sdk/insurance-claim/fee-schedule.js";
 import * as ic from "../helpers/insurance-claim.js";
 
+/** The provider submits the default claim request with `overrides`, with no fee proof. */
+function submit(s: ic.ClaimsSuite, overrides: Parameters<typeof ic.claimRequest>[1]) {
+  return s.claims.connect(s.provider).submitClaim(ic.claimRequest(s, overrides), 0n, []);
+}
+
 describe("InsuranceClaim", function () {
   describe("submitClaim", function () {
     it("records a claim with allowed = min(billed, fee) and emits it", async function () {
@@ -84,15 +89,30 @@ describe("InsuranceClaim", function () {
       );
     });
 
-    it("reverts when the policy does not exist", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.expectRevert(
-        s.claims.connect(s.provider).submitClaim(ic.claimRequest(s, { policyId: 42n }), 0n, []),
-        s.claims,
-        "InsuranceClaimUnknownPolicy",
-        42n,
-      );
-    });
+    ic.itRefuses(ic.deployFixture, [
+      {
+        title: "reverts when the policy does not exist",
+        error: "InsuranceClaimUnknownPolicy",
+        args: () => [42n],
+        call: (s) => submit(s, { policyId: 42n }),
+      },
+      {
+        title: "reverts when the plan lists no fee for the code",
+        error: "InsuranceClaimServiceNotCovered",
+        args: (s) => [s.planId, ic.code("70553")],
+        call: (s) => submit(s, { serviceCode: ic.code("70553") }),
+      },
+      {
+        title: "reverts when the billed amount is zero",
+        error: "InsuranceClaimAmountZero",
+        call: (s) => submit(s, { billed: 0n }),
+      },
+      {
+        title: "reverts when the evidence hash is zero",
+        error: "InsuranceClaimEvidenceMissing",
+        call: (s) => submit(s, { evidenceHash: ic.ethers.ZeroHash }),
+      },
+    ]);
 
     for (const [label, offset] of [
       ["before the policy starts", -31n * ic.DAY],
@@ -124,39 +144,6 @@ describe("InsuranceClaim", function () {
           .connect(s.provider)
           .submitClaim(ic.claimRequest(s, { serviceDate: s.end }), 0n, []),
       ).to.emit(s.claims, "ClaimSubmitted");
-    });
-
-    it("reverts when the plan lists no fee for the code", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.refuses(
-        ic.watchClaims(s),
-        "InsuranceClaimServiceNotCovered",
-        [s.planId, ic.code("70553")],
-        () =>
-          s.claims
-            .connect(s.provider)
-            .submitClaim(ic.claimRequest(s, { serviceCode: ic.code("70553") }), 0n, []),
-      );
-    });
-
-    it("reverts when the billed amount is zero", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.expectRevert(
-        s.claims.connect(s.provider).submitClaim(ic.claimRequest(s, { billed: 0n }), 0n, []),
-        s.claims,
-        "InsuranceClaimAmountZero",
-      );
-    });
-
-    it("reverts when the evidence hash is zero", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.expectRevert(
-        s.claims
-          .connect(s.provider)
-          .submitClaim(ic.claimRequest(s, { evidenceHash: ic.ethers.ZeroHash }), 0n, []),
-        s.claims,
-        "InsuranceClaimEvidenceMissing",
-      );
     });
 
     it("reverts when the caller is not a provider", async function () {

@@ -83,28 +83,22 @@ describe("PatientConsent", function () {
 
     it("numbers windows contract-wide and reopens after one closed", async function () {
       const f = await pc.load();
+      const opens = async (by: typeof f.clinic, windowId: bigint) =>
+        expect(f.consent.connect(by).breakGlass(f.patient.address, pc.REASON))
+          .to.emit(f.consent, "BreakGlassOpened")
+          .withArgs(
+            windowId,
+            f.patient.address,
+            by.address,
+            pc.REASON,
+            (await pc.now()) + 1n + DEFAULT_MAX_BREAK_GLASS_DURATION,
+          );
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
       await f.consent.connect(f.admin).grantRole(f.EMERGENCY_ROLE, f.clinic.address);
-      await expect(f.consent.connect(f.clinic).breakGlass(f.patient.address, pc.REASON))
-        .to.emit(f.consent, "BreakGlassOpened")
-        .withArgs(
-          2n,
-          f.patient.address,
-          f.clinic.address,
-          pc.REASON,
-          (await pc.now()) + 1n + DEFAULT_MAX_BREAK_GLASS_DURATION,
-        );
+      await opens(f.clinic, 2n);
       await f.consent.connect(f.responder).endBreakGlass(f.patient.address);
       await pc.time.increase(await f.consent.breakGlassCooldown());
-      await expect(f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON))
-        .to.emit(f.consent, "BreakGlassOpened")
-        .withArgs(
-          3n,
-          f.patient.address,
-          f.responder.address,
-          pc.REASON,
-          (await pc.now()) + 1n + DEFAULT_MAX_BREAK_GLASS_DURATION,
-        );
+      await opens(f.responder, 3n);
     });
 
     it("reverts when the caller lacks EMERGENCY_ROLE", async function () {

@@ -13,16 +13,7 @@ describe("PatientConsent", function () {
       const start = await pc.now();
       for (let i = 0; i < 100; i++) {
         const grantee = pc.ethers.Wallet.createRandom().address;
-        await f.consent
-          .connect(f.patient)
-          .grantConsent(
-            f.patient.address,
-            grantee,
-            pc.purposes("TREAT", "HPAYMT"),
-            pc.LABS_MEDS,
-            start,
-            start + 365n * pc.DAY,
-          );
+        await pc.grantTerms(f, grantee, start, start + 365n * pc.DAY);
       }
       return f;
     }
@@ -30,18 +21,7 @@ describe("PatientConsent", function () {
     it("grantConsent ≤ 80k and grantConsentBySig ≤ 95k", async function () {
       const f = await pc.load();
       const start = await pc.now();
-      const direct = await gasOf(
-        f.consent
-          .connect(f.patient)
-          .grantConsent(
-            f.patient.address,
-            f.clinic.address,
-            pc.purposes("TREAT", "HPAYMT"),
-            pc.LABS_MEDS,
-            start,
-            start + 30n * pc.DAY,
-          ),
-      );
+      const direct = await gasOf(pc.grantTerms(f, f.clinic.address, start, start + 30n * pc.DAY));
       const grant = await pc.draftGrant(f, { grantee: f.insurer.address });
       const signed = await gasOf(
         f.consent.connect(f.relayer).grantConsentBySig(grant, await pc.sign(f, f.patient, grant)),

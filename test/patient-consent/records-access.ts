@@ -314,16 +314,7 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const start = (await pc.now()) + 100n;
       const end = start + pc.DAY;
-      await f.consent
-        .connect(f.patient)
-        .grantConsent(
-          f.patient.address,
-          f.clinic.address,
-          pc.purposes("TREAT", "HPAYMT"),
-          pc.LABS_MEDS,
-          start,
-          end,
-        );
+      await pc.grantTerms(f, f.clinic.address, start, end);
       const ask = (purpose: bigint, mask: bigint) =>
         f.consent.isAuthorized(f.patient.address, f.clinic.address, purpose, mask);
       expect(await ask(pc.code("TREAT"), 0n)).to.equal(false); // not started
