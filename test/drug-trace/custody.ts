@@ -150,10 +150,9 @@ describe("DrugTrace", function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, distributor } = fixture;
       const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await dt.expectRevert(
-        drugTrace.connect(manufacturer).ship(unknown, distributor.address, 1n),
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        drugTrace.connect(manufacturer).ship(unknown, distributor.address, 1n),
         unknown,
         dt.BatchState.None,
         dt.ACTIVE,
@@ -176,10 +175,9 @@ describe("DrugTrace", function () {
       const { drugTrace, distributor, pharmacy, batchId, expiry } =
         await dt.networkHelpers.loadFixture(dt.stockedFixture);
       await dt.networkHelpers.time.increaseTo(expiry + 1n);
-      await dt.expectRevert(
-        drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
         batchId,
         dt.BatchState.Expired,
         dt.ACTIVE,
@@ -193,18 +191,16 @@ describe("DrugTrace", function () {
       await dt.expectNothingChanged(
         dt.traceState(fixture, [batchId], [dt.shipmentIdOf(3n, distributor.address)]),
         async () => {
-          await dt.expectRevert(
-            drugTrace.connect(distributor).ship(batchId, manufacturer.address, 1n),
+          await dt.revertsInBatchState(
             drugTrace,
-            "DrugTraceUnexpectedBatchState",
+            drugTrace.connect(distributor).ship(batchId, manufacturer.address, 1n),
             batchId,
             dt.BatchState.Quarantined,
             dt.RETURNABLE,
           );
-          await dt.expectRevert(
-            drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
+          await dt.revertsInBatchState(
             drugTrace,
-            "DrugTraceUnexpectedBatchState",
+            drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
             batchId,
             dt.BatchState.Quarantined,
             dt.ACTIVE,

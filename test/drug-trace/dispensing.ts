@@ -77,39 +77,24 @@ describe("DrugTrace", function () {
       const { drugTrace, pharmacy, batchId } = fixture;
       const forged = encodeBytes32String("SN-COUNTERFEIT");
       const asPharmacy = drugTrace.connect(pharmacy);
+      // [index, serial, proof]: a forged serial, another index, another unit's proof, no proof.
+      const forgeries: [bigint, string, string[]][] = [
+        [1n, forged, dt.proofOf(1)],
+        [2n, dt.serialOf(1), dt.proofOf(1)],
+        [1n, dt.serialOf(1), dt.proofOf(2)],
+        [1n, dt.serialOf(1), []],
+      ];
       await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
-        await dt.expectRevert(
-          asPharmacy.dispense(batchId, 1n, forged, dt.proofOf(1)),
-          drugTrace,
-          "DrugTraceUnitNotInBatch",
-          batchId,
-          1n,
-          forged,
-        );
-        await dt.expectRevert(
-          asPharmacy.dispense(batchId, 2n, dt.serialOf(1), dt.proofOf(1)),
-          drugTrace,
-          "DrugTraceUnitNotInBatch",
-          batchId,
-          2n,
-          dt.serialOf(1),
-        );
-        await dt.expectRevert(
-          asPharmacy.dispense(batchId, 1n, dt.serialOf(1), dt.proofOf(2)),
-          drugTrace,
-          "DrugTraceUnitNotInBatch",
-          batchId,
-          1n,
-          dt.serialOf(1),
-        );
-        await dt.expectRevert(
-          asPharmacy.dispense(batchId, 1n, dt.serialOf(1), []),
-          drugTrace,
-          "DrugTraceUnitNotInBatch",
-          batchId,
-          1n,
-          dt.serialOf(1),
-        );
+        for (const [index, serial, proof] of forgeries) {
+          await dt.expectRevert(
+            asPharmacy.dispense(batchId, index, serial, proof),
+            drugTrace,
+            "DrugTraceUnitNotInBatch",
+            batchId,
+            index,
+            serial,
+          );
+        }
       });
     });
 
@@ -192,10 +177,9 @@ describe("DrugTrace", function () {
     it("reverts for an unregistered batch", async function () {
       const { drugTrace, pharmacy } = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await dt.expectRevert(
-        dt.dispenseUnit(drugTrace.connect(pharmacy), unknown, 0),
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        dt.dispenseUnit(drugTrace.connect(pharmacy), unknown, 0),
         unknown,
         dt.BatchState.None,
         dt.ACTIVE,

@@ -74,10 +74,9 @@ describe("DrugTrace", function () {
         () => drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE),
       );
       const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await dt.expectRevert(
-        drugTrace.connect(regulator).recall(unknown, 1n, dt.EVIDENCE),
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        drugTrace.connect(regulator).recall(unknown, 1n, dt.EVIDENCE),
         unknown,
         dt.BatchState.None,
         dt.LIVE,
@@ -143,10 +142,9 @@ describe("DrugTrace", function () {
       const { drugTrace, regulator, batchId } = await dt.networkHelpers.loadFixture(
         dt.stockedFixture,
       );
-      await dt.expectRevert(
-        drugTrace.connect(regulator).releaseQuarantine(batchId),
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        drugTrace.connect(regulator).releaseQuarantine(batchId),
         batchId,
         dt.BatchState.Active,
         dt.QUARANTINED,

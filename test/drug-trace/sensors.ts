@@ -51,10 +51,9 @@ describe("DrugTrace", function () {
         () => drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900),
       );
       const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await dt.expectRevert(
-        drugTrace.connect(sensor).reportExcursion(unknown, dt.READING, 900),
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        drugTrace.connect(sensor).reportExcursion(unknown, dt.READING, 900),
         unknown,
         dt.BatchState.None,
         dt.LIVE,

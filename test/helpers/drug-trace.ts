@@ -219,6 +219,17 @@ export function watchTrace(
   return { read: traceState(fixture, batchIds, shipmentIds), contract: fixture.drugTrace };
 }
 
+/** `call` reverts with `DrugTraceUnexpectedBatchState(batchId, current, expected)` of `drugTrace`. */
+export function revertsInBatchState(
+  drugTrace: DrugTrace,
+  call: Promise<unknown>,
+  batchId: string,
+  current: bigint,
+  expected: string,
+): Promise<void> {
+  return expectRevert(call, drugTrace, "DrugTraceUnexpectedBatchState", batchId, current, expected);
+}
+
 export async function dispenseUnit(drugTrace: DrugTrace, batchId: string, index: number) {
   return drugTrace.dispense(batchId, index, serialOf(index), proofOf(index));
 }

@@ -3,6 +3,17 @@ import { ZeroHash, id } from "ethers";
 import type { Signer } from "ethers";
 import * as pc from "../helpers/patient-consent.js";
 
+/** `caller` anchoring pc.RECORD (labs) for TREAT is refused as not authorized; nothing changes. */
+function anchorRefused(f: pc.Fixture, caller: pc.Fixture["clinic"]) {
+  return pc.refuses(
+    pc.watchConsent(f),
+    "PatientConsentNotAuthorized",
+    [f.patient.address, caller.address, pc.code("TREAT"), pc.categories("labs")],
+    () =>
+      f.consent.connect(caller).anchorRecord(f.patient.address, pc.RECORD, pc.categories("labs")),
+  );
+}
+
 describe("PatientConsent", function () {
   describe("anchorRecord", function () {
     it("anchors a record hash by a provider authorized for TREAT and emits RecordAnchored", async function () {
@@ -102,40 +113,16 @@ describe("PatientConsent", function () {
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
       const { end } = await pc.grantDefault(f, f.researcher);
       for (const caller of [f.clinic]) {
-        await pc.refuses(
-          pc.watchConsent(f),
-          "PatientConsentNotAuthorized",
-          [f.patient.address, caller.address, pc.code("TREAT"), pc.categories("labs")],
-          () =>
-            f.consent
-              .connect(caller)
-              .anchorRecord(f.patient.address, pc.RECORD, pc.categories("labs")),
-        );
+        await anchorRefused(f, caller);
       }
       await pc.time.increaseTo(end);
-      await pc.refuses(
-        pc.watchConsent(f),
-        "PatientConsentNotAuthorized",
-        [f.patient.address, f.researcher.address, pc.code("TREAT"), pc.categories("labs")],
-        () =>
-          f.consent
-            .connect(f.researcher)
-            .anchorRecord(f.patient.address, pc.RECORD, pc.categories("labs")),
-      );
+      await anchorRefused(f, f.researcher);
     });
 
     it("reverts for a break-glass responder: emergency access does not anchor records", async function () {
       const f = await pc.load();
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
-      await pc.refuses(
-        pc.watchConsent(f),
-        "PatientConsentNotAuthorized",
-        [f.patient.address, f.responder.address, pc.code("TREAT"), pc.categories("labs")],
-        () =>
-          f.consent
-            .connect(f.responder)
-            .anchorRecord(f.patient.address, pc.RECORD, pc.categories("labs")),
-      );
+      await anchorRefused(f, f.responder);
     });
 
     it("reverts when paused", async function () {
