@@ -342,17 +342,13 @@ describe("DrugTrace", function () {
     it("reverts when anyone but the recipient rejects", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, manufacturer, stranger, batchId, pending } = fixture;
-      await dt.expectNothingChanged(dt.traceState(fixture, [batchId], [pending]), async () => {
-        for (const signer of [manufacturer, stranger]) {
-          await dt.expectRevert(
-            drugTrace.connect(signer).rejectShipment(pending),
-            drugTrace,
-            "DrugTraceNotShipmentRecipient",
-            pending,
-            signer.address,
-          );
-        }
-      });
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId], [pending]),
+        [manufacturer, stranger],
+        "DrugTraceNotShipmentRecipient",
+        (signer) => [pending, signer.address],
+        (signer) => drugTrace.connect(signer).rejectShipment(pending),
+      );
     });
 
     it("reverts when the shipment is no longer pending", async function () {
@@ -390,17 +386,13 @@ describe("DrugTrace", function () {
     it("reverts when anyone but the sender cancels", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, distributor, stranger, batchId, pending } = fixture;
-      await dt.expectNothingChanged(dt.traceState(fixture, [batchId], [pending]), async () => {
-        for (const signer of [distributor, stranger]) {
-          await dt.expectRevert(
-            drugTrace.connect(signer).cancelShipment(pending),
-            drugTrace,
-            "DrugTraceNotShipmentSender",
-            pending,
-            signer.address,
-          );
-        }
-      });
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId], [pending]),
+        [distributor, stranger],
+        "DrugTraceNotShipmentSender",
+        (signer) => [pending, signer.address],
+        (signer) => drugTrace.connect(signer).cancelShipment(pending),
+      );
     });
 
     it("reverts after acceptance", async function () {

@@ -129,18 +129,16 @@ describe("DrugTrace", function () {
     it("reverts for anyone without a trade role", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, stranger, regulator, sensor, batchId } = fixture;
-      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
-        for (const signer of [stranger, regulator, sensor]) {
-          await dt.expectRevert(
-            drugTrace
-              .connect(signer)
-              .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Active, dt.EVIDENCE),
-            drugTrace,
-            "DrugTraceNotTradePartner",
-            signer.address,
-          );
-        }
-      });
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId]),
+        [stranger, regulator, sensor],
+        "DrugTraceNotTradePartner",
+        (signer) => [signer.address],
+        (signer) =>
+          drugTrace
+            .connect(signer)
+            .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Active, dt.EVIDENCE),
+      );
     });
 
     dt.itRevertsWhenPaused(dt.registeredFixture, ({ drugTrace, pharmacy, batchId }) =>

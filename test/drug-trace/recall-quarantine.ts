@@ -36,17 +36,13 @@ describe("DrugTrace", function () {
     it("reverts when a stranger or another manufacturer recalls", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, stranger, manufacturer2, distributor, batchId } = fixture;
-      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
-        for (const signer of [stranger, manufacturer2, distributor]) {
-          await dt.expectRevert(
-            drugTrace.connect(signer).recall(batchId, 1n, dt.EVIDENCE),
-            drugTrace,
-            "DrugTraceNotManufacturerOrRegulator",
-            batchId,
-            signer.address,
-          );
-        }
-      });
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId]),
+        [stranger, manufacturer2, distributor],
+        "DrugTraceNotManufacturerOrRegulator",
+        (signer) => [batchId, signer.address],
+        (signer) => drugTrace.connect(signer).recall(batchId, 1n, dt.EVIDENCE),
+      );
     });
 
     it("reverts when the batch's manufacturer lost its role", async function () {
@@ -154,17 +150,13 @@ describe("DrugTrace", function () {
     it("reverts for a stranger, a sensor or another manufacturer", async function () {
       const fixture = await dt.networkHelpers.loadFixture(quarantinedFixture);
       const { drugTrace, stranger, sensor, manufacturer2, batchId } = fixture;
-      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
-        for (const signer of [stranger, sensor, manufacturer2]) {
-          await dt.expectRevert(
-            drugTrace.connect(signer).releaseQuarantine(batchId),
-            drugTrace,
-            "DrugTraceNotManufacturerOrRegulator",
-            batchId,
-            signer.address,
-          );
-        }
-      });
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId]),
+        [stranger, sensor, manufacturer2],
+        "DrugTraceNotManufacturerOrRegulator",
+        (signer) => [batchId, signer.address],
+        (signer) => drugTrace.connect(signer).releaseQuarantine(batchId),
+      );
     });
 
     dt.itRevertsWhenPaused(quarantinedFixture, ({ drugTrace, regulator, batchId }) =>

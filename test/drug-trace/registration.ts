@@ -208,26 +208,24 @@ describe("DrugTrace", function () {
       await drugTrace
         .connect(manufacturer)
         .authorizeContractManufacturer(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer2.address);
-      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
-        for (const signer of [manufacturer, manufacturer2]) {
-          await dt.expectRevert(
-            drugTrace
-              .connect(signer)
-              .registerBatch(
-                dt.GTIN,
-                dt.PREFIX_LENGTH,
-                dt.LOT,
-                expiry,
-                1n,
-                id("another root"),
-                ZeroHash,
-              ),
-            drugTrace,
-            "DrugTraceBatchAlreadyRegistered",
-            batchId,
-          );
-        }
-      });
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId]),
+        [manufacturer, manufacturer2],
+        "DrugTraceBatchAlreadyRegistered",
+        () => [batchId],
+        (signer) =>
+          drugTrace
+            .connect(signer)
+            .registerBatch(
+              dt.GTIN,
+              dt.PREFIX_LENGTH,
+              dt.LOT,
+              expiry,
+              1n,
+              id("another root"),
+              ZeroHash,
+            ),
+      );
     });
 
     it("reverts when paused", async function () {

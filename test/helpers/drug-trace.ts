@@ -4,7 +4,7 @@ import { network } from "hardhat";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
-import { expectRevert } from "./expect.js";
+import { expectNothingChanged, expectRevert } from "./expect.js";
 import type { Watch } from "./expect.js";
 import { BatchState, expectedStates } from "./states.js";
 
@@ -228,6 +228,24 @@ export function revertsInBatchState(
   expected: string,
 ): Promise<void> {
   return expectRevert(call, drugTrace, "DrugTraceUnexpectedBatchState", batchId, current, expected);
+}
+
+/**
+ * Each of `signers` makes `call(signer)` and each is refused with `error(…args(signer))` of the
+ * watched contract; the state `watch` reads is the same after all of them.
+ */
+export async function refusesEach(
+  watch: Watch,
+  signers: readonly Fixture["stranger"][],
+  error: string,
+  args: (signer: Fixture["stranger"]) => unknown[],
+  call: (signer: Fixture["stranger"]) => Promise<unknown>,
+): Promise<void> {
+  await expectNothingChanged(watch.read, async () => {
+    for (const signer of signers) {
+      await expectRevert(call(signer), watch.contract, error, ...args(signer));
+    }
+  });
 }
 
 export async function dispenseUnit(drugTrace: DrugTrace, batchId: string, index: number) {

@@ -141,6 +141,19 @@ export function itRefuses<F extends ClaimsSuite>(
   }
 }
 
+/** The id `s.claims` files the provider's claim for `request` under (its duplicate key). */
+export function providerClaimIdOf(
+  s: ClaimsSuite,
+  request: { serviceCode: string; serviceDate: bigint },
+): Promise<bigint> {
+  return s.claims.claimIdOf(
+    s.policyId,
+    s.provider.address,
+    request.serviceCode,
+    request.serviceDate,
+  );
+}
+
 export async function deployFixture() {
   return deployClaimsSuite(connection);
 }

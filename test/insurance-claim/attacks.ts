@@ -435,14 +435,7 @@ describe("InsuranceClaim", function () {
         evidenceHash: ic.evidence("fixed"),
       });
       await s.claims.connect(s.provider).submitClaim(again, 0n, []);
-      expect(
-        await s.claims.claimIdOf(
-          s.policyId,
-          s.provider.address,
-          again.serviceCode,
-          again.serviceDate,
-        ),
-      ).to.equal(2n);
+      expect(await ic.providerClaimIdOf(s, again)).to.equal(2n);
       await ic.refuses(ic.watchClaims(s, [1n, 2n]), "InsuranceClaimDuplicate", [2n], () =>
         s.claims.connect(s.provider).submitClaim(again, 0n, []),
       );

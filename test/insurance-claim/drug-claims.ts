@@ -100,18 +100,16 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the billed amount or the evidence is missing", async function () {
       const s = await ic.loadFixture(ic.drugClaimFixture);
-      await ic.expectRevert(
-        s.claims.connect(s.pharmacy).submitDrugClaim({ ...s.request, billed: 0n }, 0n, []),
-        s.claims,
-        "InsuranceClaimAmountZero",
-      );
-      await ic.expectRevert(
-        s.claims
-          .connect(s.pharmacy)
-          .submitDrugClaim({ ...s.request, evidenceHash: ic.ethers.ZeroHash }, 0n, []),
-        s.claims,
-        "InsuranceClaimEvidenceMissing",
-      );
+      for (const [missing, error] of [
+        [{ billed: 0n }, "InsuranceClaimAmountZero"],
+        [{ evidenceHash: ic.ethers.ZeroHash }, "InsuranceClaimEvidenceMissing"],
+      ] as const) {
+        await ic.expectRevert(
+          s.claims.connect(s.pharmacy).submitDrugClaim({ ...s.request, ...missing }, 0n, []),
+          s.claims,
+          error,
+        );
+      }
     });
 
     it("reverts when the caller is not a provider", async function () {

@@ -223,14 +223,7 @@ describe("InsuranceClaim", function () {
       await s.claims.connect(s.insurer).voidClaim(s.claimId, 16);
       const corrected = { ...same, evidenceHash: ic.evidence("v3-corrected") };
       await s.claims.connect(s.provider).submitClaim(corrected, 0n, []);
-      expect(
-        await s.claims.claimIdOf(
-          s.policyId,
-          s.provider.address,
-          same.serviceCode,
-          same.serviceDate,
-        ),
-      ).to.equal(5n);
+      expect(await ic.providerClaimIdOf(s, same)).to.equal(5n);
       // The released deductible and coverage are counted again, once: the same EOB as the voided approval.
       await ic.expectAdjudicated(
         s,

@@ -35,14 +35,7 @@ describe("InsuranceClaim", function () {
         claim.poolId,
       ]).to.deep.equal([s.policyId, ic.ClaimState.Submitted, ic.usd(150), ic.usd(120), s.poolId]);
       expect(await s.claims.claimState(1n)).to.equal(ic.ClaimState.Submitted);
-      expect(
-        await s.claims.claimIdOf(
-          s.policyId,
-          s.provider.address,
-          request.serviceCode,
-          request.serviceDate,
-        ),
-      ).to.equal(1n);
+      expect(await ic.providerClaimIdOf(s, request)).to.equal(1n);
     });
 
     it("allows the billed amount when it is below the fee", async function () {
