@@ -1,33 +1,15 @@
 import { expect } from "chai";
 import { ZeroAddress, id } from "ethers";
 
-import {
-  ACTIVE,
-  EVIDENCE,
-  GTIN,
-  OTHER_LOT,
-  READING,
-  RETURNABLE,
-  UNIT_COUNT,
-  batchIdOf,
-  dispenseUnit,
-  networkHelpers,
-  pendingFixture,
-  registeredFixture,
-  shipmentIdOf,
-  stockedFixture,
-  traceState,
-  itRevertsWhenPaused,
-} from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
-import { BatchState, ShipmentState, expectedStates } from "../helpers/states.js";
+import * as dt from "../helpers/drug-trace.js";
 
 describe("DrugTrace", function () {
   describe("ship", function () {
     it("moves units from the sender's holding into a pending shipment to the named recipient", async function () {
-      const { drugTrace, manufacturer, distributor, batchId } =
-        await networkHelpers.loadFixture(registeredFixture);
-      const shipmentId = shipmentIdOf(1n, manufacturer.address);
+      const { drugTrace, manufacturer, distributor, batchId } = await dt.networkHelpers.loadFixture(
+        dt.registeredFixture,
+      );
+      const shipmentId = dt.shipmentIdOf(1n, manufacturer.address);
       expect(
         await drugTrace.connect(manufacturer).ship.staticCall(batchId, distributor.address, 120n),
       ).to.equal(shipmentId);
@@ -42,20 +24,23 @@ describe("DrugTrace", function () {
       expect(record.batchId).to.equal(batchId);
       expect(record.quantity).to.equal(120n);
       expect(record.shippedAt).to.equal(BigInt(block!.timestamp));
-      expect(record.state).to.equal(ShipmentState.Pending);
-      expect(await drugTrace.shipmentStateOf(shipmentId)).to.equal(ShipmentState.Pending);
-      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 120n);
+      expect(record.state).to.equal(dt.ShipmentState.Pending);
+      expect(await drugTrace.shipmentStateOf(shipmentId)).to.equal(dt.ShipmentState.Pending);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
+        dt.UNIT_COUNT - 120n,
+      );
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(0n);
     });
 
     it("numbers shipments in sequence with the sender in the low 160 bits", async function () {
-      const { drugTrace, distributor, pharmacy, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, distributor, pharmacy, batchId } = await dt.networkHelpers.loadFixture(
+        dt.stockedFixture,
+      );
       await expect(drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n))
         .to.emit(drugTrace, "ShipmentSent")
         .withArgs(
           batchId,
-          shipmentIdOf(3n, distributor.address),
+          dt.shipmentIdOf(3n, distributor.address),
           pharmacy.address,
           distributor.address,
           1n,
@@ -64,7 +49,7 @@ describe("DrugTrace", function () {
         .to.emit(drugTrace, "ShipmentSent")
         .withArgs(
           batchId,
-          shipmentIdOf(4n, pharmacy.address),
+          dt.shipmentIdOf(4n, pharmacy.address),
           distributor.address,
           pharmacy.address,
           1n,
@@ -72,17 +57,18 @@ describe("DrugTrace", function () {
     });
 
     it("lets a pharmacy return stock to its distributor", async function () {
-      const { drugTrace, distributor, pharmacy, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, distributor, pharmacy, batchId } = await dt.networkHelpers.loadFixture(
+        dt.stockedFixture,
+      );
       await drugTrace.connect(pharmacy).ship(batchId, distributor.address, 50n);
-      await drugTrace.connect(distributor).acceptShipment(shipmentIdOf(3n, pharmacy.address));
+      await drugTrace.connect(distributor).acceptShipment(dt.shipmentIdOf(3n, pharmacy.address));
       expect(await drugTrace.holdingOf(batchId, pharmacy.address)).to.equal(0n);
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(200n);
     });
 
     it("lets a holder whose trade role was revoked send its stock back", async function () {
       const { drugTrace, admin, distributor, manufacturer, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
+        await dt.networkHelpers.loadFixture(dt.stockedFixture);
       await drugTrace.connect(admin).revokeRole(id("DISTRIBUTOR_ROLE"), distributor.address);
       await expect(
         drugTrace.connect(distributor).ship(batchId, manufacturer.address, 150n),
@@ -91,21 +77,23 @@ describe("DrugTrace", function () {
 
     it("allows returns to the manufacturer after a recall", async function () {
       const { drugTrace, regulator, distributor, manufacturer, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await drugTrace.connect(regulator).recall(batchId, 7n, EVIDENCE);
+        await dt.networkHelpers.loadFixture(dt.stockedFixture);
+      await drugTrace.connect(regulator).recall(batchId, 7n, dt.EVIDENCE);
       await drugTrace.connect(distributor).ship(batchId, manufacturer.address, 150n);
-      const shipmentId = shipmentIdOf(3n, distributor.address);
+      const shipmentId = dt.shipmentIdOf(3n, distributor.address);
       await expect(drugTrace.connect(manufacturer).acceptShipment(shipmentId))
         .to.emit(drugTrace, "ShipmentAccepted")
         .withArgs(batchId, shipmentId, manufacturer.address, distributor.address, 150n);
-      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 50n);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
+        dt.UNIT_COUNT - 50n,
+      );
     });
 
     it("allows returns to the manufacturer after expiry", async function () {
       const { drugTrace, distributor, manufacturer, batchId, expiry } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await networkHelpers.time.increaseTo(expiry + 1n);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Expired);
+        await dt.networkHelpers.loadFixture(dt.stockedFixture);
+      await dt.networkHelpers.time.increaseTo(expiry + 1n);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Expired);
       await expect(drugTrace.connect(distributor).ship(batchId, manufacturer.address, 10n)).to.emit(
         drugTrace,
         "ShipmentSent",
@@ -113,33 +101,32 @@ describe("DrugTrace", function () {
     });
 
     it("reverts when the quantity is zero", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, distributor, batchId } = fixture;
-      await expectRefused(
-        traceState(fixture, [batchId], [shipmentIdOf(1n, manufacturer.address)]),
-        () => drugTrace.connect(manufacturer).ship(batchId, distributor.address, 0n),
-        drugTrace,
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId], [dt.shipmentIdOf(1n, manufacturer.address)]),
         "DrugTraceZeroQuantity",
+        [],
+        () => drugTrace.connect(manufacturer).ship(batchId, distributor.address, 0n),
       );
     });
 
     it("reverts when shipping to oneself", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, batchId } = fixture;
-      await expectRefused(
-        traceState(fixture, [batchId], [shipmentIdOf(1n, manufacturer.address)]),
-        () => drugTrace.connect(manufacturer).ship(batchId, manufacturer.address, 1n),
-        drugTrace,
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId], [dt.shipmentIdOf(1n, manufacturer.address)]),
         "DrugTraceShipmentToSelf",
-        manufacturer.address,
+        [manufacturer.address],
+        () => drugTrace.connect(manufacturer).ship(batchId, manufacturer.address, 1n),
       );
     });
 
     it("reverts when the recipient holds no trade role (attack), whatever else it holds", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, stranger, regulator, sensor, pauser, batchId } = fixture;
-      await expectNothingChanged(
-        traceState(fixture, [batchId], [shipmentIdOf(1n, manufacturer.address)]),
+      await dt.expectNothingChanged(
+        dt.traceState(fixture, [batchId], [dt.shipmentIdOf(1n, manufacturer.address)]),
         async () => {
           for (const to of [
             stranger.address,
@@ -148,7 +135,7 @@ describe("DrugTrace", function () {
             pauser.address,
             ZeroAddress,
           ]) {
-            await expectRevert(
+            await dt.expectRevert(
               drugTrace.connect(manufacturer).ship(batchId, to, 1n),
               drugTrace,
               "DrugTraceNotTradePartner",
@@ -160,82 +147,75 @@ describe("DrugTrace", function () {
     });
 
     it("reverts when the batch is not registered", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, distributor } = fixture;
-      const unknown = batchIdOf(GTIN, OTHER_LOT);
-      await expectRevert(
-        drugTrace.connect(manufacturer).ship(unknown, distributor.address, 1n),
+      const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        drugTrace.connect(manufacturer).ship(unknown, distributor.address, 1n),
         unknown,
-        BatchState.None,
-        ACTIVE,
+        dt.BatchState.None,
+        dt.ACTIVE,
       );
     });
 
     it("reverts when shipping a recalled batch onward and changes nothing", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, regulator, distributor, pharmacy, batchId } = fixture;
-      await drugTrace.connect(regulator).recall(batchId, 7n, EVIDENCE);
-      await expectRefused(
-        traceState(fixture, [batchId], [shipmentIdOf(3n, distributor.address)]),
-        () => drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
-        drugTrace,
+      await drugTrace.connect(regulator).recall(batchId, 7n, dt.EVIDENCE);
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId], [dt.shipmentIdOf(3n, distributor.address)]),
         "DrugTraceUnexpectedBatchState",
-        batchId,
-        BatchState.Recalled,
-        ACTIVE,
+        [batchId, dt.BatchState.Recalled, dt.ACTIVE],
+        () => drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
       );
     });
 
     it("reverts when shipping an expired batch onward", async function () {
       const { drugTrace, distributor, pharmacy, batchId, expiry } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await networkHelpers.time.increaseTo(expiry + 1n);
-      await expectRevert(
-        drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
+        await dt.networkHelpers.loadFixture(dt.stockedFixture);
+      await dt.networkHelpers.time.increaseTo(expiry + 1n);
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
         batchId,
-        BatchState.Expired,
-        ACTIVE,
+        dt.BatchState.Expired,
+        dt.ACTIVE,
       );
     });
 
     it("reverts when shipping a quarantined batch, even back to the manufacturer", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, sensor, distributor, manufacturer, pharmacy, batchId } = fixture;
-      await drugTrace.connect(sensor).reportExcursion(batchId, READING, 1250);
-      await expectNothingChanged(
-        traceState(fixture, [batchId], [shipmentIdOf(3n, distributor.address)]),
+      await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 1250);
+      await dt.expectNothingChanged(
+        dt.traceState(fixture, [batchId], [dt.shipmentIdOf(3n, distributor.address)]),
         async () => {
-          await expectRevert(
+          await dt.revertsInBatchState(
+            drugTrace,
             drugTrace.connect(distributor).ship(batchId, manufacturer.address, 1n),
-            drugTrace,
-            "DrugTraceUnexpectedBatchState",
             batchId,
-            BatchState.Quarantined,
-            RETURNABLE,
+            dt.BatchState.Quarantined,
+            dt.RETURNABLE,
           );
-          await expectRevert(
-            drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
+          await dt.revertsInBatchState(
             drugTrace,
-            "DrugTraceUnexpectedBatchState",
+            drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
             batchId,
-            BatchState.Quarantined,
-            ACTIVE,
+            dt.BatchState.Quarantined,
+            dt.ACTIVE,
           );
         },
       );
     });
 
     it("reverts when the sender holds too few units, or none", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, distributor, pharmacy, pharmacy2, stranger, batchId } = fixture;
-      await expectNothingChanged(
-        traceState(fixture, [batchId], [shipmentIdOf(3n, pharmacy.address)]),
+      await dt.expectNothingChanged(
+        dt.traceState(fixture, [batchId], [dt.shipmentIdOf(3n, pharmacy.address)]),
         async () => {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(pharmacy).ship(batchId, distributor.address, 51n),
             drugTrace,
             "DrugTraceInsufficientHolding",
@@ -244,7 +224,7 @@ describe("DrugTrace", function () {
             50n,
             51n,
           );
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(stranger).ship(batchId, pharmacy2.address, 1n),
             drugTrace,
             "DrugTraceInsufficientHolding",
@@ -258,10 +238,10 @@ describe("DrugTrace", function () {
     });
 
     it("reverts when paused", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, distributor, pauser, batchId } = fixture;
       await drugTrace.connect(pauser).pause();
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(manufacturer).ship(batchId, distributor.address, 1n),
         drugTrace,
         "EnforcedPause",
@@ -272,29 +252,31 @@ describe("DrugTrace", function () {
   describe("acceptShipment", function () {
     it("credits the named recipient and closes the shipment", async function () {
       const { drugTrace, manufacturer, distributor, batchId, pending } =
-        await networkHelpers.loadFixture(pendingFixture);
+        await dt.networkHelpers.loadFixture(dt.pendingFixture);
       await expect(drugTrace.connect(distributor).acceptShipment(pending))
         .to.emit(drugTrace, "ShipmentAccepted")
         .withArgs(batchId, pending, distributor.address, manufacturer.address, 30n);
-      expect(await drugTrace.shipmentStateOf(pending)).to.equal(ShipmentState.Accepted);
+      expect(await drugTrace.shipmentStateOf(pending)).to.equal(dt.ShipmentState.Accepted);
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(150n + 30n);
-      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 230n);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
+        dt.UNIT_COUNT - 230n,
+      );
     });
 
     it("settles a shipment whatever happened to the batch meanwhile", async function () {
       const { drugTrace, regulator, distributor, batchId, pending } =
-        await networkHelpers.loadFixture(pendingFixture);
-      await drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE);
+        await dt.networkHelpers.loadFixture(dt.pendingFixture);
+      await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
       await drugTrace.connect(distributor).acceptShipment(pending);
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(180n);
     });
 
     it("reverts when someone the sender did not name claims the custody (attack)", async function () {
-      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, manufacturer, pharmacy, stranger, batchId, pending } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId], [pending]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId], [pending]), async () => {
         for (const claimant of [stranger, pharmacy, manufacturer]) {
-          await expectRevert(
+          await dt.expectRevert(
             drugTrace.connect(claimant).acceptShipment(pending),
             drugTrace,
             "DrugTraceNotShipmentRecipient",
@@ -306,43 +288,41 @@ describe("DrugTrace", function () {
     });
 
     it("reverts for an unknown shipment", async function () {
-      const { drugTrace, distributor, manufacturer } =
-        await networkHelpers.loadFixture(pendingFixture);
-      const unknown = shipmentIdOf(9n, manufacturer.address);
-      await expectRevert(
+      const { drugTrace, distributor, manufacturer } = await dt.networkHelpers.loadFixture(
+        dt.pendingFixture,
+      );
+      const unknown = dt.shipmentIdOf(9n, manufacturer.address);
+      await dt.expectRevert(
         drugTrace.connect(distributor).acceptShipment(unknown),
         drugTrace,
         "DrugTraceUnexpectedShipmentState",
         unknown,
-        ShipmentState.None,
-        expectedStates(ShipmentState.Pending),
+        dt.ShipmentState.None,
+        dt.expectedStates(dt.ShipmentState.Pending),
       );
     });
 
     it("reverts when the shipment was already accepted, rejected or cancelled", async function () {
-      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, manufacturer, distributor, batchId, pending, toDistributor } = fixture;
-      await expectRefused(
-        traceState(fixture, [batchId], [toDistributor]),
-        () => drugTrace.connect(distributor).acceptShipment(toDistributor),
-        drugTrace,
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId], [toDistributor]),
         "DrugTraceUnexpectedShipmentState",
-        toDistributor,
-        ShipmentState.Accepted,
-        expectedStates(ShipmentState.Pending),
+        [toDistributor, dt.ShipmentState.Accepted, dt.expectedStates(dt.ShipmentState.Pending)],
+        () => drugTrace.connect(distributor).acceptShipment(toDistributor),
       );
       await drugTrace.connect(manufacturer).cancelShipment(pending);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(distributor).acceptShipment(pending),
         drugTrace,
         "DrugTraceUnexpectedShipmentState",
         pending,
-        ShipmentState.Cancelled,
-        expectedStates(ShipmentState.Pending),
+        dt.ShipmentState.Cancelled,
+        dt.expectedStates(dt.ShipmentState.Pending),
       );
     });
 
-    itRevertsWhenPaused(pendingFixture, ({ drugTrace, distributor, pending }) =>
+    dt.itRevertsWhenPaused(dt.pendingFixture, ({ drugTrace, distributor, pending }) =>
       drugTrace.connect(distributor).acceptShipment(pending),
     );
   });
@@ -350,45 +330,45 @@ describe("DrugTrace", function () {
   describe("rejectShipment", function () {
     it("returns the units to the sender", async function () {
       const { drugTrace, manufacturer, distributor, batchId, pending } =
-        await networkHelpers.loadFixture(pendingFixture);
+        await dt.networkHelpers.loadFixture(dt.pendingFixture);
       await expect(drugTrace.connect(distributor).rejectShipment(pending))
         .to.emit(drugTrace, "ShipmentRejected")
         .withArgs(batchId, pending, distributor.address, manufacturer.address, 30n);
-      expect(await drugTrace.shipmentStateOf(pending)).to.equal(ShipmentState.Rejected);
-      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 200n);
+      expect(await drugTrace.shipmentStateOf(pending)).to.equal(dt.ShipmentState.Rejected);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
+        dt.UNIT_COUNT - 200n,
+      );
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(150n);
     });
 
     it("reverts when anyone but the recipient rejects", async function () {
-      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, manufacturer, stranger, batchId, pending } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId], [pending]), async () => {
-        for (const signer of [manufacturer, stranger]) {
-          await expectRevert(
-            drugTrace.connect(signer).rejectShipment(pending),
-            drugTrace,
-            "DrugTraceNotShipmentRecipient",
-            pending,
-            signer.address,
-          );
-        }
-      });
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId], [pending]),
+        [manufacturer, stranger],
+        "DrugTraceNotShipmentRecipient",
+        (signer) => [pending, signer.address],
+        (signer) => drugTrace.connect(signer).rejectShipment(pending),
+      );
     });
 
     it("reverts when the shipment is no longer pending", async function () {
-      const { drugTrace, distributor, pending } = await networkHelpers.loadFixture(pendingFixture);
+      const { drugTrace, distributor, pending } = await dt.networkHelpers.loadFixture(
+        dt.pendingFixture,
+      );
       await drugTrace.connect(distributor).rejectShipment(pending);
-      await expectRevert(
+      await dt.expectRevert(
         drugTrace.connect(distributor).rejectShipment(pending),
         drugTrace,
         "DrugTraceUnexpectedShipmentState",
         pending,
-        ShipmentState.Rejected,
-        expectedStates(ShipmentState.Pending),
+        dt.ShipmentState.Rejected,
+        dt.expectedStates(dt.ShipmentState.Pending),
       );
     });
 
-    itRevertsWhenPaused(pendingFixture, ({ drugTrace, distributor, pending }) =>
+    dt.itRevertsWhenPaused(dt.pendingFixture, ({ drugTrace, distributor, pending }) =>
       drugTrace.connect(distributor).rejectShipment(pending),
     );
   });
@@ -396,46 +376,41 @@ describe("DrugTrace", function () {
   describe("cancelShipment", function () {
     it("returns the units to the sender before acceptance", async function () {
       const { drugTrace, manufacturer, distributor, batchId, pending } =
-        await networkHelpers.loadFixture(pendingFixture);
+        await dt.networkHelpers.loadFixture(dt.pendingFixture);
       await expect(drugTrace.connect(manufacturer).cancelShipment(pending))
         .to.emit(drugTrace, "ShipmentCancelled")
         .withArgs(batchId, pending, manufacturer.address, distributor.address, 30n);
-      expect(await drugTrace.shipmentStateOf(pending)).to.equal(ShipmentState.Cancelled);
-      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT - 200n);
-    });
-
-    it("reverts when anyone but the sender cancels", async function () {
-      const fixture = await networkHelpers.loadFixture(pendingFixture);
-      const { drugTrace, distributor, stranger, batchId, pending } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId], [pending]), async () => {
-        for (const signer of [distributor, stranger]) {
-          await expectRevert(
-            drugTrace.connect(signer).cancelShipment(pending),
-            drugTrace,
-            "DrugTraceNotShipmentSender",
-            pending,
-            signer.address,
-          );
-        }
-      });
-    });
-
-    it("reverts after acceptance", async function () {
-      const fixture = await networkHelpers.loadFixture(pendingFixture);
-      const { drugTrace, manufacturer, distributor, batchId, pending } = fixture;
-      await drugTrace.connect(distributor).acceptShipment(pending);
-      await expectRefused(
-        traceState(fixture, [batchId], [pending]),
-        () => drugTrace.connect(manufacturer).cancelShipment(pending),
-        drugTrace,
-        "DrugTraceUnexpectedShipmentState",
-        pending,
-        ShipmentState.Accepted,
-        expectedStates(ShipmentState.Pending),
+      expect(await drugTrace.shipmentStateOf(pending)).to.equal(dt.ShipmentState.Cancelled);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
+        dt.UNIT_COUNT - 200n,
       );
     });
 
-    itRevertsWhenPaused(pendingFixture, ({ drugTrace, manufacturer, pending }) =>
+    it("reverts when anyone but the sender cancels", async function () {
+      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
+      const { drugTrace, distributor, stranger, batchId, pending } = fixture;
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId], [pending]),
+        [distributor, stranger],
+        "DrugTraceNotShipmentSender",
+        (signer) => [pending, signer.address],
+        (signer) => drugTrace.connect(signer).cancelShipment(pending),
+      );
+    });
+
+    it("reverts after acceptance", async function () {
+      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
+      const { drugTrace, manufacturer, distributor, batchId, pending } = fixture;
+      await drugTrace.connect(distributor).acceptShipment(pending);
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId], [pending]),
+        "DrugTraceUnexpectedShipmentState",
+        [pending, dt.ShipmentState.Accepted, dt.expectedStates(dt.ShipmentState.Pending)],
+        () => drugTrace.connect(manufacturer).cancelShipment(pending),
+      );
+    });
+
+    dt.itRevertsWhenPaused(dt.pendingFixture, ({ drugTrace, manufacturer, pending }) =>
       drugTrace.connect(manufacturer).cancelShipment(pending),
     );
   });
@@ -443,11 +418,11 @@ describe("DrugTrace", function () {
   describe("conservation", function () {
     it("keeps holdings + in transit = registered − dispensed along a journey", async function () {
       const { drugTrace, manufacturer, distributor, pharmacy, pharmacy2, batchId } =
-        await networkHelpers.loadFixture(pendingFixture);
-      await dispenseUnit(drugTrace.connect(pharmacy), batchId, 0);
-      await dispenseUnit(drugTrace.connect(pharmacy), batchId, 256);
+        await dt.networkHelpers.loadFixture(dt.pendingFixture);
+      await dt.dispenseUnit(drugTrace.connect(pharmacy), batchId, 0);
+      await dt.dispenseUnit(drugTrace.connect(pharmacy), batchId, 256);
       await drugTrace.connect(distributor).ship(batchId, pharmacy2.address, 20n);
-      await drugTrace.connect(pharmacy2).rejectShipment(shipmentIdOf(4n, distributor.address));
+      await drugTrace.connect(pharmacy2).rejectShipment(dt.shipmentIdOf(4n, distributor.address));
       await drugTrace.connect(distributor).ship(batchId, pharmacy2.address, 15n);
 
       let held = 0n;
@@ -455,9 +430,9 @@ describe("DrugTrace", function () {
         held += await drugTrace.holdingOf(batchId, holder.address);
       }
       const inTransit =
-        (await drugTrace.shipmentOf(shipmentIdOf(3n, manufacturer.address))).quantity +
-        (await drugTrace.shipmentOf(shipmentIdOf(5n, distributor.address))).quantity;
-      expect(held + inTransit).to.equal(UNIT_COUNT - 2n);
+        (await drugTrace.shipmentOf(dt.shipmentIdOf(3n, manufacturer.address))).quantity +
+        (await drugTrace.shipmentOf(dt.shipmentIdOf(5n, distributor.address))).quantity;
+      expect(held + inTransit).to.equal(dt.UNIT_COUNT - 2n);
     });
   });
 });

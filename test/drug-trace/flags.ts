@@ -1,70 +1,58 @@
 import { expect } from "chai";
-import { id } from "ethers";
 
-import {
-  EVIDENCE,
-  GTIN,
-  LIVE,
-  LOT,
-  OTHER_LOT,
-  READING,
-  REGISTERED,
-  batchIdOf,
-  dispenseUnit,
-  networkHelpers,
-  proofOf,
-  registeredFixture,
-  serialOf,
-  stockedFixture,
-  traceState,
-  itRevertsWhenPaused,
-} from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
-import {
-  BatchState,
-  FlagState,
-  QuarantineOrigin,
-  Resolution,
-  UnitStatus,
-  expectedStates,
-} from "../helpers/states.js";
+import * as dt from "../helpers/drug-trace.js";
 
 describe("DrugTrace", function () {
   describe("flagSuspect", function () {
     it("raises a duplicate-dispense alert naming the unit and the verdict", async function () {
-      const { drugTrace, pharmacy, pharmacy2, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await dispenseUnit(drugTrace.connect(pharmacy), batchId, 9);
+      const { drugTrace, pharmacy, pharmacy2, batchId } = await dt.networkHelpers.loadFixture(
+        dt.stockedFixture,
+      );
+      await dt.dispenseUnit(drugTrace.connect(pharmacy), batchId, 9);
       // At another counter the same code scans again: the tooling verifies, then flags.
-      const [verdict] = await drugTrace.verifyUnit(GTIN, LOT, serialOf(9), 9n, proofOf(9));
-      expect(verdict).to.equal(UnitStatus.Dispensed);
+      const [verdict] = await drugTrace.verifyUnit(
+        dt.GTIN,
+        dt.LOT,
+        dt.serialOf(9),
+        9n,
+        dt.proofOf(9),
+      );
+      expect(verdict).to.equal(dt.UnitStatus.Dispensed);
       const flag = drugTrace.connect(pharmacy2);
       expect(
-        await flag.flagSuspect.staticCall(batchId, 9n, serialOf(9), verdict, EVIDENCE),
+        await flag.flagSuspect.staticCall(batchId, 9n, dt.serialOf(9), verdict, dt.EVIDENCE),
       ).to.equal(1n);
-      const tx = flag.flagSuspect(batchId, 9n, serialOf(9), verdict, EVIDENCE);
+      const tx = flag.flagSuspect(batchId, 9n, dt.serialOf(9), verdict, dt.EVIDENCE);
       await expect(tx)
         .to.emit(drugTrace, "SuspectFlagged")
-        .withArgs(batchId, 1n, pharmacy2.address, 9n, serialOf(9), UnitStatus.Dispensed, EVIDENCE);
+        .withArgs(
+          batchId,
+          1n,
+          pharmacy2.address,
+          9n,
+          dt.serialOf(9),
+          dt.UnitStatus.Dispensed,
+          dt.EVIDENCE,
+        );
       const block = await (await tx).getBlock();
       const record = await drugTrace.suspectFlagOf(1n);
       expect(record.batchId).to.equal(batchId);
       expect(record.reporter).to.equal(pharmacy2.address);
       expect(record.flaggedAt).to.equal(BigInt(block!.timestamp));
-      expect(record.verdict).to.equal(UnitStatus.Dispensed);
-      expect(record.state).to.equal(FlagState.Open);
-      expect(record.evidenceHash).to.equal(EVIDENCE);
+      expect(record.verdict).to.equal(dt.UnitStatus.Dispensed);
+      expect(record.state).to.equal(dt.FlagState.Open);
+      expect(record.evidenceHash).to.equal(dt.EVIDENCE);
     });
 
     it("accepts flags from every trade role, numbered in order, each counted as open", async function () {
       const { drugTrace, manufacturer, distributor, pharmacy, batchId } =
-        await networkHelpers.loadFixture(registeredFixture);
+        await dt.networkHelpers.loadFixture(dt.registeredFixture);
       let expected = 1n;
       for (const signer of [manufacturer, distributor, pharmacy]) {
         await expect(
           drugTrace
             .connect(signer)
-            .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Unknown, EVIDENCE),
+            .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Unknown, dt.EVIDENCE),
         )
           .to.emit(drugTrace, "SuspectFlagged")
           .withArgs(
@@ -72,9 +60,9 @@ describe("DrugTrace", function () {
             expected,
             signer.address,
             0n,
-            serialOf(0),
-            UnitStatus.Unknown,
-            EVIDENCE,
+            dt.serialOf(0),
+            dt.UnitStatus.Unknown,
+            dt.EVIDENCE,
           );
         expect(await drugTrace.openFlagsOf(signer.address)).to.equal(1n);
         expected += 1n;
@@ -82,54 +70,49 @@ describe("DrugTrace", function () {
     });
 
     it("reverts on a batch that was never registered (attack: flags cost storage and a regulator's time)", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, pharmacy, batchId } = fixture;
-      const counterfeit = batchIdOf(GTIN, OTHER_LOT);
-      await expectRefused(
-        traceState(fixture, [batchId, counterfeit]),
+      const counterfeit = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId, counterfeit]),
+        "DrugTraceUnexpectedBatchState",
+        [counterfeit, dt.BatchState.None, dt.REGISTERED],
         () =>
           drugTrace
             .connect(pharmacy)
-            .flagSuspect(counterfeit, 0n, serialOf(0), UnitStatus.Unknown, EVIDENCE),
-        drugTrace,
-        "DrugTraceUnexpectedBatchState",
-        counterfeit,
-        BatchState.None,
-        REGISTERED,
+            .flagSuspect(counterfeit, 0n, dt.serialOf(0), dt.UnitStatus.Unknown, dt.EVIDENCE),
       );
     });
 
     it("reverts past the open-flag bound (flag spam) until a resolution frees a slot", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, pharmacy, regulator, batchId } = fixture;
       const max = await drugTrace.MAX_OPEN_FLAGS();
       expect(max).to.equal(32n);
       for (let i = 0n; i < max; i++) {
         await drugTrace
           .connect(pharmacy)
-          .flagSuspect(batchId, i, serialOf(Number(i)), UnitStatus.Active, EVIDENCE);
+          .flagSuspect(batchId, i, dt.serialOf(Number(i)), dt.UnitStatus.Active, dt.EVIDENCE);
       }
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(max);
-      await expectRefused(
-        traceState(fixture, [batchId]),
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId]),
+        "DrugTraceTooManyOpenFlags",
+        [pharmacy.address, max],
         () =>
           drugTrace
             .connect(pharmacy)
-            .flagSuspect(batchId, 40n, serialOf(40), UnitStatus.Active, EVIDENCE),
-        drugTrace,
-        "DrugTraceTooManyOpenFlags",
-        pharmacy.address,
-        max,
+            .flagSuspect(batchId, 40n, dt.serialOf(40), dt.UnitStatus.Active, dt.EVIDENCE),
       );
       expect(await drugTrace.suspectFlagOf(max + 1n)).to.deep.equal(
         await drugTrace.suspectFlagOf(999n),
       );
-      await drugTrace.connect(regulator).resolveSuspect(7n, Resolution.Cleared);
+      await drugTrace.connect(regulator).resolveSuspect(7n, dt.Resolution.Cleared);
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(max - 1n);
       await expect(
         drugTrace
           .connect(pharmacy)
-          .flagSuspect(batchId, 40n, serialOf(40), UnitStatus.Active, EVIDENCE),
+          .flagSuspect(batchId, 40n, dt.serialOf(40), dt.UnitStatus.Active, dt.EVIDENCE),
       )
         .to.emit(drugTrace, "SuspectFlagged")
         .withArgs(
@@ -137,166 +120,157 @@ describe("DrugTrace", function () {
           max + 1n,
           pharmacy.address,
           40n,
-          serialOf(40),
-          UnitStatus.Active,
-          EVIDENCE,
+          dt.serialOf(40),
+          dt.UnitStatus.Active,
+          dt.EVIDENCE,
         );
     });
 
     it("reverts for anyone without a trade role", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, stranger, regulator, sensor, batchId } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
-        for (const signer of [stranger, regulator, sensor]) {
-          await expectRevert(
-            drugTrace
-              .connect(signer)
-              .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Active, EVIDENCE),
-            drugTrace,
-            "DrugTraceNotTradePartner",
-            signer.address,
-          );
-        }
-      });
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId]),
+        [stranger, regulator, sensor],
+        "DrugTraceNotTradePartner",
+        (signer) => [signer.address],
+        (signer) =>
+          drugTrace
+            .connect(signer)
+            .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Active, dt.EVIDENCE),
+      );
     });
 
-    itRevertsWhenPaused(registeredFixture, ({ drugTrace, pharmacy, batchId }) =>
+    dt.itRevertsWhenPaused(dt.registeredFixture, ({ drugTrace, pharmacy, batchId }) =>
       drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Active, EVIDENCE),
+        .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Active, dt.EVIDENCE),
     );
   });
 
   describe("resolveSuspect", function () {
     async function flaggedFixture() {
-      const stocked = await stockedFixture();
+      const stocked = await dt.stockedFixture();
       await stocked.drugTrace
         .connect(stocked.pharmacy)
-        .flagSuspect(stocked.batchId, 4n, serialOf(4), UnitStatus.Active, EVIDENCE);
+        .flagSuspect(stocked.batchId, 4n, dt.serialOf(4), dt.UnitStatus.Active, dt.EVIDENCE);
       return { ...stocked, flagId: 1n };
     }
 
     it("clears a flag and leaves the batch alone", async function () {
       const { drugTrace, regulator, batchId, flagId } =
-        await networkHelpers.loadFixture(flaggedFixture);
-      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared))
+        await dt.networkHelpers.loadFixture(flaggedFixture);
+      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Cleared))
         .to.emit(drugTrace, "SuspectResolved")
-        .withArgs(batchId, flagId, regulator.address, Resolution.Cleared)
+        .withArgs(batchId, flagId, regulator.address, dt.Resolution.Cleared)
         .and.not.to.emit(drugTrace, "BatchQuarantined");
-      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(FlagState.Cleared);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Active);
+      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(dt.FlagState.Cleared);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Active);
     });
 
     it("confirms a flag by quarantining the batch, once", async function () {
       const { drugTrace, regulator, pharmacy, batchId, flagId } =
-        await networkHelpers.loadFixture(flaggedFixture);
-      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined))
+        await dt.networkHelpers.loadFixture(flaggedFixture);
+      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Quarantined))
         .to.emit(drugTrace, "SuspectResolved")
-        .withArgs(batchId, flagId, regulator.address, Resolution.Quarantined)
+        .withArgs(batchId, flagId, regulator.address, dt.Resolution.Quarantined)
         .and.to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Quarantined);
+        .withArgs(batchId, regulator.address, dt.QuarantineOrigin.Regulator);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Quarantined);
       expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(
-        QuarantineOrigin.Regulator,
+        dt.QuarantineOrigin.Regulator,
       );
-      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(FlagState.Quarantined);
+      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(dt.FlagState.Quarantined);
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(0n);
 
       await drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 5n, serialOf(5), UnitStatus.Quarantined, EVIDENCE);
-      await expect(drugTrace.connect(regulator).resolveSuspect(2n, Resolution.Quarantined))
+        .flagSuspect(batchId, 5n, dt.serialOf(5), dt.UnitStatus.Quarantined, dt.EVIDENCE);
+      await expect(drugTrace.connect(regulator).resolveSuspect(2n, dt.Resolution.Quarantined))
         .to.emit(drugTrace, "SuspectResolved")
         .and.not.to.emit(drugTrace, "BatchQuarantined");
     });
 
     it("confirms a flag by recalling the batch with the flag's evidence, once", async function () {
       const { drugTrace, regulator, pharmacy, batchId, flagId } =
-        await networkHelpers.loadFixture(flaggedFixture);
-      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Recalled))
+        await dt.networkHelpers.loadFixture(flaggedFixture);
+      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Recalled))
         .to.emit(drugTrace, "SuspectResolved")
-        .withArgs(batchId, flagId, regulator.address, Resolution.Recalled)
+        .withArgs(batchId, flagId, regulator.address, dt.Resolution.Recalled)
         .and.to.emit(drugTrace, "BatchRecalled")
-        .withArgs(batchId, regulator.address, 0xffffn, EVIDENCE);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Recalled);
-      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(FlagState.Recalled);
+        .withArgs(batchId, regulator.address, 0xffffn, dt.EVIDENCE);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Recalled);
+      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(dt.FlagState.Recalled);
 
       await drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 5n, serialOf(5), UnitStatus.Recalled, EVIDENCE);
-      await expect(drugTrace.connect(regulator).resolveSuspect(2n, Resolution.Recalled))
+        .flagSuspect(batchId, 5n, dt.serialOf(5), dt.UnitStatus.Recalled, dt.EVIDENCE);
+      await expect(drugTrace.connect(regulator).resolveSuspect(2n, dt.Resolution.Recalled))
         .to.emit(drugTrace, "SuspectResolved")
         .and.not.to.emit(drugTrace, "BatchRecalled");
     });
 
     it("turns an excursion quarantine into a regulator's when confirming a flag", async function () {
       const { drugTrace, regulator, sensor, batchId, flagId } =
-        await networkHelpers.loadFixture(flaggedFixture);
-      await drugTrace.connect(sensor).reportExcursion(batchId, READING, 900);
-      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined))
+        await dt.networkHelpers.loadFixture(flaggedFixture);
+      await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900);
+      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Quarantined))
         .to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
+        .withArgs(batchId, regulator.address, dt.QuarantineOrigin.Regulator);
       expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(
-        QuarantineOrigin.Regulator,
+        dt.QuarantineOrigin.Regulator,
       );
     });
 
     it("reverts when quarantining a recalled batch", async function () {
-      const fixture = await networkHelpers.loadFixture(flaggedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(flaggedFixture);
       const { drugTrace, regulator, batchId, flagId } = fixture;
-      await drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Quarantined),
-        drugTrace,
+      await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedBatchState",
-        batchId,
-        BatchState.Recalled,
-        LIVE,
+        [batchId, dt.BatchState.Recalled, dt.LIVE],
+        () => drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Quarantined),
       );
     });
 
     it("reverts for an unknown or already resolved flag", async function () {
-      const fixture = await networkHelpers.loadFixture(flaggedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(flaggedFixture);
       const { drugTrace, regulator, batchId, flagId } = fixture;
-      await expectRevert(
-        drugTrace.connect(regulator).resolveSuspect(7n, Resolution.Cleared),
+      await dt.expectRevert(
+        drugTrace.connect(regulator).resolveSuspect(7n, dt.Resolution.Cleared),
         drugTrace,
         "DrugTraceUnexpectedFlagState",
         7n,
-        FlagState.None,
-        expectedStates(FlagState.Open),
+        dt.FlagState.None,
+        dt.expectedStates(dt.FlagState.Open),
       );
-      await drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Recalled),
-        drugTrace,
+      await drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Cleared);
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedFlagState",
-        flagId,
-        FlagState.Cleared,
-        expectedStates(FlagState.Open),
+        [flagId, dt.FlagState.Cleared, dt.expectedStates(dt.FlagState.Open)],
+        () => drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Recalled),
       );
     });
 
     it("reverts for anyone but a regulator", async function () {
-      const fixture = await networkHelpers.loadFixture(flaggedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(flaggedFixture);
       const { drugTrace, manufacturer, stranger, batchId, flagId } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const signer of [manufacturer, stranger]) {
-          await expectRevert(
-            drugTrace.connect(signer).resolveSuspect(flagId, Resolution.Recalled),
+          await dt.expectUnauthorized(
+            drugTrace.connect(signer).resolveSuspect(flagId, dt.Resolution.Recalled),
             drugTrace,
-            "AccessControlUnauthorizedAccount",
             signer.address,
-            id("REGULATOR_ROLE"),
+            "REGULATOR_ROLE",
           );
         }
       });
     });
 
-    itRevertsWhenPaused(flaggedFixture, ({ drugTrace, regulator, flagId }) =>
-      drugTrace.connect(regulator).resolveSuspect(flagId, Resolution.Cleared),
+    dt.itRevertsWhenPaused(flaggedFixture, ({ drugTrace, regulator, flagId }) =>
+      drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Cleared),
     );
   });
 });

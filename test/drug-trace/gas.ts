@@ -2,17 +2,7 @@ import { expect } from "chai";
 import { AbiCoder, concat, encodeBytes32String, id, keccak256 } from "ethers";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
-import {
-  ACME,
-  DAY,
-  GTIN,
-  PREFIX,
-  PREFIX_LENGTH,
-  ethers,
-  ignition,
-  networkHelpers,
-  shipmentIdOf,
-} from "../helpers/drug-trace.js";
+import * as dt from "../helpers/drug-trace.js";
 import { GAS_CEILINGS, gasOf } from "../helpers/gas.js";
 
 /*
@@ -51,23 +41,23 @@ function twentyLevelTree(): { root: string; proofA: string[]; proofB: string[] }
 }
 
 async function gasFixture() {
-  const signers = await ethers.getSigners();
+  const signers = await dt.ethers.getSigners();
   const [admin, manufacturer, distributor, pharmacy, regulator, contractManufacturer] = signers;
-  const { drugTrace: deployed } = await ignition.deploy(DrugTraceModule, {
+  const { drugTrace: deployed } = await dt.ignition.deploy(DrugTraceModule, {
     parameters: { DrugTrace: { admin: admin!.address } },
   });
-  const drugTrace = await ethers.getContractAt("DrugTrace", await deployed.getAddress());
+  const drugTrace = await dt.ethers.getContractAt("DrugTrace", await deployed.getAddress());
   await drugTrace.grantRole(id("MANUFACTURER_ROLE"), manufacturer!.address);
   await drugTrace.grantRole(id("DISTRIBUTOR_ROLE"), distributor!.address);
   await drugTrace.grantRole(id("DISPENSER_ROLE"), pharmacy!.address);
   await drugTrace.grantRole(id("REGULATOR_ROLE"), regulator!.address);
   await drugTrace.grantRole(id("MANUFACTURER_ROLE"), contractManufacturer!.address);
-  await drugTrace.bindCompanyPrefix(PREFIX, PREFIX_LENGTH, manufacturer!.address, ACME);
+  await drugTrace.bindCompanyPrefix(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer!.address, dt.ACME);
   await drugTrace
     .connect(manufacturer)
-    .authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, contractManufacturer!.address);
+    .authorizeContractManufacturer(dt.PREFIX, dt.PREFIX_LENGTH, contractManufacturer!.address);
   const tree = twentyLevelTree();
-  const expiry = BigInt(await networkHelpers.time.latest()) + 365n * DAY;
+  const expiry = BigInt(await dt.networkHelpers.time.latest()) + 365n * dt.DAY;
   return {
     drugTrace,
     manufacturer: manufacturer!,
@@ -84,12 +74,12 @@ describe("DrugTrace", function () {
   describe("gas ceilings", function () {
     it("registerBatch costs at most 85k with the prefix-ownership check, the same for 1 and 1,000,000 units", async function () {
       const { drugTrace, manufacturer, contractManufacturer, tree, expiry } =
-        await networkHelpers.loadFixture(gasFixture);
+        await dt.networkHelpers.loadFixture(gasFixture);
       const asManufacturer = drugTrace.connect(manufacturer);
       const one = await gasOf(
         asManufacturer.registerBatch(
-          GTIN,
-          PREFIX_LENGTH,
+          dt.GTIN,
+          dt.PREFIX_LENGTH,
           encodeBytes32String("LOT-ONE"),
           expiry,
           1n,
@@ -99,8 +89,8 @@ describe("DrugTrace", function () {
       );
       const million = await gasOf(
         asManufacturer.registerBatch(
-          GTIN,
-          PREFIX_LENGTH,
+          dt.GTIN,
+          dt.PREFIX_LENGTH,
           encodeBytes32String("LOT-MIL"),
           expiry,
           1_000_000n,
@@ -113,8 +103,8 @@ describe("DrugTrace", function () {
         drugTrace
           .connect(contractManufacturer)
           .registerBatch(
-            GTIN,
-            PREFIX_LENGTH,
+            dt.GTIN,
+            dt.PREFIX_LENGTH,
             encodeBytes32String("LOT-CMO"),
             expiry,
             1_000_000n,
@@ -131,11 +121,19 @@ describe("DrugTrace", function () {
 
     it("ship, acceptShipment, dispense (20-level proof) and recall stay under their ceilings", async function () {
       const { drugTrace, manufacturer, distributor, pharmacy, regulator, tree, expiry } =
-        await networkHelpers.loadFixture(gasFixture);
+        await dt.networkHelpers.loadFixture(gasFixture);
       await drugTrace
         .connect(manufacturer)
-        .registerBatch(GTIN, PREFIX_LENGTH, GAS_LOT, expiry, 1n << 20n, tree.root, id("metadata"));
-      const batchId = await drugTrace.batchIdOf(GTIN, GAS_LOT);
+        .registerBatch(
+          dt.GTIN,
+          dt.PREFIX_LENGTH,
+          GAS_LOT,
+          expiry,
+          1n << 20n,
+          tree.root,
+          id("metadata"),
+        );
+      const batchId = await drugTrace.batchIdOf(dt.GTIN, GAS_LOT);
 
       // The manufacturer's first release writes its custody entry (registration did not).
       const firstShip = await gasOf(
@@ -145,15 +143,15 @@ describe("DrugTrace", function () {
         drugTrace.connect(manufacturer).ship(batchId, distributor.address, 1000n),
       );
       const firstAccept = await gasOf(
-        drugTrace.connect(distributor).acceptShipment(shipmentIdOf(1n, manufacturer.address)),
+        drugTrace.connect(distributor).acceptShipment(dt.shipmentIdOf(1n, manufacturer.address)),
       );
       const accept = await gasOf(
-        drugTrace.connect(distributor).acceptShipment(shipmentIdOf(2n, manufacturer.address)),
+        drugTrace.connect(distributor).acceptShipment(dt.shipmentIdOf(2n, manufacturer.address)),
       );
       const shipOnward = await gasOf(
         drugTrace.connect(distributor).ship(batchId, pharmacy.address, 10n),
       );
-      await drugTrace.connect(pharmacy).acceptShipment(shipmentIdOf(3n, distributor.address));
+      await drugTrace.connect(pharmacy).acceptShipment(dt.shipmentIdOf(3n, distributor.address));
 
       // Unit 256 opens bitmap word 1 in both bitmaps (the worst case); unit 257 then shares them.
       const dispenseFirstOfWord = await gasOf(

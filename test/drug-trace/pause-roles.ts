@@ -1,37 +1,16 @@
 import { expect } from "chai";
-import { ZeroHash, id, toBeHex } from "ethers";
+import { id, toBeHex } from "ethers";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import { IDrugTrace__factory } from "../../typechain-types/index.js";
-import {
-  DAY,
-  EVIDENCE,
-  GTIN,
-  LOT,
-  METADATA,
-  OTHER_LOT,
-  PREFIX_LENGTH,
-  READING,
-  TREE,
-  batchIdOf,
-  deployFixture,
-  dispenseUnit,
-  ethers,
-  ignition,
-  networkHelpers,
-  pendingFixture,
-  serialOf,
-  traceState,
-} from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRevert } from "../helpers/expect.js";
-import { Resolution, ShipmentState, UnitStatus } from "../helpers/states.js";
+import * as dt from "../helpers/drug-trace.js";
 import { shouldBehaveLikeAdminPausable } from "../shared/access-and-pause.js";
 
 describe("DrugTrace", function () {
   shouldBehaveLikeAdminPausable(async () => {
     const { drugTrace, admin, stranger, pauser, manufacturer } =
-      await networkHelpers.loadFixture(deployFixture);
-    const expiry = BigInt(await networkHelpers.time.latest()) + 365n * DAY;
+      await dt.networkHelpers.loadFixture(dt.deployFixture);
+    const expiry = BigInt(await dt.networkHelpers.time.latest()) + 365n * dt.DAY;
     return {
       contract: drugTrace,
       admin,
@@ -41,13 +20,13 @@ describe("DrugTrace", function () {
       pausableCall: () =>
         drugTrace
           .connect(manufacturer)
-          .registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, 1n, TREE.root, METADATA),
+          .registerBatch(...dt.batchArgs(dt.LOT, expiry, 1n, dt.METADATA)),
     };
   });
 
   describe("deployment", function () {
     it("names its roles keccak256 of their names", async function () {
-      const { drugTrace } = await networkHelpers.loadFixture(deployFixture);
+      const { drugTrace } = await dt.networkHelpers.loadFixture(dt.deployFixture);
       expect(await drugTrace.MANUFACTURER_ROLE()).to.equal(id("MANUFACTURER_ROLE"));
       expect(await drugTrace.DISTRIBUTOR_ROLE()).to.equal(id("DISTRIBUTOR_ROLE"));
       expect(await drugTrace.DISPENSER_ROLE()).to.equal(id("DISPENSER_ROLE"));
@@ -58,7 +37,7 @@ describe("DrugTrace", function () {
     });
 
     it("answers ERC-165 for IDrugTrace and IAccessControl", async function () {
-      const { drugTrace } = await networkHelpers.loadFixture(deployFixture);
+      const { drugTrace } = await dt.networkHelpers.loadFixture(dt.deployFixture);
       const iface = IDrugTrace__factory.createInterface();
       let interfaceId = 0n;
       iface.forEachFunction((fn) => {
@@ -70,11 +49,11 @@ describe("DrugTrace", function () {
     });
 
     it("takes the admin and transfer delay as Ignition parameters", async function () {
-      const { stranger } = await networkHelpers.loadFixture(deployFixture);
-      const { drugTrace } = await ignition.deploy(DrugTraceModule, {
+      const { stranger } = await dt.networkHelpers.loadFixture(dt.deployFixture);
+      const { drugTrace } = await dt.ignition.deploy(DrugTraceModule, {
         parameters: { DrugTrace: { admin: stranger.address, adminTransferDelay: 3600n } },
       });
-      const typed = await ethers.getContractAt("DrugTrace", await drugTrace.getAddress());
+      const typed = await dt.ethers.getContractAt("DrugTrace", await drugTrace.getAddress());
       expect(await typed.defaultAdmin()).to.equal(stranger.address);
       expect(await typed.defaultAdminDelay()).to.equal(3600n);
     });
@@ -82,64 +61,60 @@ describe("DrugTrace", function () {
 
   describe("pause", function () {
     it("stops every state change while views keep answering", async function () {
-      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, pauser, manufacturer, distributor, pharmacy, regulator, sensor } = fixture;
       const { batchId, pending, expiry } = fixture;
       await drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Active, EVIDENCE);
+        .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Active, dt.EVIDENCE);
       await drugTrace.connect(pauser).pause();
       const calls = [
         () =>
-          drugTrace
-            .connect(manufacturer)
-            .registerBatch(GTIN, PREFIX_LENGTH, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash),
+          drugTrace.connect(manufacturer).registerBatch(...dt.batchArgs(dt.OTHER_LOT, expiry, 1n)),
         () => drugTrace.connect(manufacturer).ship(batchId, distributor.address, 1n),
         () => drugTrace.connect(distributor).acceptShipment(pending),
         () => drugTrace.connect(distributor).rejectShipment(pending),
         () => drugTrace.connect(manufacturer).cancelShipment(pending),
-        () => dispenseUnit(drugTrace.connect(pharmacy), batchId, 0),
-        () => drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE),
+        () => dt.dispenseUnit(drugTrace.connect(pharmacy), batchId, 0),
+        () => drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE),
         () =>
           drugTrace
             .connect(pharmacy)
-            .flagSuspect(batchId, 0n, serialOf(0), UnitStatus.Active, EVIDENCE),
-        () => drugTrace.connect(regulator).resolveSuspect(1n, Resolution.Cleared),
-        () => drugTrace.connect(sensor).reportExcursion(batchId, READING, 900),
+            .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Active, dt.EVIDENCE),
+        () => drugTrace.connect(regulator).resolveSuspect(1n, dt.Resolution.Cleared),
+        () => drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900),
         () => drugTrace.connect(regulator).releaseQuarantine(batchId),
       ];
-      await expectNothingChanged(
-        traceState(fixture, [batchId, batchIdOf(GTIN, OTHER_LOT)], [pending]),
+      await dt.expectNothingChanged(
+        dt.traceState(fixture, [batchId, dt.batchIdOf(dt.GTIN, dt.OTHER_LOT)], [pending]),
         async () => {
           for (const call of calls) {
-            await expectRevert(call(), drugTrace, "EnforcedPause");
+            await dt.expectRevert(call(), drugTrace, "EnforcedPause");
           }
         },
       );
       expect(await drugTrace.holdingOf(batchId, pharmacy.address)).to.equal(50n);
-      expect((await drugTrace.shipmentOf(pending)).state).to.equal(ShipmentState.Pending);
+      expect((await drugTrace.shipmentOf(pending)).state).to.equal(dt.ShipmentState.Pending);
     });
 
     it("is refused to the default admin without the pauser role", async function () {
-      const { drugTrace, admin } = await networkHelpers.loadFixture(deployFixture);
-      await expectRevert(
+      const { drugTrace, admin } = await dt.networkHelpers.loadFixture(dt.deployFixture);
+      await dt.expectUnauthorized(
         drugTrace.connect(admin).pause(),
         drugTrace,
-        "AccessControlUnauthorizedAccount",
         admin.address,
-        id("PAUSER_ROLE"),
+        "PAUSER_ROLE",
       );
     });
 
     it("refuses unpause to a stranger", async function () {
-      const { drugTrace, pauser, stranger } = await networkHelpers.loadFixture(deployFixture);
+      const { drugTrace, pauser, stranger } = await dt.networkHelpers.loadFixture(dt.deployFixture);
       await drugTrace.connect(pauser).pause();
-      await expectRevert(
+      await dt.expectUnauthorized(
         drugTrace.connect(stranger).unpause(),
         drugTrace,
-        "AccessControlUnauthorizedAccount",
         stranger.address,
-        id("PAUSER_ROLE"),
+        "PAUSER_ROLE",
       );
       expect(await drugTrace.paused()).to.equal(true);
     });

@@ -1,75 +1,57 @@
 import { expect } from "chai";
-import { ZeroHash, id } from "ethers";
+import { id } from "ethers";
 
-import {
-  EVIDENCE,
-  GTIN,
-  LIVE,
-  OTHER_LOT,
-  PREFIX_LENGTH,
-  QUARANTINED,
-  READING,
-  TREE,
-  batchIdOf,
-  networkHelpers,
-  serialOf,
-  stockedFixture,
-  traceState,
-  itRevertsWhenPaused,
-} from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
-import { BatchState, QuarantineOrigin, Resolution, UnitStatus } from "../helpers/states.js";
+import * as dt from "../helpers/drug-trace.js";
 
 describe("DrugTrace", function () {
   describe("recall", function () {
     it("lets the batch's manufacturer recall it", async function () {
-      const { drugTrace, manufacturer, batchId } = await networkHelpers.loadFixture(stockedFixture);
-      await expect(drugTrace.connect(manufacturer).recall(batchId, 12n, EVIDENCE))
+      const { drugTrace, manufacturer, batchId } = await dt.networkHelpers.loadFixture(
+        dt.stockedFixture,
+      );
+      await expect(drugTrace.connect(manufacturer).recall(batchId, 12n, dt.EVIDENCE))
         .to.emit(drugTrace, "BatchRecalled")
-        .withArgs(batchId, manufacturer.address, 12n, EVIDENCE);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Recalled);
-      expect((await drugTrace.batchOf(batchId)).state).to.equal(BatchState.Recalled);
+        .withArgs(batchId, manufacturer.address, 12n, dt.EVIDENCE);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Recalled);
+      expect((await drugTrace.batchOf(batchId)).state).to.equal(dt.BatchState.Recalled);
     });
 
     it("lets a regulator recall any batch, quarantined or expired ones too", async function () {
       const { drugTrace, regulator, sensor, manufacturer, batchId, expiry } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await drugTrace.connect(sensor).reportExcursion(batchId, READING, 900);
-      await expect(drugTrace.connect(regulator).recall(batchId, 3n, EVIDENCE))
+        await dt.networkHelpers.loadFixture(dt.stockedFixture);
+      await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900);
+      await expect(drugTrace.connect(regulator).recall(batchId, 3n, dt.EVIDENCE))
         .to.emit(drugTrace, "BatchRecalled")
-        .withArgs(batchId, regulator.address, 3n, EVIDENCE);
+        .withArgs(batchId, regulator.address, 3n, dt.EVIDENCE);
 
-      const other = batchIdOf(GTIN, OTHER_LOT);
+      const other = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
       await drugTrace
         .connect(manufacturer)
-        .registerBatch(GTIN, PREFIX_LENGTH, OTHER_LOT, expiry, 1n, TREE.root, ZeroHash);
-      await networkHelpers.time.increaseTo(expiry + 1n);
-      await drugTrace.connect(regulator).recall(other, 3n, EVIDENCE);
-      expect(await drugTrace.batchStateOf(other)).to.equal(BatchState.Recalled);
+        .registerBatch(...dt.batchArgs(dt.OTHER_LOT, expiry, 1n));
+      await dt.networkHelpers.time.increaseTo(expiry + 1n);
+      await drugTrace.connect(regulator).recall(other, 3n, dt.EVIDENCE);
+      expect(await drugTrace.batchStateOf(other)).to.equal(dt.BatchState.Recalled);
     });
 
     it("reverts when a stranger or another manufacturer recalls", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, stranger, manufacturer2, distributor, batchId } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
-        for (const signer of [stranger, manufacturer2, distributor]) {
-          await expectRevert(
-            drugTrace.connect(signer).recall(batchId, 1n, EVIDENCE),
-            drugTrace,
-            "DrugTraceNotManufacturerOrRegulator",
-            batchId,
-            signer.address,
-          );
-        }
-      });
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId]),
+        [stranger, manufacturer2, distributor],
+        "DrugTraceNotManufacturerOrRegulator",
+        (signer) => [batchId, signer.address],
+        (signer) => drugTrace.connect(signer).recall(batchId, 1n, dt.EVIDENCE),
+      );
     });
 
     it("reverts when the batch's manufacturer lost its role", async function () {
-      const { drugTrace, admin, manufacturer, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
+      const { drugTrace, admin, manufacturer, batchId } = await dt.networkHelpers.loadFixture(
+        dt.stockedFixture,
+      );
       await drugTrace.connect(admin).revokeRole(id("MANUFACTURER_ROLE"), manufacturer.address);
-      await expectRevert(
-        drugTrace.connect(manufacturer).recall(batchId, 1n, EVIDENCE),
+      await dt.expectRevert(
+        drugTrace.connect(manufacturer).recall(batchId, 1n, dt.EVIDENCE),
         drugTrace,
         "DrugTraceNotManufacturerOrRegulator",
         batchId,
@@ -78,115 +60,108 @@ describe("DrugTrace", function () {
     });
 
     it("reverts when already recalled, and for an unregistered batch", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, regulator, batchId } = fixture;
-      await drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE),
-        drugTrace,
+      await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedBatchState",
-        batchId,
-        BatchState.Recalled,
-        LIVE,
+        [batchId, dt.BatchState.Recalled, dt.LIVE],
+        () => drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE),
       );
-      const unknown = batchIdOf(GTIN, OTHER_LOT);
-      await expectRevert(
-        drugTrace.connect(regulator).recall(unknown, 1n, EVIDENCE),
+      const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        drugTrace.connect(regulator).recall(unknown, 1n, dt.EVIDENCE),
         unknown,
-        BatchState.None,
-        LIVE,
+        dt.BatchState.None,
+        dt.LIVE,
       );
     });
 
-    itRevertsWhenPaused(stockedFixture, ({ drugTrace, regulator, batchId }) =>
-      drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE),
+    dt.itRevertsWhenPaused(dt.stockedFixture, ({ drugTrace, regulator, batchId }) =>
+      drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE),
     );
   });
 
   describe("releaseQuarantine", function () {
     async function quarantinedFixture() {
-      const stocked = await stockedFixture();
+      const stocked = await dt.stockedFixture();
       await stocked.drugTrace
         .connect(stocked.sensor)
-        .reportExcursion(stocked.batchId, READING, 1250);
+        .reportExcursion(stocked.batchId, dt.READING, 1250);
       return stocked;
     }
 
     it("lets the manufacturer or a regulator release an excursion quarantine", async function () {
       const { drugTrace, manufacturer, regulator, sensor, batchId } =
-        await networkHelpers.loadFixture(quarantinedFixture);
+        await dt.networkHelpers.loadFixture(quarantinedFixture);
       await expect(drugTrace.connect(manufacturer).releaseQuarantine(batchId))
         .to.emit(drugTrace, "QuarantineReleased")
-        .withArgs(batchId, manufacturer.address, QuarantineOrigin.Excursion);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Active);
-      expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(QuarantineOrigin.None);
-      await drugTrace.connect(sensor).reportExcursion(batchId, READING, 1250);
+        .withArgs(batchId, manufacturer.address, dt.QuarantineOrigin.Excursion);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Active);
+      expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(
+        dt.QuarantineOrigin.None,
+      );
+      await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 1250);
       await expect(drugTrace.connect(regulator).releaseQuarantine(batchId))
         .to.emit(drugTrace, "QuarantineReleased")
-        .withArgs(batchId, regulator.address, QuarantineOrigin.Excursion);
+        .withArgs(batchId, regulator.address, dt.QuarantineOrigin.Excursion);
     });
 
     it("reverts when the manufacturer lifts a regulator's quarantine (attack) and changes nothing", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, manufacturer, pharmacy, regulator, batchId } = fixture;
       await drugTrace
         .connect(pharmacy)
-        .flagSuspect(batchId, 4n, serialOf(4), UnitStatus.Active, EVIDENCE);
-      await drugTrace.connect(regulator).resolveSuspect(1n, Resolution.Quarantined);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => drugTrace.connect(manufacturer).releaseQuarantine(batchId),
-        drugTrace,
+        .flagSuspect(batchId, 4n, dt.serialOf(4), dt.UnitStatus.Active, dt.EVIDENCE);
+      await drugTrace.connect(regulator).resolveSuspect(1n, dt.Resolution.Quarantined);
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId]),
         "DrugTraceQuarantinedByRegulator",
-        batchId,
-        manufacturer.address,
+        [batchId, manufacturer.address],
+        () => drugTrace.connect(manufacturer).releaseQuarantine(batchId),
       );
       await expect(drugTrace.connect(regulator).releaseQuarantine(batchId))
         .to.emit(drugTrace, "QuarantineReleased")
-        .withArgs(batchId, regulator.address, QuarantineOrigin.Regulator);
+        .withArgs(batchId, regulator.address, dt.QuarantineOrigin.Regulator);
     });
 
     it("leaves a batch Expired when its expiry passed during the quarantine", async function () {
       const { drugTrace, regulator, batchId, expiry } =
-        await networkHelpers.loadFixture(quarantinedFixture);
-      await networkHelpers.time.increaseTo(expiry + 1n);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Quarantined);
+        await dt.networkHelpers.loadFixture(quarantinedFixture);
+      await dt.networkHelpers.time.increaseTo(expiry + 1n);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Quarantined);
       await drugTrace.connect(regulator).releaseQuarantine(batchId);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Expired);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Expired);
     });
 
     it("reverts when the batch is not quarantined", async function () {
-      const { drugTrace, regulator, batchId } = await networkHelpers.loadFixture(stockedFixture);
-      await expectRevert(
-        drugTrace.connect(regulator).releaseQuarantine(batchId),
+      const { drugTrace, regulator, batchId } = await dt.networkHelpers.loadFixture(
+        dt.stockedFixture,
+      );
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        drugTrace.connect(regulator).releaseQuarantine(batchId),
         batchId,
-        BatchState.Active,
-        QUARANTINED,
+        dt.BatchState.Active,
+        dt.QUARANTINED,
       );
     });
 
     it("reverts for a stranger, a sensor or another manufacturer", async function () {
-      const fixture = await networkHelpers.loadFixture(quarantinedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(quarantinedFixture);
       const { drugTrace, stranger, sensor, manufacturer2, batchId } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
-        for (const signer of [stranger, sensor, manufacturer2]) {
-          await expectRevert(
-            drugTrace.connect(signer).releaseQuarantine(batchId),
-            drugTrace,
-            "DrugTraceNotManufacturerOrRegulator",
-            batchId,
-            signer.address,
-          );
-        }
-      });
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId]),
+        [stranger, sensor, manufacturer2],
+        "DrugTraceNotManufacturerOrRegulator",
+        (signer) => [batchId, signer.address],
+        (signer) => drugTrace.connect(signer).releaseQuarantine(batchId),
+      );
     });
 
-    itRevertsWhenPaused(quarantinedFixture, ({ drugTrace, regulator, batchId }) =>
+    dt.itRevertsWhenPaused(quarantinedFixture, ({ drugTrace, regulator, batchId }) =>
       drugTrace.connect(regulator).releaseQuarantine(batchId),
     );
   });

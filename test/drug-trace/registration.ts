@@ -1,99 +1,80 @@
 import { expect } from "chai";
 import { ZeroHash, id } from "ethers";
 
-import {
-  DAY,
-  GTIN,
-  LOT,
-  METADATA,
-  PREFIX,
-  PREFIX_LENGTH,
-  TREE,
-  UNIT_COUNT,
-  batchIdOf,
-  deployFixture,
-  networkHelpers,
-  registeredFixture,
-  traceState,
-} from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
-import { BatchState } from "../helpers/states.js";
+import * as dt from "../helpers/drug-trace.js";
 
 describe("DrugTrace", function () {
   describe("batchIdOf", function () {
     it("is keccak256(abi.encode(gtin, lot))", async function () {
-      const { drugTrace } = await networkHelpers.loadFixture(deployFixture);
-      expect(await drugTrace.batchIdOf(GTIN, LOT)).to.equal(batchIdOf(GTIN, LOT));
+      const { drugTrace } = await dt.networkHelpers.loadFixture(dt.deployFixture);
+      expect(await drugTrace.batchIdOf(dt.GTIN, dt.LOT)).to.equal(dt.batchIdOf(dt.GTIN, dt.LOT));
     });
   });
 
   describe("registerBatch", function () {
     it("registers a batch whose manufacturer holds every unit", async function () {
-      const { drugTrace, manufacturer, distributor } =
-        await networkHelpers.loadFixture(deployFixture);
-      const expiry = BigInt(await networkHelpers.time.latest()) + 365n * DAY;
-      const batchId = batchIdOf(GTIN, LOT);
+      const { drugTrace, manufacturer, distributor } = await dt.networkHelpers.loadFixture(
+        dt.deployFixture,
+      );
+      const expiry = BigInt(await dt.networkHelpers.time.latest()) + 365n * dt.DAY;
+      const batchId = dt.batchIdOf(dt.GTIN, dt.LOT);
       const register = drugTrace.connect(manufacturer);
       expect(
         await register.registerBatch.staticCall(
-          GTIN,
-          PREFIX_LENGTH,
-          LOT,
-          expiry,
-          UNIT_COUNT,
-          TREE.root,
-          METADATA,
+          ...dt.batchArgs(dt.LOT, expiry, dt.UNIT_COUNT, dt.METADATA),
         ),
       ).to.equal(batchId);
       await expect(
-        register.registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, UNIT_COUNT, TREE.root, METADATA),
+        register.registerBatch(...dt.batchArgs(dt.LOT, expiry, dt.UNIT_COUNT, dt.METADATA)),
       )
         .to.emit(drugTrace, "BatchRegistered")
         .withArgs(
           batchId,
           manufacturer.address,
-          GTIN,
-          LOT,
+          dt.GTIN,
+          dt.LOT,
           expiry,
-          UNIT_COUNT,
-          TREE.root,
-          METADATA,
+          dt.UNIT_COUNT,
+          dt.TREE.root,
+          dt.METADATA,
         );
       const record = await drugTrace.batchOf(batchId);
       expect(record.manufacturer).to.equal(manufacturer.address);
       expect(record.expiry).to.equal(expiry);
-      expect(record.unitCount).to.equal(UNIT_COUNT);
-      expect(record.state).to.equal(BatchState.Active);
-      expect(record.serialsRoot).to.equal(TREE.root);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Active);
-      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(UNIT_COUNT);
+      expect(record.unitCount).to.equal(dt.UNIT_COUNT);
+      expect(record.state).to.equal(dt.BatchState.Active);
+      expect(record.serialsRoot).to.equal(dt.TREE.root);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Active);
+      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(dt.UNIT_COUNT);
       expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(0n);
     });
 
     it("accepts GTIN-13, GTIN-12 and GTIN-8 padded to 14 digits", async function () {
-      const { drugTrace, admin, manufacturer } = await networkHelpers.loadFixture(deployFixture);
-      const expiry = BigInt(await networkHelpers.time.latest()) + DAY;
+      const { drugTrace, admin, manufacturer } = await dt.networkHelpers.loadFixture(
+        dt.deployFixture,
+      );
+      const expiry = BigInt(await dt.networkHelpers.time.latest()) + dt.DAY;
       // Their seven-digit prefixes after the indicator digit: 4006381, 0036000, 0000095.
       for (const prefix of [4006381n, 36000n, 95n]) {
         await drugTrace
           .connect(admin)
-          .bindCompanyPrefix(prefix, PREFIX_LENGTH, manufacturer.address, "");
+          .bindCompanyPrefix(prefix, dt.PREFIX_LENGTH, manufacturer.address, "");
       }
       for (const gtin of [4006381333931n, 36000291452n, 95012346n]) {
         await expect(
           drugTrace
             .connect(manufacturer)
-            .registerBatch(gtin, PREFIX_LENGTH, LOT, expiry, 1n, TREE.root, ZeroHash),
+            .registerBatch(gtin, dt.PREFIX_LENGTH, dt.LOT, expiry, 1n, dt.TREE.root, ZeroHash),
         )
           .to.emit(drugTrace, "BatchRegistered")
           .withArgs(
-            batchIdOf(gtin, LOT),
+            dt.batchIdOf(gtin, dt.LOT),
             manufacturer.address,
             gtin,
-            LOT,
+            dt.LOT,
             expiry,
             1n,
-            TREE.root,
+            dt.TREE.root,
             ZeroHash,
           );
       }
@@ -101,56 +82,48 @@ describe("DrugTrace", function () {
 
     it("registers the same lot under another GTIN as another batch", async function () {
       const { drugTrace, admin, manufacturer, batchId, expiry } =
-        await networkHelpers.loadFixture(registeredFixture);
+        await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const otherGtin = 4006381333931n;
       await drugTrace
         .connect(admin)
-        .bindCompanyPrefix(4006381n, PREFIX_LENGTH, manufacturer.address, "");
+        .bindCompanyPrefix(4006381n, dt.PREFIX_LENGTH, manufacturer.address, "");
       await drugTrace
         .connect(manufacturer)
-        .registerBatch(otherGtin, PREFIX_LENGTH, LOT, expiry, 5n, TREE.root, METADATA);
-      expect(batchIdOf(otherGtin, LOT)).to.not.equal(batchId);
-      expect(await drugTrace.holdingOf(batchIdOf(otherGtin, LOT), manufacturer.address)).to.equal(
-        5n,
-      );
+        .registerBatch(otherGtin, dt.PREFIX_LENGTH, dt.LOT, expiry, 5n, dt.TREE.root, dt.METADATA);
+      expect(dt.batchIdOf(otherGtin, dt.LOT)).to.not.equal(batchId);
+      expect(
+        await drugTrace.holdingOf(dt.batchIdOf(otherGtin, dt.LOT), manufacturer.address),
+      ).to.equal(5n);
     });
 
     it("accepts an expiry equal to the block time", async function () {
-      const { drugTrace, manufacturer } = await networkHelpers.loadFixture(deployFixture);
-      const next = BigInt(await networkHelpers.time.latest()) + 10n;
-      await networkHelpers.time.setNextBlockTimestamp(next);
-      await drugTrace
-        .connect(manufacturer)
-        .registerBatch(GTIN, PREFIX_LENGTH, LOT, next, 1n, TREE.root, ZeroHash);
-      expect(await drugTrace.batchStateOf(batchIdOf(GTIN, LOT))).to.equal(BatchState.Active);
+      const { drugTrace, manufacturer } = await dt.networkHelpers.loadFixture(dt.deployFixture);
+      const next = BigInt(await dt.networkHelpers.time.latest()) + 10n;
+      await dt.networkHelpers.time.setNextBlockTimestamp(next);
+      await drugTrace.connect(manufacturer).registerBatch(...dt.batchArgs(dt.LOT, next, 1n));
+      expect(await drugTrace.batchStateOf(dt.batchIdOf(dt.GTIN, dt.LOT))).to.equal(
+        dt.BatchState.Active,
+      );
     });
 
     it("reverts when a stranger registers (attack) and changes nothing", async function () {
-      const fixture = await networkHelpers.loadFixture(deployFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
       const { drugTrace, stranger } = fixture;
-      await expectRefused(
-        traceState(fixture, [batchIdOf(GTIN, LOT)]),
-        () =>
-          drugTrace
-            .connect(stranger)
-            .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 10n, TREE.root, ZeroHash),
-        drugTrace,
+      await dt.refuses(
+        dt.watchTrace(fixture, [dt.batchIdOf(dt.GTIN, dt.LOT)]),
         "AccessControlUnauthorizedAccount",
-        stranger.address,
-        id("MANUFACTURER_ROLE"),
+        [stranger.address, id("MANUFACTURER_ROLE")],
+        () => drugTrace.connect(stranger).registerBatch(...dt.batchArgs(dt.LOT, 2n ** 40n, 10n)),
       );
     });
 
     it("reverts when a distributor registers", async function () {
-      const { drugTrace, distributor } = await networkHelpers.loadFixture(deployFixture);
-      await expectRevert(
-        drugTrace
-          .connect(distributor)
-          .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 10n, TREE.root, ZeroHash),
+      const { drugTrace, distributor } = await dt.networkHelpers.loadFixture(dt.deployFixture);
+      await dt.expectUnauthorized(
+        drugTrace.connect(distributor).registerBatch(...dt.batchArgs(dt.LOT, 2n ** 40n, 10n)),
         drugTrace,
-        "AccessControlUnauthorizedAccount",
         distributor.address,
-        id("MANUFACTURER_ROLE"),
+        "MANUFACTURER_ROLE",
       );
     });
 
@@ -161,17 +134,16 @@ describe("DrugTrace", function () {
       ["the largest uint64", 2n ** 64n - 1n],
     ] as const) {
       it(`reverts when the GTIN has ${label}`, async function () {
-        const fixture = await networkHelpers.loadFixture(deployFixture);
+        const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
         const { drugTrace, manufacturer } = fixture;
-        await expectRefused(
-          traceState(fixture, [batchIdOf(gtin, LOT)]),
+        await dt.refuses(
+          dt.watchTrace(fixture, [dt.batchIdOf(gtin, dt.LOT)]),
+          "DrugTraceInvalidGtin",
+          [gtin],
           () =>
             drugTrace
               .connect(manufacturer)
-              .registerBatch(gtin, PREFIX_LENGTH, LOT, 2n ** 40n, 1n, TREE.root, ZeroHash),
-          drugTrace,
-          "DrugTraceInvalidGtin",
-          gtin,
+              .registerBatch(gtin, dt.PREFIX_LENGTH, dt.LOT, 2n ** 40n, 1n, dt.TREE.root, ZeroHash),
         );
       });
     }
@@ -181,19 +153,19 @@ describe("DrugTrace", function () {
         when: "the lot is empty",
         lot: ZeroHash,
         units: 1n,
-        root: TREE.root,
+        root: dt.TREE.root,
         error: "DrugTraceEmptyLot",
       },
       {
         when: "the unit count is zero",
-        lot: LOT,
+        lot: dt.LOT,
         units: 0n,
-        root: TREE.root,
+        root: dt.TREE.root,
         error: "DrugTraceZeroUnitCount",
       },
       {
         when: "the serials root is zero",
-        lot: LOT,
+        lot: dt.LOT,
         units: 1n,
         root: ZeroHash,
         error: "DrugTraceZeroSerialsRoot",
@@ -201,70 +173,70 @@ describe("DrugTrace", function () {
     ];
     for (const c of badInputs) {
       it(`reverts when ${c.when}`, async function () {
-        const fixture = await networkHelpers.loadFixture(deployFixture);
+        const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
         const { drugTrace, manufacturer } = fixture;
-        await expectRefused(
-          traceState(fixture, [batchIdOf(GTIN, c.lot)]),
-          () =>
-            drugTrace
-              .connect(manufacturer)
-              .registerBatch(GTIN, PREFIX_LENGTH, c.lot, 2n ** 40n, c.units, c.root, ZeroHash),
-          drugTrace,
-          c.error,
+        await dt.refuses(dt.watchTrace(fixture, [dt.batchIdOf(dt.GTIN, c.lot)]), c.error, [], () =>
+          drugTrace
+            .connect(manufacturer)
+            .registerBatch(dt.GTIN, dt.PREFIX_LENGTH, c.lot, 2n ** 40n, c.units, c.root, ZeroHash),
         );
       });
     }
 
     it("reverts when the expiry is in the past", async function () {
-      const fixture = await networkHelpers.loadFixture(deployFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
       const { drugTrace, manufacturer } = fixture;
-      const next = BigInt(await networkHelpers.time.latest()) + 10n;
-      await expectNothingChanged(traceState(fixture, [batchIdOf(GTIN, LOT)]), async () => {
-        await networkHelpers.time.setNextBlockTimestamp(next);
-        await expectRevert(
-          drugTrace
-            .connect(manufacturer)
-            .registerBatch(GTIN, PREFIX_LENGTH, LOT, next - 1n, 1n, TREE.root, ZeroHash),
-          drugTrace,
-          "DrugTraceExpiryInPast",
-          next - 1n,
-          next,
-        );
-      });
+      const next = BigInt(await dt.networkHelpers.time.latest()) + 10n;
+      await dt.expectNothingChanged(
+        dt.traceState(fixture, [dt.batchIdOf(dt.GTIN, dt.LOT)]),
+        async () => {
+          await dt.networkHelpers.time.setNextBlockTimestamp(next);
+          await dt.expectRevert(
+            drugTrace.connect(manufacturer).registerBatch(...dt.batchArgs(dt.LOT, next - 1n, 1n)),
+            drugTrace,
+            "DrugTraceExpiryInPast",
+            next - 1n,
+            next,
+          );
+        },
+      );
     });
 
     it("reverts when the (GTIN, lot) is already registered, even by its contract manufacturer", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, manufacturer, manufacturer2, batchId, expiry } = fixture;
       await drugTrace
         .connect(manufacturer)
-        .authorizeContractManufacturer(PREFIX, PREFIX_LENGTH, manufacturer2.address);
-      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
-        for (const signer of [manufacturer, manufacturer2]) {
-          await expectRevert(
-            drugTrace
-              .connect(signer)
-              .registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, 1n, id("another root"), ZeroHash),
-            drugTrace,
-            "DrugTraceBatchAlreadyRegistered",
-            batchId,
-          );
-        }
-      });
+        .authorizeContractManufacturer(dt.PREFIX, dt.PREFIX_LENGTH, manufacturer2.address);
+      await dt.refusesEach(
+        dt.watchTrace(fixture, [batchId]),
+        [manufacturer, manufacturer2],
+        "DrugTraceBatchAlreadyRegistered",
+        () => [batchId],
+        (signer) =>
+          drugTrace
+            .connect(signer)
+            .registerBatch(
+              dt.GTIN,
+              dt.PREFIX_LENGTH,
+              dt.LOT,
+              expiry,
+              1n,
+              id("another root"),
+              ZeroHash,
+            ),
+      );
     });
 
     it("reverts when paused", async function () {
-      const fixture = await networkHelpers.loadFixture(deployFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.deployFixture);
       const { drugTrace, manufacturer, pauser } = fixture;
       await drugTrace.connect(pauser).pause();
-      await expectRefused(
-        traceState(fixture, [batchIdOf(GTIN, LOT)]),
-        () =>
-          drugTrace
-            .connect(manufacturer)
-            .registerBatch(GTIN, PREFIX_LENGTH, LOT, 2n ** 40n, 1n, TREE.root, ZeroHash),
-        drugTrace,
+      await dt.refuses(
+        dt.watchTrace(fixture, [dt.batchIdOf(dt.GTIN, dt.LOT)]),
         "EnforcedPause",
+        [],
+        () => drugTrace.connect(manufacturer).registerBatch(...dt.batchArgs(dt.LOT, 2n ** 40n, 1n)),
       );
     });
   });

@@ -1,145 +1,120 @@
 import { expect } from "chai";
-import { ZeroAddress, id } from "ethers";
+import { ZeroAddress } from "ethers";
 
-import {
-  EVIDENCE,
-  GTIN,
-  LIVE,
-  OTHER_LOT,
-  READING,
-  batchIdOf,
-  deployFixture,
-  networkHelpers,
-  pendingFixture,
-  registeredFixture,
-  stockedFixture,
-  traceState,
-  itRevertsWhenPaused,
-} from "../helpers/drug-trace.js";
-import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
-import { BatchState, QuarantineOrigin, ShipmentState, expectedStates } from "../helpers/states.js";
+import * as dt from "../helpers/drug-trace.js";
 
 describe("DrugTrace", function () {
   describe("reportExcursion", function () {
     it("quarantines the batch and records the reading", async function () {
-      const { drugTrace, sensor, manufacturer, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await expect(drugTrace.connect(sensor).reportExcursion(batchId, READING, 1250))
+      const { drugTrace, sensor, manufacturer, batchId } = await dt.networkHelpers.loadFixture(
+        dt.stockedFixture,
+      );
+      await expect(drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 1250))
         .to.emit(drugTrace, "ExcursionReported")
-        .withArgs(batchId, sensor.address, manufacturer.address, READING, 1250n)
+        .withArgs(batchId, sensor.address, manufacturer.address, dt.READING, 1250n)
         .and.to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, sensor.address, QuarantineOrigin.Excursion);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Quarantined);
+        .withArgs(batchId, sensor.address, dt.QuarantineOrigin.Excursion);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Quarantined);
       expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(
-        QuarantineOrigin.Excursion,
+        dt.QuarantineOrigin.Excursion,
       );
     });
 
     it("records a further reading on a quarantined batch without quarantining it again", async function () {
-      const { drugTrace, sensor, manufacturer, batchId } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await drugTrace.connect(sensor).reportExcursion(batchId, READING, 1250);
-      await expect(drugTrace.connect(sensor).reportExcursion(batchId, READING, -2000))
+      const { drugTrace, sensor, manufacturer, batchId } = await dt.networkHelpers.loadFixture(
+        dt.stockedFixture,
+      );
+      await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 1250);
+      await expect(drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, -2000))
         .to.emit(drugTrace, "ExcursionReported")
-        .withArgs(batchId, sensor.address, manufacturer.address, READING, -2000n)
+        .withArgs(batchId, sensor.address, manufacturer.address, dt.READING, -2000n)
         .and.not.to.emit(drugTrace, "BatchQuarantined");
     });
 
     it("quarantines an expired batch", async function () {
-      const { drugTrace, sensor, batchId, expiry } =
-        await networkHelpers.loadFixture(stockedFixture);
-      await networkHelpers.time.increaseTo(expiry + 1n);
-      await drugTrace.connect(sensor).reportExcursion(batchId, READING, 900);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(BatchState.Quarantined);
+      const { drugTrace, sensor, batchId, expiry } = await dt.networkHelpers.loadFixture(
+        dt.stockedFixture,
+      );
+      await dt.networkHelpers.time.increaseTo(expiry + 1n);
+      await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900);
+      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Quarantined);
     });
 
     it("reverts for a recalled or unregistered batch", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, sensor, regulator, batchId } = fixture;
-      await drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => drugTrace.connect(sensor).reportExcursion(batchId, READING, 900),
-        drugTrace,
+      await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId]),
         "DrugTraceUnexpectedBatchState",
-        batchId,
-        BatchState.Recalled,
-        LIVE,
+        [batchId, dt.BatchState.Recalled, dt.LIVE],
+        () => drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900),
       );
-      const unknown = batchIdOf(GTIN, OTHER_LOT);
-      await expectRevert(
-        drugTrace.connect(sensor).reportExcursion(unknown, READING, 900),
+      const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
+      await dt.revertsInBatchState(
         drugTrace,
-        "DrugTraceUnexpectedBatchState",
+        drugTrace.connect(sensor).reportExcursion(unknown, dt.READING, 900),
         unknown,
-        BatchState.None,
-        LIVE,
+        dt.BatchState.None,
+        dt.LIVE,
       );
     });
 
     it("reverts for anyone but a sensor", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, regulator, manufacturer, batchId } = fixture;
-      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const signer of [regulator, manufacturer]) {
-          await expectRevert(
-            drugTrace.connect(signer).reportExcursion(batchId, READING, 900),
+          await dt.expectUnauthorized(
+            drugTrace.connect(signer).reportExcursion(batchId, dt.READING, 900),
             drugTrace,
-            "AccessControlUnauthorizedAccount",
             signer.address,
-            id("SENSOR_ROLE"),
+            "SENSOR_ROLE",
           );
         }
       });
     });
 
-    itRevertsWhenPaused(stockedFixture, ({ drugTrace, sensor, batchId }) =>
-      drugTrace.connect(sensor).reportExcursion(batchId, READING, 900),
+    dt.itRevertsWhenPaused(dt.stockedFixture, ({ drugTrace, sensor, batchId }) =>
+      drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900),
     );
 
     it("reverts for a sensor whose custodian never held the batch (attack: a leaked key) and changes nothing", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, sensor, manufacturer, pharmacy2, batchId } = fixture;
       await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
       await drugTrace.connect(pharmacy2).bindSensor(sensor.address);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => drugTrace.connect(sensor).reportExcursion(batchId, READING, 2500),
-        drugTrace,
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId]),
         "DrugTraceBatchNotInCustody",
-        batchId,
-        pharmacy2.address,
-        sensor.address,
+        [batchId, pharmacy2.address, sensor.address],
+        () => drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 2500),
       );
     });
 
     it("reverts for a sensor that no custodian bound", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, sensor, manufacturer, batchId } = fixture;
       await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => drugTrace.connect(sensor).reportExcursion(batchId, READING, 2500),
-        drugTrace,
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId]),
         "DrugTraceSensorNotBound",
-        sensor.address,
+        [sensor.address],
+        () => drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 2500),
       );
     });
 
     it("reverts once the custodian shipped its whole holding away", async function () {
-      const fixture = await networkHelpers.loadFixture(stockedFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, sensor, manufacturer, distributor, pharmacy, batchId } = fixture;
       await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
       await drugTrace.connect(pharmacy).bindSensor(sensor.address);
       await drugTrace.connect(pharmacy).ship(batchId, distributor.address, 50n);
-      await expectRefused(
-        traceState(fixture, [batchId]),
-        () => drugTrace.connect(sensor).reportExcursion(batchId, READING, 2500),
-        drugTrace,
+      await dt.refuses(
+        dt.watchTrace(fixture, [batchId]),
         "DrugTraceBatchNotInCustody",
-        batchId,
-        pharmacy.address,
-        sensor.address,
+        [batchId, pharmacy.address, sensor.address],
+        () => drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 2500),
       );
     });
   });
@@ -147,39 +122,39 @@ describe("DrugTrace", function () {
   describe("reportShipmentExcursion", function () {
     it("quarantines the batch of a shipment the custodian sent or receives", async function () {
       const { drugTrace, sensor, manufacturer, distributor, batchId, pending } =
-        await networkHelpers.loadFixture(pendingFixture);
+        await dt.networkHelpers.loadFixture(dt.pendingFixture);
       await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
       await drugTrace.connect(distributor).bindSensor(sensor.address);
-      await expect(drugTrace.connect(sensor).reportShipmentExcursion(pending, READING, 950))
+      await expect(drugTrace.connect(sensor).reportShipmentExcursion(pending, dt.READING, 950))
         .to.emit(drugTrace, "ExcursionReported")
-        .withArgs(batchId, sensor.address, distributor.address, READING, 950n)
+        .withArgs(batchId, sensor.address, distributor.address, dt.READING, 950n)
         .and.to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, sensor.address, QuarantineOrigin.Excursion);
+        .withArgs(batchId, sensor.address, dt.QuarantineOrigin.Excursion);
     });
 
     it("reverts for a shipment between others, and for a settled one", async function () {
-      const fixture = await networkHelpers.loadFixture(pendingFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
       const { drugTrace, sensor, manufacturer, pharmacy2, batchId, pending, toPharmacy } = fixture;
       await drugTrace.connect(manufacturer).unbindSensor(sensor.address);
       await drugTrace.connect(pharmacy2).bindSensor(sensor.address);
-      await expectNothingChanged(
-        traceState(fixture, [batchId], [pending, toPharmacy]),
+      await dt.expectNothingChanged(
+        dt.traceState(fixture, [batchId], [pending, toPharmacy]),
         async () => {
-          await expectRevert(
-            drugTrace.connect(sensor).reportShipmentExcursion(pending, READING, 950),
+          await dt.expectRevert(
+            drugTrace.connect(sensor).reportShipmentExcursion(pending, dt.READING, 950),
             drugTrace,
             "DrugTraceBatchNotInCustody",
             batchId,
             pharmacy2.address,
             sensor.address,
           );
-          await expectRevert(
-            drugTrace.connect(sensor).reportShipmentExcursion(toPharmacy, READING, 950),
+          await dt.expectRevert(
+            drugTrace.connect(sensor).reportShipmentExcursion(toPharmacy, dt.READING, 950),
             drugTrace,
             "DrugTraceUnexpectedShipmentState",
             toPharmacy,
-            ShipmentState.Accepted,
-            expectedStates(ShipmentState.Pending),
+            dt.ShipmentState.Accepted,
+            dt.expectedStates(dt.ShipmentState.Pending),
           );
         },
       );
@@ -189,7 +164,7 @@ describe("DrugTrace", function () {
   describe("bindSensor and unbindSensor", function () {
     it("binds a sensor to the calling trade partner; its custodian or a regulator unbinds it", async function () {
       const { drugTrace, sensor, manufacturer, distributor, regulator } =
-        await networkHelpers.loadFixture(deployFixture);
+        await dt.networkHelpers.loadFixture(dt.deployFixture);
       expect(await drugTrace.custodianOf(sensor.address)).to.equal(manufacturer.address);
       await expect(drugTrace.connect(regulator).unbindSensor(sensor.address))
         .to.emit(drugTrace, "SensorUnbound")
@@ -204,7 +179,7 @@ describe("DrugTrace", function () {
     });
 
     it("reverts when another trade partner takes over a bound sensor (attack) or a stranger binds or unbinds", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredFixture);
+      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
       const { drugTrace, sensor, manufacturer, distributor, stranger, batchId } = fixture;
       const asDistributor = drugTrace.connect(distributor);
       const refusals: [() => Promise<unknown>, string, ...unknown[]][] = [
@@ -232,9 +207,9 @@ describe("DrugTrace", function () {
           distributor.address,
         ],
       ];
-      await expectNothingChanged(traceState(fixture, [batchId]), async () => {
+      await dt.expectNothingChanged(dt.traceState(fixture, [batchId]), async () => {
         for (const [call, error, ...args] of refusals) {
-          await expectRevert(call(), drugTrace, error, ...args);
+          await dt.expectRevert(call(), drugTrace, error, ...args);
         }
       });
     });

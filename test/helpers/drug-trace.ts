@@ -1,11 +1,24 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, encodeBytes32String, keccak256 } from "ethers";
+import { AbiCoder, ZeroHash, encodeBytes32String, keccak256 } from "ethers";
 import { network } from "hardhat";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
-import { expectRevert } from "./expect.js";
+import { expectNothingChanged, expectRevert } from "./expect.js";
+import type { Watch } from "./expect.js";
 import { BatchState, expectedStates } from "./states.js";
+
+// What every test file of the job uses, so that it imports this one module as a namespace.
+export * from "./expect.js";
+export {
+  UnitStatus,
+  BatchState,
+  ShipmentState,
+  Resolution,
+  QuarantineOrigin,
+  FlagState,
+  expectedStates,
+} from "./states.js";
 
 /*
  * What the DrugTrace tests (test/drug-trace/) share: the vocabulary and data of a batch, the
@@ -108,12 +121,25 @@ export async function deployFixture() {
   };
 }
 
+/**
+ * The arguments of `registerBatch` for lot `lot` of the fixture GTIN (under the fixture prefix)
+ * with the fixture serial tree: `registerBatch(...batchArgs(LOT, expiry, 10n))`.
+ */
+export function batchArgs(
+  lot: string,
+  expiry: bigint,
+  unitCount: bigint,
+  metadata: string = ZeroHash,
+): [bigint, number, string, bigint, bigint, string, string] {
+  return [GTIN, PREFIX_LENGTH, lot, expiry, unitCount, TREE.root, metadata];
+}
+
 export async function registeredFixture() {
   const deployment = await deployFixture();
   const expiry = BigInt(await networkHelpers.time.latest()) + 365n * DAY;
   await deployment.drugTrace
     .connect(deployment.manufacturer)
-    .registerBatch(GTIN, PREFIX_LENGTH, LOT, expiry, UNIT_COUNT, TREE.root, METADATA);
+    .registerBatch(...batchArgs(LOT, expiry, UNIT_COUNT, METADATA));
   return { ...deployment, batchId: batchIdOf(GTIN, LOT), expiry };
 }
 
@@ -182,6 +208,44 @@ export function traceState(
     seen.push(await drugTrace.prefixBindingOf(4006381n, PREFIX_LENGTH));
     return seen;
   };
+}
+
+/** `traceState` with the DrugTrace contract, for `refuses`. */
+export function watchTrace(
+  fixture: Fixture,
+  batchIds: readonly string[],
+  shipmentIds: readonly bigint[] = [],
+): Watch {
+  return { read: traceState(fixture, batchIds, shipmentIds), contract: fixture.drugTrace };
+}
+
+/** `call` reverts with `DrugTraceUnexpectedBatchState(batchId, current, expected)` of `drugTrace`. */
+export function revertsInBatchState(
+  drugTrace: DrugTrace,
+  call: Promise<unknown>,
+  batchId: string,
+  current: bigint,
+  expected: string,
+): Promise<void> {
+  return expectRevert(call, drugTrace, "DrugTraceUnexpectedBatchState", batchId, current, expected);
+}
+
+/**
+ * Each of `signers` makes `call(signer)` and each is refused with `error(…args(signer))` of the
+ * watched contract; the state `watch` reads is the same after all of them.
+ */
+export async function refusesEach(
+  watch: Watch,
+  signers: readonly Fixture["stranger"][],
+  error: string,
+  args: (signer: Fixture["stranger"]) => unknown[],
+  call: (signer: Fixture["stranger"]) => Promise<unknown>,
+): Promise<void> {
+  await expectNothingChanged(watch.read, async () => {
+    for (const signer of signers) {
+      await expectRevert(call(signer), watch.contract, error, ...args(signer));
+    }
+  });
 }
 
 export async function dispenseUnit(drugTrace: DrugTrace, batchId: string, index: number) {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { id } from "ethers";
 import type { Interface } from "ethers";
 
 /** A contract, or its factory: anything whose ABI declares the expected error. */
@@ -46,6 +47,19 @@ export async function expectRevert(
 }
 
 /**
+ * Asserts that `call` reverts with OpenZeppelin's `AccessControlUnauthorizedAccount(account, role)`,
+ * the role given by name (`"PAUSER_ROLE"`, hashed here as the contracts do).
+ */
+export async function expectUnauthorized(
+  call: Promise<unknown>,
+  contract: ErrorSource,
+  account: string,
+  role: string,
+): Promise<void> {
+  await expectRevert(call, contract, "AccessControlUnauthorizedAccount", account, id(role));
+}
+
+/**
  * Both at once: `call()` reverts with `error(…args)` of `contract` and changes nothing `read` sees.
  * `call` is a function so that the state is read before the transaction is sent.
  */
@@ -57,4 +71,28 @@ export async function expectRefused(
   ...args: unknown[]
 ): Promise<void> {
   await expectNothingChanged(read, () => expectRevert(call(), contract, error, ...args));
+}
+
+/** A state reader and the contract whose errors a refused call reverts with. */
+export interface Watch {
+  read: () => Promise<unknown>;
+  contract: ErrorSource;
+}
+
+/**
+ * `expectRefused` with the reader and contract bound in `watch` (one per job: `watchTrace`,
+ * `watchConsent`, `watchClaims`): `call()` reverts with `error(…args)` and changes nothing.
+ *
+ * @example
+ * await refuses(watchClaims(s, [s.claimId]), "InsuranceClaimNotPoolInsurer", [s.poolId, who], () =>
+ *   s.claims.connect(s.otherInsurer).payClaim(s.claimId),
+ * );
+ */
+export async function refuses(
+  watch: Watch,
+  error: string,
+  args: readonly unknown[],
+  call: () => Promise<unknown>,
+): Promise<void> {
+  await expectRefused(watch.read, call, watch.contract, error, ...args);
 }

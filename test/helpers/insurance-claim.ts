@@ -15,12 +15,21 @@ import {
   usd,
 } from "../fixtures/insurance-claim.js";
 import type { ClaimsSuite } from "../fixtures/insurance-claim.js";
+import { expectRevert, refuses } from "./expect.js";
+import type { Watch } from "./expect.js";
+
+// What every test file of the job uses, so that it imports this one module as a namespace.
+export * from "./expect.js";
+export { ClaimState, expectedStates } from "./states.js";
 
 /*
  * What the InsuranceClaim tests (test/insurance-claim/) share: the fixtures every group builds on
  * (over test/fixtures/insurance-claim.ts, which the SDK and task tests use too) and the reader of
- * the state a refused call must leave as it was.
+ * the state a refused call must leave as it was. It re-exports the fixture module, so that a test
+ * file reaches both through one namespace (`import * as ic from "../helpers/insurance-claim.js"`).
  */
+
+export * from "../fixtures/insurance-claim.js";
 
 export const connection = await network.create();
 export const { ethers, networkHelpers } = connection;
@@ -55,6 +64,101 @@ export function claimsState(
     );
     return { counts, pools, policies, claimRows, balances, paused: await claims.paused() };
   };
+}
+
+/** `claimsState` with the InsuranceClaim contract, for `refuses`. */
+export function watchClaims(s: ClaimsSuite, claimIds: readonly bigint[] = []): Watch {
+  return { read: claimsState(s, claimIds), contract: s.claims };
+}
+
+/**
+ * `s.otherInsurer`, who insures another pool, makes `call` on the claims contract: it reverts with
+ * `InsuranceClaimNotPoolInsurer(s.poolId, otherInsurer)` and changes nothing (claims `claimIds`).
+ */
+export function refusesOtherInsurer(
+  s: ClaimsSuite,
+  call: (claims: ClaimsSuite["claims"]) => Promise<unknown>,
+  claimIds: readonly bigint[] = [],
+): Promise<void> {
+  return refuses(
+    watchClaims(s, claimIds),
+    "InsuranceClaimNotPoolInsurer",
+    [s.poolId, s.otherInsurer.address],
+    () => call(s.claims.connect(s.otherInsurer)),
+  );
+}
+
+/** `call` reverts with `InsuranceClaimUnexpectedClaimState(claimId, current, expected)` of `s.claims`. */
+export function revertsInState(
+  s: ClaimsSuite,
+  call: Promise<unknown>,
+  claimId: bigint,
+  current: bigint,
+  expected: string,
+): Promise<void> {
+  return expectRevert(
+    call,
+    s.claims,
+    "InsuranceClaimUnexpectedClaimState",
+    claimId,
+    current,
+    expected,
+  );
+}
+
+/**
+ * `tx`, the adjuster's decision on claim `claimId`, emits `ClaimAdjudicated` with the outcome
+ * `state`, the amounts in dollars (billed, allowed, deductible, coinsurance, payout) and
+ * `reasonCode`.
+ */
+export async function expectAdjudicated(
+  s: ClaimsSuite,
+  tx: Promise<unknown>,
+  claimId: bigint,
+  state: bigint,
+  dollars: readonly [number, number, number, number, number],
+  reasonCode = 0,
+): Promise<void> {
+  await expect(tx)
+    .to.emit(s.claims, "ClaimAdjudicated")
+    .withArgs(claimId, state, s.adjuster.address, ...dollars.map((d) => usd(d)), reasonCode);
+}
+
+/** A refused call for `itRefuses`: the test's title, the error and its arguments, the call. */
+export interface Refusal<F> {
+  title: string;
+  error: string;
+  args?: (s: F) => unknown[];
+  call: (s: F) => Promise<unknown>;
+}
+
+/**
+ * One `it(title)` per case: from `fixture`, `call(s)` reverts with `error(…args(s))` of the claims
+ * contract and changes nothing (`watchClaims`). For look-alike refusals that differ in values.
+ */
+export function itRefuses<F extends ClaimsSuite>(
+  fixture: () => Promise<F>,
+  cases: readonly Refusal<F>[],
+): void {
+  for (const c of cases) {
+    it(c.title, async function () {
+      const s = await loadFixture(fixture);
+      await refuses(watchClaims(s), c.error, c.args?.(s) ?? [], () => c.call(s));
+    });
+  }
+}
+
+/** The id `s.claims` files the provider's claim for `request` under (its duplicate key). */
+export function providerClaimIdOf(
+  s: ClaimsSuite,
+  request: { serviceCode: string; serviceDate: bigint },
+): Promise<bigint> {
+  return s.claims.claimIdOf(
+    s.policyId,
+    s.provider.address,
+    request.serviceCode,
+    request.serviceDate,
+  );
 }
 
 export async function deployFixture() {

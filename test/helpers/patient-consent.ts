@@ -18,7 +18,12 @@ import type {
   ConsentGrant,
   PurposeCode,
 } from "../../sdk/patient-consent/index.js";
+import type { Watch } from "./expect.js";
 import { ConsentState, expectedStates } from "./states.js";
+
+// What every test file of the job uses, so that it imports this one module as a namespace.
+export * from "./expect.js";
+export { ConsentState, expectedStates } from "./states.js";
 
 /*
  * What the PatientConsent tests (test/patient-consent/) share: the vocabulary, the one fixture
@@ -119,21 +124,22 @@ export function grantAs(
     .grantConsent(f.patient.address, grantee, purposeMask, categoryMask, start, end);
 }
 
+/** The patient grants the clinic TREAT (no record categories) from `start` to `end`. */
+export function grantTreatment(f: Fixture, start: bigint, end: bigint) {
+  return grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, end);
+}
+
+/** The patient grants `grantee` TREAT + HPAYMT on labs and medications from `start` to `end`. */
+export function grantTerms(f: Fixture, grantee: string, start: bigint, end: bigint) {
+  return grantAs(f, f.patient, grantee, purposes("TREAT", "HPAYMT"), LABS_MEDS, start, end);
+}
+
 /** The patient grants `grantee` TREAT + HPAYMT on labs and medications for 30 days from now. */
 export async function grantDefault(f: Fixture, grantee: Signer | string = f.clinic) {
   const start = await now();
   const end = start + 30n * DAY;
   const granteeAddress = typeof grantee === "string" ? grantee : await grantee.getAddress();
-  await f.consent
-    .connect(f.patient)
-    .grantConsent(
-      f.patient.address,
-      granteeAddress,
-      purposes("TREAT", "HPAYMT"),
-      LABS_MEDS,
-      start,
-      end,
-    );
+  await grantTerms(f, granteeAddress, start, end);
   return { start, end };
 }
 
@@ -142,7 +148,7 @@ export async function grantDefault(f: Fixture, grantee: Signer | string = f.clin
  * consents, delegations and break-glass windows of the patient, the wallet and the puppet with
  * every other party, their nonces, the anchored records, and the contract's settings.
  */
-export function consentState(f: Fixture): () => Promise<unknown[]> {
+export function consentStateOf(f: Fixture): () => Promise<unknown[]> {
   return async () => {
     const { consent } = f;
     const parties = [f.clinic, f.insurer, f.researcher, f.guardian, f.stranger, f.responder];
@@ -170,6 +176,11 @@ export function consentState(f: Fixture): () => Promise<unknown[]> {
       consent.hasRole(f.EMERGENCY_ROLE, f.responder.address),
     ]);
   };
+}
+
+/** `consentStateOf` with the PatientConsent contract, for `refuses`. */
+export function watchConsent(f: Fixture): Watch {
+  return { read: consentStateOf(f), contract: f.consent };
 }
 
 /** A grant with defaults (TREAT on labs + medications to the clinic for 30 days, deadline in a day). */

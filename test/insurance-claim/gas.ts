@@ -1,60 +1,45 @@
 import { expect } from "chai";
 
-import {
-  APPEAL_WINDOW,
-  FEES,
-  HPAYMT,
-  claimRequest,
-  code,
-  evidence,
-  usd,
-} from "../fixtures/insurance-claim.js";
+import * as ic from "../helpers/insurance-claim.js";
 import { GAS_CEILINGS, gasOf } from "../helpers/gas.js";
-import {
-  approvedClaimFixture,
-  deployFixture,
-  ethers,
-  loadFixture,
-  networkHelpers,
-} from "../helpers/insurance-claim.js";
 
 const CEILING = GAS_CEILINGS.insuranceClaim;
 
 describe("InsuranceClaim", function () {
   describe("gas ceilings", function () {
     it("stays within the targets on the hot paths", async function () {
-      const s = await loadFixture(deployFixture);
+      const s = await ic.loadFixture(ic.deployFixture);
       // A plan without deductible and a limit no claim here reaches, so every claim pays out.
       await s.claims
         .connect(s.insurer)
-        .createPlan(s.poolId, usd(1_000_000), 0n, 2_000, ethers.ZeroHash, APPEAL_WINDOW);
+        .createPlan(s.poolId, ic.usd(1_000_000), 0n, 2_000, ic.ethers.ZeroHash, ic.APPEAL_WINDOW);
       await s.claims
         .connect(s.insurer)
-        .setFees(2n, Object.keys(FEES).map(code), Object.values(FEES));
+        .setFees(2n, Object.keys(ic.FEES).map(ic.code), Object.values(ic.FEES));
       const createPolicy = await gasOf(
         s.claims.connect(s.insurer).createPolicy(2n, s.patient.address, s.start, s.end),
       );
       const policyId = (await s.claims.counts()).policies;
       const submitClaim = await gasOf(
-        s.claims.connect(s.provider).submitClaim(claimRequest(s, { policyId }), 0n, []),
+        s.claims.connect(s.provider).submitClaim(ic.claimRequest(s, { policyId }), 0n, []),
       );
       const approveClaim = await gasOf(s.claims.connect(s.adjuster).approveClaim(1n));
       const payClaim = await gasOf(s.claims.connect(s.insurer).payClaim(1n));
 
       // 100 claims, each paid to a different provider that never held the token (the worst case).
       const providers = Array.from({ length: 100 }, () =>
-        ethers.Wallet.createRandom().connect(ethers.provider),
+        ic.ethers.Wallet.createRandom().connect(ic.ethers.provider),
       );
       const ids: bigint[] = [];
       for (const [i, wallet] of providers.entries()) {
-        await networkHelpers.setBalance(wallet.address, 10n ** 18n);
-        await s.claims.grantRole(ethers.id("PROVIDER_ROLE"), wallet.address);
-        await s.consent.setAuthorization(s.patient.address, wallet.address, HPAYMT, true, 0);
+        await ic.networkHelpers.setBalance(wallet.address, 10n ** 18n);
+        await s.claims.grantRole(ic.ethers.id("PROVIDER_ROLE"), wallet.address);
+        await s.consent.setAuthorization(s.patient.address, wallet.address, ic.HPAYMT, true, 0);
         await s.claims.connect(wallet).submitClaim(
-          claimRequest(s, {
+          ic.claimRequest(s, {
             policyId,
-            serviceCode: code("80053"),
-            evidenceHash: evidence(`g${i}`),
+            serviceCode: ic.code("80053"),
+            evidenceHash: ic.evidence(`g${i}`),
           }),
           0n,
           [],
@@ -65,7 +50,7 @@ describe("InsuranceClaim", function () {
       }
       const batch = await gasOf(s.claims.connect(s.insurer).payClaims(ids));
       for (const wallet of providers)
-        expect(await s.usdc.balanceOf(wallet.address)).to.equal(usd(36));
+        expect(await s.usdc.balanceOf(wallet.address)).to.equal(ic.usd(36));
       const perClaim = batch / 100n;
       const lifecycle = createPolicy + submitClaim + approveClaim + payClaim;
       console.log(
@@ -80,7 +65,7 @@ describe("InsuranceClaim", function () {
     });
 
     it("voids an approved claim within 60k gas", async function () {
-      const s = await loadFixture(approvedClaimFixture);
+      const s = await ic.loadFixture(ic.approvedClaimFixture);
       const voidClaim = await gasOf(s.claims.connect(s.insurer).voidClaim(s.claimId, 16));
       console.log(`      gas: voidClaim ${voidClaim}`);
       expect(voidClaim).to.be.lte(CEILING.voidClaim);

@@ -1,19 +1,11 @@
 import { expect } from "chai";
 
-import { usd } from "../fixtures/insurance-claim.js";
-import { expectRefused, expectRevert } from "../helpers/expect.js";
-import {
-  approvedClaimFixture,
-  claimsState,
-  deployFixture,
-  ethers,
-  loadFixture,
-} from "../helpers/insurance-claim.js";
+import * as ic from "../helpers/insurance-claim.js";
 
 describe("InsuranceClaim", function () {
   describe("openPool", function () {
     it("opens a pool whose insurer is the caller", async function () {
-      const s = await loadFixture(deployFixture);
+      const s = await ic.loadFixture(ic.deployFixture);
       await expect(s.claims.connect(s.otherInsurer).openPool(s.usdc))
         .to.emit(s.claims, "PoolOpened")
         .withArgs(2n, s.otherInsurer.address, await s.usdc.getAddress());
@@ -25,81 +17,68 @@ describe("InsuranceClaim", function () {
     });
 
     it("reverts when the caller is not an insurer", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRefused(
-        claimsState(s),
-        () => s.claims.connect(s.provider).openPool(s.usdc),
-        s.claims,
+      const s = await ic.loadFixture(ic.deployFixture);
+      await ic.refuses(
+        ic.watchClaims(s),
         "AccessControlUnauthorizedAccount",
-        s.provider.address,
-        ethers.id("INSURER_ROLE"),
+        [s.provider.address, ic.ethers.id("INSURER_ROLE")],
+        () => s.claims.connect(s.provider).openPool(s.usdc),
       );
     });
 
     it("reverts when the token is not a contract", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRefused(
-        claimsState(s),
-        () => s.claims.connect(s.insurer).openPool(s.stranger.address),
-        s.claims,
-        "InsuranceClaimNotAContract",
-        s.stranger.address,
+      const s = await ic.loadFixture(ic.deployFixture);
+      await ic.refuses(ic.watchClaims(s), "InsuranceClaimNotAContract", [s.stranger.address], () =>
+        s.claims.connect(s.insurer).openPool(s.stranger.address),
       );
     });
   });
 
   describe("fundPool", function () {
     it("credits the pool and lets anyone fund it", async function () {
-      const s = await loadFixture(deployFixture);
-      await s.usdc.mint(s.stranger.address, usd(500));
-      await s.usdc.connect(s.stranger).approve(s.claims, usd(500));
-      await expect(s.claims.connect(s.stranger).fundPool(s.poolId, usd(500)))
+      const s = await ic.loadFixture(ic.deployFixture);
+      await s.usdc.mint(s.stranger.address, ic.usd(500));
+      await s.usdc.connect(s.stranger).approve(s.claims, ic.usd(500));
+      await expect(s.claims.connect(s.stranger).fundPool(s.poolId, ic.usd(500)))
         .to.emit(s.claims, "PoolFunded")
-        .withArgs(s.poolId, s.stranger.address, usd(500), usd(500));
-      expect((await s.claims.poolOf(s.poolId)).balance).to.equal(usd(100_500));
-      expect(await s.usdc.balanceOf(s.claims)).to.equal(usd(100_500));
+        .withArgs(s.poolId, s.stranger.address, ic.usd(500), ic.usd(500));
+      expect((await s.claims.poolOf(s.poolId)).balance).to.equal(ic.usd(100_500));
+      expect(await s.usdc.balanceOf(s.claims)).to.equal(ic.usd(100_500));
     });
 
-    it("reverts when the pool does not exist", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRefused(
-        claimsState(s),
-        () => s.claims.connect(s.insurer).fundPool(9n, usd(1)),
-        s.claims,
-        "InsuranceClaimUnknownPool",
-        9n,
-      );
-    });
-
-    it("reverts when the amount is zero", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRefused(
-        claimsState(s),
-        () => s.claims.connect(s.insurer).fundPool(s.poolId, 0n),
-        s.claims,
-        "InsuranceClaimZeroAmount",
-      );
-    });
+    ic.itRefuses(ic.deployFixture, [
+      {
+        title: "reverts when the pool does not exist",
+        error: "InsuranceClaimUnknownPool",
+        args: () => [9n],
+        call: (s) => s.claims.connect(s.insurer).fundPool(9n, ic.usd(1)),
+      },
+      {
+        title: "reverts when the amount is zero",
+        error: "InsuranceClaimZeroAmount",
+        call: (s) => s.claims.connect(s.insurer).fundPool(s.poolId, 0n),
+      },
+    ]);
 
     it("reverts with the token's error when the allowance is short", async function () {
-      const s = await loadFixture(deployFixture);
+      const s = await ic.loadFixture(ic.deployFixture);
       const spender = await s.claims.getAddress();
-      await expectRefused(
-        claimsState(s),
-        () => s.claims.connect(s.stranger).fundPool(s.poolId, usd(1)),
+      await ic.expectRefused(
+        ic.claimsState(s),
+        () => s.claims.connect(s.stranger).fundPool(s.poolId, ic.usd(1)),
         s.usdc,
         "ERC20InsufficientAllowance",
         spender,
         0n,
-        usd(1),
+        ic.usd(1),
       );
     });
 
     it("reverts when paused", async function () {
-      const s = await loadFixture(deployFixture);
+      const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.pauser).pause();
-      await expectRevert(
-        s.claims.connect(s.insurer).fundPool(s.poolId, usd(1)),
+      await ic.expectRevert(
+        s.claims.connect(s.insurer).fundPool(s.poolId, ic.usd(1)),
         s.claims,
         "EnforcedPause",
       );
@@ -108,8 +87,8 @@ describe("InsuranceClaim", function () {
 
   describe("withdrawFromPool", function () {
     it("sends unreserved funds to the recipient", async function () {
-      const s = await loadFixture(approvedClaimFixture);
-      const available = usd(100_000) - s.payout;
+      const s = await ic.loadFixture(ic.approvedClaimFixture);
+      const available = ic.usd(100_000) - s.payout;
       await expect(
         s.claims.connect(s.insurer).withdrawFromPool(s.poolId, available, s.stranger.address),
       )
@@ -121,63 +100,47 @@ describe("InsuranceClaim", function () {
       expect(pool.reserved).to.equal(s.payout);
     });
 
-    it("reverts when the pool does not exist", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRefused(
-        claimsState(s),
-        () => s.claims.connect(s.insurer).withdrawFromPool(7n, 1n, s.insurer.address),
-        s.claims,
-        "InsuranceClaimUnknownPool",
-        7n,
-      );
-    });
+    ic.itRefuses(ic.deployFixture, [
+      {
+        title: "reverts when the pool does not exist",
+        error: "InsuranceClaimUnknownPool",
+        args: () => [7n],
+        call: (s) => s.claims.connect(s.insurer).withdrawFromPool(7n, 1n, s.insurer.address),
+      },
+      {
+        title: "reverts when the amount is zero",
+        error: "InsuranceClaimZeroAmount",
+        call: (s) => s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 0n, s.insurer.address),
+      },
+      {
+        title: "reverts when the recipient is the zero address",
+        error: "InsuranceClaimZeroAddress",
+        call: (s) =>
+          s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 1n, ic.ethers.ZeroAddress),
+      },
+    ]);
 
     it("reverts when the caller is another insurer", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRefused(
-        claimsState(s),
-        () =>
-          s.claims.connect(s.otherInsurer).withdrawFromPool(s.poolId, 1n, s.otherInsurer.address),
-        s.claims,
-        "InsuranceClaimNotPoolInsurer",
-        s.poolId,
-        s.otherInsurer.address,
+      const s = await ic.loadFixture(ic.deployFixture);
+      await ic.refusesOtherInsurer(s, (claims) =>
+        claims.withdrawFromPool(s.poolId, 1n, s.otherInsurer.address),
       );
     });
 
     it("reverts when the caller is not an insurer at all", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRevert(
+      const s = await ic.loadFixture(ic.deployFixture);
+      await ic.expectUnauthorized(
         s.claims.connect(s.stranger).withdrawFromPool(s.poolId, 1n, s.stranger.address),
         s.claims,
-        "AccessControlUnauthorizedAccount",
         s.stranger.address,
-        ethers.id("INSURER_ROLE"),
-      );
-    });
-
-    it("reverts when the amount is zero", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRevert(
-        s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 0n, s.insurer.address),
-        s.claims,
-        "InsuranceClaimZeroAmount",
-      );
-    });
-
-    it("reverts when the recipient is the zero address", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRevert(
-        s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 1n, ethers.ZeroAddress),
-        s.claims,
-        "InsuranceClaimZeroAddress",
+        "INSURER_ROLE",
       );
     });
   });
 
   describe("setAdjuster", function () {
     it("appoints and removes an adjuster, also while paused", async function () {
-      const s = await loadFixture(deployFixture);
+      const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.pauser).pause();
       await expect(s.claims.connect(s.insurer).setAdjuster(s.poolId, s.stranger.address, true))
         .to.emit(s.claims, "PoolAdjusterSet")
@@ -190,21 +153,17 @@ describe("InsuranceClaim", function () {
     });
 
     it("reverts when the caller is not the pool's insurer", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRevert(
-        s.claims.connect(s.otherInsurer).setAdjuster(s.poolId, s.stranger.address, true),
-        s.claims,
-        "InsuranceClaimNotPoolInsurer",
-        s.poolId,
-        s.otherInsurer.address,
+      const s = await ic.loadFixture(ic.deployFixture);
+      await ic.refusesOtherInsurer(s, (claims) =>
+        claims.setAdjuster(s.poolId, s.stranger.address, true),
       );
       expect(await s.claims.isAdjuster(s.poolId, s.stranger.address)).to.equal(false);
     });
 
     it("reverts when the adjuster is the zero address", async function () {
-      const s = await loadFixture(deployFixture);
-      await expectRevert(
-        s.claims.connect(s.insurer).setAdjuster(s.poolId, ethers.ZeroAddress, true),
+      const s = await ic.loadFixture(ic.deployFixture);
+      await ic.expectRevert(
+        s.claims.connect(s.insurer).setAdjuster(s.poolId, ic.ethers.ZeroAddress, true),
         s.claims,
         "InsuranceClaimZeroAddress",
       );

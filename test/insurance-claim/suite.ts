@@ -1,9 +1,8 @@
 import { expect } from "chai";
 
 import { deployCareChain } from "../../support/fixtures/suite.js";
-import { APPEAL_WINDOW, DAY, code, evidence, usd } from "../fixtures/insurance-claim.js";
+import * as ic from "../helpers/insurance-claim.js";
 import { GAS_CEILINGS, gasOf } from "../helpers/gas.js";
-import { connection, ethers, loadFixture, networkHelpers } from "../helpers/insurance-claim.js";
 
 const CEILING = GAS_CEILINGS.insuranceClaim;
 
@@ -17,20 +16,20 @@ const TREAT_MASK = 1 << 0;
  * and DrugTrace), with a funded pool, a plan without deductible and a policy for the patient.
  */
 async function suiteFixture() {
-  const suite = await deployCareChain(connection);
+  const suite = await deployCareChain(ic.connection);
   const { pharmacy: provider, insurer, adjuster, patient } = suite.accounts;
   const claims = suite.insuranceClaim;
   const consent = suite.patientConsent;
-  const usdc = await ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
+  const usdc = await ic.ethers.deployContract("MockERC20", ["USD Coin", "USDC", 6]);
   const asInsurer = claims.connect(insurer);
   await asInsurer.openPool(usdc);
-  await usdc.mint(insurer.address, usd(10_000));
-  await usdc.connect(insurer).approve(claims, usd(10_000));
-  await asInsurer.fundPool(1n, usd(10_000));
+  await usdc.mint(insurer.address, ic.usd(10_000));
+  await usdc.connect(insurer).approve(claims, ic.usd(10_000));
+  await asInsurer.fundPool(1n, ic.usd(10_000));
   await asInsurer.setAdjuster(1n, adjuster.address, true);
-  await asInsurer.createPlan(1n, usd(5_000), 0n, 2_000, ethers.ZeroHash, APPEAL_WINDOW);
-  await asInsurer.setFees(1n, [code("99213")], [usd(120)]);
-  const now = BigInt(await networkHelpers.time.latest());
+  await asInsurer.createPlan(1n, ic.usd(5_000), 0n, 2_000, ic.ethers.ZeroHash, ic.APPEAL_WINDOW);
+  await asInsurer.setFees(1n, [ic.code("99213")], [ic.usd(120)]);
+  const now = BigInt(await ic.networkHelpers.time.latest());
   // The patient's care relationship with the provider: treatment and billing in one grant.
   await consent
     .connect(patient)
@@ -40,15 +39,15 @@ async function suiteFixture() {
       TREAT_MASK | HPAYMT_MASK,
       0,
       now,
-      now + 300n * DAY,
+      now + 300n * ic.DAY,
     );
   const request = {
     policyId: 1n,
     patient: patient.address,
-    serviceCode: code("99213"),
-    serviceDate: now - DAY,
-    billed: usd(150),
-    evidenceHash: evidence("suite"),
+    serviceCode: ic.code("99213"),
+    serviceDate: now - ic.DAY,
+    billed: ic.usd(150),
+    evidenceHash: ic.evidence("suite"),
   };
   return { claims, consent, usdc, provider, insurer, adjuster, patient, now, request };
 }
@@ -59,20 +58,33 @@ type Suite = Awaited<ReturnType<typeof suiteFixture>>;
 async function consentTo(s: Suite, grantee: string, purposeMask: number) {
   await s.consent
     .connect(s.patient)
-    .grantConsent(s.patient.address, grantee, purposeMask, 0, s.now, s.now + 300n * DAY);
+    .grantConsent(s.patient.address, grantee, purposeMask, 0, s.now, s.now + 300n * ic.DAY);
 }
 
 /** The insurer opens policy 1 (plan 1) for the patient, from 30 days ago for 330 days. */
 async function openPolicy(s: Suite) {
   await s.claims
     .connect(s.insurer)
-    .createPolicy(1n, s.patient.address, s.now - 30n * DAY, s.now + 300n * DAY);
+    .createPolicy(1n, s.patient.address, s.now - 30n * ic.DAY, s.now + 300n * ic.DAY);
+}
+
+/** The provider submits the suite's request again, for the day before, with other evidence. */
+function submitDayBefore(s: Suite, evidence: string) {
+  return s.claims.connect(s.provider).submitClaim(
+    {
+      ...s.request,
+      serviceDate: s.request.serviceDate - ic.DAY,
+      evidenceHash: ic.evidence(evidence),
+    },
+    0n,
+    [],
+  );
 }
 
 describe("InsuranceClaim", function () {
   describe("with the real PatientConsent and DrugTrace", function () {
     it("asks PatientConsent: refused before the patient's payment consent and after its revocation", async function () {
-      const s = await loadFixture(suiteFixture);
+      const s = await ic.loadFixture(suiteFixture);
       await openPolicy(s);
       await expect(s.claims.connect(s.provider).submitClaim(s.request, 0n, []))
         .to.be.revertedWithCustomError(s.claims, "InsuranceClaimConsentMissing")
@@ -83,33 +95,27 @@ describe("InsuranceClaim", function () {
         "ClaimSubmitted",
       );
       await s.consent.connect(s.patient).revokeConsent(s.patient.address, s.insurer.address);
-      await expect(
-        s.claims.connect(s.provider).submitClaim(
-          {
-            ...s.request,
-            serviceDate: s.request.serviceDate - DAY,
-            evidenceHash: evidence("after revocation"),
-          },
-          0n,
-          [],
-        ),
-      )
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimConsentMissing")
-        .withArgs(s.patient.address, s.insurer.address);
+      await ic.expectRevert(
+        submitDayBefore(s, "after revocation"),
+        s.claims,
+        "InsuranceClaimConsentMissing",
+        s.patient.address,
+        s.insurer.address,
+      );
     });
 
     it("meets the gas targets from policy to paid claim, consent check included (gas ceilings)", async function () {
-      const s = await loadFixture(suiteFixture);
+      const s = await ic.loadFixture(suiteFixture);
       await consentTo(s, s.insurer.address, HPAYMT_MASK);
       const createPolicy = await gasOf(
         s.claims
           .connect(s.insurer)
-          .createPolicy(1n, s.patient.address, s.now - 30n * DAY, s.now + 300n * DAY),
+          .createPolicy(1n, s.patient.address, s.now - 30n * ic.DAY, s.now + 300n * ic.DAY),
       );
       const submitClaim = await gasOf(s.claims.connect(s.provider).submitClaim(s.request, 0n, []));
       const approveClaim = await gasOf(s.claims.connect(s.adjuster).approveClaim(1n));
       const payClaim = await gasOf(s.claims.connect(s.insurer).payClaim(1n));
-      expect(await s.usdc.balanceOf(s.provider.address)).to.equal(usd(96));
+      expect(await s.usdc.balanceOf(s.provider.address)).to.equal(ic.usd(96));
       console.log(
         `      gas with the real PatientConsent: createPolicy ${createPolicy}, submitClaim ${submitClaim}, approveClaim ${approveClaim}, payClaim ${payClaim}, total ${createPolicy + submitClaim + approveClaim + payClaim}`,
       );
@@ -121,7 +127,7 @@ describe("InsuranceClaim", function () {
     });
 
     it("refuses a provider with the patient's treatment consent only, and honours a revocation for new claims only", async function () {
-      const s = await loadFixture(suiteFixture);
+      const s = await ic.loadFixture(suiteFixture);
       await openPolicy(s);
       await consentTo(s, s.insurer.address, HPAYMT_MASK);
       // Treatment only: the provider may see the records, not bill the plan.
@@ -133,22 +139,16 @@ describe("InsuranceClaim", function () {
       await s.claims.connect(s.provider).submitClaim(s.request, 0n, []);
       // The patient ends the relationship: no new claim, but the care already given is still paid.
       await s.consent.connect(s.patient).revokeConsent(s.patient.address, s.provider.address);
-      await expect(
-        s.claims.connect(s.provider).submitClaim(
-          {
-            ...s.request,
-            serviceDate: s.request.serviceDate - DAY,
-            evidenceHash: evidence("later"),
-          },
-          0n,
-          [],
-        ),
-      )
-        .to.be.revertedWithCustomError(s.claims, "InsuranceClaimProviderNotAuthorized")
-        .withArgs(s.patient.address, s.provider.address);
+      await ic.expectRevert(
+        submitDayBefore(s, "later"),
+        s.claims,
+        "InsuranceClaimProviderNotAuthorized",
+        s.patient.address,
+        s.provider.address,
+      );
       await s.claims.connect(s.adjuster).approveClaim(1n);
       await s.claims.connect(s.insurer).payClaim(1n);
-      expect(await s.usdc.balanceOf(s.provider.address)).to.equal(usd(96));
+      expect(await s.usdc.balanceOf(s.provider.address)).to.equal(ic.usd(96));
     });
   });
 });

@@ -4,34 +4,8 @@ import type { ContractTransactionResponse } from "ethers";
 
 import { signConsentRevocation } from "../../sdk/patient-consent/index.js";
 import { IPatientConsent__factory } from "../../typechain-types/index.js";
-import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
 import { gasOf } from "../helpers/gas.js";
-import {
-  ALL_CATEGORIES,
-  ALL_PURPOSES,
-  DAY,
-  HOUR,
-  LABS_MEDS,
-  REASON,
-  RECORD,
-  categories,
-  code,
-  consentState,
-  draftGrant,
-  ethers,
-  grantAs,
-  grantDefault,
-  grantMessage,
-  load,
-  now,
-  purposes,
-  sign,
-  signFor,
-  time,
-  relayGrant,
-  authorized,
-  appoint,
-} from "../helpers/patient-consent.js";
+import * as pc from "../helpers/patient-consent.js";
 import type { Fixture } from "../helpers/patient-consent.js";
 
 /*
@@ -42,40 +16,40 @@ import type { Fixture } from "../helpers/patient-consent.js";
 describe("PatientConsent", function () {
   describe("MedRec's failures, tried and refused", function () {
     it("a stranger cannot take over the contract or a patient's consents", async function () {
-      const f = await load();
-      await grantDefault(f);
-      const start = await now();
-      await expectNothingChanged(consentState(f), async () => {
-        await expectRevert(
+      const f = await pc.load();
+      await pc.grantDefault(f);
+      const start = await pc.now();
+      await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
+        await pc.expectRevert(
           f.consent.connect(f.stranger).beginDefaultAdminTransfer(f.stranger.address),
           f.consent,
           "AccessControlUnauthorizedAccount",
           f.stranger.address,
           ZeroHash,
         );
-        await expectRevert(
+        await pc.expectRevert(
           f.consent.connect(f.stranger).grantRole(f.EMERGENCY_ROLE, f.stranger.address),
           f.consent,
           "AccessControlUnauthorizedAccount",
           f.stranger.address,
           ZeroHash,
         );
-        await expectRevert(
-          grantAs(
+        await pc.expectRevert(
+          pc.grantAs(
             f,
             f.stranger,
             f.stranger.address,
-            ALL_PURPOSES,
-            ALL_CATEGORIES,
+            pc.ALL_PURPOSES,
+            pc.ALL_CATEGORIES,
             start,
-            start + DAY,
+            start + pc.DAY,
           ),
           f.consent,
           "PatientConsentUnauthorizedCaller",
           f.stranger.address,
           f.patient.address,
         );
-        await expectRevert(
+        await pc.expectRevert(
           f.consent.connect(f.stranger).revokeConsent(f.patient.address, f.clinic.address),
           f.consent,
           "PatientConsentUnauthorizedCaller",
@@ -84,8 +58,16 @@ describe("PatientConsent", function () {
         );
       });
       // Not even the admin can consent on a patient's behalf.
-      await expectRevert(
-        grantAs(f, f.admin, f.admin.address, ALL_PURPOSES, ALL_CATEGORIES, start, start + DAY),
+      await pc.expectRevert(
+        pc.grantAs(
+          f,
+          f.admin,
+          f.admin.address,
+          pc.ALL_PURPOSES,
+          pc.ALL_CATEGORIES,
+          start,
+          start + pc.DAY,
+        ),
         f.consent,
         "PatientConsentUnauthorizedCaller",
         f.admin.address,
@@ -95,22 +77,22 @@ describe("PatientConsent", function () {
     });
 
     it("nobody overwrites a provider's consent or an anchored record", async function () {
-      const f = await load();
-      await grantDefault(f);
-      await grantDefault(f, f.researcher);
-      await f.consent.connect(f.clinic).anchorRecord(f.patient.address, RECORD, LABS_MEDS);
-      const start = await now();
+      const f = await pc.load();
+      await pc.grantDefault(f);
+      await pc.grantDefault(f, f.researcher);
+      await f.consent.connect(f.clinic).anchorRecord(f.patient.address, pc.RECORD, pc.LABS_MEDS);
+      const start = await pc.now();
       for (const caller of [f.stranger, f.clinic, f.researcher]) {
-        await expectNothingChanged(consentState(f), async () => {
-          await expectRevert(
-            grantAs(
+        await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
+          await pc.expectRevert(
+            pc.grantAs(
               f,
               caller,
               f.clinic.address,
-              ALL_PURPOSES,
-              ALL_CATEGORIES,
+              pc.ALL_PURPOSES,
+              pc.ALL_CATEGORIES,
               start,
-              start + 999n * DAY,
+              start + 999n * pc.DAY,
             ),
             f.consent,
             "PatientConsentUnauthorizedCaller",
@@ -119,22 +101,26 @@ describe("PatientConsent", function () {
           );
           // The clinic's own namespace holds the record already; anyone else lacks TREAT on every category.
           if (caller === f.clinic) {
-            await expectRevert(
-              f.consent.connect(caller).anchorRecord(f.patient.address, RECORD, ALL_CATEGORIES),
+            await pc.expectRevert(
+              f.consent
+                .connect(caller)
+                .anchorRecord(f.patient.address, pc.RECORD, pc.ALL_CATEGORIES),
               f.consent,
               "PatientConsentRecordAlreadyAnchored",
               f.clinic.address,
-              RECORD,
+              pc.RECORD,
             );
           } else {
-            await expectRevert(
-              f.consent.connect(caller).anchorRecord(f.patient.address, RECORD, ALL_CATEGORIES),
+            await pc.expectRevert(
+              f.consent
+                .connect(caller)
+                .anchorRecord(f.patient.address, pc.RECORD, pc.ALL_CATEGORIES),
               f.consent,
               "PatientConsentNotAuthorized",
               f.patient.address,
               caller.address,
-              code("TREAT"),
-              ALL_CATEGORIES,
+              pc.code("TREAT"),
+              pc.ALL_CATEGORIES,
             );
           }
         });
@@ -142,10 +128,10 @@ describe("PatientConsent", function () {
     });
 
     it("a guardian the patient removed stays removed: nobody else can restore it", async function () {
-      const f = await load();
-      const until = (await now()) + 365n * DAY;
-      await appoint(f, f.guardian.address, until);
-      await appoint(f, f.stranger.address, until);
+      const f = await pc.load();
+      const until = (await pc.now()) + 365n * pc.DAY;
+      await pc.appoint(f, f.guardian.address, until);
+      await pc.appoint(f, f.stranger.address, until);
       await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
       // Every other party tries the only door there is: setDelegate appoints for the caller alone.
       for (const caller of [f.guardian, f.stranger, f.admin, f.clinic]) {
@@ -153,70 +139,69 @@ describe("PatientConsent", function () {
           .connect(caller)
           .setDelegate(
             caller === f.guardian ? f.stranger.address : f.guardian.address,
-            ALL_PURPOSES,
-            ALL_CATEGORIES,
+            pc.ALL_PURPOSES,
+            pc.ALL_CATEGORIES,
             until,
           );
       }
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
       expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(0n);
-      const start = await now();
-      await expectRefused(
-        consentState(f),
+      const start = await pc.now();
+      await pc.refuses(
+        pc.watchConsent(f),
+        "PatientConsentUnauthorizedCaller",
+        [f.guardian.address, f.patient.address],
         () =>
-          grantAs(
+          pc.grantAs(
             f,
             f.guardian,
             f.guardian.address,
-            ALL_PURPOSES,
-            ALL_CATEGORIES,
+            pc.ALL_PURPOSES,
+            pc.ALL_CATEGORIES,
             start,
-            start + DAY,
+            start + pc.DAY,
           ),
-        f.consent,
-        "PatientConsentUnauthorizedCaller",
-        f.guardian.address,
-        f.patient.address,
       );
     });
 
     it("every state change emits an event", async function () {
-      const f = await load();
-      const start = await now();
-      const grant = await draftGrant(f, { grantee: f.insurer.address });
-      const signature = await sign(f, f.patient, grant);
+      const f = await pc.load();
+      const start = await pc.now();
+      const grant = await pc.draftGrant(f, { grantee: f.insurer.address });
+      const signature = await pc.sign(f, f.patient, grant);
       const steps: [string, () => Promise<ContractTransactionResponse>][] = [
         [
           "ConsentGranted",
           () =>
-            grantAs(
+            pc.grantAs(
               f,
               f.patient,
               f.clinic.address,
-              purposes("TREAT"),
-              LABS_MEDS,
+              pc.purposes("TREAT"),
+              pc.LABS_MEDS,
               start,
-              start + DAY,
+              start + pc.DAY,
             ),
         ],
         ["ConsentGranted", () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature)],
-        ["DelegateSet", () => appoint(f, f.guardian.address, start + DAY)],
+        ["DelegateSet", () => pc.appoint(f, f.guardian.address, start + pc.DAY)],
         ["DelegateRevoked", () => f.consent.connect(f.patient).revokeDelegate(f.guardian.address)],
         ["NonceInvalidated", () => f.consent.connect(f.patient).invalidateNonce()],
         [
           "RecordAnchored",
-          () => f.consent.connect(f.clinic).anchorRecord(f.patient.address, RECORD, LABS_MEDS),
+          () =>
+            f.consent.connect(f.clinic).anchorRecord(f.patient.address, pc.RECORD, pc.LABS_MEDS),
         ],
         [
           "AccessLogged",
           () =>
             f.consent
               .connect(f.clinic)
-              .logAccess(f.patient.address, f.clinic.address, RECORD, code("TREAT")),
+              .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("TREAT")),
         ],
         [
           "BreakGlassOpened",
-          () => f.consent.connect(f.responder).breakGlass(f.patient.address, REASON),
+          () => f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON),
         ],
         ["BreakGlassEnded", () => f.consent.connect(f.responder).endBreakGlass(f.patient.address)],
         [
@@ -225,7 +210,7 @@ describe("PatientConsent", function () {
         ],
         [
           "MaxBreakGlassDurationSet",
-          () => f.consent.connect(f.admin).setMaxBreakGlassDuration(HOUR),
+          () => f.consent.connect(f.admin).setMaxBreakGlassDuration(pc.HOUR),
         ],
         ["Paused", () => f.consent.connect(f.admin).pause()],
         ["Unpaused", () => f.consent.connect(f.admin).unpause()],
@@ -238,15 +223,15 @@ describe("PatientConsent", function () {
     });
 
     it("purpose, scope and expiry are enforced", async function () {
-      const f = await load();
-      const { end } = await grantDefault(f); // TREAT + HPAYMT on labs + medications, 30 days
+      const f = await pc.load();
+      const { end } = await pc.grantDefault(f); // TREAT + HPAYMT on labs + medications, 30 days
       const ask = (purpose: bigint, mask: bigint) =>
         f.consent.isAuthorized(f.patient.address, f.clinic.address, purpose, mask);
-      expect(await ask(code("TREAT"), LABS_MEDS)).to.equal(true);
-      expect(await ask(code("HMARKT"), 0n)).to.equal(false); // purpose
-      expect(await ask(code("TREAT"), categories("substance-use"))).to.equal(false); // scope
-      await time.increaseTo(end);
-      expect(await ask(code("TREAT"), LABS_MEDS)).to.equal(false); // expiry
+      expect(await ask(pc.code("TREAT"), pc.LABS_MEDS)).to.equal(true);
+      expect(await ask(pc.code("HMARKT"), 0n)).to.equal(false); // purpose
+      expect(await ask(pc.code("TREAT"), pc.categories("substance-use"))).to.equal(false); // scope
+      await pc.time.increaseTo(end);
+      expect(await ask(pc.code("TREAT"), pc.LABS_MEDS)).to.equal(false); // expiry
     });
 
     it("nothing personal goes on chain: only addresses, hashes, numbers and flags", function () {
@@ -279,10 +264,18 @@ describe("PatientConsent", function () {
     });
 
     it("granting a new provider costs a small fraction of MedRec's 1.2M gas", async function () {
-      const f = await load();
-      const start = await now();
+      const f = await pc.load();
+      const start = await pc.now();
       const gas = await gasOf(
-        grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), LABS_MEDS, start, start + DAY),
+        pc.grantAs(
+          f,
+          f.patient,
+          f.clinic.address,
+          pc.purposes("TREAT"),
+          pc.LABS_MEDS,
+          start,
+          start + pc.DAY,
+        ),
       );
       expect(gas).to.be.lessThan(80_000n);
     });
@@ -291,59 +284,61 @@ describe("PatientConsent", function () {
   describe("issue 11 items 6-9: each abuse tried by whom it would profit", function () {
     describe("record namespaces (item 6)", function () {
       it("a squatter's anchor of the real hash (front-run or guessed) occupies only its own namespace", async function () {
-        const f = await load();
-        const start = await now();
+        const f = await pc.load();
+        const start = await pc.now();
         // The squatter's puppet "patient" consents to the squatter, which anchors the real hash first.
         await f.consent
           .connect(f.puppet)
           .grantConsent(
             f.puppet.address,
             f.squatter.address,
-            purposes("TREAT"),
-            LABS_MEDS,
+            pc.purposes("TREAT"),
+            pc.LABS_MEDS,
             start,
-            start + DAY,
+            start + pc.DAY,
           );
-        await f.consent.connect(f.squatter).anchorRecord(f.puppet.address, RECORD, LABS_MEDS);
+        await f.consent.connect(f.squatter).anchorRecord(f.puppet.address, pc.RECORD, pc.LABS_MEDS);
         // The real provider still anchors it, for the real patient, in its own namespace.
-        await grantAs(
+        await pc.grantAs(
           f,
           f.patient,
           f.clinic.address,
-          purposes("TREAT"),
-          LABS_MEDS,
+          pc.purposes("TREAT"),
+          pc.LABS_MEDS,
           start,
-          start + DAY,
+          start + pc.DAY,
         );
-        await expect(f.consent.connect(f.clinic).anchorRecord(f.patient.address, RECORD, LABS_MEDS))
+        await expect(
+          f.consent.connect(f.clinic).anchorRecord(f.patient.address, pc.RECORD, pc.LABS_MEDS),
+        )
           .to.emit(f.consent, "RecordAnchored")
-          .withArgs(RECORD, f.patient.address, f.clinic.address, LABS_MEDS);
-        expect((await f.consent.recordOf(f.clinic.address, RECORD)).patient).to.equal(
+          .withArgs(pc.RECORD, f.patient.address, f.clinic.address, pc.LABS_MEDS);
+        expect((await f.consent.recordOf(f.clinic.address, pc.RECORD)).patient).to.equal(
           f.patient.address,
         );
         // Its access logging works, naming its namespace.
         await expect(
           f.consent
             .connect(f.clinic)
-            .logAccess(f.patient.address, f.clinic.address, RECORD, code("TREAT")),
+            .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("TREAT")),
         ).to.emit(f.consent, "AccessLogged");
         // The squatter can neither take the clinic's namespace nor pass its record off as the patient's.
-        await expectNothingChanged(consentState(f), async () => {
-          await expectRevert(
-            f.consent.connect(f.squatter).anchorRecord(f.puppet.address, RECORD, LABS_MEDS),
+        await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
+          await pc.expectRevert(
+            f.consent.connect(f.squatter).anchorRecord(f.puppet.address, pc.RECORD, pc.LABS_MEDS),
             f.consent,
             "PatientConsentRecordAlreadyAnchored",
             f.squatter.address,
-            RECORD,
+            pc.RECORD,
           );
-          await expectRevert(
+          await pc.expectRevert(
             f.consent
               .connect(f.clinic)
-              .logAccess(f.patient.address, f.squatter.address, RECORD, code("TREAT")),
+              .logAccess(f.patient.address, f.squatter.address, pc.RECORD, pc.code("TREAT")),
             f.consent,
             "PatientConsentRecordPatientMismatch",
             f.squatter.address,
-            RECORD,
+            pc.RECORD,
             f.patient.address,
           );
         });
@@ -352,89 +347,81 @@ describe("PatientConsent", function () {
 
     describe("stale signed grants (item 7)", function () {
       it("a grant signed before a revocation by transaction is refused after it", async function () {
-        const f = await load();
-        const stale = await grantMessage(f, f.patient.address, 0n);
-        const signature = await signFor(f.patient, "ConsentGrant", stale, f.address);
-        const start = await now();
-        await grantAs(
+        const f = await pc.load();
+        const stale = await pc.grantMessage(f, f.patient.address, 0n);
+        const signature = await pc.signFor(f.patient, "ConsentGrant", stale, f.address);
+        const start = await pc.now();
+        await pc.grantAs(
           f,
           f.patient,
           f.clinic.address,
-          purposes("TREAT"),
-          LABS_MEDS,
+          pc.purposes("TREAT"),
+          pc.LABS_MEDS,
           start,
-          start + DAY,
+          start + pc.DAY,
         );
         await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
-        await expectRefused(
-          consentState(f),
-          () => f.consent.connect(f.clinic).grantConsentBySig(stale, signature),
-          f.consent,
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentSignedGrantsBlocked",
-          f.patient.address,
-          f.clinic.address,
+          [f.patient.address, f.clinic.address],
+          () => f.consent.connect(f.clinic).grantConsentBySig(stale, signature),
         );
-        expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
+        expect(await pc.authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
         // A grant by transaction (here a narrower one) lifts the block and burns the deferred nonce: the stale
         // grant can still not override it, while a grant signed afterwards works.
         await expect(
-          grantAs(
+          pc.grantAs(
             f,
             f.patient,
             f.clinic.address,
-            purposes("TREAT"),
-            categories("labs"),
+            pc.purposes("TREAT"),
+            pc.categories("labs"),
             start,
-            start + HOUR,
+            start + pc.HOUR,
           ),
         )
           .to.emit(f.consent, "NonceInvalidated")
           .withArgs(f.patient.address, 0n);
-        await expectRefused(
-          consentState(f),
-          () => f.consent.connect(f.clinic).grantConsentBySig(stale, signature),
-          f.consent,
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentInvalidNonce",
-          f.patient.address,
-          1n,
-          0n,
+          [f.patient.address, 1n, 0n],
+          () => f.consent.connect(f.clinic).grantConsentBySig(stale, signature),
         );
-        await relayGrant(f, 1n);
+        await pc.relayGrant(f, 1n);
       });
 
       it("a grant signed before a signed revocation is refused after it; a later one works", async function () {
-        const f = await load();
-        await relayGrant(f, 0n);
-        const stale = await grantMessage(f, f.patient.address, 1n);
-        const staleSignature = await signFor(f.patient, "ConsentGrant", stale, f.address);
+        const f = await pc.load();
+        await pc.relayGrant(f, 0n);
+        const stale = await pc.grantMessage(f, f.patient.address, 1n);
+        const staleSignature = await pc.signFor(f.patient, "ConsentGrant", stale, f.address);
         const revocation = await signConsentRevocation(f.patient, f.address, {
           grantee: f.clinic.address,
-          deadline: (await now()) + HOUR,
+          deadline: (await pc.now()) + pc.HOUR,
         });
         await f.consent
           .connect(f.relayer)
           .revokeConsentBySig(revocation.message, revocation.signature);
-        await expectRefused(
-          consentState(f),
-          () => f.consent.connect(f.clinic).grantConsentBySig(stale, staleSignature),
-          f.consent,
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentInvalidNonce",
-          f.patient.address,
-          2n,
-          1n,
+          [f.patient.address, 2n, 1n],
+          () => f.consent.connect(f.clinic).grantConsentBySig(stale, staleSignature),
         );
-        await relayGrant(f, 2n);
-        expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(true);
+        await pc.relayGrant(f, 2n);
+        expect(await pc.authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(true);
       });
 
       it("a grantee front-running a signed revocation with a stale grant: the revocation still revokes", async function () {
-        const f = await load();
-        await relayGrant(f, 0n);
-        const stale = await grantMessage(f, f.patient.address, 1n);
-        const staleSignature = await signFor(f.patient, "ConsentGrant", stale, f.address);
+        const f = await pc.load();
+        await pc.relayGrant(f, 0n);
+        const stale = await pc.grantMessage(f, f.patient.address, 1n);
+        const staleSignature = await pc.signFor(f.patient, "ConsentGrant", stale, f.address);
         const revocation = await signConsentRevocation(f.patient, f.address, {
           grantee: f.clinic.address,
-          deadline: (await now()) + HOUR,
+          deadline: (await pc.now()) + pc.HOUR,
         });
         // The clinic sees the revocation coming and submits its stale grant first (consuming nonce 1).
         await f.consent.connect(f.clinic).grantConsentBySig(stale, staleSignature);
@@ -448,18 +435,18 @@ describe("PatientConsent", function () {
             f.clinic.address,
             f.patient.address,
           );
-        expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
+        expect(await pc.authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
         expect(await f.consent.isRevocationNonceUsed(f.patient.address, revocation.message.nonce))
           .to.be.true;
       });
     });
 
     describe("scoped delegates (item 8)", function () {
-      async function delegated(f: Fixture, scopeCategories = LABS_MEDS) {
-        const until = (await now()) + 30n * DAY;
+      async function delegated(f: Fixture, scopeCategories = pc.LABS_MEDS) {
+        const until = (await pc.now()) + 30n * pc.DAY;
         await f.consent
           .connect(f.patient)
-          .setDelegate(f.guardian.address, purposes("TREAT", "HPAYMT"), scopeCategories, until);
+          .setDelegate(f.guardian.address, pc.purposes("TREAT", "HPAYMT"), scopeCategories, until);
         return until;
       }
       const grantBy = (
@@ -469,26 +456,26 @@ describe("PatientConsent", function () {
         categoryMask: bigint,
         start: bigint,
         end: bigint,
-      ) => grantAs(f, f.guardian, grantee, purposeMask, categoryMask, start, end);
+      ) => pc.grantAs(f, f.guardian, grantee, purposeMask, categoryMask, start, end);
 
       it("grants inside its scope and records the scope", async function () {
-        const f = await load();
+        const f = await pc.load();
         const until = await delegated(f);
         const delegation = await f.consent.delegationOf(f.patient.address, f.guardian.address);
         expect([delegation.purposes, delegation.categories, delegation.until]).to.deep.equal([
-          purposes("TREAT", "HPAYMT"),
-          LABS_MEDS,
+          pc.purposes("TREAT", "HPAYMT"),
+          pc.LABS_MEDS,
           until,
         ]);
-        const start = await now();
-        await expect(grantBy(f, f.clinic.address, purposes("TREAT"), LABS_MEDS, start, until))
+        const start = await pc.now();
+        await expect(grantBy(f, f.clinic.address, pc.purposes("TREAT"), pc.LABS_MEDS, start, until))
           .to.emit(f.consent, "ConsentGranted")
           .withArgs(
             await f.consent.computeConsentId(f.patient.address, f.clinic.address, 1n),
             f.patient.address,
             f.clinic.address,
-            purposes("TREAT"),
-            LABS_MEDS,
+            pc.purposes("TREAT"),
+            pc.LABS_MEDS,
             start,
             until,
             f.guardian.address,
@@ -496,116 +483,99 @@ describe("PatientConsent", function () {
       });
 
       it("refuses a delegate's self-grant", async function () {
-        const f = await load();
+        const f = await pc.load();
         const until = await delegated(f);
-        const start = await now();
-        await expectRefused(
-          consentState(f),
-          () => grantBy(f, f.guardian.address, purposes("TREAT"), 0n, start, until),
-          f.consent,
+        const start = await pc.now();
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentDelegateSelfGrant",
-          f.patient.address,
-          f.guardian.address,
+          [f.patient.address, f.guardian.address],
+          () => grantBy(f, f.guardian.address, pc.purposes("TREAT"), 0n, start, until),
         );
       });
 
       it("refuses an over-scope grant: a purpose or category the delegation does not name", async function () {
-        const f = await load();
+        const f = await pc.load();
         const until = await delegated(f);
-        const start = await now();
+        const start = await pc.now();
         for (const [purposeMask, categoryMask] of [
-          [purposes("TREAT", "HMARKT"), LABS_MEDS],
-          [purposes("TREAT"), categories("labs", "imaging")],
+          [pc.purposes("TREAT", "HMARKT"), pc.LABS_MEDS],
+          [pc.purposes("TREAT"), pc.categories("labs", "imaging")],
         ] as const) {
-          await expectRefused(
-            consentState(f),
-            () => grantBy(f, f.clinic.address, purposeMask, categoryMask, start, until),
-            f.consent,
+          await pc.refuses(
+            pc.watchConsent(f),
             "PatientConsentBeyondDelegation",
-            f.patient.address,
-            f.guardian.address,
-            purposeMask,
-            categoryMask,
+            [f.patient.address, f.guardian.address, purposeMask, categoryMask],
+            () => grantBy(f, f.clinic.address, purposeMask, categoryMask, start, until),
           );
         }
       });
 
       it("refuses protected categories without an explicit scope, allows them with one", async function () {
-        const f = await load();
+        const f = await pc.load();
         const until = await delegated(f);
-        const start = await now();
-        const asked = categories("labs", "mental-health", "genetics");
-        await expectRefused(
-          consentState(f),
-          () => grantBy(f, f.clinic.address, purposes("TREAT"), asked, start, until),
-          f.consent,
+        const start = await pc.now();
+        const asked = pc.categories("labs", "mental-health", "genetics");
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentProtectedCategoryNotDelegated",
-          f.patient.address,
-          f.guardian.address,
-          categories("mental-health", "genetics"),
+          [f.patient.address, f.guardian.address, pc.categories("mental-health", "genetics")],
+          () => grantBy(f, f.clinic.address, pc.purposes("TREAT"), asked, start, until),
         );
-        await delegated(f, LABS_MEDS | categories("mental-health", "genetics"));
-        await grantBy(f, f.clinic.address, purposes("TREAT"), asked, start, until);
+        await delegated(f, pc.LABS_MEDS | pc.categories("mental-health", "genetics"));
+        await grantBy(f, f.clinic.address, pc.purposes("TREAT"), asked, start, until);
       });
 
       it("refuses a grant that outlives the delegation", async function () {
-        const f = await load();
+        const f = await pc.load();
         const until = await delegated(f);
-        const start = await now();
-        await expectRefused(
-          consentState(f),
-          () => grantBy(f, f.clinic.address, purposes("TREAT"), 0n, start, until + 1n),
-          f.consent,
+        const start = await pc.now();
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentGrantOutlivesDelegation",
-          f.patient.address,
-          f.guardian.address,
-          until + 1n,
-          until,
+          [f.patient.address, f.guardian.address, until + 1n, until],
+          () => grantBy(f, f.clinic.address, pc.purposes("TREAT"), 0n, start, until + 1n),
         );
       });
 
       it("refuses a delegate's grant after the delegation ended or was removed", async function () {
-        const f = await load();
+        const f = await pc.load();
         const until = await delegated(f);
-        await time.increaseTo(until);
-        let start = await now();
-        await expectRefused(
-          consentState(f),
-          () => grantBy(f, f.clinic.address, purposes("TREAT"), 0n, start, start + HOUR),
-          f.consent,
+        await pc.time.increaseTo(until);
+        let start = await pc.now();
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentUnauthorizedCaller",
-          f.guardian.address,
-          f.patient.address,
+          [f.guardian.address, f.patient.address],
+          () => grantBy(f, f.clinic.address, pc.purposes("TREAT"), 0n, start, start + pc.HOUR),
         );
         const next = await delegated(f);
         await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
-        start = await now();
-        await expectRefused(
-          consentState(f),
-          () => grantBy(f, f.clinic.address, purposes("TREAT"), 0n, start, next),
-          f.consent,
+        start = await pc.now();
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentUnauthorizedCaller",
-          f.guardian.address,
-          f.patient.address,
+          [f.guardian.address, f.patient.address],
+          () => grantBy(f, f.clinic.address, pc.purposes("TREAT"), 0n, start, next),
         );
       });
 
       it("refuses a scope with an empty or undefined purpose mask or undefined categories", async function () {
-        const f = await load();
-        const until = (await now()) + DAY;
-        await expectNothingChanged(consentState(f), async () => {
+        const f = await pc.load();
+        const until = (await pc.now()) + pc.DAY;
+        await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
           for (const purposeMask of [0n, 1n << 14n]) {
-            await expectRevert(
+            await pc.expectRevert(
               f.consent.connect(f.patient).setDelegate(f.guardian.address, purposeMask, 0n, until),
               f.consent,
               "PatientConsentInvalidPurposes",
               purposeMask,
             );
           }
-          await expectRevert(
+          await pc.expectRevert(
             f.consent
               .connect(f.patient)
-              .setDelegate(f.guardian.address, purposes("TREAT"), 1n << 12n, until),
+              .setDelegate(f.guardian.address, pc.purposes("TREAT"), 1n << 12n, until),
             f.consent,
             "PatientConsentInvalidCategories",
             1n << 12n,
@@ -616,22 +586,19 @@ describe("PatientConsent", function () {
 
     describe("break-glass cooldown (item 9)", function () {
       it("refuses a new window within the cooldown after the last one closed; every window is logged", async function () {
-        const f = await load();
+        const f = await pc.load();
         const cooldown = await f.consent.breakGlassCooldown();
         expect(cooldown).to.equal(await f.consent.DEFAULT_BREAK_GLASS_COOLDOWN());
         await f.consent.connect(f.responder).breakGlass(f.patient.address, id("incident-1"));
         await f.consent.connect(f.responder).endBreakGlass(f.patient.address);
-        const closedAt = await now();
-        await expectRefused(
-          consentState(f),
-          () => f.consent.connect(f.responder).breakGlass(f.patient.address, id("incident-2")),
-          f.consent,
+        const closedAt = await pc.now();
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentBreakGlassCoolingDown",
-          f.patient.address,
-          f.responder.address,
-          closedAt + cooldown,
+          [f.patient.address, f.responder.address, closedAt + cooldown],
+          () => f.consent.connect(f.responder).breakGlass(f.patient.address, id("incident-2")),
         );
-        await time.setNextBlockTimestamp(closedAt + cooldown);
+        await pc.time.setNextBlockTimestamp(closedAt + cooldown);
         await expect(f.consent.connect(f.responder).breakGlass(f.patient.address, id("incident-2")))
           .to.emit(f.consent, "BreakGlassOpened")
           .withArgs(
@@ -639,7 +606,7 @@ describe("PatientConsent", function () {
             f.patient.address,
             f.responder.address,
             id("incident-2"),
-            closedAt + cooldown + DAY,
+            closedAt + cooldown + pc.DAY,
           );
         const opened = await f.consent.queryFilter(
           f.consent.filters.BreakGlassOpened(undefined, f.patient.address),
@@ -648,25 +615,25 @@ describe("PatientConsent", function () {
       });
 
       it("the cooldown is per (responder, patient): another patient is not blocked", async function () {
-        const f = await load();
+        const f = await pc.load();
         await f.consent.connect(f.responder).breakGlass(f.patient.address, id("incident-1"));
         await f.consent.connect(f.responder).breakGlass(f.puppet.address, id("incident-2"));
       });
 
       it("the admin sets the cooldown within bounds; others cannot", async function () {
-        const f = await load();
-        await expect(f.consent.connect(f.admin).setBreakGlassCooldown(2n * HOUR))
+        const f = await pc.load();
+        await expect(f.consent.connect(f.admin).setBreakGlassCooldown(2n * pc.HOUR))
           .to.emit(f.consent, "BreakGlassCooldownSet")
-          .withArgs(24n * HOUR, 2n * HOUR);
-        expect(await f.consent.breakGlassCooldown()).to.equal(2n * HOUR);
+          .withArgs(24n * pc.HOUR, 2n * pc.HOUR);
+        expect(await f.consent.breakGlassCooldown()).to.equal(2n * pc.HOUR);
         const [shortest, longest] = [
           await f.consent.SHORTEST_BREAK_GLASS_COOLDOWN(),
           await f.consent.LONGEST_BREAK_GLASS_COOLDOWN(),
         ];
-        expect([shortest, longest]).to.deep.equal([HOUR, 30n * DAY]);
-        await expectNothingChanged(consentState(f), async () => {
+        expect([shortest, longest]).to.deep.equal([pc.HOUR, 30n * pc.DAY]);
+        await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
           for (const cooldown of [0n, shortest - 1n, longest + 1n]) {
-            await expectRevert(
+            await pc.expectRevert(
               f.consent.connect(f.admin).setBreakGlassCooldown(cooldown),
               f.consent,
               "PatientConsentBreakGlassCooldownOutOfBounds",
@@ -675,12 +642,12 @@ describe("PatientConsent", function () {
               longest,
             );
           }
-          await expectRevert(
-            f.consent.connect(f.responder).setBreakGlassCooldown(HOUR),
+          await pc.expectRevert(
+            f.consent.connect(f.responder).setBreakGlassCooldown(pc.HOUR),
             f.consent,
             "AccessControlUnauthorizedAccount",
             f.responder.address,
-            ethers.ZeroHash,
+            pc.ethers.ZeroHash,
           );
         });
       });

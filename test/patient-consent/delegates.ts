@@ -1,69 +1,70 @@
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
-
-import { expectRefused, expectRevert } from "../helpers/expect.js";
-import {
-  ALL_CATEGORIES,
-  ALL_PURPOSES,
-  DAY,
-  consentState,
-  load,
-  now,
-  purposes,
-  time,
-  grantAs,
-  appoint,
-} from "../helpers/patient-consent.js";
+import * as pc from "../helpers/patient-consent.js";
 
 describe("PatientConsent", function () {
   describe("setDelegate", function () {
     it("appoints a delegate until a date and emits DelegateSet", async function () {
-      const f = await load();
-      const until = (await now()) + 30n * DAY;
-      await expect(appoint(f, f.guardian.address, until))
+      const f = await pc.load();
+      const until = (await pc.now()) + 30n * pc.DAY;
+      await expect(pc.appoint(f, f.guardian.address, until))
         .to.emit(f.consent, "DelegateSet")
-        .withArgs(f.patient.address, f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, until);
+        .withArgs(f.patient.address, f.guardian.address, pc.ALL_PURPOSES, pc.ALL_CATEGORIES, until);
       expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(
         until,
       );
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(true);
-      await time.increaseTo(until);
+      await pc.time.increaseTo(until);
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
     });
 
     it("re-dates an existing delegate", async function () {
-      const f = await load();
-      const until = (await now()) + 30n * DAY;
-      await appoint(f, f.guardian.address, until);
-      await expect(appoint(f, f.guardian.address, until - 20n * DAY))
+      const f = await pc.load();
+      const until = (await pc.now()) + 30n * pc.DAY;
+      await pc.appoint(f, f.guardian.address, until);
+      await expect(pc.appoint(f, f.guardian.address, until - 20n * pc.DAY))
         .to.emit(f.consent, "DelegateSet")
         .withArgs(
           f.patient.address,
           f.guardian.address,
-          ALL_PURPOSES,
-          ALL_CATEGORIES,
-          until - 20n * DAY,
+          pc.ALL_PURPOSES,
+          pc.ALL_CATEGORIES,
+          until - 20n * pc.DAY,
         );
       expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(
-        until - 20n * DAY,
+        until - 20n * pc.DAY,
       );
     });
 
     it("lets a delegate appoint only for its own account, never for the patient", async function () {
-      const f = await load();
-      const until = (await now()) + 30n * DAY;
-      await appoint(f, f.guardian.address, until);
+      const f = await pc.load();
+      const until = (await pc.now()) + 30n * pc.DAY;
+      await pc.appoint(f, f.guardian.address, until);
       await expect(
         f.consent
           .connect(f.guardian)
-          .setDelegate(f.stranger.address, ALL_PURPOSES, ALL_CATEGORIES, until),
+          .setDelegate(f.stranger.address, pc.ALL_PURPOSES, pc.ALL_CATEGORIES, until),
       )
         .to.emit(f.consent, "DelegateSet")
-        .withArgs(f.guardian.address, f.stranger.address, ALL_PURPOSES, ALL_CATEGORIES, until);
+        .withArgs(
+          f.guardian.address,
+          f.stranger.address,
+          pc.ALL_PURPOSES,
+          pc.ALL_CATEGORIES,
+          until,
+        );
       expect(await f.consent.isDelegate(f.patient.address, f.stranger.address)).to.equal(false);
-      const start = await now();
-      await expectRevert(
-        grantAs(f, f.stranger, f.stranger.address, purposes("TREAT"), 0n, start, start + DAY),
+      const start = await pc.now();
+      await pc.expectRevert(
+        pc.grantAs(
+          f,
+          f.stranger,
+          f.stranger.address,
+          pc.purposes("TREAT"),
+          0n,
+          start,
+          start + pc.DAY,
+        ),
         f.consent,
         "PatientConsentUnauthorizedCaller",
         f.stranger.address,
@@ -72,52 +73,39 @@ describe("PatientConsent", function () {
     });
 
     it("reverts when the delegate is the zero address or the patient", async function () {
-      const f = await load();
-      const until = (await now()) + DAY;
+      const f = await pc.load();
+      const until = (await pc.now()) + pc.DAY;
       for (const delegate of [ZeroAddress, f.patient.address]) {
-        await expectRefused(
-          consentState(f),
-          () => appoint(f, delegate, until),
-          f.consent,
-          "PatientConsentInvalidDelegate",
-          delegate,
+        await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidDelegate", [delegate], () =>
+          pc.appoint(f, delegate, until),
         );
       }
     });
 
     it("reverts when the end is not in the future", async function () {
-      const f = await load();
-      const t = await now();
-      for (const until of [0n, t - DAY, t]) {
-        await expectRefused(
-          consentState(f),
-          () => appoint(f, f.guardian.address, until),
-          f.consent,
-          "PatientConsentInvalidDelegationEnd",
-          until,
+      const f = await pc.load();
+      const t = await pc.now();
+      for (const until of [0n, t - pc.DAY, t]) {
+        await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidDelegationEnd", [until], () =>
+          pc.appoint(f, f.guardian.address, until),
         );
       }
     });
 
     it("reverts when paused", async function () {
-      const f = await load();
+      const f = await pc.load();
       await f.consent.connect(f.admin).pause();
-      const until = (await now()) + DAY;
-      await expectRefused(
-        consentState(f),
-        () => appoint(f, f.guardian.address, until),
-        f.consent,
-        "EnforcedPause",
+      const until = (await pc.now()) + pc.DAY;
+      await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
+        pc.appoint(f, f.guardian.address, until),
       );
     });
   });
 
   describe("revokeDelegate", function () {
     it("removes the delegate at once and emits DelegateRevoked", async function () {
-      const f = await load();
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, (await now()) + DAY);
+      const f = await pc.load();
+      await pc.appoint(f, f.guardian.address, (await pc.now()) + pc.DAY);
       await expect(f.consent.connect(f.patient).revokeDelegate(f.guardian.address))
         .to.emit(f.consent, "DelegateRevoked")
         .withArgs(f.patient.address, f.guardian.address);
@@ -126,10 +114,8 @@ describe("PatientConsent", function () {
     });
 
     it("works while paused", async function () {
-      const f = await load();
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, (await now()) + DAY);
+      const f = await pc.load();
+      await pc.appoint(f, f.guardian.address, (await pc.now()) + pc.DAY);
       await f.consent.connect(f.admin).pause();
       await expect(f.consent.connect(f.patient).revokeDelegate(f.guardian.address)).to.emit(
         f.consent,
@@ -138,51 +124,41 @@ describe("PatientConsent", function () {
     });
 
     it("reverts when the delegate is not active (never appointed, removed, expired)", async function () {
-      const f = await load();
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.patient).revokeDelegate(f.guardian.address),
-        f.consent,
+      const f = await pc.load();
+      await pc.refuses(
+        pc.watchConsent(f),
         "PatientConsentDelegateNotActive",
-        f.patient.address,
-        f.guardian.address,
+        [f.patient.address, f.guardian.address],
+        () => f.consent.connect(f.patient).revokeDelegate(f.guardian.address),
       );
-      const until = (await now()) + DAY;
-      await appoint(f, f.guardian.address, until);
-      await appoint(f, f.stranger.address, until);
+      const until = (await pc.now()) + pc.DAY;
+      await pc.appoint(f, f.guardian.address, until);
+      await pc.appoint(f, f.stranger.address, until);
       await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
-      await expectRefused(
-        consentState(f),
+      await pc.refuses(
+        pc.watchConsent(f),
+        "PatientConsentDelegateNotActive",
+        [f.patient.address, f.guardian.address],
         () => f.consent.connect(f.patient).revokeDelegate(f.guardian.address),
-        f.consent,
-        "PatientConsentDelegateNotActive",
-        f.patient.address,
-        f.guardian.address,
       );
-      await time.increaseTo(until);
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.patient).revokeDelegate(f.stranger.address),
-        f.consent,
+      await pc.time.increaseTo(until);
+      await pc.refuses(
+        pc.watchConsent(f),
         "PatientConsentDelegateNotActive",
-        f.patient.address,
-        f.stranger.address,
+        [f.patient.address, f.stranger.address],
+        () => f.consent.connect(f.patient).revokeDelegate(f.stranger.address),
       );
     });
 
     it("reverts when anyone but the patient tries to remove the patient's delegate", async function () {
-      const f = await load();
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, (await now()) + DAY);
+      const f = await pc.load();
+      await pc.appoint(f, f.guardian.address, (await pc.now()) + pc.DAY);
       for (const caller of [f.stranger, f.admin, f.guardian]) {
-        await expectRefused(
-          consentState(f),
-          () => f.consent.connect(caller).revokeDelegate(f.guardian.address),
-          f.consent,
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentDelegateNotActive",
-          caller.address,
-          f.guardian.address,
+          [caller.address, f.guardian.address],
+          () => f.consent.connect(caller).revokeDelegate(f.guardian.address),
         );
       }
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(true);

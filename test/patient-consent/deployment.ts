@@ -10,85 +10,73 @@ import {
   PURPOSES,
 } from "../../sdk/patient-consent/index.js";
 import { IPatientConsent__factory } from "../../typechain-types/index.js";
-import { expectRevert } from "../helpers/expect.js";
-import {
-  ALL_CATEGORIES,
-  ALL_PURPOSES,
-  DAY,
-  HOUR,
-  ethers,
-  ignition,
-  load,
-  now,
-  purposes,
-  grantAs,
-} from "../helpers/patient-consent.js";
+import * as pc from "../helpers/patient-consent.js";
 import { shouldBehaveLikeAdminPausable } from "../shared/access-and-pause.js";
 import type { AdminPausable } from "../shared/access-and-pause.js";
 
 describe("PatientConsent", function () {
   describe("deployment (Ignition module)", function () {
     it("makes the chosen admin the default admin with a 24-hour break-glass window", async function () {
-      const f = await load();
+      const f = await pc.load();
       expect(await f.consent.defaultAdmin()).to.equal(f.admin.address);
       expect(await f.consent.defaultAdminDelay()).to.equal(0n);
       expect(await f.consent.maxBreakGlassDuration()).to.equal(DEFAULT_MAX_BREAK_GLASS_DURATION);
-      expect(DEFAULT_MAX_BREAK_GLASS_DURATION).to.equal(24n * HOUR);
+      expect(DEFAULT_MAX_BREAK_GLASS_DURATION).to.equal(24n * pc.HOUR);
       expect(await f.consent.paused()).to.equal(false);
     });
 
     it("grants no role but the admin's", async function () {
-      const { patientConsent } = await ignition.deploy(PatientConsentModule, {
-        parameters: { PatientConsent: { maxBreakGlassDuration: 2n * HOUR } },
+      const { patientConsent } = await pc.ignition.deploy(PatientConsentModule, {
+        parameters: { PatientConsent: { maxBreakGlassDuration: 2n * pc.HOUR } },
       });
-      const consent = await ethers.getContractAt(
+      const consent = await pc.ethers.getContractAt(
         "PatientConsent",
         await patientConsent.getAddress(),
       );
-      const [deployer] = await ethers.getSigners();
+      const [deployer] = await pc.ethers.getSigners();
       expect(await consent.defaultAdmin()).to.equal(deployer!.address);
-      expect(await consent.maxBreakGlassDuration()).to.equal(2n * HOUR);
+      expect(await consent.maxBreakGlassDuration()).to.equal(2n * pc.HOUR);
       expect(await consent.hasRole(await consent.EMERGENCY_ROLE(), deployer!.address)).to.equal(
         false,
       );
     });
 
     it("emits MaxBreakGlassDurationSet from the constructor", async function () {
-      const [admin] = await ethers.getSigners();
-      const deployed = await ethers.deployContract("PatientConsent", [
+      const [admin] = await pc.ethers.getSigners();
+      const deployed = await pc.ethers.deployContract("PatientConsent", [
         0n,
         admin!.address,
-        6n * HOUR,
+        6n * pc.HOUR,
       ]);
       await expect(deployed.deploymentTransaction())
         .to.emit(deployed, "MaxBreakGlassDurationSet")
-        .withArgs(0n, 6n * HOUR);
+        .withArgs(0n, 6n * pc.HOUR);
     });
 
     it("reverts when the break-glass duration is out of bounds", async function () {
-      const [admin] = await ethers.getSigners();
-      const factory = await ethers.getContractFactory("PatientConsent");
-      await expectRevert(
+      const [admin] = await pc.ethers.getSigners();
+      const factory = await pc.ethers.getContractFactory("PatientConsent");
+      await pc.expectRevert(
         factory.deploy(0n, admin!.address, 60n),
         factory,
         "PatientConsentBreakGlassDurationOutOfBounds",
         60n,
         15n * 60n,
-        72n * HOUR,
+        72n * pc.HOUR,
       );
     });
 
     it("exposes the EIP-712 domain 'carechain PatientConsent' version 1 (ERC-5267)", async function () {
-      const f = await load();
+      const f = await pc.load();
       const domain = await f.consent.eip712Domain();
       expect(domain.name).to.equal("carechain PatientConsent");
       expect(domain.version).to.equal("1");
-      expect(domain.chainId).to.equal((await ethers.provider.getNetwork()).chainId);
+      expect(domain.chainId).to.equal((await pc.ethers.provider.getNetwork()).chainId);
       expect(domain.verifyingContract).to.equal(f.address);
     });
 
     it("supports the IPatientConsent and AccessControl interfaces (ERC-165)", async function () {
-      const f = await load();
+      const f = await pc.load();
       const iface = IPatientConsent__factory.createInterface();
       let interfaceId = 0n;
       iface.forEachFunction((fragment) => {
@@ -137,7 +125,7 @@ describe("PatientConsent", function () {
     });
 
     it("exposes counts and the protected mask equal to the SDK's", async function () {
-      const f = await load();
+      const f = await pc.load();
       expect(await f.consent.PURPOSE_COUNT()).to.equal(BigInt(Object.keys(PURPOSES).length));
       expect(await f.consent.CATEGORY_COUNT()).to.equal(BigInt(Object.keys(CATEGORIES).length));
       expect(await f.consent.PROTECTED_CATEGORIES()).to.equal(BigInt(PROTECTED_CATEGORIES_MASK));
@@ -151,21 +139,21 @@ describe("PatientConsent", function () {
     });
 
     it("accepts every SDK purpose and category and refuses the next bit", async function () {
-      const f = await load();
-      const start = await now();
+      const f = await pc.load();
+      const start = await pc.now();
       const grant = (p: bigint, c: bigint) =>
-        grantAs(f, f.patient, f.clinic.address, p, c, start, start + DAY);
-      await expect(grant(ALL_PURPOSES, ALL_CATEGORIES)).to.emit(f.consent, "ConsentGranted");
+        pc.grantAs(f, f.patient, f.clinic.address, p, c, start, start + pc.DAY);
+      await expect(grant(pc.ALL_PURPOSES, pc.ALL_CATEGORIES)).to.emit(f.consent, "ConsentGranted");
       const nextPurpose = 1n << BigInt(Object.keys(PURPOSES).length);
       const nextCategory = 1n << BigInt(Object.keys(CATEGORIES).length);
-      await expectRevert(
+      await pc.expectRevert(
         grant(nextPurpose, 0n),
         f.consent,
         "PatientConsentInvalidPurposes",
         nextPurpose,
       );
-      await expectRevert(
-        grant(purposes("TREAT"), nextCategory),
+      await pc.expectRevert(
+        grant(pc.purposes("TREAT"), nextCategory),
         f.consent,
         "PatientConsentInvalidCategories",
         nextCategory,
@@ -174,7 +162,7 @@ describe("PatientConsent", function () {
   });
 
   shouldBehaveLikeAdminPausable(async () => {
-    const f = await load();
+    const f = await pc.load();
     return {
       contract: f.consent as unknown as AdminPausable,
       admin: f.admin,
@@ -182,8 +170,8 @@ describe("PatientConsent", function () {
       pauser: f.admin,
       pauserRole: ZeroHash,
       pausableCall: async () => {
-        const start = await now();
-        return grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, start + DAY);
+        const start = await pc.now();
+        return pc.grantTreatment(f, start, start + pc.DAY);
       },
     };
   });

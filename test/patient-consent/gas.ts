@@ -2,77 +2,42 @@ import { expect } from "chai";
 import { toBeHex } from "ethers";
 
 import { GAS_CEILINGS, gasOf, intrinsicGas } from "../helpers/gas.js";
-import {
-  ALL_CATEGORIES,
-  DAY,
-  LABS_MEDS,
-  REASON,
-  code,
-  deployConsentFixture,
-  draftGrant,
-  ethers,
-  grantDefault,
-  load,
-  networkHelpers,
-  now,
-  purposes,
-  sign,
-} from "../helpers/patient-consent.js";
+import * as pc from "../helpers/patient-consent.js";
 
 const CEILING = GAS_CEILINGS.patientConsent;
 
 describe("PatientConsent", function () {
   describe("gas ceilings (the targets)", function () {
     async function hundredConsentsFixture() {
-      const f = await deployConsentFixture();
-      const start = await now();
+      const f = await pc.deployConsentFixture();
+      const start = await pc.now();
       for (let i = 0; i < 100; i++) {
-        const grantee = ethers.Wallet.createRandom().address;
-        await f.consent
-          .connect(f.patient)
-          .grantConsent(
-            f.patient.address,
-            grantee,
-            purposes("TREAT", "HPAYMT"),
-            LABS_MEDS,
-            start,
-            start + 365n * DAY,
-          );
+        const grantee = pc.ethers.Wallet.createRandom().address;
+        await pc.grantTerms(f, grantee, start, start + 365n * pc.DAY);
       }
       return f;
     }
 
     it("grantConsent ≤ 80k and grantConsentBySig ≤ 95k", async function () {
-      const f = await load();
-      const start = await now();
-      const direct = await gasOf(
-        f.consent
-          .connect(f.patient)
-          .grantConsent(
-            f.patient.address,
-            f.clinic.address,
-            purposes("TREAT", "HPAYMT"),
-            LABS_MEDS,
-            start,
-            start + 30n * DAY,
-          ),
-      );
-      const grant = await draftGrant(f, { grantee: f.insurer.address });
+      const f = await pc.load();
+      const start = await pc.now();
+      const direct = await gasOf(pc.grantTerms(f, f.clinic.address, start, start + 30n * pc.DAY));
+      const grant = await pc.draftGrant(f, { grantee: f.insurer.address });
       const signed = await gasOf(
-        f.consent.connect(f.relayer).grantConsentBySig(grant, await sign(f, f.patient, grant)),
+        f.consent.connect(f.relayer).grantConsentBySig(grant, await pc.sign(f, f.patient, grant)),
       );
       expect(direct).to.be.at.most(CEILING.grantConsent);
       expect(signed).to.be.at.most(CEILING.grantConsentBySig);
     });
 
     it("revokeConsent ≤ 35k and the same after 1 or 100 consents on the patient", async function () {
-      const one = await load();
-      await grantDefault(one);
+      const one = await pc.load();
+      await pc.grantDefault(one);
       const afterOne = await gasOf(
         one.consent.connect(one.patient).revokeConsent(one.patient.address, one.clinic.address),
       );
-      const hundred = await networkHelpers.loadFixture(hundredConsentsFixture);
-      await grantDefault(hundred);
+      const hundred = await pc.networkHelpers.loadFixture(hundredConsentsFixture);
+      await pc.grantDefault(hundred);
       const afterHundred = await gasOf(
         hundred.consent
           .connect(hundred.patient)
@@ -83,29 +48,29 @@ describe("PatientConsent", function () {
     });
 
     it("isAuthorized ≤ 10k execution gas with 100 consents on the patient", async function () {
-      const f = await networkHelpers.loadFixture(hundredConsentsFixture);
-      await grantDefault(f);
+      const f = await pc.networkHelpers.loadFixture(hundredConsentsFixture);
+      await pc.grantDefault(f);
       const data = f.consent.interface.encodeFunctionData("isAuthorized", [
         f.patient.address,
         f.clinic.address,
-        code("TREAT"),
-        LABS_MEDS,
+        pc.code("TREAT"),
+        pc.LABS_MEDS,
       ]);
-      const estimate = await ethers.provider.estimateGas({ to: f.address, data });
+      const estimate = await pc.ethers.provider.estimateGas({ to: f.address, data });
       expect(estimate - intrinsicGas(data)).to.be.at.most(CEILING.isAuthorized);
     });
 
     it("isAuthorized ≤ 10k execution gas on its longest path (ETREAT through break-glass)", async function () {
-      const f = await networkHelpers.loadFixture(hundredConsentsFixture);
-      await f.consent.connect(f.responder).breakGlass(f.patient.address, REASON);
+      const f = await pc.networkHelpers.loadFixture(hundredConsentsFixture);
+      await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
       const data = f.consent.interface.encodeFunctionData("isAuthorized", [
         f.patient.address,
         f.responder.address,
-        code("ETREAT"),
-        ALL_CATEGORIES,
+        pc.code("ETREAT"),
+        pc.ALL_CATEGORIES,
       ]);
-      expect(await ethers.provider.call({ to: f.address, data })).to.equal(toBeHex(1n, 32));
-      const estimate = await ethers.provider.estimateGas({ to: f.address, data });
+      expect(await pc.ethers.provider.call({ to: f.address, data })).to.equal(toBeHex(1n, 32));
+      const estimate = await pc.ethers.provider.estimateGas({ to: f.address, data });
       expect(estimate - intrinsicGas(data)).to.be.at.most(CEILING.isAuthorized);
     });
   });

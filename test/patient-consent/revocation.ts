@@ -1,51 +1,32 @@
 import { expect } from "chai";
-
-import { expectRefused } from "../helpers/expect.js";
-import {
-  ALL_CATEGORIES,
-  ALL_PURPOSES,
-  DAY,
-  REVOCABLE,
-  consentIdOf,
-  consentState,
-  grantAs,
-  grantDefault,
-  load,
-  now,
-  purposes,
-  time,
-  authorized,
-} from "../helpers/patient-consent.js";
-import { ConsentState } from "../helpers/states.js";
+import * as pc from "../helpers/patient-consent.js";
 
 describe("PatientConsent", function () {
   describe("revokeConsent", function () {
     it("revokes at once and emits ConsentRevoked with the grant's id", async function () {
-      const f = await load();
-      await grantDefault(f);
-      const consentId = consentIdOf(f.patient.address, f.clinic.address, 1n);
+      const f = await pc.load();
+      await pc.grantDefault(f);
+      const consentId = pc.consentIdOf(f.patient.address, f.clinic.address, 1n);
       await expect(f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address))
         .to.emit(f.consent, "ConsentRevoked")
         .withArgs(consentId, f.patient.address, f.clinic.address, f.patient.address);
       expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
-        ConsentState.Revoked,
+        pc.ConsentState.Revoked,
       );
       expect((await f.consent.consentOf(f.patient.address, f.clinic.address)).revoked).to.equal(
         true,
       );
-      expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
+      expect(await pc.authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
     });
 
     it("lets an active delegate revoke (revokedBy = the delegate)", async function () {
-      const f = await load();
-      await grantDefault(f);
-      await f.consent
-        .connect(f.patient)
-        .setDelegate(f.guardian.address, ALL_PURPOSES, ALL_CATEGORIES, (await now()) + DAY);
+      const f = await pc.load();
+      await pc.grantDefault(f);
+      await pc.appoint(f, f.guardian.address, (await pc.now()) + pc.DAY);
       await expect(f.consent.connect(f.guardian).revokeConsent(f.patient.address, f.clinic.address))
         .to.emit(f.consent, "ConsentRevoked")
         .withArgs(
-          consentIdOf(f.patient.address, f.clinic.address, 1n),
+          pc.consentIdOf(f.patient.address, f.clinic.address, 1n),
           f.patient.address,
           f.clinic.address,
           f.guardian.address,
@@ -53,17 +34,17 @@ describe("PatientConsent", function () {
     });
 
     it("revokes a consent that has not started yet", async function () {
-      const f = await load();
-      const start = (await now()) + DAY;
-      await grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, start + DAY);
+      const f = await pc.load();
+      const start = (await pc.now()) + pc.DAY;
+      await pc.grantTreatment(f, start, start + pc.DAY);
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
-      await time.increaseTo(start + 1n);
-      expect(await authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
+      await pc.time.increaseTo(start + 1n);
+      expect(await pc.authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
     });
 
     it("works while paused: withdrawing consent is never blocked", async function () {
-      const f = await load();
-      await grantDefault(f);
+      const f = await pc.load();
+      await pc.grantDefault(f);
       await f.consent.connect(f.admin).pause();
       await expect(
         f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address),
@@ -71,55 +52,41 @@ describe("PatientConsent", function () {
     });
 
     it("reverts when the caller is neither the patient nor an active delegate", async function () {
-      const f = await load();
-      await grantDefault(f);
+      const f = await pc.load();
+      await pc.grantDefault(f);
       for (const caller of [f.stranger, f.clinic, f.admin]) {
-        await expectRefused(
-          consentState(f),
-          () => f.consent.connect(caller).revokeConsent(f.patient.address, f.clinic.address),
-          f.consent,
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentUnauthorizedCaller",
-          caller.address,
-          f.patient.address,
+          [caller.address, f.patient.address],
+          () => f.consent.connect(caller).revokeConsent(f.patient.address, f.clinic.address),
         );
       }
     });
 
     it("reverts when there is no live consent (never granted, revoked, expired)", async function () {
-      const f = await load();
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address),
-        f.consent,
+      const f = await pc.load();
+      await pc.refuses(
+        pc.watchConsent(f),
         "PatientConsentUnexpectedConsentState",
-        f.patient.address,
-        f.clinic.address,
-        ConsentState.None,
-        REVOCABLE,
+        [f.patient.address, f.clinic.address, pc.ConsentState.None, pc.REVOCABLE],
+        () => f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address),
       );
-      await grantDefault(f);
+      await pc.grantDefault(f);
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
-      await expectRefused(
-        consentState(f),
+      await pc.refuses(
+        pc.watchConsent(f),
+        "PatientConsentUnexpectedConsentState",
+        [f.patient.address, f.clinic.address, pc.ConsentState.Revoked, pc.REVOCABLE],
         () => f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address),
-        f.consent,
-        "PatientConsentUnexpectedConsentState",
-        f.patient.address,
-        f.clinic.address,
-        ConsentState.Revoked,
-        REVOCABLE,
       );
-      const { end } = await grantDefault(f, f.insurer);
-      await time.increaseTo(end);
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.patient).revokeConsent(f.patient.address, f.insurer.address),
-        f.consent,
+      const { end } = await pc.grantDefault(f, f.insurer);
+      await pc.time.increaseTo(end);
+      await pc.refuses(
+        pc.watchConsent(f),
         "PatientConsentUnexpectedConsentState",
-        f.patient.address,
-        f.insurer.address,
-        ConsentState.Expired,
-        REVOCABLE,
+        [f.patient.address, f.insurer.address, pc.ConsentState.Expired, pc.REVOCABLE],
+        () => f.consent.connect(f.patient).revokeConsent(f.patient.address, f.insurer.address),
       );
     });
   });

@@ -24,29 +24,8 @@ import type {
   DelegateRemoval,
 } from "../../sdk/patient-consent/index.js";
 import type { PatientConsent } from "../../typechain-types/index.js";
-import { expectNothingChanged, expectRefused, expectRevert } from "../helpers/expect.js";
-import {
-  ALL_CATEGORIES,
-  ALL_PURPOSES,
-  DAY,
-  HOUR,
-  LABS_MEDS,
-  code,
-  consentIdOf,
-  consentState,
-  draftGrant,
-  ethers,
-  load,
-  now,
-  purposes,
-  sign,
-  signFor,
-  time,
-  grantAs,
-  authorized,
-} from "../helpers/patient-consent.js";
+import * as pc from "../helpers/patient-consent.js";
 import type { Fixture } from "../helpers/patient-consent.js";
-import { ConsentState } from "../helpers/states.js";
 
 /**
  * `grantConsentBySig(grant, signature)`, relayed by `relayer`, reverts with
@@ -59,28 +38,24 @@ function refusesSignature(
   signer: string = f.patient.address,
   relayer: Signer = f.relayer,
 ): Promise<void> {
-  return expectRefused(
-    consentState(f),
-    () => f.consent.connect(relayer).grantConsentBySig(grant, signature),
-    f.consent,
-    "PatientConsentInvalidSignature",
-    signer,
+  return pc.refuses(pc.watchConsent(f), "PatientConsentInvalidSignature", [signer], () =>
+    f.consent.connect(relayer).grantConsentBySig(grant, signature),
   );
 }
 
 describe("PatientConsent", function () {
   describe("grantConsentBySig", function () {
     it("records a grant the patient signed, submitted by a relayer", async function () {
-      const f = await load();
-      const grant = await draftGrant(f);
-      const signature = await sign(f, f.patient, grant);
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f);
+      const signature = await pc.sign(f, f.patient, grant);
       expect(await f.consent.consentGrantDigest(grant)).to.equal(
-        hashConsentGrant((await ethers.provider.getNetwork()).chainId, f.address, grant),
+        hashConsentGrant((await pc.ethers.provider.getNetwork()).chainId, f.address, grant),
       );
       await expect(f.consent.connect(f.relayer).grantConsentBySig(grant, signature))
         .to.emit(f.consent, "ConsentGranted")
         .withArgs(
-          consentIdOf(f.patient.address, f.clinic.address, 1n),
+          pc.consentIdOf(f.patient.address, f.clinic.address, 1n),
           f.patient.address,
           f.clinic.address,
           grant.purposes,
@@ -90,14 +65,14 @@ describe("PatientConsent", function () {
           f.patient.address,
         );
       expect(await f.consent.nonces(f.patient.address)).to.equal(1n);
-      expect(await authorized(f, f.clinic.address, "TREAT", LABS_MEDS)).to.equal(true);
+      expect(await pc.authorized(f, f.clinic.address, "TREAT", pc.LABS_MEDS)).to.equal(true);
     });
 
     it("accepts a signature until and including its deadline", async function () {
-      const f = await load();
-      const grant = await draftGrant(f);
-      const signature = await sign(f, f.patient, grant);
-      await time.setNextBlockTimestamp(grant.deadline);
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f);
+      const signature = await pc.sign(f, f.patient, grant);
+      await pc.time.setNextBlockTimestamp(grant.deadline);
       await expect(f.consent.connect(f.relayer).grantConsentBySig(grant, signature)).to.emit(
         f.consent,
         "ConsentGranted",
@@ -105,90 +80,80 @@ describe("PatientConsent", function () {
     });
 
     it("reverts on replay", async function () {
-      const f = await load();
-      const grant = await draftGrant(f);
-      const signature = await sign(f, f.patient, grant);
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f);
+      const signature = await pc.sign(f, f.patient, grant);
       await f.consent.connect(f.relayer).grantConsentBySig(grant, signature);
       await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
-        f.consent,
+      await pc.refuses(
+        pc.watchConsent(f),
         "PatientConsentInvalidNonce",
-        f.patient.address,
-        1n,
-        0n,
+        [f.patient.address, 1n, 0n],
+        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
       );
       expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
-        ConsentState.Revoked,
+        pc.ConsentState.Revoked,
       );
     });
 
     it("reverts when the nonce is ahead of the patient's", async function () {
-      const f = await load();
-      const grant = await draftGrant(f, { nonce: 1n });
-      const signature = await sign(f, f.patient, grant);
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
-        f.consent,
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f, { nonce: 1n });
+      const signature = await pc.sign(f, f.patient, grant);
+      await pc.refuses(
+        pc.watchConsent(f),
         "PatientConsentInvalidNonce",
-        f.patient.address,
-        0n,
-        1n,
+        [f.patient.address, 0n, 1n],
+        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
       );
     });
 
     it("reverts when the deadline has passed", async function () {
-      const f = await load();
-      const grant = await draftGrant(f);
-      const signature = await sign(f, f.patient, grant);
-      await time.setNextBlockTimestamp(grant.deadline + 1n);
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
-        f.consent,
-        "PatientConsentSignatureExpired",
-        grant.deadline,
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f);
+      const signature = await pc.sign(f, f.patient, grant);
+      await pc.time.setNextBlockTimestamp(grant.deadline + 1n);
+      await pc.refuses(pc.watchConsent(f), "PatientConsentSignatureExpired", [grant.deadline], () =>
+        f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
       );
     });
 
     it("reverts when someone other than the patient signed", async function () {
-      const f = await load();
-      const grant = await draftGrant(f, { grantee: f.stranger.address });
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f, { grantee: f.stranger.address });
       for (const signer of [f.stranger, f.clinic, f.admin]) {
-        const signature = await sign(f, signer, grant);
+        const signature = await pc.sign(f, signer, grant);
         await refusesSignature(f, grant, signature, f.patient.address, f.stranger);
       }
     });
 
     it("reverts when the signed grant was altered", async function () {
-      const f = await load();
-      const grant = await draftGrant(f);
-      const signature = await sign(f, f.patient, grant);
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f);
+      const signature = await pc.sign(f, f.patient, grant);
       for (const altered of [
-        { ...grant, categories: ALL_CATEGORIES },
-        { ...grant, purposes: ALL_PURPOSES },
+        { ...grant, categories: pc.ALL_CATEGORIES },
+        { ...grant, purposes: pc.ALL_PURPOSES },
         { ...grant, grantee: f.stranger.address },
-        { ...grant, end: grant.end + 365n * DAY },
-        { ...grant, deadline: grant.deadline + 365n * DAY },
+        { ...grant, end: grant.end + 365n * pc.DAY },
+        { ...grant, deadline: grant.deadline + 365n * pc.DAY },
       ]) {
         await refusesSignature(f, altered, signature);
       }
     });
 
     it("reverts when the signature is for another chain id", async function () {
-      const f = await load();
-      const grant = await draftGrant(f);
-      const signature = await sign(f, f.patient, grant, { chainId: 1n });
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f);
+      const signature = await pc.sign(f, f.patient, grant, { chainId: 1n });
       await refusesSignature(f, grant, signature);
     });
 
     it("reverts when the signature is for another PatientConsent contract", async function () {
-      const f = await load();
-      const other = await ethers.deployContract("PatientConsent", [0n, f.admin.address, DAY]);
-      const grant = await draftGrant(f);
-      const signature = await sign(f, f.patient, grant, {
+      const f = await pc.load();
+      const other = await pc.ethers.deployContract("PatientConsent", [0n, f.admin.address, pc.DAY]);
+      const grant = await pc.draftGrant(f);
+      const signature = await pc.sign(f, f.patient, grant, {
         verifyingContract: await other.getAddress(),
       });
       await refusesSignature(f, grant, signature);
@@ -200,22 +165,22 @@ describe("PatientConsent", function () {
     });
 
     it("reverts when the signature is malformed", async function () {
-      const f = await load();
-      const grant = await draftGrant(f);
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f);
       for (const signature of ["0x", "0x1234", `0x${"00".repeat(65)}`]) {
         await refusesSignature(f, grant, signature);
       }
     });
 
     it("accepts an ERC-1271 wallet's signature", async function () {
-      const f = await load();
+      const f = await pc.load();
       const walletAddress = await f.wallet.getAddress();
-      const grant = await draftGrant(f, { patient: walletAddress });
-      const signature = await sign(f, f.patient, grant); // the wallet's owner key signs
+      const grant = await pc.draftGrant(f, { patient: walletAddress });
+      const signature = await pc.sign(f, f.patient, grant); // the wallet's owner key signs
       await expect(f.consent.connect(f.relayer).grantConsentBySig(grant, signature))
         .to.emit(f.consent, "ConsentGranted")
         .withArgs(
-          consentIdOf(walletAddress, f.clinic.address, 1n),
+          pc.consentIdOf(walletAddress, f.clinic.address, 1n),
           walletAddress,
           f.clinic.address,
           grant.purposes,
@@ -226,58 +191,56 @@ describe("PatientConsent", function () {
         );
       expect(await f.consent.nonces(walletAddress)).to.equal(1n);
       expect(
-        await f.consent.isAuthorized(walletAddress, f.clinic.address, code("TREAT"), LABS_MEDS),
+        await f.consent.isAuthorized(
+          walletAddress,
+          f.clinic.address,
+          pc.code("TREAT"),
+          pc.LABS_MEDS,
+        ),
       ).to.equal(true);
     });
 
     it("reverts when the ERC-1271 wallet refuses the signature", async function () {
-      const f = await load();
+      const f = await pc.load();
       const walletAddress = await f.wallet.getAddress();
-      const grant = await draftGrant(f, { patient: walletAddress });
-      const byStranger = await sign(f, f.stranger, grant);
+      const grant = await pc.draftGrant(f, { patient: walletAddress });
+      const byStranger = await pc.sign(f, f.stranger, grant);
       await refusesSignature(f, grant, byStranger, walletAddress);
-      const byOwner = await sign(f, f.patient, grant);
+      const byOwner = await pc.sign(f, f.patient, grant);
       await f.wallet.connect(f.patient).setRefuseAll(true);
       await refusesSignature(f, grant, byOwner, walletAddress);
     });
 
     it("reverts when the signed grant itself is invalid", async function () {
-      const f = await load();
-      const grant = await draftGrant(f, { grantee: ZeroAddress });
-      const signature = await sign(f, f.patient, grant);
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
-        f.consent,
-        "PatientConsentInvalidGrantee",
-        ZeroAddress,
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f, { grantee: ZeroAddress });
+      const signature = await pc.sign(f, f.patient, grant);
+      await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidGrantee", [ZeroAddress], () =>
+        f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
       );
     });
 
     it("reverts when paused", async function () {
-      const f = await load();
-      const grant = await draftGrant(f);
-      const signature = await sign(f, f.patient, grant);
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f);
+      const signature = await pc.sign(f, f.patient, grant);
       await f.consent.connect(f.admin).pause();
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
-        f.consent,
-        "EnforcedPause",
+      await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
+        f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
       );
     });
   });
 
   describe("invalidateNonce", function () {
     it("burns the nonce so a handed-over signature can no longer be submitted", async function () {
-      const f = await load();
-      const grant = await draftGrant(f);
-      const signature = await sign(f, f.patient, grant);
+      const f = await pc.load();
+      const grant = await pc.draftGrant(f);
+      const signature = await pc.sign(f, f.patient, grant);
       await expect(f.consent.connect(f.patient).invalidateNonce())
         .to.emit(f.consent, "NonceInvalidated")
         .withArgs(f.patient.address, 0n);
       expect(await f.consent.nonces(f.patient.address)).to.equal(1n);
-      await expectRevert(
+      await pc.expectRevert(
         f.consent.connect(f.relayer).grantConsentBySig(grant, signature),
         f.consent,
         "PatientConsentInvalidNonce",
@@ -288,7 +251,7 @@ describe("PatientConsent", function () {
     });
 
     it("works while paused", async function () {
-      const f = await load();
+      const f = await pc.load();
       await f.consent.connect(f.admin).pause();
       await expect(f.consent.connect(f.patient).invalidateNonce())
         .to.emit(f.consent, "NonceInvalidated")
@@ -298,7 +261,7 @@ describe("PatientConsent", function () {
 
   describe("signed actions: digests and type strings match the SDK", function () {
     it("each digest view equals the SDK's hash, and the type strings are API 2's", async function () {
-      const f = await load();
+      const f = await pc.load();
       expect(CONSENT_REVOCATION_TYPE_STRING).to.equal(
         "ConsentRevocation(address patient,address grantee,uint256 nonce,uint256 deadline)",
       );
@@ -360,15 +323,15 @@ describe("PatientConsent", function () {
     });
 
     it("serializes and parses each signed action, recovering the signer", async function () {
-      const f = await load();
-      const deadline = (await now()) + HOUR;
+      const f = await pc.load();
+      const deadline = (await pc.now()) + pc.HOUR;
       for (const signed of [
         await signConsentRevocation(f.patient, f.address, { grantee: f.clinic.address, deadline }),
         await signDelegateAppointment(f.patient, f.address, {
           delegate: f.guardian.address,
-          purposes: purposes("TREAT"),
-          categories: LABS_MEDS,
-          until: deadline + DAY,
+          purposes: pc.purposes("TREAT"),
+          categories: pc.LABS_MEDS,
+          until: deadline + pc.DAY,
           deadline,
         }),
         await signDelegateRemoval(f.patient, f.address, { delegate: f.guardian.address, deadline }),
@@ -386,15 +349,15 @@ describe("PatientConsent", function () {
   describe("signed actions: the full lifecycle by signature, EOA and ERC-1271", function () {
     for (const kind of ["EOA", "ERC-1271 wallet"] as const) {
       it(`appoints, revokes and removes by signature (${kind})`, async function () {
-        const f = await load();
+        const f = await pc.load();
         const patient = kind === "EOA" ? f.patient.address : f.walletAddress;
-        const deadline = (await now()) + HOUR;
-        const until = (await now()) + 30n * DAY;
+        const deadline = (await pc.now()) + pc.HOUR;
+        const until = (await pc.now()) + 30n * pc.DAY;
         const appointment = await signDelegateAppointment(f.patient, f.address, {
           patient,
           delegate: f.guardian.address,
-          purposes: purposes("TREAT"),
-          categories: LABS_MEDS,
+          purposes: pc.purposes("TREAT"),
+          categories: pc.LABS_MEDS,
           until,
           deadline,
         });
@@ -402,11 +365,18 @@ describe("PatientConsent", function () {
           f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
         )
           .to.emit(f.consent, "DelegateSet")
-          .withArgs(patient, f.guardian.address, purposes("TREAT"), LABS_MEDS, until);
-        const start = await now();
+          .withArgs(patient, f.guardian.address, pc.purposes("TREAT"), pc.LABS_MEDS, until);
+        const start = await pc.now();
         await f.consent
           .connect(f.guardian)
-          .grantConsent(patient, f.clinic.address, purposes("TREAT"), LABS_MEDS, start, until);
+          .grantConsent(
+            patient,
+            f.clinic.address,
+            pc.purposes("TREAT"),
+            pc.LABS_MEDS,
+            start,
+            until,
+          );
 
         const revocation = await signConsentRevocation(f.patient, f.address, {
           patient,
@@ -442,28 +412,24 @@ describe("PatientConsent", function () {
     }
 
     it("revocations and removals by signature work while paused; appointments do not", async function () {
-      const f = await load();
-      const deadline = (await now()) + HOUR;
-      const until = (await now()) + 30n * DAY;
+      const f = await pc.load();
+      const deadline = (await pc.now()) + pc.HOUR;
+      const until = (await pc.now()) + 30n * pc.DAY;
       await f.consent
         .connect(f.patient)
-        .setDelegate(f.guardian.address, purposes("TREAT"), LABS_MEDS, until);
-      const start = await now();
-      await grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, until);
+        .setDelegate(f.guardian.address, pc.purposes("TREAT"), pc.LABS_MEDS, until);
+      const start = await pc.now();
+      await pc.grantTreatment(f, start, until);
       const appointment = await signDelegateAppointment(f.patient, f.address, {
         delegate: f.stranger.address,
-        purposes: purposes("TREAT"),
+        purposes: pc.purposes("TREAT"),
         categories: 0n,
         until,
         deadline,
       });
       await f.consent.connect(f.admin).pause();
-      await expectRefused(
-        consentState(f),
-        () =>
-          f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
-        f.consent,
-        "EnforcedPause",
+      await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
+        f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
       );
       const revocation = await signConsentRevocation(f.patient, f.address, {
         grantee: f.clinic.address,
@@ -481,32 +447,29 @@ describe("PatientConsent", function () {
     });
 
     it("a removal voids an appointment signed before it (the stale appointment cannot restore the delegate)", async function () {
-      const f = await load();
-      const deadline = (await now()) + HOUR;
-      const until = (await now()) + 30n * DAY;
+      const f = await pc.load();
+      const deadline = (await pc.now()) + pc.HOUR;
+      const until = (await pc.now()) + 30n * pc.DAY;
       const stale = await signDelegateAppointment(f.patient, f.address, {
         delegate: f.guardian.address,
-        purposes: purposes("TREAT"),
+        purposes: pc.purposes("TREAT"),
         categories: 0n,
         until,
         deadline,
       });
       await f.consent
         .connect(f.patient)
-        .setDelegate(f.guardian.address, purposes("TREAT"), 0n, until);
+        .setDelegate(f.guardian.address, pc.purposes("TREAT"), 0n, until);
       const removal = await signDelegateRemoval(f.patient, f.address, {
         delegate: f.guardian.address,
         deadline,
       });
       await f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature);
-      await expectRefused(
-        consentState(f),
-        () => f.consent.connect(f.guardian).setDelegateBySig(stale.message, stale.signature),
-        f.consent,
+      await pc.refuses(
+        pc.watchConsent(f),
         "PatientConsentInvalidNonce",
-        f.patient.address,
-        1n,
-        0n,
+        [f.patient.address, 1n, 0n],
+        () => f.consent.connect(f.guardian).setDelegateBySig(stale.message, stale.signature),
       );
     });
   });
@@ -514,13 +477,13 @@ describe("PatientConsent", function () {
   describe("signed actions: replay, another chain, another contract, wrong signer, expired, wrong nonce", function () {
     /** A fresh, valid signed action of each kind, with the ways to break it. */
     async function cases(f: Fixture) {
-      const deadline = (await now()) + HOUR;
-      const until = (await now()) + 30n * DAY;
-      const start = await now();
-      await grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, until);
+      const deadline = (await pc.now()) + pc.HOUR;
+      const until = (await pc.now()) + 30n * pc.DAY;
+      const start = await pc.now();
+      await pc.grantTreatment(f, start, until);
       await f.consent
         .connect(f.patient)
-        .setDelegate(f.guardian.address, purposes("TREAT"), 0n, until);
+        .setDelegate(f.guardian.address, pc.purposes("TREAT"), 0n, until);
       const revocation: ConsentRevocation = {
         patient: f.patient.address,
         grantee: f.clinic.address,
@@ -530,7 +493,7 @@ describe("PatientConsent", function () {
       const appointment: DelegateAppointment = {
         patient: f.patient.address,
         delegate: f.stranger.address,
-        purposes: purposes("TREAT"),
+        purposes: pc.purposes("TREAT"),
         categories: 0n,
         until,
         nonce: await f.consent.nonces(f.patient.address),
@@ -565,16 +528,16 @@ describe("PatientConsent", function () {
     }
 
     it("refuses a replay of each signed action", async function () {
-      const f = await load();
+      const f = await pc.load();
       for (const c of await cases(f)) {
         const submit = c.submit as (
           p: PatientConsent,
           m: typeof c.message,
           s: string,
         ) => Promise<unknown>;
-        const signature = await signFor(f.patient, c.name, c.message, f.address);
+        const signature = await pc.signFor(f.patient, c.name, c.message, f.address);
         await submit(f.consent, c.message, signature);
-        await expectNothingChanged(consentState(f), async () => {
+        await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
           const replay = expect(submit(f.consent, c.message, signature)).to.be;
           if (c.name === "DelegateAppointment") {
             await replay.revertedWithCustomError(f.consent, "PatientConsentInvalidNonce");
@@ -588,7 +551,7 @@ describe("PatientConsent", function () {
     });
 
     it("refuses each signed action signed for another chain, another contract or by another key", async function () {
-      const f = await load();
+      const f = await pc.load();
       const otherAddress = await f.other.getAddress();
       for (const c of await cases(f)) {
         const submit = c.submit as (
@@ -597,67 +560,62 @@ describe("PatientConsent", function () {
           s: string,
         ) => Promise<unknown>;
         const forged = [
-          await signFor(f.patient, c.name, c.message, f.address, 1n),
-          await signFor(f.patient, c.name, c.message, otherAddress),
-          await signFor(f.stranger, c.name, c.message, f.address),
-          await signFor(f.guardian, c.name, c.message, f.address),
+          await pc.signFor(f.patient, c.name, c.message, f.address, 1n),
+          await pc.signFor(f.patient, c.name, c.message, otherAddress),
+          await pc.signFor(f.stranger, c.name, c.message, f.address),
+          await pc.signFor(f.guardian, c.name, c.message, f.address),
         ];
         for (const signature of forged) {
-          await expectRefused(
-            consentState(f),
-            () => submit(f.consent, c.message, signature),
-            f.consent,
+          await pc.refuses(
+            pc.watchConsent(f),
             "PatientConsentInvalidSignature",
-            f.patient.address,
+            [f.patient.address],
+            () => submit(f.consent, c.message, signature),
           );
         }
       }
     });
 
     it("refuses each signed action after its deadline", async function () {
-      const f = await load();
+      const f = await pc.load();
       const all = await cases(f);
       const signatures = await Promise.all(
-        all.map((c) => signFor(f.patient, c.name, c.message, f.address)),
+        all.map((c) => pc.signFor(f.patient, c.name, c.message, f.address)),
       );
-      await time.increaseTo(all[0]!.message.deadline + 1n);
+      await pc.time.increaseTo(all[0]!.message.deadline + 1n);
       for (const [i, c] of all.entries()) {
         const submit = c.submit as (
           p: PatientConsent,
           m: typeof c.message,
           s: string,
         ) => Promise<unknown>;
-        await expectRefused(
-          consentState(f),
-          () => submit(f.consent, c.message, signatures[i]!),
-          f.consent,
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentSignatureExpired",
-          c.message.deadline,
+          [c.message.deadline],
+          () => submit(f.consent, c.message, signatures[i]!),
         );
       }
     });
 
     it("refuses an appointment with a wrong nonce, and any tampered field", async function () {
-      const f = await load();
+      const f = await pc.load();
       const [first, second, third] = await cases(f);
       const appointment = { message: first!.message as DelegateAppointment };
       const revocation = { message: second!.message as ConsentRevocation };
       const removal = { message: third!.message as DelegateRemoval };
       const ahead = { ...appointment.message, nonce: appointment.message.nonce + 1n };
-      await expectRefused(
-        consentState(f),
+      await pc.refuses(
+        pc.watchConsent(f),
+        "PatientConsentInvalidNonce",
+        [f.patient.address, ahead.nonce - 1n, ahead.nonce],
         async () =>
           f.consent
             .connect(f.relayer)
             .setDelegateBySig(
               ahead,
-              await signFor(f.patient, "DelegateAppointment", ahead, f.address),
+              await pc.signFor(f.patient, "DelegateAppointment", ahead, f.address),
             ),
-        f.consent,
-        "PatientConsentInvalidNonce",
-        f.patient.address,
-        ahead.nonce - 1n,
-        ahead.nonce,
       );
       // A relay that tampers with what the patient signed: a wider scope, another grantee or delegate.
       const tampered: [ConsentActionType, () => Promise<unknown>][] = [
@@ -668,7 +626,7 @@ describe("PatientConsent", function () {
               .connect(f.relayer)
               .setDelegateBySig(
                 { ...appointment.message, categories: 0xfffn },
-                await signFor(f.patient, "DelegateAppointment", appointment.message, f.address),
+                await pc.signFor(f.patient, "DelegateAppointment", appointment.message, f.address),
               ),
         ],
         [
@@ -678,7 +636,7 @@ describe("PatientConsent", function () {
               .connect(f.relayer)
               .revokeConsentBySig(
                 { ...revocation.message, grantee: f.stranger.address },
-                await signFor(f.patient, "ConsentRevocation", revocation.message, f.address),
+                await pc.signFor(f.patient, "ConsentRevocation", revocation.message, f.address),
               ),
         ],
         [
@@ -688,25 +646,24 @@ describe("PatientConsent", function () {
               .connect(f.relayer)
               .revokeDelegateBySig(
                 { ...removal.message, delegate: f.stranger.address },
-                await signFor(f.patient, "DelegateRemoval", removal.message, f.address),
+                await pc.signFor(f.patient, "DelegateRemoval", removal.message, f.address),
               ),
         ],
       ];
       for (const [, attempt] of tampered) {
-        await expectRefused(
-          consentState(f),
-          () => attempt(),
-          f.consent,
+        await pc.refuses(
+          pc.watchConsent(f),
           "PatientConsentInvalidSignature",
-          f.patient.address,
+          [f.patient.address],
+          () => attempt(),
         );
       }
     });
 
     it("an ERC-1271 wallet that refuses its key makes every signed action fail", async function () {
-      const f = await load();
+      const f = await pc.load();
       await f.wallet.connect(f.patient).setRefuseAll(true);
-      const deadline = (await now()) + HOUR;
+      const deadline = (await pc.now()) + pc.HOUR;
       const revocation = await signConsentRevocation(f.patient, f.address, {
         patient: f.walletAddress,
         grantee: f.clinic.address,
@@ -715,9 +672,9 @@ describe("PatientConsent", function () {
       const appointment = await signDelegateAppointment(f.patient, f.address, {
         patient: f.walletAddress,
         delegate: f.guardian.address,
-        purposes: purposes("TREAT"),
+        purposes: pc.purposes("TREAT"),
         categories: 0n,
-        until: deadline + DAY,
+        until: deadline + pc.DAY,
         deadline,
       });
       const removal = await signDelegateRemoval(f.patient, f.address, {
@@ -725,13 +682,18 @@ describe("PatientConsent", function () {
         delegate: f.guardian.address,
         deadline,
       });
-      await expectNothingChanged(consentState(f), async () => {
+      await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
         for (const attempt of [
           f.consent.connect(f.relayer).revokeConsentBySig(revocation.message, revocation.signature),
           f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
           f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature),
         ]) {
-          await expectRevert(attempt, f.consent, "PatientConsentInvalidSignature", f.walletAddress);
+          await pc.expectRevert(
+            attempt,
+            f.consent,
+            "PatientConsentInvalidSignature",
+            f.walletAddress,
+          );
         }
       });
     });
