@@ -11,10 +11,10 @@ import { colour, formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_NOT_DISPENSABLE, EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 import { packFields, verdictLine } from "./verify.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace dispense` options. */
-export type DispenseArgs = StringOptions<"code" | "tree" | "evidence"> & SignedOptions;
+export type DispenseArgs = SignedOptions<"code" | "tree" | "evidence">;
 
 /**
  * `trace dispense --code <code> --tree <file>`: verifies the pack first; dispenses it when it is

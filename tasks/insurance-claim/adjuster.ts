@@ -3,16 +3,9 @@ import { parseAddressOption, parseIdOption } from "../lib/options.js";
 import { formatGas } from "../lib/terminal.js";
 import { connectClaims, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type AdjusterArgs = StringOptions<"pool" | "account"> &
-  SignedOptions & { readonly remove: boolean };
+export type AdjusterArgs = SignedOptions<"pool" | "account"> & { readonly remove: boolean };
 
 /** `claims adjuster`: the pool's insurer appoints (or removes) an adjuster of that pool. */
 export async function claimsAdjuster(

@@ -4,15 +4,9 @@ import { parseIdOption } from "../lib/options.js";
 import { formatTimestamp } from "../lib/terminal.js";
 import { connectClaims, parseEvidence, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type AppealArgs = StringOptions<"claim" | "evidence" | "evidenceFile"> & SignedOptions;
+export type AppealArgs = SignedOptions<"claim" | "evidence" | "evidenceFile">;
 
 /**
  * `claims appeal`: appeals a denied claim once with new evidence (its provider or patient),

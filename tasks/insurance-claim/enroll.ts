@@ -4,15 +4,9 @@ import { parseAddressOption, parseDateOption, parseIdOption } from "../lib/optio
 import { formatTimestamp, formatGas } from "../lib/terminal.js";
 import { connectClaims, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type EnrollArgs = StringOptions<"plan" | "patient" | "start" | "end"> & SignedOptions;
+export type EnrollArgs = SignedOptions<"plan" | "patient" | "start" | "end">;
 
 /** `claims enroll`: creates a policy enrolling a patient in a plan for a period. */
 export async function claimsEnroll(

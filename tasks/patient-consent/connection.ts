@@ -9,7 +9,7 @@ import {
   parsePurposes,
   purposeNames,
 } from "../../sdk/patient-consent/index.js";
-import { isGiven, parseAddressOption } from "../lib/options.js";
+import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
 import { openSuiteContract, scopeTask } from "../lib/task.js";
 import type { ActingContract, TaskConnection, TaskIo } from "../lib/task.js";
 import { colour, formatFields, formatGas, formatTimestamp } from "../lib/terminal.js";
@@ -44,6 +44,22 @@ export function openPatientConsent(
   return openSuiteContract(connection, "PatientConsent", options, (address, signer) =>
     connection.ethers.getContractAt("PatientConsent", address, signer),
   );
+}
+
+/**
+ * PatientConsent as `openPatientConsent` opens it, and the patient the task acts for: `--patient`
+ * (checked before connecting), by default the signer.
+ *
+ * @example
+ * const { contract: consent, signer, patient } = await openForPatient(connection, args);
+ */
+export async function openForPatient(
+  connection: TaskConnection,
+  options: StringOptions<"patient" | "address" | "from">,
+): Promise<ActingContract<PatientConsent> & { patient: string }> {
+  const patient = parseOptionalAddressOption(options.patient, "--patient");
+  const opened = await openPatientConsent(connection, options);
+  return { ...opened, patient: patient ?? opened.signer.address };
 }
 
 /** A mined write, as the SDK returns it. */

@@ -20,10 +20,10 @@ import {
   openPatientConsent,
   printDone,
 } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `consent submit` options. */
-export type SubmitArgs = StringOptions<"grant"> & SignedOptions;
+export type SubmitArgs = SignedOptions<"grant">;
 
 /** Reads `--grant`: inline JSON, or the path of a file `consent sign --out` wrote. */
 function readGrantOption(value: string | undefined): string {
