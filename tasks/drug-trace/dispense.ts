@@ -1,10 +1,5 @@
-import {
-  dispensePack,
-  formatElementString,
-  loadSerialTree,
-  readNamesOf,
-} from "../../sdk/drug-trace/index.js";
-import { parsePackOptions } from "./options.js";
+import { dispensePack, formatElementString, readNamesOf } from "../../sdk/drug-trace/index.js";
+import { loadPack } from "./options.js";
 import { hashOptionalEvidence } from "../lib/evidence.js";
 import { isGiven } from "../lib/options.js";
 import { colour, formatFields, formatGas } from "../lib/terminal.js";
@@ -26,8 +21,7 @@ export async function traceDispense(
   connection: TraceConnection,
   io: TraceIo,
 ): Promise<number> {
-  const { code, treeFile } = parsePackOptions(args);
-  const tree = await loadSerialTree(treeFile);
+  const { code, treeFile, tree } = await loadPack(args);
   const evidence = isGiven(args.evidence)
     ? { evidenceHash: await hashOptionalEvidence(args.evidence, "--evidence") }
     : {};
