@@ -11,7 +11,8 @@ import { hashEvidence } from "../lib/evidence.js";
 import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
-import { consentTask, openPatientConsent, printDone } from "./connection.js";
+import { consentTask, openPatientConsent } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
 import type { SignedOptions } from "../lib/task.js";
 
 /** `consent access` options. */

@@ -1,7 +1,5 @@
 import { writeFileSync } from "node:fs";
 
-import type { ContractTransactionReceipt } from "ethers";
-
 import { InputError } from "../../sdk/errors.js";
 import {
   categoryNames,
@@ -12,7 +10,8 @@ import {
 import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
 import { openSuiteContract, scopeTask } from "../lib/task.js";
 import type { ActingContract, TaskConnection, TaskIo } from "../lib/task.js";
-import { colour, formatFields, formatGas, formatTimestamp } from "../lib/terminal.js";
+import { formatTimestamp } from "../lib/terminal.js";
+import type { Field } from "../lib/terminal.js";
 import type { PatientConsent } from "../../typechain-types/index.js";
 import type { StringOptions } from "../lib/task.js";
 
@@ -60,38 +59,6 @@ export async function openForPatient(
   const patient = parseOptionalAddressOption(options.patient, "--patient");
   const opened = await openPatientConsent(connection, options);
   return { ...opened, patient: patient ?? opened.signer.address };
-}
-
-/** A mined write, as the SDK returns it. */
-interface Mined {
-  readonly gasUsed: bigint;
-  readonly receipt: ContractTransactionReceipt;
-}
-
-/** A field list's value. */
-type Field = readonly [string, string | number | bigint];
-
-/**
- * Prints what a task did: one green line, then the fields, and the gas and transaction of `mined`.
- *
- * @example
- * printDone(io, `revoked consent ${id}`, [["grantee", grantee]], result);
- */
-export function printDone(
-  io: TaskIo,
-  title: string,
-  fields: readonly Field[],
-  mined?: Mined,
-): void {
-  io.print(colour.green(title));
-  const tx: Field[] =
-    mined === undefined
-      ? []
-      : [
-          ["gas", formatGas(mined.gasUsed)],
-          ["transaction", mined.receipt.hash],
-        ];
-  io.print(formatFields([...fields, ...tx]));
 }
 
 /** The purposes and categories of a grant or a delegate's scope, as fields. */

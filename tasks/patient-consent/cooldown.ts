@@ -4,7 +4,8 @@ import { isGiven } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { formatFields } from "../lib/terminal.js";
-import { consentTask, openPatientConsent, printDone } from "./connection.js";
+import { consentTask, openPatientConsent } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
 import type { SignedOptions } from "../lib/task.js";
 
 /** `consent cooldown` options. */

@@ -2,13 +2,8 @@ import { grantConsent, latestTimestamp } from "../../sdk/patient-consent/index.j
 import { parsePeriod } from "./period.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
-import {
-  consentTask,
-  grantFields,
-  openForPatient,
-  parseGrantTerms,
-  printDone,
-} from "./connection.js";
+import { consentTask, grantFields, openForPatient, parseGrantTerms } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
 import type { GrantTermsArgs } from "./connection.js";
 
 /** `consent grant`: the patient (or a delegate) grants a purpose- and time-bound consent. */

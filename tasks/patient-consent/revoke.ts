@@ -2,7 +2,8 @@ import { revokeConsent } from "../../sdk/patient-consent/index.js";
 import { parseAddressOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
-import { consentTask, openForPatient, printDone } from "./connection.js";
+import { consentTask, openForPatient } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
 import type { SignedOptions } from "../lib/task.js";
 
 /** `consent revoke` options. */

@@ -13,13 +13,8 @@ import { requireOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { formatTimestamp } from "../lib/terminal.js";
-import {
-  consentTask,
-  delegateFields,
-  grantFields,
-  openPatientConsent,
-  printDone,
-} from "./connection.js";
+import { consentTask, delegateFields, grantFields, openPatientConsent } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
 import type { SignedOptions } from "../lib/task.js";
 
 /** `consent submit` options. */
