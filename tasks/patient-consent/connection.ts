@@ -61,6 +61,25 @@ export async function openForPatient(
   return { ...opened, patient: patient ?? opened.signer.address };
 }
 
+/**
+ * Whom a consent written on chain concerns, as fields: the patient, the grantee, and the account
+ * that signed the write (`label`, e.g. "granted by").
+ *
+ * @example
+ * consentParties({ patient, grantee }, "revoked by", signer.address);
+ */
+export function consentParties(
+  consent: { readonly patient: string; readonly grantee: string },
+  label: string,
+  signer: string,
+): Field[] {
+  return [
+    ["patient", consent.patient],
+    ["grantee", consent.grantee],
+    [label, signer],
+  ];
+}
+
 /** The purposes and categories of a grant or a delegate's scope, as fields. */
 export function scopeFields(
   purposes: number | bigint,

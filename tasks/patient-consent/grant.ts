@@ -2,7 +2,13 @@ import { grantConsent, latestTimestamp } from "../../sdk/patient-consent/index.j
 import { parsePeriod } from "./period.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
-import { consentTask, grantFields, openForPatient, parseGrantTerms } from "./connection.js";
+import {
+  consentParties,
+  consentTask,
+  grantFields,
+  openForPatient,
+  parseGrantTerms,
+} from "./connection.js";
 import { printDone } from "../lib/terminal.js";
 import type { GrantTermsArgs } from "./connection.js";
 
@@ -22,12 +28,7 @@ export async function consentGrant(
   printDone(
     io,
     `granted consent ${result.consentId}`,
-    [
-      ["patient", patient],
-      ["grantee", grantee],
-      ["granted by", signer.address],
-      ...grantFields(grant),
-    ],
+    [...consentParties(grant, "granted by", signer.address), ...grantFields(grant)],
     result,
   );
   return EXIT_OK;

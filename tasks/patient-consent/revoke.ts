@@ -2,7 +2,7 @@ import { revokeConsent } from "../../sdk/patient-consent/index.js";
 import { parseAddressOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
-import { consentTask, openForPatient } from "./connection.js";
+import { consentParties, consentTask, openForPatient } from "./connection.js";
 import { printDone } from "../lib/terminal.js";
 import type { SignedOptions } from "../lib/task.js";
 
@@ -22,11 +22,7 @@ export async function consentRevoke(
   printDone(
     io,
     `revoked consent ${result.consentId}`,
-    [
-      ["patient", patient],
-      ["grantee", grantee],
-      ["revoked by", signer.address],
-    ],
+    consentParties({ patient, grantee }, "revoked by", signer.address),
     result,
   );
   return EXIT_OK;
