@@ -73,6 +73,17 @@ async function printPrefix(
   );
 }
 
+/** Prints a prefix after a change that concerns one account: `label` and the account's name. */
+async function printAccountChange(
+  drugTrace: DrugTrace,
+  io: TraceIo,
+  prefix: CompanyPrefix,
+  [label, account]: readonly [string, string],
+  mined: { readonly gasUsed: bigint },
+): Promise<void> {
+  await printPrefix(drugTrace, io, prefix, [[label, await participant(drugTrace, account)]], mined);
+}
+
 /** Moves a prefix away from its owner with `change`, printing the owner it had as `label`. */
 async function changeOwner(
   drugTrace: DrugTrace,
@@ -83,13 +94,7 @@ async function changeOwner(
 ): Promise<void> {
   const { owner: previous } = await readCompanyPrefix(drugTrace, prefix);
   const mined = await change();
-  await printPrefix(
-    drugTrace,
-    io,
-    prefix,
-    [[label, await participant(drugTrace, previous)]],
-    mined,
-  );
+  await printAccountChange(drugTrace, io, prefix, [label, previous], mined);
 }
 
 /**
@@ -164,13 +169,7 @@ function manufacturerAction(
     const manufacturer = parseAddressOption(args.manufacturer, "--manufacturer");
     const { drugTrace } = await openDrugTrace(connection, args);
     const changed = await change(drugTrace, { prefix, manufacturer });
-    await printPrefix(
-      drugTrace,
-      io,
-      prefix,
-      [[done, await participant(drugTrace, manufacturer)]],
-      changed,
-    );
+    await printAccountChange(drugTrace, io, prefix, [done, manufacturer], changed);
     return EXIT_OK;
   };
 }
