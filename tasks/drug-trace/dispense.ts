@@ -1,20 +1,15 @@
-import {
-  dispensePack,
-  formatElementString,
-  loadSerialTree,
-  readNamesOf,
-} from "../../sdk/drug-trace/index.js";
-import { parsePackOptions } from "./options.js";
+import { dispensePack, formatElementString, readNamesOf } from "../../sdk/drug-trace/index.js";
+import { loadPack } from "./options.js";
 import { hashOptionalEvidence } from "../lib/evidence.js";
 import { isGiven } from "../lib/options.js";
 import { colour, formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_NOT_DISPENSABLE, EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 import { packFields, verdictLine } from "./verify.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace dispense` options. */
-export type DispenseArgs = StringOptions<"code" | "tree" | "evidence"> & SignedOptions;
+export type DispenseArgs = SignedOptions<"code" | "tree" | "evidence">;
 
 /**
  * `trace dispense --code <code> --tree <file>`: verifies the pack first; dispenses it when it is
@@ -26,8 +21,7 @@ export async function traceDispense(
   connection: TraceConnection,
   io: TraceIo,
 ): Promise<number> {
-  const { code, treeFile } = parsePackOptions(args);
-  const tree = await loadSerialTree(treeFile);
+  const { code, treeFile, tree } = await loadPack(args);
   const evidence = isGiven(args.evidence)
     ? { evidenceHash: await hashOptionalEvidence(args.evidence, "--evidence") }
     : {};

@@ -19,13 +19,12 @@ import { isGiven, requireOption } from "../lib/options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace excursion` options. */
-export type ExcursionArgs = StringOptions<
+export type ExcursionArgs = SignedOptions<
   "batch" | "gtin" | "lot" | "shipment" | "reading" | "extreme"
-> &
-  SignedOptions;
+>;
 
 /**
  * `trace excursion (--batch <id> | --gtin <GTIN> --lot <lot> | --shipment <id>) --reading <file|0xhash> --extreme <°C>`:

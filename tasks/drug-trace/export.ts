@@ -1,5 +1,3 @@
-import { writeFile } from "node:fs/promises";
-
 import { exportEpcis } from "../../sdk/drug-trace/epcis.js";
 import { loadSerialTree } from "../../sdk/drug-trace/index.js";
 import { parseBatchOption } from "./options.js";
@@ -10,6 +8,7 @@ import { formatFields } from "../lib/terminal.js";
 import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
 import type { StringOptions } from "../lib/task.js";
+import { writeJsonFile } from "../lib/files.js";
 
 /** `trace export` options. */
 export type ExportArgs = StringOptions<
@@ -63,11 +62,7 @@ export async function traceExport(
     participants,
     fromBlock: parseFromBlockOption(args.fromBlock),
   });
-  try {
-    await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
-  } catch (error) {
-    throw new InputError(`cannot write ${file}: ${(error as Error).message}`);
-  }
+  await writeJsonFile(file, document);
   io.print(
     formatFields([
       ["EPCIS document", file],

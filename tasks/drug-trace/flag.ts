@@ -15,13 +15,12 @@ import { isGiven, parseUintOption, requireOption } from "../lib/options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace flag` options. */
-export type FlagArgs = StringOptions<
+export type FlagArgs = SignedOptions<
   "code" | "tree" | "batch" | "gtin" | "lot" | "index" | "serial" | "verdict" | "evidence"
-> &
-  SignedOptions;
+>;
 
 const MAX_INDEX = 2n ** 32n - 1n;
 

@@ -6,10 +6,10 @@ import { isGiven, requireOption } from "../lib/options.js";
 import { formatFields, formatGas, formatTimestamp } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace import` options. */
-export type ImportArgs = StringOptions<"epcis" | "tree" | "metadata"> & SignedOptions;
+export type ImportArgs = SignedOptions<"epcis" | "tree" | "metadata">;
 
 /**
  * `trace import --epcis <file> [--tree <file>] [--metadata <file|0xhash>]`: validates an EPCIS 2.0

@@ -2,7 +2,7 @@ import { emptyTask } from "hardhat/config";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
 import {
-  addressOption,
+  contractOptions,
   defineTask,
   flag,
   fromBlockOption,
@@ -11,9 +11,7 @@ import {
   required,
 } from "../lib/option-definitions.js";
 
-const ADDRESS = addressOption("DrugTrace");
-/** The options of every task that signs: the account and the contract. */
-const SIGNED = [fromOption(), ADDRESS];
+const { address: ADDRESS, signed: SIGNED } = contractOptions("DrugTrace");
 const FROM_BLOCK = fromBlockOption();
 
 /** A batch by id, or by GTIN and lot. */

@@ -4,10 +4,10 @@ import { parseAddressOption } from "../lib/options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace name` options. */
-export type NameArgs = StringOptions<"account" | "name"> & SignedOptions;
+export type NameArgs = SignedOptions<"account" | "name">;
 
 /**
  * `trace name --account <address> --name <company name>`: a regulator sets the public display

@@ -1,4 +1,6 @@
 import { InputError } from "../../sdk/errors.js";
+import { loadSerialTree } from "../../sdk/drug-trace/index.js";
+import type { SerialTree } from "../../sdk/drug-trace/index.js";
 import {
   isGiven,
   parseIdOption,
@@ -77,23 +79,27 @@ export function parseBatchOption(options: {
 }
 
 /**
- * The pack to check: `--code` as scanned and the batch's serial `--tree` file, both required.
+ * The pack to check: `--code` as scanned and the batch's serial `--tree` file (both required),
+ * with the tree loaded.
  *
  * @example
- * const { code, treeFile } = parsePackOptions({ code: "(01)09506000134352(21)A1…", tree: "lot.tree.json" });
+ * const { code, treeFile, tree } = await loadPack({ code: "(01)09506000134352(21)A1…", tree: "lot.tree.json" });
  */
-export function parsePackOptions(options: {
+export async function loadPack(options: {
   readonly code?: string | undefined;
   readonly tree?: string | undefined;
-}): { readonly code: string; readonly treeFile: string } {
-  return {
-    code: requireOption(
-      options.code,
-      "--code",
-      "the pack's Digital Link URI, element string or scanned text",
-    ),
-    treeFile: requireOption(options.tree, "--tree", "the batch's serial tree file, *.tree.json"),
-  };
+}): Promise<{ readonly code: string; readonly treeFile: string; readonly tree: SerialTree }> {
+  const code = requireOption(
+    options.code,
+    "--code",
+    "the pack's Digital Link URI, element string or scanned text",
+  );
+  const treeFile = requireOption(
+    options.tree,
+    "--tree",
+    "the batch's serial tree file, *.tree.json",
+  );
+  return { code, treeFile, tree: await loadSerialTree(treeFile) };
 }
 
 /**

@@ -3,10 +3,10 @@ import { isGiven, parseAddressOption, parseFromBlockOption, selectSigner } from 
 import { formatTable, formatTimestamp } from "../lib/terminal.js";
 import { EXIT_OK, readDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace pending` options. */
-export type PendingArgs = StringOptions<"account" | "fromBlock"> & SignedOptions;
+export type PendingArgs = SignedOptions<"account" | "fromBlock">;
 
 /**
  * `trace pending [--account <address>]`: the shipments in transit to the account (it accepts or

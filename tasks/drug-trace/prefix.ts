@@ -54,20 +54,47 @@ async function participant(drugTrace: DrugTrace, account: string): Promise<strin
     : formatParticipant(await readNameOf(drugTrace, account), account);
 }
 
+/** Prints a prefix after a change: its digits, `fields`, the gas the change used and its owner. */
 async function printPrefix(
   drugTrace: DrugTrace,
   io: TraceIo,
   prefix: CompanyPrefix,
   fields: [string, string][],
+  mined: { readonly gasUsed: bigint },
 ): Promise<void> {
   const { owner } = await readCompanyPrefix(drugTrace, prefix);
   io.print(
     formatFields([
       ["prefix", `${prefix.digits} (${prefix.length} digits)`],
       ...fields,
+      ["gas used", formatGas(mined.gasUsed)],
       ["owner", await participant(drugTrace, owner)],
     ]),
   );
+}
+
+/** Prints a prefix after a change that concerns one account: `label` and the account's name. */
+async function printAccountChange(
+  drugTrace: DrugTrace,
+  io: TraceIo,
+  prefix: CompanyPrefix,
+  [label, account]: readonly [string, string],
+  mined: { readonly gasUsed: bigint },
+): Promise<void> {
+  await printPrefix(drugTrace, io, prefix, [[label, await participant(drugTrace, account)]], mined);
+}
+
+/** Moves a prefix away from its owner with `change`, printing the owner it had as `label`. */
+async function changeOwner(
+  drugTrace: DrugTrace,
+  io: TraceIo,
+  prefix: CompanyPrefix,
+  label: string,
+  change: () => Promise<{ readonly gasUsed: bigint }>,
+): Promise<void> {
+  const { owner: previous } = await readCompanyPrefix(drugTrace, prefix);
+  const mined = await change();
+  await printAccountChange(drugTrace, io, prefix, [label, previous], mined);
 }
 
 /**
@@ -88,10 +115,7 @@ export async function tracePrefixAdd(
     throw new InputError(`--name is required: ${owner} has no public company name yet`);
   }
   const bound = await bindCompanyPrefix(drugTrace, { prefix, owner, name });
-  await printPrefix(drugTrace, io, prefix, [
-    ["bound", "yes"],
-    ["gas used", formatGas(bound.gasUsed)],
-  ]);
+  await printPrefix(drugTrace, io, prefix, [["bound", "yes"]], bound);
   return EXIT_OK;
 }
 
@@ -109,12 +133,9 @@ export async function tracePrefixTransfer(
   const newOwner = parseAddressOption(args.to, "--to");
   const name = parseNameOption(args.name, { allowEmpty: true });
   const { drugTrace } = await openDrugTrace(connection, args);
-  const { owner: previous } = await readCompanyPrefix(drugTrace, prefix);
-  const moved = await transferCompanyPrefix(drugTrace, { prefix, newOwner, name });
-  await printPrefix(drugTrace, io, prefix, [
-    ["previous owner", await participant(drugTrace, previous)],
-    ["gas used", formatGas(moved.gasUsed)],
-  ]);
+  await changeOwner(drugTrace, io, prefix, "previous owner", () =>
+    transferCompanyPrefix(drugTrace, { prefix, newOwner, name }),
+  );
   return EXIT_OK;
 }
 
@@ -129,12 +150,9 @@ export async function tracePrefixRevoke(
 ): Promise<number> {
   const prefix = parsePrefixOption(args.prefix);
   const { drugTrace } = await openDrugTrace(connection, args);
-  const { owner: previous } = await readCompanyPrefix(drugTrace, prefix);
-  const revoked = await revokeCompanyPrefix(drugTrace, prefix);
-  await printPrefix(drugTrace, io, prefix, [
-    ["revoked from", await participant(drugTrace, previous)],
-    ["gas used", formatGas(revoked.gasUsed)],
-  ]);
+  await changeOwner(drugTrace, io, prefix, "revoked from", () =>
+    revokeCompanyPrefix(drugTrace, prefix),
+  );
   return EXIT_OK;
 }
 
@@ -151,10 +169,7 @@ function manufacturerAction(
     const manufacturer = parseAddressOption(args.manufacturer, "--manufacturer");
     const { drugTrace } = await openDrugTrace(connection, args);
     const changed = await change(drugTrace, { prefix, manufacturer });
-    await printPrefix(drugTrace, io, prefix, [
-      [done, await participant(drugTrace, manufacturer)],
-      ["gas used", formatGas(changed.gasUsed)],
-    ]);
+    await printAccountChange(drugTrace, io, prefix, [done, manufacturer], changed);
     return EXIT_OK;
   };
 }

@@ -4,11 +4,10 @@ import { hashOptionalEvidence } from "../lib/evidence.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace recall` options. */
-export type RecallArgs = StringOptions<"batch" | "gtin" | "lot" | "reason" | "evidence"> &
-  SignedOptions;
+export type RecallArgs = SignedOptions<"batch" | "gtin" | "lot" | "reason" | "evidence">;
 
 /**
  * `trace recall (--batch <id> | --gtin <GTIN> --lot <lot>) --reason <code> [--evidence <file|0xhash>]`:

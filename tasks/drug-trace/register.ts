@@ -5,13 +5,12 @@ import { isGiven, requireOption } from "../lib/options.js";
 import { formatFields, formatGas, formatTimestamp } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, serialTreeProgress, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace register` options. */
-export type RegisterArgs = StringOptions<
+export type RegisterArgs = SignedOptions<
   "serials" | "gtin" | "lot" | "expiry" | "metadata" | "tree"
-> &
-  SignedOptions;
+>;
 
 /**
  * `trace register --serials <file> --gtin <GTIN> --lot <lot> --expiry <YYMMDD|ISO date> [--metadata <file|0xhash>] [--tree <file>]`:

@@ -3,10 +3,10 @@ import { parseBatchOption } from "./options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace release` options. */
-export type ReleaseArgs = StringOptions<"batch" | "gtin" | "lot"> & SignedOptions;
+export type ReleaseArgs = SignedOptions<"batch" | "gtin" | "lot">;
 
 /**
  * `trace release (--batch <id> | --gtin <GTIN> --lot <lot>)`: the manufacturer or a regulator

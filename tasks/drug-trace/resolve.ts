@@ -4,10 +4,10 @@ import { InputError } from "../../sdk/errors.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace resolve` options. */
-export type ResolveArgs = StringOptions<"flag" | "resolution"> & SignedOptions;
+export type ResolveArgs = SignedOptions<"flag" | "resolution">;
 
 /**
  * `trace resolve --flag <id> --resolution cleared|quarantined|recalled`: a regulator decides an

@@ -9,11 +9,10 @@ import { parseAddressOption } from "../lib/options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace sensor` options. */
-export type SensorArgs = StringOptions<"sensor"> &
-  SignedOptions & { readonly unbind?: boolean | undefined };
+export type SensorArgs = SignedOptions<"sensor"> & { readonly unbind?: boolean | undefined };
 
 /**
  * `trace sensor --sensor <address> [--unbind]`: a trade partner binds a cold-chain sensor to

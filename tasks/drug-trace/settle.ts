@@ -12,14 +12,14 @@ import { formatFields, formatGas } from "../lib/terminal.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { EXIT_OK, openDrugTrace } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /*
  * What `trace accept`, `trace reject` and `trace cancel` share: they settle a pending shipment.
  */
 
 /** `trace accept|reject|cancel` options. */
-export type SettleArgs = StringOptions<"shipment"> & SignedOptions;
+export type SettleArgs = SignedOptions<"shipment">;
 
 const SETTLERS = {
   accepted: acceptShipment,

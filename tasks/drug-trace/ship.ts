@@ -4,10 +4,10 @@ import { parseAddressOption } from "../lib/options.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import { EXIT_OK, openDrugTrace, traceTask } from "./connection.js";
 import type { TraceConnection, TraceIo } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `trace ship` options. */
-export type ShipArgs = StringOptions<"batch" | "gtin" | "lot" | "to" | "quantity"> & SignedOptions;
+export type ShipArgs = SignedOptions<"batch" | "gtin" | "lot" | "to" | "quantity">;
 
 /**
  * `trace ship (--batch <id> | --gtin <GTIN> --lot <lot>) --to <address> --quantity <n>`: ships

@@ -4,14 +4,13 @@ import {
   checkPack,
   describeRefusal,
   formatParticipant,
-  loadSerialTree,
   printedExpiryDate,
   readGtinCompanyPrefix,
   readNamesOf,
   treeProofSource,
   VERDICT_WORDS,
 } from "../../sdk/drug-trace/index.js";
-import { parsePackOptions } from "./options.js";
+import { loadPack } from "./options.js";
 import type { PackCheck } from "../../sdk/drug-trace/index.js";
 import { parseFromBlockOption } from "../lib/options.js";
 import { colour, formatFields, formatTimestamp } from "../lib/terminal.js";
@@ -87,8 +86,7 @@ export async function traceVerify(
   connection: TraceConnection,
   io: TraceIo,
 ): Promise<number> {
-  const { code, treeFile } = parsePackOptions(args);
-  const tree = await loadSerialTree(treeFile);
+  const { code, treeFile, tree } = await loadPack(args);
   const drugTrace = await readDrugTrace(connection, args);
   const check = await checkPack(drugTrace, code, treeProofSource(tree), {
     holders: true,

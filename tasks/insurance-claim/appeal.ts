@@ -1,18 +1,12 @@
 import { InputError } from "../../sdk/errors.js";
 import { ClaimState, appealClaim } from "../../sdk/insurance-claim/client.js";
 import { parseIdOption } from "../lib/options.js";
-import { formatTimestamp } from "../lib/terminal.js";
+import { formatTimestamp, printDone } from "../lib/terminal.js";
 import { connectClaims, parseEvidence, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type AppealArgs = StringOptions<"claim" | "evidence" | "evidenceFile"> & SignedOptions;
+export type AppealArgs = SignedOptions<"claim" | "evidence" | "evidenceFile">;
 
 /**
  * `claims appeal`: appeals a denied claim once with new evidence (its provider or patient),
@@ -39,9 +33,12 @@ export async function claimsAppeal(
       `claim ${claimId} could be appealed until ${formatTimestamp(claim.appealDeadline)}; the appeal window has closed and the denial is final`,
     );
   }
-  await appealClaim(claims, claimId, evidenceHash);
-  io.print(
-    `Appealed claim ${claimId} with new evidence ${evidenceHash}; an adjuster makes the final decision.`,
+  const result = await appealClaim(claims, claimId, evidenceHash);
+  printDone(
+    io,
+    `appealed claim ${claimId}: an adjuster makes the final decision`,
+    [["new evidence", evidenceHash]],
+    result,
   );
   return EXIT_OK;
 }

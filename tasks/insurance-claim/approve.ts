@@ -3,15 +3,9 @@ import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
 import { parseIdOption } from "../lib/options.js";
 import { connectClaims, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type ApproveArgs = StringOptions<"claim"> & SignedOptions;
+export type ApproveArgs = SignedOptions<"claim">;
 
 /** `claims approve`: approves a claim (a pool adjuster), reserving its payout. */
 export async function claimsApprove(

@@ -5,7 +5,8 @@ import { hashEvidence } from "../lib/evidence.js";
 import { connectInsuranceClaim, readPool } from "../../sdk/insurance-claim/client.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
-import { isGiven, requireOption } from "../lib/options.js";
+import { isGiven, parseIdOption, requireOption } from "../lib/options.js";
+import { parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
 import { openSuiteContract, scopeTask } from "../lib/task.js";
 import type { SignedOptions, TaskConnection } from "../lib/task.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
@@ -55,6 +56,22 @@ export async function parseEvidence(args: {
     "the off-chain FHIR Claim or appeal document, or its 0x… 32-byte hash",
   );
   return hashEvidence(evidence, "--evidence");
+}
+
+/**
+ * The `--claim` and `--reason` of a decision on a claim (`claims deny`, `claims void`); `example`
+ * is a reason code to suggest when `--reason` is missing.
+ *
+ * @example
+ * const { claimId, reasonCode } = parseClaimDecision(args, "50");
+ */
+export function parseClaimDecision(
+  args: SignedOptions<"claim" | "reason">,
+  example: string,
+): { claimId: bigint; reasonCode: number } {
+  const claimId = parseIdOption(args.claim, "--claim");
+  const reason = requireOption(args.reason, "--reason", `a reason code, e.g. ${example}`);
+  return { claimId, reasonCode: parseReasonCode(reason) };
 }
 
 /** The InsuranceClaim contract (`--address` or the deployment), connected to the `--from` signer. */

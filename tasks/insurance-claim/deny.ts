@@ -1,18 +1,10 @@
-import { InputError } from "../../sdk/errors.js";
 import { denyClaim } from "../../sdk/insurance-claim/client.js";
-import { describeReasonCode, parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
-import { isGiven, parseIdOption } from "../lib/options.js";
-import { connectClaims, claimsTask } from "./arguments.js";
+import { describeReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
+import { connectClaims, parseClaimDecision, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type DenyArgs = StringOptions<"claim" | "reason"> & SignedOptions;
+export type DenyArgs = SignedOptions<"claim" | "reason">;
 
 /** `claims deny`: denies a claim with a reason code (a pool adjuster); an appeal's denial is final. */
 export async function claimsDeny(
@@ -20,9 +12,7 @@ export async function claimsDeny(
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const claimId = parseIdOption(args.claim, "--claim");
-  if (!isGiven(args.reason)) throw new InputError("--reason is required: a reason code, e.g. 50");
-  const reasonCode = parseReasonCode(args.reason);
+  const { claimId, reasonCode } = parseClaimDecision(args, "50");
   const { claims } = await connectClaims(connection, args);
   const decision = await denyClaim(claims, claimId, reasonCode);
   io.print(

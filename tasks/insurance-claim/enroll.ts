@@ -1,18 +1,12 @@
 import { InputError } from "../../sdk/errors.js";
 import { createPolicy } from "../../sdk/insurance-claim/client.js";
 import { parseAddressOption, parseDateOption, parseIdOption } from "../lib/options.js";
-import { formatTimestamp, formatGas } from "../lib/terminal.js";
+import { formatTimestamp, printDone } from "../lib/terminal.js";
 import { connectClaims, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type EnrollArgs = StringOptions<"plan" | "patient" | "start" | "end"> & SignedOptions;
+export type EnrollArgs = SignedOptions<"plan" | "patient" | "start" | "end">;
 
 /** `claims enroll`: creates a policy enrolling a patient in a plan for a period. */
 export async function claimsEnroll(
@@ -26,9 +20,17 @@ export async function claimsEnroll(
   const end = parseDateOption(args.end, "--end", { endOfDay: true, unixSeconds: true });
   if (end <= start) throw new InputError("--end must be after --start");
   const { claims } = await connectClaims(connection, args);
-  const { policyId, receipt } = await createPolicy(claims, { planId, patient, start, end });
-  io.print(
-    `Enrolled ${patient} in plan ${planId} as policy ${policyId}, covered ${formatTimestamp(start)} to ${formatTimestamp(end)} (${formatGas(receipt.gasUsed)}).`,
+  const result = await createPolicy(claims, { planId, patient, start, end });
+  printDone(
+    io,
+    `enrolled policy ${result.policyId}`,
+    [
+      ["patient", patient],
+      ["plan", planId],
+      ["covered from", formatTimestamp(start)],
+      ["covered until", formatTimestamp(end)],
+    ],
+    result,
   );
   return EXIT_OK;
 }

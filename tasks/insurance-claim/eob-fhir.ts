@@ -1,6 +1,3 @@
-import { writeFile } from "node:fs/promises";
-
-import { InputError } from "../../sdk/errors.js";
 import { readExplanationOfBenefits } from "../../sdk/insurance-claim/client.js";
 import { explanationOfBenefitOf } from "../../sdk/insurance-claim/fhir.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
@@ -10,6 +7,7 @@ import { connectClaims } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import type { EobArgs } from "./eob.js";
+import { writeJsonFile } from "../lib/files.js";
 
 /**
  * `claims eob --claim <id> --fhir <file> [--participants <file>]`: writes the claim's explanation
@@ -31,11 +29,7 @@ export async function claimsEobFhir(
   const { insurer } = await claims.poolOf(statement.poolId);
   const { chainId } = await ethers.provider.getNetwork();
   const resource = explanationOfBenefitOf(statement, { token, insurer, chainId, participants });
-  try {
-    await writeFile(args.fhir, `${JSON.stringify(resource, null, 2)}\n`);
-  } catch (error) {
-    throw new InputError(`cannot write ${args.fhir}: ${(error as Error).message}`);
-  }
+  await writeJsonFile(args.fhir, resource);
   io.print(
     `Wrote claim ${claimId}'s ExplanationOfBenefit (${statement.state}, outcome ${resource.outcome}) to ${args.fhir}: valid FHIR R4 (official StructureDefinitions).`,
   );

@@ -4,15 +4,9 @@ import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import { isGiven, parseIdOption } from "../lib/options.js";
 import { connectClaims, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type EobArgs = StringOptions<"claim" | "fhir" | "participants"> & SignedOptions;
+export type EobArgs = SignedOptions<"claim" | "fhir" | "participants">;
 
 /** `claims eob`: a claim's explanation of benefits as a readable statement. */
 export async function claimsEob(

@@ -3,15 +3,9 @@ import { fundPool, readPool } from "../../sdk/insurance-claim/client.js";
 import { parseIdOption } from "../lib/options.js";
 import { connectClaims, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type FundArgs = StringOptions<"pool" | "amount"> & SignedOptions;
+export type FundArgs = SignedOptions<"pool" | "amount">;
 
 /** `claims fund`: moves tokens from the signer into a pool (approving first when needed). */
 export async function claimsFund(

@@ -2,17 +2,15 @@ import { emptyTask } from "hardhat/config";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
 import {
-  addressOption,
+  contractOptions,
   defineTask,
   flag,
-  fromOption,
   optional,
   required,
   withDefault,
 } from "../lib/option-definitions.js";
 
-/** The options of every task that signs: the account and the contract. */
-const SIGNED = [fromOption(), addressOption("InsuranceClaim")];
+const { signed: SIGNED } = contractOptions("InsuranceClaim");
 /** The evidence of a claim or an appeal: a hash or a file (one of the two). */
 const EVIDENCE = [
   optional(

@@ -4,15 +4,9 @@ import { parseAddressOption } from "../lib/options.js";
 import { formatGas } from "../lib/terminal.js";
 import { connectClaims, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type OpenPoolArgs = StringOptions<"token"> & SignedOptions;
+export type OpenPoolArgs = SignedOptions<"token">;
 
 /** `claims open-pool`: opens a pool in an ERC-20; the signer becomes its insurer. */
 export async function claimsOpenPool(

@@ -13,16 +13,11 @@ import { isGiven, parseIdListOption, parseIdOption, parseUintOption } from "../l
 import { ProgressBar, colour, formatTable, formatGas } from "../lib/terminal.js";
 import { connectClaims, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type PayArgs = StringOptions<"claim" | "ids" | "pool" | "chunk"> &
-  SignedOptions & { readonly allApproved: boolean };
+export type PayArgs = SignedOptions<"claim" | "ids" | "pool" | "chunk"> & {
+  readonly allApproved: boolean;
+};
 
 /**
  * `claims pay`: pays one claim (`--claim`), a list (`--ids 1,2,3`) or every approved claim of a

@@ -16,18 +16,11 @@ import { isGiven, parseIdOption } from "../lib/options.js";
 import { ProgressBar } from "../lib/terminal.js";
 import { connectClaims, parseCoinsurance, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type PlanArgs = StringOptions<
+export type PlanArgs = SignedOptions<
   "pool" | "coverageLimit" | "deductible" | "coinsurance" | "fees" | "treeOut" | "appealDays"
-> &
-  SignedOptions & { readonly merkle: boolean };
+> & { readonly merkle: boolean };
 
 /**
  * `claims plan`: creates a plan from benefit rules and a fee schedule file; small schedules are

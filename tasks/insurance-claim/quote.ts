@@ -10,16 +10,9 @@ import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
 import { isGiven, parseIdOption } from "../lib/options.js";
 import { connectClaims, policyToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type QuoteArgs = StringOptions<"claim" | "policy" | "code" | "billed" | "feeTree"> &
-  SignedOptions;
+export type QuoteArgs = SignedOptions<"claim" | "policy" | "code" | "billed" | "feeTree">;
 
 /**
  * `claims quote`: the explanation of benefits of a claim (`--claim`), or an estimate for a

@@ -15,15 +15,9 @@ import { isGiven, parseAddressOption, parseDateOption, parseIdOption } from "../
 import type { InsuranceClaim } from "../../typechain-types/index.js";
 import { connectClaims, parseEvidence, policyToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type SubmitArgs = StringOptions<
+export type SubmitArgs = SignedOptions<
   | "policy"
   | "patient"
   | "code"
@@ -38,8 +32,7 @@ export type SubmitArgs = StringOptions<
   | "fhir"
   | "participants"
   | "tree"
-> &
-  SignedOptions;
+>;
 
 const ZERO_ROOT = `0x${"00".repeat(32)}`;
 

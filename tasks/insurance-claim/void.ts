@@ -1,19 +1,11 @@
-import { InputError } from "../../sdk/errors.js";
 import { formatTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { readPool, voidClaim } from "../../sdk/insurance-claim/client.js";
-import { describeReasonCode, parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
-import { isGiven, parseIdOption } from "../lib/options.js";
-import { connectClaims, poolToken, claimsTask } from "./arguments.js";
+import { describeReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
+import { connectClaims, parseClaimDecision, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
-import type {
-  ExitCode,
-  SignedOptions,
-  StringOptions,
-  TaskConnection,
-  TaskIo,
-} from "../lib/task.js";
+import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
 
-export type VoidArgs = StringOptions<"claim" | "reason"> & SignedOptions;
+export type VoidArgs = SignedOptions<"claim" | "reason">;
 
 /**
  * `claims void`: voids an Approved claim that will not be paid (the pool's insurer), e.g. after
@@ -24,9 +16,7 @@ export async function claimsVoid(
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const claimId = parseIdOption(args.claim, "--claim");
-  if (!isGiven(args.reason)) throw new InputError("--reason is required: a reason code, e.g. 16");
-  const reasonCode = parseReasonCode(args.reason);
+  const { claimId, reasonCode } = parseClaimDecision(args, "16");
   const { claims } = await connectClaims(connection, args);
   const voided = await voidClaim(claims, claimId, reasonCode);
   const token = await poolToken(claims, voided.poolId);

@@ -59,6 +59,21 @@ export function fromOption(
 }
 
 /**
+ * The options a scope's tasks share for `contract`: `address` (`--address`, for tasks that only
+ * read) and `signed` (`--from` and `--address`, for every task that signs).
+ *
+ * @example
+ * const { address: ADDRESS, signed: SIGNED } = contractOptions("DrugTrace");
+ */
+export function contractOptions(contract: SuiteContract): {
+  address: OptionalStringOption<"address">;
+  signed: OptionalStringOption<"from" | "address">[];
+} {
+  const address = addressOption(contract);
+  return { address, signed: [fromOption(), address] };
+}
+
+/**
  * `--from-block`: where to start reading events; `tasks/lib/options.ts` `parseFromBlockOption` reads it.
  *
  * @example

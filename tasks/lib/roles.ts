@@ -6,10 +6,10 @@ import type { RoleHolderContract } from "../../sdk/roles.js";
 import { EXIT_OK, openSuiteContract } from "./task.js";
 import type { TaskAction } from "./task.js";
 import { formatFields, formatGas } from "./terminal.js";
-import type { StringOptions, SignedOptions } from "./task.js";
+import type { SignedOptions } from "./task.js";
 
 /** `<scope> roles` options. */
-export type RolesArgs = StringOptions<"account" | "grant" | "revoke"> & SignedOptions;
+export type RolesArgs = SignedOptions<"account" | "grant" | "revoke">;
 
 /** A key/value line of a task's output. */
 type Field = readonly [string, string];

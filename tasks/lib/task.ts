@@ -170,5 +170,11 @@ export async function openSuiteContract<T>(
  */
 export type StringOptions<Name extends string> = { readonly [K in Name]?: string | undefined };
 
-/** The options of every task that signs: `--from` (the account) and `--address` (the contract). */
-export type SignedOptions = StringOptions<"from" | "address">;
+/**
+ * The options of a task that signs: its own string options `Name`, `--from` (the account) and
+ * `--address` (the contract).
+ *
+ * @example
+ * export type ApproveArgs = SignedOptions<"claim">;
+ */
+export type SignedOptions<Name extends string = never> = StringOptions<Name | "from" | "address">;

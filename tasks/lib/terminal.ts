@@ -1,3 +1,8 @@
+import type { ContractTransactionReceipt } from "ethers";
+
+import { formatGas } from "../../sdk/format.js";
+import type { TaskIo } from "./task.js";
+
 export { formatGas, formatNumber, formatTimestamp } from "../../sdk/format.js";
 
 /** Read when a colour is applied, not at import, so importing this module has no side effects. */
@@ -61,6 +66,38 @@ export function formatFields(
   return fields
     .map(([key, value]) => `${key.padEnd(width)}  ${String(value)}`.trimEnd())
     .join("\n");
+}
+
+/** A mined write, as the SDK returns it. */
+export interface Mined {
+  readonly gasUsed: bigint;
+  readonly receipt: ContractTransactionReceipt;
+}
+
+/** A field of `formatFields`: a label and its value. */
+export type Field = readonly [string, string | number | bigint];
+
+/**
+ * Prints what a task did: one green line, then the fields, and the gas and transaction of `mined`.
+ *
+ * @example
+ * printDone(io, `revoked consent ${id}`, [["grantee", grantee]], result);
+ */
+export function printDone(
+  io: TaskIo,
+  title: string,
+  fields: readonly Field[],
+  mined?: Mined,
+): void {
+  io.print(colour.green(title));
+  const tx: Field[] =
+    mined === undefined
+      ? []
+      : [
+          ["gas", formatGas(mined.gasUsed)],
+          ["transaction", mined.receipt.hash],
+        ];
+  io.print(formatFields([...fields, ...tx]));
 }
 
 /**

@@ -11,12 +11,16 @@ import { hashEvidence } from "../lib/evidence.js";
 import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
-import { consentTask, openPatientConsent, printDone } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import { consentTask, openPatientConsent } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `consent access` options. */
-export type AccessArgs = StringOptions<"provider" | "categories"> &
-  SignedOptions & { readonly patient: string; readonly record: string; readonly purpose: string };
+export type AccessArgs = SignedOptions<"provider" | "categories"> & {
+  readonly patient: string;
+  readonly record: string;
+  readonly purpose: string;
+};
 
 /**
  * `consent access --patient <address> --record <file|0xhash> --purpose <code> [--provider <address>] [--categories <words>]`:

@@ -1,7 +1,5 @@
 import { writeFileSync } from "node:fs";
 
-import type { ContractTransactionReceipt } from "ethers";
-
 import { InputError } from "../../sdk/errors.js";
 import {
   categoryNames,
@@ -9,10 +7,11 @@ import {
   parsePurposes,
   purposeNames,
 } from "../../sdk/patient-consent/index.js";
-import { isGiven, parseAddressOption } from "../lib/options.js";
+import { isGiven, parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
 import { openSuiteContract, scopeTask } from "../lib/task.js";
 import type { ActingContract, TaskConnection, TaskIo } from "../lib/task.js";
-import { colour, formatFields, formatGas, formatTimestamp } from "../lib/terminal.js";
+import { formatTimestamp } from "../lib/terminal.js";
+import type { Field } from "../lib/terminal.js";
 import type { PatientConsent } from "../../typechain-types/index.js";
 import type { StringOptions } from "../lib/task.js";
 
@@ -46,36 +45,39 @@ export function openPatientConsent(
   );
 }
 
-/** A mined write, as the SDK returns it. */
-interface Mined {
-  readonly gasUsed: bigint;
-  readonly receipt: ContractTransactionReceipt;
-}
-
-/** A field list's value. */
-type Field = readonly [string, string | number | bigint];
-
 /**
- * Prints what a task did: one green line, then the fields, and the gas and transaction of `mined`.
+ * PatientConsent as `openPatientConsent` opens it, and the patient the task acts for: `--patient`
+ * (checked before connecting), by default the signer.
  *
  * @example
- * printDone(io, `revoked consent ${id}`, [["grantee", grantee]], result);
+ * const { contract: consent, signer, patient } = await openForPatient(connection, args);
  */
-export function printDone(
-  io: TaskIo,
-  title: string,
-  fields: readonly Field[],
-  mined?: Mined,
-): void {
-  io.print(colour.green(title));
-  const tx: Field[] =
-    mined === undefined
-      ? []
-      : [
-          ["gas", formatGas(mined.gasUsed)],
-          ["transaction", mined.receipt.hash],
-        ];
-  io.print(formatFields([...fields, ...tx]));
+export async function openForPatient(
+  connection: TaskConnection,
+  options: StringOptions<"patient" | "address" | "from">,
+): Promise<ActingContract<PatientConsent> & { patient: string }> {
+  const patient = parseOptionalAddressOption(options.patient, "--patient");
+  const opened = await openPatientConsent(connection, options);
+  return { ...opened, patient: patient ?? opened.signer.address };
+}
+
+/**
+ * Whom a consent written on chain concerns, as fields: the patient, the grantee, and the account
+ * that signed the write (`label`, e.g. "granted by").
+ *
+ * @example
+ * consentParties({ patient, grantee }, "revoked by", signer.address);
+ */
+export function consentParties(
+  consent: { readonly patient: string; readonly grantee: string },
+  label: string,
+  signer: string,
+): Field[] {
+  return [
+    ["patient", consent.patient],
+    ["grantee", consent.grantee],
+    [label, signer],
+  ];
 }
 
 /** The purposes and categories of a grant or a delegate's scope, as fields. */

@@ -4,11 +4,12 @@ import { isGiven } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { formatFields } from "../lib/terminal.js";
-import { consentTask, openPatientConsent, printDone } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import { consentTask, openPatientConsent } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `consent cooldown` options. */
-export type CooldownArgs = StringOptions<"hours"> & SignedOptions;
+export type CooldownArgs = SignedOptions<"hours">;
 
 /** Formats seconds as hours ("24 hours", "1.5 hours"). */
 function formatHours(seconds: bigint): string {

@@ -8,8 +8,8 @@ import {
   delegateFields,
   openPatientConsent,
   parseDelegateScope,
-  printDone,
 } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
 import type { DelegateScopeArgs } from "./connection.js";
 import type { SignedOptions } from "../lib/task.js";
 

@@ -1,6 +1,3 @@
-import { writeFile } from "node:fs/promises";
-
-import { InputError } from "../../sdk/errors.js";
 import {
   parseAddressOption,
   parseFromBlockOption,
@@ -14,6 +11,7 @@ import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { formatTable } from "../lib/terminal.js";
 import { consentTask, openPatientConsent } from "./connection.js";
 import type { StringOptions } from "../lib/task.js";
+import { writeJsonFile } from "../lib/files.js";
 
 /** `consent export` options. */
 export type ExportArgs = StringOptions<
@@ -39,11 +37,7 @@ export async function consentExport(
     participants,
     fromBlock: parseFromBlockOption(args.fromBlock),
   });
-  try {
-    await writeFile(file, `${JSON.stringify(bundle, null, 2)}\n`);
-  } catch (error) {
-    throw new InputError(`cannot write ${file}: ${(error as Error).message}`);
-  }
+  await writeJsonFile(file, bundle);
   io.print(
     `wrote ${records.length} Consent resource(s) of ${patient} to ${file}: a valid FHIR R4 Bundle (official StructureDefinitions)`,
   );

@@ -1,15 +1,15 @@
 import { grantConsent, latestTimestamp } from "../../sdk/patient-consent/index.js";
 import { parsePeriod } from "./period.js";
-import { parseOptionalAddressOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import {
+  consentParties,
   consentTask,
   grantFields,
-  openPatientConsent,
+  openForPatient,
   parseGrantTerms,
-  printDone,
 } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
 import type { GrantTermsArgs } from "./connection.js";
 
 /** `consent grant`: the patient (or a delegate) grants a purpose- and time-bound consent. */
@@ -19,29 +19,16 @@ export async function consentGrant(
   io: TaskIo,
 ): Promise<ExitCode> {
   const { args, grantee, purposes, categories } = await parseGrantTerms(given);
-  const patientOption = parseOptionalAddressOption(args.patient, "--patient");
 
-  const { contract: consent, signer } = await openPatientConsent(connection, args);
-  const patient = patientOption ?? signer.address;
-  const { start, end } = parsePeriod(args, await latestTimestamp(consent));
-  const result = await grantConsent(consent, {
-    patient,
-    grantee,
-    purposes,
-    categories,
-    start,
-    end,
-  });
+  const { contract: consent, signer, patient } = await openForPatient(connection, args);
+  const period = parsePeriod(args, await latestTimestamp(consent));
+  const grant = { patient, grantee, purposes, categories, ...period };
+  const result = await grantConsent(consent, grant);
 
   printDone(
     io,
     `granted consent ${result.consentId}`,
-    [
-      ["patient", patient],
-      ["grantee", grantee],
-      ["granted by", signer.address],
-      ...grantFields({ purposes, categories, start, end }),
-    ],
+    [...consentParties(grant, "granted by", signer.address), ...grantFields(grant)],
     result,
   );
   return EXIT_OK;

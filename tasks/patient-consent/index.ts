@@ -2,19 +2,16 @@ import { emptyTask } from "hardhat/config";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
 import {
-  addressOption,
+  contractOptions,
   defineTask,
   flag,
   fromBlockOption,
-  fromOption,
   optional,
   required,
   withDefault,
 } from "../lib/option-definitions.js";
 
-const ADDRESS = addressOption("PatientConsent");
-/** The options of every task that signs: the account and the contract. */
-const SIGNED = [fromOption(), ADDRESS];
+const { address: ADDRESS, signed: SIGNED } = contractOptions("PatientConsent");
 
 const CATEGORIES = optional(
   "categories",

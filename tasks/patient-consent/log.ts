@@ -1,14 +1,14 @@
 import { purposeName, readAccessLog } from "../../sdk/patient-consent/index.js";
 import type { AccessLogEntry } from "../../sdk/patient-consent/index.js";
-import { parseFromBlockOption, parseOptionalAddressOption } from "../lib/options.js";
+import { parseFromBlockOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { colour, formatTable, formatTimestamp } from "../lib/terminal.js";
-import { consentTask, openPatientConsent } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import { consentTask, openForPatient } from "./connection.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `consent log` options. */
-export type LogArgs = StringOptions<"patient" | "fromBlock"> & SignedOptions;
+export type LogArgs = SignedOptions<"patient" | "fromBlock">;
 
 function row(entry: AccessLogEntry): (string | number)[] {
   const base = [entry.blockNumber, formatTimestamp(entry.timestamp)];
@@ -49,11 +49,9 @@ export async function consentLog(
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const patientOption = parseOptionalAddressOption(args.patient, "--patient");
   const fromBlock = parseFromBlockOption(args.fromBlock);
 
-  const { contract: consent, signer } = await openPatientConsent(connection, args);
-  const patient = patientOption ?? signer.address;
+  const { contract: consent, patient } = await openForPatient(connection, args);
   const entries = await readAccessLog(consent, patient, fromBlock);
   if (entries.length === 0) {
     io.print(`no access to records of ${patient} logged since block ${fromBlock}`);

@@ -1,5 +1,6 @@
 import { InputError } from "../../sdk/errors.js";
-import { isGiven, parseDateOption } from "../lib/options.js";
+import { isGiven, parseDateOption, parseOptionalAddressOption } from "../lib/options.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** Seconds in a day. */
 export const SECONDS_PER_DAY = 86_400n;
@@ -32,6 +33,28 @@ export function parseDays(text: string, option: string): bigint {
     throw new InputError(`${option} '${text}' is not a positive number of days`);
   }
   return BigInt(Math.round(Number(trimmed) * Number(SECONDS_PER_DAY)));
+}
+
+/** The options every `consent sign…` task shares: the patient, the deadline and the output file. */
+export type OffChainSigningArgs = SignedOptions<"patient" | "out"> & {
+  readonly deadlineDays: string;
+};
+
+/**
+ * What a `consent sign…` task signs for: `--patient` (default: the signer) and how long after the
+ * chain's latest block the signature may be submitted (`--deadline-days`, in seconds).
+ *
+ * @example
+ * const { deadlineIn, patient } = parseOffChainSigning(args);
+ */
+export function parseOffChainSigning(args: OffChainSigningArgs): {
+  deadlineIn: bigint;
+  patient: string | undefined;
+} {
+  return {
+    deadlineIn: parseDays(args.deadlineDays, "--deadline-days"),
+    patient: parseOptionalAddressOption(args.patient, "--patient"),
+  };
 }
 
 /**

@@ -1,12 +1,13 @@
 import { revokeConsent } from "../../sdk/patient-consent/index.js";
-import { parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
+import { parseAddressOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
-import { consentTask, openPatientConsent, printDone } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import { consentParties, consentTask, openForPatient } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `consent revoke` options. */
-export type RevokeArgs = StringOptions<"grantee" | "patient"> & SignedOptions;
+export type RevokeArgs = SignedOptions<"grantee" | "patient">;
 
 /** `consent revoke`: the patient (or a delegate) revokes a grantee's consent at once. */
 export async function consentRevoke(
@@ -15,19 +16,13 @@ export async function consentRevoke(
   io: TaskIo,
 ): Promise<ExitCode> {
   const grantee = parseAddressOption(args.grantee, "--grantee");
-  const patientOption = parseOptionalAddressOption(args.patient, "--patient");
 
-  const { contract: consent, signer } = await openPatientConsent(connection, args);
-  const patient = patientOption ?? signer.address;
+  const { contract: consent, signer, patient } = await openForPatient(connection, args);
   const result = await revokeConsent(consent, patient, grantee);
   printDone(
     io,
     `revoked consent ${result.consentId}`,
-    [
-      ["patient", patient],
-      ["grantee", grantee],
-      ["revoked by", signer.address],
-    ],
+    consentParties({ patient, grantee }, "revoked by", signer.address),
     result,
   );
   return EXIT_OK;

@@ -4,18 +4,15 @@ import {
   signDelegateAppointment,
   signDelegateRemoval,
 } from "../../sdk/patient-consent/index.js";
-import { parseDays, parsePeriod } from "./period.js";
-import { parseOptionalAddressOption } from "../lib/options.js";
+import { parseOffChainSigning, parsePeriod } from "./period.js";
+import type { OffChainSigningArgs } from "./period.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { consentTask, openPatientConsent, parseDelegateScope, writeSigned } from "./connection.js";
 import type { DelegateScopeArgs } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
 
 /** `consent sign-delegate` options. */
-export type SignDelegateArgs = DelegateScopeArgs &
-  StringOptions<"patient" | "out"> &
-  SignedOptions & { readonly deadlineDays: string };
+export type SignDelegateArgs = DelegateScopeArgs & OffChainSigningArgs;
 
 /**
  * `consent sign-delegate`: the patient signs off chain the appointment of a delegate with a
@@ -26,8 +23,7 @@ export async function consentSignDelegate(
   connection: TaskConnection,
   io: TaskIo,
 ): Promise<ExitCode> {
-  const deadlineIn = parseDays(args.deadlineDays, "--deadline-days");
-  const patient = parseOptionalAddressOption(args.patient, "--patient");
+  const { deadlineIn, patient } = parseOffChainSigning(args);
   const { delegate, purposes, categories } = parseDelegateScope(
     args,
     "signs the delegate's removal",

@@ -3,16 +3,16 @@ import {
   serializeSignedConsentAction,
   signConsentRevocation,
 } from "../../sdk/patient-consent/index.js";
-import { parseDays } from "./period.js";
-import { parseAddressOption, parseOptionalAddressOption } from "../lib/options.js";
+import { parseOffChainSigning } from "./period.js";
+import type { OffChainSigningArgs } from "./period.js";
+import { parseAddressOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { consentTask, openPatientConsent, writeSigned } from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import type { StringOptions } from "../lib/task.js";
 
 /** `consent sign-revocation` options. */
-export type SignRevocationArgs = StringOptions<"grantee" | "patient" | "out"> &
-  SignedOptions & { readonly deadlineDays: string };
+export type SignRevocationArgs = OffChainSigningArgs & StringOptions<"grantee">;
 
 /**
  * `consent sign-revocation`: the patient signs the revocation of a grantee's consent off chain
@@ -25,8 +25,7 @@ export async function consentSignRevocation(
   io: TaskIo,
 ): Promise<ExitCode> {
   const grantee = parseAddressOption(args.grantee, "--grantee");
-  const deadlineIn = parseDays(args.deadlineDays, "--deadline-days");
-  const patient = parseOptionalAddressOption(args.patient, "--patient");
+  const { deadlineIn, patient } = parseOffChainSigning(args);
 
   const { contract: consent, signer, address } = await openPatientConsent(connection, args);
   const deadline = (await latestTimestamp(consent)) + deadlineIn;

@@ -3,8 +3,9 @@ import {
   serializeSignedConsentGrant,
   signConsentGrant,
 } from "../../sdk/patient-consent/index.js";
-import { parseDays, parsePeriod } from "./period.js";
-import { isGiven, parseOptionalAddressOption, parseUintOption } from "../lib/options.js";
+import { parseOffChainSigning, parsePeriod } from "./period.js";
+import type { OffChainSigningArgs } from "./period.js";
+import { isGiven, parseUintOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { consentTask, openPatientConsent, parseGrantTerms, writeSigned } from "./connection.js";
@@ -12,8 +13,7 @@ import type { GrantTermsArgs } from "./connection.js";
 import type { StringOptions } from "../lib/task.js";
 
 /** `consent sign` options. */
-export type SignArgs = GrantTermsArgs &
-  StringOptions<"nonce" | "out"> & { readonly deadlineDays: string };
+export type SignArgs = GrantTermsArgs & OffChainSigningArgs & StringOptions<"nonce">;
 
 /**
  * `consent sign`: the patient signs a grant off chain (EIP-712) and gets JSON to hand over;
@@ -25,20 +25,14 @@ export async function consentSign(
   io: TaskIo,
 ): Promise<ExitCode> {
   const { args, grantee, purposes, categories } = await parseGrantTerms(given);
-  const deadlineIn = parseDays(args.deadlineDays, "--deadline-days");
-  const patient = parseOptionalAddressOption(args.patient, "--patient");
+  const { deadlineIn, patient } = parseOffChainSigning(args);
   const nonce = isGiven(args.nonce) ? parseUintOption(args.nonce, "--nonce") : undefined;
 
   const { contract: consent, signer, address } = await openPatientConsent(connection, args);
   const now = await latestTimestamp(consent);
-  const { start, end } = parsePeriod(args, now);
+  const terms = { patient, grantee, purposes, categories, ...parsePeriod(args, now) };
   const signed = await signConsentGrant(signer, address, {
-    patient,
-    grantee,
-    purposes,
-    categories,
-    start,
-    end,
+    ...terms,
     nonce,
     deadline: now + deadlineIn,
   });

@@ -13,17 +13,12 @@ import { requireOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { formatTimestamp } from "../lib/terminal.js";
-import {
-  consentTask,
-  delegateFields,
-  grantFields,
-  openPatientConsent,
-  printDone,
-} from "./connection.js";
-import type { StringOptions, SignedOptions } from "../lib/task.js";
+import { consentTask, delegateFields, grantFields, openPatientConsent } from "./connection.js";
+import { printDone } from "../lib/terminal.js";
+import type { SignedOptions } from "../lib/task.js";
 
 /** `consent submit` options. */
-export type SubmitArgs = StringOptions<"grant"> & SignedOptions;
+export type SubmitArgs = SignedOptions<"grant">;
 
 /** Reads `--grant`: inline JSON, or the path of a file `consent sign --out` wrote. */
 function readGrantOption(value: string | undefined): string {

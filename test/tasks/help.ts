@@ -5,7 +5,7 @@ import type { Task } from "hardhat/types/tasks";
 // The help text `npx hardhat <task> --help` prints, as Hardhat's command line renders it.
 import { getHelpString } from "../../node_modules/hardhat/dist/src/internal/cli/help/get-help-string.js";
 import type { RegisteredTask } from "../../tasks/lib/option-definitions.js";
-import { runRegistered } from "./run.js";
+import { expectFailed, runRegistered } from "./run.js";
 
 const connection = await network.create();
 
@@ -55,9 +55,7 @@ describe("task help and required options", function () {
       { batch: `0x${"11".repeat(32)}`, to: "0x0000000000000000000000000000000000000001" },
       connection,
     );
-    expect(ship.exitCode).to.equal(1);
-    expect(ship.stdout).to.equal("");
-    expect(ship.stderr).to.equal("error: --quantity is required (the number of units)");
+    expectFailed(ship, "error: --quantity is required (the number of units)");
     const plan = await runRegistered(
       ["claims", "plan"],
       { pool: "1", fees: "fees.csv", coverageLimit: " " },

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { id } from "ethers";
 import hre from "hardhat";
 
-import { runAction, runRegistered } from "./run.js";
+import { expectFailed, runAction, runRegistered } from "./run.js";
 import type { Ran } from "./run.js";
 
 import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
@@ -128,8 +128,8 @@ describe("consent tasks", function () {
         { grantee: f.clinic.address, from: "1", address: f.address },
         connection,
       );
-      expect(out.exitCode).to.equal(1);
-      expect(out.stderr).to.equal(
+      expectFailed(
+        out,
         `error: consent (patient=${f.patient.address}, grantee=${f.clinic.address}) is None; this needs it Pending or Active (PatientConsentUnexpectedConsentState)`,
       );
     });
@@ -232,8 +232,8 @@ describe("consent tasks", function () {
         { grant: signed.stdout, from: "6", address: otherAddress },
         connection,
       );
-      expect(out.exitCode).to.equal(1);
-      expect(out.stderr).to.equal(
+      expectFailed(
+        out,
         `error: the grant was signed for PatientConsent at ${f.address}, not ${otherAddress}`,
       );
     });
@@ -359,8 +359,7 @@ describe("consent tasks", function () {
         { ...record, purpose: "TREAT", categories: "labs", from: "2" },
         connection,
       );
-      expect(refused.exitCode).to.equal(1);
-      expect(refused.stderr).to.match(/^error: reverted with PatientConsentNotAuthorized\(/);
+      expectFailed(refused, /^error: reverted with PatientConsentNotAuthorized\(/);
       await grant(f, {
         grantee: f.clinic.address,
         purposes: "TREAT",
@@ -398,8 +397,8 @@ describe("consent tasks", function () {
         },
         connection,
       );
-      expect(out.exitCode).to.equal(1);
-      expect(out.stderr).to.equal(
+      expectFailed(
+        out,
         `error: unknown purpose 'TRAET'; valid purposes: ${Object.keys(PURPOSES).join(", ")}`,
       );
     });
@@ -500,8 +499,8 @@ describe("consent tasks", function () {
         },
         connection,
       );
-      expect(out.exitCode).to.equal(1);
-      expect(out.stderr).to.equal(
+      expectFailed(
+        out,
         `error: no contract at ${f.clinic.address} on chain 31337: check --address or --network`,
       );
     });

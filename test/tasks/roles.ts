@@ -5,7 +5,7 @@ import { roleIdOf } from "../../sdk/roles.js";
 import { claimsRoles } from "../../tasks/insurance-claim/roles.js";
 import { consentRoles } from "../../tasks/patient-consent/roles.js";
 import { deployCareChain } from "../../support/fixtures/suite.js";
-import { runAction } from "./run.js";
+import { expectFailed, runAction } from "./run.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -64,10 +64,7 @@ describe("roles tasks (claims roles, consent roles)", function () {
       { account: clinic, grant: "adjuster", address },
       connection,
     );
-    expect(refused.exitCode).to.equal(1);
-    expect(refused.stderr).to.equal(
-      "error: --grant adjuster is not one of insurer, provider, pauser",
-    );
+    expectFailed(refused, "error: --grant adjuster is not one of insurer, provider, pauser");
     expect(await suite.insuranceClaim.hasRole(roleIdOf("INSURER"), clinic)).to.equal(false);
   });
 
@@ -80,8 +77,8 @@ describe("roles tasks (claims roles, consent roles)", function () {
       { account: stranger, grant: "insurer", from: "5", address },
       connection,
     );
-    expect(refused.exitCode).to.equal(1);
-    expect(refused.stderr).to.match(
+    expectFailed(
+      refused,
       /^error: reverted with AccessControlUnauthorizedAccount\(account=0x[0-9a-fA-F]{40}/,
     );
     expect(await suite.insuranceClaim.hasRole(roleIdOf("INSURER"), stranger)).to.equal(false);

@@ -1,3 +1,4 @@
+import { expect } from "chai";
 import hre from "hardhat";
 
 import type { RegisteredTask } from "../../tasks/lib/option-definitions.js";
@@ -71,4 +72,18 @@ export async function runRegistered(
     [...task.options.values()].map(({ name, defaultValue }) => [name, args[name] ?? defaultValue]),
   );
   return runAction(action, resolved, connection, registered.required);
+}
+
+/**
+ * Checks that a task failed as a person sees it: exit code 1, nothing on stdout, and the one
+ * line on stderr equal to `line` (or matching it).
+ *
+ * @example
+ * expectFailed(await runRegistered(["trace", "ship"], { batch }, connection), "error: --to is required (…)");
+ */
+export function expectFailed(ran: Ran, line: string | RegExp): void {
+  expect(ran.exitCode).to.equal(1);
+  expect(ran.stdout).to.equal("");
+  if (typeof line === "string") expect(ran.stderr).to.equal(line);
+  else expect(ran.stderr).to.match(line);
 }
