@@ -70,8 +70,8 @@ async function checkTreeFileIsFree(treeFile: string, gtin: string, lot: string):
 /**
  * Registers a batch from its serial file as the connected manufacturer: builds the serial tree
  * (streaming; a million serials take seconds), registers GTIN, lot, expiry, unit count and root,
- * and only then saves the tree file for trading partners (`<serial file>.tree.json` by
- * default), so a refused registration never replaces a good tree file. A tree file of another
+ * and only then saves the tree file for trading partners (`<GTIN-14>-<lot>.tree.json` beside
+ * the serial file by default), so a refused registration never replaces a good tree file. A tree file of another
  * batch (its recorded GTIN or lot differs) is never overwritten.
  *
  * @throws InputError for a bad GTIN, lot or serial file, or a tree file of another batch;

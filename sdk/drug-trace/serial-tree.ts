@@ -155,7 +155,8 @@ export async function readSerials(file: string, onProgress?: SerialProgress): Pr
  *
  * @example
  * const tree = await buildSerialTree("serials.txt", { gtin: "09506000134352", lot: "ABC123" });
- * console.log(tree.root, tree.treeFile); // "0x…", "serials.txt.tree.json"
+ * // registerBatchFromSerials passes `treeFile`: `<GTIN-14>-<lot>.tree.json` beside the serials
+ * console.log(tree.root, tree.treeFile); // "0x…", "serials.txt.tree.json" (no treeFile given)
  */
 export async function buildSerialTree(
   file: string,
@@ -186,7 +187,7 @@ export async function buildSerialTree(
  *
  * @throws InputError when the file is missing, is not a tree file, or its root does not match.
  * @example
- * const tree = await loadSerialTree("serials.txt.tree.json");
+ * const tree = await loadSerialTree("examples/09506000134352-A1.tree.json");
  * const { index, proof } = tree.proofFor("SN0001");
  */
 export async function loadSerialTree(treeFile: string): Promise<SerialTree> {
