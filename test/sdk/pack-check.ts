@@ -46,6 +46,33 @@ const TREE = serialTreeOf(SERIALS);
 const NOON_EXPIRY = BigInt(Date.UTC(2030, 11, 31, 12) / 1000);
 const DAY = 86_400n;
 
+/**
+ * The manufacturer and the pharmacy get their trade roles, the manufacturer its company prefix,
+ * and the test batch (GTIN, LOT, TREE) is registered; returns its id.
+ */
+async function registerTestBatch(
+  drugTrace: DrugTrace,
+  admin: ContractRunner,
+  manufacturer: ContractRunner & { readonly address: string },
+  pharmacy: { readonly address: string },
+): Promise<string> {
+  await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", manufacturer.address);
+  await grantTradeRole(drugTrace.connect(admin), "DISPENSER", pharmacy.address);
+  await bindCompanyPrefix(drugTrace.connect(admin), {
+    prefix: gtinCompanyPrefix(BigInt(GTIN), 7),
+    owner: manufacturer.address,
+    name: "Acme Pharma GmbH",
+  });
+  const { batchId } = await registerBatch(drugTrace.connect(manufacturer), {
+    gtin: BigInt(GTIN),
+    lot: LOT,
+    expiry: NOON_EXPIRY,
+    unitCount: BigInt(TREE.count),
+    serialsRoot: TREE.root,
+  });
+  return batchId;
+}
+
 /** What the page and the counter render from a check: these must never differ. */
 function decision(check: PackCheck): unknown {
   return {
@@ -130,20 +157,7 @@ describe("sdk/drug-trace/pack-check", function () {
         parameters: { DrugTrace: { admin: admin.address } },
       });
       drugTrace = await ethers.getContractAt("DrugTrace", await deployed.drugTrace.getAddress());
-      await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", manufacturer.address);
-      await grantTradeRole(drugTrace.connect(admin), "DISPENSER", pharmacy.address);
-      await bindCompanyPrefix(drugTrace.connect(admin), {
-        prefix: gtinCompanyPrefix(BigInt(GTIN), 7),
-        owner: manufacturer.address,
-        name: "Acme Pharma GmbH",
-      });
-      const { batchId } = await registerBatch(drugTrace.connect(manufacturer), {
-        gtin: BigInt(GTIN),
-        lot: LOT,
-        expiry: NOON_EXPIRY,
-        unitCount: BigInt(TREE.count),
-        serialsRoot: TREE.root,
-      });
+      const batchId = await registerTestBatch(drugTrace, admin, manufacturer, pharmacy);
       const sent = await ship(drugTrace.connect(manufacturer), {
         batchId,
         to: pharmacy.address,
@@ -349,20 +363,7 @@ describe("sdk/drug-trace/pack-check", function () {
         });
         const address = await deployed.getAddress();
         const drugTrace = await ethers.getContractAt("DrugTrace", address);
-        await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", manufacturer.address);
-        await grantTradeRole(drugTrace.connect(admin), "DISPENSER", pharmacy.address);
-        await bindCompanyPrefix(drugTrace.connect(admin), {
-          prefix: gtinCompanyPrefix(BigInt(GTIN), 7),
-          owner: manufacturer.address,
-          name: "Acme Pharma GmbH",
-        });
-        const { batchId } = await registerBatch(drugTrace.connect(manufacturer), {
-          gtin: BigInt(GTIN),
-          lot: LOT,
-          expiry: NOON_EXPIRY,
-          unitCount: BigInt(TREE.count),
-          serialsRoot: TREE.root,
-        });
+        const batchId = await registerTestBatch(drugTrace, admin, manufacturer, pharmacy);
         await provider.request({ method: "hardhat_mine", params: [toBeHex(1_000_000)] });
         const sent = await ship(drugTrace.connect(manufacturer), {
           batchId,
