@@ -61,6 +61,8 @@ abstract contract DrugTraceTestBase is Deployers {
     uint48 internal constant START = 1_900_000_000;
     uint48 internal constant EXPIRY = START + 365 days;
 
+    address internal regulator = makeAddr("regulator");
+    address internal sensor = makeAddr("sensor");
     address internal pharmacy2 = makeAddr("pharmacy2");
     address internal rival = makeAddr("rival");
     address internal contractManufacturer = makeAddr("contractManufacturer");
@@ -405,18 +407,26 @@ contract DrugTraceTest is DrugTraceTestBase {
         (bytes32 batchId, uint256 id) = _shipFortyToDistributor();
         vm.prank(distributor);
         drugTrace.rejectShipment(id);
-        assertEq(drugTrace.holdingOf(batchId, manufacturer), 100);
-        assertEq(drugTrace.holdingOf(batchId, distributor), 0);
-        assertEq(uint8(drugTrace.shipmentStateOf(id)), uint8(IDrugTrace.ShipmentState.Rejected));
+        _assertUnitsBackWithManufacturer(batchId, id, IDrugTrace.ShipmentState.Rejected);
     }
 
     function test_ship_thenCancel() public {
         (bytes32 batchId, uint256 id) = _shipFortyToDistributor();
         vm.prank(manufacturer);
         drugTrace.cancelShipment(id);
+        _assertUnitsBackWithManufacturer(batchId, id, IDrugTrace.ShipmentState.Cancelled);
+    }
+
+    /// @dev Shipment `id` of `_shipFortyToDistributor` ended in `state` and its 40 units are back with the
+    /// manufacturer: it holds all 100 again, the distributor none.
+    function _assertUnitsBackWithManufacturer(
+        bytes32 batchId,
+        uint256 id,
+        IDrugTrace.ShipmentState state
+    ) private view {
         assertEq(drugTrace.holdingOf(batchId, manufacturer), 100);
         assertEq(drugTrace.holdingOf(batchId, distributor), 0);
-        assertEq(uint8(drugTrace.shipmentStateOf(id)), uint8(IDrugTrace.ShipmentState.Cancelled));
+        assertEq(uint8(drugTrace.shipmentStateOf(id)), uint8(state));
     }
 
     /// @dev A 100-unit batch of which the manufacturer shipped 40 units to the distributor (pending).

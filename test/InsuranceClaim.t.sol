@@ -617,12 +617,10 @@ contract ClaimsHandler is ClaimsSetup {
 
     constructor() {
         _deploy();
-        vm.startPrank(admin);
-        claims.grantRole(claims.INSURER_ROLE(), secondInsurer);
-        claims.grantRole(claims.PROVIDER_ROLE(), secondProvider);
-        claims.grantRole(claims.PROVIDER_ROLE(), pharmacy);
-        claims.grantRole(claims.PROVIDER_ROLE(), strangerProvider);
-        vm.stopPrank();
+        _grantRole(claims, claims.INSURER_ROLE(), secondInsurer);
+        _grantRole(claims, claims.PROVIDER_ROLE(), secondProvider);
+        _grantRole(claims, claims.PROVIDER_ROLE(), pharmacy);
+        _grantRole(claims, claims.PROVIDER_ROLE(), strangerProvider);
         (pools[0], , policies[0]) = _openPool(insurer, usdc, 500 * USD, 300 * USD, 100 * USD, 2_000);
         (pools[1], , policies[1]) = _openPool(secondInsurer, usdc, 300 * USD, 100 * USD, 0, 2_500);
         consentMock.setAuthorization(patient, secondProvider, HPAYMT, true, 0);

@@ -13,22 +13,38 @@ abstract contract PatientConsentBase is Deployers {
     uint48 internal constant T0 = 1_700_000_000;
     uint48 internal constant BREAK_GLASS = 24 hours;
 
+    address internal responder = makeAddr("responder");
+
     function setUp() public virtual {
         vm.warp(T0);
         _deployPatientConsent(BREAK_GLASS);
         _grantRole(consent, consent.EMERGENCY_ROLE(), responder);
     }
 
-    /// @dev Whether `value` is within [`minimum`, `maximum`]; when it is not, expects the next call to revert with
-    /// `selector(value, minimum, maximum)`, the shape of the contract's out-of-bounds errors.
-    function _expectWithinBounds(
-        bytes4 selector,
-        uint48 value,
-        uint48 minimum,
-        uint48 maximum
-    ) internal returns (bool valid) {
-        valid = value >= minimum && value <= maximum;
-        if (!valid) vm.expectRevert(abi.encodeWithSelector(selector, value, minimum, maximum));
+    /// @dev The admin sets the break-glass cooldown (`cooldown`) or the longest break-glass window to `value`: accepted
+    /// exactly within the setting's bounds (cooldown 1 hour to 30 days, window 15 minutes to 72 hours); otherwise
+    /// refused with the setting's out-of-bounds error `(value, shortest, longest)` and the setup's value kept.
+    function _assertAdminSetsWithinBounds(bool cooldown, uint48 value) internal {
+        uint48 shortest = cooldown ? 1 hours : 15 minutes;
+        uint48 longest = cooldown ? 30 days : 72 hours;
+        uint48 unchanged = cooldown ? consent.DEFAULT_BREAK_GLASS_COOLDOWN() : BREAK_GLASS;
+        bool valid = value >= shortest && value <= longest;
+        if (!valid) {
+            bytes4 selector =
+                cooldown
+                    ? IPatientConsent.PatientConsentBreakGlassCooldownOutOfBounds.selector
+                    : IPatientConsent.PatientConsentBreakGlassDurationOutOfBounds.selector;
+            vm.expectRevert(abi.encodeWithSelector(selector, value, shortest, longest));
+        }
+        vm.prank(admin);
+        if (cooldown) consent.setBreakGlassCooldown(value);
+        else consent.setMaxBreakGlassDuration(value);
+        assertEq(cooldown ? consent.breakGlassCooldown() : consent.maxBreakGlassDuration(), valid ? value : unchanged);
+    }
+
+    /// @dev A fuzzed purposes mask made non-empty and defined, and a fuzzed categories mask made defined.
+    function _boundScope(uint32 purposes, uint32 categories) internal pure returns (uint32, uint32) {
+        return (uint32(bound(purposes, 1, PurposeOfUse.ALL)), categories & DataCategory.ALL);
     }
 
     function _grant(uint32 purposes, uint32 categories, uint48 start, uint48 end) internal {
@@ -94,8 +110,7 @@ contract PatientConsentTest is PatientConsentBase {
         bool askSubset,
         uint48 at
     ) public {
-        purposes = uint32(bound(purposes, 1, PurposeOfUse.ALL));
-        categories &= DataCategory.ALL;
+        (purposes, categories) = _boundScope(purposes, categories);
         start = uint48(bound(start, 0, T0 + 400 days));
         uint48 floor = start > T0 ? start : T0;
         uint48 end = uint48(bound(length, 1, 800 days)) + floor;
@@ -311,15 +326,7 @@ contract PatientConsentTest is PatientConsentBase {
     }
 
     function testFuzz_setMaxBreakGlassDuration_acceptsExactlyTheBounds(uint48 duration) public {
-        bool valid = _expectWithinBounds(
-            IPatientConsent.PatientConsentBreakGlassDurationOutOfBounds.selector,
-            duration,
-            15 minutes,
-            72 hours
-        );
-        vm.prank(admin);
-        consent.setMaxBreakGlassDuration(duration);
-        assertEq(consent.maxBreakGlassDuration(), valid ? duration : BREAK_GLASS);
+        _assertAdminSetsWithinBounds(false, duration);
     }
 }
 
@@ -337,10 +344,8 @@ contract PatientConsentScopeTest is PatientConsentBase {
         uint48 until,
         uint48 end
     ) public {
-        scopePurposes = uint32(bound(scopePurposes, 1, PurposeOfUse.ALL));
-        scopeCategories &= DataCategory.ALL;
-        purposes = uint32(bound(purposes, 1, PurposeOfUse.ALL));
-        categories &= DataCategory.ALL;
+        (scopePurposes, scopeCategories) = _boundScope(scopePurposes, scopeCategories);
+        (purposes, categories) = _boundScope(purposes, categories);
         until = uint48(bound(until, T0 + 1, T0 + 400 days));
         end = uint48(bound(end, T0 + 1, T0 + 500 days));
         vm.prank(patient);
@@ -393,8 +398,7 @@ contract PatientConsentScopeTest is PatientConsentBase {
 
     /// @dev A delegate can never make itself a grantee, whatever its scope.
     function testFuzz_delegateGrant_neverToItself(uint32 purposes, uint32 categories) public {
-        purposes = uint32(bound(purposes, 1, PurposeOfUse.ALL));
-        categories &= DataCategory.ALL;
+        (purposes, categories) = _boundScope(purposes, categories);
         vm.prank(patient);
         consent.setDelegate(guardian, PurposeOfUse.ALL, DataCategory.ALL, T0 + 30 days);
         vm.prank(guardian);
@@ -441,15 +445,7 @@ contract PatientConsentScopeTest is PatientConsentBase {
 
     /// @dev The admin's cooldown is accepted exactly within the bounds.
     function testFuzz_setBreakGlassCooldown_acceptsExactlyTheBounds(uint48 cooldown) public {
-        bool valid = _expectWithinBounds(
-            IPatientConsent.PatientConsentBreakGlassCooldownOutOfBounds.selector,
-            cooldown,
-            1 hours,
-            30 days
-        );
-        vm.prank(admin);
-        consent.setBreakGlassCooldown(cooldown);
-        assertEq(consent.breakGlassCooldown(), valid ? cooldown : consent.DEFAULT_BREAK_GLASS_COOLDOWN());
+        _assertAdminSetsWithinBounds(true, cooldown);
     }
 
     /// @dev An unordered nonce is usable once, and using it marks that nonce alone (its bitmap neighbours stay free).

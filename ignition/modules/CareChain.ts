@@ -53,19 +53,22 @@ export default buildModule("CareChain", (m) => {
     provider: m.getParameter("provider", m.getAccount(3)),
   };
 
-  m.call(drugTrace, "grantRole", [id("MANUFACTURER_ROLE"), holders.manufacturer], {
-    id: "grantManufacturer",
-  });
-  m.call(drugTrace, "grantRole", [id("DISTRIBUTOR_ROLE"), holders.distributor], {
-    id: "grantDistributor",
-  });
-  m.call(drugTrace, "grantRole", [id("DISPENSER_ROLE"), holders.dispenser], {
-    id: "grantDispenser",
-  });
-  m.call(drugTrace, "grantRole", [id("REGULATOR_ROLE"), holders.regulator], {
-    id: "grantRegulator",
-  });
-  m.call(drugTrace, "grantRole", [id("SENSOR_ROLE"), holders.sensor], { id: "grantSensor" });
+  // Role `<HOLDER>_ROLE` of `contract` to `holders.<holder>`, as future `grant<Holder>`.
+  const grantRole = (contract: Parameters<typeof m.call>[0], holder: keyof typeof holders) => {
+    const future = `grant${holder.charAt(0).toUpperCase()}${holder.slice(1)}`;
+    m.call(contract, "grantRole", [id(`${holder.toUpperCase()}_ROLE`), holders[holder]], {
+      id: future,
+    });
+  };
+
+  const drugTraceHolders = [
+    "manufacturer",
+    "distributor",
+    "dispenser",
+    "regulator",
+    "sensor",
+  ] as const;
+  for (const holder of drugTraceHolders) grantRole(drugTrace, holder);
   m.call(
     drugTrace,
     "bindCompanyPrefix",
@@ -77,15 +80,9 @@ export default buildModule("CareChain", (m) => {
     ],
     { id: "bindManufacturerPrefix" },
   );
-  m.call(patientConsent, "grantRole", [id("EMERGENCY_ROLE"), holders.emergency], {
-    id: "grantEmergency",
-  });
-  m.call(insuranceClaim, "grantRole", [id("INSURER_ROLE"), holders.insurer], {
-    id: "grantInsurer",
-  });
-  m.call(insuranceClaim, "grantRole", [id("PROVIDER_ROLE"), holders.provider], {
-    id: "grantProvider",
-  });
+  grantRole(patientConsent, "emergency");
+  grantRole(insuranceClaim, "insurer");
+  grantRole(insuranceClaim, "provider");
 
   return { drugTrace, patientConsent, insuranceClaim, patientAccountFactory };
 });

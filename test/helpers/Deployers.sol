@@ -15,9 +15,9 @@ import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 
 /// @title Deployers
 /// @notice The one deployers base of the Solidity tests (Uniswap v4's `test/utils/Deployers.sol` is the model): the
-/// named accounts every suite shares, the deployments as the CareChain Ignition module makes them (no admin delay,
-/// `admin` the default admin), and the set-up steps more than one suite needs. A suite sets its clock, deploys
-/// what it tests and adds its own fixtures.
+/// named accounts more than one suite uses, the deployments as the CareChain Ignition module makes them (no admin
+/// delay, `admin` the default admin), and the set-up steps more than one suite needs. A suite sets its clock, deploys
+/// what it tests and adds its own fixtures and the accounts only it uses.
 /// @dev Accounts come from `makeAddr(label)`, so an account with the same label is the same address in every suite
 /// (and gas snapshots do not move when a suite changes base).
 abstract contract Deployers is Test {
@@ -48,13 +48,10 @@ abstract contract Deployers is Test {
     address internal manufacturer = makeAddr("manufacturer");
     address internal distributor = makeAddr("distributor");
     address internal pharmacy = makeAddr("pharmacy");
-    address internal regulator = makeAddr("regulator");
-    address internal sensor = makeAddr("sensor");
     address internal insurer = makeAddr("insurer");
     address internal adjuster = makeAddr("adjuster");
     address internal clinic = makeAddr("clinic");
     address internal patient = makeAddr("patient");
-    address internal responder = makeAddr("responder");
     address internal stranger = makeAddr("stranger");
 
     /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
