@@ -4,7 +4,7 @@ import { network } from "hardhat";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
-import { expectNothingChanged, expectRevert } from "./expect.js";
+import { expectNothingChanged, expectRevert, refuses } from "./expect.js";
 import type { Watch } from "./expect.js";
 import { BatchState, expectedStates } from "./states.js";
 
@@ -228,6 +228,26 @@ export function revertsInBatchState(
   expected: string,
 ): Promise<void> {
   return expectRevert(call, drugTrace, "DrugTraceUnexpectedBatchState", batchId, current, expected);
+}
+
+/**
+ * The regulator recalls the fixture's batch; then `call()` reverts with
+ * `DrugTraceUnexpectedBatchState(batchId, Recalled, expected)` and changes nothing `watch` reads.
+ */
+export async function refusesOnceRecalled(
+  watch: Watch,
+  fixture: Fixture & { batchId: string },
+  expected: string,
+  call: () => Promise<unknown>,
+): Promise<void> {
+  const { drugTrace, regulator, batchId } = fixture;
+  await drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE);
+  await refuses(
+    watch,
+    "DrugTraceUnexpectedBatchState",
+    [batchId, BatchState.Recalled, expected],
+    call,
+  );
 }
 
 /**
