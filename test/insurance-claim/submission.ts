@@ -149,15 +149,9 @@ describe("InsuranceClaim", function () {
       );
     });
 
-    it("reverts when paused", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await s.claims.connect(s.pauser).pause();
-      await ic.expectRevert(
-        s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []),
-        s.claims,
-        "EnforcedPause",
-      );
-    });
+    ic.itRevertsWhenPaused(ic.deployFixture, (s) =>
+      s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []),
+    );
 
     describe("with a Merkle fee schedule", function () {
       async function merklePlanFixture() {
