@@ -49,21 +49,7 @@ describe("DrugTrace", function () {
         await dt.networkHelpers.loadFixture(dt.registeredFixture);
       let expected = 1n;
       for (const signer of [manufacturer, distributor, pharmacy]) {
-        await expect(
-          drugTrace
-            .connect(signer)
-            .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Unknown, dt.EVIDENCE),
-        )
-          .to.emit(drugTrace, "SuspectFlagged")
-          .withArgs(
-            batchId,
-            expected,
-            signer.address,
-            0n,
-            dt.serialOf(0),
-            dt.UnitStatus.Unknown,
-            dt.EVIDENCE,
-          );
+        await dt.expectFlagged(drugTrace, signer, batchId, 0, dt.UnitStatus.Unknown, expected);
         expect(await drugTrace.openFlagsOf(signer.address)).to.equal(1n);
         expected += 1n;
       }
@@ -109,21 +95,7 @@ describe("DrugTrace", function () {
       );
       await drugTrace.connect(regulator).resolveSuspect(7n, dt.Resolution.Cleared);
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(max - 1n);
-      await expect(
-        drugTrace
-          .connect(pharmacy)
-          .flagSuspect(batchId, 40n, dt.serialOf(40), dt.UnitStatus.Active, dt.EVIDENCE),
-      )
-        .to.emit(drugTrace, "SuspectFlagged")
-        .withArgs(
-          batchId,
-          max + 1n,
-          pharmacy.address,
-          40n,
-          dt.serialOf(40),
-          dt.UnitStatus.Active,
-          dt.EVIDENCE,
-        );
+      await dt.expectFlagged(drugTrace, pharmacy, batchId, 40, dt.UnitStatus.Active, max + 1n);
     });
 
     it("reverts for anyone without a trade role", async function () {

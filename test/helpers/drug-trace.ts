@@ -1,4 +1,5 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { expect } from "chai";
 import { AbiCoder, ZeroHash, encodeBytes32String, keccak256 } from "ethers";
 import { network } from "hardhat";
 
@@ -266,6 +267,24 @@ export async function refusesEach(
       await expectRevert(call(signer), watch.contract, error, ...args(signer));
     }
   });
+}
+
+/**
+ * `reporter` flags unit `index` of `batchId` with `verdict` and the fixture evidence, and the
+ * `SuspectFlagged` event numbers the flag `flagId`.
+ */
+export async function expectFlagged(
+  drugTrace: DrugTrace,
+  reporter: Fixture["stranger"],
+  batchId: string,
+  index: number,
+  verdict: bigint,
+  flagId: bigint,
+): Promise<void> {
+  const serial = serialOf(index);
+  await expect(drugTrace.connect(reporter).flagSuspect(batchId, index, serial, verdict, EVIDENCE))
+    .to.emit(drugTrace, "SuspectFlagged")
+    .withArgs(batchId, flagId, reporter.address, BigInt(index), serial, verdict, EVIDENCE);
 }
 
 export async function dispenseUnit(drugTrace: DrugTrace, batchId: string, index: number) {
