@@ -135,6 +135,33 @@ export async function expectApproved(
   await expectAdjudicated(s, tx, claimId, ClaimState.Approved, dollars);
 }
 
+/**
+ * The provider submits `request` (with the fee-schedule `amount` and `proof`), and the
+ * `ClaimSubmitted` event numbers it `claimId` with `billed` and `allowed` dollars.
+ */
+export async function expectSubmitted(
+  s: ClaimsSuite,
+  request: ReturnType<typeof claimRequest>,
+  claimId: bigint,
+  [billed, allowed]: readonly [number, number] = [150, 120],
+  amount = 0n,
+  proof: readonly string[] = [],
+): Promise<void> {
+  const { serviceCode, serviceDate, evidenceHash } = request;
+  await expect(s.claims.connect(s.provider).submitClaim(request, amount, [...proof]))
+    .to.emit(s.claims, "ClaimSubmitted")
+    .withArgs(
+      claimId,
+      s.policyId,
+      s.provider.address,
+      serviceCode,
+      serviceDate,
+      usd(billed),
+      usd(allowed),
+      evidenceHash,
+    );
+}
+
 /** A refused call for `itRefuses`: the test's title, the error and its arguments, the call. */
 export interface Refusal<F> {
   title: string;

@@ -5,6 +5,25 @@ import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
 import * as ic from "../helpers/insurance-claim.js";
 import type { ClaimsSuite } from "../fixtures/insurance-claim.js";
 
+/**
+ * Paying the provider's claim `failing` reverts with `InsuranceClaimPaymentFailed`; in a batch
+ * with `paying` it is skipped (one paid, one failed) and stays Approved.
+ */
+async function expectPaymentFailed(s: ClaimsSuite, failing: bigint, paying: bigint) {
+  await ic.expectRevert(
+    s.claims.connect(s.insurer).payClaim(failing),
+    s.claims,
+    "InsuranceClaimPaymentFailed",
+    failing,
+    s.provider.address,
+    ic.usd(96),
+  );
+  await expect(s.claims.connect(s.insurer).payClaims([failing, paying]))
+    .to.emit(s.claims, "ClaimBatchPaid")
+    .withArgs(s.insurer.address, 1n, 1n, ic.usd(96));
+  expect(await s.claims.claimStateOf(failing)).to.equal(ic.ClaimState.Approved);
+}
+
 describe("InsuranceClaim", function () {
   describe("GIF failure modes, refused", function () {
     it("refuses an identical duplicate claim", async function () {
@@ -222,18 +241,7 @@ describe("InsuranceClaim", function () {
 
       it("treats a false return as a failed payment, alone or in a batch", async function () {
         const s = await ic.loadFixture(falseFixture);
-        await ic.expectRevert(
-          s.claims.connect(s.insurer).payClaim(s.refused),
-          s.claims,
-          "InsuranceClaimPaymentFailed",
-          s.refused,
-          s.provider.address,
-          ic.usd(96),
-        );
-        await expect(s.claims.connect(s.insurer).payClaims([s.refused, s.fine]))
-          .to.emit(s.claims, "ClaimBatchPaid")
-          .withArgs(s.insurer.address, 1n, 1n, ic.usd(96));
-        expect(await s.claims.claimStateOf(s.refused)).to.equal(ic.ClaimState.Approved);
+        await expectPaymentFailed(s, s.refused, s.fine);
         expect(await s.token.balanceOf(s.provider.address)).to.equal(0n);
         const pool = await s.claims.poolOf(s.poolId);
         expect(pool.reserved).to.equal(ic.usd(96));
@@ -275,18 +283,7 @@ describe("InsuranceClaim", function () {
         const s = await ic.loadFixture(reentrantFixture);
         const data = s.claims.interface.encodeFunctionData("payClaims", [[s.first, s.second]]);
         await s.token.arm(s.claims, data, true, s.provider.address);
-        await ic.expectRevert(
-          s.claims.connect(s.insurer).payClaim(s.first),
-          s.claims,
-          "InsuranceClaimPaymentFailed",
-          s.first,
-          s.provider.address,
-          ic.usd(96),
-        );
-        await expect(s.claims.connect(s.insurer).payClaims([s.first, s.second]))
-          .to.emit(s.claims, "ClaimBatchPaid")
-          .withArgs(s.insurer.address, 1n, 1n, ic.usd(96));
-        expect(await s.claims.claimStateOf(s.first)).to.equal(ic.ClaimState.Approved);
+        await expectPaymentFailed(s, s.first, s.second);
         expect(await s.claims.claimStateOf(s.second)).to.equal(ic.ClaimState.Paid);
         expect(await s.token.balanceOf(s.claims)).to.equal(
           (await s.claims.poolOf(s.poolId)).balance,
@@ -412,18 +409,7 @@ describe("InsuranceClaim", function () {
       );
       const { appealDeadline } = await s.claims.claimOf(1n);
       await ic.networkHelpers.time.increaseTo(appealDeadline + 1n);
-      await expect(s.claims.connect(s.provider).submitClaim(again, 0n, []))
-        .to.emit(s.claims, "ClaimSubmitted")
-        .withArgs(
-          2n,
-          s.policyId,
-          s.provider.address,
-          again.serviceCode,
-          again.serviceDate,
-          ic.usd(150),
-          ic.usd(120),
-          again.evidenceHash,
-        );
+      await ic.expectSubmitted(s, again, 2n);
     });
 
     it("a finally denied service may be submitted again, once", async function () {
