@@ -1,9 +1,34 @@
 import { expect } from "chai";
+import type { AddressLike, ContractRunner } from "ethers";
 
 import { isDrugServiceCode } from "../../sdk/insurance-claim/claim-rules.js";
 import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
 import * as ic from "../helpers/insurance-claim.js";
 import type { ClaimsSuite } from "../fixtures/insurance-claim.js";
+
+/** A test ERC-20 the insurer can approve the claims contract on. */
+type TestToken = Parameters<typeof ic.openTokenPool>[1] & {
+  connect(runner: ContractRunner | null): {
+    approve(spender: AddressLike, value: bigint): Promise<unknown>;
+  };
+};
+
+/** A fresh suite with a pool in `token`, funded by the insurer: the suite, the token, the ids. */
+async function poolIn<T extends TestToken>(token: T) {
+  const s = await ic.deployClaimsSuite(ic.connection);
+  const ids = await ic.openTokenPool(s, token, (amount) =>
+    token.connect(s.insurer).approve(s.claims, amount),
+  );
+  return { ...s, token, ...ids };
+}
+
+/** `poolIn`, with two approved claims on the pool: `first` the provider's, `second` the pharmacy's. */
+async function claimsIn<T extends TestToken>(token: T, firstLabel: string, secondLabel: string) {
+  const s = await poolIn(token);
+  const first = await ic.approvedClaim(s, s.policyId, firstLabel);
+  const second = await ic.approvedClaim(s, s.policyId, secondLabel, s.pharmacy);
+  return { ...s, first, second };
+}
 
 /**
  * Paying the provider's claim `failing` reverts with `InsuranceClaimPaymentFailed`; in a batch
@@ -83,12 +108,7 @@ describe("InsuranceClaim", function () {
   describe("hostile tokens", function () {
     describe("fee on transfer", function () {
       async function feeFixture() {
-        const s = await ic.deployClaimsSuite(ic.connection);
-        const token = await ic.ethers.deployContract("FeeOnTransferERC20", [100n]);
-        const ids = await ic.openTokenPool(s, token, (amount) =>
-          token.connect(s.insurer).approve(s.claims, amount),
-        );
-        return { ...s, token, ...ids };
+        return poolIn(await ic.ethers.deployContract("FeeOnTransferERC20", [100n]));
       }
 
       it("credits only what arrived", async function () {
@@ -134,15 +154,13 @@ describe("InsuranceClaim", function () {
 
     describe("blacklisting", function () {
       async function blacklistFixture() {
-        const s = await ic.deployClaimsSuite(ic.connection);
-        const token = await ic.ethers.deployContract("BlacklistERC20");
-        const ids = await ic.openTokenPool(s, token, (amount) =>
-          token.connect(s.insurer).approve(s.claims, amount),
+        const s = await claimsIn(
+          await ic.ethers.deployContract("BlacklistERC20"),
+          "blocked",
+          "fine",
         );
-        const blocked = await ic.approvedClaim({ ...s }, ids.policyId, "blocked");
-        const fine = await ic.approvedClaim({ ...s }, ids.policyId, "fine", s.pharmacy);
-        await token.setBlacklisted(s.provider.address, true);
-        return { ...s, token, ...ids, blocked, fine };
+        await s.token.setBlacklisted(s.provider.address, true);
+        return { ...s, blocked: s.first, fine: s.second };
       }
 
       it("reverts a single payment to a blacklisted payee with a named error", async function () {
@@ -218,15 +236,13 @@ describe("InsuranceClaim", function () {
 
     describe("returning false", function () {
       async function falseFixture() {
-        const s = await ic.deployClaimsSuite(ic.connection);
-        const token = await ic.ethers.deployContract("FalseReturningERC20");
-        const ids = await ic.openTokenPool(s, token, (amount) =>
-          token.connect(s.insurer).approve(s.claims, amount),
+        const s = await claimsIn(
+          await ic.ethers.deployContract("FalseReturningERC20"),
+          "refused",
+          "fine",
         );
-        const refused = await ic.approvedClaim(s, ids.policyId, "refused");
-        const fine = await ic.approvedClaim(s, ids.policyId, "fine", s.pharmacy);
-        await token.setRefused(s.provider.address, true);
-        return { ...s, token, ...ids, refused, fine };
+        await s.token.setRefused(s.provider.address, true);
+        return { ...s, refused: s.first, fine: s.second };
       }
 
       it("reverts funding without allowance with SafeERC20's error", async function () {
@@ -251,14 +267,7 @@ describe("InsuranceClaim", function () {
 
     describe("re-entering on transfer", function () {
       async function reentrantFixture() {
-        const s = await ic.deployClaimsSuite(ic.connection);
-        const token = await ic.ethers.deployContract("ReentrantERC20");
-        const ids = await ic.openTokenPool(s, token, (amount) =>
-          token.connect(s.insurer).approve(s.claims, amount),
-        );
-        const first = await ic.approvedClaim(s, ids.policyId, "r1");
-        const second = await ic.approvedClaim(s, ids.policyId, "r2", s.pharmacy);
-        return { ...s, token, ...ids, first, second };
+        return claimsIn(await ic.ethers.deployContract("ReentrantERC20"), "r1", "r2");
       }
       const guardError = (s: ClaimsSuite) =>
         s.claims.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []);
