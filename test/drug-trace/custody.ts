@@ -3,6 +3,9 @@ import { ZeroAddress, id } from "ethers";
 
 import * as dt from "../helpers/drug-trace.js";
 
+type Registered = Awaited<ReturnType<typeof dt.registeredFixture>>;
+type Signer = Registered["stranger"];
+
 describe("DrugTrace", function () {
   describe("ship", function () {
     it("moves units from the sender's holding into a pending shipment to the named recipient", async function () {
@@ -36,24 +39,20 @@ describe("DrugTrace", function () {
       const { drugTrace, distributor, pharmacy, batchId } = await dt.networkHelpers.loadFixture(
         dt.stockedFixture,
       );
-      await expect(drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n))
-        .to.emit(drugTrace, "ShipmentSent")
-        .withArgs(
-          batchId,
-          dt.shipmentIdOf(3n, distributor.address),
-          pharmacy.address,
-          distributor.address,
-          1n,
-        );
-      await expect(drugTrace.connect(pharmacy).ship(batchId, distributor.address, 1n))
-        .to.emit(drugTrace, "ShipmentSent")
-        .withArgs(
-          batchId,
-          dt.shipmentIdOf(4n, pharmacy.address),
-          distributor.address,
-          pharmacy.address,
-          1n,
-        );
+      for (const [sender, recipient, sequence] of [
+        [distributor, pharmacy, 3n],
+        [pharmacy, distributor, 4n],
+      ] as const) {
+        await expect(drugTrace.connect(sender).ship(batchId, recipient.address, 1n))
+          .to.emit(drugTrace, "ShipmentSent")
+          .withArgs(
+            batchId,
+            dt.shipmentIdOf(sequence, sender.address),
+            recipient.address,
+            sender.address,
+            1n,
+          );
+      }
     });
 
     it("lets a pharmacy return stock to its distributor", async function () {
@@ -100,320 +99,282 @@ describe("DrugTrace", function () {
       );
     });
 
-    it("reverts when the quantity is zero", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
-      const { drugTrace, manufacturer, distributor, batchId } = fixture;
-      await dt.refuses(
-        dt.watchTrace(fixture, [batchId], [dt.shipmentIdOf(1n, manufacturer.address)]),
-        "DrugTraceZeroQuantity",
-        [],
-        () => drugTrace.connect(manufacturer).ship(batchId, distributor.address, 0n),
-      );
-    });
-
-    it("reverts when shipping to oneself", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
-      const { drugTrace, manufacturer, batchId } = fixture;
-      await dt.refuses(
-        dt.watchTrace(fixture, [batchId], [dt.shipmentIdOf(1n, manufacturer.address)]),
-        "DrugTraceShipmentToSelf",
-        [manufacturer.address],
-        () => drugTrace.connect(manufacturer).ship(batchId, manufacturer.address, 1n),
-      );
-    });
-
-    it("reverts when the recipient holds no trade role (attack), whatever else it holds", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
-      const { drugTrace, manufacturer, stranger, regulator, sensor, pauser, batchId } = fixture;
-      await dt.expectNothingChanged(
-        dt.traceState(fixture, [batchId], [dt.shipmentIdOf(1n, manufacturer.address)]),
-        async () => {
-          for (const to of [
-            stranger.address,
-            regulator.address,
-            sensor.address,
-            pauser.address,
+    /** A refused `ship`: sender, recipient, quantity, error, its arguments (and another batch). */
+    type Attempt = [
+      from: Signer,
+      to: string,
+      quantity: bigint,
+      error: string,
+      args: readonly unknown[],
+      batchId?: string,
+    ];
+    const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
+    const inState = (batchId: string, state: bigint, expected = dt.ACTIVE): [string, unknown[]] => [
+      "DrugTraceUnexpectedBatchState",
+      [batchId, state, expected],
+    ];
+    const REFUSALS: {
+      title: string;
+      fixture: () => Promise<Registered>;
+      setup?: (f: Registered) => Promise<unknown>;
+      attempts: (f: Registered) => Attempt[];
+    }[] = [
+      {
+        title: "reverts when the quantity is zero",
+        fixture: dt.registeredFixture,
+        attempts: (f) => [[f.manufacturer, f.distributor.address, 0n, "DrugTraceZeroQuantity", []]],
+      },
+      {
+        title: "reverts when shipping to oneself",
+        fixture: dt.registeredFixture,
+        attempts: ({ manufacturer: m }) => [
+          [m, m.address, 1n, "DrugTraceShipmentToSelf", [m.address]],
+        ],
+      },
+      {
+        title: "reverts when the recipient holds no trade role (attack), whatever else it holds",
+        fixture: dt.registeredFixture,
+        attempts: (f) =>
+          [
+            f.stranger.address,
+            f.regulator.address,
+            f.sensor.address,
+            f.pauser.address,
             ZeroAddress,
-          ]) {
+          ].map((to) => [f.manufacturer, to, 1n, "DrugTraceNotTradePartner", [to]]),
+      },
+      {
+        title: "reverts when the batch is not registered",
+        fixture: dt.registeredFixture,
+        attempts: (f) => [
+          [
+            f.manufacturer,
+            f.distributor.address,
+            1n,
+            ...inState(unknown, dt.BatchState.None),
+            unknown,
+          ],
+        ],
+      },
+      {
+        title: "reverts when shipping a recalled batch onward and changes nothing",
+        fixture: dt.stockedFixture,
+        setup: (f) => f.drugTrace.connect(f.regulator).recall(f.batchId, 7n, dt.EVIDENCE),
+        attempts: (f) => [
+          [f.distributor, f.pharmacy.address, 1n, ...inState(f.batchId, dt.BatchState.Recalled)],
+        ],
+      },
+      {
+        title: "reverts when shipping an expired batch onward",
+        fixture: dt.stockedFixture,
+        setup: (f) => dt.networkHelpers.time.increaseTo(f.expiry + 1n),
+        attempts: (f) => [
+          [f.distributor, f.pharmacy.address, 1n, ...inState(f.batchId, dt.BatchState.Expired)],
+        ],
+      },
+      {
+        title: "reverts when shipping a quarantined batch, even back to the manufacturer",
+        fixture: dt.stockedFixture,
+        setup: (f) => f.drugTrace.connect(f.sensor).reportExcursion(f.batchId, dt.READING, 1250),
+        attempts: ({ distributor, batchId, ...f }) => [
+          [
+            distributor,
+            f.manufacturer.address,
+            1n,
+            ...inState(batchId, dt.BatchState.Quarantined, dt.RETURNABLE),
+          ],
+          [distributor, f.pharmacy.address, 1n, ...inState(batchId, dt.BatchState.Quarantined)],
+        ],
+      },
+      {
+        title: "reverts when the sender holds too few units, or none",
+        fixture: dt.stockedFixture,
+        attempts: ({ batchId, pharmacy, stranger, ...f }) => [
+          [
+            pharmacy,
+            f.distributor.address,
+            51n,
+            "DrugTraceInsufficientHolding",
+            [batchId, pharmacy.address, 50n, 51n],
+          ],
+          [
+            stranger,
+            f.pharmacy2.address,
+            1n,
+            "DrugTraceInsufficientHolding",
+            [batchId, stranger.address, 0n, 1n],
+          ],
+        ],
+      },
+    ];
+
+    for (const c of REFUSALS) {
+      it(c.title, async function () {
+        const f = await dt.networkHelpers.loadFixture(c.fixture);
+        await c.setup?.(f);
+        const attempts = c.attempts(f);
+        const next = attempts.flatMap(([from]) =>
+          [1n, 2n, 3n].map((sequence) => dt.shipmentIdOf(sequence, from.address)),
+        );
+        await dt.expectNothingChanged(dt.traceState(f, [f.batchId, unknown], next), async () => {
+          for (const [from, to, quantity, error, args, batchId = f.batchId] of attempts) {
             await dt.expectRevert(
-              drugTrace.connect(manufacturer).ship(batchId, to, 1n),
-              drugTrace,
-              "DrugTraceNotTradePartner",
-              to,
+              f.drugTrace.connect(from).ship(batchId, to, quantity),
+              f.drugTrace,
+              error,
+              ...args,
             );
           }
-        },
-      );
-    });
+        });
+      });
+    }
 
-    it("reverts when the batch is not registered", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
-      const { drugTrace, manufacturer, distributor } = fixture;
-      const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
-      await dt.revertsInBatchState(
-        drugTrace,
-        drugTrace.connect(manufacturer).ship(unknown, distributor.address, 1n),
-        unknown,
-        dt.BatchState.None,
-        dt.ACTIVE,
-      );
-    });
-
-    it("reverts when shipping a recalled batch onward and changes nothing", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
-      const { drugTrace, regulator, distributor, pharmacy, batchId } = fixture;
-      await drugTrace.connect(regulator).recall(batchId, 7n, dt.EVIDENCE);
-      await dt.refuses(
-        dt.watchTrace(fixture, [batchId], [dt.shipmentIdOf(3n, distributor.address)]),
-        "DrugTraceUnexpectedBatchState",
-        [batchId, dt.BatchState.Recalled, dt.ACTIVE],
-        () => drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
-      );
-    });
-
-    it("reverts when shipping an expired batch onward", async function () {
-      const { drugTrace, distributor, pharmacy, batchId, expiry } =
-        await dt.networkHelpers.loadFixture(dt.stockedFixture);
-      await dt.networkHelpers.time.increaseTo(expiry + 1n);
-      await dt.revertsInBatchState(
-        drugTrace,
-        drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
-        batchId,
-        dt.BatchState.Expired,
-        dt.ACTIVE,
-      );
-    });
-
-    it("reverts when shipping a quarantined batch, even back to the manufacturer", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
-      const { drugTrace, sensor, distributor, manufacturer, pharmacy, batchId } = fixture;
-      await drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 1250);
-      await dt.expectNothingChanged(
-        dt.traceState(fixture, [batchId], [dt.shipmentIdOf(3n, distributor.address)]),
-        async () => {
-          await dt.revertsInBatchState(
-            drugTrace,
-            drugTrace.connect(distributor).ship(batchId, manufacturer.address, 1n),
-            batchId,
-            dt.BatchState.Quarantined,
-            dt.RETURNABLE,
-          );
-          await dt.revertsInBatchState(
-            drugTrace,
-            drugTrace.connect(distributor).ship(batchId, pharmacy.address, 1n),
-            batchId,
-            dt.BatchState.Quarantined,
-            dt.ACTIVE,
-          );
-        },
-      );
-    });
-
-    it("reverts when the sender holds too few units, or none", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
-      const { drugTrace, distributor, pharmacy, pharmacy2, stranger, batchId } = fixture;
-      await dt.expectNothingChanged(
-        dt.traceState(fixture, [batchId], [dt.shipmentIdOf(3n, pharmacy.address)]),
-        async () => {
-          await dt.expectRevert(
-            drugTrace.connect(pharmacy).ship(batchId, distributor.address, 51n),
-            drugTrace,
-            "DrugTraceInsufficientHolding",
-            batchId,
-            pharmacy.address,
-            50n,
-            51n,
-          );
-          await dt.expectRevert(
-            drugTrace.connect(stranger).ship(batchId, pharmacy2.address, 1n),
-            drugTrace,
-            "DrugTraceInsufficientHolding",
-            batchId,
-            stranger.address,
-            0n,
-            1n,
-          );
-        },
-      );
-    });
-
-    it("reverts when paused", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.registeredFixture);
-      const { drugTrace, manufacturer, distributor, pauser, batchId } = fixture;
-      await drugTrace.connect(pauser).pause();
-      await dt.expectRevert(
+    dt.itRevertsWhenPaused(
+      dt.registeredFixture,
+      ({ drugTrace, manufacturer, distributor, batchId }) =>
         drugTrace.connect(manufacturer).ship(batchId, distributor.address, 1n),
-        drugTrace,
-        "EnforcedPause",
-      );
-    });
+    );
   });
 
-  describe("acceptShipment", function () {
-    it("credits the named recipient and closes the shipment", async function () {
-      const { drugTrace, manufacturer, distributor, batchId, pending } =
-        await dt.networkHelpers.loadFixture(dt.pendingFixture);
-      await expect(drugTrace.connect(distributor).acceptShipment(pending))
-        .to.emit(drugTrace, "ShipmentAccepted")
-        .withArgs(batchId, pending, distributor.address, manufacturer.address, 30n);
-      expect(await drugTrace.shipmentStateOf(pending)).to.equal(dt.ShipmentState.Accepted);
-      expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(150n + 30n);
-      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
-        dt.UNIT_COUNT - 230n,
-      );
-    });
+  /*
+   * The three ways a pending shipment is settled: the recipient accepts (and is credited) or
+   * rejects, the sender cancels; rejecting and cancelling return the units to the sender.
+   */
+  type Pending = Awaited<ReturnType<typeof dt.pendingFixture>>;
+  type Party = "manufacturer" | "distributor" | "pharmacy" | "stranger";
+  type Outcome = "Accepted" | "Rejected" | "Cancelled";
+  interface Settlement {
+    fn: "acceptShipment" | "rejectShipment" | "cancelShipment";
+    outcome: Outcome;
+    settles: string;
+    /** Who is refused with the not-sender or not-recipient error, under the title `refusal`. */
+    outsiders: readonly Party[];
+    refusal: string;
+  }
+  const SETTLEMENTS: readonly Settlement[] = [
+    {
+      fn: "acceptShipment",
+      outcome: "Accepted",
+      settles: "credits the named recipient and closes the shipment",
+      outsiders: ["stranger", "pharmacy", "manufacturer"],
+      refusal: "reverts when someone the sender did not name claims the custody (attack)",
+    },
+    {
+      fn: "rejectShipment",
+      outcome: "Rejected",
+      settles: "returns the units to the sender",
+      outsiders: ["manufacturer", "stranger"],
+      refusal: "reverts when anyone but the recipient rejects",
+    },
+    {
+      fn: "cancelShipment",
+      outcome: "Cancelled",
+      settles: "returns the units to the sender before acceptance",
+      outsiders: ["distributor", "stranger"],
+      refusal: "reverts when anyone but the sender cancels",
+    },
+  ];
 
-    it("settles a shipment whatever happened to the batch meanwhile", async function () {
-      const { drugTrace, regulator, distributor, batchId, pending } =
-        await dt.networkHelpers.loadFixture(dt.pendingFixture);
-      await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
-      await drugTrace.connect(distributor).acceptShipment(pending);
-      expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(180n);
-    });
+  /** The pending shipment's sender (manufacturer) cancels; its recipient accepts or rejects. */
+  function settlerOf({
+    outcome,
+  }: Settlement): ["manufacturer", "distributor"] | ["distributor", "manufacturer"] {
+    return outcome === "Cancelled"
+      ? ["manufacturer", "distributor"]
+      : ["distributor", "manufacturer"];
+  }
 
-    it("reverts when someone the sender did not name claims the custody (attack)", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
-      const { drugTrace, manufacturer, pharmacy, stranger, batchId, pending } = fixture;
-      await dt.expectNothingChanged(dt.traceState(fixture, [batchId], [pending]), async () => {
-        for (const claimant of [stranger, pharmacy, manufacturer]) {
-          await dt.expectRevert(
-            drugTrace.connect(claimant).acceptShipment(pending),
-            drugTrace,
-            "DrugTraceNotShipmentRecipient",
+  /** `signer` (by default the entitled party) settles shipment `shipmentId` as `settlement` does. */
+  function settle(
+    f: Pending,
+    settlement: Settlement,
+    shipmentId: bigint,
+    signer: Pending[Party] = f[settlerOf(settlement)[0]],
+  ): Promise<unknown> {
+    return f.drugTrace.connect(signer)[settlement.fn](shipmentId);
+  }
+
+  /** Holdings once the pending 30 units are settled: credited to the distributor or sent back. */
+  async function expectSettled(f: Pending, { outcome }: Settlement) {
+    const toRecipient = outcome === "Accepted" ? 30n : 0n;
+    expect(await f.drugTrace.holdingOf(f.batchId, f.distributor.address)).to.equal(
+      150n + toRecipient,
+    );
+    expect(await f.drugTrace.holdingOf(f.batchId, f.manufacturer.address)).to.equal(
+      dt.UNIT_COUNT - 200n - toRecipient,
+    );
+  }
+
+  for (const settlement of SETTLEMENTS) {
+    describe(settlement.fn, function () {
+      it(settlement.settles, async function () {
+        const f = await dt.networkHelpers.loadFixture(dt.pendingFixture);
+        const { drugTrace, batchId, pending } = f;
+        await expect(settle(f, settlement, pending))
+          .to.emit(drugTrace, `Shipment${settlement.outcome}`)
+          .withArgs(
+            batchId,
             pending,
-            claimant.address,
+            ...settlerOf(settlement).map((party) => f[party].address),
+            30n,
+          );
+        expect(await drugTrace.shipmentStateOf(pending)).to.equal(
+          dt.ShipmentState[settlement.outcome],
+        );
+        await expectSettled(f, settlement);
+      });
+
+      it("settles a shipment whatever happened to the batch meanwhile", async function () {
+        const f = await dt.networkHelpers.loadFixture(dt.pendingFixture);
+        await f.drugTrace.connect(f.regulator).recall(f.batchId, 1n, dt.EVIDENCE);
+        await settle(f, settlement, f.pending);
+        await expectSettled(f, settlement);
+      });
+
+      it(settlement.refusal, async function () {
+        const f = await dt.networkHelpers.loadFixture(dt.pendingFixture);
+        await dt.refusesEach(
+          dt.watchTrace(f, [f.batchId], [f.pending]),
+          settlement.outsiders.map((party) => f[party]),
+          settlement.outcome === "Cancelled"
+            ? "DrugTraceNotShipmentSender"
+            : "DrugTraceNotShipmentRecipient",
+          (signer) => [f.pending, signer.address],
+          (signer) => settle(f, settlement, f.pending, signer),
+        );
+      });
+
+      it("reverts for an unknown shipment", async function () {
+        const f = await dt.networkHelpers.loadFixture(dt.pendingFixture);
+        const unknown = dt.shipmentIdOf(9n, f.manufacturer.address);
+        await dt.refuses(
+          dt.watchTrace(f, [f.batchId], [unknown]),
+          "DrugTraceUnexpectedShipmentState",
+          [unknown, dt.ShipmentState.None, dt.expectedStates(dt.ShipmentState.Pending)],
+          () => settle(f, settlement, unknown),
+        );
+      });
+
+      it("reverts when the shipment was already accepted, rejected or cancelled", async function () {
+        for (const first of SETTLEMENTS) {
+          const f = await dt.networkHelpers.loadFixture(dt.pendingFixture);
+          await settle(f, first, f.pending);
+          await dt.refuses(
+            dt.watchTrace(f, [f.batchId], [f.pending]),
+            "DrugTraceUnexpectedShipmentState",
+            [
+              f.pending,
+              dt.ShipmentState[first.outcome],
+              dt.expectedStates(dt.ShipmentState.Pending),
+            ],
+            () => settle(f, settlement, f.pending),
           );
         }
       });
+
+      dt.itRevertsWhenPaused(dt.pendingFixture, (f) => settle(f, settlement, f.pending));
     });
-
-    it("reverts for an unknown shipment", async function () {
-      const { drugTrace, distributor, manufacturer } = await dt.networkHelpers.loadFixture(
-        dt.pendingFixture,
-      );
-      const unknown = dt.shipmentIdOf(9n, manufacturer.address);
-      await dt.expectRevert(
-        drugTrace.connect(distributor).acceptShipment(unknown),
-        drugTrace,
-        "DrugTraceUnexpectedShipmentState",
-        unknown,
-        dt.ShipmentState.None,
-        dt.expectedStates(dt.ShipmentState.Pending),
-      );
-    });
-
-    it("reverts when the shipment was already accepted, rejected or cancelled", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
-      const { drugTrace, manufacturer, distributor, batchId, pending, toDistributor } = fixture;
-      await dt.refuses(
-        dt.watchTrace(fixture, [batchId], [toDistributor]),
-        "DrugTraceUnexpectedShipmentState",
-        [toDistributor, dt.ShipmentState.Accepted, dt.expectedStates(dt.ShipmentState.Pending)],
-        () => drugTrace.connect(distributor).acceptShipment(toDistributor),
-      );
-      await drugTrace.connect(manufacturer).cancelShipment(pending);
-      await dt.expectRevert(
-        drugTrace.connect(distributor).acceptShipment(pending),
-        drugTrace,
-        "DrugTraceUnexpectedShipmentState",
-        pending,
-        dt.ShipmentState.Cancelled,
-        dt.expectedStates(dt.ShipmentState.Pending),
-      );
-    });
-
-    dt.itRevertsWhenPaused(dt.pendingFixture, ({ drugTrace, distributor, pending }) =>
-      drugTrace.connect(distributor).acceptShipment(pending),
-    );
-  });
-
-  describe("rejectShipment", function () {
-    it("returns the units to the sender", async function () {
-      const { drugTrace, manufacturer, distributor, batchId, pending } =
-        await dt.networkHelpers.loadFixture(dt.pendingFixture);
-      await expect(drugTrace.connect(distributor).rejectShipment(pending))
-        .to.emit(drugTrace, "ShipmentRejected")
-        .withArgs(batchId, pending, distributor.address, manufacturer.address, 30n);
-      expect(await drugTrace.shipmentStateOf(pending)).to.equal(dt.ShipmentState.Rejected);
-      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
-        dt.UNIT_COUNT - 200n,
-      );
-      expect(await drugTrace.holdingOf(batchId, distributor.address)).to.equal(150n);
-    });
-
-    it("reverts when anyone but the recipient rejects", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
-      const { drugTrace, manufacturer, stranger, batchId, pending } = fixture;
-      await dt.refusesEach(
-        dt.watchTrace(fixture, [batchId], [pending]),
-        [manufacturer, stranger],
-        "DrugTraceNotShipmentRecipient",
-        (signer) => [pending, signer.address],
-        (signer) => drugTrace.connect(signer).rejectShipment(pending),
-      );
-    });
-
-    it("reverts when the shipment is no longer pending", async function () {
-      const { drugTrace, distributor, pending } = await dt.networkHelpers.loadFixture(
-        dt.pendingFixture,
-      );
-      await drugTrace.connect(distributor).rejectShipment(pending);
-      await dt.expectRevert(
-        drugTrace.connect(distributor).rejectShipment(pending),
-        drugTrace,
-        "DrugTraceUnexpectedShipmentState",
-        pending,
-        dt.ShipmentState.Rejected,
-        dt.expectedStates(dt.ShipmentState.Pending),
-      );
-    });
-
-    dt.itRevertsWhenPaused(dt.pendingFixture, ({ drugTrace, distributor, pending }) =>
-      drugTrace.connect(distributor).rejectShipment(pending),
-    );
-  });
-
-  describe("cancelShipment", function () {
-    it("returns the units to the sender before acceptance", async function () {
-      const { drugTrace, manufacturer, distributor, batchId, pending } =
-        await dt.networkHelpers.loadFixture(dt.pendingFixture);
-      await expect(drugTrace.connect(manufacturer).cancelShipment(pending))
-        .to.emit(drugTrace, "ShipmentCancelled")
-        .withArgs(batchId, pending, manufacturer.address, distributor.address, 30n);
-      expect(await drugTrace.shipmentStateOf(pending)).to.equal(dt.ShipmentState.Cancelled);
-      expect(await drugTrace.holdingOf(batchId, manufacturer.address)).to.equal(
-        dt.UNIT_COUNT - 200n,
-      );
-    });
-
-    it("reverts when anyone but the sender cancels", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
-      const { drugTrace, distributor, stranger, batchId, pending } = fixture;
-      await dt.refusesEach(
-        dt.watchTrace(fixture, [batchId], [pending]),
-        [distributor, stranger],
-        "DrugTraceNotShipmentSender",
-        (signer) => [pending, signer.address],
-        (signer) => drugTrace.connect(signer).cancelShipment(pending),
-      );
-    });
-
-    it("reverts after acceptance", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.pendingFixture);
-      const { drugTrace, manufacturer, distributor, batchId, pending } = fixture;
-      await drugTrace.connect(distributor).acceptShipment(pending);
-      await dt.refuses(
-        dt.watchTrace(fixture, [batchId], [pending]),
-        "DrugTraceUnexpectedShipmentState",
-        [pending, dt.ShipmentState.Accepted, dt.expectedStates(dt.ShipmentState.Pending)],
-        () => drugTrace.connect(manufacturer).cancelShipment(pending),
-      );
-    });
-
-    dt.itRevertsWhenPaused(dt.pendingFixture, ({ drugTrace, manufacturer, pending }) =>
-      drugTrace.connect(manufacturer).cancelShipment(pending),
-    );
-  });
+  }
 
   describe("conservation", function () {
     it("keeps holdings + in transit = registered − dispensed along a journey", async function () {

@@ -49,21 +49,7 @@ describe("DrugTrace", function () {
         await dt.networkHelpers.loadFixture(dt.registeredFixture);
       let expected = 1n;
       for (const signer of [manufacturer, distributor, pharmacy]) {
-        await expect(
-          drugTrace
-            .connect(signer)
-            .flagSuspect(batchId, 0n, dt.serialOf(0), dt.UnitStatus.Unknown, dt.EVIDENCE),
-        )
-          .to.emit(drugTrace, "SuspectFlagged")
-          .withArgs(
-            batchId,
-            expected,
-            signer.address,
-            0n,
-            dt.serialOf(0),
-            dt.UnitStatus.Unknown,
-            dt.EVIDENCE,
-          );
+        await dt.expectFlagged(drugTrace, signer, batchId, 0, dt.UnitStatus.Unknown, expected);
         expect(await drugTrace.openFlagsOf(signer.address)).to.equal(1n);
         expected += 1n;
       }
@@ -109,21 +95,7 @@ describe("DrugTrace", function () {
       );
       await drugTrace.connect(regulator).resolveSuspect(7n, dt.Resolution.Cleared);
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(max - 1n);
-      await expect(
-        drugTrace
-          .connect(pharmacy)
-          .flagSuspect(batchId, 40n, dt.serialOf(40), dt.UnitStatus.Active, dt.EVIDENCE),
-      )
-        .to.emit(drugTrace, "SuspectFlagged")
-        .withArgs(
-          batchId,
-          max + 1n,
-          pharmacy.address,
-          40n,
-          dt.serialOf(40),
-          dt.UnitStatus.Active,
-          dt.EVIDENCE,
-        );
+      await dt.expectFlagged(drugTrace, pharmacy, batchId, 40, dt.UnitStatus.Active, max + 1n);
     });
 
     it("reverts for anyone without a trade role", async function () {
@@ -168,47 +140,50 @@ describe("DrugTrace", function () {
       expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Active);
     });
 
-    it("confirms a flag by quarantining the batch, once", async function () {
-      const { drugTrace, regulator, pharmacy, batchId, flagId } =
-        await dt.networkHelpers.loadFixture(flaggedFixture);
-      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Quarantined))
-        .to.emit(drugTrace, "SuspectResolved")
-        .withArgs(batchId, flagId, regulator.address, dt.Resolution.Quarantined)
-        .and.to.emit(drugTrace, "BatchQuarantined")
-        .withArgs(batchId, regulator.address, dt.QuarantineOrigin.Regulator);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Quarantined);
-      expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(
-        dt.QuarantineOrigin.Regulator,
-      );
-      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(dt.FlagState.Quarantined);
-      expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(0n);
+    for (const c of [
+      {
+        how: "quarantining the batch",
+        resolution: dt.Resolution.Quarantined,
+        event: "BatchQuarantined",
+        eventArgs: (regulator: string) => [regulator, dt.QuarantineOrigin.Regulator],
+        batchState: dt.BatchState.Quarantined,
+        origin: dt.QuarantineOrigin.Regulator,
+        flagState: dt.FlagState.Quarantined,
+        unitStatus: dt.UnitStatus.Quarantined,
+      },
+      {
+        how: "recalling the batch with the flag's evidence",
+        resolution: dt.Resolution.Recalled,
+        event: "BatchRecalled",
+        eventArgs: (regulator: string) => [regulator, 0xffffn, dt.EVIDENCE],
+        batchState: dt.BatchState.Recalled,
+        origin: dt.QuarantineOrigin.None,
+        flagState: dt.FlagState.Recalled,
+        unitStatus: dt.UnitStatus.Recalled,
+      },
+    ]) {
+      it(`confirms a flag by ${c.how}, once`, async function () {
+        const { drugTrace, regulator, pharmacy, batchId, flagId } =
+          await dt.networkHelpers.loadFixture(flaggedFixture);
+        await expect(drugTrace.connect(regulator).resolveSuspect(flagId, c.resolution))
+          .to.emit(drugTrace, "SuspectResolved")
+          .withArgs(batchId, flagId, regulator.address, c.resolution)
+          .and.to.emit(drugTrace, c.event)
+          .withArgs(batchId, ...c.eventArgs(regulator.address));
+        expect(await drugTrace.batchStateOf(batchId)).to.equal(c.batchState);
+        expect((await drugTrace.batchOf(batchId)).quarantineOrigin).to.equal(c.origin);
+        expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(c.flagState);
+        expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(0n);
 
-      await drugTrace
-        .connect(pharmacy)
-        .flagSuspect(batchId, 5n, dt.serialOf(5), dt.UnitStatus.Quarantined, dt.EVIDENCE);
-      await expect(drugTrace.connect(regulator).resolveSuspect(2n, dt.Resolution.Quarantined))
-        .to.emit(drugTrace, "SuspectResolved")
-        .and.not.to.emit(drugTrace, "BatchQuarantined");
-    });
-
-    it("confirms a flag by recalling the batch with the flag's evidence, once", async function () {
-      const { drugTrace, regulator, pharmacy, batchId, flagId } =
-        await dt.networkHelpers.loadFixture(flaggedFixture);
-      await expect(drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Recalled))
-        .to.emit(drugTrace, "SuspectResolved")
-        .withArgs(batchId, flagId, regulator.address, dt.Resolution.Recalled)
-        .and.to.emit(drugTrace, "BatchRecalled")
-        .withArgs(batchId, regulator.address, 0xffffn, dt.EVIDENCE);
-      expect(await drugTrace.batchStateOf(batchId)).to.equal(dt.BatchState.Recalled);
-      expect((await drugTrace.suspectFlagOf(flagId)).state).to.equal(dt.FlagState.Recalled);
-
-      await drugTrace
-        .connect(pharmacy)
-        .flagSuspect(batchId, 5n, dt.serialOf(5), dt.UnitStatus.Recalled, dt.EVIDENCE);
-      await expect(drugTrace.connect(regulator).resolveSuspect(2n, dt.Resolution.Recalled))
-        .to.emit(drugTrace, "SuspectResolved")
-        .and.not.to.emit(drugTrace, "BatchRecalled");
-    });
+        // A second flag confirmed the same way resolves without acting on the batch again.
+        await drugTrace
+          .connect(pharmacy)
+          .flagSuspect(batchId, 5n, dt.serialOf(5), c.unitStatus, dt.EVIDENCE);
+        await expect(drugTrace.connect(regulator).resolveSuspect(2n, c.resolution))
+          .to.emit(drugTrace, "SuspectResolved")
+          .and.not.to.emit(drugTrace, c.event);
+      });
+    }
 
     it("turns an excursion quarantine into a regulator's when confirming a flag", async function () {
       const { drugTrace, regulator, sensor, batchId, flagId } =
@@ -225,12 +200,8 @@ describe("DrugTrace", function () {
     it("reverts when quarantining a recalled batch", async function () {
       const fixture = await dt.networkHelpers.loadFixture(flaggedFixture);
       const { drugTrace, regulator, batchId, flagId } = fixture;
-      await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
-      await dt.refuses(
-        dt.watchTrace(fixture, [batchId]),
-        "DrugTraceUnexpectedBatchState",
-        [batchId, dt.BatchState.Recalled, dt.LIVE],
-        () => drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Quarantined),
+      await dt.refusesOnceRecalled(dt.watchTrace(fixture, [batchId]), fixture, dt.LIVE, () =>
+        drugTrace.connect(regulator).resolveSuspect(flagId, dt.Resolution.Quarantined),
       );
     });
 

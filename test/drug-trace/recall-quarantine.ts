@@ -4,6 +4,36 @@ import { id } from "ethers";
 import * as dt from "../helpers/drug-trace.js";
 
 describe("DrugTrace", function () {
+  async function quarantinedFixture() {
+    const stocked = await dt.stockedFixture();
+    await stocked.drugTrace
+      .connect(stocked.sensor)
+      .reportExcursion(stocked.batchId, dt.READING, 1250);
+    return stocked;
+  }
+
+  /**
+   * `it`: only the batch's manufacturer or a regulator may `call`; each of the `outsiders` is
+   * refused with the batch and its own address, and nothing changes.
+   */
+  function itRefusesOutsiders(
+    who: string,
+    fixture: typeof dt.stockedFixture,
+    outsiders: readonly ("stranger" | "manufacturer2" | "distributor" | "sensor")[],
+    call: (drugTrace: dt.Fixture["drugTrace"], batchId: string) => Promise<unknown>,
+  ): void {
+    it(`reverts for ${who}`, async function () {
+      const f = await dt.networkHelpers.loadFixture(fixture);
+      await dt.refusesEach(
+        dt.watchTrace(f, [f.batchId]),
+        outsiders.map((party) => f[party]),
+        "DrugTraceNotManufacturerOrRegulator",
+        (signer) => [f.batchId, signer.address],
+        (signer) => call(f.drugTrace.connect(signer), f.batchId),
+      );
+    });
+  }
+
   describe("recall", function () {
     it("lets the batch's manufacturer recall it", async function () {
       const { drugTrace, manufacturer, batchId } = await dt.networkHelpers.loadFixture(
@@ -33,17 +63,12 @@ describe("DrugTrace", function () {
       expect(await drugTrace.batchStateOf(other)).to.equal(dt.BatchState.Recalled);
     });
 
-    it("reverts when a stranger or another manufacturer recalls", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
-      const { drugTrace, stranger, manufacturer2, distributor, batchId } = fixture;
-      await dt.refusesEach(
-        dt.watchTrace(fixture, [batchId]),
-        [stranger, manufacturer2, distributor],
-        "DrugTraceNotManufacturerOrRegulator",
-        (signer) => [batchId, signer.address],
-        (signer) => drugTrace.connect(signer).recall(batchId, 1n, dt.EVIDENCE),
-      );
-    });
+    itRefusesOutsiders(
+      "a stranger, another manufacturer or a distributor",
+      dt.stockedFixture,
+      ["stranger", "manufacturer2", "distributor"],
+      (drugTrace, batchId) => drugTrace.recall(batchId, 1n, dt.EVIDENCE),
+    );
 
     it("reverts when the batch's manufacturer lost its role", async function () {
       const { drugTrace, admin, manufacturer, batchId } = await dt.networkHelpers.loadFixture(
@@ -62,12 +87,8 @@ describe("DrugTrace", function () {
     it("reverts when already recalled, and for an unregistered batch", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
       const { drugTrace, regulator, batchId } = fixture;
-      await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
-      await dt.refuses(
-        dt.watchTrace(fixture, [batchId]),
-        "DrugTraceUnexpectedBatchState",
-        [batchId, dt.BatchState.Recalled, dt.LIVE],
-        () => drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE),
+      await dt.refusesOnceRecalled(dt.watchTrace(fixture, [batchId]), fixture, dt.LIVE, () =>
+        drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE),
       );
       const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
       await dt.revertsInBatchState(
@@ -85,14 +106,6 @@ describe("DrugTrace", function () {
   });
 
   describe("releaseQuarantine", function () {
-    async function quarantinedFixture() {
-      const stocked = await dt.stockedFixture();
-      await stocked.drugTrace
-        .connect(stocked.sensor)
-        .reportExcursion(stocked.batchId, dt.READING, 1250);
-      return stocked;
-    }
-
     it("lets the manufacturer or a regulator release an excursion quarantine", async function () {
       const { drugTrace, manufacturer, regulator, sensor, batchId } =
         await dt.networkHelpers.loadFixture(quarantinedFixture);
@@ -149,17 +162,12 @@ describe("DrugTrace", function () {
       );
     });
 
-    it("reverts for a stranger, a sensor or another manufacturer", async function () {
-      const fixture = await dt.networkHelpers.loadFixture(quarantinedFixture);
-      const { drugTrace, stranger, sensor, manufacturer2, batchId } = fixture;
-      await dt.refusesEach(
-        dt.watchTrace(fixture, [batchId]),
-        [stranger, sensor, manufacturer2],
-        "DrugTraceNotManufacturerOrRegulator",
-        (signer) => [batchId, signer.address],
-        (signer) => drugTrace.connect(signer).releaseQuarantine(batchId),
-      );
-    });
+    itRefusesOutsiders(
+      "a stranger, a sensor or another manufacturer",
+      quarantinedFixture,
+      ["stranger", "sensor", "manufacturer2"],
+      (drugTrace, batchId) => drugTrace.releaseQuarantine(batchId),
+    );
 
     dt.itRevertsWhenPaused(quarantinedFixture, ({ drugTrace, regulator, batchId }) =>
       drugTrace.connect(regulator).releaseQuarantine(batchId),

@@ -42,13 +42,9 @@ describe("DrugTrace", function () {
 
     it("reverts for a recalled or unregistered batch", async function () {
       const fixture = await dt.networkHelpers.loadFixture(dt.stockedFixture);
-      const { drugTrace, sensor, regulator, batchId } = fixture;
-      await drugTrace.connect(regulator).recall(batchId, 1n, dt.EVIDENCE);
-      await dt.refuses(
-        dt.watchTrace(fixture, [batchId]),
-        "DrugTraceUnexpectedBatchState",
-        [batchId, dt.BatchState.Recalled, dt.LIVE],
-        () => drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900),
+      const { drugTrace, sensor, batchId } = fixture;
+      await dt.refusesOnceRecalled(dt.watchTrace(fixture, [batchId]), fixture, dt.LIVE, () =>
+        drugTrace.connect(sensor).reportExcursion(batchId, dt.READING, 900),
       );
       const unknown = dt.batchIdOf(dt.GTIN, dt.OTHER_LOT);
       await dt.revertsInBatchState(

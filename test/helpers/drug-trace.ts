@@ -1,10 +1,11 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { expect } from "chai";
 import { AbiCoder, ZeroHash, encodeBytes32String, keccak256 } from "ethers";
 import { network } from "hardhat";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
-import { expectNothingChanged, expectRevert } from "./expect.js";
+import { expectNothingChanged, expectRevert, refuses } from "./expect.js";
 import type { Watch } from "./expect.js";
 import { BatchState, expectedStates } from "./states.js";
 
@@ -231,6 +232,26 @@ export function revertsInBatchState(
 }
 
 /**
+ * The regulator recalls the fixture's batch; then `call()` reverts with
+ * `DrugTraceUnexpectedBatchState(batchId, Recalled, expected)` and changes nothing `watch` reads.
+ */
+export async function refusesOnceRecalled(
+  watch: Watch,
+  fixture: Fixture & { batchId: string },
+  expected: string,
+  call: () => Promise<unknown>,
+): Promise<void> {
+  const { drugTrace, regulator, batchId } = fixture;
+  await drugTrace.connect(regulator).recall(batchId, 1n, EVIDENCE);
+  await refuses(
+    watch,
+    "DrugTraceUnexpectedBatchState",
+    [batchId, BatchState.Recalled, expected],
+    call,
+  );
+}
+
+/**
  * Each of `signers` makes `call(signer)` and each is refused with `error(…args(signer))` of the
  * watched contract; the state `watch` reads is the same after all of them.
  */
@@ -246,6 +267,24 @@ export async function refusesEach(
       await expectRevert(call(signer), watch.contract, error, ...args(signer));
     }
   });
+}
+
+/**
+ * `reporter` flags unit `index` of `batchId` with `verdict` and the fixture evidence, and the
+ * `SuspectFlagged` event numbers the flag `flagId`.
+ */
+export async function expectFlagged(
+  drugTrace: DrugTrace,
+  reporter: Fixture["stranger"],
+  batchId: string,
+  index: number,
+  verdict: bigint,
+  flagId: bigint,
+): Promise<void> {
+  const serial = serialOf(index);
+  await expect(drugTrace.connect(reporter).flagSuspect(batchId, index, serial, verdict, EVIDENCE))
+    .to.emit(drugTrace, "SuspectFlagged")
+    .withArgs(batchId, flagId, reporter.address, BigInt(index), serial, verdict, EVIDENCE);
 }
 
 export async function dispenseUnit(drugTrace: DrugTrace, batchId: string, index: number) {

@@ -16,6 +16,7 @@ import {
 } from "../fixtures/insurance-claim.js";
 import type { ClaimsSuite } from "../fixtures/insurance-claim.js";
 import { expectRevert, refuses } from "./expect.js";
+import { ClaimState } from "./states.js";
 import type { Watch } from "./expect.js";
 
 // What every test file of the job uses, so that it imports this one module as a namespace.
@@ -124,6 +125,43 @@ export async function expectAdjudicated(
     .withArgs(claimId, state, s.adjuster.address, ...dollars.map((d) => usd(d)), reasonCode);
 }
 
+/** The adjuster approves claim `claimId`; the EOB says `dollars` (as in `expectAdjudicated`). */
+export async function expectApproved(
+  s: ClaimsSuite,
+  claimId: bigint,
+  dollars: Parameters<typeof expectAdjudicated>[4],
+): Promise<void> {
+  const tx = s.claims.connect(s.adjuster).approveClaim(claimId);
+  await expectAdjudicated(s, tx, claimId, ClaimState.Approved, dollars);
+}
+
+/**
+ * The provider submits `request` (with the fee-schedule `amount` and `proof`), and the
+ * `ClaimSubmitted` event numbers it `claimId` with `billed` and `allowed` dollars.
+ */
+export async function expectSubmitted(
+  s: ClaimsSuite,
+  request: ReturnType<typeof claimRequest>,
+  claimId: bigint,
+  [billed, allowed]: readonly [number, number] = [150, 120],
+  amount = 0n,
+  proof: readonly string[] = [],
+): Promise<void> {
+  const { serviceCode, serviceDate, evidenceHash } = request;
+  await expect(s.claims.connect(s.provider).submitClaim(request, amount, [...proof]))
+    .to.emit(s.claims, "ClaimSubmitted")
+    .withArgs(
+      claimId,
+      s.policyId,
+      s.provider.address,
+      serviceCode,
+      serviceDate,
+      usd(billed),
+      usd(allowed),
+      evidenceHash,
+    );
+}
+
 /** A refused call for `itRefuses`: the test's title, the error and its arguments, the call. */
 export interface Refusal<F> {
   title: string;
@@ -146,6 +184,21 @@ export function itRefuses<F extends ClaimsSuite>(
       await refuses(watchClaims(s), c.error, c.args?.(s) ?? [], () => c.call(s));
     });
   }
+}
+
+/**
+ * `it("reverts when paused")` for one function: from `fixture`, the pauser pauses; `call(s)` then
+ * reverts with `EnforcedPause` and changes nothing (`watchClaims`).
+ */
+export function itRevertsWhenPaused<F extends ClaimsSuite>(
+  fixture: () => Promise<F>,
+  call: (s: F) => Promise<unknown>,
+): void {
+  it("reverts when paused", async function () {
+    const s = await loadFixture(fixture);
+    await s.claims.connect(s.pauser).pause();
+    await refuses(watchClaims(s, [1n]), "EnforcedPause", [], () => call(s));
+  });
 }
 
 /** The id `s.claims` files the provider's claim for `request` under (its duplicate key). */
@@ -253,6 +306,26 @@ export async function approvedClaim(
   const claimId = (await s.claims.counts()).claims;
   await s.claims.connect(s.adjuster).approveClaim(claimId);
   return claimId;
+}
+
+/**
+ * The provider submits `count` claims billed $150 for 99214 ($180 fee, so $150 allowed) on the
+ * default policy, with evidence `${label}0`, `${label}1`…; `then(claimId)` runs after each.
+ */
+export async function submitClaims99214(
+  s: ClaimsSuite,
+  count: number,
+  label: string,
+  then: (claimId: bigint) => Promise<unknown> = async () => {},
+): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const request = claimRequest(s, {
+      serviceCode: code("99214"),
+      evidenceHash: evidence(`${label}${i}`),
+    });
+    await s.claims.connect(s.provider).submitClaim(request, 0n, []);
+    await then((await s.claims.counts()).claims);
+  }
 }
 
 export async function sumOfPoolBalances(s: ClaimsSuite, token: string): Promise<bigint> {

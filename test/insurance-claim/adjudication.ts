@@ -3,38 +3,24 @@ import { expect } from "chai";
 import { adjudicate } from "../../sdk/insurance-claim/adjudication.js";
 import * as ic from "../helpers/insurance-claim.js";
 
+/** The suite with claim 1 submitted by the provider. */
+async function submittedFixture() {
+  const s = await ic.deployFixture();
+  await s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []);
+  return s;
+}
+
 describe("InsuranceClaim", function () {
   describe("approveClaim", function () {
     it("applies the deductible first, then coinsurance, reserves the payout and emits the EOB", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       // Deductible $500: 4 claims of $150 billed for 99214 ($180 fee) -> allowed $150 each.
-      for (let i = 0; i < 4; i++) {
-        await s.claims.connect(s.provider).submitClaim(
-          ic.claimRequest(s, {
-            serviceCode: ic.code("99214"),
-            evidenceHash: ic.evidence(`d${i}`),
-          }),
-          0n,
-          [],
-        );
-      }
+      await ic.submitClaims99214(s, 4, "d");
       for (const id of [1n, 2n, 3n]) {
-        await ic.expectAdjudicated(
-          s,
-          s.claims.connect(s.adjuster).approveClaim(id),
-          id,
-          ic.ClaimState.Approved,
-          [150, 150, 150, 0, 0],
-        );
+        await ic.expectApproved(s, id, [150, 150, 150, 0, 0]);
       }
       // $50 deductible left; 20% of $100 = $20; payout $80.
-      await ic.expectAdjudicated(
-        s,
-        s.claims.connect(s.adjuster).approveClaim(4n),
-        4n,
-        ic.ClaimState.Approved,
-        [150, 150, 50, 20, 80],
-      );
+      await ic.expectApproved(s, 4n, [150, 150, 50, 20, 80]);
       const policy = await s.claims.policyOf(s.policyId);
       expect(policy.deductibleMet).to.equal(ic.PLAN.deductible);
       expect(policy.coverageUsed).to.equal(ic.usd(80));
@@ -73,19 +59,14 @@ describe("InsuranceClaim", function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []);
       await s.claims.connect(s.insurer).setAdjuster(s.poolId, s.adjuster.address, false);
-      await ic.refuses(
-        ic.watchClaims(s, [1n]),
-        "InsuranceClaimNotPoolAdjuster",
-        [s.poolId, s.adjuster.address],
-        () => s.claims.connect(s.adjuster).approveClaim(1n),
-      );
-      await ic.expectRevert(
-        s.claims.connect(s.insurer).approveClaim(1n),
-        s.claims,
-        "InsuranceClaimNotPoolAdjuster",
-        s.poolId,
-        s.insurer.address,
-      );
+      for (const caller of [s.adjuster, s.insurer]) {
+        await ic.refuses(
+          ic.watchClaims(s, [1n]),
+          "InsuranceClaimNotPoolAdjuster",
+          [s.poolId, caller.address],
+          () => s.claims.connect(caller).approveClaim(1n),
+        );
+      }
     });
 
     it("reverts when the claim does not exist or was already decided", async function () {
@@ -106,16 +87,7 @@ describe("InsuranceClaim", function () {
       );
     });
 
-    it("reverts when paused", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await s.claims.connect(s.provider).submitClaim(ic.claimRequest(s), 0n, []);
-      await s.claims.connect(s.pauser).pause();
-      await ic.expectRevert(
-        s.claims.connect(s.adjuster).approveClaim(1n),
-        s.claims,
-        "EnforcedPause",
-      );
-    });
+    ic.itRevertsWhenPaused(submittedFixture, (s) => s.claims.connect(s.adjuster).approveClaim(1n));
   });
 
   describe("denyClaim", function () {

@@ -1,9 +1,53 @@
 import { expect } from "chai";
+import type { AddressLike, ContractRunner } from "ethers";
 
 import { isDrugServiceCode } from "../../sdk/insurance-claim/claim-rules.js";
 import { drugServiceCode } from "../../sdk/insurance-claim/fee-schedule.js";
 import * as ic from "../helpers/insurance-claim.js";
 import type { ClaimsSuite } from "../fixtures/insurance-claim.js";
+
+/** A test ERC-20 the insurer can approve the claims contract on. */
+type TestToken = Parameters<typeof ic.openTokenPool>[1] & {
+  connect(runner: ContractRunner | null): {
+    approve(spender: AddressLike, value: bigint): Promise<unknown>;
+  };
+};
+
+/** A fresh suite with a pool in `token`, funded by the insurer: the suite, the token, the ids. */
+async function poolIn<T extends TestToken>(token: T) {
+  const s = await ic.deployClaimsSuite(ic.connection);
+  const ids = await ic.openTokenPool(s, token, (amount) =>
+    token.connect(s.insurer).approve(s.claims, amount),
+  );
+  return { ...s, token, ...ids };
+}
+
+/** `poolIn`, with two approved claims on the pool: `first` the provider's, `second` the pharmacy's. */
+async function claimsIn<T extends TestToken>(token: T, firstLabel: string, secondLabel: string) {
+  const s = await poolIn(token);
+  const first = await ic.approvedClaim(s, s.policyId, firstLabel);
+  const second = await ic.approvedClaim(s, s.policyId, secondLabel, s.pharmacy);
+  return { ...s, first, second };
+}
+
+/**
+ * Paying the provider's claim `failing` reverts with `InsuranceClaimPaymentFailed`; in a batch
+ * with `paying` it is skipped (one paid, one failed) and stays Approved.
+ */
+async function expectPaymentFailed(s: ClaimsSuite, failing: bigint, paying: bigint) {
+  await ic.expectRevert(
+    s.claims.connect(s.insurer).payClaim(failing),
+    s.claims,
+    "InsuranceClaimPaymentFailed",
+    failing,
+    s.provider.address,
+    ic.usd(96),
+  );
+  await expect(s.claims.connect(s.insurer).payClaims([failing, paying]))
+    .to.emit(s.claims, "ClaimBatchPaid")
+    .withArgs(s.insurer.address, 1n, 1n, ic.usd(96));
+  expect(await s.claims.claimStateOf(failing)).to.equal(ic.ClaimState.Approved);
+}
 
 describe("InsuranceClaim", function () {
   describe("GIF failure modes, refused", function () {
@@ -64,12 +108,7 @@ describe("InsuranceClaim", function () {
   describe("hostile tokens", function () {
     describe("fee on transfer", function () {
       async function feeFixture() {
-        const s = await ic.deployClaimsSuite(ic.connection);
-        const token = await ic.ethers.deployContract("FeeOnTransferERC20", [100n]);
-        const ids = await ic.openTokenPool(s, token, (amount) =>
-          token.connect(s.insurer).approve(s.claims, amount),
-        );
-        return { ...s, token, ...ids };
+        return poolIn(await ic.ethers.deployContract("FeeOnTransferERC20", [100n]));
       }
 
       it("credits only what arrived", async function () {
@@ -115,15 +154,13 @@ describe("InsuranceClaim", function () {
 
     describe("blacklisting", function () {
       async function blacklistFixture() {
-        const s = await ic.deployClaimsSuite(ic.connection);
-        const token = await ic.ethers.deployContract("BlacklistERC20");
-        const ids = await ic.openTokenPool(s, token, (amount) =>
-          token.connect(s.insurer).approve(s.claims, amount),
+        const s = await claimsIn(
+          await ic.ethers.deployContract("BlacklistERC20"),
+          "blocked",
+          "fine",
         );
-        const blocked = await ic.approvedClaim({ ...s }, ids.policyId, "blocked");
-        const fine = await ic.approvedClaim({ ...s }, ids.policyId, "fine", s.pharmacy);
-        await token.setBlacklisted(s.provider.address, true);
-        return { ...s, token, ...ids, blocked, fine };
+        await s.token.setBlacklisted(s.provider.address, true);
+        return { ...s, blocked: s.first, fine: s.second };
       }
 
       it("reverts a single payment to a blacklisted payee with a named error", async function () {
@@ -199,15 +236,13 @@ describe("InsuranceClaim", function () {
 
     describe("returning false", function () {
       async function falseFixture() {
-        const s = await ic.deployClaimsSuite(ic.connection);
-        const token = await ic.ethers.deployContract("FalseReturningERC20");
-        const ids = await ic.openTokenPool(s, token, (amount) =>
-          token.connect(s.insurer).approve(s.claims, amount),
+        const s = await claimsIn(
+          await ic.ethers.deployContract("FalseReturningERC20"),
+          "refused",
+          "fine",
         );
-        const refused = await ic.approvedClaim(s, ids.policyId, "refused");
-        const fine = await ic.approvedClaim(s, ids.policyId, "fine", s.pharmacy);
-        await token.setRefused(s.provider.address, true);
-        return { ...s, token, ...ids, refused, fine };
+        await s.token.setRefused(s.provider.address, true);
+        return { ...s, refused: s.first, fine: s.second };
       }
 
       it("reverts funding without allowance with SafeERC20's error", async function () {
@@ -222,18 +257,7 @@ describe("InsuranceClaim", function () {
 
       it("treats a false return as a failed payment, alone or in a batch", async function () {
         const s = await ic.loadFixture(falseFixture);
-        await ic.expectRevert(
-          s.claims.connect(s.insurer).payClaim(s.refused),
-          s.claims,
-          "InsuranceClaimPaymentFailed",
-          s.refused,
-          s.provider.address,
-          ic.usd(96),
-        );
-        await expect(s.claims.connect(s.insurer).payClaims([s.refused, s.fine]))
-          .to.emit(s.claims, "ClaimBatchPaid")
-          .withArgs(s.insurer.address, 1n, 1n, ic.usd(96));
-        expect(await s.claims.claimStateOf(s.refused)).to.equal(ic.ClaimState.Approved);
+        await expectPaymentFailed(s, s.refused, s.fine);
         expect(await s.token.balanceOf(s.provider.address)).to.equal(0n);
         const pool = await s.claims.poolOf(s.poolId);
         expect(pool.reserved).to.equal(ic.usd(96));
@@ -243,14 +267,7 @@ describe("InsuranceClaim", function () {
 
     describe("re-entering on transfer", function () {
       async function reentrantFixture() {
-        const s = await ic.deployClaimsSuite(ic.connection);
-        const token = await ic.ethers.deployContract("ReentrantERC20");
-        const ids = await ic.openTokenPool(s, token, (amount) =>
-          token.connect(s.insurer).approve(s.claims, amount),
-        );
-        const first = await ic.approvedClaim(s, ids.policyId, "r1");
-        const second = await ic.approvedClaim(s, ids.policyId, "r2", s.pharmacy);
-        return { ...s, token, ...ids, first, second };
+        return claimsIn(await ic.ethers.deployContract("ReentrantERC20"), "r1", "r2");
       }
       const guardError = (s: ClaimsSuite) =>
         s.claims.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []);
@@ -275,18 +292,7 @@ describe("InsuranceClaim", function () {
         const s = await ic.loadFixture(reentrantFixture);
         const data = s.claims.interface.encodeFunctionData("payClaims", [[s.first, s.second]]);
         await s.token.arm(s.claims, data, true, s.provider.address);
-        await ic.expectRevert(
-          s.claims.connect(s.insurer).payClaim(s.first),
-          s.claims,
-          "InsuranceClaimPaymentFailed",
-          s.first,
-          s.provider.address,
-          ic.usd(96),
-        );
-        await expect(s.claims.connect(s.insurer).payClaims([s.first, s.second]))
-          .to.emit(s.claims, "ClaimBatchPaid")
-          .withArgs(s.insurer.address, 1n, 1n, ic.usd(96));
-        expect(await s.claims.claimStateOf(s.first)).to.equal(ic.ClaimState.Approved);
+        await expectPaymentFailed(s, s.first, s.second);
         expect(await s.claims.claimStateOf(s.second)).to.equal(ic.ClaimState.Paid);
         expect(await s.token.balanceOf(s.claims)).to.equal(
           (await s.claims.poolOf(s.poolId)).balance,
@@ -412,18 +418,7 @@ describe("InsuranceClaim", function () {
       );
       const { appealDeadline } = await s.claims.claimOf(1n);
       await ic.networkHelpers.time.increaseTo(appealDeadline + 1n);
-      await expect(s.claims.connect(s.provider).submitClaim(again, 0n, []))
-        .to.emit(s.claims, "ClaimSubmitted")
-        .withArgs(
-          2n,
-          s.policyId,
-          s.provider.address,
-          again.serviceCode,
-          again.serviceDate,
-          ic.usd(150),
-          ic.usd(120),
-          again.evidenceHash,
-        );
+      await ic.expectSubmitted(s, again, 2n);
     });
 
     it("a finally denied service may be submitted again, once", async function () {

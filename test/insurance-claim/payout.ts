@@ -54,31 +54,23 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the claim is not approved", async function () {
       const s = await ic.loadFixture(ic.deniedClaimFixture);
-      await ic.revertsInState(
-        s,
-        s.claims.connect(s.insurer).payClaim(s.claimId),
-        s.claimId,
-        ic.ClaimState.Denied,
-        ic.expectedStates(ic.ClaimState.Approved),
-      );
-      await ic.revertsInState(
-        s,
-        s.claims.connect(s.insurer).payClaim(99n),
-        99n,
-        ic.ClaimState.None,
-        ic.expectedStates(ic.ClaimState.Approved),
-      );
+      for (const [claimId, state] of [
+        [s.claimId, ic.ClaimState.Denied],
+        [99n, ic.ClaimState.None],
+      ] as const) {
+        await ic.revertsInState(
+          s,
+          s.claims.connect(s.insurer).payClaim(claimId),
+          claimId,
+          state,
+          ic.expectedStates(ic.ClaimState.Approved),
+        );
+      }
     });
 
-    it("reverts when paused", async function () {
-      const s = await ic.loadFixture(ic.approvedClaimFixture);
-      await s.claims.connect(s.pauser).pause();
-      await ic.expectRevert(
-        s.claims.connect(s.insurer).payClaim(s.claimId),
-        s.claims,
-        "EnforcedPause",
-      );
-    });
+    ic.itRevertsWhenPaused(ic.approvedClaimFixture, (s) =>
+      s.claims.connect(s.insurer).payClaim(s.claimId),
+    );
   });
 
   describe("payClaims", function () {
@@ -142,7 +134,7 @@ describe("InsuranceClaim", function () {
       await ic.refusesOtherInsurer(s, (claims) => claims.payClaims(s.ids), s.ids);
     });
 
-    it("reverts when the caller is not an insurer or the contract is paused", async function () {
+    it("reverts when the caller is not an insurer", async function () {
       const s = await ic.loadFixture(batchFixture);
       await ic.expectUnauthorized(
         s.claims.connect(s.adjuster).payClaims(s.ids),
@@ -150,13 +142,9 @@ describe("InsuranceClaim", function () {
         s.adjuster.address,
         "INSURER_ROLE",
       );
-      await s.claims.connect(s.pauser).pause();
-      await ic.expectRevert(
-        s.claims.connect(s.insurer).payClaims(s.ids),
-        s.claims,
-        "EnforcedPause",
-      );
     });
+
+    ic.itRevertsWhenPaused(batchFixture, (s) => s.claims.connect(s.insurer).payClaims(s.ids));
   });
 
   describe("voidClaim", function () {
@@ -166,17 +154,9 @@ describe("InsuranceClaim", function () {
      */
     async function deductibleFixture() {
       const s = await ic.deployClaimsSuite(ic.connection);
-      for (let i = 0; i < 4; i++) {
-        await s.claims.connect(s.provider).submitClaim(
-          ic.claimRequest(s, {
-            serviceCode: ic.code("99214"),
-            evidenceHash: ic.evidence(`v${i}`),
-          }),
-          0n,
-          [],
-        );
-        await s.claims.connect(s.adjuster).approveClaim(BigInt(i + 1));
-      }
+      await ic.submitClaims99214(s, 4, "v", (claimId) =>
+        s.claims.connect(s.adjuster).approveClaim(claimId),
+      );
       return { ...s, claimId: 4n };
     }
 
@@ -225,13 +205,7 @@ describe("InsuranceClaim", function () {
       await s.claims.connect(s.provider).submitClaim(corrected, 0n, []);
       expect(await ic.providerClaimIdOf(s, same)).to.equal(5n);
       // The released deductible and coverage are counted again, once: the same EOB as the voided approval.
-      await ic.expectAdjudicated(
-        s,
-        s.claims.connect(s.adjuster).approveClaim(5n),
-        5n,
-        ic.ClaimState.Approved,
-        [150, 150, 50, 20, 80],
-      );
+      await ic.expectApproved(s, 5n, [150, 150, 50, 20, 80]);
       const policy = await s.claims.policyOf(s.policyId);
       expect([policy.deductibleMet, policy.coverageUsed]).to.deep.equal([
         ic.PLAN.deductible,
@@ -283,22 +257,14 @@ describe("InsuranceClaim", function () {
 
     it("reverts when the claim is not approved", async function () {
       const s = await ic.loadFixture(ic.approvedClaimFixture);
-      const submitted = 2n;
-      await s.claims
-        .connect(s.provider)
-        .submitClaim(
-          ic.claimRequest(s, { policyId: s.policyId, evidenceHash: ic.evidence("pending") }),
-          0n,
-          [],
-        );
-      const denied = 3n;
-      await s.claims
-        .connect(s.provider)
-        .submitClaim(
-          ic.claimRequest(s, { policyId: s.policyId, evidenceHash: ic.evidence("denied") }),
-          0n,
-          [],
-        );
+      const [submitted, denied] = [2n, 3n];
+      for (const label of ["pending", "denied"]) {
+        const request = ic.claimRequest(s, {
+          policyId: s.policyId,
+          evidenceHash: ic.evidence(label),
+        });
+        await s.claims.connect(s.provider).submitClaim(request, 0n, []);
+      }
       await s.claims.connect(s.adjuster).denyClaim(denied, 50);
       const paid = await ic.approvedClaim(s, s.policyId, "paid");
       await s.claims.connect(s.insurer).payClaim(paid);
@@ -329,12 +295,8 @@ describe("InsuranceClaim", function () {
       );
     });
 
-    it("reverts when paused", async function () {
-      const s = await ic.loadFixture(ic.approvedClaimFixture);
-      await s.claims.connect(s.pauser).pause();
-      await ic.refuses(ic.watchClaims(s, [s.claimId]), "EnforcedPause", [], () =>
-        s.claims.connect(s.insurer).voidClaim(s.claimId, 16),
-      );
-    });
+    ic.itRevertsWhenPaused(ic.approvedClaimFixture, (s) =>
+      s.claims.connect(s.insurer).voidClaim(s.claimId, 16),
+    );
   });
 });

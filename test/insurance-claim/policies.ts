@@ -2,6 +2,18 @@ import { expect } from "chai";
 
 import * as ic from "../helpers/insurance-claim.js";
 
+/** `call(s)` names plan `planId`, which does not exist: refused with `InsuranceClaimUnknownPlan`. */
+function itRevertsForUnknownPlan(planId: bigint, call: (s: ic.ClaimsSuite) => Promise<unknown>) {
+  ic.itRefuses(ic.deployFixture, [
+    {
+      title: "reverts when the plan does not exist",
+      error: "InsuranceClaimUnknownPlan",
+      args: () => [planId],
+      call,
+    },
+  ]);
+}
+
 describe("InsuranceClaim", function () {
   describe("createPlan", function () {
     it("creates a plan with its benefit rules", async function () {
@@ -135,15 +147,9 @@ describe("InsuranceClaim", function () {
       expect(await s.claims.feeOf(s.planId, ic.code("1"))).to.equal(0n);
     });
 
-    it("reverts when the plan does not exist", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.expectRevert(
-        s.claims.connect(s.insurer).setFees(9n, [ic.code("1")], [1n]),
-        s.claims,
-        "InsuranceClaimUnknownPlan",
-        9n,
-      );
-    });
+    itRevertsForUnknownPlan(9n, (s) =>
+      s.claims.connect(s.insurer).setFees(9n, [ic.code("1")], [1n]),
+    );
 
     it("reverts when the caller is not the plan's insurer", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
@@ -188,15 +194,9 @@ describe("InsuranceClaim", function () {
       );
     });
 
-    it("reverts when the plan does not exist", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await ic.expectRevert(
-        s.claims.connect(s.insurer).createPolicy(3n, s.stranger.address, 1n, 2n),
-        s.claims,
-        "InsuranceClaimUnknownPlan",
-        3n,
-      );
-    });
+    itRevertsForUnknownPlan(3n, (s) =>
+      s.claims.connect(s.insurer).createPolicy(3n, s.stranger.address, 1n, 2n),
+    );
 
     it("reverts when the caller is not the plan's insurer", async function () {
       const s = await ic.loadFixture(ic.deployFixture);

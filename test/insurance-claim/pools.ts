@@ -74,15 +74,9 @@ describe("InsuranceClaim", function () {
       );
     });
 
-    it("reverts when paused", async function () {
-      const s = await ic.loadFixture(ic.deployFixture);
-      await s.claims.connect(s.pauser).pause();
-      await ic.expectRevert(
-        s.claims.connect(s.insurer).fundPool(s.poolId, ic.usd(1)),
-        s.claims,
-        "EnforcedPause",
-      );
-    });
+    ic.itRevertsWhenPaused(ic.deployFixture, (s) =>
+      s.claims.connect(s.insurer).fundPool(s.poolId, ic.usd(1)),
+    );
   });
 
   describe("withdrawFromPool", function () {

@@ -81,6 +81,15 @@ function submitDayBefore(s: Suite, evidence: string) {
   );
 }
 
+/**
+ * The patient revokes `grantee`'s consent; a new claim (for the day before, with evidence
+ * `evidence`) then reverts with `error(patient, grantee)`.
+ */
+async function revokeThenRefused(s: Suite, grantee: string, error: string, evidence: string) {
+  await s.consent.connect(s.patient).revokeConsent(s.patient.address, grantee);
+  await ic.expectRevert(submitDayBefore(s, evidence), s.claims, error, s.patient.address, grantee);
+}
+
 describe("InsuranceClaim", function () {
   describe("with the real PatientConsent and DrugTrace", function () {
     it("asks PatientConsent: refused before the patient's payment consent and after its revocation", async function () {
@@ -94,13 +103,11 @@ describe("InsuranceClaim", function () {
         s.claims,
         "ClaimSubmitted",
       );
-      await s.consent.connect(s.patient).revokeConsent(s.patient.address, s.insurer.address);
-      await ic.expectRevert(
-        submitDayBefore(s, "after revocation"),
-        s.claims,
-        "InsuranceClaimConsentMissing",
-        s.patient.address,
+      await revokeThenRefused(
+        s,
         s.insurer.address,
+        "InsuranceClaimConsentMissing",
+        "after revocation",
       );
     });
 
@@ -138,13 +145,11 @@ describe("InsuranceClaim", function () {
       await consentTo(s, s.provider.address, TREAT_MASK | HPAYMT_MASK);
       await s.claims.connect(s.provider).submitClaim(s.request, 0n, []);
       // The patient ends the relationship: no new claim, but the care already given is still paid.
-      await s.consent.connect(s.patient).revokeConsent(s.patient.address, s.provider.address);
-      await ic.expectRevert(
-        submitDayBefore(s, "later"),
-        s.claims,
-        "InsuranceClaimProviderNotAuthorized",
-        s.patient.address,
+      await revokeThenRefused(
+        s,
         s.provider.address,
+        "InsuranceClaimProviderNotAuthorized",
+        "later",
       );
       await s.claims.connect(s.adjuster).approveClaim(1n);
       await s.claims.connect(s.insurer).payClaim(1n);
