@@ -1,4 +1,5 @@
-import { AbiCoder, id, keccak256 } from "ethers";
+import { expect } from "chai";
+import { AbiCoder, ZeroHash, id, keccak256 } from "ethers";
 import type { Signer } from "ethers";
 import { network } from "hardhat";
 
@@ -17,13 +18,21 @@ import type {
   ConsentActionType,
   ConsentGrant,
   PurposeCode,
+  SignedConsentAction,
 } from "../../sdk/patient-consent/index.js";
+import { expectRevert, refuses } from "./expect.js";
 import type { Watch } from "./expect.js";
 import { ConsentState, expectedStates } from "./states.js";
 
 // What every test file of the job uses, so that it imports this one module as a namespace.
 export * from "./expect.js";
 export { ConsentState, expectedStates } from "./states.js";
+// The SDK's vocabulary, which the tests hold the contract to.
+export {
+  CATEGORIES,
+  PROTECTED_CATEGORIES_MASK,
+  PURPOSES,
+} from "../../sdk/patient-consent/index.js";
 
 /*
  * What the PatientConsent tests (test/patient-consent/) share: the vocabulary, the one fixture
@@ -100,6 +109,22 @@ export async function deployConsentFixture() {
 
 export type Fixture = Awaited<ReturnType<typeof deployConsentFixture>>;
 
+/** A Hardhat network connection (`network.create()`). */
+export type Connection = Awaited<ReturnType<typeof network.create>>;
+
+/**
+ * PatientConsent through its Ignition module with the default parameters on another `connection`
+ * (the task and FHIR tests make their own), with the signers every fixture names alike: the admin
+ * (0), the patient (1), the clinic (2) and the insurer (3).
+ */
+export async function deployConsentOn(connection: Connection) {
+  const [admin, patient, clinic, insurer] = await connection.ethers.getSigners();
+  const { patientConsent } = await connection.ignition.deploy(PatientConsentModule);
+  const address = await patientConsent.getAddress();
+  const consent = await connection.ethers.getContractAt("PatientConsent", address);
+  return { consent, address, admin: admin!, patient: patient!, clinic: clinic!, insurer: insurer! };
+}
+
 export const load = (): Promise<Fixture> => networkHelpers.loadFixture(deployConsentFixture);
 
 export async function now(): Promise<bigint> {
@@ -127,6 +152,48 @@ export function grantAs(
 /** The patient grants the clinic TREAT (no record categories) from `start` to `end`. */
 export function grantTreatment(f: Fixture, start: bigint, end: bigint) {
   return grantAs(f, f.patient, f.clinic.address, purposes("TREAT"), 0n, start, end);
+}
+
+/** The terms of `grantWith`; all but `start` have defaults. */
+export interface GrantTerms {
+  /** The patient (default: the fixture's). */
+  patient?: string;
+  /** Who sends it (default: the fixture's patient). */
+  by?: Signer;
+  /** Default: the clinic. */
+  grantee?: string;
+  /** Default: TREAT. */
+  purposes?: bigint;
+  /** Default: labs and medications. */
+  categories?: bigint;
+  start: bigint;
+  /** Default: a day after `start`. */
+  end?: bigint;
+}
+
+/** `grantConsent` with `terms` (by default the patient grants the clinic TREAT on labs + medications for a day). */
+export function grantWith(f: Fixture, terms: GrantTerms) {
+  return f.consent
+    .connect(terms.by ?? f.patient)
+    .grantConsent(
+      terms.patient ?? f.patient.address,
+      terms.grantee ?? f.clinic.address,
+      terms.purposes ?? purposes("TREAT"),
+      terms.categories ?? LABS_MEDS,
+      terms.start,
+      terms.end ?? terms.start + DAY,
+    );
+}
+
+/** `by` grants `grantee` every purpose on every category from `start` to `end` (default: a day). */
+export function grantEverything(
+  f: Fixture,
+  by: Signer,
+  grantee: string,
+  start: bigint,
+  end = start + DAY,
+) {
+  return grantAs(f, by, grantee, ALL_PURPOSES, ALL_CATEGORIES, start, end);
 }
 
 /** The patient grants `grantee` TREAT + HPAYMT on labs and medications from `start` to `end`. */
@@ -245,6 +312,127 @@ export async function relayGrant(f: Fixture, nonce: bigint) {
   return f.consent
     .connect(f.relayer)
     .grantConsentBySig(grant, await signFor(f.patient, "ConsentGrant", grant, f.address));
+}
+
+/** A signed revocation, appointment or removal (see `SignedConsentAction`): what `relayAction` submits. */
+export type RelayedAction = {
+  [K in Exclude<ConsentActionType, "ConsentGrant">]: Pick<
+    SignedConsentAction<K>,
+    "primaryType" | "message" | "signature"
+  >;
+}[Exclude<ConsentActionType, "ConsentGrant">];
+
+/**
+ * The relayer submits a signed action (`signConsentRevocation`, `signDelegateAppointment`,
+ * `signDelegateRemoval`) through its `…BySig` function.
+ */
+export function relayAction(f: Fixture, signed: RelayedAction) {
+  const relay = f.consent.connect(f.relayer);
+  switch (signed.primaryType) {
+    case "ConsentRevocation":
+      return relay.revokeConsentBySig(signed.message, signed.signature);
+    case "DelegateAppointment":
+      return relay.setDelegateBySig(signed.message, signed.signature);
+    case "DelegateRemoval":
+      return relay.revokeDelegateBySig(signed.message, signed.signature);
+  }
+}
+
+/** `by` logs an access to `record` (anchored by `provider`) of the fixture patient for `purpose`. */
+export function logAs(
+  f: Fixture,
+  by: Signer,
+  provider: string,
+  record: string,
+  purpose: PurposeCode,
+) {
+  return f.consent.connect(by).logAccess(f.patient.address, provider, record, code(purpose));
+}
+
+/** What `expectLogged` expects beside the caller and purpose (defaults: the clinic's RECORD, no consent, no window). */
+export interface LoggedAccess {
+  provider?: string;
+  record?: string;
+  /** The covering consent's id (ZeroHash under break-glass). */
+  consentId?: string;
+  /** The break-glass window's id (0 under a consent). */
+  breakGlassId?: bigint;
+}
+
+/** `logAs(f, by, …)` for `purpose` succeeds and emits AccessLogged with exactly these values. */
+export async function expectLogged(
+  f: Fixture,
+  by: Signer & { address: string },
+  purpose: PurposeCode,
+  access: LoggedAccess = {},
+): Promise<void> {
+  const { provider = f.clinic.address, record = RECORD } = access;
+  const { consentId = ZeroHash, breakGlassId = 0n } = access;
+  await expect(logAs(f, by, provider, record, purpose))
+    .to.emit(f.consent, "AccessLogged")
+    .withArgs(
+      f.patient.address,
+      record,
+      by.address,
+      provider,
+      code(purpose),
+      consentId,
+      breakGlassId,
+    );
+}
+
+/**
+ * `by` logs an access to the clinic's RECORD for `purpose` in the last second before `end` (see
+ * `expectLogged` for `access`) and is refused as `PatientConsentNotAuthorized` on the record's
+ * `categoryMask` at `end`.
+ */
+export async function expectAccessUntil(
+  f: Fixture,
+  by: Signer & { address: string },
+  purpose: PurposeCode,
+  end: bigint,
+  categoryMask: bigint,
+  access: LoggedAccess = {},
+): Promise<void> {
+  await time.setNextBlockTimestamp(end - 1n);
+  await expectLogged(f, by, purpose, access);
+  await time.setNextBlockTimestamp(end);
+  await expectRevert(
+    logAs(f, by, f.clinic.address, RECORD, purpose),
+    f.consent,
+    "PatientConsentNotAuthorized",
+    f.patient.address,
+    by.address,
+    code(purpose),
+    categoryMask,
+  );
+}
+
+/** Pauses the contract, then `call()` still succeeds and emits `event`. */
+export async function expectEmitsWhilePaused(
+  f: Fixture,
+  event: string,
+  call: () => Promise<unknown>,
+): Promise<void> {
+  await f.consent.connect(f.admin).pause();
+  await expect(call()).to.emit(f.consent, event);
+}
+
+/**
+ * `call()` is refused as `PatientConsentUnauthorizedCaller(caller, patient)`: `caller` is neither
+ * the fixture patient nor its active delegate; nothing changes.
+ */
+export function refusesUnauthorizedCaller(
+  f: Fixture,
+  caller: { address: string },
+  call: () => Promise<unknown>,
+) {
+  return refuses(
+    watchConsent(f),
+    "PatientConsentUnauthorizedCaller",
+    [caller.address, f.patient.address],
+    call,
+  );
 }
 
 /** Whether `grantee` may use the fixture patient's records for `purpose` on `categoryMask` now. */

@@ -6,7 +6,6 @@ import { expect } from "chai";
 import type { Bundle, Consent } from "fhir/r4.js";
 import { network } from "hardhat";
 
-import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
 import { validateFhir } from "../../sdk/fhir.js";
 import {
   parseCategories,
@@ -17,6 +16,8 @@ import {
 import { consentExport } from "../../tasks/patient-consent/export.js";
 import { consentGrant } from "../../tasks/patient-consent/grant.js";
 import { consentSign } from "../../tasks/patient-consent/sign.js";
+import { deployConsentOn } from "../helpers/patient-consent.js";
+import type { Connection } from "../helpers/patient-consent.js";
 import { runAction } from "../tasks/run.js";
 
 /*
@@ -27,36 +28,35 @@ import { runAction } from "../tasks/run.js";
 
 const SAMPLE = path.join(import.meta.dirname, "..", "..", "examples", "fhir-consent.json");
 
-type Connection = Awaited<ReturnType<typeof network.create>>;
-
 async function deployment(connection: Connection) {
-  const { ethers, ignition } = connection;
-  const [, patient, clinic, insurer] = await ethers.getSigners();
-  const { patientConsent } = await ignition.deploy(PatientConsentModule);
-  const address = await patientConsent.getAddress();
-  const consent = await ethers.getContractAt("PatientConsent", address);
+  const deployed = await deployConsentOn(connection);
+  const { patient, clinic, insurer } = deployed;
   const dir = mkdtempSync(path.join(tmpdir(), "carechain-fhir-consent-"));
   const participants = path.join(dir, "participants.json");
   writeFileSync(
     participants,
     JSON.stringify({
       participants: [
-        { account: patient!.address, fhir: "Patient/example-pseudonym" },
-        { account: insurer!.address, fhir: "Organization/example-insurer" },
-        { account: clinic!.address, fhir: "Organization/clinic" },
+        { account: patient.address, fhir: "Patient/example-pseudonym" },
+        { account: insurer.address, fhir: "Organization/example-insurer" },
+        { account: clinic.address, fhir: "Organization/clinic" },
       ],
     }),
   );
-  return {
-    consent,
-    address,
-    patient: patient!,
-    clinic: clinic!,
-    insurer: insurer!,
-    dir,
-    participants,
-    connection,
-  };
+  return { ...deployed, dir, participants, connection };
+}
+
+type Deployment = Awaited<ReturnType<typeof deployment>>;
+
+/**
+ * `consent grant --fhir` as the patient (account 1) of `resource`, written to `name` in the folder
+ * of `on` (default: `d`), onto the contract of `on`, with the participants of `d`.
+ */
+async function grantFhir(d: Deployment, resource: unknown, name: string, on: Deployment = d) {
+  const file = path.join(on.dir, name);
+  writeFileSync(file, JSON.stringify(resource));
+  const args = { fhir: file, participants: d.participants, from: "1", address: on.address };
+  return { file, result: await runAction(consentGrant, args, on.connection) };
 }
 
 function sample(): Consent {
@@ -79,13 +79,7 @@ describe("PatientConsent FHIR R4", function () {
     resource.provision!.securityLabel = [
       { system: "http://terminology.hl7.org/CodeSystem/v3-ActCode", code: "PSY" },
     ];
-    const file = path.join(d.dir, "consent.json");
-    writeFileSync(file, JSON.stringify(resource));
-    const granted = await runAction(
-      consentGrant,
-      { fhir: file, participants: d.participants, from: "1", address: d.address },
-      d.connection,
-    );
+    const { result: granted } = await grantFhir(d, resource, "consent.json");
     expect(granted.exitCode, granted.stderr).to.equal(0);
     const view = await readConsent(d.consent, d.patient.address, d.insurer.address);
     expect(view.state).to.equal("Active");
@@ -128,13 +122,7 @@ describe("PatientConsent FHIR R4", function () {
 
     // the exported Consent grants the same on a fresh deployment
     const fresh = await deployment(await network.create());
-    const again = path.join(fresh.dir, "again.json");
-    writeFileSync(again, JSON.stringify(consent));
-    const regranted = await runAction(
-      consentGrant,
-      { fhir: again, participants: d.participants, from: "1", address: fresh.address },
-      fresh.connection,
-    );
+    const { result: regranted } = await grantFhir(d, consent, "again.json", fresh);
     expect(regranted.exitCode, regranted.stderr).to.equal(0);
     const copy = await readConsent(fresh.consent, d.patient.address, d.insurer.address);
     expect([copy.purposes, copy.categories, copy.end]).to.deep.equal([
@@ -187,14 +175,8 @@ describe("PatientConsent FHIR R4", function () {
       reference: { reference: "Organization/clinic" },
     });
     resource.provision!.purpose!.push({ system: "http://example.org/purposes", code: "X" });
-    const file = path.join(d.dir, "bad.json");
-    writeFileSync(file, JSON.stringify(resource));
     const block = await connection.ethers.provider.getBlockNumber();
-    const result = await runAction(
-      consentGrant,
-      { fhir: file, participants: d.participants, from: "1", address: d.address },
-      d.connection,
-    );
+    const { file, result } = await grantFhir(d, resource, "bad.json");
     expect(result.exitCode).to.equal(1);
     expect(result.stderr.split("\n")).to.deep.equal([
       `error: ${file} cannot be granted on chain (4 problems, nothing sent):`,
@@ -204,12 +186,7 @@ describe("PatientConsent FHIR R4", function () {
       "Consent.provision.purpose[1]: http://example.org/purposes|X is not a code carechain maps: use http://terminology.hl7.org/CodeSystem/v3-ActReason",
     ]);
     const invalid = { ...sample(), status: undefined };
-    writeFileSync(file, JSON.stringify(invalid));
-    const second = await runAction(
-      consentGrant,
-      { fhir: file, participants: d.participants, from: "1", address: d.address },
-      d.connection,
-    );
+    const { result: second } = await grantFhir(d, invalid, "bad.json");
     expect(second.stderr.split("\n")).to.deep.equal([
       `error: ${file} is not a valid FHIR R4 resource (1 problem, nothing sent):`,
       "Consent.status: Missing required property",

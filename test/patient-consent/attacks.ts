@@ -3,6 +3,7 @@ import { ZeroHash, id } from "ethers";
 import type { ContractTransactionResponse } from "ethers";
 
 import { signConsentRevocation } from "../../sdk/patient-consent/index.js";
+import type { ConsentGrant } from "../../sdk/patient-consent/index.js";
 import { IPatientConsent__factory } from "../../typechain-types/index.js";
 import { gasOf } from "../helpers/gas.js";
 import * as pc from "../helpers/patient-consent.js";
@@ -19,59 +20,37 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await pc.grantDefault(f);
       const start = await pc.now();
+      const stranger = f.consent.connect(f.stranger);
+      const attempts: [() => Promise<unknown>, string, unknown[]][] = [
+        [
+          () => stranger.beginDefaultAdminTransfer(f.stranger.address),
+          "AccessControlUnauthorizedAccount",
+          [f.stranger.address, ZeroHash],
+        ],
+        [
+          () => stranger.grantRole(f.EMERGENCY_ROLE, f.stranger.address),
+          "AccessControlUnauthorizedAccount",
+          [f.stranger.address, ZeroHash],
+        ],
+        [
+          () => pc.grantEverything(f, f.stranger, f.stranger.address, start),
+          "PatientConsentUnauthorizedCaller",
+          [f.stranger.address, f.patient.address],
+        ],
+        [
+          () => stranger.revokeConsent(f.patient.address, f.clinic.address),
+          "PatientConsentUnauthorizedCaller",
+          [f.stranger.address, f.patient.address],
+        ],
+      ];
       await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
-        await pc.expectRevert(
-          f.consent.connect(f.stranger).beginDefaultAdminTransfer(f.stranger.address),
-          f.consent,
-          "AccessControlUnauthorizedAccount",
-          f.stranger.address,
-          ZeroHash,
-        );
-        await pc.expectRevert(
-          f.consent.connect(f.stranger).grantRole(f.EMERGENCY_ROLE, f.stranger.address),
-          f.consent,
-          "AccessControlUnauthorizedAccount",
-          f.stranger.address,
-          ZeroHash,
-        );
-        await pc.expectRevert(
-          pc.grantAs(
-            f,
-            f.stranger,
-            f.stranger.address,
-            pc.ALL_PURPOSES,
-            pc.ALL_CATEGORIES,
-            start,
-            start + pc.DAY,
-          ),
-          f.consent,
-          "PatientConsentUnauthorizedCaller",
-          f.stranger.address,
-          f.patient.address,
-        );
-        await pc.expectRevert(
-          f.consent.connect(f.stranger).revokeConsent(f.patient.address, f.clinic.address),
-          f.consent,
-          "PatientConsentUnauthorizedCaller",
-          f.stranger.address,
-          f.patient.address,
-        );
+        for (const [call, error, args] of attempts) {
+          await pc.expectRevert(call(), f.consent, error, ...args);
+        }
       });
       // Not even the admin can consent on a patient's behalf.
-      await pc.expectRevert(
-        pc.grantAs(
-          f,
-          f.admin,
-          f.admin.address,
-          pc.ALL_PURPOSES,
-          pc.ALL_CATEGORIES,
-          start,
-          start + pc.DAY,
-        ),
-        f.consent,
-        "PatientConsentUnauthorizedCaller",
-        f.admin.address,
-        f.patient.address,
+      await pc.refusesUnauthorizedCaller(f, f.admin, () =>
+        pc.grantEverything(f, f.admin, f.admin.address, start),
       );
       expect(await f.consent.defaultAdmin()).to.equal(f.admin.address);
     });
@@ -83,47 +62,23 @@ describe("PatientConsent", function () {
       await f.consent.connect(f.clinic).anchorRecord(f.patient.address, pc.RECORD, pc.LABS_MEDS);
       const start = await pc.now();
       for (const caller of [f.stranger, f.clinic, f.researcher]) {
-        await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
-          await pc.expectRevert(
-            pc.grantAs(
-              f,
-              caller,
-              f.clinic.address,
-              pc.ALL_PURPOSES,
-              pc.ALL_CATEGORIES,
-              start,
-              start + 999n * pc.DAY,
-            ),
-            f.consent,
-            "PatientConsentUnauthorizedCaller",
-            caller.address,
-            f.patient.address,
-          );
-          // The clinic's own namespace holds the record already; anyone else lacks TREAT on every category.
-          if (caller === f.clinic) {
-            await pc.expectRevert(
-              f.consent
-                .connect(caller)
-                .anchorRecord(f.patient.address, pc.RECORD, pc.ALL_CATEGORIES),
-              f.consent,
-              "PatientConsentRecordAlreadyAnchored",
-              f.clinic.address,
-              pc.RECORD,
-            );
-          } else {
-            await pc.expectRevert(
-              f.consent
-                .connect(caller)
-                .anchorRecord(f.patient.address, pc.RECORD, pc.ALL_CATEGORIES),
-              f.consent,
-              "PatientConsentNotAuthorized",
-              f.patient.address,
-              caller.address,
-              pc.code("TREAT"),
-              pc.ALL_CATEGORIES,
-            );
-          }
-        });
+        await pc.refusesUnauthorizedCaller(f, caller, () =>
+          pc.grantEverything(f, caller, f.clinic.address, start, start + 999n * pc.DAY),
+        );
+        // The clinic's own namespace holds the record already; anyone else lacks TREAT on every category.
+        const [error, ...args]: [string, ...unknown[]] =
+          caller === f.clinic
+            ? ["PatientConsentRecordAlreadyAnchored", f.clinic.address, pc.RECORD]
+            : [
+                "PatientConsentNotAuthorized",
+                f.patient.address,
+                caller.address,
+                pc.code("TREAT"),
+                pc.ALL_CATEGORIES,
+              ];
+        await pc.refuses(pc.watchConsent(f), error, args, () =>
+          f.consent.connect(caller).anchorRecord(f.patient.address, pc.RECORD, pc.ALL_CATEGORIES),
+        );
       }
     });
 
@@ -147,20 +102,8 @@ describe("PatientConsent", function () {
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
       expect(await f.consent.delegationEndOf(f.patient.address, f.guardian.address)).to.equal(0n);
       const start = await pc.now();
-      await pc.refuses(
-        pc.watchConsent(f),
-        "PatientConsentUnauthorizedCaller",
-        [f.guardian.address, f.patient.address],
-        () =>
-          pc.grantAs(
-            f,
-            f.guardian,
-            f.guardian.address,
-            pc.ALL_PURPOSES,
-            pc.ALL_CATEGORIES,
-            start,
-            start + pc.DAY,
-          ),
+      await pc.refusesUnauthorizedCaller(f, f.guardian, () =>
+        pc.grantEverything(f, f.guardian, f.guardian.address, start),
       );
     });
 
@@ -170,19 +113,7 @@ describe("PatientConsent", function () {
       const grant = await pc.draftGrant(f, { grantee: f.insurer.address });
       const signature = await pc.sign(f, f.patient, grant);
       const steps: [string, () => Promise<ContractTransactionResponse>][] = [
-        [
-          "ConsentGranted",
-          () =>
-            pc.grantAs(
-              f,
-              f.patient,
-              f.clinic.address,
-              pc.purposes("TREAT"),
-              pc.LABS_MEDS,
-              start,
-              start + pc.DAY,
-            ),
-        ],
+        ["ConsentGranted", () => pc.grantWith(f, { start })],
         ["ConsentGranted", () => f.consent.connect(f.relayer).grantConsentBySig(grant, signature)],
         ["DelegateSet", () => pc.appoint(f, f.guardian.address, start + pc.DAY)],
         ["DelegateRevoked", () => f.consent.connect(f.patient).revokeDelegate(f.guardian.address)],
@@ -192,13 +123,7 @@ describe("PatientConsent", function () {
           () =>
             f.consent.connect(f.clinic).anchorRecord(f.patient.address, pc.RECORD, pc.LABS_MEDS),
         ],
-        [
-          "AccessLogged",
-          () =>
-            f.consent
-              .connect(f.clinic)
-              .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("TREAT")),
-        ],
+        ["AccessLogged", () => pc.logAs(f, f.clinic, f.clinic.address, pc.RECORD, "TREAT")],
         [
           "BreakGlassOpened",
           () => f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON),
@@ -266,17 +191,7 @@ describe("PatientConsent", function () {
     it("granting a new provider costs a small fraction of MedRec's 1.2M gas", async function () {
       const f = await pc.load();
       const start = await pc.now();
-      const gas = await gasOf(
-        pc.grantAs(
-          f,
-          f.patient,
-          f.clinic.address,
-          pc.purposes("TREAT"),
-          pc.LABS_MEDS,
-          start,
-          start + pc.DAY,
-        ),
-      );
+      const gas = await gasOf(pc.grantWith(f, { start }));
       expect(gas).to.be.lessThan(80_000n);
     });
   });
@@ -287,27 +202,15 @@ describe("PatientConsent", function () {
         const f = await pc.load();
         const start = await pc.now();
         // The squatter's puppet "patient" consents to the squatter, which anchors the real hash first.
-        await f.consent
-          .connect(f.puppet)
-          .grantConsent(
-            f.puppet.address,
-            f.squatter.address,
-            pc.purposes("TREAT"),
-            pc.LABS_MEDS,
-            start,
-            start + pc.DAY,
-          );
+        await pc.grantWith(f, {
+          patient: f.puppet.address,
+          by: f.puppet,
+          grantee: f.squatter.address,
+          start,
+        });
         await f.consent.connect(f.squatter).anchorRecord(f.puppet.address, pc.RECORD, pc.LABS_MEDS);
         // The real provider still anchors it, for the real patient, in its own namespace.
-        await pc.grantAs(
-          f,
-          f.patient,
-          f.clinic.address,
-          pc.purposes("TREAT"),
-          pc.LABS_MEDS,
-          start,
-          start + pc.DAY,
-        );
+        await pc.grantWith(f, { start });
         await expect(
           f.consent.connect(f.clinic).anchorRecord(f.patient.address, pc.RECORD, pc.LABS_MEDS),
         )
@@ -317,11 +220,10 @@ describe("PatientConsent", function () {
           f.patient.address,
         );
         // Its access logging works, naming its namespace.
-        await expect(
-          f.consent
-            .connect(f.clinic)
-            .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("TREAT")),
-        ).to.emit(f.consent, "AccessLogged");
+        await expect(pc.logAs(f, f.clinic, f.clinic.address, pc.RECORD, "TREAT")).to.emit(
+          f.consent,
+          "AccessLogged",
+        );
         // The squatter can neither take the clinic's namespace nor pass its record off as the patient's.
         await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
           await pc.expectRevert(
@@ -332,9 +234,7 @@ describe("PatientConsent", function () {
             pc.RECORD,
           );
           await pc.expectRevert(
-            f.consent
-              .connect(f.clinic)
-              .logAccess(f.patient.address, f.squatter.address, pc.RECORD, pc.code("TREAT")),
+            pc.logAs(f, f.clinic, f.squatter.address, pc.RECORD, "TREAT"),
             f.consent,
             "PatientConsentRecordPatientMismatch",
             f.squatter.address,
@@ -346,20 +246,28 @@ describe("PatientConsent", function () {
     });
 
     describe("stale signed grants (item 7)", function () {
+      /** The clinic's `stale` grant is refused (the patient's nonce is at `current`); a fresh one with `current` works. */
+      async function staleRefusedFreshWorks(
+        f: Fixture,
+        stale: ConsentGrant,
+        signature: string,
+        current: bigint,
+      ) {
+        await pc.refuses(
+          pc.watchConsent(f),
+          "PatientConsentInvalidNonce",
+          [f.patient.address, current, stale.nonce],
+          () => f.consent.connect(f.clinic).grantConsentBySig(stale, signature),
+        );
+        await pc.relayGrant(f, current);
+      }
+
       it("a grant signed before a revocation by transaction is refused after it", async function () {
         const f = await pc.load();
         const stale = await pc.grantMessage(f, f.patient.address, 0n);
         const signature = await pc.signFor(f.patient, "ConsentGrant", stale, f.address);
         const start = await pc.now();
-        await pc.grantAs(
-          f,
-          f.patient,
-          f.clinic.address,
-          pc.purposes("TREAT"),
-          pc.LABS_MEDS,
-          start,
-          start + pc.DAY,
-        );
+        await pc.grantWith(f, { start });
         await f.consent.connect(f.patient).revokeConsent(f.patient.address, f.clinic.address);
         await pc.refuses(
           pc.watchConsent(f),
@@ -371,29 +279,15 @@ describe("PatientConsent", function () {
         // A grant by transaction (here a narrower one) lifts the block and burns the deferred nonce: the stale
         // grant can still not override it, while a grant signed afterwards works.
         await expect(
-          pc.grantAs(
-            f,
-            f.patient,
-            f.clinic.address,
-            pc.purposes("TREAT"),
-            pc.categories("labs"),
-            start,
-            start + pc.HOUR,
-          ),
+          pc.grantWith(f, { categories: pc.categories("labs"), start, end: start + pc.HOUR }),
         )
           .to.emit(f.consent, "NonceInvalidated")
           .withArgs(f.patient.address, 0n);
-        await pc.refuses(
-          pc.watchConsent(f),
-          "PatientConsentInvalidNonce",
-          [f.patient.address, 1n, 0n],
-          () => f.consent.connect(f.clinic).grantConsentBySig(stale, signature),
-        );
-        await pc.relayGrant(f, 1n);
+        await staleRefusedFreshWorks(f, stale, signature, 1n);
       });
 
-      it("a grant signed before a signed revocation is refused after it; a later one works", async function () {
-        const f = await pc.load();
+      /** A relayed grant (nonce 0), a second grant signed but not sent (nonce 1), a signed revocation. */
+      async function staleGrantAndRevocation(f: Fixture) {
         await pc.relayGrant(f, 0n);
         const stale = await pc.grantMessage(f, f.patient.address, 1n);
         const staleSignature = await pc.signFor(f.patient, "ConsentGrant", stale, f.address);
@@ -401,33 +295,23 @@ describe("PatientConsent", function () {
           grantee: f.clinic.address,
           deadline: (await pc.now()) + pc.HOUR,
         });
-        await f.consent
-          .connect(f.relayer)
-          .revokeConsentBySig(revocation.message, revocation.signature);
-        await pc.refuses(
-          pc.watchConsent(f),
-          "PatientConsentInvalidNonce",
-          [f.patient.address, 2n, 1n],
-          () => f.consent.connect(f.clinic).grantConsentBySig(stale, staleSignature),
-        );
-        await pc.relayGrant(f, 2n);
+        return { stale, staleSignature, revocation };
+      }
+
+      it("a grant signed before a signed revocation is refused after it; a later one works", async function () {
+        const f = await pc.load();
+        const { stale, staleSignature, revocation } = await staleGrantAndRevocation(f);
+        await pc.relayAction(f, revocation);
+        await staleRefusedFreshWorks(f, stale, staleSignature, 2n);
         expect(await pc.authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(true);
       });
 
       it("a grantee front-running a signed revocation with a stale grant: the revocation still revokes", async function () {
         const f = await pc.load();
-        await pc.relayGrant(f, 0n);
-        const stale = await pc.grantMessage(f, f.patient.address, 1n);
-        const staleSignature = await pc.signFor(f.patient, "ConsentGrant", stale, f.address);
-        const revocation = await signConsentRevocation(f.patient, f.address, {
-          grantee: f.clinic.address,
-          deadline: (await pc.now()) + pc.HOUR,
-        });
+        const { stale, staleSignature, revocation } = await staleGrantAndRevocation(f);
         // The clinic sees the revocation coming and submits its stale grant first (consuming nonce 1).
         await f.consent.connect(f.clinic).grantConsentBySig(stale, staleSignature);
-        await expect(
-          f.consent.connect(f.relayer).revokeConsentBySig(revocation.message, revocation.signature),
-        )
+        await expect(pc.relayAction(f, revocation))
           .to.emit(f.consent, "ConsentRevoked")
           .withArgs(
             await f.consent.consentIdOf(f.patient.address, f.clinic.address),
@@ -482,34 +366,55 @@ describe("PatientConsent", function () {
           );
       });
 
-      it("refuses a delegate's self-grant", async function () {
-        const f = await pc.load();
-        const until = await delegated(f);
-        const start = await pc.now();
-        await pc.refuses(
-          pc.watchConsent(f),
+      /** The refusals of a delegate's grant right after `delegated`: each case's error, arguments and grant. */
+      const refusals: Record<
+        string,
+        (f: Fixture, start: bigint, until: bigint) => [string, unknown[], () => Promise<unknown>]
+      > = {
+        "refuses a delegate's self-grant": (f, start, until) => [
           "PatientConsentDelegateSelfGrant",
           [f.patient.address, f.guardian.address],
           () => grantBy(f, f.guardian.address, pc.purposes("TREAT"), 0n, start, until),
-        );
-      });
-
-      it("refuses an over-scope grant: a purpose or category the delegation does not name", async function () {
-        const f = await pc.load();
-        const until = await delegated(f);
-        const start = await pc.now();
-        for (const [purposeMask, categoryMask] of [
-          [pc.purposes("TREAT", "HMARKT"), pc.LABS_MEDS],
-          [pc.purposes("TREAT"), pc.categories("labs", "imaging")],
-        ] as const) {
-          await pc.refuses(
-            pc.watchConsent(f),
+        ],
+        "refuses an over-scope grant: a purpose the delegation does not name": (
+          f,
+          start,
+          until,
+        ) => {
+          const purposeMask = pc.purposes("TREAT", "HMARKT");
+          return [
             "PatientConsentBeyondDelegation",
-            [f.patient.address, f.guardian.address, purposeMask, categoryMask],
-            () => grantBy(f, f.clinic.address, purposeMask, categoryMask, start, until),
-          );
-        }
-      });
+            [f.patient.address, f.guardian.address, purposeMask, pc.LABS_MEDS],
+            () => grantBy(f, f.clinic.address, purposeMask, pc.LABS_MEDS, start, until),
+          ];
+        },
+        "refuses an over-scope grant: a category the delegation does not name": (
+          f,
+          start,
+          until,
+        ) => {
+          const categoryMask = pc.categories("labs", "imaging");
+          const treat = pc.purposes("TREAT");
+          return [
+            "PatientConsentBeyondDelegation",
+            [f.patient.address, f.guardian.address, treat, categoryMask],
+            () => grantBy(f, f.clinic.address, treat, categoryMask, start, until),
+          ];
+        },
+        "refuses a grant that outlives the delegation": (f, start, until) => [
+          "PatientConsentGrantOutlivesDelegation",
+          [f.patient.address, f.guardian.address, until + 1n, until],
+          () => grantBy(f, f.clinic.address, pc.purposes("TREAT"), 0n, start, until + 1n),
+        ],
+      };
+      for (const [name, refusal] of Object.entries(refusals)) {
+        it(name, async function () {
+          const f = await pc.load();
+          const until = await delegated(f);
+          const [error, args, grant] = refusal(f, await pc.now(), until);
+          await pc.refuses(pc.watchConsent(f), error, args, grant);
+        });
+      }
 
       it("refuses protected categories without an explicit scope, allows them with one", async function () {
         const f = await pc.load();
@@ -526,37 +431,19 @@ describe("PatientConsent", function () {
         await grantBy(f, f.clinic.address, pc.purposes("TREAT"), asked, start, until);
       });
 
-      it("refuses a grant that outlives the delegation", async function () {
-        const f = await pc.load();
-        const until = await delegated(f);
-        const start = await pc.now();
-        await pc.refuses(
-          pc.watchConsent(f),
-          "PatientConsentGrantOutlivesDelegation",
-          [f.patient.address, f.guardian.address, until + 1n, until],
-          () => grantBy(f, f.clinic.address, pc.purposes("TREAT"), 0n, start, until + 1n),
-        );
-      });
-
       it("refuses a delegate's grant after the delegation ended or was removed", async function () {
         const f = await pc.load();
         const until = await delegated(f);
         await pc.time.increaseTo(until);
         let start = await pc.now();
-        await pc.refuses(
-          pc.watchConsent(f),
-          "PatientConsentUnauthorizedCaller",
-          [f.guardian.address, f.patient.address],
-          () => grantBy(f, f.clinic.address, pc.purposes("TREAT"), 0n, start, start + pc.HOUR),
+        await pc.refusesUnauthorizedCaller(f, f.guardian, () =>
+          grantBy(f, f.clinic.address, pc.purposes("TREAT"), 0n, start, start + pc.HOUR),
         );
         const next = await delegated(f);
         await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
         start = await pc.now();
-        await pc.refuses(
-          pc.watchConsent(f),
-          "PatientConsentUnauthorizedCaller",
-          [f.guardian.address, f.patient.address],
-          () => grantBy(f, f.clinic.address, pc.purposes("TREAT"), 0n, start, next),
+        await pc.refusesUnauthorizedCaller(f, f.guardian, () =>
+          grantBy(f, f.clinic.address, pc.purposes("TREAT"), 0n, start, next),
         );
       });
 

@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { ZeroAddress, ZeroHash } from "ethers";
 
 import { DEFAULT_MAX_BREAK_GLASS_DURATION } from "../../ignition/modules/PatientConsent.js";
-import { PROTECTED_CATEGORIES_MASK } from "../../sdk/patient-consent/index.js";
 import * as pc from "../helpers/patient-consent.js";
 
 describe("PatientConsent", function () {
@@ -20,7 +19,7 @@ describe("PatientConsent", function () {
       const ask = (purpose: bigint, mask: bigint) =>
         f.consent.isAuthorized(f.patient.address, f.responder.address, purpose, mask);
       expect(await ask(pc.code("ETREAT"), pc.ALL_CATEGORIES)).to.equal(true);
-      expect(await ask(pc.code("ETREAT"), BigInt(PROTECTED_CATEGORIES_MASK))).to.equal(true);
+      expect(await ask(pc.code("ETREAT"), BigInt(pc.PROTECTED_CATEGORIES_MASK))).to.equal(true);
       expect(await ask(pc.code("ETREAT"), 0xffffffffn)).to.equal(true);
       expect(await ask(pc.code("TREAT"), 0n)).to.equal(false);
       expect(await ask(pc.code("HRESCH"), 0n)).to.equal(false);
@@ -32,34 +31,7 @@ describe("PatientConsent", function () {
       await f.consent.connect(f.clinic).anchorRecord(f.patient.address, pc.RECORD, pc.LABS_MEDS);
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
       const { end } = await f.consent.breakGlassOf(f.patient.address, f.responder.address);
-      await pc.time.setNextBlockTimestamp(end - 1n);
-      await expect(
-        f.consent
-          .connect(f.responder)
-          .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("ETREAT")),
-      )
-        .to.emit(f.consent, "AccessLogged")
-        .withArgs(
-          f.patient.address,
-          pc.RECORD,
-          f.responder.address,
-          f.clinic.address,
-          pc.code("ETREAT"),
-          ZeroHash,
-          1n,
-        );
-      await pc.time.setNextBlockTimestamp(end);
-      await pc.expectRevert(
-        f.consent
-          .connect(f.responder)
-          .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("ETREAT")),
-        f.consent,
-        "PatientConsentNotAuthorized",
-        f.patient.address,
-        f.responder.address,
-        pc.code("ETREAT"),
-        pc.LABS_MEDS,
-      );
+      await pc.expectAccessUntil(f, f.responder, "ETREAT", end, pc.LABS_MEDS, { breakGlassId: 1n });
       await pc.networkHelpers.mine(); // a block at `end`: the view now answers at the window's end
       expect(await pc.authorized(f, f.responder.address, "ETREAT", 0n)).to.equal(false);
     });
@@ -168,44 +140,30 @@ describe("PatientConsent", function () {
     it("works while paused", async function () {
       const f = await pc.load();
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
-      await f.consent.connect(f.admin).pause();
-      await expect(f.consent.connect(f.responder).endBreakGlass(f.patient.address)).to.emit(
-        f.consent,
-        "BreakGlassEnded",
+      await pc.expectEmitsWhilePaused(f, "BreakGlassEnded", () =>
+        f.consent.connect(f.responder).endBreakGlass(f.patient.address),
       );
     });
 
     it("reverts when no window is open (never opened, ended, over, someone else's)", async function () {
       const f = await pc.load();
-      await pc.refuses(
-        pc.watchConsent(f),
-        "PatientConsentBreakGlassNotOpen",
-        [f.patient.address, f.responder.address],
-        () => f.consent.connect(f.responder).endBreakGlass(f.patient.address),
-      );
+      /** `by` ending its window on the patient is refused: none is open; nothing changes. */
+      const notOpen = (by: typeof f.responder) =>
+        pc.refuses(
+          pc.watchConsent(f),
+          "PatientConsentBreakGlassNotOpen",
+          [f.patient.address, by.address],
+          () => f.consent.connect(by).endBreakGlass(f.patient.address),
+        );
+      await notOpen(f.responder);
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
-      await pc.refuses(
-        pc.watchConsent(f),
-        "PatientConsentBreakGlassNotOpen",
-        [f.patient.address, f.stranger.address],
-        () => f.consent.connect(f.stranger).endBreakGlass(f.patient.address),
-      );
+      await notOpen(f.stranger);
       await f.consent.connect(f.responder).endBreakGlass(f.patient.address);
-      await pc.refuses(
-        pc.watchConsent(f),
-        "PatientConsentBreakGlassNotOpen",
-        [f.patient.address, f.responder.address],
-        () => f.consent.connect(f.responder).endBreakGlass(f.patient.address),
-      );
+      await notOpen(f.responder);
       await pc.time.increase(await f.consent.breakGlassCooldown());
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
       await pc.time.increase(DEFAULT_MAX_BREAK_GLASS_DURATION);
-      await pc.refuses(
-        pc.watchConsent(f),
-        "PatientConsentBreakGlassNotOpen",
-        [f.patient.address, f.responder.address],
-        () => f.consent.connect(f.responder).endBreakGlass(f.patient.address),
-      );
+      await notOpen(f.responder);
     });
   });
 

@@ -55,20 +55,8 @@ describe("PatientConsent", function () {
         );
       expect(await f.consent.isDelegate(f.patient.address, f.stranger.address)).to.equal(false);
       const start = await pc.now();
-      await pc.expectRevert(
-        pc.grantAs(
-          f,
-          f.stranger,
-          f.stranger.address,
-          pc.purposes("TREAT"),
-          0n,
-          start,
-          start + pc.DAY,
-        ),
-        f.consent,
-        "PatientConsentUnauthorizedCaller",
-        f.stranger.address,
-        f.patient.address,
+      await pc.refusesUnauthorizedCaller(f, f.stranger, () =>
+        pc.grantWith(f, { by: f.stranger, grantee: f.stranger.address, categories: 0n, start }),
       );
     });
 
@@ -116,38 +104,29 @@ describe("PatientConsent", function () {
     it("works while paused", async function () {
       const f = await pc.load();
       await pc.appoint(f, f.guardian.address, (await pc.now()) + pc.DAY);
-      await f.consent.connect(f.admin).pause();
-      await expect(f.consent.connect(f.patient).revokeDelegate(f.guardian.address)).to.emit(
-        f.consent,
-        "DelegateRevoked",
+      await pc.expectEmitsWhilePaused(f, "DelegateRevoked", () =>
+        f.consent.connect(f.patient).revokeDelegate(f.guardian.address),
       );
     });
 
     it("reverts when the delegate is not active (never appointed, removed, expired)", async function () {
       const f = await pc.load();
-      await pc.refuses(
-        pc.watchConsent(f),
-        "PatientConsentDelegateNotActive",
-        [f.patient.address, f.guardian.address],
-        () => f.consent.connect(f.patient).revokeDelegate(f.guardian.address),
-      );
+      /** The patient removing `delegate` is refused: it is not active; nothing changes. */
+      const notActive = (delegate: string) =>
+        pc.refuses(
+          pc.watchConsent(f),
+          "PatientConsentDelegateNotActive",
+          [f.patient.address, delegate],
+          () => f.consent.connect(f.patient).revokeDelegate(delegate),
+        );
+      await notActive(f.guardian.address);
       const until = (await pc.now()) + pc.DAY;
       await pc.appoint(f, f.guardian.address, until);
       await pc.appoint(f, f.stranger.address, until);
       await f.consent.connect(f.patient).revokeDelegate(f.guardian.address);
-      await pc.refuses(
-        pc.watchConsent(f),
-        "PatientConsentDelegateNotActive",
-        [f.patient.address, f.guardian.address],
-        () => f.consent.connect(f.patient).revokeDelegate(f.guardian.address),
-      );
+      await notActive(f.guardian.address);
       await pc.time.increaseTo(until);
-      await pc.refuses(
-        pc.watchConsent(f),
-        "PatientConsentDelegateNotActive",
-        [f.patient.address, f.stranger.address],
-        () => f.consent.connect(f.patient).revokeDelegate(f.stranger.address),
-      );
+      await notActive(f.stranger.address);
     });
 
     it("reverts when anyone but the patient tries to remove the patient's delegate", async function () {

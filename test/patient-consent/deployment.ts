@@ -4,11 +4,6 @@ import { readFileSync } from "node:fs";
 
 import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
 import { DEFAULT_MAX_BREAK_GLASS_DURATION } from "../../ignition/modules/PatientConsent.js";
-import {
-  CATEGORIES,
-  PROTECTED_CATEGORIES_MASK,
-  PURPOSES,
-} from "../../sdk/patient-consent/index.js";
 import { IPatientConsent__factory } from "../../typechain-types/index.js";
 import * as pc from "../helpers/patient-consent.js";
 import { shouldBehaveLikeAdminPausable } from "../shared/access-and-pause.js";
@@ -105,8 +100,10 @@ describe("PatientConsent", function () {
         ]),
       );
       declared.delete("COUNT");
-      expect(Object.fromEntries(declared)).to.deep.equal({ ...PURPOSES });
-      expect(body).to.contain(`uint8 internal constant COUNT = ${Object.keys(PURPOSES).length};`);
+      expect(Object.fromEntries(declared)).to.deep.equal({ ...pc.PURPOSES });
+      expect(body).to.contain(
+        `uint8 internal constant COUNT = ${Object.keys(pc.PURPOSES).length};`,
+      );
     });
 
     it("puts every category on the SDK's bit", function () {
@@ -118,22 +115,24 @@ describe("PatientConsent", function () {
         ]),
       );
       const expected = Object.fromEntries(
-        Object.entries(CATEGORIES).map(([word, bit]) => [solidityName(word), bit]),
+        Object.entries(pc.CATEGORIES).map(([word, bit]) => [solidityName(word), bit]),
       );
       expect(declared).to.deep.equal(expected);
-      expect(body).to.contain(`uint8 internal constant COUNT = ${Object.keys(CATEGORIES).length};`);
+      expect(body).to.contain(
+        `uint8 internal constant COUNT = ${Object.keys(pc.CATEGORIES).length};`,
+      );
     });
 
     it("exposes counts and the protected mask equal to the SDK's", async function () {
       const f = await pc.load();
-      expect(await f.consent.PURPOSE_COUNT()).to.equal(BigInt(Object.keys(PURPOSES).length));
-      expect(await f.consent.CATEGORY_COUNT()).to.equal(BigInt(Object.keys(CATEGORIES).length));
-      expect(await f.consent.PROTECTED_CATEGORIES()).to.equal(BigInt(PROTECTED_CATEGORIES_MASK));
+      expect(await f.consent.PURPOSE_COUNT()).to.equal(BigInt(Object.keys(pc.PURPOSES).length));
+      expect(await f.consent.CATEGORY_COUNT()).to.equal(BigInt(Object.keys(pc.CATEGORIES).length));
+      expect(await f.consent.PROTECTED_CATEGORIES()).to.equal(BigInt(pc.PROTECTED_CATEGORIES_MASK));
     });
 
     it("documents the same numbering in the interface's NatSpec", function () {
       const natspec = readFileSync("contracts/interfaces/IPatientConsent.sol", "utf8");
-      for (const [purpose, value] of Object.entries(PURPOSES)) {
+      for (const [purpose, value] of Object.entries(pc.PURPOSES)) {
         expect(natspec, purpose).to.match(new RegExp(`\\b${value} ${purpose}\\b`));
       }
     });
@@ -144,8 +143,8 @@ describe("PatientConsent", function () {
       const grant = (p: bigint, c: bigint) =>
         pc.grantAs(f, f.patient, f.clinic.address, p, c, start, start + pc.DAY);
       await expect(grant(pc.ALL_PURPOSES, pc.ALL_CATEGORIES)).to.emit(f.consent, "ConsentGranted");
-      const nextPurpose = 1n << BigInt(Object.keys(PURPOSES).length);
-      const nextCategory = 1n << BigInt(Object.keys(CATEGORIES).length);
+      const nextPurpose = 1n << BigInt(Object.keys(pc.PURPOSES).length);
+      const nextCategory = 1n << BigInt(Object.keys(pc.CATEGORIES).length);
       await pc.expectRevert(
         grant(nextPurpose, 0n),
         f.consent,

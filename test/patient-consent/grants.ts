@@ -2,6 +2,30 @@ import { expect } from "chai";
 import { ZeroAddress } from "ethers";
 import * as pc from "../helpers/patient-consent.js";
 
+/**
+ * `grantWith(f, terms)` emits ConsentGranted with the id of the clinic's `serial`th consent from
+ * the patient, the terms (and their defaults) and the sender as `grantedBy`.
+ */
+async function expectGranted(
+  f: pc.Fixture,
+  terms: Omit<pc.GrantTerms, "patient" | "grantee"> & { serial: bigint },
+) {
+  const { by = f.patient, serial, purposes = pc.purposes("TREAT"), start } = terms;
+  const { categories = pc.LABS_MEDS, end = start + pc.DAY } = terms;
+  await expect(pc.grantWith(f, terms))
+    .to.emit(f.consent, "ConsentGranted")
+    .withArgs(
+      pc.consentIdOf(f.patient.address, f.clinic.address, serial),
+      f.patient.address,
+      f.clinic.address,
+      purposes,
+      categories,
+      start,
+      end,
+      await by.getAddress(),
+    );
+}
+
 describe("PatientConsent", function () {
   describe("grantConsent", function () {
     it("records the patient's consent and emits ConsentGranted with its id", async function () {
@@ -22,18 +46,7 @@ describe("PatientConsent", function () {
             end,
           ),
       ).to.equal(expectedId);
-      await expect(pc.grantAs(f, f.patient, f.clinic.address, p, pc.LABS_MEDS, start, end))
-        .to.emit(f.consent, "ConsentGranted")
-        .withArgs(
-          expectedId,
-          f.patient.address,
-          f.clinic.address,
-          p,
-          pc.LABS_MEDS,
-          start,
-          end,
-          f.patient.address,
-        );
+      await expectGranted(f, { serial: 1n, purposes: p, start, end });
       const stored = await f.consent.consentOf(f.patient.address, f.clinic.address);
       expect([
         stored.purposes,
@@ -57,42 +70,13 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await pc.appoint(f, f.guardian.address, (await pc.now()) + 365n * pc.DAY);
       const start = await pc.now();
-      await expect(
-        pc.grantAs(
-          f,
-          f.guardian,
-          f.clinic.address,
-          pc.purposes("TREAT"),
-          0n,
-          start,
-          start + pc.DAY,
-        ),
-      )
-        .to.emit(f.consent, "ConsentGranted")
-        .withArgs(
-          pc.consentIdOf(f.patient.address, f.clinic.address, 1n),
-          f.patient.address,
-          f.clinic.address,
-          pc.purposes("TREAT"),
-          0n,
-          start,
-          start + pc.DAY,
-          f.guardian.address,
-        );
+      await expectGranted(f, { by: f.guardian, serial: 1n, categories: 0n, start });
     });
 
     it("keeps a consent with a future start pending until it starts", async function () {
       const f = await pc.load();
       const start = (await pc.now()) + 10n * pc.DAY;
-      await pc.grantAs(
-        f,
-        f.patient,
-        f.clinic.address,
-        pc.purposes("TREAT"),
-        pc.LABS_MEDS,
-        start,
-        start + pc.DAY,
-      );
+      await pc.grantWith(f, { start });
       expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(
         pc.ConsentState.Pending,
       );
@@ -108,28 +92,13 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       await pc.grantDefault(f);
       const start = await pc.now();
-      await expect(
-        pc.grantAs(
-          f,
-          f.patient,
-          f.clinic.address,
-          pc.purposes("HRESCH"),
-          pc.categories("genetics"),
-          start,
-          start + pc.DAY,
-        ),
-      )
-        .to.emit(f.consent, "ConsentGranted")
-        .withArgs(
-          pc.consentIdOf(f.patient.address, f.clinic.address, 2n),
-          f.patient.address,
-          f.clinic.address,
-          pc.purposes("HRESCH"),
-          pc.categories("genetics"),
-          start,
-          start + pc.DAY,
-          f.patient.address,
-        );
+      const genetics = pc.categories("genetics");
+      await expectGranted(f, {
+        serial: 2n,
+        purposes: pc.purposes("HRESCH"),
+        categories: genetics,
+        start,
+      });
       expect((await f.consent.consentOf(f.patient.address, f.clinic.address)).serial).to.equal(2n);
       expect(await pc.authorized(f, f.clinic.address, "TREAT", 0n)).to.equal(false);
       expect(
@@ -152,20 +121,8 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const start = await pc.now();
       for (const caller of [f.stranger, f.clinic, f.admin]) {
-        await pc.refuses(
-          pc.watchConsent(f),
-          "PatientConsentUnauthorizedCaller",
-          [caller.address, f.patient.address],
-          () =>
-            pc.grantAs(
-              f,
-              caller,
-              caller.address,
-              pc.purposes("TREAT"),
-              pc.LABS_MEDS,
-              start,
-              start + pc.DAY,
-            ),
+        await pc.refusesUnauthorizedCaller(f, caller, () =>
+          pc.grantWith(f, { by: caller, grantee: caller.address, start }),
         );
       }
     });
@@ -179,20 +136,8 @@ describe("PatientConsent", function () {
       await pc.time.increaseTo(until);
       const start = await pc.now();
       for (const former of [f.guardian, f.stranger]) {
-        await pc.refuses(
-          pc.watchConsent(f),
-          "PatientConsentUnauthorizedCaller",
-          [former.address, f.patient.address],
-          () =>
-            pc.grantAs(
-              f,
-              former,
-              f.clinic.address,
-              pc.purposes("TREAT"),
-              0n,
-              start,
-              start + pc.DAY,
-            ),
+        await pc.refusesUnauthorizedCaller(f, former, () =>
+          pc.grantWith(f, { by: former, categories: 0n, start }),
         );
       }
     });
@@ -222,15 +167,7 @@ describe("PatientConsent", function () {
       const start = await pc.now();
       for (const mask of [1n << 12n, pc.LABS_MEDS | (1n << 31n)]) {
         await pc.refuses(pc.watchConsent(f), "PatientConsentInvalidCategories", [mask], () =>
-          pc.grantAs(
-            f,
-            f.patient,
-            f.clinic.address,
-            pc.purposes("TREAT"),
-            mask,
-            start,
-            start + pc.DAY,
-          ),
+          pc.grantWith(f, { categories: mask, start }),
         );
       }
     });

@@ -142,17 +142,12 @@ describe("PatientConsent", function () {
       const f = await pc.deployConsentFixture();
       await pc.grantDefault(f);
       await f.consent.connect(f.clinic).anchorRecord(f.patient.address, pc.RECORD, pc.LABS_MEDS);
-      const start = await pc.now();
-      await f.consent
-        .connect(f.patient)
-        .grantConsent(
-          f.patient.address,
-          f.researcher.address,
-          pc.purposes("TREAT", "HRESCH"),
-          pc.ALL_CATEGORIES,
-          start,
-          start + pc.DAY,
-        );
+      await pc.grantWith(f, {
+        grantee: f.researcher.address,
+        purposes: pc.purposes("TREAT", "HRESCH"),
+        categories: pc.ALL_CATEGORIES,
+        start: await pc.now(),
+      });
       await f.consent
         .connect(f.researcher)
         .anchorRecord(f.patient.address, pc.GENETIC_RECORD, pc.categories("genetics"));
@@ -163,41 +158,19 @@ describe("PatientConsent", function () {
     it("logs an access covered by a consent, with the consent's id", async function () {
       const f = await loadAnchored();
       await pc.grantDefault(f, f.insurer);
-      await expect(
-        f.consent
-          .connect(f.insurer)
-          .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("HPAYMT")),
-      )
-        .to.emit(f.consent, "AccessLogged")
-        .withArgs(
-          f.patient.address,
-          pc.RECORD,
-          f.insurer.address,
-          f.clinic.address,
-          pc.code("HPAYMT"),
-          pc.consentIdOf(f.patient.address, f.insurer.address, 1n),
-          0n,
-        );
+      await pc.expectLogged(f, f.insurer, "HPAYMT", {
+        consentId: pc.consentIdOf(f.patient.address, f.insurer.address, 1n),
+      });
     });
 
     it("logs a break-glass access flagged with the window's id", async function () {
       const f = await loadAnchored();
       await f.consent.connect(f.responder).breakGlass(f.patient.address, pc.REASON);
-      await expect(
-        f.consent
-          .connect(f.responder)
-          .logAccess(f.patient.address, f.researcher.address, pc.GENETIC_RECORD, pc.code("ETREAT")),
-      )
-        .to.emit(f.consent, "AccessLogged")
-        .withArgs(
-          f.patient.address,
-          pc.GENETIC_RECORD,
-          f.responder.address,
-          f.researcher.address,
-          pc.code("ETREAT"),
-          ZeroHash,
-          1n,
-        );
+      await pc.expectLogged(f, f.responder, "ETREAT", {
+        provider: f.researcher.address,
+        record: pc.GENETIC_RECORD,
+        breakGlassId: 1n,
+      });
     });
 
     it("reverts when the record is not anchored", async function () {
@@ -207,10 +180,7 @@ describe("PatientConsent", function () {
         pc.watchConsent(f),
         "PatientConsentUnknownRecord",
         [f.clinic.address, unknown],
-        () =>
-          f.consent
-            .connect(f.clinic)
-            .logAccess(f.patient.address, f.clinic.address, unknown, pc.code("TREAT")),
+        () => pc.logAs(f, f.clinic, f.clinic.address, unknown, "TREAT"),
       );
     });
 
@@ -259,39 +229,19 @@ describe("PatientConsent", function () {
         pc.watchConsent(f),
         "PatientConsentNotAuthorized",
         [f.patient.address, f.clinic.address, pc.code("TREAT"), pc.LABS_MEDS],
-        () =>
-          f.consent
-            .connect(f.clinic)
-            .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("TREAT")),
+        () => pc.logAs(f, f.clinic, f.clinic.address, pc.RECORD, "TREAT"),
       );
       const end = (await f.consent.consentOf(f.patient.address, f.researcher.address)).end;
-      await pc.time.setNextBlockTimestamp(end - 1n);
-      await expect(
-        f.consent
-          .connect(f.researcher)
-          .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("HRESCH")),
-      ).to.emit(f.consent, "AccessLogged");
-      await pc.time.setNextBlockTimestamp(end);
-      await pc.expectRevert(
-        f.consent
-          .connect(f.researcher)
-          .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("HRESCH")),
-        f.consent,
-        "PatientConsentNotAuthorized",
-        f.patient.address,
-        f.researcher.address,
-        pc.code("HRESCH"),
-        pc.LABS_MEDS,
-      );
+      await pc.expectAccessUntil(f, f.researcher, "HRESCH", end, pc.LABS_MEDS, {
+        consentId: pc.consentIdOf(f.patient.address, f.researcher.address, 1n),
+      });
     });
 
     it("reverts when paused", async function () {
       const f = await loadAnchored();
       await f.consent.connect(f.admin).pause();
       await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
-        f.consent
-          .connect(f.clinic)
-          .logAccess(f.patient.address, f.clinic.address, pc.RECORD, pc.code("TREAT")),
+        pc.logAs(f, f.clinic, f.clinic.address, pc.RECORD, "TREAT"),
       );
     });
   });

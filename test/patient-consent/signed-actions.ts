@@ -17,13 +17,11 @@ import {
   signDelegateRemoval,
 } from "../../sdk/patient-consent/index.js";
 import type {
-  ConsentActionType,
   ConsentGrant,
   ConsentRevocation,
   DelegateAppointment,
   DelegateRemoval,
 } from "../../sdk/patient-consent/index.js";
-import type { PatientConsent } from "../../typechain-types/index.js";
 import * as pc from "../helpers/patient-consent.js";
 import type { Fixture } from "../helpers/patient-consent.js";
 
@@ -361,49 +359,36 @@ describe("PatientConsent", function () {
           until,
           deadline,
         });
-        await expect(
-          f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
-        )
-          .to.emit(f.consent, "DelegateSet")
-          .withArgs(patient, f.guardian.address, pc.purposes("TREAT"), pc.LABS_MEDS, until);
-        const start = await pc.now();
-        await f.consent
-          .connect(f.guardian)
-          .grantConsent(
-            patient,
-            f.clinic.address,
-            pc.purposes("TREAT"),
-            pc.LABS_MEDS,
-            start,
-            until,
-          );
+        /** The relayer submits `signed`, which emits `event`. */
+        const relayed = (signed: Parameters<typeof pc.relayAction>[1], event: string) =>
+          expect(pc.relayAction(f, signed)).to.emit(f.consent, event);
+        await relayed(appointment, "DelegateSet").withArgs(
+          patient,
+          f.guardian.address,
+          pc.purposes("TREAT"),
+          pc.LABS_MEDS,
+          until,
+        );
+        await pc.grantWith(f, { patient, by: f.guardian, start: await pc.now(), end: until });
 
         const revocation = await signConsentRevocation(f.patient, f.address, {
           patient,
           grantee: f.clinic.address,
           deadline,
         });
-        await expect(
-          f.consent.connect(f.relayer).revokeConsentBySig(revocation.message, revocation.signature),
-        )
-          .to.emit(f.consent, "ConsentRevoked")
-          .withArgs(
-            await f.consent.computeConsentId(patient, f.clinic.address, 1n),
-            patient,
-            f.clinic.address,
-            patient,
-          );
+        await relayed(revocation, "ConsentRevoked").withArgs(
+          await f.consent.computeConsentId(patient, f.clinic.address, 1n),
+          patient,
+          f.clinic.address,
+          patient,
+        );
 
         const removal = await signDelegateRemoval(f.patient, f.address, {
           patient,
           delegate: f.guardian.address,
           deadline,
         });
-        await expect(
-          f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature),
-        )
-          .to.emit(f.consent, "DelegateRevoked")
-          .withArgs(patient, f.guardian.address);
+        await relayed(removal, "DelegateRevoked").withArgs(patient, f.guardian.address);
         expect(await f.consent.isDelegate(patient, f.guardian.address)).to.equal(false);
         expect(await f.consent.isRevocationNonceUsed(patient, removal.message.nonce)).to.equal(
           true,
@@ -429,20 +414,18 @@ describe("PatientConsent", function () {
       });
       await f.consent.connect(f.admin).pause();
       await pc.refuses(pc.watchConsent(f), "EnforcedPause", [], () =>
-        f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
+        pc.relayAction(f, appointment),
       );
       const revocation = await signConsentRevocation(f.patient, f.address, {
         grantee: f.clinic.address,
         deadline,
       });
-      await f.consent
-        .connect(f.relayer)
-        .revokeConsentBySig(revocation.message, revocation.signature);
+      await pc.relayAction(f, revocation);
       const removal = await signDelegateRemoval(f.patient, f.address, {
         delegate: f.guardian.address,
         deadline,
       });
-      await f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature);
+      await pc.relayAction(f, removal);
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
     });
 
@@ -506,39 +489,27 @@ describe("PatientConsent", function () {
         deadline,
       };
       return [
-        {
-          name: "DelegateAppointment" as const,
-          message: appointment,
-          submit: (c: PatientConsent, m: DelegateAppointment, s: string) =>
-            c.connect(f.relayer).setDelegateBySig(m, s),
-        },
-        {
-          name: "ConsentRevocation" as const,
-          message: revocation,
-          submit: (c: PatientConsent, m: ConsentRevocation, s: string) =>
-            c.connect(f.relayer).revokeConsentBySig(m, s),
-        },
-        {
-          name: "DelegateRemoval" as const,
-          message: removal,
-          submit: (c: PatientConsent, m: DelegateRemoval, s: string) =>
-            c.connect(f.relayer).revokeDelegateBySig(m, s),
-        },
+        { name: "DelegateAppointment" as const, message: appointment },
+        { name: "ConsentRevocation" as const, message: revocation },
+        { name: "DelegateRemoval" as const, message: removal },
       ];
     }
+
+    /** The relayer submits case `c`'s message with `signature`. */
+    const submit = (
+      f: Fixture,
+      c: { name: pc.RelayedAction["primaryType"]; message: pc.RelayedAction["message"] },
+      signature: string,
+    ) =>
+      pc.relayAction(f, { primaryType: c.name, message: c.message, signature } as pc.RelayedAction);
 
     it("refuses a replay of each signed action", async function () {
       const f = await pc.load();
       for (const c of await cases(f)) {
-        const submit = c.submit as (
-          p: PatientConsent,
-          m: typeof c.message,
-          s: string,
-        ) => Promise<unknown>;
         const signature = await pc.signFor(f.patient, c.name, c.message, f.address);
-        await submit(f.consent, c.message, signature);
+        await submit(f, c, signature);
         await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
-          const replay = expect(submit(f.consent, c.message, signature)).to.be;
+          const replay = expect(submit(f, c, signature)).to.be;
           if (c.name === "DelegateAppointment") {
             await replay.revertedWithCustomError(f.consent, "PatientConsentInvalidNonce");
           } else {
@@ -554,11 +525,6 @@ describe("PatientConsent", function () {
       const f = await pc.load();
       const otherAddress = await f.other.getAddress();
       for (const c of await cases(f)) {
-        const submit = c.submit as (
-          p: PatientConsent,
-          m: typeof c.message,
-          s: string,
-        ) => Promise<unknown>;
         const forged = [
           await pc.signFor(f.patient, c.name, c.message, f.address, 1n),
           await pc.signFor(f.patient, c.name, c.message, otherAddress),
@@ -570,7 +536,7 @@ describe("PatientConsent", function () {
             pc.watchConsent(f),
             "PatientConsentInvalidSignature",
             [f.patient.address],
-            () => submit(f.consent, c.message, signature),
+            () => submit(f, c, signature),
           );
         }
       }
@@ -584,78 +550,41 @@ describe("PatientConsent", function () {
       );
       await pc.time.increaseTo(all[0]!.message.deadline + 1n);
       for (const [i, c] of all.entries()) {
-        const submit = c.submit as (
-          p: PatientConsent,
-          m: typeof c.message,
-          s: string,
-        ) => Promise<unknown>;
         await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentSignatureExpired",
           [c.message.deadline],
-          () => submit(f.consent, c.message, signatures[i]!),
+          () => submit(f, c, signatures[i]!),
         );
       }
     });
 
     it("refuses an appointment with a wrong nonce, and any tampered field", async function () {
       const f = await pc.load();
-      const [first, second, third] = await cases(f);
-      const appointment = { message: first!.message as DelegateAppointment };
-      const revocation = { message: second!.message as ConsentRevocation };
-      const removal = { message: third!.message as DelegateRemoval };
-      const ahead = { ...appointment.message, nonce: appointment.message.nonce + 1n };
+      const all = await cases(f);
+      const ahead = { ...(all[0]!.message as DelegateAppointment) };
+      ahead.nonce += 1n;
+      const aheadSignature = await pc.signFor(f.patient, "DelegateAppointment", ahead, f.address);
       await pc.refuses(
         pc.watchConsent(f),
         "PatientConsentInvalidNonce",
         [f.patient.address, ahead.nonce - 1n, ahead.nonce],
-        async () =>
-          f.consent
-            .connect(f.relayer)
-            .setDelegateBySig(
-              ahead,
-              await pc.signFor(f.patient, "DelegateAppointment", ahead, f.address),
-            ),
+        () => submit(f, { name: "DelegateAppointment", message: ahead }, aheadSignature),
       );
       // A relay that tampers with what the patient signed: a wider scope, another grantee or delegate.
-      const tampered: [ConsentActionType, () => Promise<unknown>][] = [
-        [
-          "DelegateAppointment",
-          async () =>
-            f.consent
-              .connect(f.relayer)
-              .setDelegateBySig(
-                { ...appointment.message, categories: 0xfffn },
-                await pc.signFor(f.patient, "DelegateAppointment", appointment.message, f.address),
-              ),
-        ],
-        [
-          "ConsentRevocation",
-          async () =>
-            f.consent
-              .connect(f.relayer)
-              .revokeConsentBySig(
-                { ...revocation.message, grantee: f.stranger.address },
-                await pc.signFor(f.patient, "ConsentRevocation", revocation.message, f.address),
-              ),
-        ],
-        [
-          "DelegateRemoval",
-          async () =>
-            f.consent
-              .connect(f.relayer)
-              .revokeDelegateBySig(
-                { ...removal.message, delegate: f.stranger.address },
-                await pc.signFor(f.patient, "DelegateRemoval", removal.message, f.address),
-              ),
-        ],
+      const changes = [
+        { categories: 0xfffn },
+        { grantee: f.stranger.address },
+        { delegate: f.stranger.address },
       ];
-      for (const [, attempt] of tampered) {
+      for (const [i, c] of all.entries()) {
+        const signature = await pc.signFor(f.patient, c.name, c.message, f.address);
+        const message = { ...c.message, ...changes[i] };
         await pc.refuses(
           pc.watchConsent(f),
           "PatientConsentInvalidSignature",
           [f.patient.address],
-          () => attempt(),
+          () => submit(f, { name: c.name, message }, signature),
         );
       }
     });
@@ -684,9 +613,9 @@ describe("PatientConsent", function () {
       });
       await pc.expectNothingChanged(pc.consentStateOf(f), async () => {
         for (const attempt of [
-          f.consent.connect(f.relayer).revokeConsentBySig(revocation.message, revocation.signature),
-          f.consent.connect(f.relayer).setDelegateBySig(appointment.message, appointment.signature),
-          f.consent.connect(f.relayer).revokeDelegateBySig(removal.message, removal.signature),
+          pc.relayAction(f, revocation),
+          pc.relayAction(f, appointment),
+          pc.relayAction(f, removal),
         ]) {
           await pc.expectRevert(
             attempt,
