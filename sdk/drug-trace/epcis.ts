@@ -1,11 +1,10 @@
-import { readFile } from "node:fs/promises";
-
 import epcis2 from "epcis2.js";
 import { ZeroHash } from "ethers";
 import type { BytesLike } from "ethers";
 
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { InputError } from "../errors.js";
+import { readJsonFile } from "../json-file.js";
 import { NO_PARTICIPANTS } from "../participants.js";
 import type { Participants } from "../participants.js";
 import {
@@ -748,18 +747,7 @@ export function planEpcisImport(
  * const document = await readEpcisDocument("examples/epcis-A2.jsonld");
  */
 export async function readEpcisDocument(file: string): Promise<EpcisDocument> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new InputError(`EPCIS document not found: ${file}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`EPCIS document ${file} is not JSON: ${(error as Error).message}`);
-  }
+  const data = await readJsonFile(file, "EPCIS document", (reason) => `is not JSON: ${reason}`);
   const problems = validateEpcis(data);
   if (problems.length > 0) throw new EpcisDocumentError(file, problems);
   const document = data as EpcisDocument;
