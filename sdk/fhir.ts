@@ -9,7 +9,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import type { Resource } from "fhir/r4.js";
 
 import { InputError } from "./errors.js";
-import { readJsonFile } from "./json-file.js";
+import { DocumentProblemsError, readJsonFile } from "./input-files.js";
 
 /*
  * HL7 FHIR R4 resources off chain: validation with a real FHIR R4 validator — Medplum's
@@ -28,18 +28,13 @@ export interface FhirProblem {
 }
 
 /** A FHIR resource the validator (or carechain's mapping) refuses: one line per problem. */
-export class FhirResourceError extends InputError {
+export class FhirResourceError extends DocumentProblemsError<FhirProblem> {
   constructor(
-    readonly source: string,
-    readonly problems: readonly FhirProblem[],
+    source: string,
+    problems: readonly FhirProblem[],
     what = "is not a valid FHIR R4 resource",
   ) {
-    super(
-      [
-        `${source} ${what} (${problems.length} problem${problems.length === 1 ? "" : "s"}, nothing sent):`,
-        ...problems.map((problem) => `${problem.path}: ${problem.why}`),
-      ].join("\n"),
-    );
+    super(source, problems, what, (problem) => `${problem.path}: ${problem.why}`);
   }
 }
 

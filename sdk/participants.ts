@@ -1,7 +1,7 @@
 import { getAddress, isAddress } from "ethers";
 
 import { InputError } from "./errors.js";
-import { readJsonFile } from "./json-file.js";
+import { readJsonFile } from "./input-files.js";
 
 /*
  * The participants file: who an on-chain account is in the industry's own identifiers, so EPCIS

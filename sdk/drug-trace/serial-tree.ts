@@ -3,7 +3,7 @@ import { stat, writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 
 import { InputError } from "../errors.js";
-import { readJsonFile } from "../json-file.js";
+import { readJsonFile } from "../input-files.js";
 import { describeGs1TextProblem, validateGtin } from "./gs1.js";
 import {
   PROGRESS_EVERY,

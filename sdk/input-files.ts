@@ -3,9 +3,33 @@ import { readFile } from "node:fs/promises";
 import { InputError } from "./errors.js";
 
 /*
- * JSON files read from disk, each refusal in one line (Node only: `sdk/json.ts`, which the pages
- * bundle, stays free of `node:fs`).
+ * Documents handed over as files (EPCIS, FHIR, participants, serial trees): read and parsed in one
+ * step, each refusal in one line, and a document's problems listed one per line. Node only:
+ * `sdk/json.ts`, which the pages bundle, stays free of `node:fs`.
  */
+
+/**
+ * A document refused for one or more problems: the message is a first line naming the document,
+ * what is wrong with it and that nothing was sent, then one line per problem.
+ *
+ * @example
+ * class FhirResourceError extends DocumentProblemsError<FhirProblem> { … }
+ */
+export class DocumentProblemsError<P> extends InputError {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly P[],
+    what: string,
+    line: (problem: P) => string,
+  ) {
+    super(
+      [
+        `${source} ${what} (${problems.length} problem${problems.length === 1 ? "" : "s"}, nothing sent):`,
+        ...problems.map(line),
+      ].join("\n"),
+    );
+  }
+}
 
 /**
  * Reads and parses the JSON file `file`; `what` names it in the refusals, e.g. "participants file
