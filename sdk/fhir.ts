@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-
 import {
   indexStructureDefinitionBundle,
   OperationOutcomeError,
@@ -11,6 +9,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import type { Resource } from "fhir/r4.js";
 
 import { InputError } from "./errors.js";
+import { DocumentProblemsError, readJsonFile } from "./input-files.js";
 
 /*
  * HL7 FHIR R4 resources off chain: validation with a real FHIR R4 validator — Medplum's
@@ -29,18 +28,13 @@ export interface FhirProblem {
 }
 
 /** A FHIR resource the validator (or carechain's mapping) refuses: one line per problem. */
-export class FhirResourceError extends InputError {
+export class FhirResourceError extends DocumentProblemsError<FhirProblem> {
   constructor(
-    readonly source: string,
-    readonly problems: readonly FhirProblem[],
+    source: string,
+    problems: readonly FhirProblem[],
     what = "is not a valid FHIR R4 resource",
   ) {
-    super(
-      [
-        `${source} ${what} (${problems.length} problem${problems.length === 1 ? "" : "s"}, nothing sent):`,
-        ...problems.map((problem) => `${problem.path}: ${problem.why}`),
-      ].join("\n"),
-    );
+    super(source, problems, what, (problem) => `${problem.path}: ${problem.why}`);
   }
 }
 
@@ -133,18 +127,11 @@ export async function readFhirResource<T extends Resource>(
   file: string,
   resourceType: T["resourceType"],
 ): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new InputError(`FHIR ${resourceType} not found: ${file}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`FHIR ${resourceType} ${file} is not JSON: ${(error as Error).message}`);
-  }
+  const data = await readJsonFile(
+    file,
+    `FHIR ${resourceType}`,
+    (reason) => `is not JSON: ${reason}`,
+  );
   const found = (data as { resourceType?: unknown } | null)?.resourceType;
   if (found !== resourceType) {
     throw new InputError(

@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
-
 import { getAddress, isAddress } from "ethers";
 
 import { InputError } from "./errors.js";
+import { readJsonFile } from "./input-files.js";
 
 /*
  * The participants file: who an on-chain account is in the industry's own identifiers, so EPCIS
@@ -158,17 +157,5 @@ function participantsOf(list: readonly Participant[], source = "participants"): 
  */
 export async function loadParticipants(file: string | undefined): Promise<Participants> {
   if (file === undefined || file.trim() === "") return NO_PARTICIPANTS;
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new InputError(`participants file not found: ${file}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new InputError(`participants file ${file} is not JSON`);
-  }
-  return parseParticipants(data, file);
+  return parseParticipants(await readJsonFile(file, "participants file"), file);
 }

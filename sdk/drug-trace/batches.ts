@@ -3,10 +3,9 @@ import type { BytesLike } from "ethers";
 
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { InputError } from "../errors.js";
-import { requireEvent } from "../transactions.js";
 import type { TraceReceipt } from "./contract.js";
 import { formatGtin } from "./gs1.js";
-import { decoded, nameOf, sendDrugTrace } from "./internal.js";
+import { decoded, nameOf, sendDrugTraceFor, traceAction } from "./internal.js";
 import { readGtinCompanyPrefix } from "./prefixes.js";
 import { QUARANTINE_ORIGINS, UNIT_STATUSES, batchStateName, toGs1Bytes32 } from "./vocabulary.js";
 import type { BatchState, QuarantineOrigin, UnitStatus } from "./vocabulary.js";
@@ -71,7 +70,7 @@ export async function registerBatch(
       `GTIN ${formatGtin(batch.gtin)} falls under no registered company prefix: the admin binds its brand owner's prefix first ('trace prefix add')`,
     );
   }
-  const sent = await sendDrugTrace(() =>
+  const { sent, event } = await sendDrugTraceFor(drugTrace, "BatchRegistered", () =>
     drugTrace.registerBatch(
       batch.gtin,
       prefixLength,
@@ -82,8 +81,7 @@ export async function registerBatch(
       batch.metadataHash ?? ZeroHash,
     ),
   );
-  const { batchId } = requireEvent(drugTrace, sent.receipt, "BatchRegistered");
-  return { ...sent, batchId };
+  return { ...sent, batchId: event.batchId };
 }
 
 /**
@@ -92,15 +90,9 @@ export async function registerBatch(
  * @example
  * const { gasUsed } = await dispense(drugTrace.connect(pharmacy), batchId, tree.proofFor("SN0042"));
  */
-export async function dispense(
-  drugTrace: DrugTrace,
-  batchId: BytesLike,
-  unit: UnitProof,
-): Promise<TraceReceipt> {
-  return sendDrugTrace(() =>
-    drugTrace.dispense(batchId, unit.index, toGs1Bytes32(unit.serial), [...unit.proof]),
-  );
-}
+export const dispense = traceAction((drugTrace, batchId: BytesLike, unit: UnitProof) =>
+  drugTrace.dispense(batchId, unit.index, toGs1Bytes32(unit.serial), [...unit.proof]),
+);
 
 /**
  * Recalls a batch as its connected manufacturer or a regulator.
@@ -108,18 +100,16 @@ export async function dispense(
  * @example
  * await recall(drugTrace.connect(regulator), { batchId, reasonCode: 3n, evidenceHash });
  */
-export async function recall(
-  drugTrace: DrugTrace,
-  recallOrder: {
-    readonly batchId: BytesLike;
-    readonly reasonCode: bigint;
-    readonly evidenceHash: BytesLike;
-  },
-): Promise<TraceReceipt> {
-  return sendDrugTrace(() =>
-    drugTrace.recall(recallOrder.batchId, recallOrder.reasonCode, recallOrder.evidenceHash),
-  );
-}
+export const recall = traceAction(
+  (
+    drugTrace,
+    recallOrder: {
+      readonly batchId: BytesLike;
+      readonly reasonCode: bigint;
+      readonly evidenceHash: BytesLike;
+    },
+  ) => drugTrace.recall(recallOrder.batchId, recallOrder.reasonCode, recallOrder.evidenceHash),
+);
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
 /*                           READS                            */

@@ -1,9 +1,8 @@
 import type { BytesLike, ContractTransactionResponse } from "ethers";
 
 import type { DrugTrace } from "../../typechain-types/index.js";
-import { requireEvent } from "../transactions.js";
 import type { TraceReceipt } from "./contract.js";
-import { decoded, sendDrugTrace } from "./internal.js";
+import { decoded, sendDrugTraceFor, viewOf } from "./internal.js";
 import { shipmentStateName } from "./vocabulary.js";
 import type { ShipmentState } from "./vocabulary.js";
 
@@ -41,11 +40,10 @@ export async function ship(
   drugTrace: DrugTrace,
   shipment: { readonly batchId: BytesLike; readonly to: string; readonly quantity: bigint },
 ): Promise<ShipReceipt> {
-  const sent = await sendDrugTrace(() =>
+  const { sent, event } = await sendDrugTraceFor(drugTrace, "ShipmentSent", () =>
     drugTrace.ship(shipment.batchId, shipment.to, shipment.quantity),
   );
-  const { shipmentId } = requireEvent(drugTrace, sent.receipt, "ShipmentSent");
-  return { ...sent, shipmentId };
+  return { ...sent, shipmentId: event.shipmentId };
 }
 
 async function settle(
@@ -53,8 +51,7 @@ async function settle(
   eventName: "ShipmentAccepted" | "ShipmentRejected" | "ShipmentCancelled",
   action: () => Promise<ContractTransactionResponse>,
 ): Promise<SettleReceipt> {
-  const sent = await sendDrugTrace(action);
-  const event = requireEvent(drugTrace, sent.receipt, eventName);
+  const { sent, event } = await sendDrugTraceFor(drugTrace, eventName, action);
   return {
     ...sent,
     batchId: event.batchId,
@@ -130,13 +127,5 @@ export async function readShipment(
   shipmentId: bigint,
 ): Promise<ShipmentView> {
   const record = await decoded(() => drugTrace.shipmentOf(shipmentId));
-  return {
-    shipmentId,
-    state: shipmentStateName(record.state),
-    sender: record.sender,
-    recipient: record.recipient,
-    batchId: record.batchId,
-    quantity: record.quantity,
-    shippedAt: record.shippedAt,
-  };
+  return viewOf(record, { shipmentId, state: shipmentStateName(record.state) });
 }

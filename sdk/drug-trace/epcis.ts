@@ -1,11 +1,10 @@
-import { readFile } from "node:fs/promises";
-
 import epcis2 from "epcis2.js";
 import { ZeroHash } from "ethers";
 import type { BytesLike } from "ethers";
 
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { InputError } from "../errors.js";
+import { DocumentProblemsError, readJsonFile } from "../input-files.js";
 import { NO_PARTICIPANTS } from "../participants.js";
 import type { Participants } from "../participants.js";
 import {
@@ -65,18 +64,13 @@ export type EpcisEvent = Record<string, unknown>;
  * An EPCIS document that GS1's tooling (or carechain's import rules) refuses: the message is a
  * first line naming the document and one line per problem.
  */
-export class EpcisDocumentError extends InputError {
+export class EpcisDocumentError extends DocumentProblemsError<EpcisProblem> {
   constructor(
-    readonly source: string,
-    readonly problems: readonly EpcisProblem[],
+    source: string,
+    problems: readonly EpcisProblem[],
     what = "is not a valid EPCIS 2.0 document",
   ) {
-    super(
-      [
-        `${source} ${what} (${problems.length} problem${problems.length === 1 ? "" : "s"}, nothing sent):`,
-        ...problems.map(formatEpcisProblem),
-      ].join("\n"),
-    );
+    super(source, problems, what, formatEpcisProblem);
   }
 }
 
@@ -197,6 +191,19 @@ export interface EpcisExportResult {
 
 const iso = (seconds: bigint): string => new Date(Number(seconds) * 1000).toISOString();
 
+/** The CBV business step and disposition of each shipment event (a rejection also says so). */
+const SHIPMENT_STEPS: Readonly<
+  Record<
+    "ShipmentSent" | "ShipmentAccepted" | "ShipmentRejected" | "ShipmentCancelled",
+    { readonly bizStep: string; readonly disposition: string; readonly settlement?: string }
+  >
+> = {
+  ShipmentSent: { bizStep: "shipping", disposition: "in_transit" },
+  ShipmentAccepted: { bizStep: "receiving", disposition: "in_progress" },
+  ShipmentRejected: { bizStep: "receiving", disposition: "returned", settlement: "rejected" },
+  ShipmentCancelled: { bizStep: "void_shipping", disposition: "in_progress" },
+};
+
 /** What one history row becomes: its CBV fields and extension fields. */
 function eventBody(
   row: BatchHistoryRow,
@@ -245,34 +252,18 @@ function eventBody(
       };
     }
     case "ShipmentSent":
-      return {
-        action: "OBSERVE",
-        bizStep: "shipping",
-        disposition: "in_transit",
-        ...shipment(row.details),
-      };
     case "ShipmentAccepted":
-      return {
-        action: "OBSERVE",
-        bizStep: "receiving",
-        disposition: "in_progress",
-        ...shipment(row.details),
-      };
     case "ShipmentRejected":
+    case "ShipmentCancelled": {
+      const { bizStep, disposition, settlement } = SHIPMENT_STEPS[row.event];
       return {
         action: "OBSERVE",
-        bizStep: "receiving",
-        disposition: "returned",
+        bizStep,
+        disposition,
         ...shipment(row.details),
-        "carechain:settlement": "rejected",
+        ...(settlement === undefined ? {} : { "carechain:settlement": settlement }),
       };
-    case "ShipmentCancelled":
-      return {
-        action: "OBSERVE",
-        bizStep: "void_shipping",
-        disposition: "in_progress",
-        ...shipment(row.details),
-      };
+    }
     case "UnitDispensed":
       return {
         action: "DELETE",
@@ -291,21 +282,16 @@ function eventBody(
         "carechain:evidenceHash": row.details.evidenceHash,
       };
     case "BatchQuarantined":
+    case "QuarantineReleased": {
+      const quarantined = row.event === "BatchQuarantined";
       return {
         action: "OBSERVE",
         quantityList: lotClass,
         bizStep: "holding",
-        disposition: "non_sellable_other",
-        "carechain:batchState": "Quarantined",
+        disposition: quarantined ? "non_sellable_other" : "active",
+        "carechain:batchState": quarantined ? "Quarantined" : "Active",
       };
-    case "QuarantineReleased":
-      return {
-        action: "OBSERVE",
-        quantityList: lotClass,
-        bizStep: "holding",
-        disposition: "active",
-        "carechain:batchState": "Active",
-      };
+    }
     case "ExcursionReported":
       return {
         action: "OBSERVE",
@@ -748,18 +734,7 @@ export function planEpcisImport(
  * const document = await readEpcisDocument("examples/epcis-A2.jsonld");
  */
 export async function readEpcisDocument(file: string): Promise<EpcisDocument> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new InputError(`EPCIS document not found: ${file}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`EPCIS document ${file} is not JSON: ${(error as Error).message}`);
-  }
+  const data = await readJsonFile(file, "EPCIS document", (reason) => `is not JSON: ${reason}`);
   const problems = validateEpcis(data);
   if (problems.length > 0) throw new EpcisDocumentError(file, problems);
   const document = data as EpcisDocument;

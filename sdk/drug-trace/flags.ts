@@ -1,9 +1,17 @@
-import type { BytesLike } from "ethers";
+import type { BytesLike, ContractTransactionResponse } from "ethers";
 
 import type { DrugTrace } from "../../typechain-types/index.js";
-import { parseEventLogs, requireEvent } from "../transactions.js";
+import { parseEventLogs } from "../transactions.js";
 import type { TraceReceipt } from "./contract.js";
-import { decoded, nameOf, sendDrugTrace, valueOf } from "./internal.js";
+import {
+  decoded,
+  nameOf,
+  sendDrugTrace,
+  sendDrugTraceFor,
+  traceAction,
+  valueOf,
+  viewOf,
+} from "./internal.js";
 import { RESOLUTIONS, UNIT_STATUSES, flagStateName, toGs1Bytes32 } from "./vocabulary.js";
 import type { FlagState, Resolution, UnitStatus } from "./vocabulary.js";
 
@@ -60,7 +68,7 @@ export async function flagSuspect(
   drugTrace: DrugTrace,
   report: SuspectReport,
 ): Promise<FlagReceipt> {
-  const sent = await sendDrugTrace(() =>
+  const { sent, event } = await sendDrugTraceFor(drugTrace, "SuspectFlagged", () =>
     drugTrace.flagSuspect(
       report.batchId,
       report.index,
@@ -69,8 +77,7 @@ export async function flagSuspect(
       report.evidenceHash,
     ),
   );
-  const { flagId } = requireEvent(drugTrace, sent.receipt, "SuspectFlagged");
-  return { ...sent, flagId };
+  return { ...sent, flagId: event.flagId };
 }
 
 /**
@@ -84,22 +91,44 @@ export async function resolveSuspect(
   flagId: bigint,
   resolution: Resolution,
 ): Promise<ResolveReceipt> {
-  const sent = await sendDrugTrace(() =>
+  const { sent, event } = await sendDrugTraceFor(drugTrace, "SuspectResolved", () =>
     drugTrace.resolveSuspect(flagId, valueOf(RESOLUTIONS, resolution)),
   );
-  const { batchId } = requireEvent(drugTrace, sent.receipt, "SuspectResolved");
   const changes = parseEventLogs(drugTrace, sent.receipt, ["BatchQuarantined", "BatchRecalled"]);
   return {
     ...sent,
-    batchId,
+    batchId: event.batchId,
     batchQuarantined: changes.some((event) => event.name === "BatchQuarantined"),
     batchRecalled: changes.some((event) => event.name === "BatchRecalled"),
   };
 }
 
-/** Whether a transaction quarantined a batch (`BatchQuarantined`). */
-function quarantinedIn(drugTrace: DrugTrace, sent: TraceReceipt): boolean {
-  return parseEventLogs(drugTrace, sent.receipt, ["BatchQuarantined"]).length > 0;
+/** A sensor's reading outside the allowed range. */
+export interface ExcursionReading {
+  readonly readingHash: BytesLike;
+  /** Hundredths of a degree Celsius, e.g. 1250n for 12.50 °C. */
+  readonly extremeCentiCelsius: bigint;
+}
+
+/** An excursion of a batch in storage, as `reportExcursion` takes it. */
+export interface BatchExcursion extends ExcursionReading {
+  readonly batchId: BytesLike;
+}
+
+/** An excursion of goods in transit, as `reportShipmentExcursion` takes it. */
+export interface ShipmentExcursion extends ExcursionReading {
+  readonly shipmentId: bigint;
+}
+
+/** An excursion report: sends `call` and says whether it newly quarantined the batch. */
+function excursionAction<E extends ExcursionReading>(
+  call: (drugTrace: DrugTrace, excursion: E) => Promise<ContractTransactionResponse>,
+): (drugTrace: DrugTrace, excursion: E) => Promise<ExcursionReceipt> {
+  return async (drugTrace, excursion) => {
+    const sent = await sendDrugTrace(() => call(drugTrace, excursion));
+    const quarantined = parseEventLogs(drugTrace, sent.receipt, ["BatchQuarantined"]);
+    return { ...sent, batchQuarantined: quarantined.length > 0 };
+  };
 }
 
 /**
@@ -108,24 +137,10 @@ function quarantinedIn(drugTrace: DrugTrace, sent: TraceReceipt): boolean {
  * @example
  * await reportExcursion(drugTrace.connect(sensor), { batchId, readingHash, extremeCentiCelsius: 1250n });
  */
-export async function reportExcursion(
-  drugTrace: DrugTrace,
-  excursion: {
-    readonly batchId: BytesLike;
-    readonly readingHash: BytesLike;
-    /** Hundredths of a degree Celsius, e.g. 1250n for 12.50 °C. */
-    readonly extremeCentiCelsius: bigint;
-  },
-): Promise<ExcursionReceipt> {
-  const sent = await sendDrugTrace(() =>
-    drugTrace.reportExcursion(
-      excursion.batchId,
-      excursion.readingHash,
-      excursion.extremeCentiCelsius,
-    ),
-  );
-  return { ...sent, batchQuarantined: quarantinedIn(drugTrace, sent) };
-}
+export const reportExcursion = excursionAction(
+  (drugTrace, { batchId, readingHash, extremeCentiCelsius }: BatchExcursion) =>
+    drugTrace.reportExcursion(batchId, readingHash, extremeCentiCelsius),
+);
 
 /**
  * Reports a temperature excursion of goods in transit, as the connected sensor oracle: the
@@ -134,24 +149,10 @@ export async function reportExcursion(
  * @example
  * await reportShipmentExcursion(drugTrace.connect(truckSensor), { shipmentId, readingHash, extremeCentiCelsius: 950n });
  */
-export async function reportShipmentExcursion(
-  drugTrace: DrugTrace,
-  excursion: {
-    readonly shipmentId: bigint;
-    readonly readingHash: BytesLike;
-    /** Hundredths of a degree Celsius. */
-    readonly extremeCentiCelsius: bigint;
-  },
-): Promise<ExcursionReceipt> {
-  const sent = await sendDrugTrace(() =>
-    drugTrace.reportShipmentExcursion(
-      excursion.shipmentId,
-      excursion.readingHash,
-      excursion.extremeCentiCelsius,
-    ),
-  );
-  return { ...sent, batchQuarantined: quarantinedIn(drugTrace, sent) };
-}
+export const reportShipmentExcursion = excursionAction(
+  (drugTrace, { shipmentId, readingHash, extremeCentiCelsius }: ShipmentExcursion) =>
+    drugTrace.reportShipmentExcursion(shipmentId, readingHash, extremeCentiCelsius),
+);
 
 /**
  * Binds a cold-chain sensor to the connected trade partner: it then reports only on goods that
@@ -160,9 +161,7 @@ export async function reportShipmentExcursion(
  * @example
  * await bindSensor(drugTrace.connect(distributor), coldRoomSensor.address);
  */
-export async function bindSensor(drugTrace: DrugTrace, sensor: string): Promise<TraceReceipt> {
-  return sendDrugTrace(() => drugTrace.bindSensor(sensor));
-}
+export const bindSensor = traceAction((drugTrace, sensor: string) => drugTrace.bindSensor(sensor));
 
 /**
  * Unbinds a sensor, as its custodian or a regulator (a leaked key).
@@ -170,9 +169,9 @@ export async function bindSensor(drugTrace: DrugTrace, sensor: string): Promise<
  * @example
  * await unbindSensor(drugTrace.connect(regulator), leakedSensor);
  */
-export async function unbindSensor(drugTrace: DrugTrace, sensor: string): Promise<TraceReceipt> {
-  return sendDrugTrace(() => drugTrace.unbindSensor(sensor));
-}
+export const unbindSensor = traceAction((drugTrace, sensor: string) =>
+  drugTrace.unbindSensor(sensor),
+);
 
 /**
  * Lifts a batch's quarantine as its connected manufacturer or a regulator.
@@ -180,12 +179,9 @@ export async function unbindSensor(drugTrace: DrugTrace, sensor: string): Promis
  * @example
  * await releaseQuarantine(drugTrace.connect(regulator), batchId);
  */
-export async function releaseQuarantine(
-  drugTrace: DrugTrace,
-  batchId: BytesLike,
-): Promise<TraceReceipt> {
-  return sendDrugTrace(() => drugTrace.releaseQuarantine(batchId));
-}
+export const releaseQuarantine = traceAction((drugTrace, batchId: BytesLike) =>
+  drugTrace.releaseQuarantine(batchId),
+);
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
 /*                           READS                            */
@@ -238,13 +234,9 @@ export async function readSuspectFlag(
   flagId: bigint,
 ): Promise<SuspectFlagView> {
   const record = await decoded(() => drugTrace.suspectFlagOf(flagId));
-  return {
+  return viewOf(record, {
     flagId,
     state: flagStateName(record.state),
-    batchId: record.batchId,
-    reporter: record.reporter,
-    flaggedAt: record.flaggedAt,
     verdict: nameOf(UNIT_STATUSES, record.verdict, "unit status"),
-    evidenceHash: record.evidenceHash,
-  };
+  });
 }

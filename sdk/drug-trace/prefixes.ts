@@ -2,10 +2,9 @@ import { getAddress } from "ethers";
 
 import type { DrugTrace } from "../../typechain-types/index.js";
 import { eventTopics, parseEventLogs } from "../transactions.js";
-import type { TraceReceipt } from "./contract.js";
 import { companyPrefixOf } from "./gs1.js";
 import type { CompanyPrefix } from "./gs1.js";
-import { checkName, decoded, providerOf, sendDrugTrace } from "./internal.js";
+import { checkedName, decoded, prefixArgs, providerOf, traceAction } from "./internal.js";
 
 /*
  * The GS1 Company Prefix registry and participants' public names: a regulator binds a prefix to
@@ -16,6 +15,26 @@ import { checkName, decoded, providerOf, sendDrugTrace } from "./internal.js";
 /*                 COMPANY PREFIXES AND NAMES                 */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
+/** A company prefix bound (or moved) to a brand owner, with the owner's public company name. */
+export interface PrefixBinding {
+  readonly prefix: CompanyPrefix;
+  readonly owner: string;
+  readonly name: string;
+}
+
+/** A company prefix moved to a new owner, as `transferCompanyPrefix` takes it. */
+export interface PrefixTransfer {
+  readonly prefix: CompanyPrefix;
+  readonly newOwner: string;
+  readonly name: string;
+}
+
+/** A contract manufacturer of a brand owner's prefix. */
+export interface ContractManufacturerAuthorization {
+  readonly prefix: CompanyPrefix;
+  readonly manufacturer: string;
+}
+
 /**
  * Binds a GS1 Company Prefix to a brand owner with its public company name, as the connected
  * regulator (an empty name keeps the owner's current name).
@@ -25,20 +44,9 @@ import { checkName, decoded, providerOf, sendDrugTrace } from "./internal.js";
  *   prefix: parseCompanyPrefix("9506000"), owner: acme.address, name: "Acme Pharma GmbH",
  * });
  */
-export async function bindCompanyPrefix(
-  drugTrace: DrugTrace,
-  binding: { readonly prefix: CompanyPrefix; readonly owner: string; readonly name: string },
-): Promise<TraceReceipt> {
-  checkName(binding.name);
-  return sendDrugTrace(() =>
-    drugTrace.bindCompanyPrefix(
-      binding.prefix.value,
-      binding.prefix.length,
-      binding.owner,
-      binding.name,
-    ),
-  );
-}
+export const bindCompanyPrefix = traceAction((drugTrace, { prefix, owner, name }: PrefixBinding) =>
+  drugTrace.bindCompanyPrefix(...prefixArgs(prefix), owner, checkedName(name)),
+);
 
 /**
  * Moves a bound company prefix to a new owner, as the connected regulator; every contract
@@ -47,20 +55,10 @@ export async function bindCompanyPrefix(
  * @example
  * await transferCompanyPrefix(drugTrace.connect(regulator), { prefix, newOwner: buyer.address, name: "Buyer AG" });
  */
-export async function transferCompanyPrefix(
-  drugTrace: DrugTrace,
-  transfer: { readonly prefix: CompanyPrefix; readonly newOwner: string; readonly name: string },
-): Promise<TraceReceipt> {
-  checkName(transfer.name);
-  return sendDrugTrace(() =>
-    drugTrace.transferCompanyPrefix(
-      transfer.prefix.value,
-      transfer.prefix.length,
-      transfer.newOwner,
-      transfer.name,
-    ),
-  );
-}
+export const transferCompanyPrefix = traceAction(
+  (drugTrace, { prefix, newOwner, name }: PrefixTransfer) =>
+    drugTrace.transferCompanyPrefix(...prefixArgs(prefix), newOwner, checkedName(name)),
+);
 
 /**
  * Revokes a bound company prefix, as the connected regulator: nobody registers its GTINs until it
@@ -69,12 +67,9 @@ export async function transferCompanyPrefix(
  * @example
  * await revokeCompanyPrefix(drugTrace.connect(regulator), parseCompanyPrefix("9506000"));
  */
-export async function revokeCompanyPrefix(
-  drugTrace: DrugTrace,
-  prefix: CompanyPrefix,
-): Promise<TraceReceipt> {
-  return sendDrugTrace(() => drugTrace.revokeCompanyPrefix(prefix.value, prefix.length));
-}
+export const revokeCompanyPrefix = traceAction((drugTrace, prefix: CompanyPrefix) =>
+  drugTrace.revokeCompanyPrefix(...prefixArgs(prefix)),
+);
 
 /**
  * Authorizes a contract manufacturer for the connected brand owner's prefix.
@@ -82,18 +77,10 @@ export async function revokeCompanyPrefix(
  * @example
  * await authorizeContractManufacturer(drugTrace.connect(acme), { prefix, manufacturer: cmo.address });
  */
-export async function authorizeContractManufacturer(
-  drugTrace: DrugTrace,
-  authorization: { readonly prefix: CompanyPrefix; readonly manufacturer: string },
-): Promise<TraceReceipt> {
-  return sendDrugTrace(() =>
-    drugTrace.authorizeContractManufacturer(
-      authorization.prefix.value,
-      authorization.prefix.length,
-      authorization.manufacturer,
-    ),
-  );
-}
+export const authorizeContractManufacturer = traceAction(
+  (drugTrace, { prefix, manufacturer }: ContractManufacturerAuthorization) =>
+    drugTrace.authorizeContractManufacturer(...prefixArgs(prefix), manufacturer),
+);
 
 /**
  * Withdraws a contract manufacturer's authorization, as the connected brand owner.
@@ -101,18 +88,10 @@ export async function authorizeContractManufacturer(
  * @example
  * await deauthorizeContractManufacturer(drugTrace.connect(acme), { prefix, manufacturer: cmo.address });
  */
-export async function deauthorizeContractManufacturer(
-  drugTrace: DrugTrace,
-  authorization: { readonly prefix: CompanyPrefix; readonly manufacturer: string },
-): Promise<TraceReceipt> {
-  return sendDrugTrace(() =>
-    drugTrace.deauthorizeContractManufacturer(
-      authorization.prefix.value,
-      authorization.prefix.length,
-      authorization.manufacturer,
-    ),
-  );
-}
+export const deauthorizeContractManufacturer = traceAction(
+  (drugTrace, { prefix, manufacturer }: ContractManufacturerAuthorization) =>
+    drugTrace.deauthorizeContractManufacturer(...prefixArgs(prefix), manufacturer),
+);
 
 /**
  * Sets (or, with an empty name, clears) a participant's public display name, as the connected
@@ -121,14 +100,9 @@ export async function deauthorizeContractManufacturer(
  * @example
  * await setParticipantName(drugTrace.connect(regulator), pharmacy.address, "Apotheke am Markt");
  */
-export async function setParticipantName(
-  drugTrace: DrugTrace,
-  account: string,
-  name: string,
-): Promise<TraceReceipt> {
-  checkName(name);
-  return sendDrugTrace(() => drugTrace.setParticipantName(account, name));
-}
+export const setParticipantName = traceAction((drugTrace, account: string, name: string) =>
+  drugTrace.setParticipantName(account, checkedName(name)),
+);
 
 /**
  * A participant's public display name, the empty string when it has none.
@@ -178,7 +152,7 @@ export async function readCompanyPrefix(
   drugTrace: DrugTrace,
   prefix: CompanyPrefix,
 ): Promise<CompanyPrefixView> {
-  const record = await decoded(() => drugTrace.prefixBindingOf(prefix.value, prefix.length));
+  const record = await decoded(() => drugTrace.prefixBindingOf(...prefixArgs(prefix)));
   return { prefix, owner: record.owner, epoch: record.epoch };
 }
 
@@ -209,7 +183,7 @@ export async function readIsContractManufacturer(
   prefix: CompanyPrefix,
   account: string,
 ): Promise<boolean> {
-  return decoded(() => drugTrace.isContractManufacturer(prefix.value, prefix.length, account));
+  return decoded(() => drugTrace.isContractManufacturer(...prefixArgs(prefix), account));
 }
 
 /** A bound company prefix as `readCompanyPrefixes` lists it. */

@@ -12,10 +12,8 @@ import { formatSerialTreeFile, serialTreeOf, treeFileNameOf } from "./serial-mer
 import { buildSerialTree } from "./serial-tree.js";
 import type { SerialProgress, SerialTree, SerialTreeFile } from "./serial-tree.js";
 
-/** What `registerBatchFromSerials` needs. */
-export interface SerialFileRegistration {
-  /** The serial file: one serial per line, or CSV with a `serial` column. */
-  readonly serialFile: string;
+/** The batch every registration from serials names (a serial file's or a list's). */
+export interface SerialBatchFields {
   /** GTIN-8, -12, -13 or -14 (check digit validated). */
   readonly gtin: string;
   readonly lot: string;
@@ -23,6 +21,12 @@ export interface SerialFileRegistration {
   readonly expiry: bigint;
   /** Hash of the off-chain batch metadata; the zero hash when omitted. */
   readonly metadataHash?: BytesLike;
+}
+
+/** What `registerBatchFromSerials` needs. */
+export interface SerialFileRegistration extends SerialBatchFields {
+  /** The serial file: one serial per line, or CSV with a `serial` column. */
+  readonly serialFile: string;
   /** Where to save the tree (default: `<GTIN-14>-<lot>.tree.json` beside the serial file, the name the brand's resolver loads it by). */
   readonly treeFile?: string;
   readonly onProgress?: SerialProgress;
@@ -103,18 +107,11 @@ export async function registerBatchFromSerials(
 }
 
 /** What `registerBatchFromSerialList` needs: a serial list already in memory (e.g. an EPCIS document's). */
-export interface SerialListRegistration {
+export interface SerialListRegistration extends SerialBatchFields {
   /** The serials in unit-index order (GS1 AI 21, no duplicates). */
   readonly serials: readonly string[];
   /** Names the list in messages, e.g. the EPCIS file. */
   readonly source: string;
-  /** GTIN-8, -12, -13 or -14 (check digit validated). */
-  readonly gtin: string;
-  readonly lot: string;
-  /** The last second (unix time) at which units may be shipped onward or dispensed. */
-  readonly expiry: bigint;
-  /** Hash of the off-chain batch metadata; the zero hash when omitted. */
-  readonly metadataHash?: BytesLike;
   /** Where to save the tree (default: `<GTIN-14>-<lot>.tree.json` in `directory`). */
   readonly treeFile?: string;
   /** Where the default tree file goes (default: the current directory). */
@@ -165,12 +162,8 @@ export async function registerBatchFromSerialList(
 /** The one registration path: check, build the tree into a draft, register, then keep the tree. */
 async function registerTree(
   drugTrace: DrugTrace,
-  registration: {
+  registration: SerialBatchFields & {
     readonly source: string;
-    readonly gtin: string;
-    readonly lot: string;
-    readonly expiry: bigint;
-    readonly metadataHash?: BytesLike;
     readonly treeFile?: string;
     readonly directory: string;
     readonly build: (gtin: string, draft: string) => Promise<SerialTree>;

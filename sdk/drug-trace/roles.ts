@@ -2,7 +2,7 @@ import type { DrugTrace } from "../../typechain-types/index.js";
 import { changeRole, readHeldRoles } from "../roles.js";
 import { DRUG_TRACE_DECODING } from "./contract.js";
 import type { TraceReceipt } from "./contract.js";
-import { sendDrugTrace, traceReceiptOf } from "./internal.js";
+import { traceAction, traceReceiptOf } from "./internal.js";
 import { DRUG_TRACE_ROLES, TRADE_ROLES } from "./vocabulary.js";
 import type { DrugTraceRole, TradeRole } from "./vocabulary.js";
 
@@ -16,9 +16,7 @@ import type { DrugTraceRole, TradeRole } from "./vocabulary.js";
  * @example
  * await pauseDrugTrace(drugTrace.connect(pauser));
  */
-export async function pauseDrugTrace(drugTrace: DrugTrace): Promise<TraceReceipt> {
-  return sendDrugTrace(() => drugTrace.pause());
-}
+export const pauseDrugTrace = traceAction((drugTrace) => drugTrace.pause());
 
 /**
  * Resumes DrugTrace state changes, as the connected `PAUSER` role holder.
@@ -26,9 +24,7 @@ export async function pauseDrugTrace(drugTrace: DrugTrace): Promise<TraceReceipt
  * @example
  * await unpauseDrugTrace(drugTrace.connect(pauser));
  */
-export async function unpauseDrugTrace(drugTrace: DrugTrace): Promise<TraceReceipt> {
-  return sendDrugTrace(() => drugTrace.unpause());
-}
+export const unpauseDrugTrace = traceAction((drugTrace) => drugTrace.unpause());
 
 /**
  * Grants one of the contract's roles, as the connected default admin.

@@ -1,8 +1,9 @@
 import { createReadStream } from "node:fs";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 
 import { InputError } from "../errors.js";
+import { readJsonFile } from "../input-files.js";
 import { describeGs1TextProblem, validateGtin } from "./gs1.js";
 import {
   PROGRESS_EVERY,
@@ -191,18 +192,11 @@ export async function buildSerialTree(
  * const { index, proof } = tree.proofFor("SN0001");
  */
 export async function loadSerialTree(treeFile: string): Promise<SerialTree> {
-  let text: string;
-  try {
-    text = await readFile(treeFile, "utf8");
-  } catch {
-    throw new InputError(`tree file not found: ${treeFile}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new InputError(`tree file ${treeFile} is not a valid serial tree: not JSON`);
-  }
+  const parsed = await readJsonFile(
+    treeFile,
+    "tree file",
+    () => "is not a valid serial tree: not JSON",
+  );
   return serialTreeFromFile(parsed, treeFile);
 }
 
