@@ -453,14 +453,12 @@ export async function payClaim(
   claimId: bigint,
 ): Promise<Created & PaidClaim> {
   const sent = await send(() => claims.payClaim(claimId));
-  const event = requireEvent(claims, sent.receipt, "ClaimPaid");
-  return {
-    ...sent,
-    claimId: event.claimId,
-    poolId: event.poolId,
-    payee: event.payee,
-    amount: event.amount,
-  };
+  return { ...sent, ...paymentOf(requireEvent(claims, sent.receipt, "ClaimPaid")) };
+}
+
+/** A payment as `ClaimPaid` and `ClaimPaymentFailed` carry it. */
+function paymentOf(args: PaidClaim): PaidClaim {
+  return { claimId: args.claimId, poolId: args.poolId, payee: args.payee, amount: args.amount };
 }
 
 /** An Approved claim voided by its pool's insurer. */
@@ -568,12 +566,7 @@ export async function payClaims(
       "ClaimPaid",
       "ClaimPaymentFailed",
     ])) {
-      const payment = {
-        claimId: args.claimId,
-        poolId: args.poolId,
-        payee: args.payee,
-        amount: args.amount,
-      };
+      const payment = paymentOf(args);
       if (name === "ClaimPaid") {
         summary.paid.push(payment);
         summary.amountPaid += payment.amount;
