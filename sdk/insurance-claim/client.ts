@@ -453,14 +453,12 @@ export async function payClaim(
   claimId: bigint,
 ): Promise<Created & PaidClaim> {
   const sent = await send(() => claims.payClaim(claimId));
-  const event = requireEvent(claims, sent.receipt, "ClaimPaid");
-  return {
-    ...sent,
-    claimId: event.claimId,
-    poolId: event.poolId,
-    payee: event.payee,
-    amount: event.amount,
-  };
+  return { ...sent, ...paymentOf(requireEvent(claims, sent.receipt, "ClaimPaid")) };
+}
+
+/** A payment as `ClaimPaid` and `ClaimPaymentFailed` carry it. */
+function paymentOf(args: PaidClaim): PaidClaim {
+  return { claimId: args.claimId, poolId: args.poolId, payee: args.payee, amount: args.amount };
 }
 
 /** An Approved claim voided by its pool's insurer. */
@@ -568,12 +566,7 @@ export async function payClaims(
       "ClaimPaid",
       "ClaimPaymentFailed",
     ])) {
-      const payment = {
-        claimId: args.claimId,
-        poolId: args.poolId,
-        payee: args.payee,
-        amount: args.amount,
-      };
+      const payment = paymentOf(args);
       if (name === "ClaimPaid") {
         summary.paid.push(payment);
         summary.amountPaid += payment.amount;
@@ -756,7 +749,16 @@ export async function readExplanationOfBenefits(
     throw new CareChainError(`no ClaimSubmitted event for claim ${claimId} from block ${from}`);
   }
   type Step = Omit<ClaimHistoryEntry, "timestamp">;
-  const at = (log: TypedEventLog<TypedContractEvent>) => ({
+  /** A step of `kind` by `actor`, with what it carries (`details`) and where its log is. */
+  const step = (
+    log: TypedEventLog<TypedContractEvent>,
+    kind: Step["kind"],
+    actor: string,
+    details: Pick<Step, "reasonCode" | "amount" | "evidenceHash"> = {},
+  ): Step => ({
+    kind,
+    actor,
+    ...details,
     blockNumber: log.blockNumber,
     transactionHash: log.transactionHash,
     logIndex: log.index,
@@ -767,39 +769,26 @@ export async function readExplanationOfBenefits(
     FinalDenied: "final-denied",
   };
   const steps: Step[] = [
-    { kind: "submitted" as const, actor: submission.args.provider, ...at(submission) },
-    ...decided.map((log): Step => ({
-      kind: kinds[claimStateName(log.args.outcome)] ?? "approved",
-      actor: log.args.adjuster,
-      reasonCode: Number(log.args.reasonCode),
-      amount: log.args.payout,
-      ...at(log),
-    })),
-    ...appealed.map((log): Step => ({
-      kind: "appealed",
-      actor: log.args.appellant,
-      evidenceHash: log.args.evidenceHash,
-      ...at(log),
-    })),
-    ...paid.map((log): Step => ({
-      kind: "paid",
-      actor: log.args.payee,
-      amount: log.args.amount,
-      ...at(log),
-    })),
-    ...failed.map((log): Step => ({
-      kind: "payment-failed",
-      actor: log.args.payee,
-      amount: log.args.amount,
-      ...at(log),
-    })),
-    ...voided.map((log): Step => ({
-      kind: "voided",
-      actor: log.args.insurer,
-      reasonCode: Number(log.args.reasonCode),
-      amount: log.args.released,
-      ...at(log),
-    })),
+    step(submission, "submitted", submission.args.provider),
+    ...decided.map((log) =>
+      step(log, kinds[claimStateName(log.args.outcome)] ?? "approved", log.args.adjuster, {
+        reasonCode: Number(log.args.reasonCode),
+        amount: log.args.payout,
+      }),
+    ),
+    ...appealed.map((log) =>
+      step(log, "appealed", log.args.appellant, { evidenceHash: log.args.evidenceHash }),
+    ),
+    ...paid.map((log) => step(log, "paid", log.args.payee, { amount: log.args.amount })),
+    ...failed.map((log) =>
+      step(log, "payment-failed", log.args.payee, { amount: log.args.amount }),
+    ),
+    ...voided.map((log) =>
+      step(log, "voided", log.args.insurer, {
+        reasonCode: Number(log.args.reasonCode),
+        amount: log.args.released,
+      }),
+    ),
   ].sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
   const provider = claims.runner?.provider;
   const timestamps = new Map<number, bigint>();

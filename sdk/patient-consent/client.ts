@@ -78,12 +78,41 @@ export interface NonceReceipt extends ConsentReceipt {
   readonly nonce: bigint;
 }
 
-/** What a direct grant needs (every uint a bigint or a number from the vocabulary). */
-export interface ConsentGrantInput {
-  readonly patient: string;
-  readonly grantee: string;
+/** A scope to give: masks of purposes and categories (bigints or numbers from the vocabulary). */
+export interface ScopeInput {
   readonly purposes: bigint | number;
   readonly categories: bigint | number;
+}
+
+/** A scope read back: the masks of purposes and categories, and their names. */
+export interface ScopeView {
+  readonly purposes: bigint;
+  readonly categories: bigint;
+  /** The purpose codes of `purposes`, e.g. `["TREAT", "HPAYMT"]`. */
+  readonly purposeCodes: readonly string[];
+  /** The category words of `categories`, e.g. `["medications", "labs"]`. */
+  readonly categoryNames: readonly string[];
+}
+
+/**
+ * The scope view of two masks.
+ *
+ * @example
+ * scopeView(5n, 20n).purposeCodes; // ["TREAT", "HPAYMT"]
+ */
+export function scopeView(purposes: bigint, categories: bigint): ScopeView {
+  return {
+    purposes,
+    categories,
+    purposeCodes: purposeNames(purposes),
+    categoryNames: categoryNames(categories),
+  };
+}
+
+/** What a direct grant needs (every uint a bigint or a number from the vocabulary). */
+export interface ConsentGrantInput extends ScopeInput {
+  readonly patient: string;
+  readonly grantee: string;
   readonly start: bigint;
   readonly end: bigint;
 }
@@ -95,43 +124,27 @@ export { CONSENT_STATE_NAMES, consentStateName };
 export type { ConsentStateName };
 
 /** The latest consent of a (patient, grantee) pair, decoded for people. */
-export interface ConsentView {
+export interface ConsentView extends ScopeView {
   readonly patient: string;
   readonly grantee: string;
   readonly state: ConsentStateName;
   /** The consent id, or the zero hash when never granted. */
   readonly consentId: string;
-  readonly purposes: bigint;
-  readonly categories: bigint;
   readonly start: bigint;
   readonly end: bigint;
   readonly serial: bigint;
   readonly revoked: boolean;
-  /** The purpose codes of `purposes`, e.g. `["TREAT", "HPAYMT"]`. */
-  readonly purposeCodes: readonly string[];
-  /** The category words of `categories`, e.g. `["medications", "labs"]`. */
-  readonly categoryNames: readonly string[];
 }
 
-/** A delegation, decoded: its scope, its end, whether it runs now. */
-export interface DelegateView {
+/** A delegation, decoded: its scope (what the delegate may grant), its end, whether it runs now. */
+export interface DelegateView extends ScopeView {
   readonly until: bigint;
   readonly active: boolean;
-  /** The purposes the delegate may grant (mask). */
-  readonly purposes: bigint;
-  /** The categories the delegate may grant (mask). */
-  readonly categories: bigint;
-  /** The purpose codes of `purposes`. */
-  readonly purposeCodes: readonly string[];
-  /** The category words of `categories`. */
-  readonly categoryNames: readonly string[];
 }
 
 /** What a delegation needs: who, what it may grant, and until when. */
-export interface DelegationInput {
+export interface DelegationInput extends ScopeInput {
   readonly delegate: string;
-  readonly purposes: bigint | number;
-  readonly categories: bigint | number;
   readonly until: bigint;
 }
 
@@ -211,14 +224,22 @@ async function sendFor<K extends EventName<PatientConsent>>(
   return { sent, event: requireEvent(consent, sent.receipt, name) };
 }
 
-/** Sends `action` and returns its receipt with the consent id its grant or revocation event carries. */
-async function sendForConsentId(
-  consent: PatientConsent,
+/** A write that is one contract call: sends it and returns its receipt. */
+function write<A extends unknown[]>(
+  call: (consent: PatientConsent, ...args: A) => Promise<ContractTransactionResponse>,
+): (consent: PatientConsent, ...args: A) => Promise<ConsentReceipt> {
+  return (consent, ...args) => send(() => call(consent, ...args));
+}
+
+/** A grant or revocation: one contract call, its receipt with the consent id its event `name` carries. */
+function writeForConsentId<A extends unknown[]>(
   name: "ConsentGranted" | "ConsentRevoked",
-  action: () => Promise<ContractTransactionResponse>,
-): Promise<GrantReceipt> {
-  const { sent, event } = await sendFor(consent, name, action);
-  return { ...sent, consentId: event.consentId };
+  call: (consent: PatientConsent, ...args: A) => Promise<ContractTransactionResponse>,
+): (consent: PatientConsent, ...args: A) => Promise<GrantReceipt & RevokeReceipt> {
+  return async (consent, ...args) => {
+    const { sent, event } = await sendFor(consent, name, () => call(consent, ...args));
+    return { ...sent, consentId: event.consentId };
+  };
 }
 
 function decoded<T>(action: () => Promise<T>): Promise<T> {
@@ -235,21 +256,11 @@ function decoded<T>(action: () => Promise<T>): Promise<T> {
  *   categories: parseCategories("labs,medications"), start: now, end: now + 30n * 86400n,
  * });
  */
-export async function grantConsent(
-  consent: PatientConsent,
-  grant: ConsentGrantInput,
-): Promise<GrantReceipt> {
-  return sendForConsentId(consent, "ConsentGranted", () =>
-    consent.grantConsent(
-      grant.patient,
-      grant.grantee,
-      grant.purposes,
-      grant.categories,
-      grant.start,
-      grant.end,
-    ),
-  );
-}
+export const grantConsent = writeForConsentId(
+  "ConsentGranted",
+  (consent, { patient, grantee, purposes, categories, start, end }: ConsentGrantInput) =>
+    consent.grantConsent(patient, grantee, purposes, categories, start, end),
+);
 
 /**
  * Submits a grant the patient signed (see `signConsentGrant`); anyone may submit it and pays
@@ -258,14 +269,11 @@ export async function grantConsent(
  * @example
  * const { consentId } = await grantConsentBySig(consent.connect(relayer), signed);
  */
-export async function grantConsentBySig(
-  consent: PatientConsent,
-  signed: Pick<SignedConsentGrant, "grant" | "signature">,
-): Promise<GrantReceipt> {
-  return sendForConsentId(consent, "ConsentGranted", () =>
+export const grantConsentBySig = writeForConsentId(
+  "ConsentGranted",
+  (consent, signed: Pick<SignedConsentGrant, "grant" | "signature">) =>
     consent.grantConsentBySig(signed.grant, signed.signature),
-  );
-}
+);
 
 /**
  * Revokes the consent `patient` gave `grantee`, as the patient or one of their delegates.
@@ -273,13 +281,10 @@ export async function grantConsentBySig(
  * @example
  * const { consentId } = await revokeConsent(consent.connect(patient), patient.address, clinic);
  */
-export async function revokeConsent(
-  consent: PatientConsent,
-  patient: string,
-  grantee: string,
-): Promise<RevokeReceipt> {
-  return sendForConsentId(consent, "ConsentRevoked", () => consent.revokeConsent(patient, grantee));
-}
+export const revokeConsent = writeForConsentId(
+  "ConsentRevoked",
+  (consent, patient: string, grantee: string) => consent.revokeConsent(patient, grantee),
+);
 
 /**
  * Submits a revocation the patient signed (see `signConsentRevocation`); anyone may submit it.
@@ -288,14 +293,11 @@ export async function revokeConsent(
  * @example
  * const { consentId } = await revokeConsentBySig(consent.connect(relayer), signed);
  */
-export async function revokeConsentBySig(
-  consent: PatientConsent,
-  signed: Pick<SignedConsentRevocation, "message" | "signature">,
-): Promise<RevokeReceipt> {
-  return sendForConsentId(consent, "ConsentRevoked", () =>
+export const revokeConsentBySig = writeForConsentId(
+  "ConsentRevoked",
+  (consent, signed: Pick<SignedConsentRevocation, "message" | "signature">) =>
     consent.revokeConsentBySig(signed.message, signed.signature),
-  );
-}
+);
 
 /**
  * Burns the signer's current nonce, so a grant it signed with it can no longer be submitted.
@@ -320,19 +322,14 @@ export async function invalidateNonce(consent: PatientConsent): Promise<NonceRec
  *   until: now + 365n * 86400n,
  * });
  */
-export async function setDelegate(
-  consent: PatientConsent,
-  delegation: DelegationInput,
-): Promise<ConsentReceipt> {
-  return send(() =>
-    consent.setDelegate(
-      delegation.delegate,
-      delegation.purposes,
-      delegation.categories,
-      delegation.until,
-    ),
-  );
-}
+export const setDelegate = write((consent, delegation: DelegationInput) =>
+  consent.setDelegate(
+    delegation.delegate,
+    delegation.purposes,
+    delegation.categories,
+    delegation.until,
+  ),
+);
 
 /**
  * Submits a delegate appointment the patient signed (see `signDelegateAppointment`).
@@ -340,12 +337,10 @@ export async function setDelegate(
  * @example
  * await setDelegateBySig(consent.connect(relayer), signed);
  */
-export async function setDelegateBySig(
-  consent: PatientConsent,
-  signed: Pick<SignedDelegateAppointment, "message" | "signature">,
-): Promise<ConsentReceipt> {
-  return send(() => consent.setDelegateBySig(signed.message, signed.signature));
-}
+export const setDelegateBySig = write(
+  (consent, signed: Pick<SignedDelegateAppointment, "message" | "signature">) =>
+    consent.setDelegateBySig(signed.message, signed.signature),
+);
 
 /**
  * Submits a delegate removal the patient signed (see `signDelegateRemoval`). Works while paused.
@@ -353,12 +348,10 @@ export async function setDelegateBySig(
  * @example
  * await revokeDelegateBySig(consent.connect(relayer), signed);
  */
-export async function revokeDelegateBySig(
-  consent: PatientConsent,
-  signed: Pick<SignedDelegateRemoval, "message" | "signature">,
-): Promise<ConsentReceipt> {
-  return send(() => consent.revokeDelegateBySig(signed.message, signed.signature));
-}
+export const revokeDelegateBySig = write(
+  (consent, signed: Pick<SignedDelegateRemoval, "message" | "signature">) =>
+    consent.revokeDelegateBySig(signed.message, signed.signature),
+);
 
 /**
  * Removes the signer's delegate `delegate` at once.
@@ -366,12 +359,9 @@ export async function revokeDelegateBySig(
  * @example
  * await revokeDelegate(consent.connect(patient), guardian);
  */
-export async function revokeDelegate(
-  consent: PatientConsent,
-  delegate: string,
-): Promise<ConsentReceipt> {
-  return send(() => consent.revokeDelegate(delegate));
-}
+export const revokeDelegate = write((consent, delegate: string) =>
+  consent.revokeDelegate(delegate),
+);
 
 /**
  * Anchors the hash of an off-chain record about `patient`, as a provider the patient
@@ -381,14 +371,10 @@ export async function revokeDelegate(
  * const recordHash = hashOffChainDocument(fhirBundleJson, salt);
  * await anchorRecord(consent.connect(clinic), patient, recordHash, parseCategories("labs"));
  */
-export async function anchorRecord(
-  consent: PatientConsent,
-  patient: string,
-  recordHash: string,
-  categories: bigint | number,
-): Promise<ConsentReceipt> {
-  return send(() => consent.anchorRecord(patient, recordHash, categories));
-}
+export const anchorRecord = write(
+  (consent, patient: string, recordHash: string, categories: bigint | number) =>
+    consent.anchorRecord(patient, recordHash, categories),
+);
 
 /**
  * Logs the signer's access to record `recordHash` that `provider` anchored about `patient`, for
@@ -433,12 +419,7 @@ export async function breakGlass(
  * @example
  * await endBreakGlass(consent.connect(erDoctor), patient);
  */
-export async function endBreakGlass(
-  consent: PatientConsent,
-  patient: string,
-): Promise<ConsentReceipt> {
-  return send(() => consent.endBreakGlass(patient));
-}
+export const endBreakGlass = write((consent, patient: string) => consent.endBreakGlass(patient));
 
 /**
  * Sets the length of future break-glass windows (admin).
@@ -446,12 +427,9 @@ export async function endBreakGlass(
  * @example
  * await setMaxBreakGlassDuration(consent.connect(admin), 12n * 3600n);
  */
-export async function setMaxBreakGlassDuration(
-  consent: PatientConsent,
-  duration: bigint,
-): Promise<ConsentReceipt> {
-  return send(() => consent.setMaxBreakGlassDuration(duration));
-}
+export const setMaxBreakGlassDuration = write((consent, duration: bigint) =>
+  consent.setMaxBreakGlassDuration(duration),
+);
 
 /**
  * Sets the wait between a responder's break-glass windows on the same patient (admin).
@@ -459,12 +437,9 @@ export async function setMaxBreakGlassDuration(
  * @example
  * await setBreakGlassCooldown(consent.connect(admin), 24n * 3600n);
  */
-export async function setBreakGlassCooldown(
-  consent: PatientConsent,
-  cooldown: bigint,
-): Promise<ConsentReceipt> {
-  return send(() => consent.setBreakGlassCooldown(cooldown));
-}
+export const setBreakGlassCooldown = write((consent, cooldown: bigint) =>
+  consent.setBreakGlassCooldown(cooldown),
+);
 
 /**
  * Pauses new grants, delegations, anchors, access logs and break-glass windows (admin).
@@ -472,9 +447,7 @@ export async function setBreakGlassCooldown(
  * @example
  * await pauseConsent(consent.connect(admin));
  */
-export async function pauseConsent(consent: PatientConsent): Promise<ConsentReceipt> {
-  return send(() => consent.pause());
-}
+export const pauseConsent = write((consent) => consent.pause());
 
 /**
  * Resumes after `pauseConsent` (admin).
@@ -482,9 +455,7 @@ export async function pauseConsent(consent: PatientConsent): Promise<ConsentRece
  * @example
  * await unpauseConsent(consent.connect(admin));
  */
-export async function unpauseConsent(consent: PatientConsent): Promise<ConsentReceipt> {
-  return send(() => consent.unpause());
-}
+export const unpauseConsent = write((consent) => consent.unpause());
 
 /**
  * Whether `grantee` may act for `purpose` on every category in `categories` of `patient`'s
@@ -526,14 +497,11 @@ export async function readConsent(
       grantee,
       state: CONSENT_STATES[Number(state)] ?? "None",
       consentId,
-      purposes: stored.purposes,
-      categories: stored.categories,
+      ...scopeView(stored.purposes, stored.categories),
       start: stored.start,
       end: stored.end,
       serial: stored.serial,
       revoked: stored.revoked,
-      purposeCodes: purposeNames(stored.purposes),
-      categoryNames: categoryNames(stored.categories),
     };
   });
 }
@@ -557,10 +525,7 @@ export async function readDelegate(
     return {
       until: delegation.until,
       active,
-      purposes: delegation.purposes,
-      categories: delegation.categories,
-      purposeCodes: purposeNames(delegation.purposes),
-      categoryNames: categoryNames(delegation.categories),
+      ...scopeView(delegation.purposes, delegation.categories),
     };
   });
 }
@@ -649,61 +614,56 @@ export async function readAccessLog(
       consent.queryFilter(consent.filters.BreakGlassOpened(undefined, patient), fromBlock),
       consent.queryFilter(consent.filters.BreakGlassEnded(undefined, patient), fromBlock),
     ]);
-    const blockTimes = new Map<number, bigint>();
-    const blockTime = async (blockNumber: number): Promise<bigint> => {
-      const cached = blockTimes.get(blockNumber);
-      if (cached !== undefined) return cached;
-      const block = await consent.runner?.provider?.getBlock(blockNumber);
-      const time = BigInt(block?.timestamp ?? 0);
-      blockTimes.set(blockNumber, time);
-      return time;
-    };
-    const entries: AccessLogEntry[] = [];
-    for (const log of accesses) {
-      entries.push({
-        kind: "access",
-        blockNumber: log.blockNumber,
-        logIndex: log.index,
-        transactionHash: log.transactionHash,
-        timestamp: await blockTime(log.blockNumber),
-        patient: log.args.patient,
+    const blocks = new Set([...accesses, ...opened, ...ended].map((log) => log.blockNumber));
+    const blockTimes = new Map(
+      await Promise.all(
+        [...blocks].map(async (blockNumber) => {
+          const block = await consent.runner?.provider?.getBlock(blockNumber);
+          return [blockNumber, BigInt(block?.timestamp ?? 0)] as const;
+        }),
+      ),
+    );
+    /** What every line carries, read from its log. */
+    const line = <K extends AccessLogEntry["kind"]>(
+      kind: K,
+      log: {
+        readonly blockNumber: number;
+        readonly index: number;
+        readonly transactionHash: string;
+        readonly args: { readonly patient: string; readonly breakGlassId: bigint };
+      },
+    ) => ({
+      kind,
+      blockNumber: log.blockNumber,
+      logIndex: log.index,
+      transactionHash: log.transactionHash,
+      timestamp: blockTimes.get(log.blockNumber) ?? 0n,
+      patient: log.args.patient,
+      breakGlassId: log.args.breakGlassId,
+    });
+    const entries: AccessLogEntry[] = [
+      ...accesses.map((log): AccessLogAccess => ({
+        ...line("access", log),
         accessor: log.args.accessor,
         provider: log.args.provider,
         recordHash: log.args.recordHash,
         purpose: log.args.purpose,
         consentId: log.args.consentId,
-        breakGlassId: log.args.breakGlassId,
         flaggedForAudit: log.args.breakGlassId !== 0n,
-      });
-    }
-    for (const log of opened) {
-      entries.push({
-        kind: "break-glass-opened",
-        blockNumber: log.blockNumber,
-        logIndex: log.index,
-        transactionHash: log.transactionHash,
-        timestamp: await blockTime(log.blockNumber),
-        patient: log.args.patient,
+      })),
+      ...opened.map((log): AccessLogBreakGlassOpened => ({
+        ...line("break-glass-opened", log),
         responder: log.args.responder,
         reasonHash: log.args.reasonHash,
         end: log.args.end,
-        breakGlassId: log.args.breakGlassId,
         flaggedForAudit: true,
-      });
-    }
-    for (const log of ended) {
-      entries.push({
-        kind: "break-glass-ended",
-        blockNumber: log.blockNumber,
-        logIndex: log.index,
-        transactionHash: log.transactionHash,
-        timestamp: await blockTime(log.blockNumber),
-        patient: log.args.patient,
+      })),
+      ...ended.map((log): AccessLogBreakGlassEnded => ({
+        ...line("break-glass-ended", log),
         responder: log.args.responder,
-        breakGlassId: log.args.breakGlassId,
         flaggedForAudit: true,
-      });
-    }
+      })),
+    ];
     return entries.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
   });
 }

@@ -18,50 +18,93 @@ export const CONSENT_DOMAIN_NAME = "carechain PatientConsent";
 /** The EIP-712 domain version of `PatientConsent`. */
 export const CONSENT_DOMAIN_VERSION = "1";
 
-/** The EIP-712 types of a signed grant (primary type `ConsentGrant`). */
-export const CONSENT_GRANT_TYPES: Record<string, TypedDataField[]> = {
-  ConsentGrant: [
-    { name: "patient", type: "address" },
-    { name: "grantee", type: "address" },
-    { name: "purposes", type: "uint32" },
-    { name: "categories", type: "uint32" },
-    { name: "start", type: "uint48" },
-    { name: "end", type: "uint48" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
+/**
+ * The EIP-712 type string of each signed patient action, as the contract hashes it: the one
+ * definition the types, messages and parsers below are read from.
+ */
+const ACTION_TYPE_STRINGS = {
+  ConsentGrant:
+    "ConsentGrant(address patient,address grantee,uint32 purposes,uint32 categories,uint48 start,uint48 end,uint256 nonce,uint256 deadline)",
+  ConsentRevocation:
+    "ConsentRevocation(address patient,address grantee,uint256 nonce,uint256 deadline)",
+  DelegateAppointment:
+    "DelegateAppointment(address patient,address delegate,uint32 purposes,uint32 categories,uint48 until,uint256 nonce,uint256 deadline)",
+  DelegateRemoval:
+    "DelegateRemoval(address patient,address delegate,uint256 nonce,uint256 deadline)",
+} as const;
+
+/** The primary types of the four signed patient actions. */
+export type ConsentActionType = keyof typeof ACTION_TYPE_STRINGS;
+
+/** The EIP-712 fields of a type string, e.g. `[{ name: "patient", type: "address" }, …]`. */
+function fieldsOf(typeString: string): TypedDataField[] {
+  const body = typeString.slice(typeString.indexOf("(") + 1, -1);
+  return body.split(",").map((declaration) => {
+    const [type = "", name = ""] = declaration.split(" ");
+    return { name, type };
+  });
+}
+
+/** The EIP-712 types of each primary type. */
+export const CONSENT_ACTION_TYPES: {
+  readonly [K in ConsentActionType]: Record<string, TypedDataField[]>;
+} = {
+  ConsentGrant: { ConsentGrant: fieldsOf(ACTION_TYPE_STRINGS.ConsentGrant) },
+  ConsentRevocation: { ConsentRevocation: fieldsOf(ACTION_TYPE_STRINGS.ConsentRevocation) },
+  DelegateAppointment: { DelegateAppointment: fieldsOf(ACTION_TYPE_STRINGS.DelegateAppointment) },
+  DelegateRemoval: { DelegateRemoval: fieldsOf(ACTION_TYPE_STRINGS.DelegateRemoval) },
 };
+
+/** The EIP-712 types of a signed grant (primary type `ConsentGrant`). */
+export const CONSENT_GRANT_TYPES = CONSENT_ACTION_TYPES.ConsentGrant;
 
 /**
  * The EIP-712 type string the contract hashes:
  * `ConsentGrant(address patient,address grantee,uint32 purposes,uint32 categories,uint48 start,uint48 end,uint256 nonce,uint256 deadline)`.
  */
-export const CONSENT_GRANT_TYPE_STRING: string =
-  TypedDataEncoder.from(CONSENT_GRANT_TYPES).encodeType("ConsentGrant");
+export const CONSENT_GRANT_TYPE_STRING: string = ACTION_TYPE_STRINGS.ConsentGrant;
 
-/** A grant as the patient signs it (every uint a bigint). */
-export interface ConsentGrant {
+/** What every signed patient action carries: whose it is, its nonce and its deadline. */
+interface PatientSigned {
   readonly patient: string;
-  readonly grantee: string;
-  readonly purposes: bigint;
-  readonly categories: bigint;
-  readonly start: bigint;
-  readonly end: bigint;
   readonly nonce: bigint;
   readonly deadline: bigint;
 }
 
-/** What `signConsentGrant` needs: the patient defaults to the signer, the nonce to the chain's. */
-export interface ConsentGrantRequest {
-  readonly patient?: string;
+/** The scope a grant gives or a delegate may grant: masks of purposes and of categories. */
+interface SignedScope {
+  readonly purposes: bigint;
+  readonly categories: bigint;
+}
+
+/** A grant as the patient signs it (every uint a bigint). */
+export interface ConsentGrant extends PatientSigned, SignedScope {
   readonly grantee: string;
-  readonly purposes: bigint | number;
-  readonly categories: bigint | number;
   readonly start: bigint;
   readonly end: bigint;
-  readonly nonce?: bigint;
-  readonly deadline: bigint;
 }
+
+/** The EIP-712 domain of `PatientConsent` at `verifyingContract` on `chainId`. */
+function consentDomain(chainId: bigint, verifyingContract: string): SignedConsentGrant["domain"] {
+  return {
+    name: CONSENT_DOMAIN_NAME,
+    version: CONSENT_DOMAIN_VERSION,
+    chainId,
+    verifyingContract: getAddress(verifyingContract),
+  };
+}
+
+/**
+ * What a `sign…` function needs for the message `M`: the patient defaults to the signer, the
+ * nonce to the patient's (sequential or random, by kind), the masks may be numbers.
+ */
+type RequestOf<M> = Omit<M, "patient" | "nonce" | "purposes" | "categories"> & {
+  readonly patient?: string;
+  readonly nonce?: bigint;
+} & { readonly [F in keyof M & keyof SignedScope]: bigint | number };
+
+/** What `signConsentGrant` needs: the patient defaults to the signer, the nonce to the chain's. */
+export type ConsentGrantRequest = RequestOf<ConsentGrant>;
 
 /** A grant with the domain it was signed for and the signature: what a patient hands over. */
 export interface SignedConsentGrant {
@@ -76,12 +119,7 @@ export interface SignedConsentGrant {
 }
 
 /** The full EIP-712 payload of a grant, as wallets and `eth_signTypedData_v4` take it. */
-export interface ConsentGrantTypedData {
-  readonly domain: TypedDataDomain;
-  readonly types: Record<string, TypedDataField[]>;
-  readonly primaryType: "ConsentGrant";
-  readonly message: ConsentGrant;
-}
+export type ConsentGrantTypedData = ConsentActionTypedData<"ConsentGrant">;
 
 /**
  * Builds the EIP-712 typed data of a grant for `PatientConsent` at `verifyingContract` on
@@ -152,20 +190,10 @@ export async function signConsentGrant(
   request: ConsentGrantRequest,
 ): Promise<SignedConsentGrant> {
   const { domain, message, signature } = await signAction(
+    "ConsentGrant",
     signer,
     consentAddress,
-    "ConsentGrant",
-    async (patient, provider) => ({
-      patient,
-      grantee: getAddress(request.grantee),
-      purposes: BigInt(request.purposes),
-      categories: BigInt(request.categories),
-      start: request.start,
-      end: request.end,
-      nonce: request.nonce ?? (await readConsentNonce(provider, consentAddress, patient)),
-      deadline: request.deadline,
-    }),
-    request.patient,
+    request,
   );
   return { domain, grant: message, signature };
 }
@@ -272,12 +300,10 @@ function parseEnvelope(json: string, what: string, messageKey: string): SignedEn
   if (typeof signature !== "string" || !isHexString(signature) || signature.length < 4) {
     throw new InputError(`signed ${what}: signature is not a hex string`);
   }
-  const domain = {
-    name: CONSENT_DOMAIN_NAME,
-    version: CONSENT_DOMAIN_VERSION,
-    chainId: uintField(domainRecord, "chainId", "domain."),
-    verifyingContract: addressField(domainRecord, "verifyingContract", "domain."),
-  };
+  const domain = consentDomain(
+    uintField(domainRecord, "chainId", "domain."),
+    addressField(domainRecord, "verifyingContract", "domain."),
+  );
   return { root, domain, message, signature };
 }
 
@@ -290,20 +316,7 @@ function parseEnvelope(json: string, what: string, messageKey: string): SignedEn
  */
 export function parseSignedConsentGrant(json: string): SignedConsentGrant {
   const { domain, message: grant, signature } = parseEnvelope(json, "grant", "grant");
-  return {
-    domain,
-    grant: {
-      patient: addressField(grant, "patient", "grant."),
-      grantee: addressField(grant, "grantee", "grant."),
-      purposes: uintField(grant, "purposes", "grant."),
-      categories: uintField(grant, "categories", "grant."),
-      start: uintField(grant, "start", "grant."),
-      end: uintField(grant, "end", "grant."),
-      nonce: uintField(grant, "nonce", "grant."),
-      deadline: uintField(grant, "deadline", "grant."),
-    },
-    signature,
-  };
+  return { domain, grant: parseMessage("ConsentGrant", grant, "grant."), signature };
 }
 
 /*
@@ -315,81 +328,34 @@ export function parseSignedConsentGrant(json: string): SignedConsentGrant {
  */
 
 /** The EIP-712 types of a signed revocation (primary type `ConsentRevocation`). */
-export const CONSENT_REVOCATION_TYPES: Record<string, TypedDataField[]> = {
-  ConsentRevocation: [
-    { name: "patient", type: "address" },
-    { name: "grantee", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
+export const CONSENT_REVOCATION_TYPES = CONSENT_ACTION_TYPES.ConsentRevocation;
 /** The EIP-712 types of a signed delegate appointment (primary type `DelegateAppointment`). */
-export const DELEGATE_APPOINTMENT_TYPES: Record<string, TypedDataField[]> = {
-  DelegateAppointment: [
-    { name: "patient", type: "address" },
-    { name: "delegate", type: "address" },
-    { name: "purposes", type: "uint32" },
-    { name: "categories", type: "uint32" },
-    { name: "until", type: "uint48" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
+export const DELEGATE_APPOINTMENT_TYPES = CONSENT_ACTION_TYPES.DelegateAppointment;
 /** The EIP-712 types of a signed delegate removal (primary type `DelegateRemoval`). */
-export const DELEGATE_REMOVAL_TYPES: Record<string, TypedDataField[]> = {
-  DelegateRemoval: [
-    { name: "patient", type: "address" },
-    { name: "delegate", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+export const DELEGATE_REMOVAL_TYPES = CONSENT_ACTION_TYPES.DelegateRemoval;
 
 /** `ConsentRevocation(address patient,address grantee,uint256 nonce,uint256 deadline)`. */
-export const CONSENT_REVOCATION_TYPE_STRING: string =
-  TypedDataEncoder.from(CONSENT_REVOCATION_TYPES).encodeType("ConsentRevocation");
-
+export const CONSENT_REVOCATION_TYPE_STRING: string = ACTION_TYPE_STRINGS.ConsentRevocation;
 /** `DelegateAppointment(address patient,address delegate,uint32 purposes,uint32 categories,uint48 until,uint256 nonce,uint256 deadline)`. */
-export const DELEGATE_APPOINTMENT_TYPE_STRING: string = TypedDataEncoder.from(
-  DELEGATE_APPOINTMENT_TYPES,
-).encodeType("DelegateAppointment");
-
+export const DELEGATE_APPOINTMENT_TYPE_STRING: string = ACTION_TYPE_STRINGS.DelegateAppointment;
 /** `DelegateRemoval(address patient,address delegate,uint256 nonce,uint256 deadline)`. */
-export const DELEGATE_REMOVAL_TYPE_STRING: string =
-  TypedDataEncoder.from(DELEGATE_REMOVAL_TYPES).encodeType("DelegateRemoval");
+export const DELEGATE_REMOVAL_TYPE_STRING: string = ACTION_TYPE_STRINGS.DelegateRemoval;
 
 /** A revocation as the patient signs it. */
-export interface ConsentRevocation {
-  readonly patient: string;
+export interface ConsentRevocation extends PatientSigned {
   readonly grantee: string;
-  readonly nonce: bigint;
-  readonly deadline: bigint;
 }
 
 /** A delegate appointment as the patient signs it. */
-export interface DelegateAppointment {
-  readonly patient: string;
+export interface DelegateAppointment extends PatientSigned, SignedScope {
   readonly delegate: string;
-  readonly purposes: bigint;
-  readonly categories: bigint;
   readonly until: bigint;
-  readonly nonce: bigint;
-  readonly deadline: bigint;
 }
 
 /** A delegate removal as the patient signs it. */
-export interface DelegateRemoval {
-  readonly patient: string;
+export interface DelegateRemoval extends PatientSigned {
   readonly delegate: string;
-  readonly nonce: bigint;
-  readonly deadline: bigint;
 }
-
-/** The primary types of the four signed patient actions. */
-export type ConsentActionType =
-  "ConsentGrant" | "ConsentRevocation" | "DelegateAppointment" | "DelegateRemoval";
 
 /** The message of each primary type. */
 export interface ConsentActionMessages {
@@ -398,16 +364,6 @@ export interface ConsentActionMessages {
   readonly DelegateAppointment: DelegateAppointment;
   readonly DelegateRemoval: DelegateRemoval;
 }
-
-/** The EIP-712 types of each primary type. */
-export const CONSENT_ACTION_TYPES: {
-  readonly [K in ConsentActionType]: Record<string, TypedDataField[]>;
-} = {
-  ConsentGrant: CONSENT_GRANT_TYPES,
-  ConsentRevocation: CONSENT_REVOCATION_TYPES,
-  DelegateAppointment: DELEGATE_APPOINTMENT_TYPES,
-  DelegateRemoval: DELEGATE_REMOVAL_TYPES,
-};
 
 /** The full EIP-712 payload of any signed patient action (what `eth_signTypedData_v4` takes). */
 export interface ConsentActionTypedData<K extends ConsentActionType> {
@@ -447,16 +403,19 @@ export function buildConsentActionTypedData<K extends ConsentActionType>(
   message: ConsentActionMessages[K],
 ): ConsentActionTypedData<K> {
   return {
-    domain: {
-      name: CONSENT_DOMAIN_NAME,
-      version: CONSENT_DOMAIN_VERSION,
-      chainId,
-      verifyingContract: getAddress(verifyingContract),
-    },
+    domain: consentDomain(chainId, verifyingContract),
     types: CONSENT_ACTION_TYPES[primaryType],
     primaryType,
     message,
   };
+}
+
+/** `action` with its primary type fixed: the typed `build…` and `sign…` of one kind. */
+function ofType<K extends ConsentActionType, A extends unknown[], R>(
+  primaryType: K,
+  action: (primaryType: K, ...args: A) => R,
+): (...args: A) => R {
+  return (...args) => action(primaryType, ...args);
 }
 
 /**
@@ -465,13 +424,10 @@ export function buildConsentActionTypedData<K extends ConsentActionType>(
  * @example
  * const typed = buildConsentRevocationTypedData(31337n, consentAddress, revocation);
  */
-export function buildConsentRevocationTypedData(
-  chainId: bigint,
-  verifyingContract: string,
-  revocation: ConsentRevocation,
-): ConsentActionTypedData<"ConsentRevocation"> {
-  return buildConsentActionTypedData("ConsentRevocation", chainId, verifyingContract, revocation);
-}
+export const buildConsentRevocationTypedData = ofType(
+  "ConsentRevocation",
+  buildConsentActionTypedData,
+);
 
 /**
  * The typed data of a delegate appointment (`delegateAppointmentDigest`).
@@ -479,18 +435,10 @@ export function buildConsentRevocationTypedData(
  * @example
  * const typed = buildDelegateAppointmentTypedData(31337n, consentAddress, appointment);
  */
-export function buildDelegateAppointmentTypedData(
-  chainId: bigint,
-  verifyingContract: string,
-  appointment: DelegateAppointment,
-): ConsentActionTypedData<"DelegateAppointment"> {
-  return buildConsentActionTypedData(
-    "DelegateAppointment",
-    chainId,
-    verifyingContract,
-    appointment,
-  );
-}
+export const buildDelegateAppointmentTypedData = ofType(
+  "DelegateAppointment",
+  buildConsentActionTypedData,
+);
 
 /**
  * The typed data of a delegate removal (`delegateRemovalDigest`).
@@ -498,13 +446,7 @@ export function buildDelegateAppointmentTypedData(
  * @example
  * const typed = buildDelegateRemovalTypedData(31337n, consentAddress, removal);
  */
-export function buildDelegateRemovalTypedData(
-  chainId: bigint,
-  verifyingContract: string,
-  removal: DelegateRemoval,
-): ConsentActionTypedData<"DelegateRemoval"> {
-  return buildConsentActionTypedData("DelegateRemoval", chainId, verifyingContract, removal);
-}
+export const buildDelegateRemovalTypedData = ofType("DelegateRemoval", buildConsentActionTypedData);
 
 /**
  * The digest the patient signs for any action (equal to the contract's digest view of it).
@@ -553,12 +495,28 @@ export async function readRevocationNonceUsed(
   return (await consent.getFunction("isRevocationNonceUsed").staticCall(patient, nonce)) as boolean;
 }
 
+/** The actions whose nonce is unordered (random, usable once); the others take `nonces(patient)`. */
+const UNORDERED_NONCE: ReadonlySet<ConsentActionType> = new Set([
+  "ConsentRevocation",
+  "DelegateRemoval",
+]);
+
+/** The message of `primaryType` with each field read by `read` (in the type string's order). */
+function messageOf<K extends ConsentActionType>(
+  primaryType: K,
+  read: (name: string, type: string) => unknown,
+): ConsentActionMessages[K] {
+  const fields = CONSENT_ACTION_TYPES[primaryType][primaryType] ?? [];
+  return Object.fromEntries(
+    fields.map(({ name, type }) => [name, read(name, type)]),
+  ) as unknown as ConsentActionMessages[K];
+}
+
 async function signAction<K extends ConsentActionType>(
+  primaryType: K,
   signer: Signer,
   consentAddress: string,
-  primaryType: K,
-  build: (patient: string, provider: Provider) => Promise<ConsentActionMessages[K]>,
-  patientOverride: string | undefined,
+  request: RequestOf<ConsentActionMessages[K]>,
 ): Promise<SignedConsentAction<K>> {
   const provider = signer.provider;
   if (provider === null) {
@@ -567,31 +525,31 @@ async function signAction<K extends ConsentActionType>(
   if (!isAddress(consentAddress)) {
     throw new InputError(`${String(consentAddress)} is not a PatientConsent address`);
   }
-  const patient = getAddress(patientOverride ?? (await signer.getAddress()));
+  const patient = getAddress(request.patient ?? (await signer.getAddress()));
   const { chainId } = await provider.getNetwork();
-  const message = await build(patient, provider);
+  const nonce =
+    request.nonce ??
+    (UNORDERED_NONCE.has(primaryType)
+      ? randomUnorderedNonce()
+      : await readConsentNonce(provider, consentAddress, patient));
+  const values: Record<string, unknown> = { ...request, patient, nonce };
+  const message = messageOf(primaryType, (name, type) =>
+    type === "address"
+      ? getAddress(values[name] as string)
+      : BigInt(values[name] as bigint | number),
+  );
   const typed = buildConsentActionTypedData(primaryType, chainId, consentAddress, message);
   const signature = await signer.signTypedData(typed.domain, typed.types, typed.message);
   return {
     primaryType,
-    domain: {
-      name: CONSENT_DOMAIN_NAME,
-      version: CONSENT_DOMAIN_VERSION,
-      chainId,
-      verifyingContract: getAddress(consentAddress),
-    },
+    domain: consentDomain(chainId, consentAddress),
     message,
     signature,
   };
 }
 
 /** What `signConsentRevocation` needs: the patient defaults to the signer, the nonce to a random one. */
-export interface ConsentRevocationRequest {
-  readonly patient?: string;
-  readonly grantee: string;
-  readonly nonce?: bigint;
-  readonly deadline: bigint;
-}
+export type ConsentRevocationRequest = RequestOf<ConsentRevocation>;
 
 /**
  * Signs a revocation with any ethers `Signer` (for an ERC-1271 wallet pass its address as
@@ -601,36 +559,10 @@ export interface ConsentRevocationRequest {
  * const signed = await signConsentRevocation(patient, consentAddress, { grantee: clinic, deadline: now + 3600n });
  * await revokeConsentBySig(consent.connect(relayer), signed);
  */
-export async function signConsentRevocation(
-  signer: Signer,
-  consentAddress: string,
-  request: ConsentRevocationRequest,
-): Promise<SignedConsentRevocation> {
-  return signAction(
-    signer,
-    consentAddress,
-    "ConsentRevocation",
-    (patient) =>
-      Promise.resolve({
-        patient,
-        grantee: getAddress(request.grantee),
-        nonce: request.nonce ?? randomUnorderedNonce(),
-        deadline: request.deadline,
-      }),
-    request.patient,
-  );
-}
+export const signConsentRevocation = ofType("ConsentRevocation", signAction);
 
 /** What `signDelegateAppointment` needs: the nonce defaults to the patient's sequential one on chain. */
-export interface DelegateAppointmentRequest {
-  readonly patient?: string;
-  readonly delegate: string;
-  readonly purposes: bigint | number;
-  readonly categories: bigint | number;
-  readonly until: bigint;
-  readonly nonce?: bigint;
-  readonly deadline: bigint;
-}
+export type DelegateAppointmentRequest = RequestOf<DelegateAppointment>;
 
 /**
  * Signs a delegate appointment with a scope (purposes and categories the delegate may grant).
@@ -641,35 +573,10 @@ export interface DelegateAppointmentRequest {
  *   until: now + 365n * 86400n, deadline: now + 3600n,
  * });
  */
-export async function signDelegateAppointment(
-  signer: Signer,
-  consentAddress: string,
-  request: DelegateAppointmentRequest,
-): Promise<SignedDelegateAppointment> {
-  return signAction(
-    signer,
-    consentAddress,
-    "DelegateAppointment",
-    async (patient, provider) => ({
-      patient,
-      delegate: getAddress(request.delegate),
-      purposes: BigInt(request.purposes),
-      categories: BigInt(request.categories),
-      until: request.until,
-      nonce: request.nonce ?? (await readConsentNonce(provider, consentAddress, patient)),
-      deadline: request.deadline,
-    }),
-    request.patient,
-  );
-}
+export const signDelegateAppointment = ofType("DelegateAppointment", signAction);
 
 /** What `signDelegateRemoval` needs: the nonce defaults to a random unordered one. */
-export interface DelegateRemovalRequest {
-  readonly patient?: string;
-  readonly delegate: string;
-  readonly nonce?: bigint;
-  readonly deadline: bigint;
-}
+export type DelegateRemovalRequest = RequestOf<DelegateRemoval>;
 
 /**
  * Signs the removal of a delegate.
@@ -677,25 +584,7 @@ export interface DelegateRemovalRequest {
  * @example
  * const signed = await signDelegateRemoval(patient, consentAddress, { delegate: guardian, deadline: now + 3600n });
  */
-export async function signDelegateRemoval(
-  signer: Signer,
-  consentAddress: string,
-  request: DelegateRemovalRequest,
-): Promise<SignedDelegateRemoval> {
-  return signAction(
-    signer,
-    consentAddress,
-    "DelegateRemoval",
-    (patient) =>
-      Promise.resolve({
-        patient,
-        delegate: getAddress(request.delegate),
-        nonce: request.nonce ?? randomUnorderedNonce(),
-        deadline: request.deadline,
-      }),
-    request.patient,
-  );
-}
+export const signDelegateRemoval = ofType("DelegateRemoval", signAction);
 
 /**
  * The address whose key produced a signed action's signature (ECDSA); for an ERC-1271 wallet
@@ -749,57 +638,43 @@ export function parseSignedConsentAction(
   }
 }
 
+/** The message of `primaryType` in `record`, every field checked (errors name `where` + field). */
+function parseMessage<K extends ConsentActionType>(
+  primaryType: K,
+  record: Record<string, unknown>,
+  where: string,
+): ConsentActionMessages[K] {
+  return messageOf(primaryType, (name, type) =>
+    type === "address" ? addressField(record, name, where) : uintField(record, name, where),
+  );
+}
+
+/** The primary types `parseSignedConsentAction` takes. */
+const ACTION_KINDS: readonly ConsentActionType[] = [
+  "ConsentRevocation",
+  "DelegateAppointment",
+  "DelegateRemoval",
+];
+
 function parseAction(
   json: string,
 ): SignedConsentRevocation | SignedDelegateAppointment | SignedDelegateRemoval {
   const { root, domain, message, signature } = parseEnvelope(json, "action", "message");
   const primaryType = field(root, "primaryType", "");
-  const patient = addressField(message, "patient", "message.");
-  const nonce = uintField(message, "nonce", "message.");
-  const deadline = uintField(message, "deadline", "message.");
-  switch (primaryType) {
-    case "ConsentRevocation":
-      return {
-        primaryType,
-        domain,
-        message: {
-          patient,
-          grantee: addressField(message, "grantee", "message."),
-          nonce,
-          deadline,
-        },
-        signature,
-      };
-    case "DelegateAppointment":
-      return {
-        primaryType,
-        domain,
-        message: {
-          patient,
-          delegate: addressField(message, "delegate", "message."),
-          purposes: uintField(message, "purposes", "message."),
-          categories: uintField(message, "categories", "message."),
-          until: uintField(message, "until", "message."),
-          nonce,
-          deadline,
-        },
-        signature,
-      };
-    case "DelegateRemoval":
-      return {
-        primaryType,
-        domain,
-        message: {
-          patient,
-          delegate: addressField(message, "delegate", "message."),
-          nonce,
-          deadline,
-        },
-        signature,
-      };
-    default:
-      throw new InputError(
-        `signed action: primaryType '${String(primaryType)}' is not ConsentRevocation, DelegateAppointment or DelegateRemoval`,
-      );
+  // What every action carries is checked before its kind.
+  addressField(message, "patient", "message.");
+  uintField(message, "nonce", "message.");
+  uintField(message, "deadline", "message.");
+  const kind = ACTION_KINDS.find((known) => known === primaryType);
+  if (kind === undefined) {
+    throw new InputError(
+      `signed action: primaryType '${String(primaryType)}' is not ConsentRevocation, DelegateAppointment or DelegateRemoval`,
+    );
   }
+  return {
+    primaryType: kind,
+    domain,
+    message: parseMessage(kind, message, "message."),
+    signature,
+  } as SignedConsentRevocation | SignedDelegateAppointment | SignedDelegateRemoval;
 }

@@ -340,28 +340,25 @@ export function readFhirConsentTerms(
       (Object.entries(CATEGORY_CODES) as [CategoryName, { system: string; code: string }][]).find(
         ([, value]) => value.system === system && value.code === code,
       )?.[0];
-    (provision.class ?? []).forEach((coding, i) => {
-      const code = codeOf(coding, `Consent.provision.class[${i}]`, CLASS_SYSTEM);
-      if (code === undefined) return;
-      const name = byCode(CLASS_SYSTEM, code);
-      if (name === undefined) {
-        problems.push({
-          path: `Consent.provision.class[${i}]`,
-          why: `${code} is not a data category PatientConsent holds`,
-        });
-      } else categories.push(name);
-    });
-    (provision.securityLabel ?? []).forEach((coding, i) => {
-      const code = codeOf(coding, `Consent.provision.securityLabel[${i}]`, ACT_CODE_SYSTEM);
-      if (code === undefined) return;
-      const name = byCode(ACT_CODE_SYSTEM, code);
-      if (name === undefined) {
-        problems.push({
-          path: `Consent.provision.securityLabel[${i}]`,
-          why: `${code} is not a protected category PatientConsent holds (PSY, ETH, GDIS, SEX)`,
-        });
-      } else categories.push(name);
-    });
+    // Categories come as data classes and as security labels (the protected ones).
+    const categoryElements = [
+      ["class", CLASS_SYSTEM, "a data category PatientConsent holds"],
+      [
+        "securityLabel",
+        ACT_CODE_SYSTEM,
+        "a protected category PatientConsent holds (PSY, ETH, GDIS, SEX)",
+      ],
+    ] as const;
+    for (const [element, system, what] of categoryElements) {
+      (provision[element] ?? []).forEach((coding, i) => {
+        const path = `Consent.provision.${element}[${i}]`;
+        const code = codeOf(coding, path, system);
+        if (code === undefined) return;
+        const name = byCode(system, code);
+        if (name === undefined) problems.push({ path, why: `${code} is not ${what}` });
+        else categories.push(name);
+      });
+    }
     until = provision.period?.end;
     start = provision.period?.start;
     if (until === undefined) {

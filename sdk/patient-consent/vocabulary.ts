@@ -71,10 +71,7 @@ export const PROTECTED_CATEGORIES_MASK: number =
   (1 << CATEGORIES["sexual-reproductive-health"]);
 
 /** Every defined category's mask. */
-export const ALL_CATEGORIES_MASK: number = Object.values(CATEGORIES).reduce<number>(
-  (mask, bit) => mask | (1 << bit),
-  0,
-);
+export const ALL_CATEGORIES_MASK: number = fullMask(CATEGORIES);
 
 /**
  * Parses a purpose code typed by a person (case-insensitive), e.g. `TREAT`.
@@ -108,34 +105,48 @@ export function purposeName(purpose: number | bigint): PurposeCode | `purpose#${
  * parseCategories("labs,medications"); // (1 << 4) | (1 << 2) = 20
  */
 export function parseCategories(words: string): number {
-  let mask = 0;
-  for (const raw of words.split(",")) {
+  return maskOfWords(words, (raw) => {
     const word = raw.trim().toLowerCase();
-    if (word === "") continue;
     // Object.hasOwn, not `in`: `in` would take `constructor` for a category.
     if (!Object.hasOwn(CATEGORIES, word)) {
       throw new InputError(
         `unknown category '${raw.trim()}'; valid categories: ${Object.keys(CATEGORIES).join(", ")}`,
       );
     }
-    mask |= 1 << CATEGORIES[word as CategoryName];
-  }
+    return CATEGORIES[word as CategoryName];
+  });
+}
+
+/** The mask of a comma-separated list, each entry's bit read by `bitOf` (blank entries skipped). */
+function maskOfWords(words: string, bitOf: (word: string) => number): number {
+  let mask = 0;
+  for (const raw of words.split(",")) if (raw.trim() !== "") mask |= 1 << bitOf(raw);
   return mask;
 }
 
-/** The category words of a mask, e.g. 20 → `["medications", "labs"]`. */
-export function categoryNames(mask: number | bigint): string[] {
+/** The names in `table` whose bit is set in `mask`, in the table's order. */
+function namesInMask<N extends string>(
+  table: Readonly<Record<N, number>>,
+  mask: number | bigint,
+): N[] {
   const value = Number(mask);
-  return (Object.entries(CATEGORIES) as [CategoryName, number][])
+  return (Object.entries(table) as [N, number][])
     .filter(([, bit]) => (value & (1 << bit)) !== 0)
     .map(([name]) => name);
 }
 
+/** The mask with every bit of `table` set. */
+function fullMask(table: Readonly<Record<string, number>>): number {
+  return Object.values(table).reduce<number>((mask, bit) => mask | (1 << bit), 0);
+}
+
+/** The category words of a mask, e.g. 20 → `["medications", "labs"]`. */
+export function categoryNames(mask: number | bigint): string[] {
+  return namesInMask(CATEGORIES, mask);
+}
+
 /** Every defined purpose's mask (bit `code` set for each purpose code). */
-export const ALL_PURPOSES_MASK: number = Object.values(PURPOSES).reduce<number>(
-  (mask, code) => mask | (1 << code),
-  0,
-);
+export const ALL_PURPOSES_MASK: number = fullMask(PURPOSES);
 
 /**
  * Parses a comma-separated list of purpose codes typed by a person into a mask, e.g.
@@ -145,11 +156,7 @@ export const ALL_PURPOSES_MASK: number = Object.values(PURPOSES).reduce<number>(
  * parsePurposes("TREAT,hpaymt"); // (1 << 0) | (1 << 2) = 5
  */
 export function parsePurposes(words: string): number {
-  let mask = 0;
-  for (const raw of words.split(",")) {
-    if (raw.trim() === "") continue;
-    mask |= 1 << parsePurpose(raw);
-  }
+  const mask = maskOfWords(words, parsePurpose);
   if (mask === 0) {
     throw new InputError(`no purpose given; valid purposes: ${Object.keys(PURPOSES).join(", ")}`);
   }
@@ -158,8 +165,5 @@ export function parsePurposes(words: string): number {
 
 /** The purpose codes of a mask, e.g. 5 → `["TREAT", "HPAYMT"]`. */
 export function purposeNames(mask: number | bigint): PurposeCode[] {
-  const value = Number(mask);
-  return (Object.entries(PURPOSES) as [PurposeCode, number][])
-    .filter(([, code]) => (value & (1 << code)) !== 0)
-    .map(([name]) => name);
+  return namesInMask(PURPOSES, mask);
 }
