@@ -8,8 +8,8 @@ import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
 import { isGiven, parseIdOption, requireOption } from "../lib/options.js";
 import { parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
-import { EXIT_OK, openSuiteContract, scopeTask } from "../lib/task.js";
-import type { SignedOptions, TaskAction, TaskConnection, TaskIo } from "../lib/task.js";
+import { contractAction, openSuiteContract, scopeTask } from "../lib/task.js";
+import type { Acting, SignedOptions, TaskAction, TaskConnection } from "../lib/task.js";
 import { printDone } from "../lib/terminal.js";
 import type { Field, Mined } from "../lib/terminal.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
@@ -39,14 +39,7 @@ export interface ClaimsDone {
 }
 
 /** Where a `claims …` task acts: the connected contract, its signer, the arguments, connection and io. */
-export interface ClaimsActing<A> {
-  readonly claims: InsuranceClaim;
-  readonly signer: HardhatEthersSigner;
-  readonly args: A;
-  readonly connection: TaskConnection;
-  /** For progress bars (`io.progress`); the result goes back to `claimsAction` to print. */
-  readonly io: TaskIo;
-}
+export type ClaimsActing<A> = Acting<{ claims: InsuranceClaim; signer: HardhatEthersSigner }, A>;
 
 /**
  * A `claims …` task's action from its two parts: `parse` checks the arguments before anything is
@@ -63,14 +56,11 @@ export function claimsAction<A extends SignedOptions, P>(
   parse: (args: A) => P | Promise<P>,
   act: (parsed: P, acting: ClaimsActing<A>) => Promise<ClaimsDone>,
 ): TaskAction<A> {
-  return async (args, connection, io) => {
-    const parsed = await parse(args);
-    const { claims, signer } = await connectClaims(connection, args);
-    const done = await act(parsed, { claims, signer, args, connection, io });
-    printDone(io, done.title, done.fields, done.mined);
-    for (const line of done.notes ?? []) io.print(line);
-    return EXIT_OK;
-  };
+  return contractAction(connectClaims, parse, async (parsed, acting) => {
+    const done = await act(parsed, acting);
+    printDone(acting.io, done.title, done.fields, done.mined);
+    for (const line of done.notes ?? []) acting.io.print(line);
+  });
 }
 
 /**
