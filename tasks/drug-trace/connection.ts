@@ -4,8 +4,14 @@ import { resolveSuiteAddress } from "../lib/deployments.js";
 import { attachDrugTrace } from "../../sdk/drug-trace/index.js";
 import type { SerialProgress } from "../../sdk/drug-trace/index.js";
 import { selectSigner } from "../lib/options.js";
-import { scopeTask } from "../lib/task.js";
-import type { TaskConnection as TraceConnection, TaskIo as TraceIo } from "../lib/task.js";
+import { contractAction, scopeTask } from "../lib/task.js";
+import type {
+  Acting,
+  SignedOptions,
+  TaskAction,
+  TaskConnection as TraceConnection,
+  TaskIo as TraceIo,
+} from "../lib/task.js";
 import { colour, ProgressBar } from "../lib/terminal.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
 
@@ -66,6 +72,24 @@ export async function openDrugTrace(
   const address = await resolveAddress(connection, options.address);
   const signer = selectSigner(await connection.ethers.getSigners(), options.from);
   return { drugTrace: await attachDrugTrace(signer, address), signer, address };
+}
+
+/**
+ * A `trace …` task's action from its two parts: `parse` checks the arguments before anything is
+ * sent, `act` works on DrugTrace (`--address`, signed by `--from`) and prints what it did; the
+ * action then exits 0 (`contractAction` of `tasks/lib/task.ts`).
+ *
+ * @example
+ * export const traceSensor = traceAction(
+ *   (args: SensorArgs) => parseAddressOption(args.sensor, "--sensor"),
+ *   async (sensor, { drugTrace, io }) => { … io.print(formatFields(…)); },
+ * );
+ */
+export function traceAction<A extends SignedOptions, P>(
+  parse: (args: A) => P | Promise<P>,
+  act: (parsed: P, acting: Acting<ActingDrugTrace, A>) => Promise<void>,
+): TaskAction<A> {
+  return contractAction(openDrugTrace, parse, act);
 }
 
 /**

@@ -1,14 +1,12 @@
-import { emptyTask } from "hardhat/config";
-import type { TaskDefinition } from "hardhat/types/tasks";
-
 import {
   contractOptions,
-  defineTask,
+  defineScope,
   flag,
   fromBlockOption,
   fromOption,
   optional,
   required,
+  roleOptions,
 } from "../lib/option-definitions.js";
 
 const { address: ADDRESS, signed: SIGNED } = contractOptions("DrugTrace");
@@ -44,14 +42,9 @@ const EVIDENCE = optional(
 const METADATA_HELP = "Batch metadata: a file (its keccak256 goes on chain) or a 0x… 32-byte hash";
 
 /** The `trace …` tasks: the command line for manufacturers, distributors, pharmacies and regulators. */
-export const traceTasks: TaskDefinition[] = [
-  emptyTask(
-    "trace",
-    "Drug traceability: batches, custody, dispensing, verification, recall and quarantine",
-  ).build(),
-
-  defineTask(
-    ["trace", "register"],
+export const traceTasks = defineScope("trace", (file) => import(`./${file}.js`), {
+  "": ["Drug traceability: batches, custody, dispensing, verification, recall and quarantine"],
+  register: [
     "Register a batch from its serial file as a manufacturer: builds and saves the serial tree, prints batch id, root, tree file and gas",
     [
       required("serials", "the serial file, one serial per line or CSV with a 'serial' column"),
@@ -68,11 +61,9 @@ export const traceTasks: TaskDefinition[] = [
       ),
       ...SIGNED,
     ],
-    () => import("./register.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "ship"],
+  ship: [
     "Ship units of a batch to a named trade partner; they stay in transit until the recipient accepts",
     [
       ...BATCH,
@@ -80,32 +71,15 @@ export const traceTasks: TaskDefinition[] = [
       required("quantity", "the number of units"),
       ...SIGNED,
     ],
-    () => import("./ship.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "accept"],
-    "Accept a shipment addressed to you: the units join your holding",
-    SHIPMENT,
-    () => import("./accept.js"),
-  ),
+  accept: ["Accept a shipment addressed to you: the units join your holding", SHIPMENT],
 
-  defineTask(
-    ["trace", "reject"],
-    "Reject a shipment addressed to you: the units go back to the sender",
-    SHIPMENT,
-    () => import("./reject.js"),
-  ),
+  reject: ["Reject a shipment addressed to you: the units go back to the sender", SHIPMENT],
 
-  defineTask(
-    ["trace", "cancel"],
-    "Cancel a shipment you sent, before the recipient acts: the units come back",
-    SHIPMENT,
-    () => import("./cancel.js"),
-  ),
+  cancel: ["Cancel a shipment you sent, before the recipient acts: the units come back", SHIPMENT],
 
-  defineTask(
-    ["trace", "pending"],
+  pending: [
     "List the shipments in transit to and from an account",
     [
       optional("account", "The account (default: the account --from picks)"),
@@ -115,11 +89,9 @@ export const traceTasks: TaskDefinition[] = [
       FROM_BLOCK,
       ADDRESS,
     ],
-    () => import("./pending.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "dispense"],
+  dispense: [
     "Dispense a pack at the counter: verifies first; if not Active, does NOT dispense and raises an on-chain alert (exit 0 dispensed, 2 not dispensed, 1 error)",
     [
       ...PACK,
@@ -129,18 +101,14 @@ export const traceTasks: TaskDefinition[] = [
       ),
       ...SIGNED,
     ],
-    () => import("./dispense.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "verify"],
+  verify: [
     "Verify a pack's code: genuine or not, in words and colour; needs no account (exit 0 genuine and Active, 2 any other verdict, 1 error)",
     [...PACK, FROM_BLOCK, ADDRESS],
-    () => import("./verify.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "recall"],
+  recall: [
     "Recall a batch, as its manufacturer or a regulator (final)",
     [
       ...BATCH,
@@ -148,11 +116,9 @@ export const traceTasks: TaskDefinition[] = [
       EVIDENCE,
       ...SIGNED,
     ],
-    () => import("./recall.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "flag"],
+  flag: [
     "Raise a suspect-product alert about one unit, named by --code (with --tree or --index) or by batch, --serial and --index",
     [
       optional("code", "The pack's code (Digital Link, element string or raw scan)"),
@@ -167,22 +133,18 @@ export const traceTasks: TaskDefinition[] = [
       EVIDENCE,
       ...SIGNED,
     ],
-    () => import("./flag.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "resolve"],
+  resolve: [
     "Resolve a suspect flag, as a regulator: cleared, or confirmed and quarantined or recalled",
     [
       required("flag", "the flag number 'trace flag' or 'trace dispense' printed"),
       required("resolution", "cleared, quarantined or recalled"),
       ...SIGNED,
     ],
-    () => import("./resolve.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "excursion"],
+  excursion: [
     "Report a cold-chain temperature excursion, as a sensor, of stock its custodian holds or of a shipment it sends or receives: the batch is quarantined",
     [
       ...BATCH,
@@ -194,25 +156,19 @@ export const traceTasks: TaskDefinition[] = [
       required("extreme", "the measured extreme in °C, e.g. 9.5 or -25 (two decimals at most)"),
       ...SIGNED,
     ],
-    () => import("./excursion.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "release"],
+  release: [
     "Lift a batch's quarantine: an excursion's as its manufacturer or a regulator, a regulator's as a regulator only",
     [...BATCH, ...SIGNED],
-    () => import("./release.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "history"],
+  history: [
     "Show a batch's journey from the contract's events: time, block, event, actor, details",
     [...BATCH, FROM_BLOCK, ADDRESS],
-    () => import("./history.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "export"],
+  export: [
     "Write a batch's (or every batch's) on-chain history as a GS1 EPCIS 2.0 document, validated with GS1's schema",
     [
       required("epcis", "the EPCIS document to write (JSON-LD), e.g. A1.epcis.jsonld"),
@@ -227,11 +183,9 @@ export const traceTasks: TaskDefinition[] = [
       FROM_BLOCK,
       ADDRESS,
     ],
-    () => import("./export.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "import"],
+  import: [
     "Register the batches an EPCIS 2.0 document commissions, as a manufacturer (as 'trace register' does); other events are listed as not importable",
     [
       required("epcis", "the EPCIS 2.0 document (JSON-LD)"),
@@ -245,34 +199,23 @@ export const traceTasks: TaskDefinition[] = [
       ),
       ...SIGNED,
     ],
-    () => import("./import.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "roles"],
+  roles: [
     "Show an account's roles; as the admin, --grant or --revoke one: manufacturer, distributor, dispenser, regulator, sensor, pauser",
-    [
-      required("account", "the account"),
-      optional("grant", "A role to grant, by word, e.g. dispenser"),
-      optional("revoke", "A role to revoke, by word"),
-      ...SIGNED,
-    ],
-    () => import("./roles.js"),
-  ),
+    roleOptions("DrugTrace", "e.g. dispenser"),
+  ],
 
-  defineTask(
-    ["trace", "sensor"],
+  sensor: [
     "Bind a cold-chain sensor to you, a trade partner: it reports only on goods you hold, ship or receive; --unbind as its custodian or a regulator",
     [
       required("sensor", "the sensor's address"),
       flag("unbind", "Unbind the sensor instead of binding it"),
       ...SIGNED,
     ],
-    () => import("./sensor.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "name"],
+  name: [
     "Set a trade partner's public company name, as a regulator (shown beside its address; empty clears it)",
     [
       required("account", "the distributor's, pharmacy's or other partner's address"),
@@ -282,16 +225,13 @@ export const traceTasks: TaskDefinition[] = [
       ),
       ...SIGNED,
     ],
-    () => import("./name.js"),
-  ),
+  ],
 
-  emptyTask(
-    ["trace", "prefix"],
+  prefix: [
     "GS1 Company Prefixes: the admin binds them to brand owners, brand owners authorize contract manufacturers",
-  ).build(),
+  ],
 
-  defineTask(
-    ["trace", "prefix", "add"],
+  "prefix add": [
     "Bind a GS1 Company Prefix to its brand owner with the owner's public company name, as the admin",
     [
       PREFIX,
@@ -302,11 +242,9 @@ export const traceTasks: TaskDefinition[] = [
       ),
       ...SIGNED,
     ],
-    () => import("./prefix-add.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "prefix", "transfer"],
+  "prefix transfer": [
     "Move a prefix to a new brand owner, as the admin; the old owner's contract manufacturers lose their authorization",
     [
       PREFIX,
@@ -314,34 +252,25 @@ export const traceTasks: TaskDefinition[] = [
       optional("name", "The new owner's public company name (default: keep its name)"),
       ...SIGNED,
     ],
-    () => import("./prefix-transfer.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "prefix", "revoke"],
+  "prefix revoke": [
     "Revoke a prefix, as the admin: nobody registers its GTINs until it is bound again",
     [PREFIX, ...SIGNED],
-    () => import("./prefix-revoke.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "prefix", "authorize"],
+  "prefix authorize": [
     "Let a contract manufacturer register batches of your prefix's GTINs, as its brand owner",
     [PREFIX, MANUFACTURER, ...SIGNED],
-    () => import("./prefix-authorize.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "prefix", "deauthorize"],
+  "prefix deauthorize": [
     "Withdraw a contract manufacturer's authorization for your prefix, as its brand owner",
     [PREFIX, MANUFACTURER, ...SIGNED],
-    () => import("./prefix-deauthorize.js"),
-  ),
+  ],
 
-  defineTask(
-    ["trace", "prefix", "list"],
+  "prefix list": [
     "List the bound prefixes with their owners and contract manufacturers, by name; needs no account",
     [FROM_BLOCK, ADDRESS],
-    () => import("./prefix-list.js"),
-  ),
-];
+  ],
+});

@@ -16,7 +16,7 @@ import type { DrugTrace } from "../../typechain-types/index.js";
 import { InputError } from "../../sdk/errors.js";
 import { parseAddressOption, parseFromBlockOption } from "../lib/options.js";
 import { formatFields, formatGas, formatTable } from "../lib/terminal.js";
-import { EXIT_OK, openDrugTrace, readDrugTrace } from "./connection.js";
+import { EXIT_OK, readDrugTrace, traceAction } from "./connection.js";
 import type { TraceAction, TraceConnection, TraceIo } from "./connection.js";
 import type { StringOptions } from "../lib/task.js";
 
@@ -98,63 +98,63 @@ async function changeOwner(
 }
 
 /**
+ * The prefix, its (new) owner given as `option` and the owner's `--name` of `trace prefix add`
+ * and `trace prefix transfer` (an empty name keeps the one the owner has).
+ */
+function parseOwnership(
+  args: PrefixCommon & StringOptions<"name">,
+  owner: string | undefined,
+  option: string,
+): { prefix: CompanyPrefix; owner: string; name: string } {
+  return {
+    prefix: parsePrefixOption(args.prefix),
+    owner: parseAddressOption(owner, option),
+    name: parseNameOption(args.name, { allowEmpty: true }),
+  };
+}
+
+/**
  * `trace prefix add --prefix <digits> --owner <address> --name <company name>`: the admin binds a
  * GS1 Company Prefix to its brand owner, with the owner's public company name (`--name ""` keeps
  * the name the owner already has).
  */
-export async function tracePrefixAdd(
-  args: PrefixAddArgs,
-  connection: TraceConnection,
-  io: TraceIo,
-): Promise<number> {
-  const prefix = parsePrefixOption(args.prefix);
-  const owner = parseAddressOption(args.owner, "--owner");
-  const name = parseNameOption(args.name, { allowEmpty: true });
-  const { drugTrace } = await openDrugTrace(connection, args);
-  if (name === "" && (await readNameOf(drugTrace, owner)) === "") {
-    throw new InputError(`--name is required: ${owner} has no public company name yet`);
-  }
-  const bound = await bindCompanyPrefix(drugTrace, { prefix, owner, name });
-  await printPrefix(drugTrace, io, prefix, [["bound", "yes"]], bound);
-  return EXIT_OK;
-}
+export const tracePrefixAdd = traceAction(
+  (args: PrefixAddArgs) => parseOwnership(args, args.owner, "--owner"),
+  async (binding, { drugTrace, io }) => {
+    if (binding.name === "" && (await readNameOf(drugTrace, binding.owner)) === "") {
+      throw new InputError(`--name is required: ${binding.owner} has no public company name yet`);
+    }
+    const bound = await bindCompanyPrefix(drugTrace, binding);
+    await printPrefix(drugTrace, io, binding.prefix, [["bound", "yes"]], bound);
+  },
+);
 
 /**
  * `trace prefix transfer --prefix <digits> --to <address> [--name <company name>]`: the admin
  * moves a prefix to a new brand owner; the old owner's contract manufacturers lose their
  * authorization.
  */
-export async function tracePrefixTransfer(
-  args: PrefixTransferArgs,
-  connection: TraceConnection,
-  io: TraceIo,
-): Promise<number> {
-  const prefix = parsePrefixOption(args.prefix);
-  const newOwner = parseAddressOption(args.to, "--to");
-  const name = parseNameOption(args.name, { allowEmpty: true });
-  const { drugTrace } = await openDrugTrace(connection, args);
-  await changeOwner(drugTrace, io, prefix, "previous owner", () =>
-    transferCompanyPrefix(drugTrace, { prefix, newOwner, name }),
-  );
-  return EXIT_OK;
-}
+export const tracePrefixTransfer = traceAction(
+  (args: PrefixTransferArgs) => parseOwnership(args, args.to, "--to"),
+  async ({ prefix, owner, name }, { drugTrace, io }) => {
+    await changeOwner(drugTrace, io, prefix, "previous owner", () =>
+      transferCompanyPrefix(drugTrace, { prefix, newOwner: owner, name }),
+    );
+  },
+);
 
 /**
  * `trace prefix revoke --prefix <digits>`: the admin revokes a prefix; nobody registers its GTINs
  * until it is bound again (batches already registered stay).
  */
-export async function tracePrefixRevoke(
-  args: PrefixCommon,
-  connection: TraceConnection,
-  io: TraceIo,
-): Promise<number> {
-  const prefix = parsePrefixOption(args.prefix);
-  const { drugTrace } = await openDrugTrace(connection, args);
-  await changeOwner(drugTrace, io, prefix, "revoked from", () =>
-    revokeCompanyPrefix(drugTrace, prefix),
-  );
-  return EXIT_OK;
-}
+export const tracePrefixRevoke = traceAction(
+  (args: PrefixCommon) => parsePrefixOption(args.prefix),
+  async (prefix, { drugTrace, io }) => {
+    await changeOwner(drugTrace, io, prefix, "revoked from", () =>
+      revokeCompanyPrefix(drugTrace, prefix),
+    );
+  },
+);
 
 /**
  * The action of `trace prefix authorize` or `trace prefix deauthorize`: `change` is the SDK call,
@@ -164,14 +164,17 @@ function manufacturerAction(
   change: typeof authorizeContractManufacturer,
   done: string,
 ): TraceAction<PrefixAuthorizeArgs> {
-  return async (args, connection, io) => {
-    const prefix = parsePrefixOption(args.prefix);
-    const manufacturer = parseAddressOption(args.manufacturer, "--manufacturer");
-    const { drugTrace } = await openDrugTrace(connection, args);
-    const changed = await change(drugTrace, { prefix, manufacturer });
-    await printAccountChange(drugTrace, io, prefix, [done, manufacturer], changed);
-    return EXIT_OK;
-  };
+  return traceAction(
+    (args: PrefixAuthorizeArgs) => ({
+      prefix: parsePrefixOption(args.prefix),
+      manufacturer: parseAddressOption(args.manufacturer, "--manufacturer"),
+    }),
+    async (authorization, { drugTrace, io }) => {
+      const changed = await change(drugTrace, authorization);
+      const { prefix, manufacturer } = authorization;
+      await printAccountChange(drugTrace, io, prefix, [done, manufacturer], changed);
+    },
+  );
 }
 
 /**

@@ -10,8 +10,8 @@ import type { SettleReceipt } from "../../sdk/drug-trace/index.js";
 import { InputError } from "../../sdk/errors.js";
 import { formatFields, formatGas } from "../lib/terminal.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
-import { EXIT_OK, openDrugTrace } from "./connection.js";
-import type { TraceConnection, TraceIo } from "./connection.js";
+import { traceAction } from "./connection.js";
+import type { TraceAction } from "./connection.js";
 import type { SignedOptions } from "../lib/task.js";
 
 /*
@@ -30,33 +30,33 @@ const SETTLERS = {
   (drugTrace: DrugTrace, shipmentId: bigint) => Promise<SettleReceipt>
 >;
 
-/** Settles the `--shipment` as the `--from` account and prints what moved where. */
-export async function settleShipment(
-  outcome: keyof typeof SETTLERS,
-  args: SettleArgs,
-  connection: TraceConnection,
-  io: TraceIo,
-): Promise<number> {
-  const shipmentId = parseShipmentOption(args.shipment);
-  const { drugTrace } = await openDrugTrace(connection, args);
-  const shipment = await readShipment(drugTrace, shipmentId);
-  if (shipment.state === "None") {
-    throw new InputError(
-      `unknown shipment ${formatShipmentId(shipmentId)}: no shipment has that id`,
-    );
-  }
-  const settled = await SETTLERS[outcome](drugTrace, shipmentId);
-  const unitsWentTo = outcome === "accepted" ? settled.recipient : settled.sender;
-  io.print(
-    formatFields([
-      [outcome, formatShipmentId(shipmentId)],
-      ["batch", settled.batchId],
-      ["from", settled.sender],
-      ["to", settled.recipient],
-      ["quantity", settled.quantity],
-      ["units now held by", unitsWentTo],
-      ["gas used", formatGas(settled.gasUsed)],
-    ]),
+/**
+ * The action of `trace accept`, `trace reject` or `trace cancel`: settles the `--shipment` as the
+ * `--from` account and prints what moved where.
+ */
+export function settleAction(outcome: keyof typeof SETTLERS): TraceAction<SettleArgs> {
+  return traceAction(
+    (args: SettleArgs) => parseShipmentOption(args.shipment),
+    async (shipmentId, { drugTrace, io }) => {
+      const shipment = await readShipment(drugTrace, shipmentId);
+      if (shipment.state === "None") {
+        throw new InputError(
+          `unknown shipment ${formatShipmentId(shipmentId)}: no shipment has that id`,
+        );
+      }
+      const settled = await SETTLERS[outcome](drugTrace, shipmentId);
+      const unitsWentTo = outcome === "accepted" ? settled.recipient : settled.sender;
+      io.print(
+        formatFields([
+          [outcome, formatShipmentId(shipmentId)],
+          ["batch", settled.batchId],
+          ["from", settled.sender],
+          ["to", settled.recipient],
+          ["quantity", settled.quantity],
+          ["units now held by", unitsWentTo],
+          ["gas used", formatGas(settled.gasUsed)],
+        ]),
+      );
+    },
   );
-  return EXIT_OK;
 }

@@ -1,26 +1,28 @@
 import { approveClaim } from "../../sdk/insurance-claim/client.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
 import { parseIdOption } from "../lib/options.js";
-import { connectClaims, poolToken, claimsTask } from "./arguments.js";
-import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
+import { claimsAction, poolToken, claimsTask } from "./arguments.js";
+import type { SignedOptions } from "../lib/task.js";
 
 export type ApproveArgs = SignedOptions<"claim">;
 
 /** `claims approve`: approves a claim (a pool adjuster), reserving its payout. */
-export async function claimsApprove(
-  args: ApproveArgs,
-  connection: TaskConnection,
-  io: TaskIo,
-): Promise<ExitCode> {
-  const claimId = parseIdOption(args.claim, "--claim");
-  const { claims } = await connectClaims(connection, args);
-  const decision = await approveClaim(claims, claimId);
-  const claim = await claims.claimOf(claimId);
-  const token = await poolToken(claims, claim.poolId);
-  io.print(`Approved claim ${claimId}; explanation of benefits:`);
-  for (const line of formatBenefits(decision.eob, token)) io.print(`  ${line}`);
-  return EXIT_OK;
-}
+export const claimsApprove = claimsAction(
+  (args: ApproveArgs) => parseIdOption(args.claim, "--claim"),
+  async (claimId, { claims }) => {
+    const decision = await approveClaim(claims, claimId);
+    const { poolId } = await claims.claimOf(claimId);
+    const token = await poolToken(claims, poolId);
+    return {
+      title: `approved claim ${claimId}`,
+      fields: [["pool", poolId]],
+      mined: decision,
+      notes: [
+        "explanation of benefits:",
+        ...formatBenefits(decision.eob, token).map((line) => `  ${line}`),
+      ],
+    };
+  },
+);
 
 export default claimsTask(claimsApprove);

@@ -1,14 +1,17 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
 import { InputError } from "../../sdk/errors.js";
+import { formatTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { hashEvidence } from "../lib/evidence.js";
 import { connectInsuranceClaim, readPool } from "../../sdk/insurance-claim/client.js";
 import { readTokenInfo } from "../../sdk/insurance-claim/token.js";
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
 import { isGiven, parseIdOption, requireOption } from "../lib/options.js";
 import { parseReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
-import { openSuiteContract, scopeTask } from "../lib/task.js";
-import type { SignedOptions, TaskConnection } from "../lib/task.js";
+import { contractAction, openSuiteContract, scopeTask } from "../lib/task.js";
+import type { Acting, SignedOptions, TaskAction, TaskConnection } from "../lib/task.js";
+import { printDone } from "../lib/terminal.js";
+import type { Field, Mined } from "../lib/terminal.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
 
 /*
@@ -24,6 +27,69 @@ import type { InsuranceClaim } from "../../typechain-types/index.js";
  * export default claimsTask(claimsApprove);
  */
 export const claimsTask = scopeTask;
+
+/** What a `claims …` task did, as `printDone` prints it, and the lines that follow. */
+export interface ClaimsDone {
+  readonly title: string;
+  readonly fields: readonly Field[];
+  /** The transaction, whose gas and hash end the fields. */
+  readonly mined?: Mined | undefined;
+  /** Lines after the fields: a statement, or what to do next. */
+  readonly notes?: readonly string[];
+}
+
+/** Where a `claims …` task acts: the connected contract, its signer, the arguments, connection and io. */
+export type ClaimsActing<A> = Acting<{ claims: InsuranceClaim; signer: HardhatEthersSigner }, A>;
+
+/**
+ * A `claims …` task's action from its two parts: `parse` checks the arguments before anything is
+ * sent, `act` works on the InsuranceClaim contract (`--address`, signed by `--from`) and says what
+ * it did; the action prints that through `printDone` and exits 0.
+ *
+ * @example
+ * export const claimsApprove = claimsAction(
+ *   (args: ApproveArgs) => parseIdOption(args.claim, "--claim"),
+ *   async (claimId, { claims }) => ({ title: `approved claim ${claimId}`, fields: [], mined: await approveClaim(claims, claimId) }),
+ * );
+ */
+export function claimsAction<A extends SignedOptions, P>(
+  parse: (args: A) => P | Promise<P>,
+  act: (parsed: P, acting: ClaimsActing<A>) => Promise<ClaimsDone>,
+): TaskAction<A> {
+  return contractAction(connectClaims, parse, async (parsed, acting) => {
+    const done = await act(parsed, acting);
+    printDone(acting.io, done.title, done.fields, done.mined);
+    for (const line of done.notes ?? []) acting.io.print(line);
+  });
+}
+
+/**
+ * `action`, or with `--fhir` the FHIR variant `load` brings (loaded only when `--fhir` is given).
+ *
+ * @example
+ * export const claimsEob = withFhir(async () => (await import("./eob-fhir.js")).claimsEobFhir, readEob);
+ */
+export function withFhir<A extends { readonly fhir?: string | undefined }>(
+  load: () => Promise<TaskAction<A & { readonly fhir: string }>>,
+  action: TaskAction<A>,
+): TaskAction<A> {
+  return async (args, connection, io) => {
+    if (!isGiven(args.fhir)) return action(args, connection, io);
+    const fhirAction = await load();
+    return fhirAction({ ...args, fhir: args.fhir }, connection, io);
+  };
+}
+
+/**
+ * Formats amounts of `token` for printing, with grouping and its symbol: `2,500.50 USDC`.
+ *
+ * @example
+ * const show = tokenAmounts(token); show(usd(150)); // "150.00 USDC"
+ */
+export function tokenAmounts(token: TokenInfo): (value: bigint) => string {
+  return (value) =>
+    formatTokenAmount(value, token.decimals, { grouping: true, symbol: token.symbol });
+}
 
 /** Parses a coinsurance percentage (`20`, `20%`, `12.5`) into basis points. */
 export function parseCoinsurance(text: string, option: string): number {

@@ -1,29 +1,27 @@
 import { denyClaim } from "../../sdk/insurance-claim/client.js";
 import { describeReasonCode } from "../../sdk/insurance-claim/reason-codes.js";
-import { connectClaims, parseClaimDecision, claimsTask } from "./arguments.js";
-import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
+import { claimsAction, parseClaimDecision, claimsTask } from "./arguments.js";
+import type { SignedOptions } from "../lib/task.js";
 
 export type DenyArgs = SignedOptions<"claim" | "reason">;
 
 /** `claims deny`: denies a claim with a reason code (a pool adjuster); an appeal's denial is final. */
-export async function claimsDeny(
-  args: DenyArgs,
-  connection: TaskConnection,
-  io: TaskIo,
-): Promise<ExitCode> {
-  const { claimId, reasonCode } = parseClaimDecision(args, "50");
-  const { claims } = await connectClaims(connection, args);
-  const decision = await denyClaim(claims, claimId, reasonCode);
-  io.print(
-    `${decision.outcome === "FinalDenied" ? "Denied the appeal of" : "Denied"} claim ${claimId}: reason ${reasonCode} (${describeReasonCode(reasonCode)}).`,
-  );
-  if (decision.outcome === "Denied") {
-    io.print(
-      `The provider or patient may appeal once: npx hardhat claims appeal --claim ${claimId} --evidence-file <file>`,
-    );
-  }
-  return EXIT_OK;
-}
+export const claimsDeny = claimsAction(
+  (args: DenyArgs) => parseClaimDecision(args, "50"),
+  async ({ claimId, reasonCode }, { claims }) => {
+    const decision = await denyClaim(claims, claimId, reasonCode);
+    const appealable = decision.outcome === "Denied";
+    return {
+      title: `${appealable ? "denied" : "denied the appeal of"} claim ${claimId}`,
+      fields: [["reason", `${reasonCode} (${describeReasonCode(reasonCode)})`]],
+      mined: decision,
+      notes: appealable
+        ? [
+            `The provider or patient may appeal once: npx hardhat claims appeal --claim ${claimId} --evidence-file <file>`,
+          ]
+        : [],
+    };
+  },
+);
 
 export default claimsTask(claimsDeny);

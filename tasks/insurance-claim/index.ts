@@ -1,12 +1,10 @@
-import { emptyTask } from "hardhat/config";
-import type { TaskDefinition } from "hardhat/types/tasks";
-
 import {
   contractOptions,
-  defineTask,
+  defineScope,
   flag,
   optional,
   required,
+  roleOptions,
   withDefault,
 } from "../lib/option-definitions.js";
 
@@ -37,38 +35,27 @@ const DECISION = (claimHelp: string, example: string) => [
 ];
 
 /** The `claims …` tasks: the command line for insurers, adjusters and providers. */
-export const claimsTasks: TaskDefinition[] = [
-  emptyTask(
-    "claims",
-    "Insurance claims: pools, plans, policies, submission, adjudication, payouts",
-  ).build(),
-
-  defineTask(
-    ["claims", "test-token"],
+export const claimsTasks = defineScope("claims", (file) => import(`./${file}.js`), {
+  "": ["Insurance claims: pools, plans, policies, submission, adjudication, payouts"],
+  "test-token": [
     "Deploy a mintable test USDC (6 decimals) and mint it, for trying the tasks",
     [
       required("to", "comma-separated addresses to mint to"),
       required("amount", "whole tokens each address gets, e.g. 100000"),
     ],
-    () => import("./test-token.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "open-pool"],
+  "open-pool": [
     "Open a pool in an ERC-20 token; the signer becomes its insurer",
     [required("token", "the pool's ERC-20 token address"), ...SIGNED],
-    () => import("./open-pool.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "fund"],
+  fund: [
     "Fund a pool from the signer (approves the token when needed)",
     [POOL, required("amount", "the amount in whole tokens, e.g. 10000.50"), ...SIGNED],
-    () => import("./fund.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "adjuster"],
+  adjuster: [
     "Appoint (or --remove) an adjuster of a pool (the pool's insurer)",
     [
       POOL,
@@ -76,11 +63,9 @@ export const claimsTasks: TaskDefinition[] = [
       flag("remove", "Remove the adjuster instead of appointing"),
       ...SIGNED,
     ],
-    () => import("./adjuster.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "plan"],
+  plan: [
     "Create a plan from benefit rules and a JSON or CSV fee schedule",
     [
       POOL,
@@ -104,11 +89,9 @@ export const claimsTasks: TaskDefinition[] = [
       ),
       ...SIGNED,
     ],
-    () => import("./plan.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "enroll"],
+  enroll: [
     "Enroll a patient in a plan for a period (creates a policy)",
     [
       required("plan", "the plan id"),
@@ -117,11 +100,9 @@ export const claimsTasks: TaskDefinition[] = [
       required("end", "last covered day (YYYY-MM-DD, inclusive) or unix seconds"),
       ...SIGNED,
     ],
-    () => import("./enroll.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "submit"],
+  submit: [
     "Submit a claim for a service, or for a dispensed drug unit",
     [
       optional("policy", "Required (or --fhir with one policy): the policy id"),
@@ -145,11 +126,9 @@ export const claimsTasks: TaskDefinition[] = [
       ),
       ...SIGNED,
     ],
-    () => import("./submit.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "quote"],
+  quote: [
     "Explanation of benefits of a claim, or an estimate for a service",
     [
       optional("claim", "The claim id; or --policy, --code and --billed for an estimate"),
@@ -159,32 +138,21 @@ export const claimsTasks: TaskDefinition[] = [
       FEE_TREE,
       ...SIGNED,
     ],
-    () => import("./quote.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "approve"],
-    "Approve a claim (pool adjuster): reserves its payout",
-    [CLAIM, ...SIGNED],
-    () => import("./approve.js"),
-  ),
+  approve: ["Approve a claim (pool adjuster): reserves its payout", [CLAIM, ...SIGNED]],
 
-  defineTask(
-    ["claims", "deny"],
+  deny: [
     "Deny a claim with a reason code (pool adjuster)",
     DECISION("the claim id", "50 (not medically necessary)"),
-    () => import("./deny.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "appeal"],
+  appeal: [
     "Appeal a denied claim once with new evidence (provider or patient)",
     [CLAIM, ...EVIDENCE, ...SIGNED],
-    () => import("./appeal.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "pay"],
+  pay: [
     "Pay approved claims: one, a list, or all approved of a pool (insurer)",
     [
       optional("claim", "One claim id"),
@@ -194,18 +162,14 @@ export const claimsTasks: TaskDefinition[] = [
       optional("chunk", "Claims per transaction (default: 100, at most 500)"),
       ...SIGNED,
     ],
-    () => import("./pay.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "void"],
+  void: [
     "Void an approved claim that will not be paid, releasing its reserve (the pool's insurer)",
     DECISION("the claim id (an Approved claim)", "16 (claim lacks information)"),
-    () => import("./void.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "eob"],
+  eob: [
     "A claim's explanation of benefits as a readable statement",
     [
       CLAIM,
@@ -216,18 +180,10 @@ export const claimsTasks: TaskDefinition[] = [
       ),
       ...SIGNED,
     ],
-    () => import("./eob.js"),
-  ),
+  ],
 
-  defineTask(
-    ["claims", "roles"],
+  roles: [
     "Show an account's InsuranceClaim roles; as the admin, --grant or --revoke one: insurer, provider, pauser",
-    [
-      required("account", "the account"),
-      optional("grant", "A role to grant, by word, e.g. provider"),
-      optional("revoke", "A role to revoke, by word"),
-      ...SIGNED,
-    ],
-    () => import("./roles.js"),
-  ),
-];
+    roleOptions("InsuranceClaim", "e.g. provider"),
+  ],
+});

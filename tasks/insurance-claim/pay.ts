@@ -10,7 +10,7 @@ import {
 import type { PaidClaim, PayoutSummary } from "../../sdk/insurance-claim/client.js";
 import type { TokenInfo } from "../../sdk/insurance-claim/token.js";
 import { isGiven, parseIdListOption, parseIdOption, parseUintOption } from "../lib/options.js";
-import { ProgressBar, colour, formatTable, formatGas } from "../lib/terminal.js";
+import { ProgressBar, colour, formatTable, formatGas, printDone } from "../lib/terminal.js";
 import { connectClaims, poolToken, claimsTask } from "./arguments.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
@@ -100,9 +100,12 @@ export async function claimsPay(
       ? amount.toString()
       : formatTokenAmount(amount, token.decimals, { grouping: true, symbol: token.symbol });
   });
-  io.print(
-    `Paid ${summary.paid.length} claim${summary.paid.length === 1 ? "" : "s"}${totals.length > 0 ? ` (${totals.join(", ")})` : ""} in ${summary.transactions.length} transaction${summary.transactions.length === 1 ? "" : "s"}, ${formatGas(summary.gasUsed)}.`,
-  );
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
+  printDone(io, `paid ${count(summary.paid.length, "claim")}`, [
+    ["amount", totals.length > 0 ? totals.join(", ") : "nothing"],
+    ["transactions", count(summary.transactions.length, "transaction")],
+    ["gas", formatGas(summary.gasUsed)],
+  ]);
   if (summary.failed.length > 0) {
     io.print(
       colour.yellow(

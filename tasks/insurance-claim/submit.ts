@@ -1,8 +1,9 @@
 import { encodeBytes32String } from "ethers";
 
 import { InputError } from "../../sdk/errors.js";
-import { formatTokenAmount, parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
+import { parseTokenAmount } from "../../sdk/insurance-claim/amounts.js";
 import { quoteClaim, submitClaim, submitDrugClaim } from "../../sdk/insurance-claim/client.js";
+import type { Created } from "../../sdk/insurance-claim/client.js";
 import {
   drugServiceCode,
   encodeServiceCode,
@@ -13,9 +14,15 @@ import type { FeeProof } from "../../sdk/insurance-claim/fee-schedule.js";
 import { formatBenefits } from "../../sdk/insurance-claim/statement.js";
 import { isGiven, parseAddressOption, parseDateOption, parseIdOption } from "../lib/options.js";
 import type { InsuranceClaim } from "../../typechain-types/index.js";
-import { connectClaims, parseEvidence, policyToken, claimsTask } from "./arguments.js";
-import { EXIT_OK } from "../lib/task.js";
-import type { ExitCode, SignedOptions, TaskConnection, TaskIo } from "../lib/task.js";
+import {
+  claimsAction,
+  claimsTask,
+  parseEvidence,
+  policyToken,
+  tokenAmounts,
+  withFhir,
+} from "./arguments.js";
+import type { SignedOptions } from "../lib/task.js";
 
 export type SubmitArgs = SignedOptions<
   | "policy"
@@ -61,73 +68,70 @@ async function feeFor(
   return proveFee(tree, serviceCode);
 }
 
-/** `claims submit`: a provider's claim for a service, or (`--gtin`) a pharmacy's for a dispensed unit. */
-export async function claimsSubmit(
-  args: SubmitArgs,
-  connection: TaskConnection,
-  io: TaskIo,
-): Promise<ExitCode> {
-  if (isGiven(args.fhir)) {
-    const { claimsSubmitFhir } = await import("./submit-fhir.js");
-    return claimsSubmitFhir({ ...args, fhir: args.fhir }, connection, io);
-  }
-  const policyId = parseIdOption(args.policy, "--policy");
-  const patient = parseAddressOption(args.patient, "--patient");
-  const drug = isGiven(args.gtin);
-  if (drug === isGiven(args.code)) {
-    throw new InputError(
-      "give --code for a service, or --gtin, --lot and --unit for a dispensed drug",
-    );
-  }
-  const serviceDate = parseDateOption(args.date, "--date", { unixSeconds: true });
-  const evidenceHash = await parseEvidence(args);
-  const { claims } = await connectClaims(connection, args);
-  const token = await policyToken(claims, policyId);
-  if (!isGiven(args.billed))
-    throw new InputError(`--billed is required, in ${token.symbol}, e.g. 150.00`);
-  const billed = parseTokenAmount(args.billed, token.decimals);
+/** `claims submit` of a typed service or drug claim (without `--fhir`). */
+const submitTyped = claimsAction(
+  async (args: SubmitArgs) => {
+    const policyId = parseIdOption(args.policy, "--policy");
+    const patient = parseAddressOption(args.patient, "--patient");
+    if (isGiven(args.gtin) === isGiven(args.code)) {
+      throw new InputError(
+        "give --code for a service, or --gtin, --lot and --unit for a dispensed drug",
+      );
+    }
+    const serviceDate = parseDateOption(args.date, "--date", { unixSeconds: true });
+    return { policyId, patient, serviceDate, evidenceHash: await parseEvidence(args) };
+  },
+  async (terms, { claims, args }) => {
+    const { policyId } = terms;
+    const token = await policyToken(claims, policyId);
+    if (!isGiven(args.billed))
+      throw new InputError(`--billed is required, in ${token.symbol}, e.g. 150.00`);
+    const billed = parseTokenAmount(args.billed, token.decimals);
 
-  let result: { claimId: bigint; allowed: bigint };
-  if (drug) {
-    if (!/^\d{1,14}$/.test(args.gtin.trim()))
-      throw new InputError("--gtin must be at most 14 digits");
-    if (!isGiven(args.lot) || args.lot.length > 20)
-      throw new InputError("--lot is required (at most 20 characters)");
-    if (!/^\d+$/.test((args.unit ?? "").trim()))
-      throw new InputError("--unit must be the unit's index in its batch, e.g. 17");
-    const gtin = BigInt(args.gtin.trim());
-    const fee = await feeFor(claims, policyId, drugServiceCode(gtin), args.feeTree ?? "");
-    result = await submitDrugClaim(
-      claims,
-      {
-        policyId,
-        patient,
-        gtin,
-        lot: encodeBytes32String(args.lot),
-        unitIndex: BigInt((args.unit ?? "").trim()),
-        serviceDate,
-        billed,
-        evidenceHash,
-      },
-      fee,
-    );
-  } else {
-    const serviceCode = encodeServiceCode(args.code ?? "");
-    const fee = await feeFor(claims, policyId, serviceCode, args.feeTree ?? "");
-    result = await submitClaim(
-      claims,
-      { policyId, patient, serviceCode, serviceDate, billed, evidenceHash },
-      fee,
-    );
-  }
-  io.print(
-    `Submitted claim ${result.claimId} on policy ${policyId}: billed ${formatTokenAmount(billed, token.decimals, { grouping: true, symbol: token.symbol })}, allowed ${formatTokenAmount(result.allowed, token.decimals, { grouping: true, symbol: token.symbol })}.`,
-  );
-  io.print("If approved now:");
-  for (const line of formatBenefits(await quoteClaim(claims, result.claimId), token)) {
-    io.print(`  ${line}`);
-  }
-  return EXIT_OK;
-}
+    let result: Created & { claimId: bigint; allowed: bigint };
+    if (isGiven(args.gtin)) {
+      if (!/^\d{1,14}$/.test(args.gtin.trim()))
+        throw new InputError("--gtin must be at most 14 digits");
+      if (!isGiven(args.lot) || args.lot.length > 20)
+        throw new InputError("--lot is required (at most 20 characters)");
+      if (!/^\d+$/.test((args.unit ?? "").trim()))
+        throw new InputError("--unit must be the unit's index in its batch, e.g. 17");
+      const gtin = BigInt(args.gtin.trim());
+      const fee = await feeFor(claims, policyId, drugServiceCode(gtin), args.feeTree ?? "");
+      result = await submitDrugClaim(
+        claims,
+        {
+          ...terms,
+          gtin,
+          lot: encodeBytes32String(args.lot),
+          unitIndex: BigInt((args.unit ?? "").trim()),
+          billed,
+        },
+        fee,
+      );
+    } else {
+      const serviceCode = encodeServiceCode(args.code ?? "");
+      const fee = await feeFor(claims, policyId, serviceCode, args.feeTree ?? "");
+      result = await submitClaim(claims, { ...terms, serviceCode, billed }, fee);
+    }
+    const show = tokenAmounts(token);
+    const quote = await quoteClaim(claims, result.claimId);
+    return {
+      title: `submitted claim ${result.claimId} on policy ${policyId}`,
+      fields: [
+        ["billed", show(billed)],
+        ["allowed", show(result.allowed)],
+      ],
+      mined: result,
+      notes: ["if approved now:", ...formatBenefits(quote, token).map((line) => `  ${line}`)],
+    };
+  },
+);
+
+/** `claims submit`: a provider's claim for a service, or (`--gtin`) a pharmacy's for a dispensed unit. */
+export const claimsSubmit = withFhir<SubmitArgs>(
+  async () => (await import("./submit-fhir.js")).claimsSubmitFhir,
+  submitTyped,
+);
 
 export default claimsTask(claimsSubmit);

@@ -1,4 +1,4 @@
-import { task } from "hardhat/config";
+import { emptyTask, task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NewTaskActionFunction, TaskDefinition } from "hardhat/types/tasks";
@@ -194,4 +194,55 @@ export function defineTask(
       return { default: registered as unknown as NewTaskActionFunction };
     })
     .build();
+}
+
+/** A task file's module: its default export is `scopeTask(<scope><Verb>)`. */
+export interface TaskModule {
+  readonly default: ScopeTask<never, never>;
+}
+
+/**
+ * One row of a scope's table: the task's help and its options in order; a row without options is
+ * a group of subtasks (Hardhat's `emptyTask`), e.g. `trace prefix`, or the scope itself.
+ */
+export type TaskRow = readonly [help: string, options?: readonly TaskOption[]];
+
+/**
+ * A scope's tasks from one table, in order: the row `""` is the scope itself, the row
+ * `"prefix add"` the task `<scope> prefix add`, whose file `load("prefix-add")` brings when the
+ * task runs.
+ *
+ * @example
+ * export const claimsTasks = defineScope("claims", (file) => import(`./${file}.js`), {
+ *   "": ["Insurance claims: pools, plans, policies, submission, adjudication, payouts"],
+ *   approve: ["Approve a claim (pool adjuster)", [required("claim", "the claim id"), ...SIGNED]],
+ * });
+ */
+export function defineScope(
+  scope: string,
+  load: (file: string) => Promise<TaskModule>,
+  table: Readonly<Record<string, TaskRow>>,
+): TaskDefinition[] {
+  return Object.entries(table).map(([name, [help, options]]) => {
+    const id = [scope, ...name.split(" ").filter((word) => word !== "")];
+    return options === undefined
+      ? emptyTask(id, help).build()
+      : defineTask(id, help, options, () => load(name.replaceAll(" ", "-")));
+  });
+}
+
+/**
+ * The options of `<scope> roles`: the account, and a role to grant or revoke by word
+ * (`grantExample` names one), signed by `--from` on `contract`.
+ *
+ * @example
+ * roles: ["Show an account's roles …", roleOptions("InsuranceClaim", "e.g. provider")],
+ */
+export function roleOptions(contract: SuiteContract, grantExample: string): TaskOption[] {
+  return [
+    required("account", "the account"),
+    optional("grant", `A role to grant, by word, ${grantExample}`),
+    optional("revoke", "A role to revoke, by word"),
+    ...contractOptions(contract).signed,
+  ];
 }

@@ -132,6 +132,34 @@ export function scopeTask<A, C extends TaskConnection = TaskConnection>(
   return Object.assign(run, { action });
 }
 
+/** Where an action `contractAction` built acts: what `open` connected, the arguments, connection and io. */
+export type Acting<O, A> = O & {
+  readonly args: A;
+  readonly connection: TaskConnection;
+  readonly io: TaskIo;
+};
+
+/**
+ * A task's action from its parts: `parse` checks the arguments before anything is sent, `open`
+ * connects the contract (`--address`, signed by `--from`), `act` works on it and prints what it
+ * did; the action then exits 0. Each scope names its own (`traceAction`, `claimsAction`).
+ *
+ * @example
+ * const traceAction = (parse, act) => contractAction(openDrugTrace, parse, act);
+ */
+export function contractAction<O, A, P>(
+  open: (connection: TaskConnection, args: A) => Promise<O>,
+  parse: (args: A) => P | Promise<P>,
+  act: (parsed: P, acting: Acting<O, A>) => Promise<void>,
+): TaskAction<A> {
+  return async (args, connection, io) => {
+    const parsed = await parse(args);
+    const opened = await open(connection, args);
+    await act(parsed, { ...opened, args, connection, io });
+    return EXIT_OK;
+  };
+}
+
 /** A suite contract, connected to the account `--from` picks. */
 export interface ActingContract<T> {
   readonly contract: T;

@@ -1,13 +1,11 @@
-import { emptyTask } from "hardhat/config";
-import type { TaskDefinition } from "hardhat/types/tasks";
-
 import {
   contractOptions,
-  defineTask,
+  defineScope,
   flag,
   fromBlockOption,
   optional,
   required,
+  roleOptions,
   withDefault,
 } from "../lib/option-definitions.js";
 
@@ -70,21 +68,16 @@ const ACTING_PATIENT = optional(
 );
 
 /** The `consent …` tasks: the command line for patients, delegates and providers. */
-export const consentTasks: TaskDefinition[] = [
-  emptyTask(
-    "consent",
+export const consentTasks = defineScope("consent", (file) => import(`./${file}.js`), {
+  "": [
     "Patient consent: grant, sign, submit, revoke, check, delegate, access, cooldown, access log",
-  ).build(),
-
-  defineTask(
-    ["consent", "grant"],
+  ],
+  grant: [
     "Grant a purpose- and time-bound consent, as the patient or a delegate",
     [...GRANT_TERMS, ACTING_PATIENT, ...FHIR_CONSENT, ...SIGNED],
-    () => import("./grant.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "sign"],
+  sign: [
     "Sign a grant off chain (EIP-712) and print the JSON to hand over; anyone can submit it",
     [
       ...GRANT_TERMS,
@@ -92,25 +85,19 @@ export const consentTasks: TaskDefinition[] = [
       ...FHIR_CONSENT,
       ...SIGNATURE("grant"),
     ],
-    () => import("./sign.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "sign-revocation"],
+  "sign-revocation": [
     "Sign the revocation of a grantee's consent off chain (EIP-712); anyone can submit it, even while paused",
     [required("grantee", "the address losing access"), ...SIGNATURE("revocation")],
-    () => import("./sign-revocation.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "sign-delegate"],
+  "sign-delegate": [
     "Sign a delegate's appointment with a scope, or its removal (--revoke), off chain; anyone can submit it",
     [...DELEGATE_SCOPE("Sign the delegate's removal instead"), ...SIGNATURE("action")],
-    () => import("./sign-delegate.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "submit"],
+  submit: [
     "Submit a grant, revocation or delegate appointment/removal a patient signed; the sender pays gas",
     [
       required(
@@ -119,18 +106,14 @@ export const consentTasks: TaskDefinition[] = [
       ),
       ...SIGNED,
     ],
-    () => import("./submit.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "revoke"],
+  revoke: [
     "Revoke a grantee's consent at once, as the patient or a delegate",
     [required("grantee", "the address losing access"), ACTING_PATIENT, ...SIGNED],
-    () => import("./revoke.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "check"],
+  check: [
     "Ask whether a grantee may act for a purpose on data categories now",
     [
       required("patient", "the patient"),
@@ -139,25 +122,19 @@ export const consentTasks: TaskDefinition[] = [
       CATEGORIES,
       ADDRESS,
     ],
-    () => import("./check.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "delegate"],
+  delegate: [
     "Appoint a delegate (guardian, proxy) with a scope until a date, or remove one",
     [...DELEGATE_SCOPE("Remove the delegate instead of appointing it"), ...SIGNED],
-    () => import("./delegate.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "cooldown"],
+  cooldown: [
     "Show the break-glass cooldown per (responder, patient); as the admin, set it with --hours",
     [optional("hours", "The new cooldown in hours (1 to 720)"), ...SIGNED],
-    () => import("./cooldown.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "access"],
+  access: [
     "Log your access to a patient's record on chain, as a provider covered by a consent (or break-glass); it shows in 'consent log'",
     [
       required("patient", "the patient's address"),
@@ -173,34 +150,23 @@ export const consentTasks: TaskDefinition[] = [
       ),
       ...SIGNED,
     ],
-    () => import("./access.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "log"],
+  log: [
     "Show a patient's access log from events, break-glass flagged for audit",
     [
       optional("patient", "The patient (default: the account --from picks)"),
       fromBlockOption(),
       ...SIGNED,
     ],
-    () => import("./log.js"),
-  ),
+  ],
 
-  defineTask(
-    ["consent", "roles"],
+  roles: [
     "Show an account's PatientConsent roles; as the admin, --grant or --revoke emergency (break-glass responders)",
-    [
-      required("account", "the account"),
-      optional("grant", "A role to grant, by word, emergency"),
-      optional("revoke", "A role to revoke, by word"),
-      ...SIGNED,
-    ],
-    () => import("./roles.js"),
-  ),
+    roleOptions("PatientConsent", "emergency"),
+  ],
 
-  defineTask(
-    ["consent", "export"],
+  export: [
     "Write a patient's consents as a FHIR R4 Bundle of Consent resources (validated); needs no account",
     [
       required("fhir", "the FHIR Bundle to write (JSON), e.g. consents.json"),
@@ -212,6 +178,5 @@ export const consentTasks: TaskDefinition[] = [
       fromBlockOption(),
       ADDRESS,
     ],
-    () => import("./export.js"),
-  ),
-];
+  ],
+});

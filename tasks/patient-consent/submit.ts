@@ -5,6 +5,7 @@ import {
   grantConsentBySig,
   parseSignedConsentAction,
   parseSignedConsentGrant,
+  type SignedConsentGrant,
   revokeConsentBySig,
   revokeDelegateBySig,
   setDelegateBySig,
@@ -13,9 +14,13 @@ import { requireOption } from "../lib/options.js";
 import { EXIT_OK } from "../lib/task.js";
 import type { ExitCode, TaskConnection, TaskIo } from "../lib/task.js";
 import { formatTimestamp } from "../lib/terminal.js";
+import type { Field, Mined } from "../lib/terminal.js";
 import { consentTask, delegateFields, grantFields, openPatientConsent } from "./connection.js";
 import { printDone } from "../lib/terminal.js";
 import type { SignedOptions } from "../lib/task.js";
+
+/** The EIP-712 domain a signed action names. */
+type SignedDomain = SignedConsentGrant["domain"];
 
 /** `consent submit` options. */
 export type SubmitArgs = SignedOptions<"grant">;
@@ -64,70 +69,59 @@ export async function consentSubmit(
     chainId,
     address,
   } = await openPatientConsent(connection, args);
-  const by = (patient: string): [string, string][] => [
+  const by = (patient: string): Field[] => [
     ["patient", patient],
     ["submitted by", signer.address],
   ];
+  /** Checks `signed`'s domain, sends it with `send`, prints what `describe` says of the result. */
+  const submitSigned = async <S extends { readonly domain: SignedDomain }, R extends Mined>(
+    what: string,
+    signed: S,
+    send: (contract: typeof consent, signed: S) => Promise<R>,
+    describe: (result: R) => readonly [title: string, fields: readonly Field[]],
+  ): Promise<ExitCode> => {
+    checkDomain(what, signed.domain, chainId, address);
+    const result = await send(consent, signed);
+    const [title, fields] = describe(result);
+    printDone(io, `${title} (signed by the patient)`, fields, result);
+    return EXIT_OK;
+  };
   if (!/"primaryType"\s*:/.test(text)) {
     const signed = parseSignedConsentGrant(text);
-    checkDomain("grant", signed.domain, chainId, address);
-    const result = await grantConsentBySig(consent, signed);
     const { grant } = signed;
-    printDone(
-      io,
-      `granted consent ${result.consentId} (signed by the patient)`,
+    return submitSigned("grant", signed, grantConsentBySig, (result) => [
+      `granted consent ${result.consentId}`,
       [
         ...by(grant.patient),
         ["grantee", grant.grantee],
         ...grantFields(grant),
         ["nonce", grant.nonce],
       ],
-      result,
-    );
-    return EXIT_OK;
+    ]);
   }
   const action = parseSignedConsentAction(text);
   const { message } = action;
   switch (action.primaryType) {
-    case "ConsentRevocation": {
-      checkDomain("revocation", action.domain, chainId, address);
-      const result = await revokeConsentBySig(consent, action);
-      printDone(
-        io,
-        `revoked consent ${result.consentId} (signed by the patient)`,
+    case "ConsentRevocation":
+      return submitSigned("revocation", action, revokeConsentBySig, (result) => [
+        `revoked consent ${result.consentId}`,
         [...by(message.patient), ["grantee", action.message.grantee]],
-        result,
-      );
-      break;
-    }
-    case "DelegateAppointment": {
-      checkDomain("appointment", action.domain, chainId, address);
-      const result = await setDelegateBySig(consent, action);
-      printDone(
-        io,
-        `appointed delegate ${action.message.delegate} (signed by the patient)`,
+      ]);
+    case "DelegateAppointment":
+      return submitSigned("appointment", action, setDelegateBySig, () => [
+        `appointed delegate ${action.message.delegate}`,
         [
           ...by(message.patient),
           ...delegateFields(action.message.purposes, action.message.categories),
           ["until", formatTimestamp(action.message.until)],
         ],
-        result,
-      );
-      break;
-    }
-    case "DelegateRemoval": {
-      checkDomain("removal", action.domain, chainId, address);
-      const result = await revokeDelegateBySig(consent, action);
-      printDone(
-        io,
-        `removed delegate ${action.message.delegate} (signed by the patient)`,
+      ]);
+    case "DelegateRemoval":
+      return submitSigned("removal", action, revokeDelegateBySig, () => [
+        `removed delegate ${action.message.delegate}`,
         by(message.patient),
-        result,
-      );
-      break;
-    }
+      ]);
   }
-  return EXIT_OK;
 }
 
 export default consentTask(consentSubmit);

@@ -1,13 +1,9 @@
-import { emptyTask } from "hardhat/config";
-import type { TaskDefinition } from "hardhat/types/tasks";
-
-import { defineTask, flag, optional } from "../lib/option-definitions.js";
+import { defineScope, flag, optional } from "../lib/option-definitions.js";
 
 /** The `suite …` tasks: deploying the whole carechain suite. */
-export const suiteTasks: TaskDefinition[] = [
-  emptyTask("suite", "The carechain suite as a whole: deployment").build(),
-  defineTask(
-    ["suite", "deploy"],
+export const suiteTasks = defineScope("suite", (file) => import(`./${file}.js`), {
+  "": ["The carechain suite as a whole: deployment"],
+  deploy: [
     "Deploy DrugTrace, PatientConsent and InsuranceClaim (Ignition module CareChain)",
     [
       optional(
@@ -20,6 +16,5 @@ export const suiteTasks: TaskDefinition[] = [
       ),
       flag("verify", "Verify the contracts on the block explorer (needs ETHERSCAN_API_KEY)"),
     ],
-    () => import("./deploy.js"),
-  ),
-];
+  ],
+});

@@ -152,7 +152,7 @@ describe("InsuranceClaim FHIR R4", function () {
       const file = write(s, "claim.json", { item: claim.item, ...claim }, 2);
       const out = await submitFhir(s, { fhir: file });
       expect(out).to.match(
-        /^Submitted claim 1 on policy 2: billed 150\.00 USDC, allowed 120\.00 USDC\./,
+        /^submitted claim 1 on policy 2\nbilled\s+150\.00 USDC\nallowed\s+120\.00 USDC$/m,
       );
       expect(out).to.include(`Evidence: ${hashFhirResource(claim)}`);
       const [submitted] = await s.claims.queryFilter(s.claims.filters.ClaimSubmitted(1n));
@@ -173,7 +173,7 @@ describe("InsuranceClaim FHIR R4", function () {
       claim.patient = { reference: "Patient/p1" };
       const out = await submitFhir(s, { fhir: write(s, "drug.json", claim), unit: "0" });
       expect(out).to.match(
-        /^Submitted claim 1 on policy 2: billed 60\.00 USDC, allowed 45\.00 USDC\./,
+        /^submitted claim 1 on policy 2\nbilled\s+60\.00 USDC\nallowed\s+45\.00 USDC$/m,
       );
       const [unit] = await s.claims.queryFilter(s.claims.filters.DrugUnitClaimed(1n));
       expect(unit?.args.unitIndex).to.equal(0n);
