@@ -26,6 +26,7 @@ import {
   ship,
 } from "../../sdk/drug-trace/index.js";
 import type { SerialProof, SerialTree } from "../../sdk/drug-trace/index.js";
+import { sets, updates } from "../../support/bench/floor.js";
 import type { StorageWrite } from "../../support/bench/floor.js";
 import { entryOf, measureReceipt } from "./record.js";
 import type { BenchEntry, Measured } from "./record.js";
@@ -44,70 +45,53 @@ const STOCK = 10n;
  * the writes of the operation's own data model; what the contract writes beyond them is named in
  * the notes.
  */
+const PENDING_SHIPMENT = sets(
+  "the pending shipment (recipient, quantity, time, state in one slot; batch id; the sender is in the id)",
+  2,
+);
+const QUARANTINE = updates("the batch's state and quarantine origin (one slot)");
+
 export const WRITES = {
   registerBatch: [
-    {
-      change: "set",
-      what: "the batch (manufacturer, expiry, unit count, state and quarantine origin in one slot; the serials' Merkle root)",
-      slots: 2,
-    },
+    sets(
+      "the batch (manufacturer, expiry, unit count, state and quarantine origin in one slot; the serials' Merkle root)",
+      2,
+    ),
   ],
-  ship: [
-    {
-      change: "set",
-      what: "the pending shipment (recipient, quantity, time, state in one slot; batch id; the sender is in the id)",
-      slots: 2,
-    },
-    { change: "update", what: "the sender's holding" },
-  ],
+  ship: [PENDING_SHIPMENT, updates("the sender's holding")],
   shipFirstRelease: [
-    {
-      change: "set",
-      what: "the pending shipment (recipient, quantity, time, state in one slot; batch id; the sender is in the id)",
-      slots: 2,
-    },
-    { change: "set", what: "the manufacturer's released count (registration writes no holding)" },
+    PENDING_SHIPMENT,
+    sets("the manufacturer's released count (registration writes no holding)"),
   ],
-  acceptShipment: [
-    { change: "update", what: "the shipment's state" },
-    { change: "update", what: "the recipient's holding" },
-  ],
+  acceptShipment: [updates("the shipment's state"), updates("the recipient's holding")],
   acceptShipmentFirst: [
-    { change: "update", what: "the shipment's state" },
-    { change: "set", what: "the recipient's first holding of the batch" },
+    updates("the shipment's state"),
+    sets("the recipient's first holding of the batch"),
   ],
   dispenseFirstOfWord: [
-    { change: "set", what: "the batch's dispensed-bitmap word (first unit of its 256)" },
-    { change: "update", what: "the dispenser's holding" },
+    sets("the batch's dispensed-bitmap word (first unit of its 256)"),
+    updates("the dispenser's holding"),
   ],
   dispenseSharedWord: [
-    { change: "update", what: "the batch's dispensed-bitmap word" },
-    { change: "update", what: "the dispenser's holding" },
+    updates("the batch's dispensed-bitmap word"),
+    updates("the dispenser's holding"),
   ],
-  recall: [{ change: "update", what: "the batch's state" }],
+  recall: [updates("the batch's state")],
   bindCompanyPrefix: [
-    { change: "set", what: "the prefix record (owner, epoch and overlap counter in one slot)" },
-    { change: "set", what: "the owner's display name (up to 31 bytes: one slot)" },
+    sets("the prefix record (owner, epoch and overlap counter in one slot)"),
+    sets("the owner's display name (up to 31 bytes: one slot)"),
   ],
   authorizeContractManufacturer: [
-    { change: "set", what: "the contract manufacturer's authorization (the prefix's epoch)" },
+    sets("the contract manufacturer's authorization (the prefix's epoch)"),
   ],
-  setParticipantName: [{ change: "set", what: "the display name (up to 31 bytes: one slot)" }],
-  bindSensor: [{ change: "set", what: "the sensor's custodian" }],
-  reportExcursion: [
-    { change: "update", what: "the batch's state and quarantine origin (one slot)" },
-  ],
+  setParticipantName: [sets("the display name (up to 31 bytes: one slot)")],
+  bindSensor: [sets("the sensor's custodian")],
+  reportExcursion: [QUARANTINE],
   flagSuspect: [
-    {
-      change: "set",
-      what: "the flag (batch id; reporter, time, verdict and state in one slot; evidence hash)",
-      slots: 3,
-    },
-    { change: "set", what: "the reporter's open-flag count (its first open flag)" },
+    sets("the flag (batch id; reporter, time, verdict and state in one slot; evidence hash)", 3),
+    sets("the reporter's open-flag count (its first open flag)"),
   ],
-  releaseQuarantine: [
-    { change: "update", what: "the batch's state and quarantine origin (one slot)" },
-  ],
+  releaseQuarantine: [QUARANTINE],
 } as const satisfies Record<string, readonly StorageWrite[]>;
 
 /** What the DrugTrace part hands to the other parts of the benchmark. */

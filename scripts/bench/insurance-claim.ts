@@ -22,7 +22,7 @@ import {
   submitDrugClaim,
 } from "../../sdk/insurance-claim/index.js";
 import { PURPOSES, grantConsent } from "../../sdk/patient-consent/index.js";
-import { describeFloor } from "../../support/bench/floor.js";
+import { describeFloor, sets, updates } from "../../support/bench/floor.js";
 import type { StorageWrite } from "../../support/bench/floor.js";
 import { BENCH_GTIN } from "./drug-trace.js";
 import { BENCH_CATEGORIES } from "./patient-consent.js";
@@ -37,62 +37,52 @@ export function usd(dollars: number): bigint {
   return BigInt(dollars) * 1_000_000n;
 }
 
-const CLAIM_RECORD: StorageWrite = {
-  change: "set",
-  what: "the claim (provider, policy, state, reason in one slot; billed, allowed, pool in another)",
-  slots: 2,
-};
+const CLAIM_RECORD = sets(
+  "the claim (provider, policy, state, reason in one slot; billed, allowed, pool in another)",
+  2,
+);
+const CLAIM_STATE = updates("the claim's state");
 
 /** Storage each InsuranceClaim operation must write (see floor.ts). */
 export const WRITES = {
   createPolicy: [
-    {
-      change: "set",
-      what: "the policy (patient, start, end in one slot; plan id with the deductible-met and coverage-used totals)",
-      slots: 2,
-    },
+    sets(
+      "the policy (patient, start, end in one slot; plan id with the deductible-met and coverage-used totals)",
+      2,
+    ),
   ],
-  submitClaim: [
-    CLAIM_RECORD,
-    {
-      change: "set",
-      what: "the duplicate key (policy, provider, code, date) → claim id",
-    },
-  ],
+  submitClaim: [CLAIM_RECORD, sets("the duplicate key (policy, provider, code, date) → claim id")],
   submitDrugClaimFirst: [
     CLAIM_RECORD,
-    { change: "set", what: "the batch's claimed-unit bitmap word (first unit of its 256)" },
+    sets("the batch's claimed-unit bitmap word (first unit of its 256)"),
   ],
-  submitDrugClaim: [
-    CLAIM_RECORD,
-    { change: "update", what: "the batch's claimed-unit bitmap word" },
-  ],
+  submitDrugClaim: [CLAIM_RECORD, updates("the batch's claimed-unit bitmap word")],
   approveClaim: [
-    { change: "update", what: "the claim's state" },
-    { change: "set", what: "the claim's decision (deductible applied, payout)" },
-    { change: "update", what: "the policy's deductible met and coverage used" },
-    { change: "update", what: "the pool's reserve (balance and reserve share a slot)" },
+    CLAIM_STATE,
+    sets("the claim's decision (deductible applied, payout)"),
+    updates("the policy's deductible met and coverage used"),
+    updates("the pool's reserve (balance and reserve share a slot)"),
   ],
   denyClaim: [
-    { change: "update", what: "the claim's state and reason" },
-    { change: "set", what: "the claim's appeal deadline (in the decision slot, empty until then)" },
+    updates("the claim's state and reason"),
+    sets("the claim's appeal deadline (in the decision slot, empty until then)"),
   ],
-  appealClaim: [{ change: "update", what: "the claim's state" }],
+  appealClaim: [CLAIM_STATE],
   payClaim: [
-    { change: "update", what: "the claim's state" },
-    { change: "update", what: "the pool's balance and reserve" },
-    { change: "update", what: "the token balance of the contract" },
-    { change: "update", what: "the token balance of the payee" },
+    CLAIM_STATE,
+    updates("the pool's balance and reserve"),
+    updates("the token balance of the contract"),
+    updates("the token balance of the payee"),
   ],
 } as const satisfies Record<string, readonly StorageWrite[]>;
 
 /** The storage a `payClaims` of `count` claims to distinct payees must write. */
 export function payClaimsWrites(count: number): StorageWrite[] {
   return [
-    { change: "update", what: "the pool's balance and reserve (once)" },
-    { change: "update", what: "the token balance of the contract (once)" },
-    { change: "update", what: "claim states", slots: count },
-    { change: "update", what: "payees' token balances (a distinct payee per claim)", slots: count },
+    updates("the pool's balance and reserve (once)"),
+    updates("the token balance of the contract (once)"),
+    updates("claim states", count),
+    updates("payees' token balances (a distinct payee per claim)", count),
   ];
 }
 
