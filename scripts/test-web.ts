@@ -32,10 +32,8 @@ import { network } from "hardhat";
 import type { BrowserContext, Page } from "playwright-core";
 import type { ContractTransactionResponse } from "ethers";
 
-import DrugTraceModule from "../ignition/modules/DrugTrace.js";
 import {
   acceptShipment,
-  bindCompanyPrefix,
   bindSensor,
   buildSerialTree,
   dispense,
@@ -44,8 +42,6 @@ import {
   formatElementString,
   formatExpiry,
   grantDrugTraceRole,
-  grantTradeRole,
-  gtinCompanyPrefix,
   recall,
   registerBatch,
   reportExcursion,
@@ -56,6 +52,7 @@ import type { PackCode, SerialTree } from "../sdk/drug-trace/index.js";
 import { startCappedRpc } from "../support/capped-rpc.js";
 import type { CappedRpc } from "../support/capped-rpc.js";
 import { stopChild } from "../support/child-process.js";
+import { deployDrugTraceModule, setUpTrade } from "../support/fixtures/drug-trace.js";
 import { findFreePort, startHardhatNode } from "../support/hardhat-node.js";
 import type { RunningNode } from "../support/hardhat-node.js";
 import { startVerificationStub } from "../support/verification-stub.js";
@@ -295,21 +292,15 @@ try {
   ) {
     throw new Error("the node has fewer than five accounts");
   }
-  const { drugTrace: deployed } = await ignition.deploy(DrugTraceModule, {
-    parameters: { DrugTrace: { admin: admin.address } },
-    deploymentId: DEPLOYMENT_ID,
-  });
-  const address = await deployed.getAddress();
-  const drugTrace = await ethers.getContractAt("DrugTrace", address);
-  await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", manufacturer.address);
-  await grantTradeRole(drugTrace.connect(admin), "DISTRIBUTOR", distributor.address);
-  await grantTradeRole(drugTrace.connect(admin), "DISPENSER", pharmacy.address);
+  const drugTrace = await deployDrugTraceModule({ ethers, ignition }, admin.address, DEPLOYMENT_ID);
+  const address = await drugTrace.getAddress();
   // DrugTrace registers a GTIN only for the owner of its GS1 Company Prefix (9506000).
-  await bindCompanyPrefix(drugTrace.connect(admin), {
-    prefix: gtinCompanyPrefix(BigInt(GTIN), 7),
-    owner: manufacturer.address,
-    name: "Acme Pharma GmbH",
-  });
+  const parties = {
+    MANUFACTURER: manufacturer.address,
+    DISTRIBUTOR: distributor.address,
+    DISPENSER: pharmacy.address,
+  };
+  await setUpTrade(drugTrace, admin, parties, GTIN);
 
   await grantDrugTraceRole(drugTrace.connect(admin), "SENSOR", sensor.address);
   await grantDrugTraceRole(drugTrace.connect(admin), "REGULATOR", admin.address);
