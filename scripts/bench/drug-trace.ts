@@ -26,73 +26,18 @@ import {
   ship,
 } from "../../sdk/drug-trace/index.js";
 import type { SerialProof, SerialTree } from "../../sdk/drug-trace/index.js";
-import { sets, updates } from "../../support/bench/floor.js";
-import type { StorageWrite } from "../../support/bench/floor.js";
 import { entryOf, measureReceipt } from "./record.js";
 import type { BenchEntry, Measured } from "./record.js";
 import { BENCH_START, DAY } from "./suite.js";
 import type { BenchSuite } from "./suite.js";
 import { TARGETS } from "./targets.js";
+import { WRITES } from "./writes.js";
 
 /** The GTIN of every benchmark batch (a valid check digit). */
 export const BENCH_GTIN = 9506000134352n;
 export const BENCH_EXPIRY = BENCH_START + 730n * DAY;
 /** Units the dispense series ships to the pharmacy per batch (enough for three dispenses). */
 const STOCK = 10n;
-
-/*
- * Storage each DrugTrace operation must write: the floor's third item (see floor.ts). These are
- * the writes of the operation's own data model; what the contract writes beyond them is named in
- * the notes.
- */
-const PENDING_SHIPMENT = sets(
-  "the pending shipment (recipient, quantity, time, state in one slot; batch id; the sender is in the id)",
-  2,
-);
-const QUARANTINE = updates("the batch's state and quarantine origin (one slot)");
-
-export const WRITES = {
-  registerBatch: [
-    sets(
-      "the batch (manufacturer, expiry, unit count, state and quarantine origin in one slot; the serials' Merkle root)",
-      2,
-    ),
-  ],
-  ship: [PENDING_SHIPMENT, updates("the sender's holding")],
-  shipFirstRelease: [
-    PENDING_SHIPMENT,
-    sets("the manufacturer's released count (registration writes no holding)"),
-  ],
-  acceptShipment: [updates("the shipment's state"), updates("the recipient's holding")],
-  acceptShipmentFirst: [
-    updates("the shipment's state"),
-    sets("the recipient's first holding of the batch"),
-  ],
-  dispenseFirstOfWord: [
-    sets("the batch's dispensed-bitmap word (first unit of its 256)"),
-    updates("the dispenser's holding"),
-  ],
-  dispenseSharedWord: [
-    updates("the batch's dispensed-bitmap word"),
-    updates("the dispenser's holding"),
-  ],
-  recall: [updates("the batch's state")],
-  bindCompanyPrefix: [
-    sets("the prefix record (owner, epoch and overlap counter in one slot)"),
-    sets("the owner's display name (up to 31 bytes: one slot)"),
-  ],
-  authorizeContractManufacturer: [
-    sets("the contract manufacturer's authorization (the prefix's epoch)"),
-  ],
-  setParticipantName: [sets("the display name (up to 31 bytes: one slot)")],
-  bindSensor: [sets("the sensor's custodian")],
-  reportExcursion: [QUARANTINE],
-  flagSuspect: [
-    sets("the flag (batch id; reporter, time, verdict and state in one slot; evidence hash)", 3),
-    sets("the reporter's open-flag count (its first open flag)"),
-  ],
-  releaseQuarantine: [QUARANTINE],
-} as const satisfies Record<string, readonly StorageWrite[]>;
 
 /** What the DrugTrace part hands to the other parts of the benchmark. */
 export interface DrugTraceBench {

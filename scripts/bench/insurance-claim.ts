@@ -22,8 +22,7 @@ import {
   submitDrugClaim,
 } from "../../sdk/insurance-claim/index.js";
 import { PURPOSES, grantConsent } from "../../sdk/patient-consent/index.js";
-import { describeFloor, sets, updates } from "../../support/bench/floor.js";
-import type { StorageWrite } from "../../support/bench/floor.js";
+import { describeFloor } from "../../support/bench/floor.js";
 import { BENCH_GTIN } from "./drug-trace.js";
 import { BENCH_CATEGORIES } from "./patient-consent.js";
 import { entryOf, measureReceipt, ratioOf } from "./record.js";
@@ -31,59 +30,11 @@ import type { BenchEntry, Measured } from "./record.js";
 import { BENCH_START, DAY, fundedWallets } from "./suite.js";
 import type { BenchSuite } from "./suite.js";
 import { TARGETS } from "./targets.js";
+import { WRITES, payClaimsWrites } from "./writes.js";
 
 /** A USDC amount (6 decimals) from whole dollars. */
 export function usd(dollars: number): bigint {
   return BigInt(dollars) * 1_000_000n;
-}
-
-const CLAIM_RECORD = sets(
-  "the claim (provider, policy, state, reason in one slot; billed, allowed, pool in another)",
-  2,
-);
-const CLAIM_STATE = updates("the claim's state");
-
-/** Storage each InsuranceClaim operation must write (see floor.ts). */
-export const WRITES = {
-  createPolicy: [
-    sets(
-      "the policy (patient, start, end in one slot; plan id with the deductible-met and coverage-used totals)",
-      2,
-    ),
-  ],
-  submitClaim: [CLAIM_RECORD, sets("the duplicate key (policy, provider, code, date) → claim id")],
-  submitDrugClaimFirst: [
-    CLAIM_RECORD,
-    sets("the batch's claimed-unit bitmap word (first unit of its 256)"),
-  ],
-  submitDrugClaim: [CLAIM_RECORD, updates("the batch's claimed-unit bitmap word")],
-  approveClaim: [
-    CLAIM_STATE,
-    sets("the claim's decision (deductible applied, payout)"),
-    updates("the policy's deductible met and coverage used"),
-    updates("the pool's reserve (balance and reserve share a slot)"),
-  ],
-  denyClaim: [
-    updates("the claim's state and reason"),
-    sets("the claim's appeal deadline (in the decision slot, empty until then)"),
-  ],
-  appealClaim: [CLAIM_STATE],
-  payClaim: [
-    CLAIM_STATE,
-    updates("the pool's balance and reserve"),
-    updates("the token balance of the contract"),
-    updates("the token balance of the payee"),
-  ],
-} as const satisfies Record<string, readonly StorageWrite[]>;
-
-/** The storage a `payClaims` of `count` claims to distinct payees must write. */
-export function payClaimsWrites(count: number): StorageWrite[] {
-  return [
-    updates("the pool's balance and reserve (once)"),
-    updates("the token balance of the contract (once)"),
-    updates("claim states", count),
-    updates("payees' token balances (a distinct payee per claim)", count),
-  ];
 }
 
 /** The insurer's pool and plan, ready for policies. */

@@ -15,49 +15,13 @@ import {
   signDelegateAppointment,
   signDelegateRemoval,
 } from "../../sdk/patient-consent/index.js";
-import {
-  COLD_SLOAD_GAS,
-  TX_BASE_GAS,
-  calldataGas,
-  sets,
-  updates,
-} from "../../support/bench/floor.js";
-import type { StorageWrite } from "../../support/bench/floor.js";
+import { COLD_SLOAD_GAS, TX_BASE_GAS, calldataGas } from "../../support/bench/floor.js";
 import { entryOf, measureReceipt, ratioOf } from "./record.js";
 import type { BenchEntry } from "./record.js";
 import { BENCH_START, DAY, labelledAddress } from "./suite.js";
 import type { BenchSuite } from "./suite.js";
 import { TARGETS } from "./targets.js";
-
-/** Storage each PatientConsent operation must write (see floor.ts). */
-export const WRITES = {
-  grantConsent: [
-    sets("the consent (purposes, categories, start, end, serial, revoked: one packed slot)"),
-  ],
-  grantConsentBySig: [sets("the consent (one packed slot)"), updates("the patient's nonce")],
-  grantConsentBySigFirst: [
-    sets("the consent (one packed slot)"),
-    sets("the patient's nonce (0 → 1)"),
-  ],
-  revokeConsent: [
-    updates("the consent's revoked flag and the signed-grant block (same packed slot)"),
-  ],
-  revokeConsentBySig: [
-    updates("the consent's revoked flag (same packed slot)"),
-    sets("the word of the unordered-nonce bitmap (a random nonce opens a new word)"),
-    updates("the patient's sequential nonce (burnt: earlier signed grants void)"),
-  ],
-  setDelegate: [sets("the delegation (purposes, categories, until: one packed slot)")],
-  setDelegateBySig: [
-    sets("the delegation (one packed slot)"),
-    updates("the patient's sequential nonce"),
-  ],
-  revokeDelegateBySig: [
-    updates("the delegation (cleared)"),
-    sets("the word of the unordered-nonce bitmap"),
-    updates("the patient's sequential nonce (burnt)"),
-  ],
-} as const satisfies Record<string, readonly StorageWrite[]>;
+import { WRITES } from "./writes.js";
 
 /** The purposes and categories every benchmark consent grants. */
 export const BENCH_PURPOSES = (1 << PURPOSES.TREAT) | (1 << PURPOSES.HPAYMT);
