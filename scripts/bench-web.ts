@@ -14,11 +14,9 @@ import path from "node:path";
 import { JsonRpcProvider, Network } from "ethers";
 import { network } from "hardhat";
 
-import DrugTraceModule from "../ignition/modules/DrugTrace.js";
 import {
   checkPack,
   formatElementString,
-  grantTradeRole,
   registerBatch,
   resolverProofSource,
   serialTreeOf,
@@ -26,6 +24,7 @@ import {
 import type { SerialTree } from "../sdk/drug-trace/index.js";
 import { formatNumber, formatTable } from "../tasks/lib/terminal.js";
 import { startCappedRpc } from "../support/capped-rpc.js";
+import { deployDrugTraceModule, setUpTrade } from "../support/fixtures/drug-trace.js";
 import { startHardhatNode } from "../support/hardhat-node.js";
 import { startVerificationStub } from "../support/verification-stub.js";
 import { buildWebPage } from "../support/web-page.js";
@@ -84,13 +83,10 @@ try {
   });
   const [admin, manufacturer] = await ethers.getSigners();
   if (admin === undefined || manufacturer === undefined) throw new Error("too few accounts");
-  const { drugTrace: deployed } = await ignition.deploy(DrugTraceModule, {
-    parameters: { DrugTrace: { admin: admin.address } },
-    deploymentId: DEPLOYMENT_ID,
-  });
-  const address = await deployed.getAddress();
-  const drugTrace = await ethers.getContractAt("DrugTrace", address);
-  await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", manufacturer.address);
+  const drugTrace = await deployDrugTraceModule({ ethers, ignition }, admin.address, DEPLOYMENT_ID);
+  const address = await drugTrace.getAddress();
+  // DrugTrace registers a GTIN only for the owner of its GS1 Company Prefix (9506000).
+  await setUpTrade(drugTrace, admin, { MANUFACTURER: manufacturer.address }, GTIN);
   for (const size of LOT_SIZES) {
     const tree = trees.get(`${GTIN}/BENCH-${size}`);
     if (tree === undefined) throw new Error(`no tree for ${size}`);

@@ -32,10 +32,8 @@ import { network } from "hardhat";
 import type { BrowserContext, Page } from "playwright-core";
 import type { ContractTransactionResponse } from "ethers";
 
-import DrugTraceModule from "../ignition/modules/DrugTrace.js";
 import {
   acceptShipment,
-  bindCompanyPrefix,
   bindSensor,
   buildSerialTree,
   dispense,
@@ -44,8 +42,6 @@ import {
   formatElementString,
   formatExpiry,
   grantDrugTraceRole,
-  grantTradeRole,
-  gtinCompanyPrefix,
   recall,
   registerBatch,
   reportExcursion,
@@ -56,6 +52,7 @@ import type { PackCode, SerialTree } from "../sdk/drug-trace/index.js";
 import { startCappedRpc } from "../support/capped-rpc.js";
 import type { CappedRpc } from "../support/capped-rpc.js";
 import { stopChild } from "../support/child-process.js";
+import { deployDrugTraceModule, setUpTrade } from "../support/fixtures/drug-trace.js";
 import { findFreePort, startHardhatNode } from "../support/hardhat-node.js";
 import type { RunningNode } from "../support/hardhat-node.js";
 import { startVerificationStub } from "../support/verification-stub.js";
@@ -72,14 +69,16 @@ const RECALLED_LOT = "LOT-WEB2";
 const QUARANTINED_LOT = "LOT-WEB3";
 const EXPIRING_LOT = "LOT-WEB4";
 const EXPIRY = "301231";
-const SERIALS = Array.from({ length: 40 }, (_, i) => `SN${String(i + 1).padStart(5, "0")}`);
-const GENUINE = "SN00007";
-const SCANNED = "SN00008";
-const MEASURED = "SN00012";
-const DISPENSED_LONG_AGO = "SN00001";
-const JUST_DISPENSED = "SN00003";
-const COPIED = "SN00005";
-const FLAGGED_NEIGHBOUR = "SN00009";
+/** Serial `n` of the test lots: SN00001, SN00002, … */
+const serialOf = (n: number): string => `SN${String(n).padStart(5, "0")}`;
+const SERIALS = Array.from({ length: 40 }, (_, i) => serialOf(i + 1));
+const GENUINE = serialOf(7);
+const SCANNED = serialOf(8);
+const MEASURED = serialOf(12);
+const DISPENSED_LONG_AGO = serialOf(1);
+const JUST_DISPENSED = serialOf(3);
+const COPIED = serialOf(5);
+const FLAGGED_NEIGHBOUR = serialOf(9);
 const LOG_RANGE_CAP = 10_000;
 const MINED_BLOCKS = 1_000_000;
 const DAY = 86_400;
@@ -293,21 +292,15 @@ try {
   ) {
     throw new Error("the node has fewer than five accounts");
   }
-  const { drugTrace: deployed } = await ignition.deploy(DrugTraceModule, {
-    parameters: { DrugTrace: { admin: admin.address } },
-    deploymentId: DEPLOYMENT_ID,
-  });
-  const address = await deployed.getAddress();
-  const drugTrace = await ethers.getContractAt("DrugTrace", address);
-  await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", manufacturer.address);
-  await grantTradeRole(drugTrace.connect(admin), "DISTRIBUTOR", distributor.address);
-  await grantTradeRole(drugTrace.connect(admin), "DISPENSER", pharmacy.address);
+  const drugTrace = await deployDrugTraceModule({ ethers, ignition }, admin.address, DEPLOYMENT_ID);
+  const address = await drugTrace.getAddress();
   // DrugTrace registers a GTIN only for the owner of its GS1 Company Prefix (9506000).
-  await bindCompanyPrefix(drugTrace.connect(admin), {
-    prefix: gtinCompanyPrefix(BigInt(GTIN), 7),
-    owner: manufacturer.address,
-    name: "Acme Pharma GmbH",
-  });
+  const parties = {
+    MANUFACTURER: manufacturer.address,
+    DISTRIBUTOR: distributor.address,
+    DISPENSER: pharmacy.address,
+  };
+  await setUpTrade(drugTrace, admin, parties, GTIN);
 
   await grantDrugTraceRole(drugTrace.connect(admin), "SENSOR", sensor.address);
   await grantDrugTraceRole(drugTrace.connect(admin), "REGULATOR", admin.address);
@@ -488,11 +481,26 @@ try {
           .reduce((total, entry) => total + entry.bytes, 0);
       return { resolver: sum(resolver?.url), rpc: sum(rpc?.url), requests: within.length };
     };
+  /** Loads the page at `url` in `tab` and waits until it says it is ready. */
+  const load = async (tab: Page, url: string): Promise<void> => {
+    await tab.goto(url);
+    await tab.locator('html[data-ready="true"]').waitFor({ state: "attached" });
+  };
   const page = await context.newPage();
   watch(page);
   await page.setViewportSize({ width: 1000, height: 1100 });
-  await page.goto(pageUrl());
-  await page.locator('html[data-ready="true"]').waitFor({ state: "attached" });
+  await load(page, pageUrl());
+  /** Runs `use` in a new, watched tab, then closes it and brings the main page to the front. */
+  const inNewTab = async (use: (tab: Page) => Promise<void>): Promise<void> => {
+    const tab = await context.newPage();
+    watch(tab);
+    try {
+      await use(tab);
+    } finally {
+      await tab.close();
+      await page.bringToFront();
+    }
+  };
 
   const pack = (serial: string, lot = LOT, expiry = EXPIRY): PackCode => ({
     gtin: GTIN,
@@ -545,10 +553,8 @@ try {
 
   await check(
     "a phone's browser opening the pack's Digital Link lands on the page, checked (307)",
-    async () => {
-      const opened = await context.newPage();
-      try {
-        watch(opened);
+    () =>
+      inNewTab(async (opened) => {
         await opened.goto(`${resolver?.url ?? ""}/01/${GTIN}/10/${LOT}/21/${GENUINE}?17=${EXPIRY}`);
         const shown = await readShown(opened);
         expectEqual([shown.status, shown.product.serial], ["Active", GENUINE], "verdict");
@@ -557,47 +563,34 @@ try {
           new URL(server?.url ?? "").origin,
           "landed on the page",
         );
-      } finally {
-        await opened.close();
-        await page.bringToFront();
-      }
-    },
+      }),
   );
 
-  await check(
-    "the verdict costs at most 5 KB fetched: one resolver answer plus chain calls",
-    async () => {
-      const fresh = await context.newPage();
-      try {
-        watch(fresh);
-        await fresh.goto(pageUrl());
-        await fresh.locator('html[data-ready="true"]').waitFor({ state: "attached" });
-        await verifyOnPage(fresh, link(SCANNED)); // the connection is set up once per visit
-        await fresh.evaluate("performance.clearMarks()");
-        const from = Date.now();
-        const measured = measureFrom(from);
-        // a pack this browser has not looked up: the resolver's answer is cacheable (max-age)
-        await verifyOnPage(fresh, link(MEASURED));
-        const verdictAt = await fresh.evaluate<number>(
-          "performance.timeOrigin + performance.getEntriesByName('carechain:verdict').at(-1).startTime",
-        );
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        const { resolver: resolverBytes, rpc: chainBytes, requests: count } = measured(verdictAt);
-        perCheck = { resolver: resolverBytes, chain: chainBytes, requests: count };
-        console.log(
-          `      verdict: ${count} requests, resolver ${resolverBytes} B + chain ${chainBytes} B = ${resolverBytes + chainBytes} B fetched (bodies and headers)`,
-        );
-        expectEqual(resolverBytes > 0, true, "one resolver answer");
-        expectEqual(
-          resolverBytes + chainBytes <= 5 * 1024,
-          true,
-          `${resolverBytes + chainBytes} B fetched`,
-        );
-      } finally {
-        await fresh.close();
-        await page.bringToFront();
-      }
-    },
+  await check("the verdict costs at most 5 KB fetched: one resolver answer plus chain calls", () =>
+    inNewTab(async (fresh) => {
+      await load(fresh, pageUrl());
+      await verifyOnPage(fresh, link(SCANNED)); // the connection is set up once per visit
+      await fresh.evaluate("performance.clearMarks()");
+      const from = Date.now();
+      const measured = measureFrom(from);
+      // a pack this browser has not looked up: the resolver's answer is cacheable (max-age)
+      await verifyOnPage(fresh, link(MEASURED));
+      const verdictAt = await fresh.evaluate<number>(
+        "performance.timeOrigin + performance.getEntriesByName('carechain:verdict').at(-1).startTime",
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const { resolver: resolverBytes, rpc: chainBytes, requests: count } = measured(verdictAt);
+      perCheck = { resolver: resolverBytes, chain: chainBytes, requests: count };
+      console.log(
+        `      verdict: ${count} requests, resolver ${resolverBytes} B + chain ${chainBytes} B = ${resolverBytes + chainBytes} B fetched (bodies and headers)`,
+      );
+      expectEqual(resolverBytes > 0, true, "one resolver answer");
+      expectEqual(
+        resolverBytes + chainBytes <= 5 * 1024,
+        true,
+        `${resolverBytes + chainBytes} B fetched`,
+      );
+    }),
   );
 
   await check(
@@ -620,8 +613,7 @@ try {
 
   const counting = await context.newPage();
   watch(counting);
-  await counting.goto(pageUrl({ resolver: stub.url }));
-  await counting.locator('html[data-ready="true"]').waitFor({ state: "attached" });
+  await load(counting, pageUrl({ resolver: stub.url }));
 
   await check(
     "a dispensed pack looked up 12 times since warns (copied code; a resolver that counts)",
@@ -727,26 +719,23 @@ try {
 
   await check(
     "the camera reads a GS1 DataMatrix through the ZXing polyfill (BarcodeDetector removed)",
-    async () => {
-      const scanning = await context.newPage();
-      watch(scanning);
-      await scanning.addInitScript(
-        "delete globalThis.BarcodeDetector; delete window.BarcodeDetector;",
-      );
-      await scanning.goto(pageUrl());
-      await scanning.locator('html[data-ready="true"]').waitFor({ state: "attached" });
-      await scanning.click("#scan");
-      const shown = await readShown(scanning);
-      expectEqual([shown.status, shown.product.serial], ["Active", SCANNED], "verdict");
-      expectEqual(await scanning.getAttribute("html", "data-scanner"), "polyfill", "decoder");
-      expectEqual(await scanning.isHidden("#scanner"), true, "camera closed after the scan");
-      expectEqual(
-        requests.includes(`${server?.url ?? ""}dist/zxing_reader.wasm`),
-        true,
-        "the .wasm came from the page's own origin",
-      );
-      await scanning.close();
-    },
+    () =>
+      inNewTab(async (scanning) => {
+        await scanning.addInitScript(
+          "delete globalThis.BarcodeDetector; delete window.BarcodeDetector;",
+        );
+        await load(scanning, pageUrl());
+        await scanning.click("#scan");
+        const shown = await readShown(scanning);
+        expectEqual([shown.status, shown.product.serial], ["Active", SCANNED], "verdict");
+        expectEqual(await scanning.getAttribute("html", "data-scanner"), "polyfill", "decoder");
+        expectEqual(await scanning.isHidden("#scanner"), true, "camera closed after the scan");
+        expectEqual(
+          requests.includes(`${server?.url ?? ""}dist/zxing_reader.wasm`),
+          true,
+          "the .wasm came from the page's own origin",
+        );
+      }),
   );
 
   for (const [title, down, named] of [
@@ -757,21 +746,19 @@ try {
     ],
     ["resolver down: the same words, the resolver named in details", "resolver", "the resolver"],
   ] as const) {
-    await check(title, async () => {
-      const closed = `http://127.0.0.1:${await findFreePort()}`;
-      const downPage = await context.newPage();
-      watch(downPage);
-      await downPage.goto(pageUrl({ [down]: closed }));
-      await downPage.locator('html[data-ready="true"]').waitFor({ state: "attached" });
-      const shown = await verifyOnPage(downPage, link(GENUINE));
-      expectEqual(
-        [shown.status, shown.title],
-        ["Unavailable", "We cannot check this pack right now; try again later"],
-        "verdict",
-      );
-      expectIncludes(shown.details, `cannot reach ${named}`, "details");
-      await downPage.close();
-    });
+    await check(title, () =>
+      inNewTab(async (downPage) => {
+        const closed = `http://127.0.0.1:${await findFreePort()}`;
+        await load(downPage, pageUrl({ [down]: closed }));
+        const shown = await verifyOnPage(downPage, link(GENUINE));
+        expectEqual(
+          [shown.status, shown.title],
+          ["Unavailable", "We cannot check this pack right now; try again later"],
+          "verdict",
+        );
+        expectIncludes(shown.details, `cannot reach ${named}`, "details");
+      }),
+    );
   }
 
   await check(
@@ -789,33 +776,30 @@ try {
 
   await check(
     "on a phone: the verdict scrolled into view, no horizontal scrolling, axe clean",
-    async () => {
-      const phone = await context.newPage();
-      watch(phone);
-      await phone.setViewportSize({ width: 390, height: 844 });
-      await phone.goto(pageUrl());
-      await phone.locator('html[data-ready="true"]').waitFor({ state: "attached" });
-      await phone.evaluate("window.scrollTo(0, 0)");
-      // the keyboard-sized hint pushes the verdict below the fold on a small screen
-      await phone.setViewportSize({ width: 390, height: 480 });
-      await verifyOnPage(phone, link(GENUINE));
-      await new Promise((resolve) => setTimeout(resolve, 800));
-      const top = await phone.evaluate<number>(
-        "document.getElementById('verdict').getBoundingClientRect().top",
-      );
-      expectEqual(top >= -1 && top < 480, true, `verdict top at ${top} px`);
-      await phone.setViewportSize({ width: 390, height: 844 });
-      const overflow = await phone.evaluate<number>(
-        "document.documentElement.scrollWidth - window.innerWidth",
-      );
-      expectEqual(overflow <= 0, true, `page wider than the screen by ${overflow} px`);
-      expectEqual(await axeViolations(phone), [], "violations");
-      await phone.screenshot({
-        path: path.join(WEB_ROOT, "dist", "verifier-phone.png"),
-        fullPage: true,
-      });
-      await phone.close();
-    },
+    () =>
+      inNewTab(async (phone) => {
+        await phone.setViewportSize({ width: 390, height: 844 });
+        await load(phone, pageUrl());
+        await phone.evaluate("window.scrollTo(0, 0)");
+        // the keyboard-sized hint pushes the verdict below the fold on a small screen
+        await phone.setViewportSize({ width: 390, height: 480 });
+        await verifyOnPage(phone, link(GENUINE));
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        const top = await phone.evaluate<number>(
+          "document.getElementById('verdict').getBoundingClientRect().top",
+        );
+        expectEqual(top >= -1 && top < 480, true, `verdict top at ${top} px`);
+        await phone.setViewportSize({ width: 390, height: 844 });
+        const overflow = await phone.evaluate<number>(
+          "document.documentElement.scrollWidth - window.innerWidth",
+        );
+        expectEqual(overflow <= 0, true, `page wider than the screen by ${overflow} px`);
+        expectEqual(await axeViolations(phone), [], "violations");
+        await phone.screenshot({
+          path: path.join(WEB_ROOT, "dist", "verifier-phone.png"),
+          fullPage: true,
+        });
+      }),
   );
 
   await check(

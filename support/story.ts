@@ -58,7 +58,7 @@ import {
 } from "../sdk/patient-consent/index.js";
 import { colour } from "../tasks/lib/terminal.js";
 import { deployCareChain } from "./fixtures/suite.js";
-import type { DrugTrace, InsuranceClaim, PatientConsent } from "../typechain-types/index.js";
+import type { CareChainSuite } from "./fixtures/suite.js";
 
 /** One measured step of the story. */
 export interface StoryStep {
@@ -67,12 +67,15 @@ export interface StoryStep {
   readonly gasUsed: bigint;
 }
 
-/** What the story leaves behind, for the demo's summary and the privacy test. */
-export interface StoryResult {
+/**
+ * What the story leaves behind, for the demo's summary and the privacy test: the suite's three
+ * contracts and what the story put on chain.
+ */
+export interface StoryResult extends Pick<
+  CareChainSuite,
+  "drugTrace" | "patientConsent" | "insuranceClaim"
+> {
   readonly steps: readonly StoryStep[];
-  readonly drugTrace: DrugTrace;
-  readonly patientConsent: PatientConsent;
-  readonly insuranceClaim: InsuranceClaim;
   readonly tokenAddress: string;
   /** The GS1 lots and serials the story put on chain (product identifiers, not personal data). */
   readonly productIdentifiers: readonly string[];

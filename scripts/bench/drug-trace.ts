@@ -26,89 +26,18 @@ import {
   ship,
 } from "../../sdk/drug-trace/index.js";
 import type { SerialProof, SerialTree } from "../../sdk/drug-trace/index.js";
-import type { StorageWrite } from "../../support/bench/floor.js";
 import { entryOf, measureReceipt } from "./record.js";
 import type { BenchEntry, Measured } from "./record.js";
 import { BENCH_START, DAY } from "./suite.js";
 import type { BenchSuite } from "./suite.js";
 import { TARGETS } from "./targets.js";
+import { WRITES } from "./writes.js";
 
 /** The GTIN of every benchmark batch (a valid check digit). */
 export const BENCH_GTIN = 9506000134352n;
 export const BENCH_EXPIRY = BENCH_START + 730n * DAY;
 /** Units the dispense series ships to the pharmacy per batch (enough for three dispenses). */
 const STOCK = 10n;
-
-/*
- * Storage each DrugTrace operation must write: the floor's third item (see floor.ts). These are
- * the writes of the operation's own data model; what the contract writes beyond them is named in
- * the notes.
- */
-export const WRITES = {
-  registerBatch: [
-    {
-      change: "set",
-      what: "the batch (manufacturer, expiry, unit count, state and quarantine origin in one slot; the serials' Merkle root)",
-      slots: 2,
-    },
-  ],
-  ship: [
-    {
-      change: "set",
-      what: "the pending shipment (recipient, quantity, time, state in one slot; batch id; the sender is in the id)",
-      slots: 2,
-    },
-    { change: "update", what: "the sender's holding" },
-  ],
-  shipFirstRelease: [
-    {
-      change: "set",
-      what: "the pending shipment (recipient, quantity, time, state in one slot; batch id; the sender is in the id)",
-      slots: 2,
-    },
-    { change: "set", what: "the manufacturer's released count (registration writes no holding)" },
-  ],
-  acceptShipment: [
-    { change: "update", what: "the shipment's state" },
-    { change: "update", what: "the recipient's holding" },
-  ],
-  acceptShipmentFirst: [
-    { change: "update", what: "the shipment's state" },
-    { change: "set", what: "the recipient's first holding of the batch" },
-  ],
-  dispenseFirstOfWord: [
-    { change: "set", what: "the batch's dispensed-bitmap word (first unit of its 256)" },
-    { change: "update", what: "the dispenser's holding" },
-  ],
-  dispenseSharedWord: [
-    { change: "update", what: "the batch's dispensed-bitmap word" },
-    { change: "update", what: "the dispenser's holding" },
-  ],
-  recall: [{ change: "update", what: "the batch's state" }],
-  bindCompanyPrefix: [
-    { change: "set", what: "the prefix record (owner, epoch and overlap counter in one slot)" },
-    { change: "set", what: "the owner's display name (up to 31 bytes: one slot)" },
-  ],
-  authorizeContractManufacturer: [
-    { change: "set", what: "the contract manufacturer's authorization (the prefix's epoch)" },
-  ],
-  setParticipantName: [{ change: "set", what: "the display name (up to 31 bytes: one slot)" }],
-  bindSensor: [{ change: "set", what: "the sensor's custodian" }],
-  reportExcursion: [
-    { change: "update", what: "the batch's state and quarantine origin (one slot)" },
-  ],
-  flagSuspect: [
-    {
-      change: "set",
-      what: "the flag (batch id; reporter, time, verdict and state in one slot; evidence hash)",
-      slots: 3,
-    },
-    { change: "set", what: "the reporter's open-flag count (its first open flag)" },
-  ],
-  releaseQuarantine: [
-    { change: "update", what: "the batch's state and quarantine origin (one slot)" },
-  ],
-} as const satisfies Record<string, readonly StorageWrite[]>;
 
 /** What the DrugTrace part hands to the other parts of the benchmark. */
 export interface DrugTraceBench {

@@ -23,7 +23,6 @@ import {
 } from "../../sdk/insurance-claim/index.js";
 import { PURPOSES, grantConsent } from "../../sdk/patient-consent/index.js";
 import { describeFloor } from "../../support/bench/floor.js";
-import type { StorageWrite } from "../../support/bench/floor.js";
 import { BENCH_GTIN } from "./drug-trace.js";
 import { BENCH_CATEGORIES } from "./patient-consent.js";
 import { entryOf, measureReceipt, ratioOf } from "./record.js";
@@ -31,69 +30,11 @@ import type { BenchEntry, Measured } from "./record.js";
 import { BENCH_START, DAY, fundedWallets } from "./suite.js";
 import type { BenchSuite } from "./suite.js";
 import { TARGETS } from "./targets.js";
+import { WRITES, payClaimsWrites } from "./writes.js";
 
 /** A USDC amount (6 decimals) from whole dollars. */
 export function usd(dollars: number): bigint {
   return BigInt(dollars) * 1_000_000n;
-}
-
-const CLAIM_RECORD: StorageWrite = {
-  change: "set",
-  what: "the claim (provider, policy, state, reason in one slot; billed, allowed, pool in another)",
-  slots: 2,
-};
-
-/** Storage each InsuranceClaim operation must write (see floor.ts). */
-export const WRITES = {
-  createPolicy: [
-    {
-      change: "set",
-      what: "the policy (patient, start, end in one slot; plan id with the deductible-met and coverage-used totals)",
-      slots: 2,
-    },
-  ],
-  submitClaim: [
-    CLAIM_RECORD,
-    {
-      change: "set",
-      what: "the duplicate key (policy, provider, code, date) → claim id",
-    },
-  ],
-  submitDrugClaimFirst: [
-    CLAIM_RECORD,
-    { change: "set", what: "the batch's claimed-unit bitmap word (first unit of its 256)" },
-  ],
-  submitDrugClaim: [
-    CLAIM_RECORD,
-    { change: "update", what: "the batch's claimed-unit bitmap word" },
-  ],
-  approveClaim: [
-    { change: "update", what: "the claim's state" },
-    { change: "set", what: "the claim's decision (deductible applied, payout)" },
-    { change: "update", what: "the policy's deductible met and coverage used" },
-    { change: "update", what: "the pool's reserve (balance and reserve share a slot)" },
-  ],
-  denyClaim: [
-    { change: "update", what: "the claim's state and reason" },
-    { change: "set", what: "the claim's appeal deadline (in the decision slot, empty until then)" },
-  ],
-  appealClaim: [{ change: "update", what: "the claim's state" }],
-  payClaim: [
-    { change: "update", what: "the claim's state" },
-    { change: "update", what: "the pool's balance and reserve" },
-    { change: "update", what: "the token balance of the contract" },
-    { change: "update", what: "the token balance of the payee" },
-  ],
-} as const satisfies Record<string, readonly StorageWrite[]>;
-
-/** The storage a `payClaims` of `count` claims to distinct payees must write. */
-export function payClaimsWrites(count: number): StorageWrite[] {
-  return [
-    { change: "update", what: "the pool's balance and reserve (once)" },
-    { change: "update", what: "the token balance of the contract (once)" },
-    { change: "update", what: "claim states", slots: count },
-    { change: "update", what: "payees' token balances (a distinct payee per claim)", slots: count },
-  ];
 }
 
 /** The insurer's pool and plan, ready for policies. */

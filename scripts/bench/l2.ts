@@ -2,13 +2,8 @@ import type { ChainType, NetworkConnection } from "hardhat/types/network";
 
 import { acceptShipment, batchIdOf, registerBatch, ship } from "../../sdk/drug-trace/index.js";
 import type { SerialProof, SerialTree } from "../../sdk/drug-trace/index.js";
-import {
-  BENCH_EXPIRY,
-  BENCH_GTIN,
-  MILLION_LOT,
-  WRITES as TRACE_WRITES,
-  dispensePair,
-} from "./drug-trace.js";
+import { BENCH_EXPIRY, BENCH_GTIN, MILLION_LOT, dispensePair } from "./drug-trace.js";
+import { WRITES } from "./writes.js";
 import {
   approve,
   enroll,
@@ -97,7 +92,7 @@ export async function benchL2(
     serialsRoot: million.tree.root,
   });
   measured.registerBatch = [
-    await measureReceipt(connection, registered.receipt, TRACE_WRITES.registerBatch),
+    await measureReceipt(connection, registered.receipt, WRITES.registerBatch),
   ];
   const batchId = batchIdOf(BENCH_GTIN, MILLION_LOT);
   const distributorAddress = await distributor.getAddress();
@@ -105,10 +100,10 @@ export async function benchL2(
   const release = await ship(asManufacturer, { batchId, to: distributorAddress, quantity: 1000n });
   await acceptShipment(asDistributor, release.shipmentId);
   const shipped = await ship(asManufacturer, { batchId, to: distributorAddress, quantity: 1000n });
-  measured.ship = [await measureReceipt(connection, shipped.receipt, TRACE_WRITES.ship)];
+  measured.ship = [await measureReceipt(connection, shipped.receipt, WRITES.ship)];
   const accepted = await acceptShipment(asDistributor, shipped.shipmentId);
   measured.acceptShipment = [
-    await measureReceipt(connection, accepted.receipt, TRACE_WRITES.acceptShipment),
+    await measureReceipt(connection, accepted.receipt, WRITES.acceptShipment),
   ];
   const onward = await ship(asDistributor, {
     batchId,

@@ -1,3 +1,5 @@
+import type { TransactionReceipt } from "ethers";
+
 import {
   CATEGORIES,
   PURPOSES,
@@ -14,59 +16,12 @@ import {
   signDelegateRemoval,
 } from "../../sdk/patient-consent/index.js";
 import { COLD_SLOAD_GAS, TX_BASE_GAS, calldataGas } from "../../support/bench/floor.js";
-import type { StorageWrite } from "../../support/bench/floor.js";
 import { entryOf, measureReceipt, ratioOf } from "./record.js";
 import type { BenchEntry } from "./record.js";
 import { BENCH_START, DAY, labelledAddress } from "./suite.js";
 import type { BenchSuite } from "./suite.js";
 import { TARGETS } from "./targets.js";
-
-/** Storage each PatientConsent operation must write (see floor.ts). */
-export const WRITES = {
-  grantConsent: [
-    {
-      change: "set",
-      what: "the consent (purposes, categories, start, end, serial, revoked: one packed slot)",
-    },
-  ],
-  grantConsentBySig: [
-    { change: "set", what: "the consent (one packed slot)" },
-    { change: "update", what: "the patient's nonce" },
-  ],
-  grantConsentBySigFirst: [
-    { change: "set", what: "the consent (one packed slot)" },
-    { change: "set", what: "the patient's nonce (0 → 1)" },
-  ],
-  revokeConsent: [
-    {
-      change: "update",
-      what: "the consent's revoked flag and the signed-grant block (same packed slot)",
-    },
-  ],
-  revokeConsentBySig: [
-    { change: "update", what: "the consent's revoked flag (same packed slot)" },
-    {
-      change: "set",
-      what: "the word of the unordered-nonce bitmap (a random nonce opens a new word)",
-    },
-    {
-      change: "update",
-      what: "the patient's sequential nonce (burnt: earlier signed grants void)",
-    },
-  ],
-  setDelegate: [
-    { change: "set", what: "the delegation (purposes, categories, until: one packed slot)" },
-  ],
-  setDelegateBySig: [
-    { change: "set", what: "the delegation (one packed slot)" },
-    { change: "update", what: "the patient's sequential nonce" },
-  ],
-  revokeDelegateBySig: [
-    { change: "update", what: "the delegation (cleared)" },
-    { change: "set", what: "the word of the unordered-nonce bitmap" },
-    { change: "update", what: "the patient's sequential nonce (burnt)" },
-  ],
-} as const satisfies Record<string, readonly StorageWrite[]>;
+import { WRITES } from "./writes.js";
 
 /** The purposes and categories every benchmark consent grants. */
 export const BENCH_PURPOSES = (1 << PURPOSES.TREAT) | (1 << PURPOSES.HPAYMT);
@@ -216,66 +171,65 @@ export async function benchPatientConsent(
   }
 
   // The other signed actions, relayed for the same patient (account 13, which has signed before),
-  // and a delegate appointed by transaction (account 17).
-  const signedGrantee = labelledAddress("signed grantee", 1);
-  const revocation = await signConsentRevocation(signer, consentAddress, {
-    grantee: signedGrantee,
-    deadline: PERIOD.start + 7n * DAY,
-  });
-  const revokedBySig = await revokeConsentBySig(relayer, revocation);
-  entries.revokeConsentBySig = entryOf(
-    await measureReceipt(connection, revokedBySig.receipt, WRITES.revokeConsentBySig),
+  // and a delegate appointed by transaction (account 17), in this order.
+  const guardian = labelledAddress("guardian", 0);
+  const scope = { purposes: BENCH_PURPOSES, categories: BENCH_CATEGORIES, until: PERIOD.end };
+  const deadline = PERIOD.start + 7n * DAY;
+  const actions: readonly {
+    readonly key: keyof typeof WRITES & keyof typeof TARGETS;
+    readonly notes: string;
+    readonly send: () => Promise<{ readonly receipt: TransactionReceipt }>;
+  }[] = [
     {
-      target: TARGETS.revokeConsentBySig,
+      key: "revokeConsentBySig",
       notes:
         "A relayer submits the patient's signed revocation with a random unordered nonce (the SDK default), which opens a new bitmap word; a nonce in a word already used costs 17,100 less. ECDSA recovery is outside the floor.",
+      send: async () =>
+        revokeConsentBySig(
+          relayer,
+          await signConsentRevocation(signer, consentAddress, {
+            grantee: labelledAddress("signed grantee", 1),
+            deadline,
+          }),
+        ),
     },
-  );
-
-  const guardian = labelledAddress("guardian", 0);
-  const appointed = await setDelegate(patientConsent.connect(suite.account(17)), {
-    delegate: guardian,
-    purposes: BENCH_PURPOSES,
-    categories: BENCH_CATEGORIES,
-    until: PERIOD.end,
-  });
-  entries.setDelegate = entryOf(
-    await measureReceipt(connection, appointed.receipt, WRITES.setDelegate),
     {
-      target: TARGETS.setDelegate,
+      key: "setDelegate",
       notes: "A patient appoints a guardian with a scope (purposes, categories) until a date.",
+      send: () =>
+        setDelegate(patientConsent.connect(suite.account(17)), { delegate: guardian, ...scope }),
     },
-  );
-
-  const appointment = await signDelegateAppointment(signer, consentAddress, {
-    delegate: guardian,
-    purposes: BENCH_PURPOSES,
-    categories: BENCH_CATEGORIES,
-    until: PERIOD.end,
-    deadline: PERIOD.start + 7n * DAY,
-  });
-  const appointedBySig = await setDelegateBySig(relayer, appointment);
-  entries.setDelegateBySig = entryOf(
-    await measureReceipt(connection, appointedBySig.receipt, WRITES.setDelegateBySig),
     {
-      target: TARGETS.setDelegateBySig,
+      key: "setDelegateBySig",
       notes:
         "A relayer submits the patient's signed appointment of a scoped guardian. ECDSA recovery is outside the floor.",
+      send: async () =>
+        setDelegateBySig(
+          relayer,
+          await signDelegateAppointment(signer, consentAddress, {
+            delegate: guardian,
+            ...scope,
+            deadline,
+          }),
+        ),
     },
-  );
-
-  const removal = await signDelegateRemoval(signer, consentAddress, {
-    delegate: guardian,
-    deadline: PERIOD.start + 7n * DAY,
-  });
-  const removedBySig = await revokeDelegateBySig(relayer, removal);
-  entries.revokeDelegateBySig = entryOf(
-    await measureReceipt(connection, removedBySig.receipt, WRITES.revokeDelegateBySig),
     {
-      target: TARGETS.revokeDelegateBySig,
+      key: "revokeDelegateBySig",
       notes:
         "A relayer submits the patient's signed removal of a guardian (random unordered nonce: a new bitmap word). The cleared slot's refund is outside the floor.",
+      send: async () =>
+        revokeDelegateBySig(
+          relayer,
+          await signDelegateRemoval(signer, consentAddress, { delegate: guardian, deadline }),
+        ),
     },
-  );
+  ];
+  for (const { key, notes, send } of actions) {
+    const { receipt } = await send();
+    entries[key] = entryOf(await measureReceipt(connection, receipt, WRITES[key]), {
+      target: TARGETS[key],
+      notes,
+    });
+  }
   return entries;
 }

@@ -54,6 +54,26 @@ export interface StorageWrite {
   readonly slots?: number;
 }
 
+/**
+ * `slots` slots (default 1) the operation sets from zero to non-zero, holding `what`.
+ *
+ * @example
+ * sets("the consent"); // { change: "set", what: "the consent" }
+ */
+export function sets(what: string, slots?: number): StorageWrite {
+  return slots === undefined ? { change: "set", what } : { change: "set", what, slots };
+}
+
+/**
+ * `slots` slots (default 1) the operation changes from one non-zero value to another.
+ *
+ * @example
+ * updates("the sender's holding"); // { change: "update", what: "the sender's holding" }
+ */
+export function updates(what: string, slots?: number): StorageWrite {
+  return slots === undefined ? { change: "update", what } : { change: "update", what, slots };
+}
+
 /** A log as a receipt carries it. */
 export interface LogLike {
   readonly topics: readonly string[];

@@ -71,22 +71,19 @@ export async function benchPasskeyOn(
   const account = await f.factory.accountOf(qx, qy);
   const deployAccount = await gasOf(f.factory.connect(f.relayer).createAccount(qx, qy));
   const now = BigInt((await connection.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
-  const first = await signConsentGrantWithPasskey(
-    passkey,
-    target,
-    draftGrant(account, f.clinic.address, now, 0n),
-  );
-  const firstGrant = await gasOf(
-    f.consent.connect(f.relayer).grantConsentBySig(first.grant, first.signature),
-  );
-  const second = await signConsentGrantWithPasskey(
-    passkey,
-    target,
-    draftGrant(account, f.insurer.address, now, 1n),
-  );
-  const grant = await gasOf(
-    f.consent.connect(f.relayer).grantConsentBySig(second.grant, second.signature),
-  );
+  // Two signed grants: the first moves the account's nonce from 0 to 1, the second is steady.
+  const grants: number[] = [];
+  for (const [nonce, grantee] of [f.clinic.address, f.insurer.address].entries()) {
+    const signed = await signConsentGrantWithPasskey(
+      passkey,
+      target,
+      draftGrant(account, grantee, now, BigInt(nonce)),
+    );
+    grants.push(
+      await gasOf(f.consent.connect(f.relayer).grantConsentBySig(signed.grant, signed.signature)),
+    );
+  }
+  const [firstGrant = 0, grant = 0] = grants;
   const revocation = await signConsentActionWithPasskey(passkey, target, "ConsentRevocation", {
     patient: account,
     grantee: f.clinic.address,
