@@ -3,6 +3,7 @@ import { encodeBytes32String, id, ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
 import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
+import type { DrugTrace } from "../../typechain-types/index.js";
 import {
   acceptShipment,
   batchIdOf,
@@ -51,6 +52,17 @@ const LOT = "ABC123";
 const SERIALS = Array.from({ length: 12 }, (_, i) => `SN${String(i + 1).padStart(4, "0")}`);
 const TREE = serialTreeOf(SERIALS);
 const EVIDENCE = id("evidence");
+
+/** Flags unit 0 (serial SN0001) of the batch as verified Dispensed: a copied code. */
+function flagCopiedFirstUnit(asDispenser: DrugTrace, batchId: string) {
+  const unit = { index: 0n, serial: "SN0001" };
+  return flagSuspect(asDispenser, {
+    batchId,
+    ...unit,
+    verdict: "Dispensed",
+    evidenceHash: EVIDENCE,
+  });
+}
 
 async function clientFixture() {
   const signers = await ethers.getSigners();
@@ -189,13 +201,7 @@ describe("DrugTrace SDK client", function () {
     it("flags, resolves, quarantines, releases and recalls, saying what changed", async function () {
       const { drugTrace, batchId, pharmacy, regulator, sensor, manufacturer } =
         await networkHelpers.loadFixture(clientFixture);
-      const { flagId } = await flagSuspect(drugTrace.connect(pharmacy), {
-        batchId,
-        index: 0n,
-        serial: "SN0001",
-        verdict: "Dispensed",
-        evidenceHash: EVIDENCE,
-      });
+      const { flagId } = await flagCopiedFirstUnit(drugTrace.connect(pharmacy), batchId);
       expect(flagId).to.equal(1n);
       const flag = await readSuspectFlag(drugTrace, flagId);
       expect(flag).to.include({ state: "Open", verdict: "Dispensed", reporter: pharmacy.address });
@@ -279,13 +285,7 @@ describe("DrugTrace SDK client", function () {
     it("say a suspect flag's state by name, and change nothing", async function () {
       const { drugTrace, batchId, pharmacy, regulator } =
         await networkHelpers.loadFixture(clientFixture);
-      const { flagId } = await flagSuspect(drugTrace.connect(pharmacy), {
-        batchId,
-        index: 0n,
-        serial: "SN0001",
-        verdict: "Dispensed",
-        evidenceHash: EVIDENCE,
-      });
+      const { flagId } = await flagCopiedFirstUnit(drugTrace.connect(pharmacy), batchId);
       await resolveSuspect(drugTrace.connect(regulator), flagId, "Cleared");
       const [flag, batch] = await Promise.all([
         readSuspectFlag(drugTrace, flagId),
@@ -358,13 +358,7 @@ describe("DrugTrace SDK client", function () {
         to: pharmacy.address,
         quantity: 2n,
       });
-      await flagSuspect(drugTrace.connect(pharmacy), {
-        batchId,
-        index: 0n,
-        serial: "SN0001",
-        verdict: "Dispensed",
-        evidenceHash: EVIDENCE,
-      });
+      await flagCopiedFirstUnit(drugTrace.connect(pharmacy), batchId);
       await resolveSuspect(drugTrace.connect(regulator), 1n, "Recalled");
       return { ...base, pendingId: pending.shipmentId };
     }

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { network } from "hardhat";
 
 import { ContractRevertError, InputError } from "../../sdk/errors.js";
 import {
@@ -57,18 +56,14 @@ import {
   MEDICATIONS,
   claimRequest,
   code,
+  connection,
   deployClaimsSuite,
+  deployFixture,
+  ethers,
   evidence,
+  loadFixture,
   usd,
-} from "../fixtures/insurance-claim.js";
-
-const connection = await network.create();
-const { ethers, networkHelpers } = connection;
-const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
-
-async function deployFixture() {
-  return deployClaimsSuite(connection);
-}
+} from "../helpers/insurance-claim.js";
 
 /** Expects `action` to throw an InputError whose message matches `pattern`. */
 function expectInputError(action: () => unknown, pattern: RegExp): void {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { VoidSigner, Wallet, ZeroHash, getAddress, id } from "ethers";
+import type { Signer } from "ethers";
 import { network } from "hardhat";
 
 import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
@@ -87,6 +88,18 @@ async function grantClinic(
     start: now,
     end: now + length,
   });
+}
+
+/** `signer` signs a grant of `purposes` on `categories` to the clinic for a day from now. */
+async function signDayGrant(
+  f: Awaited<ReturnType<typeof sdkFixture>>,
+  signer: Signer,
+  purposes: number,
+  categories: number,
+) {
+  const now = await latestTimestamp(f.consent);
+  const terms = { grantee: f.clinic.address, purposes, categories, start: now, end: now + DAY };
+  return signConsentGrant(signer, f.address, { ...terms, deadline: now + DAY });
 }
 
 describe("PatientConsent SDK", function () {
@@ -179,15 +192,12 @@ describe("PatientConsent SDK", function () {
 
     it("signs with any signer, reading the chain id and nonce, to the contract's digest", async function () {
       const f = await load();
-      const now = await latestTimestamp(f.consent);
-      const signed = await signConsentGrant(f.patient, f.address, {
-        grantee: f.clinic.address,
-        purposes: parsePurposes("TREAT"),
-        categories: parseCategories("labs"),
-        start: now,
-        end: now + DAY,
-        deadline: now + DAY,
-      });
+      const signed = await signDayGrant(
+        f,
+        f.patient,
+        parsePurposes("TREAT"),
+        parseCategories("labs"),
+      );
       expect(signed.grant.patient).to.equal(f.patient.address);
       expect(signed.grant.nonce).to.equal(0n);
       expect(signed.domain.chainId).to.equal((await ethers.provider.getNetwork()).chainId);
@@ -198,14 +208,7 @@ describe("PatientConsent SDK", function () {
 
       // A plain ethers Wallet (not a Hardhat signer) signs the same way.
       const wallet = Wallet.createRandom(ethers.provider);
-      const byWallet = await signConsentGrant(wallet, f.address, {
-        grantee: f.clinic.address,
-        purposes: 1,
-        categories: 0,
-        start: now,
-        end: now + DAY,
-        deadline: now + DAY,
-      });
+      const byWallet = await signDayGrant(f, wallet, 1, 0);
       expect(recoverConsentGrantSigner(byWallet)).to.equal(wallet.address);
       const { consentId } = await grantConsentBySig(f.consent.connect(f.relayer), byWallet);
       expect(consentId).to.equal(await f.consent.consentIdOf(wallet.address, f.clinic.address));
@@ -232,15 +235,7 @@ describe("PatientConsent SDK", function () {
 
     it("round-trips a signed grant through JSON", async function () {
       const f = await load();
-      const now = await latestTimestamp(f.consent);
-      const signed = await signConsentGrant(f.patient, f.address, {
-        grantee: f.clinic.address,
-        purposes: 5,
-        categories: 20,
-        start: now,
-        end: now + DAY,
-        deadline: now + DAY,
-      });
+      const signed = await signDayGrant(f, f.patient, 5, 20);
       const json = serializeSignedConsentGrant(signed);
       expect(JSON.parse(json)).to.have.nested.property("grant.nonce", "0");
       expect(parseSignedConsentGrant(json)).to.deep.equal(signed);
@@ -248,15 +243,7 @@ describe("PatientConsent SDK", function () {
 
     it("refuses malformed signed grants with one clear line", async function () {
       const f = await load();
-      const now = await latestTimestamp(f.consent);
-      const signed = await signConsentGrant(f.patient, f.address, {
-        grantee: f.clinic.address,
-        purposes: 1,
-        categories: 0,
-        start: now,
-        end: now + DAY,
-        deadline: now + DAY,
-      });
+      const signed = await signDayGrant(f, f.patient, 1, 0);
       const good = JSON.parse(serializeSignedConsentGrant(signed)) as Record<string, unknown>;
       const grant = good.grant as Record<string, unknown>;
       const cases: [string, string][] = [
