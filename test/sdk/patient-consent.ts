@@ -3,7 +3,6 @@ import { VoidSigner, Wallet, ZeroHash, getAddress, id } from "ethers";
 import type { Signer } from "ethers";
 import { network } from "hardhat";
 
-import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
 import { ContractRevertError, InputError } from "../../sdk/errors.js";
 import { parseDateOption } from "../../tasks/lib/options.js";
 import {
@@ -44,30 +43,17 @@ import {
   unpauseConsent,
 } from "../../sdk/patient-consent/index.js";
 import { parseDays, parsePeriod } from "../../tasks/patient-consent/period.js";
-
-const { ethers, networkHelpers, ignition } = await network.create();
+import { deployPatientConsent } from "../fixtures/patient-consent.js";
 
 const DAY = 86_400n;
 const TREAT = BigInt(PURPOSES.TREAT);
 const ETREAT = BigInt(PURPOSES.ETREAT);
 
-async function sdkFixture() {
-  const [admin, patient, clinic, insurer, guardian, responder, relayer] = await ethers.getSigners();
-  const { patientConsent } = await ignition.deploy(PatientConsentModule);
-  const address = await patientConsent.getAddress();
-  const consent = await ethers.getContractAt("PatientConsent", address);
-  await consent.connect(admin).grantRole(await consent.EMERGENCY_ROLE(), responder!.address);
-  return {
-    consent,
-    address,
-    admin: admin!,
-    patient: patient!,
-    clinic: clinic!,
-    insurer: insurer!,
-    guardian: guardian!,
-    responder: responder!,
-    relayer: relayer!,
-  };
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+function sdkFixture() {
+  return deployPatientConsent(connection);
 }
 
 const load = () => networkHelpers.loadFixture(sdkFixture);
@@ -395,13 +381,16 @@ describe("PatientConsent SDK", function () {
         patient: f.patient.address,
         provider: f.clinic.address,
       });
-      const access = await logAccess(
-        f.consent.connect(f.clinic),
-        f.patient.address,
-        f.clinic.address,
-        recordHash,
-        TREAT,
-      );
+      // the record is read by `reader` (the clinic's record) for `purpose`
+      const read = (reader: Signer, purpose: bigint) =>
+        logAccess(
+          f.consent.connect(reader),
+          f.patient.address,
+          f.clinic.address,
+          recordHash,
+          purpose,
+        );
+      const access = await read(f.clinic, TREAT);
       expect(access.breakGlassId).to.equal(0n);
       const opened = await breakGlass(
         f.consent.connect(f.responder),
@@ -412,13 +401,7 @@ describe("PatientConsent SDK", function () {
       expect(
         (await readBreakGlass(f.consent, f.patient.address, f.responder.address)).open,
       ).to.equal(true);
-      const emergency = await logAccess(
-        f.consent.connect(f.responder),
-        f.patient.address,
-        f.clinic.address,
-        recordHash,
-        ETREAT,
-      );
+      const emergency = await read(f.responder, ETREAT);
       expect([emergency.consentId, emergency.breakGlassId]).to.deep.equal([ZeroHash, 1n]);
       await endBreakGlass(f.consent.connect(f.responder), f.patient.address);
       expect(

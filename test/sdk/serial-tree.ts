@@ -62,6 +62,22 @@ describe("sdk/drug-trace/serial-tree", function () {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** `read` refuses each file (written with `content` first; undefined: no such file). */
+  async function refusesFiles(
+    read: (file: string) => Promise<unknown>,
+    cases: [
+      name: string,
+      content: string | undefined,
+      message: (file: string) => string | RegExp,
+    ][],
+  ): Promise<void> {
+    for (const [name, content, message] of cases) {
+      const file = join(dir, name);
+      if (content !== undefined) await writeFile(file, content);
+      await expectInputError(() => read(file), message(file));
+    }
+  }
+
   describe("leafHash", function () {
     it("is the double-hashed abi.encode(uint256, bytes32) leaf", function () {
       const encoded = AbiCoder.defaultAbiCoder().encode(LEAF_ENCODING, [
@@ -236,17 +252,15 @@ describe("sdk/drug-trace/serial-tree", function () {
     });
 
     it("refuses a missing file, a CSV without a serial column and an empty file", async function () {
-      const missing = join(dir, "nope.txt");
-      await expectInputError(() => readSerials(missing), `serial file not found: ${missing}`);
-      const csv = join(dir, "no-serial.csv");
-      await writeFile(csv, "gtin,lot\n1,2\n");
-      await expectInputError(
-        () => readSerials(csv),
-        `${csv} line 1: CSV header has no "serial" column (found gtin, lot)`,
-      );
-      const empty = join(dir, "empty.txt");
-      await writeFile(empty, "# nothing\n\n");
-      await expectInputError(() => readSerials(empty), `serial file ${empty} has no serials`);
+      await refusesFiles(readSerials, [
+        ["nope.txt", undefined, (file) => `serial file not found: ${file}`],
+        [
+          "no-serial.csv",
+          "gtin,lot\n1,2\n",
+          (file) => `${file} line 1: CSV header has no "serial" column (found gtin, lot)`,
+        ],
+        ["empty.txt", "# nothing\n\n", (file) => `serial file ${file} has no serials`],
+      ]);
     });
   });
 
@@ -304,19 +318,20 @@ describe("sdk/drug-trace/serial-tree", function () {
     });
 
     it("refuses a missing, non-JSON, foreign or tampered tree file", async function () {
-      const missing = join(dir, "missing.tree.json");
-      await expectInputError(() => loadSerialTree(missing), `tree file not found: ${missing}`);
-      const bad = join(dir, "bad.tree.json");
-      await writeFile(bad, "{ not json");
-      await expectInputError(
-        () => loadSerialTree(bad),
-        `tree file ${bad} is not a valid serial tree: not JSON`,
-      );
-      await writeFile(bad, JSON.stringify(StandardMerkleTree.of([["A"]], ["string"]).dump()));
-      await expectInputError(
-        () => loadSerialTree(bad),
-        /format is "standard-v1", expected "carechain-serial-tree-v1"/,
-      );
+      const foreign = JSON.stringify(StandardMerkleTree.of([["A"]], ["string"]).dump());
+      await refusesFiles(loadSerialTree, [
+        ["missing.tree.json", undefined, (file) => `tree file not found: ${file}`],
+        [
+          "bad.tree.json",
+          "{ not json",
+          (file) => `tree file ${file} is not a valid serial tree: not JSON`,
+        ],
+        [
+          "bad.tree.json",
+          foreign,
+          () => /format is "standard-v1", expected "carechain-serial-tree-v1"/,
+        ],
+      ]);
 
       const source = join(dir, "tampered.txt");
       await writeFile(source, "SN1\nSN2\nSN3\n");
@@ -335,8 +350,9 @@ describe("sdk/drug-trace/serial-tree", function () {
     });
 
     it("refuses a missing serial file with one line", async function () {
-      const missing = join(dir, "absent.txt");
-      await expectInputError(() => buildSerialTree(missing), `serial file not found: ${missing}`);
+      await refusesFiles(buildSerialTree, [
+        ["absent.txt", undefined, (file) => `serial file not found: ${file}`],
+      ]);
     });
   });
 });

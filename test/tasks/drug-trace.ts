@@ -6,18 +6,14 @@ import { expect } from "chai";
 import { id, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
-import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import {
   batchIdOf,
-  bindCompanyPrefix,
-  bindSensor,
   buildSerialTree,
   DRUG_TRACE_ROLES,
   formatExpiry,
   formatShipmentId,
   grantDrugTraceRole,
   formatParticipant,
-  parseCompanyPrefix,
   readBatch,
   readHolding,
   readShipment,
@@ -51,14 +47,16 @@ import { traceRoles } from "../../tasks/drug-trace/roles.js";
 import { traceSensor } from "../../tasks/drug-trace/sensor.js";
 import { traceShip } from "../../tasks/drug-trace/ship.js";
 import { traceVerify } from "../../tasks/drug-trace/verify.js";
+import { deployStaffedDrugTrace } from "../fixtures/drug-trace.js";
 import { expectFailed, runRegistered } from "./run.js";
-
-const connection = await network.create();
-const { ethers, networkHelpers, ignition } = connection;
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
 /*                       HOW TASKS RUN                        */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
+
+/** The chain the tasks run on: the actions take it as their connection. */
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 
 // eslint-disable-next-line no-control-regex -- strips the ANSI colours `colour` adds on a terminal
 const plain = (text: string): string => text.replace(/\u001b\[\d+m/g, "");
@@ -112,40 +110,11 @@ function codeOf(serial: string, expiry: string = EXPIRY_YYMMDD): string {
   return `https://id.gs1.org/01/${GTIN}/10/${LOT}/21/${serial}${query}`;
 }
 
+/** DrugTrace staffed (`deployStaffedDrugTrace`), and account 7 a second pharmacy. */
 async function rolesFixture() {
-  const [admin, manufacturer, distributor, pharmacy, regulator, sensor, stranger, pharmacy2] =
-    await ethers.getSigners();
-  const { drugTrace: deployed } = await ignition.deploy(DrugTraceModule, {
-    parameters: { DrugTrace: { admin: admin!.address } },
-  });
-  const address = await deployed.getAddress();
-  const drugTrace = await ethers.getContractAt("DrugTrace", address);
-  const asAdmin = drugTrace.connect(admin);
-  await grantDrugTraceRole(asAdmin, "MANUFACTURER", manufacturer!.address);
-  await grantDrugTraceRole(asAdmin, "DISTRIBUTOR", distributor!.address);
-  await grantDrugTraceRole(asAdmin, "DISPENSER", pharmacy!.address);
-  await grantDrugTraceRole(asAdmin, "DISPENSER", pharmacy2!.address);
-  await grantDrugTraceRole(asAdmin, "REGULATOR", regulator!.address);
-  await grantDrugTraceRole(asAdmin, "SENSOR", sensor!.address);
-  // The manufacturer owns GTIN 09506000134352's company prefix; its sensor watches its warehouse.
-  await bindCompanyPrefix(asAdmin, {
-    prefix: parseCompanyPrefix("9506000"),
-    owner: manufacturer!.address,
-    name: "Acme Pharma GmbH",
-  });
-  await bindSensor(drugTrace.connect(manufacturer), sensor!.address);
-  return {
-    drugTrace,
-    address,
-    admin: admin!,
-    manufacturer: manufacturer!,
-    distributor: distributor!,
-    pharmacy: pharmacy!,
-    regulator: regulator!,
-    sensor: sensor!,
-    stranger: stranger!,
-    pharmacy2: pharmacy2!,
-  };
+  const f = await deployStaffedDrugTrace(connection);
+  await grantDrugTraceRole(f.drugTrace.connect(f.admin), "DISPENSER", f.pharmacy2.address);
+  return f;
 }
 
 /** Signers are picked by index, as `--from 1` on the command line: */

@@ -9,7 +9,6 @@ import hre from "hardhat";
 import { expectFailed, runAction, runRegistered } from "./run.js";
 import type { Ran } from "./run.js";
 
-import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
 import {
   PURPOSES,
   anchorRecord,
@@ -31,26 +30,13 @@ import { consentLog } from "../../tasks/patient-consent/log.js";
 import { consentRevoke } from "../../tasks/patient-consent/revoke.js";
 import { consentSign } from "../../tasks/patient-consent/sign.js";
 import { consentSubmit } from "../../tasks/patient-consent/submit.js";
+import { deployPatientConsent } from "../fixtures/patient-consent.js";
 
 const connection = await hre.network.create();
-const { ethers, networkHelpers, ignition } = connection;
+const { ethers, networkHelpers } = connection;
 
-async function tasksFixture() {
-  const [admin, patient, clinic, insurer, guardian, responder, relayer] = await ethers.getSigners();
-  const { patientConsent } = await ignition.deploy(PatientConsentModule);
-  const address = await patientConsent.getAddress();
-  const consent = await ethers.getContractAt("PatientConsent", address);
-  await consent.connect(admin).grantRole(await consent.EMERGENCY_ROLE(), responder!.address);
-  return {
-    consent,
-    address,
-    patient: patient!,
-    clinic: clinic!,
-    insurer: insurer!,
-    guardian: guardian!,
-    responder: responder!,
-    relayer: relayer!,
-  };
+function tasksFixture() {
+  return deployPatientConsent(connection);
 }
 
 const load = () => networkHelpers.loadFixture(tasksFixture);
