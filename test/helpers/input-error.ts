@@ -38,3 +38,14 @@ export function inputErrorOf(action: Promise<unknown>): Promise<string> {
     throw new Error("expected an InputError");
   }, messageOf);
 }
+
+/**
+ * `text` equals `message`, or matches it when it is a pattern.
+ *
+ * @example
+ * expectText(inputErrorThrownBy(() => validateGtin("1")), /has 1 digit/);
+ */
+export function expectText(text: string, message: string | RegExp): void {
+  if (typeof message === "string") expect(text).to.equal(message);
+  else expect(text).to.match(message);
+}

@@ -2,12 +2,10 @@ import { expect } from "chai";
 import { encodeBytes32String, id, ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
-import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
+import type { DrugTrace } from "../../typechain-types/index.js";
 import {
   acceptShipment,
   batchIdOf,
-  bindCompanyPrefix,
-  bindSensor,
   cancelShipment,
   decodeShipmentId,
   describeHistoryDetails,
@@ -16,8 +14,6 @@ import {
   flagSuspect,
   formatShipmentId,
   grantDrugTraceRole,
-  grantTradeRole,
-  parseCompanyPrefix,
   pauseDrugTrace,
   readBatch,
   readBatchHistory,
@@ -43,8 +39,8 @@ import {
 import { ContractRevertError, InputError } from "../../sdk/errors.js";
 import { formatTimestamp } from "../../sdk/format.js";
 
+import { deployStaffedDrugTrace } from "../fixtures/drug-trace.js";
 import { caught, deliver } from "./helpers.js";
-const { ethers, networkHelpers, ignition } = await network.create();
 
 const GTIN = 9506000134352n;
 const LOT = "ABC123";
@@ -52,27 +48,24 @@ const SERIALS = Array.from({ length: 12 }, (_, i) => `SN${String(i + 1).padStart
 const TREE = serialTreeOf(SERIALS);
 const EVIDENCE = id("evidence");
 
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+/** Flags unit 0 (serial SN0001) of the batch as verified Dispensed: a copied code. */
+function flagCopiedFirstUnit(asDispenser: DrugTrace, batchId: string) {
+  return flagSuspect(asDispenser, {
+    batchId,
+    index: 0n,
+    serial: "SN0001",
+    verdict: "Dispensed",
+    evidenceHash: EVIDENCE,
+  });
+}
+
 async function clientFixture() {
-  const signers = await ethers.getSigners();
-  const [admin, manufacturer, distributor, pharmacy, regulator, sensor, stranger] = signers;
-  const { drugTrace: deployed } = await ignition.deploy(DrugTraceModule, {
-    parameters: { DrugTrace: { admin: admin!.address } },
-  });
-  const drugTrace = await ethers.getContractAt("DrugTrace", await deployed.getAddress());
-  const asAdmin = drugTrace.connect(admin);
-  await grantTradeRole(asAdmin, "MANUFACTURER", manufacturer!.address);
-  await grantTradeRole(asAdmin, "DISTRIBUTOR", distributor!.address);
-  await grantTradeRole(asAdmin, "DISPENSER", pharmacy!.address);
-  await grantDrugTraceRole(asAdmin, "REGULATOR", regulator!.address);
-  await grantDrugTraceRole(asAdmin, "SENSOR", sensor!.address);
-  await grantDrugTraceRole(asAdmin, "PAUSER", admin!.address);
-  // The manufacturer owns GTIN 09506000134352's company prefix; its sensor watches its warehouse.
-  await bindCompanyPrefix(asAdmin, {
-    prefix: parseCompanyPrefix("9506000"),
-    owner: manufacturer!.address,
-    name: "Acme Pharma GmbH",
-  });
-  await bindSensor(drugTrace.connect(manufacturer), sensor!.address);
+  const f = await deployStaffedDrugTrace(connection);
+  const { drugTrace, admin, manufacturer } = f;
+  await grantDrugTraceRole(drugTrace.connect(admin), "PAUSER", admin.address);
   const expiry = BigInt(await networkHelpers.time.latest()) + 365n * 86_400n;
   const { batchId } = await registerBatch(drugTrace.connect(manufacturer), {
     gtin: GTIN,
@@ -82,18 +75,7 @@ async function clientFixture() {
     serialsRoot: TREE.root,
     metadataHash: id("metadata"),
   });
-  return {
-    drugTrace,
-    batchId,
-    expiry,
-    admin: admin!,
-    manufacturer: manufacturer!,
-    distributor: distributor!,
-    pharmacy: pharmacy!,
-    regulator: regulator!,
-    sensor: sensor!,
-    stranger: stranger!,
-  };
+  return { ...f, batchId, expiry };
 }
 
 describe("DrugTrace SDK client", function () {
@@ -189,13 +171,7 @@ describe("DrugTrace SDK client", function () {
     it("flags, resolves, quarantines, releases and recalls, saying what changed", async function () {
       const { drugTrace, batchId, pharmacy, regulator, sensor, manufacturer } =
         await networkHelpers.loadFixture(clientFixture);
-      const { flagId } = await flagSuspect(drugTrace.connect(pharmacy), {
-        batchId,
-        index: 0n,
-        serial: "SN0001",
-        verdict: "Dispensed",
-        evidenceHash: EVIDENCE,
-      });
+      const { flagId } = await flagCopiedFirstUnit(drugTrace.connect(pharmacy), batchId);
       expect(flagId).to.equal(1n);
       const flag = await readSuspectFlag(drugTrace, flagId);
       expect(flag).to.include({ state: "Open", verdict: "Dispensed", reporter: pharmacy.address });
@@ -279,13 +255,7 @@ describe("DrugTrace SDK client", function () {
     it("say a suspect flag's state by name, and change nothing", async function () {
       const { drugTrace, batchId, pharmacy, regulator } =
         await networkHelpers.loadFixture(clientFixture);
-      const { flagId } = await flagSuspect(drugTrace.connect(pharmacy), {
-        batchId,
-        index: 0n,
-        serial: "SN0001",
-        verdict: "Dispensed",
-        evidenceHash: EVIDENCE,
-      });
+      const { flagId } = await flagCopiedFirstUnit(drugTrace.connect(pharmacy), batchId);
       await resolveSuspect(drugTrace.connect(regulator), flagId, "Cleared");
       const [flag, batch] = await Promise.all([
         readSuspectFlag(drugTrace, flagId),
@@ -358,13 +328,7 @@ describe("DrugTrace SDK client", function () {
         to: pharmacy.address,
         quantity: 2n,
       });
-      await flagSuspect(drugTrace.connect(pharmacy), {
-        batchId,
-        index: 0n,
-        serial: "SN0001",
-        verdict: "Dispensed",
-        evidenceHash: EVIDENCE,
-      });
+      await flagCopiedFirstUnit(drugTrace.connect(pharmacy), batchId);
       await resolveSuspect(drugTrace.connect(regulator), 1n, "Recalled");
       return { ...base, pendingId: pending.shipmentId };
     }

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { AbiCoder, encodeBytes32String, keccak256 } from "ethers";
 
-import { InputError } from "../../sdk/errors.js";
 import {
   batchIdOf,
   companyPrefixOf,
@@ -27,6 +26,7 @@ import {
   validateGtin,
 } from "../../sdk/drug-trace/index.js";
 import type { PackCode } from "../../sdk/drug-trace/index.js";
+import { expectText, inputErrorThrownBy } from "../helpers/input-error.js";
 
 const DIGITAL_LINK = "https://id.gs1.org/01/09506000134352/10/ABC123/21/SN0001?17=271231";
 const ELEMENT_STRING = "(01)09506000134352(10)ABC123(21)SN0001(17)271231";
@@ -37,17 +37,10 @@ const EXAMPLE: PackCode = {
   expiry: "271231",
 };
 
+/** `action` is refused with an `InputError` saying `message`, on one line. */
 function expectInputError(action: () => unknown, message: string | RegExp): void {
-  let thrown: unknown;
-  try {
-    action();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, "expected an InputError").to.be.instanceOf(InputError);
-  const text = (thrown as InputError).message;
-  if (typeof message === "string") expect(text).to.equal(message);
-  else expect(text).to.match(message);
+  const text = inputErrorThrownBy(action);
+  expectText(text, message);
   expect(text).not.to.include("\n");
 }
 

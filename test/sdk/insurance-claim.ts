@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { network } from "hardhat";
 
 import { ContractRevertError, InputError } from "../../sdk/errors.js";
 import {
@@ -50,6 +49,7 @@ import {
   appealClaim,
   writeFeeScheduleTree,
 } from "../../sdk/insurance-claim/index.js";
+import type { AdjudicationInput, ExplanationOfBenefits } from "../../sdk/insurance-claim/index.js";
 import {
   APPEAL_WINDOW,
   DAY,
@@ -57,18 +57,14 @@ import {
   MEDICATIONS,
   claimRequest,
   code,
+  connection,
   deployClaimsSuite,
+  deployFixture,
+  ethers,
   evidence,
+  loadFixture,
   usd,
-} from "../fixtures/insurance-claim.js";
-
-const connection = await network.create();
-const { ethers, networkHelpers } = connection;
-const loadFixture = networkHelpers.loadFixture.bind(networkHelpers);
-
-async function deployFixture() {
-  return deployClaimsSuite(connection);
-}
+} from "../helpers/insurance-claim.js";
 
 /** Expects `action` to throw an InputError whose message matches `pattern`. */
 function expectInputError(action: () => unknown, pattern: RegExp): void {
@@ -134,35 +130,46 @@ describe("InsuranceClaim SDK", function () {
   });
 
   describe("adjudication", function () {
-    it("follows the documented example", function () {
-      const eob = adjudicate({
-        billed: 150n,
-        scheduleAmount: 120n,
-        deductibleRemaining: 50n,
-        coinsuranceBps: 2_000,
-        coverageRemaining: 1_000n,
+    // the documented example, and a payout cut at the coverage limit
+    const cases: [string, AdjudicationInput, ExplanationOfBenefits, bigint, bigint][] = [
+      [
+        "follows the documented example",
+        {
+          billed: 150n,
+          scheduleAmount: 120n,
+          deductibleRemaining: 50n,
+          coinsuranceBps: 2_000,
+          coverageRemaining: 1_000n,
+        },
+        { billed: 150n, allowed: 120n, deductibleApplied: 50n, coinsurance: 14n, payout: 56n },
+        64n,
+        0n,
+      ],
+      [
+        "reports the part above the coverage limit",
+        {
+          billed: 100n,
+          scheduleAmount: 100n,
+          deductibleRemaining: 0n,
+          coinsuranceBps: 0,
+          coverageRemaining: 30n,
+        },
+        { billed: 100n, allowed: 100n, deductibleApplied: 0n, coinsurance: 0n, payout: 30n },
+        70n,
+        70n,
+      ],
+    ];
+    for (const [title, input, expected, patientPays, overLimit] of cases) {
+      it(title, function () {
+        const eob = adjudicate(input);
+        expect(eob).to.deep.equal(expected);
+        expect(patientResponsibility(eob)).to.equal(patientPays);
+        expect(overCoverageLimit(eob)).to.equal(overLimit);
       });
-      expect(eob).to.deep.equal({
-        billed: 150n,
-        allowed: 120n,
-        deductibleApplied: 50n,
-        coinsurance: 14n,
-        payout: 56n,
-      });
-      expect(patientResponsibility(eob)).to.equal(64n);
-      expect(overCoverageLimit(eob)).to.equal(0n);
-      expect(coinsuranceOf(100_000_001n, 2_000)).to.equal(20_000_000n);
-    });
+    }
 
-    it("reports the part above the coverage limit", function () {
-      const eob = adjudicate({
-        billed: 100n,
-        scheduleAmount: 100n,
-        deductibleRemaining: 0n,
-        coinsuranceBps: 0,
-        coverageRemaining: 30n,
-      });
-      expect(overCoverageLimit(eob)).to.equal(70n);
+    it("rounds coinsurance down", function () {
+      expect(coinsuranceOf(100_000_001n, 2_000)).to.equal(20_000_000n);
     });
 
     it("refuses out-of-range inputs with an InputError", function () {

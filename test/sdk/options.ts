@@ -1,6 +1,5 @@
 import { expect } from "chai";
 
-import { InputError } from "../../sdk/errors.js";
 import {
   parseDateOption,
   parseIdListOption,
@@ -8,16 +7,11 @@ import {
   parseOptionalAddressOption,
   parseUintOption,
 } from "../../tasks/lib/options.js";
+import { expectText, inputErrorThrownBy as refusal } from "../helpers/input-error.js";
 
-/** The one-line message an `InputError` carries (fails when something else is thrown). */
-function refusal(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    expect(error).to.be.instanceOf(InputError);
-    return (error as Error).message;
-  }
-  expect.fail("expected an InputError");
+/** Each parse is refused with an `InputError` saying its message (equal, or matching a pattern). */
+function expectRefusals(cases: [parse: () => unknown, message: string | RegExp][]): void {
+  for (const [parse, message] of cases) expectText(refusal(parse), message);
 }
 
 describe("tasks/lib/options", function () {
@@ -28,15 +22,11 @@ describe("tasks/lib/options", function () {
     });
 
     it("refuses zero, words and absence with one line naming the option", function () {
-      expect(refusal(() => parseIdOption("0", "--pool"))).to.equal(
-        "--pool 0 is not a positive whole number",
-      );
-      expect(refusal(() => parseIdOption("abc", "--claim"))).to.equal(
-        "--claim abc is not a positive whole number",
-      );
-      expect(refusal(() => parseIdOption("", "--claim"))).to.equal(
-        "--claim is required (a positive whole number)",
-      );
+      expectRefusals([
+        [() => parseIdOption("0", "--pool"), "--pool 0 is not a positive whole number"],
+        [() => parseIdOption("abc", "--claim"), "--claim abc is not a positive whole number"],
+        [() => parseIdOption("", "--claim"), "--claim is required (a positive whole number)"],
+      ]);
     });
   });
 
@@ -55,19 +45,19 @@ describe("tasks/lib/options", function () {
     });
 
     it("refuses reversed or long ranges, bad items and empty lists", function () {
-      expect(refusal(() => parseIdListOption("6-4", "--ids"))).to.equal(
-        "--ids: 6-4 is not a range of at most 10,000 ids",
-      );
-      expect(refusal(() => parseIdListOption("1-10001", "--ids"))).to.equal(
-        "--ids: 1-10001 is not a range of at most 10,000 ids",
-      );
       expect(parseIdListOption("1-10000", "--ids")).to.have.length(10_000);
-      expect(refusal(() => parseIdListOption("1,x", "--ids"))).to.equal(
-        "--ids x is not a positive whole number",
-      );
-      expect(refusal(() => parseIdListOption(",", "--ids"))).to.equal(
-        "--ids lists no ids, e.g. 1,2,3",
-      );
+      expectRefusals([
+        [
+          () => parseIdListOption("6-4", "--ids"),
+          "--ids: 6-4 is not a range of at most 10,000 ids",
+        ],
+        [
+          () => parseIdListOption("1-10001", "--ids"),
+          "--ids: 1-10001 is not a range of at most 10,000 ids",
+        ],
+        [() => parseIdListOption("1,x", "--ids"), "--ids x is not a positive whole number"],
+        [() => parseIdListOption(",", "--ids"), "--ids lists no ids, e.g. 1,2,3"],
+      ]);
     });
   });
 
@@ -84,17 +74,17 @@ describe("tasks/lib/options", function () {
     });
 
     it("refuses what is not a date, a day that does not exist, and seconds unless allowed", function () {
-      expect(
-        refusal(() => parseDateOption("01/02/2025", "--start", { unixSeconds: true })),
-      ).to.equal(
-        "--start '01/02/2025' is not a date: use YYYY-MM-DD, an ISO date-time such as 2026-01-31T09:00:00Z, or unix seconds",
-      );
-      expect(refusal(() => parseDateOption("2025-02-30", "--date"))).to.equal(
-        "--date '2025-02-30' is not a calendar date",
-      );
-      expect(refusal(() => parseDateOption("1767139200", "--until"))).to.match(
-        /^--until '1767139200' is not a date/,
-      );
+      expectRefusals([
+        [
+          () => parseDateOption("01/02/2025", "--start", { unixSeconds: true }),
+          "--start '01/02/2025' is not a date: use YYYY-MM-DD, an ISO date-time such as 2026-01-31T09:00:00Z, or unix seconds",
+        ],
+        [
+          () => parseDateOption("2025-02-30", "--date"),
+          "--date '2025-02-30' is not a calendar date",
+        ],
+        [() => parseDateOption("1767139200", "--until"), /^--until '1767139200' is not a date/],
+      ]);
     });
   });
 

@@ -3,13 +3,11 @@ import path from "node:path";
 
 import { expect } from "chai";
 import { AbiCoder, id, JsonRpcProvider, Network, toBeHex } from "ethers";
-import type { ContractRunner } from "ethers";
+import type { BaseContract, ContractRunner } from "ethers";
 import { network } from "hardhat";
 
-import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import type { DrugTrace } from "../../typechain-types/index.js";
 import {
-  acceptShipment,
   checkPack,
   CheckUnavailableError,
   dispense,
@@ -18,15 +16,11 @@ import {
   dispensedWarningOf,
   expiryMismatchOf,
   formatElementString,
-  bindCompanyPrefix,
-  grantTradeRole,
-  gtinCompanyPrefix,
   readLogsInRanges,
   readUnitJourney,
   registerBatch,
   resolverProofSource,
   serialTreeOf,
-  ship,
   treeProofSource,
   verificationPathOf,
 } from "../../sdk/drug-trace/index.js";
@@ -37,7 +31,9 @@ import { startCappedRpc } from "../../support/capped-rpc.js";
 import { startHardhatNode } from "../../support/hardhat-node.js";
 import { startVerificationStub } from "../../support/verification-stub.js";
 
-import { caught } from "./helpers.js";
+import { deployDrugTrace, staffDrugTrace } from "../fixtures/drug-trace.js";
+import { caught, deliver } from "./helpers.js";
+
 const GTIN = "09506000134352";
 const LOT = "PC-1";
 const SERIALS = Array.from({ length: 16 }, (_, i) => `SN${String(i + 1).padStart(4, "0")}`);
@@ -54,15 +50,9 @@ async function registerTestBatch(
   drugTrace: DrugTrace,
   admin: ContractRunner,
   manufacturer: ContractRunner & { readonly address: string },
-  pharmacy: { readonly address: string },
+  pharmacy: ContractRunner & { readonly address: string },
 ): Promise<string> {
-  await grantTradeRole(drugTrace.connect(admin), "MANUFACTURER", manufacturer.address);
-  await grantTradeRole(drugTrace.connect(admin), "DISPENSER", pharmacy.address);
-  await bindCompanyPrefix(drugTrace.connect(admin), {
-    prefix: gtinCompanyPrefix(BigInt(GTIN), 7),
-    owner: manufacturer.address,
-    name: "Acme Pharma GmbH",
-  });
+  await staffDrugTrace(drugTrace, admin, { manufacturer, pharmacy });
   const { batchId } = await registerBatch(drugTrace.connect(manufacturer), {
     gtin: BigInt(GTIN),
     lot: LOT,
@@ -75,14 +65,8 @@ async function registerTestBatch(
 
 /** What the page and the counter render from a check: these must never differ. */
 function decision(check: PackCheck): unknown {
-  return {
-    status: check.status,
-    genuine: check.genuine,
-    expiryMismatch: check.expiryMismatch,
-    expiry: check.expiry,
-    manufacturer: check.manufacturer,
-    index: check.unit?.index,
-  };
+  const { status, genuine, expiryMismatch, expiry, manufacturer, unit } = check;
+  return { status, genuine, expiryMismatch, expiry, manufacturer, index: unit?.index };
 }
 
 describe("sdk/drug-trace/pack-check", function () {
@@ -147,23 +131,16 @@ describe("sdk/drug-trace/pack-check", function () {
     let pharmacyAddress: string;
 
     before(async function () {
-      const { ethers, ignition } = await network.create();
+      const connection = await network.create();
+      const { ethers } = connection;
       const [admin, manufacturer, pharmacy] = await ethers.getSigners();
       if (admin === undefined || manufacturer === undefined || pharmacy === undefined) {
         throw new Error("too few accounts");
       }
       pharmacyAddress = pharmacy.address;
-      const deployed = await ignition.deploy(DrugTraceModule, {
-        parameters: { DrugTrace: { admin: admin.address } },
-      });
-      drugTrace = await ethers.getContractAt("DrugTrace", await deployed.drugTrace.getAddress());
+      drugTrace = await deployDrugTrace(connection, admin.address);
       const batchId = await registerTestBatch(drugTrace, admin, manufacturer, pharmacy);
-      const sent = await ship(drugTrace.connect(manufacturer), {
-        batchId,
-        to: pharmacy.address,
-        quantity: 4n,
-      });
-      await acceptShipment(drugTrace.connect(pharmacy), sent.shipmentId);
+      await deliver(drugTrace, batchId, manufacturer, pharmacy, 4n);
       await dispense(drugTrace.connect(pharmacy), batchId, TREE.proofFor("SN0002"));
       const chainId = Number((await ethers.provider.getNetwork()).chainId);
       resolver = await startVerificationStub(
@@ -328,13 +305,11 @@ describe("sdk/drug-trace/pack-check", function () {
     });
 
     it("reads the deployed DrugTrace's names (none set: empty), whether or not it has nameOf yet", async function () {
-      const { ethers, ignition } = await network.create();
-      const [admin] = await ethers.getSigners();
+      const connection = await network.create();
+      const [admin] = await connection.ethers.getSigners();
       if (admin === undefined) throw new Error("no account");
-      const { drugTrace } = await ignition.deploy(DrugTraceModule, {
-        parameters: { DrugTrace: { admin: admin.address } },
-      });
-      const contract = drugTrace;
+      // untyped, as the page holds a deployment it did not build
+      const contract: BaseContract = await deployDrugTrace(connection, admin.address);
       const hasNames = contract.interface.getFunction("nameOf") !== null;
       const expected = hasNames
         ? ((await contract.getFunction("nameOf").staticCall(account)) as string)
@@ -349,28 +324,20 @@ describe("sdk/drug-trace/pack-check", function () {
       const node = await startHardhatNode();
       const capped = await startCappedRpc(node.url, 10_000);
       try {
-        const { ethers, ignition, provider } = await network.create({
+        const connection = await network.create({
           network: "localhost",
           override: { url: node.url },
         });
-        const [admin, manufacturer, pharmacy] = await ethers.getSigners();
+        const [admin, manufacturer, pharmacy] = await connection.ethers.getSigners();
         if (admin === undefined || manufacturer === undefined || pharmacy === undefined) {
           throw new Error("too few accounts");
         }
-        const { drugTrace: deployed } = await ignition.deploy(DrugTraceModule, {
-          parameters: { DrugTrace: { admin: admin.address } },
-          deploymentId: `capped-logs-${process.pid}`,
-        });
-        const address = await deployed.getAddress();
-        const drugTrace = await ethers.getContractAt("DrugTrace", address);
+        const deploymentId = `capped-logs-${process.pid}`;
+        const drugTrace = await deployDrugTrace(connection, admin.address, deploymentId);
+        const address = await drugTrace.getAddress();
         const batchId = await registerTestBatch(drugTrace, admin, manufacturer, pharmacy);
-        await provider.request({ method: "hardhat_mine", params: [toBeHex(1_000_000)] });
-        const sent = await ship(drugTrace.connect(manufacturer), {
-          batchId,
-          to: pharmacy.address,
-          quantity: 2n,
-        });
-        await acceptShipment(drugTrace.connect(pharmacy), sent.shipmentId);
+        await connection.provider.request({ method: "hardhat_mine", params: [toBeHex(1_000_000)] });
+        await deliver(drugTrace, batchId, manufacturer, pharmacy, 2n);
         const unit = TREE.proofFor("SN0004");
         await dispense(drugTrace.connect(pharmacy), batchId, unit);
 

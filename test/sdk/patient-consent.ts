@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { VoidSigner, Wallet, ZeroHash, getAddress, id } from "ethers";
+import type { Signer } from "ethers";
 import { network } from "hardhat";
 
-import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
 import { ContractRevertError, InputError } from "../../sdk/errors.js";
 import { parseDateOption } from "../../tasks/lib/options.js";
 import {
@@ -43,30 +43,17 @@ import {
   unpauseConsent,
 } from "../../sdk/patient-consent/index.js";
 import { parseDays, parsePeriod } from "../../tasks/patient-consent/period.js";
-
-const { ethers, networkHelpers, ignition } = await network.create();
+import { deployPatientConsent } from "../fixtures/patient-consent.js";
 
 const DAY = 86_400n;
 const TREAT = BigInt(PURPOSES.TREAT);
 const ETREAT = BigInt(PURPOSES.ETREAT);
 
-async function sdkFixture() {
-  const [admin, patient, clinic, insurer, guardian, responder, relayer] = await ethers.getSigners();
-  const { patientConsent } = await ignition.deploy(PatientConsentModule);
-  const address = await patientConsent.getAddress();
-  const consent = await ethers.getContractAt("PatientConsent", address);
-  await consent.connect(admin).grantRole(await consent.EMERGENCY_ROLE(), responder!.address);
-  return {
-    consent,
-    address,
-    admin: admin!,
-    patient: patient!,
-    clinic: clinic!,
-    insurer: insurer!,
-    guardian: guardian!,
-    responder: responder!,
-    relayer: relayer!,
-  };
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+function sdkFixture() {
+  return deployPatientConsent(connection);
 }
 
 const load = () => networkHelpers.loadFixture(sdkFixture);
@@ -87,6 +74,18 @@ async function grantClinic(
     start: now,
     end: now + length,
   });
+}
+
+/** `signer` signs a grant of `purposes` on `categories` to the clinic for a day from now. */
+async function signDayGrant(
+  f: Awaited<ReturnType<typeof sdkFixture>>,
+  signer: Signer,
+  purposes: number,
+  categories: number,
+) {
+  const now = await latestTimestamp(f.consent);
+  const terms = { grantee: f.clinic.address, purposes, categories, start: now, end: now + DAY };
+  return signConsentGrant(signer, f.address, { ...terms, deadline: now + DAY });
 }
 
 describe("PatientConsent SDK", function () {
@@ -179,15 +178,12 @@ describe("PatientConsent SDK", function () {
 
     it("signs with any signer, reading the chain id and nonce, to the contract's digest", async function () {
       const f = await load();
-      const now = await latestTimestamp(f.consent);
-      const signed = await signConsentGrant(f.patient, f.address, {
-        grantee: f.clinic.address,
-        purposes: parsePurposes("TREAT"),
-        categories: parseCategories("labs"),
-        start: now,
-        end: now + DAY,
-        deadline: now + DAY,
-      });
+      const signed = await signDayGrant(
+        f,
+        f.patient,
+        parsePurposes("TREAT"),
+        parseCategories("labs"),
+      );
       expect(signed.grant.patient).to.equal(f.patient.address);
       expect(signed.grant.nonce).to.equal(0n);
       expect(signed.domain.chainId).to.equal((await ethers.provider.getNetwork()).chainId);
@@ -198,14 +194,7 @@ describe("PatientConsent SDK", function () {
 
       // A plain ethers Wallet (not a Hardhat signer) signs the same way.
       const wallet = Wallet.createRandom(ethers.provider);
-      const byWallet = await signConsentGrant(wallet, f.address, {
-        grantee: f.clinic.address,
-        purposes: 1,
-        categories: 0,
-        start: now,
-        end: now + DAY,
-        deadline: now + DAY,
-      });
+      const byWallet = await signDayGrant(f, wallet, 1, 0);
       expect(recoverConsentGrantSigner(byWallet)).to.equal(wallet.address);
       const { consentId } = await grantConsentBySig(f.consent.connect(f.relayer), byWallet);
       expect(consentId).to.equal(await f.consent.consentIdOf(wallet.address, f.clinic.address));
@@ -232,15 +221,7 @@ describe("PatientConsent SDK", function () {
 
     it("round-trips a signed grant through JSON", async function () {
       const f = await load();
-      const now = await latestTimestamp(f.consent);
-      const signed = await signConsentGrant(f.patient, f.address, {
-        grantee: f.clinic.address,
-        purposes: 5,
-        categories: 20,
-        start: now,
-        end: now + DAY,
-        deadline: now + DAY,
-      });
+      const signed = await signDayGrant(f, f.patient, 5, 20);
       const json = serializeSignedConsentGrant(signed);
       expect(JSON.parse(json)).to.have.nested.property("grant.nonce", "0");
       expect(parseSignedConsentGrant(json)).to.deep.equal(signed);
@@ -248,15 +229,7 @@ describe("PatientConsent SDK", function () {
 
     it("refuses malformed signed grants with one clear line", async function () {
       const f = await load();
-      const now = await latestTimestamp(f.consent);
-      const signed = await signConsentGrant(f.patient, f.address, {
-        grantee: f.clinic.address,
-        purposes: 1,
-        categories: 0,
-        start: now,
-        end: now + DAY,
-        deadline: now + DAY,
-      });
+      const signed = await signDayGrant(f, f.patient, 1, 0);
       const good = JSON.parse(serializeSignedConsentGrant(signed)) as Record<string, unknown>;
       const grant = good.grant as Record<string, unknown>;
       const cases: [string, string][] = [
@@ -408,13 +381,16 @@ describe("PatientConsent SDK", function () {
         patient: f.patient.address,
         provider: f.clinic.address,
       });
-      const access = await logAccess(
-        f.consent.connect(f.clinic),
-        f.patient.address,
-        f.clinic.address,
-        recordHash,
-        TREAT,
-      );
+      // the record is read by `reader` (the clinic's record) for `purpose`
+      const read = (reader: Signer, purpose: bigint) =>
+        logAccess(
+          f.consent.connect(reader),
+          f.patient.address,
+          f.clinic.address,
+          recordHash,
+          purpose,
+        );
+      const access = await read(f.clinic, TREAT);
       expect(access.breakGlassId).to.equal(0n);
       const opened = await breakGlass(
         f.consent.connect(f.responder),
@@ -425,13 +401,7 @@ describe("PatientConsent SDK", function () {
       expect(
         (await readBreakGlass(f.consent, f.patient.address, f.responder.address)).open,
       ).to.equal(true);
-      const emergency = await logAccess(
-        f.consent.connect(f.responder),
-        f.patient.address,
-        f.clinic.address,
-        recordHash,
-        ETREAT,
-      );
+      const emergency = await read(f.responder, ETREAT);
       expect([emergency.consentId, emergency.breakGlassId]).to.deep.equal([ZeroHash, 1n]);
       await endBreakGlass(f.consent.connect(f.responder), f.patient.address);
       expect(

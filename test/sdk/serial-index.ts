@@ -3,7 +3,6 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { InputError } from "../../sdk/errors.js";
 import {
   batchOfTreeFileName,
   openSerialIndex,
@@ -12,17 +11,16 @@ import {
   verifySerialProof,
 } from "../../sdk/drug-trace/index.js";
 import { SerialMerkleTree, formatSerialTreeFile } from "../../sdk/drug-trace/serial-merkle.js";
+import { inputErrorOf } from "../helpers/input-error.js";
 import { GTIN, serialList, writeTreeDirectory } from "../resolver/fixture.js";
 
-async function expectRefused(treeFile: string, message: RegExp): Promise<void> {
-  let thrown: unknown;
-  try {
-    await openSerialIndex(treeFile, { indexFile: false });
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).to.be.instanceOf(InputError);
-  expect((thrown as Error).message).to.match(message);
+/** Opening `treeFile` (by default without an index file) is refused with an `InputError`. */
+async function expectRefused(
+  treeFile: string,
+  message: RegExp,
+  options: Parameters<typeof openSerialIndex>[1] = { indexFile: false },
+): Promise<void> {
+  expect(await inputErrorOf(openSerialIndex(treeFile, options))).to.match(message);
 }
 
 describe("sdk/drug-trace/serial-index", function () {
@@ -74,23 +72,11 @@ describe("sdk/drug-trace/serial-index", function () {
     const text = await readFile(treeFile, "utf8");
     const renamed = path.join(directory, `${GTIN}-B1.tree.json`);
     await writeFile(renamed, text);
-    let thrown: unknown;
-    try {
-      await openSerialIndex(renamed, { indexFile: false });
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).to.be.instanceOf(InputError);
-    expect((thrown as Error).message).to.match(
+    await expectRefused(
+      renamed,
       /records GTIN 09506000134352 lot A\/1, but its name says .* lot B1/,
     );
-    thrown = undefined;
-    try {
-      await openSerialIndex(path.join(directory, "missing.tree.json"));
-    } catch (error) {
-      thrown = error;
-    }
-    expect((thrown as Error).message).to.match(/^tree file not found: /);
+    await expectRefused(path.join(directory, "missing.tree.json"), /^tree file not found: /, {});
   });
 
   it("refuses a tree file with duplicate serials or a wrong root", async function () {

@@ -6,7 +6,6 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import { AbiCoder, encodeBytes32String, keccak256 } from "ethers";
 
-import { InputError } from "../../sdk/errors.js";
 import {
   SERIAL_TREE_FORMAT,
   buildSerialTree,
@@ -19,6 +18,7 @@ import {
   treeFileNameOf,
   verifySerialProof,
 } from "../../sdk/drug-trace/index.js";
+import { expectText, inputErrorOf } from "../helpers/input-error.js";
 
 const LEAF_ENCODING = ["uint256", "bytes32"];
 
@@ -33,17 +33,22 @@ function standardTree(serials: readonly string[]): StandardMerkleTree<[bigint, s
   );
 }
 
+/** Whether OpenZeppelin's StandardMerkleTree.verify accepts a proof of the tree rooted at `root`. */
+function ozVerifies(
+  root: string,
+  unit: { index: bigint; serial: string; proof: readonly string[] },
+): boolean {
+  return StandardMerkleTree.verify(
+    root,
+    LEAF_ENCODING,
+    [unit.index, encodeBytes32String(unit.serial)],
+    [...unit.proof],
+  );
+}
+
+/** `action` (which may return a promise) is refused with an `InputError` saying `message`. */
 async function expectInputError(action: () => unknown, message: string | RegExp): Promise<void> {
-  let thrown: unknown;
-  try {
-    await action();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, "expected an InputError").to.be.instanceOf(InputError);
-  const text = (thrown as InputError).message;
-  if (typeof message === "string") expect(text).to.equal(message);
-  else expect(text).to.match(message);
+  expectText(await inputErrorOf(Promise.resolve().then(action)), message);
 }
 
 describe("sdk/drug-trace/serial-tree", function () {
@@ -56,6 +61,22 @@ describe("sdk/drug-trace/serial-tree", function () {
   after(async function () {
     await rm(dir, { recursive: true, force: true });
   });
+
+  /** `read` refuses each file (written with `content` first; undefined: no such file). */
+  async function refusesFiles(
+    read: (file: string) => Promise<unknown>,
+    cases: [
+      name: string,
+      content: string | undefined,
+      message: (file: string) => string | RegExp,
+    ][],
+  ): Promise<void> {
+    for (const [name, content, message] of cases) {
+      const file = join(dir, name);
+      if (content !== undefined) await writeFile(file, content);
+      await expectInputError(() => read(file), message(file));
+    }
+  }
 
   describe("leafHash", function () {
     it("is the double-hashed abi.encode(uint256, bytes32) leaf", function () {
@@ -98,14 +119,7 @@ describe("sdk/drug-trace/serial-tree", function () {
     it("produces proofs that StandardMerkleTree.verify and verifySerialProof accept", function () {
       const tree = serialTreeOf(serialList(37));
       const { index, serial, proof } = tree.proofFor("SN000023");
-      expect(
-        StandardMerkleTree.verify(
-          tree.root,
-          LEAF_ENCODING,
-          [index, encodeBytes32String(serial)],
-          proof,
-        ),
-      ).to.be.true;
+      expect(ozVerifies(tree.root, { index, serial, proof })).to.be.true;
       expect(verifySerialProof(tree.root, index, serial, proof)).to.be.true;
       expect(verifySerialProof(tree.root, index + 1n, serial, proof)).to.be.false;
       expect(verifySerialProof(tree.root, index, "SN000024", proof)).to.be.false;
@@ -238,17 +252,15 @@ describe("sdk/drug-trace/serial-tree", function () {
     });
 
     it("refuses a missing file, a CSV without a serial column and an empty file", async function () {
-      const missing = join(dir, "nope.txt");
-      await expectInputError(() => readSerials(missing), `serial file not found: ${missing}`);
-      const csv = join(dir, "no-serial.csv");
-      await writeFile(csv, "gtin,lot\n1,2\n");
-      await expectInputError(
-        () => readSerials(csv),
-        `${csv} line 1: CSV header has no "serial" column (found gtin, lot)`,
-      );
-      const empty = join(dir, "empty.txt");
-      await writeFile(empty, "# nothing\n\n");
-      await expectInputError(() => readSerials(empty), `serial file ${empty} has no serials`);
+      await refusesFiles(readSerials, [
+        ["nope.txt", undefined, (file) => `serial file not found: ${file}`],
+        [
+          "no-serial.csv",
+          "gtin,lot\n1,2\n",
+          (file) => `${file} line 1: CSV header has no "serial" column (found gtin, lot)`,
+        ],
+        ["empty.txt", "# nothing\n\n", (file) => `serial file ${file} has no serials`],
+      ]);
     });
   });
 
@@ -301,31 +313,25 @@ describe("sdk/drug-trace/serial-tree", function () {
         const { index, serial, proof } = tree.proofFor(serials[i]!);
         expect(index).to.equal(BigInt(i));
         expect(proof).to.have.length.within(16, 17);
-        expect(
-          StandardMerkleTree.verify(
-            tree.root,
-            LEAF_ENCODING,
-            [index, encodeBytes32String(serial)],
-            proof,
-          ),
-        ).to.be.true;
+        expect(ozVerifies(tree.root, { index, serial, proof })).to.be.true;
       }
     });
 
     it("refuses a missing, non-JSON, foreign or tampered tree file", async function () {
-      const missing = join(dir, "missing.tree.json");
-      await expectInputError(() => loadSerialTree(missing), `tree file not found: ${missing}`);
-      const bad = join(dir, "bad.tree.json");
-      await writeFile(bad, "{ not json");
-      await expectInputError(
-        () => loadSerialTree(bad),
-        `tree file ${bad} is not a valid serial tree: not JSON`,
-      );
-      await writeFile(bad, JSON.stringify(StandardMerkleTree.of([["A"]], ["string"]).dump()));
-      await expectInputError(
-        () => loadSerialTree(bad),
-        /format is "standard-v1", expected "carechain-serial-tree-v1"/,
-      );
+      const foreign = JSON.stringify(StandardMerkleTree.of([["A"]], ["string"]).dump());
+      await refusesFiles(loadSerialTree, [
+        ["missing.tree.json", undefined, (file) => `tree file not found: ${file}`],
+        [
+          "bad.tree.json",
+          "{ not json",
+          (file) => `tree file ${file} is not a valid serial tree: not JSON`,
+        ],
+        [
+          "bad.tree.json",
+          foreign,
+          () => /format is "standard-v1", expected "carechain-serial-tree-v1"/,
+        ],
+      ]);
 
       const source = join(dir, "tampered.txt");
       await writeFile(source, "SN1\nSN2\nSN3\n");
@@ -344,8 +350,9 @@ describe("sdk/drug-trace/serial-tree", function () {
     });
 
     it("refuses a missing serial file with one line", async function () {
-      const missing = join(dir, "absent.txt");
-      await expectInputError(() => buildSerialTree(missing), `serial file not found: ${missing}`);
+      await refusesFiles(buildSerialTree, [
+        ["absent.txt", undefined, (file) => `serial file not found: ${file}`],
+      ]);
     });
   });
 });

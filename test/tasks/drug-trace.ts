@@ -6,18 +6,14 @@ import { expect } from "chai";
 import { id, keccak256, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
-import DrugTraceModule from "../../ignition/modules/DrugTrace.js";
 import {
   batchIdOf,
-  bindCompanyPrefix,
-  bindSensor,
   buildSerialTree,
   DRUG_TRACE_ROLES,
   formatExpiry,
   formatShipmentId,
   grantDrugTraceRole,
   formatParticipant,
-  parseCompanyPrefix,
   readBatch,
   readHolding,
   readShipment,
@@ -25,6 +21,7 @@ import {
   shortAddress,
 } from "../../sdk/drug-trace/index.js";
 import { describeError } from "../../sdk/errors.js";
+import type { DrugTrace } from "../../typechain-types/index.js";
 import { traceAccept } from "../../tasks/drug-trace/accept.js";
 import { traceCancel } from "../../tasks/drug-trace/cancel.js";
 import type { TraceAction, TraceIo } from "../../tasks/drug-trace/connection.js";
@@ -51,34 +48,83 @@ import { traceRoles } from "../../tasks/drug-trace/roles.js";
 import { traceSensor } from "../../tasks/drug-trace/sensor.js";
 import { traceShip } from "../../tasks/drug-trace/ship.js";
 import { traceVerify } from "../../tasks/drug-trace/verify.js";
+import { deployStaffedDrugTrace } from "../fixtures/drug-trace.js";
 import { expectFailed, runRegistered } from "./run.js";
-
-const connection = await network.create();
-const { ethers, networkHelpers, ignition } = connection;
 
 /*´:°•.°+.*•´.*:˚.°*.˚•´.°:°•.°•.*•´.*:˚.°*.˚•´.°:°•.°+.*•´.*:*/
 /*                       HOW TASKS RUN                        */
 /*.•°:°.´+˚.*°.˚:*.´•*.+°.•°:´*.´•*.•°.•°:°.´:•˚°.*°.˚:*.´+°.•*/
 
+/** The chain the tasks run on: the actions take it as their connection. */
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
 // eslint-disable-next-line no-control-regex -- strips the ANSI colours `colour` adds on a terminal
 const plain = (text: string): string => text.replace(/\u001b\[\d+m/g, "");
 
-/** Runs a task's action on this test's chain; returns its exit code and what it printed. */
-async function run<A>(action: TraceAction<A>, args: A): Promise<{ code: number; out: string }> {
+/** A task's arguments: `--address` is the contract's unless they name another. */
+type OnContract = { readonly address?: string | undefined };
+
+/**
+ * Runs a task's action on this test's chain, on the DrugTrace at `address`; returns its exit code
+ * and what it printed.
+ */
+async function run<A extends OnContract>(
+  action: TraceAction<A>,
+  address: string,
+  args: A,
+): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   const io: TraceIo = { print: (line) => lines.push(line) };
-  const code = await action(args, connection, io);
+  const code = await action({ address, ...args }, connection, io);
   return { code, out: plain(lines.join("\n")) };
 }
 
-/** The one line `runTask` prints (after "error: ") when a task's action fails. */
-async function failure<A>(action: TraceAction<A>, args: A): Promise<string> {
+/** The one line `runTask` prints (after "error: ") when a task's action on `address` fails. */
+async function failure<A extends OnContract>(
+  action: TraceAction<A>,
+  address: string,
+  args: A,
+): Promise<string> {
   try {
-    await action(args, connection, { print: () => undefined });
+    await action({ address, ...args }, connection, { print: () => undefined });
   } catch (error) {
     return describeError(error);
   }
   throw new Error("expected the task to fail");
+}
+
+/**
+ * `trace dispense` of a pack as the pharmacy is refused: exit code 2, the last line printed is
+ * `verdict`, and the unit at `index` (when the batch is registered) is still not dispensed.
+ * Returns what the task printed.
+ */
+async function expectNotDispensed(
+  f: { drugTrace: DrugTrace; address: string; batchId: string },
+  pack: { code: string; tree: string; index?: bigint },
+  verdict: string,
+): Promise<{ code: number; out: string }> {
+  const refused = await run(traceDispense, f.address, {
+    code: pack.code,
+    tree: pack.tree,
+    from: FROM.pharmacy,
+  });
+  expect(refused.code).to.equal(2);
+  expect(refused.out.split("\n").at(-1)).to.equal(verdict);
+  if (pack.index !== undefined) {
+    expect(await f.drugTrace.isDispensed(f.batchId, pack.index)).to.equal(false);
+  }
+  return refused;
+}
+
+/** The decoded AccessControl error of a call by `account`, which lacks `role`. */
+function unauthorized(account: string, role: string): string {
+  return `reverted with AccessControlUnauthorizedAccount(account=${account}, neededRole=${role})`;
+}
+
+/** The one line a regulator's `trace resolve` of `flag` as `resolution` fails with. */
+function failedResolve(address: string, flag: string, resolution: string): Promise<string> {
+  return failure(traceResolve, address, { flag, resolution, from: FROM.regulator });
 }
 
 /** The value printed for `key` in a task's aligned key/value output. */
@@ -112,40 +158,11 @@ function codeOf(serial: string, expiry: string = EXPIRY_YYMMDD): string {
   return `https://id.gs1.org/01/${GTIN}/10/${LOT}/21/${serial}${query}`;
 }
 
+/** DrugTrace staffed (`deployStaffedDrugTrace`), and account 7 a second pharmacy. */
 async function rolesFixture() {
-  const [admin, manufacturer, distributor, pharmacy, regulator, sensor, stranger, pharmacy2] =
-    await ethers.getSigners();
-  const { drugTrace: deployed } = await ignition.deploy(DrugTraceModule, {
-    parameters: { DrugTrace: { admin: admin!.address } },
-  });
-  const address = await deployed.getAddress();
-  const drugTrace = await ethers.getContractAt("DrugTrace", address);
-  const asAdmin = drugTrace.connect(admin);
-  await grantDrugTraceRole(asAdmin, "MANUFACTURER", manufacturer!.address);
-  await grantDrugTraceRole(asAdmin, "DISTRIBUTOR", distributor!.address);
-  await grantDrugTraceRole(asAdmin, "DISPENSER", pharmacy!.address);
-  await grantDrugTraceRole(asAdmin, "DISPENSER", pharmacy2!.address);
-  await grantDrugTraceRole(asAdmin, "REGULATOR", regulator!.address);
-  await grantDrugTraceRole(asAdmin, "SENSOR", sensor!.address);
-  // The manufacturer owns GTIN 09506000134352's company prefix; its sensor watches its warehouse.
-  await bindCompanyPrefix(asAdmin, {
-    prefix: parseCompanyPrefix("9506000"),
-    owner: manufacturer!.address,
-    name: "Acme Pharma GmbH",
-  });
-  await bindSensor(drugTrace.connect(manufacturer), sensor!.address);
-  return {
-    drugTrace,
-    address,
-    admin: admin!,
-    manufacturer: manufacturer!,
-    distributor: distributor!,
-    pharmacy: pharmacy!,
-    regulator: regulator!,
-    sensor: sensor!,
-    stranger: stranger!,
-    pharmacy2: pharmacy2!,
-  };
+  const f = await deployStaffedDrugTrace(connection);
+  await grantDrugTraceRole(f.drugTrace.connect(f.admin), "DISPENSER", f.pharmacy2.address);
+  return f;
 }
 
 /** Signers are picked by index, as `--from 1` on the command line: */
@@ -164,14 +181,13 @@ const FROM = {
 async function registeredFixture() {
   const f = await rolesFixture();
   rmSync(TREE_FILE, { force: true });
-  const registered = await run(traceRegister, {
+  const registered = await run(traceRegister, f.address, {
     serials: SERIAL_FILE,
     gtin: GTIN,
     lot: LOT,
     expiry: EXPIRY_DATE,
     metadata: id("product master data"),
     from: FROM.manufacturer,
-    address: f.address,
   });
   return { ...f, registered, batchId: batchIdOf(BigInt(GTIN), LOT) };
 }
@@ -184,16 +200,15 @@ async function handOver(
   toIndex: string,
   quantity: number,
 ): Promise<string> {
-  const shipped = await run(traceShip, {
+  const shipped = await run(traceShip, address, {
     gtin: GTIN,
     lot: LOT,
     to,
     quantity: String(quantity),
     from,
-    address,
   });
   const shipment = field(shipped.out, "shipment");
-  await run(traceAccept, { shipment, from: toIndex, address });
+  await run(traceAccept, address, { shipment, from: toIndex });
   return shipment;
 }
 
@@ -283,26 +298,24 @@ describe("trace tasks", function () {
       const { address } = await networkHelpers.loadFixture(registeredFixture);
       const before = readFileSync(TREE_FILE, "utf8");
       expect(
-        await failure(traceRegister, {
+        await failure(traceRegister, address, {
           serials: SERIAL_FILE,
           gtin: GTIN,
           lot: LOT,
           expiry: EXPIRY_YYMMDD,
           from: FROM.manufacturer,
-          address,
         }),
       ).to.equal(
         `reverted with DrugTraceBatchAlreadyRegistered(batchId=${batchIdOf(BigInt(GTIN), LOT)})`,
       );
       expect(
-        await failure(traceRegister, {
+        await failure(traceRegister, address, {
           serials: SERIAL_FILE,
           gtin: GTIN,
           lot: "OTHER",
           expiry: EXPIRY_YYMMDD,
           tree: TREE_FILE,
           from: FROM.manufacturer,
-          address,
         }),
       ).to.equal(
         `tree file ${TREE_FILE} already holds batch ${GTIN}/${LOT}: give another tree file (--tree) for ${GTIN}/OTHER`,
@@ -315,12 +328,11 @@ describe("trace tasks", function () {
     it("ships, lists the shipment as pending both ways, accepts", async function () {
       const { drugTrace, address, batchId, manufacturer, distributor } =
         await networkHelpers.loadFixture(registeredFixture);
-      const shipped = await run(traceShip, {
+      const shipped = await run(traceShip, address, {
         batch: batchId,
         to: distributor.address,
         quantity: "7",
         from: FROM.manufacturer,
-        address,
       });
       expect(shipped.code).to.equal(0);
       const shipment = field(shipped.out, "shipment");
@@ -330,22 +342,22 @@ describe("trace tasks", function () {
       );
       expect((await readShipment(drugTrace, BigInt(shipment))).state).to.equal("Pending");
 
-      const incoming = await run(tracePending, { from: FROM.distributor, address });
+      const incoming = await run(tracePending, address, { from: FROM.distributor });
       expect(incoming.out).to.match(
         new RegExp(
           `in: accept or reject\\s+${shipment}\\s+${batchId}\\s+${manufacturer.address}\\s+7`,
         ),
       );
-      const outgoing = await run(tracePending, { account: manufacturer.address, address });
+      const outgoing = await run(tracePending, address, { account: manufacturer.address });
       expect(outgoing.out).to.match(
         new RegExp(`out: may cancel\\s+${shipment}\\s+${batchId}\\s+${distributor.address}\\s+7`),
       );
 
-      const accepted = await run(traceAccept, { shipment, from: FROM.distributor, address });
+      const accepted = await run(traceAccept, address, { shipment, from: FROM.distributor });
       expect(field(accepted.out, "accepted")).to.equal(shipment);
       expect(field(accepted.out, "units now held by")).to.equal(distributor.address);
       expect(await readHolding(drugTrace, batchId, distributor.address)).to.equal(7n);
-      expect((await run(tracePending, { from: FROM.distributor, address })).out).to.equal(
+      expect((await run(tracePending, address, { from: FROM.distributor })).out).to.equal(
         `no shipments in transit to or from ${distributor.address}`,
       );
     });
@@ -356,27 +368,25 @@ describe("trace tasks", function () {
       const ship = async () =>
         field(
           (
-            await run(traceShip, {
+            await run(traceShip, address, {
               gtin: GTIN,
               lot: LOT,
               to: distributor.address,
               quantity: "3",
               from: FROM.manufacturer,
-              address,
             })
           ).out,
           "shipment",
         );
       const first = await ship();
-      const rejected = await run(traceReject, { shipment: first, from: FROM.distributor, address });
+      const rejected = await run(traceReject, address, { shipment: first, from: FROM.distributor });
       expect(field(rejected.out, "rejected")).to.equal(first);
       expect(field(rejected.out, "units now held by")).to.equal(manufacturer.address);
 
       const second = await ship();
-      const cancelled = await run(traceCancel, {
+      const cancelled = await run(traceCancel, address, {
         shipment: second,
         from: FROM.manufacturer,
-        address,
       });
       expect(field(cancelled.out, "cancelled")).to.equal(second);
       expect(await readHolding(drugTrace, batchId, manufacturer.address)).to.equal(20n);
@@ -388,7 +398,7 @@ describe("trace tasks", function () {
     it("verify says Active with the pack's facts and holders, exit code 0", async function () {
       const { address, batchId, manufacturer, distributor, pharmacy } =
         await networkHelpers.loadFixture(stockedFixture);
-      const verified = await run(traceVerify, { code: codeOf("SN0004"), tree: TREE_FILE, address });
+      const verified = await run(traceVerify, address, { code: codeOf("SN0004"), tree: TREE_FILE });
       expect(verified.code).to.equal(0);
       expect(field(verified.out, "verdict")).to.equal("Active — genuine, may be dispensed");
       expect(field(verified.out, "GTIN")).to.equal(GTIN);
@@ -409,11 +419,10 @@ describe("trace tasks", function () {
       const { drugTrace, address, batchId, manufacturer, distributor, pharmacy } =
         await networkHelpers.loadFixture(stockedFixture);
       const code = `(01)${GTIN}(10)${LOT}(21)SN0007(17)${EXPIRY_YYMMDD}`;
-      const dispensed = await run(traceDispense, {
+      const dispensed = await run(traceDispense, address, {
         code,
         tree: TREE_FILE,
         from: FROM.pharmacy,
-        address,
       });
       expect(dispensed.code).to.equal(0);
       expect(field(dispensed.out, "dispensed")).to.equal(code);
@@ -422,13 +431,13 @@ describe("trace tasks", function () {
       expect(await drugTrace.isDispensed(batchId, 7n)).to.equal(true);
       expect(await readHolding(drugTrace, batchId, pharmacy.address)).to.equal(4n);
 
-      const verified = await run(traceVerify, { code, tree: TREE_FILE, address });
+      const verified = await run(traceVerify, address, { code, tree: TREE_FILE });
       expect(verified.code).to.equal(2);
       expect(field(verified.out, "verdict")).to.equal(
         "Dispensed — already dispensed: possible copied code",
       );
 
-      const history = await run(traceHistory, { gtin: GTIN, lot: LOT, address });
+      const history = await run(traceHistory, address, { gtin: GTIN, lot: LOT });
       expect(history.code).to.equal(0);
       expect(field(history.out, "batch")).to.equal(batchId);
       expect(field(history.out, "lot")).to.equal(LOT);
@@ -458,17 +467,15 @@ describe("trace tasks", function () {
 
       // from a later block on, only the later events (the header still describes the batch)
       const dispensedAt = Number(rows[5]!.split(/\s+/)[1]);
-      const recent = await run(traceHistory, {
+      const recent = await run(traceHistory, address, {
         batch: batchId,
         fromBlock: String(dispensedAt),
-        address,
       });
       expect(field(recent.out, "units")).to.equal("20");
       expect(recent.out.split("\n\n")[1]!.split("\n").slice(2)).to.have.length(1);
-      const none = await run(traceHistory, {
+      const none = await run(traceHistory, address, {
         batch: batchId,
         fromBlock: String(dispensedAt + 1),
-        address,
       });
       expect(none.out.split("\n").at(-1)).to.equal(`no events from block ${dispensedAt + 1} on`);
     });
@@ -479,16 +486,15 @@ describe("trace tasks", function () {
       await handOver(address, FROM.distributor, pharmacy2.address, FROM.pharmacy2, 2);
       const code = codeOf("SN0003");
       expect(
-        (await run(traceDispense, { code, tree: TREE_FILE, from: FROM.pharmacy, address })).code,
+        (await run(traceDispense, address, { code, tree: TREE_FILE, from: FROM.pharmacy })).code,
       ).to.equal(0);
 
       // the same code on a second pack, at another pharmacy
       const holding = await readHolding(drugTrace, batchId, pharmacy2.address);
-      const copied = await run(traceDispense, {
+      const copied = await run(traceDispense, address, {
         code,
         tree: TREE_FILE,
         from: FROM.pharmacy2,
-        address,
       });
       expect(copied.code).to.equal(2);
       const lines = copied.out.split("\n");
@@ -506,7 +512,7 @@ describe("trace tasks", function () {
         verdict: "Dispensed",
         evidenceHash: keccak256(toUtf8Bytes(code)),
       });
-      const history = await run(traceHistory, { batch: batchId, address });
+      const history = await run(traceHistory, address, { batch: batchId });
       expect(history.out).to.match(
         new RegExp(
           `SuspectFlagged\\s+${shortAddress(pharmacy2.address)}\\s+flag 1: unit 3 verified Dispensed`,
@@ -517,7 +523,7 @@ describe("trace tasks", function () {
     it("through the registered task: exit code 2 and the red line, nothing on stderr", async function () {
       const { address } = await networkHelpers.loadFixture(stockedFixture);
       const code = codeOf("SN0001");
-      await run(traceDispense, { code, tree: TREE_FILE, from: FROM.pharmacy, address });
+      await run(traceDispense, address, { code, tree: TREE_FILE, from: FROM.pharmacy });
       const again = await runRegistered(
         ["trace", "dispense"],
         { code, tree: TREE_FILE, from: FROM.pharmacy, address },
@@ -541,24 +547,18 @@ describe("trace tasks", function () {
       const { drugTrace, address, batchId, pharmacy } =
         await networkHelpers.loadFixture(stockedFixture);
       const code = codeOf("SN0005", "300101");
-      const verified = await run(traceVerify, { code, tree: TREE_FILE, address });
+      const verified = await run(traceVerify, address, { code, tree: TREE_FILE });
       expect(verified.code).to.equal(2);
       expect(field(verified.out, "verdict")).to.equal(
         `SUSPECT — expiry mismatch (pack says 2030-01-01, registered ${EXPIRY_DATE}): suspect pack`,
       );
       expect(field(verified.out, "expiry")).to.equal(`${EXPIRY_DATE} (the pack says 2030-01-01)`);
 
-      const refused = await run(traceDispense, {
-        code,
-        tree: TREE_FILE,
-        from: FROM.pharmacy,
-        address,
-      });
-      expect(refused.code).to.equal(2);
-      expect(refused.out.split("\n").at(-1)).to.equal(
+      await expectNotDispensed(
+        { drugTrace, address, batchId },
+        { code, tree: TREE_FILE, index: 5n },
         `NOT dispensed: expiry mismatch (pack says 2030-01-01, registered ${EXPIRY_DATE}): suspect pack — alert raised as flag #1`,
       );
-      expect(await drugTrace.isDispensed(batchId, 5n)).to.equal(false);
       expect(await readSuspectFlag(drugTrace, 1n)).to.deep.include({
         verdict: "Active",
         reporter: pharmacy.address,
@@ -567,10 +567,9 @@ describe("trace tasks", function () {
 
     it("a serial not in the tree verifies as Unknown (a counterfeit is an answer, not an error)", async function () {
       const { address } = await networkHelpers.loadFixture(stockedFixture);
-      const verified = await run(traceVerify, {
+      const verified = await run(traceVerify, address, {
         code: codeOf("FAKE0001", ""),
         tree: TREE_FILE,
-        address,
       });
       expect(verified.code).to.equal(2);
       expect(field(verified.out, "verdict")).to.equal(
@@ -583,28 +582,21 @@ describe("trace tasks", function () {
 
     it("a recalled batch is not dispensed: the alert carries Recalled", async function () {
       const { drugTrace, address, batchId } = await networkHelpers.loadFixture(stockedFixture);
-      const recalled = await run(traceRecall, {
+      const recalled = await run(traceRecall, address, {
         gtin: GTIN,
         lot: LOT,
         reason: "7",
         evidence: id("lab report"),
         from: FROM.regulator,
-        address,
       });
       expect(recalled.code).to.equal(0);
       expect(field(recalled.out, "batch state")).to.equal("Recalled");
       expect(field(recalled.out, "reason code")).to.equal("7");
-      const refused = await run(traceDispense, {
-        code: codeOf("SN0009"),
-        tree: TREE_FILE,
-        from: FROM.pharmacy,
-        address,
-      });
-      expect(refused.code).to.equal(2);
-      expect(refused.out.split("\n").at(-1)).to.equal(
+      await expectNotDispensed(
+        { drugTrace, address, batchId },
+        { code: codeOf("SN0009"), tree: TREE_FILE, index: 9n },
         "NOT dispensed: Recalled (batch recalled: do not dispense) — alert raised as flag #1",
       );
-      expect(await drugTrace.isDispensed(batchId, 9n)).to.equal(false);
     });
   });
 
@@ -612,19 +604,14 @@ describe("trace tasks", function () {
     it("an expired pack verifies as Expired (exit 2) and is not dispensed", async function () {
       const { drugTrace, address, batchId } = await networkHelpers.loadFixture(stockedFixture);
       await networkHelpers.time.increaseTo(EXPIRY + 1n);
-      const verified = await run(traceVerify, { code: codeOf("SN0006"), tree: TREE_FILE, address });
+      const verified = await run(traceVerify, address, { code: codeOf("SN0006"), tree: TREE_FILE });
       expect(verified.code).to.equal(2);
       expect(field(verified.out, "verdict")).to.equal("Expired — expired: do not dispense");
-      const refused = await run(traceDispense, {
-        code: codeOf("SN0006"),
-        tree: TREE_FILE,
-        from: FROM.pharmacy,
-        address,
-      });
-      expect(refused.out.split("\n").at(-1)).to.equal(
+      await expectNotDispensed(
+        { drugTrace, address, batchId },
+        { code: codeOf("SN0006"), tree: TREE_FILE, index: 6n },
         "NOT dispensed: Expired (expired: do not dispense) — alert raised as flag #1",
       );
-      expect(await drugTrace.isDispensed(batchId, 6n)).to.equal(false);
     });
 
     it("a code of a batch nobody registered is Unknown: not dispensed, no flag on chain (the contract refuses flags on unregistered batches)", async function () {
@@ -632,18 +619,13 @@ describe("trace tasks", function () {
       const ghostTree = path.join(DIRECTORY, "ghost.tree.json");
       await buildSerialTree(SERIAL_FILE, { gtin: GTIN, lot: "GHOST1", treeFile: ghostTree });
       const code = `(01)${GTIN}(10)GHOST1(21)SN0001`;
-      const verified = await run(traceVerify, { code, tree: ghostTree, address });
+      const verified = await run(traceVerify, address, { code, tree: ghostTree });
       expect(verified.code).to.equal(2);
       expect(field(verified.out, "holders")).to.equal("—");
 
-      const refused = await run(traceDispense, {
-        code,
-        tree: ghostTree,
-        from: FROM.pharmacy,
-        address,
-      });
-      expect(refused.code).to.equal(2);
-      expect(refused.out.split("\n").at(-1)).to.equal(
+      const refused = await expectNotDispensed(
+        { drugTrace, address, batchId: batchIdOf(BigInt(GTIN), "GHOST1") },
+        { code, tree: ghostTree },
         "NOT dispensed: Unknown (not genuine / counterfeit: no registered unit has this code) — batch not registered: report the pack to the regulator",
       );
       expect(field(refused.out, "alert")).to.equal(
@@ -651,7 +633,7 @@ describe("trace tasks", function () {
       );
       expect((await readSuspectFlag(drugTrace, 1n)).state).to.equal("None");
       expect(await drugTrace.openFlagsOf(pharmacy.address)).to.equal(0n);
-      expect(await failure(traceHistory, { gtin: GTIN, lot: "GHOST1", address })).to.match(
+      expect(await failure(traceHistory, address, { gtin: GTIN, lot: "GHOST1" })).to.match(
         /^unknown batch 0x[0-9a-f]{64}: no batch with that id/,
       );
     });
@@ -663,26 +645,24 @@ describe("trace tasks", function () {
     it("adds, lists, authorizes, transfers and revokes a prefix, printing names beside addresses", async function () {
       const { drugTrace, address, manufacturer, stranger, pharmacy2 } =
         await networkHelpers.loadFixture(rolesFixture);
-      const added = await run(tracePrefixAdd, {
+      const added = await run(tracePrefixAdd, address, {
         prefix: "0614141",
         owner: stranger.address,
         name: RIVAL,
         from: FROM.admin,
-        address,
       });
       expect(field(added.out, "prefix")).to.equal("0614141 (7 digits)");
       expect(field(added.out, "owner")).to.equal(formatParticipant(RIVAL, stranger.address));
       expect(field(added.out, "gas used")).to.match(/^\d[\d,]* gas$/);
 
-      const authorized = await run(tracePrefixAuthorize, {
+      const authorized = await run(tracePrefixAuthorize, address, {
         prefix: "9506000",
         manufacturer: pharmacy2.address,
         from: FROM.manufacturer,
-        address,
       });
       expect(field(authorized.out, "authorized")).to.equal(shortAddress(pharmacy2.address));
 
-      const listed = await run(tracePrefixList, { address });
+      const listed = await run(tracePrefixList, address, {});
       const rows = listed.out.split("\n").slice(2);
       expect(rows[0]).to.match(
         new RegExp(`^0614141\\s+${RIVAL} \\(${shortAddress(stranger.address)}\\)\\s+\\(none\\)$`),
@@ -693,46 +673,42 @@ describe("trace tasks", function () {
         ),
       );
 
-      await run(tracePrefixDeauthorize, {
+      await run(tracePrefixDeauthorize, address, {
         prefix: "9506000",
         manufacturer: pharmacy2.address,
         from: FROM.manufacturer,
-        address,
       });
       expect(await drugTrace.isContractManufacturer(9506000n, 7, pharmacy2.address)).to.equal(
         false,
       );
 
-      const moved = await run(tracePrefixTransfer, {
+      const moved = await run(tracePrefixTransfer, address, {
         prefix: "0614141",
         to: pharmacy2.address,
         name: "Buyer AG",
         from: FROM.admin,
-        address,
       });
       expect(field(moved.out, "previous owner")).to.equal(
         formatParticipant(RIVAL, stranger.address),
       );
       expect(field(moved.out, "owner")).to.equal(formatParticipant("Buyer AG", pharmacy2.address));
 
-      const revoked = await run(tracePrefixRevoke, {
+      const revoked = await run(tracePrefixRevoke, address, {
         prefix: "0614141",
         from: FROM.admin,
-        address,
       });
       expect(field(revoked.out, "owner")).to.equal("(none)");
-      expect((await run(tracePrefixList, { address })).out).to.not.contain("0614141");
+      expect((await run(tracePrefixList, address, {})).out).to.not.contain("0614141");
     });
 
     it("ends bad prefixes, names and refused calls with one clear line; nothing changes", async function () {
       const { drugTrace, address, stranger } = await networkHelpers.loadFixture(rolesFixture);
       const add = (args: Record<string, string>): Promise<string> =>
-        failure(tracePrefixAdd, {
+        failure(tracePrefixAdd, address, {
           prefix: "0614141",
           owner: stranger.address,
           name: RIVAL,
           from: FROM.admin,
-          address,
           ...args,
         });
       expect(await add({ prefix: "06141" })).to.equal(
@@ -755,11 +731,10 @@ describe("trace tasks", function () {
         /^reverted with AccessControlUnauthorizedAccount\(account=0x[0-9a-fA-F]{40}, neededRole=DEFAULT_ADMIN_ROLE\)$/,
       );
       expect(
-        await failure(tracePrefixAuthorize, {
+        await failure(tracePrefixAuthorize, address, {
           prefix: "9506000",
           manufacturer: stranger.address,
           from: FROM.stranger,
-          address,
         }),
       ).to.equal(
         `reverted with DrugTraceNotCompanyPrefixOwner(prefix=9506000, prefixLength=7, account=${stranger.address})`,
@@ -769,80 +744,71 @@ describe("trace tasks", function () {
 
     it("lets a regulator name a pharmacy; roles, history and verify show the name", async function () {
       const { address, pharmacy } = await networkHelpers.loadFixture(rolesFixture);
-      const named = await run(traceName, {
+      const named = await run(traceName, address, {
         account: pharmacy.address,
         name: "Apotheke am Markt",
         from: FROM.regulator,
-        address,
       });
       expect(field(named.out, "account")).to.equal(
         formatParticipant("Apotheke am Markt", pharmacy.address),
       );
-      const roles = await run(traceRoles, { account: pharmacy.address, address });
+      const roles = await run(traceRoles, address, { account: pharmacy.address });
       expect(field(roles.out, "name")).to.equal("Apotheke am Markt");
-      expect(
-        await failure(traceName, {
-          account: pharmacy.address,
-          name: "Acme Pharma GmbH",
-          from: FROM.pharmacy,
-          address,
-        }),
-      ).to.equal(
-        `reverted with AccessControlUnauthorizedAccount(account=${pharmacy.address}, neededRole=REGULATOR_ROLE)`,
+      const byPharmacy = {
+        account: pharmacy.address,
+        name: "Acme Pharma GmbH",
+        from: FROM.pharmacy,
+      };
+      expect(await failure(traceName, address, byPharmacy)).to.equal(
+        unauthorized(pharmacy.address, "REGULATOR_ROLE"),
       );
     });
 
     it("binds and unbinds a sensor; an excursion in transit goes through --shipment", async function () {
       const { address, batchId, manufacturer, distributor, sensor } =
         await networkHelpers.loadFixture(stockedFixture);
-      const roles = await run(traceRoles, { account: sensor.address, address });
+      const roles = await run(traceRoles, address, { account: sensor.address });
       expect(field(roles.out, "sensor of")).to.equal(
         formatParticipant("Acme Pharma GmbH", manufacturer.address),
       );
-      await run(traceSensor, {
+      await run(traceSensor, address, {
         sensor: sensor.address,
         unbind: true,
         from: FROM.manufacturer,
-        address,
       });
-      const bound = await run(traceSensor, {
+      const bound = await run(traceSensor, address, {
         sensor: sensor.address,
         from: FROM.distributor,
-        address,
       });
       expect(field(bound.out, "custodian")).to.equal(shortAddress(distributor.address));
-      const shipped = await run(traceShip, {
+      const shipped = await run(traceShip, address, {
         batch: batchId,
         to: distributor.address,
         quantity: "1",
         from: FROM.manufacturer,
-        address,
       });
       const shipment = field(shipped.out, "shipment");
-      const reported = await run(traceExcursion, {
+      const reported = await run(traceExcursion, address, {
         shipment,
         reading: ZeroHash.replace(/0$/, "1"),
         extreme: "9.5",
         from: FROM.sensor,
-        address,
       });
       expect(field(reported.out, "excursion")).to.equal(batchId);
       expect(field(reported.out, "custodian")).to.equal(shortAddress(distributor.address));
       expect(field(reported.out, "batch state")).to.equal("Quarantined (now)");
       expect(
-        await failure(traceExcursion, {
+        await failure(traceExcursion, address, {
           shipment,
           batch: batchId,
           reading: ZeroHash,
           extreme: "9.5",
           from: FROM.sensor,
-          address,
         }),
       ).to.equal("give --shipment or the batch (--batch, or --gtin and --lot), not both");
-      const released = await run(traceRelease, {
+      const released = await run(traceRelease, address, {
         batch: batchId,
         from: FROM.manufacturer,
-        address,
       });
       expect(field(released.out, "batch state")).to.equal("Active");
     });
@@ -853,45 +819,42 @@ describe("trace tasks", function () {
       const { address } = await networkHelpers.loadFixture(stockedFixture);
       const readingFile = path.join(DIRECTORY, "logger-7.csv");
       writeFileSync(readingFile, "time,celsius\n2027-01-01T00:00:00Z,9.5\n");
-      const reported = await run(traceExcursion, {
+      const reported = await run(traceExcursion, address, {
         gtin: GTIN,
         lot: LOT,
         reading: readingFile,
         extreme: "9.5",
         from: FROM.sensor,
-        address,
       });
       expect(field(reported.out, "extreme")).to.equal("9.50 °C");
       expect(field(reported.out, "reading hash")).to.equal(keccak256(readFileSync(readingFile)));
       expect(field(reported.out, "batch state")).to.equal("Quarantined (now)");
 
-      const verified = await run(traceVerify, { code: codeOf("SN0000"), tree: TREE_FILE, address });
+      const verified = await run(traceVerify, address, { code: codeOf("SN0000"), tree: TREE_FILE });
       expect(verified.code).to.equal(2);
       expect(field(verified.out, "verdict")).to.equal(
         "Quarantined — batch quarantined: hold the pack, do not dispense",
       );
 
-      const released = await run(traceRelease, {
+      const released = await run(traceRelease, address, {
         gtin: GTIN,
         lot: LOT,
         from: FROM.manufacturer,
-        address,
       });
       expect(field(released.out, "batch state")).to.equal("Active");
       expect(
-        (await run(traceVerify, { code: codeOf("SN0000"), tree: TREE_FILE, address })).code,
+        (await run(traceVerify, address, { code: codeOf("SN0000"), tree: TREE_FILE })).code,
       ).to.equal(0);
     });
 
     it("flags a unit by code and tree, and a regulator resolves it as quarantined", async function () {
       const { drugTrace, address, batchId, distributor } =
         await networkHelpers.loadFixture(stockedFixture);
-      const flagged = await run(traceFlag, {
+      const flagged = await run(traceFlag, address, {
         code: codeOf("SN0011"),
         tree: TREE_FILE,
         verdict: "active",
         from: FROM.distributor,
-        address,
       });
       expect(field(flagged.out, "flag")).to.equal("#1");
       expect(field(flagged.out, "unit")).to.equal("index 11, serial SN0011");
@@ -902,21 +865,19 @@ describe("trace tasks", function () {
         state: "Open",
       });
 
-      const byIndex = await run(traceFlag, {
+      const byIndex = await run(traceFlag, address, {
         batch: batchId,
         serial: "SN0012",
         index: "12",
         verdict: "unknown",
         from: FROM.distributor,
-        address,
       });
       expect(field(byIndex.out, "flag")).to.equal("#2");
 
-      const resolved = await run(traceResolve, {
+      const resolved = await run(traceResolve, address, {
         flag: "#1",
         resolution: "quarantined",
         from: FROM.regulator,
-        address,
       });
       expect(field(resolved.out, "resolved")).to.equal("flag #1: Quarantined");
       expect(field(resolved.out, "batch state")).to.equal("Quarantined (quarantined now)");
@@ -927,25 +888,22 @@ describe("trace tasks", function () {
   describe("trace roles", function () {
     it("grants by word and lists an account's roles", async function () {
       const { drugTrace, address, stranger } = await networkHelpers.loadFixture(rolesFixture);
-      const granted = await run(traceRoles, {
+      const granted = await run(traceRoles, address, {
         account: stranger.address,
         grant: "Dispenser",
         from: FROM.admin,
-        address,
       });
       expect(field(granted.out, "granted")).to.equal("DISPENSER_ROLE");
       expect(field(granted.out, "roles")).to.equal("DISPENSER_ROLE");
       expect(await drugTrace.hasRole(DRUG_TRACE_ROLES.DISPENSER, stranger.address)).to.equal(true);
-      const admin = await run(traceRoles, {
+      const admin = await run(traceRoles, address, {
         account: (await ethers.getSigners())[0]!.address,
-        address,
       });
       expect(field(admin.out, "roles")).to.equal("DEFAULT_ADMIN_ROLE");
-      const revoked = await run(traceRoles, {
+      const revoked = await run(traceRoles, address, {
         account: stranger.address,
         revoke: "dispenser_role",
         from: FROM.admin,
-        address,
       });
       expect(field(revoked.out, "roles")).to.equal("(none)");
     });
@@ -955,20 +913,18 @@ describe("trace tasks", function () {
     it("a bad check digit", async function () {
       const { address } = await networkHelpers.loadFixture(stockedFixture);
       expect(
-        await failure(traceVerify, {
+        await failure(traceVerify, address, {
           code: `(01)09506000134353(10)${LOT}(21)SN0001`,
           tree: TREE_FILE,
-          address,
         }),
       ).to.equal("GTIN 09506000134353 has a bad check digit: expected 2, found 3");
       expect(
-        await failure(traceRegister, {
+        await failure(traceRegister, address, {
           serials: SERIAL_FILE,
           gtin: "9506000134353",
           lot: "X1",
           expiry: EXPIRY_YYMMDD,
           from: FROM.manufacturer,
-          address,
         }),
       ).to.equal("GTIN 9506000134353 has a bad check digit: expected 2, found 3");
     });
@@ -976,11 +932,10 @@ describe("trace tasks", function () {
     it("a serial not in the tree at dispensing: nothing dispensed", async function () {
       const { address } = await networkHelpers.loadFixture(stockedFixture);
       expect(
-        await failure(traceDispense, {
+        await failure(traceDispense, address, {
           code: codeOf("FAKE0001"),
           tree: TREE_FILE,
           from: FROM.pharmacy,
-          address,
         }),
       ).to.equal(
         `NOT dispensed: serial FAKE0001 is not in tree file ${TREE_FILE} of batch ${GTIN}/${LOT} — a counterfeit code, or the wrong tree file`,
@@ -990,10 +945,9 @@ describe("trace tasks", function () {
     it("a code of another batch than the tree file's", async function () {
       const { address } = await networkHelpers.loadFixture(stockedFixture);
       expect(
-        await failure(traceVerify, {
+        await failure(traceVerify, address, {
           code: `(01)${GTIN}(10)LOT9(21)SN0001`,
           tree: TREE_FILE,
-          address,
         }),
       ).to.equal(
         `the code's lot LOT9 is not the lot ${LOT} of tree file ${TREE_FILE}: use the tree file of the code's batch`,
@@ -1004,56 +958,48 @@ describe("trace tasks", function () {
       const { address, distributor } = await networkHelpers.loadFixture(stockedFixture);
       const unknown = id("no such batch");
       expect(
-        await failure(traceShip, {
+        await failure(traceShip, address, {
           batch: unknown,
           to: distributor.address,
           quantity: "1",
           from: FROM.manufacturer,
-          address,
         }),
       ).to.equal(
         `unknown batch ${unknown}: no batch with that id is registered on DrugTrace ${address}`,
       );
-      expect(await failure(traceHistory, { gtin: GTIN, lot: "NOPE", address })).to.equal(
+      expect(await failure(traceHistory, address, { gtin: GTIN, lot: "NOPE" })).to.equal(
         `unknown batch ${batchIdOf(BigInt(GTIN), "NOPE")}: no batch with that id is registered and no event names it`,
       );
       expect(
-        await failure(traceAccept, { shipment: "0x99", from: FROM.distributor, address }),
+        await failure(traceAccept, address, { shipment: "0x99", from: FROM.distributor }),
       ).to.equal("unknown shipment 0x99: no shipment has that id");
-      expect(
-        await failure(traceResolve, {
-          flag: "4",
-          resolution: "cleared",
-          from: FROM.regulator,
-          address,
-        }),
-      ).to.equal("unknown flag #4: no suspect flag has that number");
+      expect(await failedResolve(address, "4", "cleared")).to.equal(
+        "unknown flag #4: no suspect flag has that number",
+      );
     });
 
     it("a missing file", async function () {
       const { address } = await networkHelpers.loadFixture(stockedFixture);
       const missing = path.join(DIRECTORY, "missing.txt");
       expect(
-        await failure(traceRegister, {
+        await failure(traceRegister, address, {
           serials: missing,
           gtin: GTIN,
           lot: "X1",
           expiry: EXPIRY_YYMMDD,
           from: FROM.manufacturer,
-          address,
         }),
       ).to.equal(`serial file not found: ${missing}`);
       expect(
-        await failure(traceVerify, { code: codeOf("SN0001"), tree: missing, address }),
+        await failure(traceVerify, address, { code: codeOf("SN0001"), tree: missing }),
       ).to.equal(`tree file not found: ${missing}`);
       expect(
-        await failure(traceRecall, {
+        await failure(traceRecall, address, {
           gtin: GTIN,
           lot: LOT,
           reason: "1",
           evidence: missing,
           from: FROM.regulator,
-          address,
         }),
       ).to.equal(`--evidence file not found: ${missing}`);
     });
@@ -1062,40 +1008,35 @@ describe("trace tasks", function () {
       const { drugTrace, address, batchId, distributor, stranger } =
         await networkHelpers.loadFixture(stockedFixture);
       const holding = await readHolding(drugTrace, batchId, distributor.address);
-      // a distributor holds stock but is no dispenser: verify passes, dispense is refused
-      expect(
-        await failure(traceDispense, {
-          code: codeOf("SN0002"),
-          tree: TREE_FILE,
-          from: FROM.distributor,
-          address,
-        }),
-      ).to.equal(
-        `reverted with AccessControlUnauthorizedAccount(account=${distributor.address}, neededRole=DISPENSER_ROLE)`,
-      );
+      const cases: [() => Promise<string>, string][] = [
+        // a distributor holds stock but is no dispenser: verify passes, dispense is refused
+        [
+          () =>
+            failure(traceDispense, address, {
+              code: codeOf("SN0002"),
+              tree: TREE_FILE,
+              from: FROM.distributor,
+            }),
+          unauthorized(distributor.address, "DISPENSER_ROLE"),
+        ],
+        [
+          () =>
+            failure(traceRoles, address, {
+              account: stranger.address,
+              grant: "regulator",
+              from: FROM.stranger,
+            }),
+          unauthorized(stranger.address, "DEFAULT_ADMIN_ROLE"),
+        ],
+        [
+          () =>
+            failure(traceRecall, address, { batch: batchId, reason: "1", from: FROM.distributor }),
+          `reverted with DrugTraceNotManufacturerOrRegulator(batchId=${batchId}, account=${distributor.address})`,
+        ],
+      ];
+      for (const [attempt, message] of cases) expect(await attempt()).to.equal(message);
       expect(await drugTrace.isDispensed(batchId, 2n)).to.equal(false);
       expect(await readHolding(drugTrace, batchId, distributor.address)).to.equal(holding);
-
-      expect(
-        await failure(traceRoles, {
-          account: stranger.address,
-          grant: "regulator",
-          from: FROM.stranger,
-          address,
-        }),
-      ).to.equal(
-        `reverted with AccessControlUnauthorizedAccount(account=${stranger.address}, neededRole=DEFAULT_ADMIN_ROLE)`,
-      );
-      expect(
-        await failure(traceRecall, {
-          batch: batchId,
-          reason: "1",
-          from: FROM.distributor,
-          address,
-        }),
-      ).to.equal(
-        `reverted with DrugTraceNotManufacturerOrRegulator(batchId=${batchId}, account=${distributor.address})`,
-      );
       expect((await readBatch(drugTrace, batchId)).state).to.equal("Active");
     });
 
@@ -1103,12 +1044,11 @@ describe("trace tasks", function () {
       const { address, batchId, stranger, distributor } =
         await networkHelpers.loadFixture(stockedFixture);
       expect(
-        await failure(traceShip, {
+        await failure(traceShip, address, {
           batch: batchId,
           to: stranger.address,
           quantity: "1",
           from: FROM.manufacturer,
-          address,
         }),
       ).to.equal(`reverted with DrugTraceNotTradePartner(account=${stranger.address})`);
       const shipment = await handOver(
@@ -1118,11 +1058,11 @@ describe("trace tasks", function () {
         FROM.distributor,
         1,
       );
-      expect(await failure(traceAccept, { shipment, from: FROM.distributor, address })).to.equal(
+      expect(await failure(traceAccept, address, { shipment, from: FROM.distributor })).to.equal(
         `shipment ${shipment} is Accepted; this needs it Pending (DrugTraceUnexpectedShipmentState)`,
       );
       expect(
-        await failure(traceRelease, { batch: batchId, from: FROM.manufacturer, address }),
+        await failure(traceRelease, address, { batch: batchId, from: FROM.manufacturer }),
       ).to.equal(
         `batch ${batchId} is Active; this needs it Quarantined (DrugTraceUnexpectedBatchState)`,
       );
@@ -1131,13 +1071,12 @@ describe("trace tasks", function () {
     it("malformed numbers, words, addresses and accounts", async function () {
       const { address, distributor } = await networkHelpers.loadFixture(stockedFixture);
       const ship = (overrides: Record<string, string>) =>
-        failure(traceShip, {
+        failure(traceShip, address, {
           gtin: GTIN,
           lot: LOT,
           to: distributor.address,
           quantity: "1",
           from: FROM.manufacturer,
-          address,
           ...overrides,
         });
       expect(await ship({ quantity: "0" })).to.equal(
@@ -1155,27 +1094,21 @@ describe("trace tasks", function () {
         `no contract at ${distributor.address} on chain 31337: check --address or --network`,
       );
       expect(
-        await failure(traceExcursion, {
+        await failure(traceExcursion, address, {
           gtin: GTIN,
           lot: LOT,
           reading: ZeroHash,
           extreme: "hot",
           from: FROM.sensor,
-          address,
         }),
       ).to.equal(
         "--extreme hot is not a temperature in °C with at most two decimals, e.g. 9.5 or -25",
       );
+      expect(await failedResolve(address, "1", "maybe")).to.equal(
+        "--resolution maybe is not one of cleared, quarantined, recalled",
+      );
       expect(
-        await failure(traceResolve, {
-          flag: "1",
-          resolution: "maybe",
-          from: FROM.regulator,
-          address,
-        }),
-      ).to.equal("--resolution maybe is not one of cleared, quarantined, recalled");
-      expect(
-        await failure(traceRoles, { account: distributor.address, grant: "owner", address }),
+        await failure(traceRoles, address, { account: distributor.address, grant: "owner" }),
       ).to.equal(
         "--grant owner is not one of manufacturer, distributor, dispenser, regulator, sensor, pauser",
       );
@@ -1205,17 +1138,16 @@ describe("trace tasks", function () {
     it("prints the id in hex, accepted in hex or decimal", async function () {
       const { drugTrace, address, distributor } =
         await networkHelpers.loadFixture(registeredFixture);
-      const shipped = await run(traceShip, {
+      const shipped = await run(traceShip, address, {
         gtin: GTIN,
         lot: LOT,
         to: distributor.address,
         quantity: "1",
         from: FROM.manufacturer,
-        address,
       });
       const shipment = BigInt(field(shipped.out, "shipment"));
       expect(formatShipmentId(shipment)).to.equal(field(shipped.out, "shipment"));
-      await run(traceAccept, { shipment: shipment.toString(), from: FROM.distributor, address });
+      await run(traceAccept, address, { shipment: shipment.toString(), from: FROM.distributor });
       expect((await readShipment(drugTrace, shipment)).state).to.equal("Accepted");
     });
   });

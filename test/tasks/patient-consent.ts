@@ -9,7 +9,6 @@ import hre from "hardhat";
 import { expectFailed, runAction, runRegistered } from "./run.js";
 import type { Ran } from "./run.js";
 
-import PatientConsentModule from "../../ignition/modules/PatientConsent.js";
 import {
   PURPOSES,
   anchorRecord,
@@ -25,39 +24,45 @@ import { consentCooldown } from "../../tasks/patient-consent/cooldown.js";
 import { consentSignDelegate } from "../../tasks/patient-consent/sign-delegate.js";
 import { consentSignRevocation } from "../../tasks/patient-consent/sign-revocation.js";
 import { consentDelegate } from "../../tasks/patient-consent/delegate.js";
+import type { TaskAction } from "../../tasks/lib/task.js";
 import type { GrantTermsArgs } from "../../tasks/patient-consent/connection.js";
 import { consentGrant } from "../../tasks/patient-consent/grant.js";
 import { consentLog } from "../../tasks/patient-consent/log.js";
 import { consentRevoke } from "../../tasks/patient-consent/revoke.js";
 import { consentSign } from "../../tasks/patient-consent/sign.js";
 import { consentSubmit } from "../../tasks/patient-consent/submit.js";
+import { deployPatientConsent } from "../fixtures/patient-consent.js";
 
 const connection = await hre.network.create();
-const { ethers, networkHelpers, ignition } = connection;
+const { ethers, networkHelpers } = connection;
 
-async function tasksFixture() {
-  const [admin, patient, clinic, insurer, guardian, responder, relayer] = await ethers.getSigners();
-  const { patientConsent } = await ignition.deploy(PatientConsentModule);
-  const address = await patientConsent.getAddress();
-  const consent = await ethers.getContractAt("PatientConsent", address);
-  await consent.connect(admin).grantRole(await consent.EMERGENCY_ROLE(), responder!.address);
-  return {
-    consent,
-    address,
-    patient: patient!,
-    clinic: clinic!,
-    insurer: insurer!,
-    guardian: guardian!,
-    responder: responder!,
-    relayer: relayer!,
-  };
+function tasksFixture() {
+  return deployPatientConsent(connection);
 }
 
 const load = () => networkHelpers.loadFixture(tasksFixture);
+type Fixture = Awaited<ReturnType<typeof load>>;
+
+/**
+ * Runs a consent task's action as the command line does, on the fixture's contract unless
+ * `args.address` names another.
+ */
+function run<A extends { readonly address?: string | undefined }>(
+  f: Fixture,
+  action: TaskAction<A, typeof connection>,
+  args: A,
+): Promise<Ran> {
+  return runAction(action, { address: f.address, ...args }, connection);
+}
 
 /** `consent grant` on the fixture's contract, as the patient (account 1) unless `from` says. */
-function grant(f: Awaited<ReturnType<typeof load>>, args: GrantTermsArgs) {
-  return runAction(consentGrant, { from: "1", address: f.address, ...args }, connection);
+function grant(f: Fixture, args: GrantTermsArgs) {
+  return run(f, consentGrant, { from: "1", ...args });
+}
+
+/** `consent submit` of a signed grant or action (JSON or its file), by the relayer (account 6). */
+function submit(f: Fixture, signed: string): Promise<Ran> {
+  return run(f, consentSubmit, { grant: signed, from: "6" });
 }
 
 describe("consent tasks", function () {
@@ -78,28 +83,22 @@ describe("consent tasks", function () {
       expect(granted.stdout).to.match(/gas\s+[\d,]+ gas/);
 
       const check = (purpose: string, categories: string) =>
-        runAction(
-          consentCheck,
-          {
-            patient: f.patient.address,
-            grantee: f.clinic.address,
-            purpose,
-            categories,
-            address: f.address,
-          },
-          connection,
-        );
+        run(f, consentCheck, {
+          patient: f.patient.address,
+          grantee: f.clinic.address,
+          purpose,
+          categories,
+        });
       const yes = await check("treat", "labs");
       expect(yes.stdout).to.contain(`authorized: ${f.clinic.address} may act for TREAT on labs`);
       expect(yes.stdout).to.match(/consent\s+Active/);
       const no = await check("HRESCH", "labs");
       expect(no.stdout).to.contain("not authorized");
 
-      const revoked = await runAction(
-        consentRevoke,
-        { grantee: f.clinic.address, from: f.patient.address, address: f.address },
-        connection,
-      );
+      const revoked = await run(f, consentRevoke, {
+        grantee: f.clinic.address,
+        from: f.patient.address,
+      });
       expect(revoked.stdout).to.contain(`revoked consent ${consentId}`);
       expect((await check("TREAT", "labs")).stdout).to.match(
         /not authorized[\s\S]*consent\s+Revoked/,
@@ -123,11 +122,7 @@ describe("consent tasks", function () {
 
     it("ends with one line naming the contract's refusal", async function () {
       const f = await load();
-      const out = await runAction(
-        consentRevoke,
-        { grantee: f.clinic.address, from: "1", address: f.address },
-        connection,
-      );
+      const out = await run(f, consentRevoke, { grantee: f.clinic.address, from: "1" });
       expectFailed(
         out,
         `error: consent (patient=${f.patient.address}, grantee=${f.clinic.address}) is None; this needs it Pending or Active (PatientConsentUnexpectedConsentState)`,
@@ -138,28 +133,19 @@ describe("consent tasks", function () {
   describe("consent sign / submit", function () {
     it("signs to stdout; anyone submits the JSON", async function () {
       const f = await load();
-      const signed = await runAction(
-        consentSign,
-        {
-          grantee: f.insurer.address,
-          purposes: "HPAYMT",
-          days: "365",
-          deadlineDays: "7",
-          from: "1",
-          address: f.address,
-        },
-        connection,
-      );
+      const signed = await run(f, consentSign, {
+        grantee: f.insurer.address,
+        purposes: "HPAYMT",
+        days: "365",
+        deadlineDays: "7",
+        from: "1",
+      });
       expect(signed.exitCode, signed.stderr).to.equal(0);
       const grant = parseSignedConsentGrant(signed.stdout);
       expect(grant.grant.patient).to.equal(f.patient.address);
       expect(grant.grant.purposes).to.equal(1n << BigInt(PURPOSES.HPAYMT));
 
-      const submitted = await runAction(
-        consentSubmit,
-        { grant: signed.stdout, from: "6", address: f.address },
-        connection,
-      );
+      const submitted = await submit(f, signed.stdout);
       expect(submitted.exitCode, submitted.stderr).to.equal(0);
       expect(submitted.stdout).to.contain("granted consent");
       expect(submitted.stdout).to.match(new RegExp(`submitted by\\s+${f.relayer.address}`));
@@ -167,11 +153,7 @@ describe("consent tasks", function () {
         await f.consent.isAuthorized(f.patient.address, f.insurer.address, PURPOSES.HPAYMT, 0),
       ).to.equal(true);
 
-      const replay = await runAction(
-        consentSubmit,
-        { grant: signed.stdout, from: "6", address: f.address },
-        connection,
-      );
+      const replay = await submit(f, signed.stdout);
       expect(replay.exitCode).to.equal(1);
       expect(replay.stderr).to.contain("reverted with PatientConsentInvalidNonce");
     });
@@ -181,29 +163,20 @@ describe("consent tasks", function () {
       const dir = mkdtempSync(path.join(tmpdir(), "consent-"));
       try {
         const file = path.join(dir, "grant.json");
-        const signed = await runAction(
-          consentSign,
-          {
-            grantee: f.clinic.address,
-            purposes: "TREAT",
-            categories: "labs",
-            days: "1",
-            deadlineDays: "1",
-            out: file,
-            from: "1",
-            address: f.address,
-          },
-          connection,
-        );
+        const signed = await run(f, consentSign, {
+          grantee: f.clinic.address,
+          purposes: "TREAT",
+          categories: "labs",
+          days: "1",
+          deadlineDays: "1",
+          out: file,
+          from: "1",
+        });
         expect(signed.stdout).to.contain(`to ${file}`);
         expect(parseSignedConsentGrant(readFileSync(file, "utf8")).grant.grantee).to.equal(
           f.clinic.address,
         );
-        const submitted = await runAction(
-          consentSubmit,
-          { grant: file, from: "6", address: f.address },
-          connection,
-        );
+        const submitted = await submit(f, file);
         expect(submitted.exitCode, submitted.stderr).to.equal(0);
         expect(await f.consent.consentStateOf(f.patient.address, f.clinic.address)).to.equal(2n);
       } finally {
@@ -213,25 +186,20 @@ describe("consent tasks", function () {
 
     it("refuses a grant signed for another contract before sending anything", async function () {
       const f = await load();
-      const signed = await runAction(
-        consentSign,
-        {
-          grantee: f.clinic.address,
-          purposes: "TREAT",
-          days: "1",
-          deadlineDays: "1",
-          from: "1",
-          address: f.address,
-        },
-        connection,
-      );
+      const signed = await run(f, consentSign, {
+        grantee: f.clinic.address,
+        purposes: "TREAT",
+        days: "1",
+        deadlineDays: "1",
+        from: "1",
+      });
       const other = await ethers.deployContract("PatientConsent", [0n, f.patient.address, 86_400n]);
       const otherAddress = await other.getAddress();
-      const out = await runAction(
-        consentSubmit,
-        { grant: signed.stdout, from: "6", address: otherAddress },
-        connection,
-      );
+      const out = await run(f, consentSubmit, {
+        grant: signed.stdout,
+        from: "6",
+        address: otherAddress,
+      });
       expectFailed(
         out,
         `error: the grant was signed for PatientConsent at ${f.address}, not ${otherAddress}`,
@@ -242,19 +210,14 @@ describe("consent tasks", function () {
   describe("consent delegate", function () {
     it("appoints a delegate who grants for the patient, then removes it", async function () {
       const f = await load();
-      const set = await runAction(
-        consentDelegate,
-        {
-          delegate: f.guardian.address,
-          purposes: "TREAT",
-          categories: "labs",
-          days: "90",
-          revoke: false,
-          from: "1",
-          address: f.address,
-        },
-        connection,
-      );
+      const set = await run(f, consentDelegate, {
+        delegate: f.guardian.address,
+        purposes: "TREAT",
+        categories: "labs",
+        days: "90",
+        revoke: false,
+        from: "1",
+      });
       expect(set.exitCode, set.stderr).to.equal(0);
       expect(set.stdout).to.contain(
         `${f.guardian.address} may grant and revoke for ${f.patient.address} until`,
@@ -272,11 +235,11 @@ describe("consent tasks", function () {
       expect(byGuardian.exitCode, byGuardian.stderr).to.equal(0);
       expect(byGuardian.stdout).to.match(new RegExp(`granted by\\s+${f.guardian.address}`));
 
-      const removed = await runAction(
-        consentDelegate,
-        { delegate: f.guardian.address, revoke: true, from: "1", address: f.address },
-        connection,
-      );
+      const removed = await run(f, consentDelegate, {
+        delegate: f.guardian.address,
+        revoke: true,
+        from: "1",
+      });
       expect(removed.stdout).to.contain(`removed delegate ${f.guardian.address}`);
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
     });
@@ -314,11 +277,7 @@ describe("consent tasks", function () {
         PURPOSES.ETREAT,
       );
 
-      const out = await runAction(
-        consentLog,
-        { fromBlock: "0", from: "1", address: f.address },
-        connection,
-      );
+      const out = await run(f, consentLog, { fromBlock: "0", from: "1" });
       expect(out.exitCode, out.stderr).to.equal(0);
       const lines = out.stdout.split("\n");
       expect(lines[0]).to.equal(
@@ -335,11 +294,7 @@ describe("consent tasks", function () {
       );
       expect(lines[5]).to.match(/access \(BREAK-GLASS\).*ETREAT.*break-glass #1$/);
 
-      const empty = await runAction(
-        consentLog,
-        { fromBlock: "0", from: "3", address: f.address },
-        connection,
-      );
+      const empty = await run(f, consentLog, { fromBlock: "0", from: "3" });
       expect(empty.stdout).to.equal(
         `no access to records of ${f.insurer.address} logged since block 0`,
       );
@@ -352,13 +307,13 @@ describe("consent tasks", function () {
       const record = {
         patient: f.patient.address,
         record: id("salt|lab report"),
-        address: f.address,
       };
-      const refused = await runAction(
-        consentAccess,
-        { ...record, purpose: "TREAT", categories: "labs", from: "2" },
-        connection,
-      );
+      const refused = await run(f, consentAccess, {
+        ...record,
+        purpose: "TREAT",
+        categories: "labs",
+        from: "2",
+      });
       expectFailed(refused, /^error: reverted with PatientConsentNotAuthorized\(/);
       await grant(f, {
         grantee: f.clinic.address,
@@ -366,22 +321,19 @@ describe("consent tasks", function () {
         categories: "labs",
         days: "1",
       });
-      const logged = await runAction(
-        consentAccess,
-        { ...record, purpose: "treat", categories: "labs", from: "2" },
-        connection,
-      );
+      const logged = await run(f, consentAccess, {
+        ...record,
+        purpose: "treat",
+        categories: "labs",
+        from: "2",
+      });
       expect(logged.exitCode, logged.stderr).to.equal(0);
       expect(logged.stdout).to.contain(`logged access by ${f.clinic.address} for TREAT`);
       expect(logged.stdout).to.match(/anchored\s+labs \(0x/);
       expect(logged.stdout).to.match(/covered by\s+consent 0x/);
-      const again = await runAction(
-        consentAccess,
-        { ...record, purpose: "TREAT", from: "2" },
-        connection,
-      );
+      const again = await run(f, consentAccess, { ...record, purpose: "TREAT", from: "2" });
       expect(again.stdout).to.not.contain("anchored");
-      const log = await runAction(consentLog, { from: "1", address: f.address }, connection);
+      const log = await run(f, consentLog, { from: "1" });
       expect(log.stdout.split("\n")[0]).to.equal(`access log of ${f.patient.address}: 2 entries`);
     });
   });
@@ -420,68 +372,58 @@ describe("consent tasks", function () {
 
     it("refuses a bad period, address, signer or grant file with one clear line", async function () {
       const f = await load();
-      const base = { grantee: f.clinic.address, purposes: "TREAT", from: "1", address: f.address };
+      const base = { grantee: f.clinic.address, purposes: "TREAT", from: "1" };
       const cases: [() => Promise<Ran>, string][] = [
         [
-          () => runAction(consentGrant, { ...base }, connection),
+          () => run(f, consentGrant, { ...base }),
           "error: give the period's end: --days <n> or --until <ISO date>",
         ],
         [
-          () => runAction(consentGrant, { ...base, days: "soon" }, connection),
+          () => run(f, consentGrant, { ...base, days: "soon" }),
           "error: --days 'soon' is not a positive number of days",
         ],
         [
-          () => runAction(consentGrant, { ...base, until: "31/12/2099" }, connection),
+          () => run(f, consentGrant, { ...base, until: "31/12/2099" }),
           "error: --until '31/12/2099' is not a date: use YYYY-MM-DD or an ISO date-time such as 2026-01-31T09:00:00Z",
         ],
         [
-          () => runAction(consentGrant, { ...base, days: "1", grantee: "bob" }, connection),
+          () => run(f, consentGrant, { ...base, days: "1", grantee: "bob" }),
           "error: --grantee bob is not an address",
         ],
         [
           () =>
-            runAction(
-              consentGrant,
-              { ...base, days: "1", grantee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293Bc" },
-              connection,
-            ),
+            run(f, consentGrant, {
+              ...base,
+              days: "1",
+              grantee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293Bc",
+            }),
           "error: --grantee 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293Bc has a bad checksum: did you mean 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC?",
         ],
         [
-          () => runAction(consentGrant, { ...base, days: "1", from: "99" }, connection),
+          () => run(f, consentGrant, { ...base, days: "1", from: "99" }),
           "error: --from 99: this network has 20 accounts (0 to 19)",
         ],
         [
-          () => runAction(consentGrant, { ...base, days: "1", address: "0x12" }, connection),
+          () => run(f, consentGrant, { ...base, days: "1", address: "0x12" }),
           "error: --address 0x12 is not an address",
         ],
         [
-          () =>
-            runAction(
-              consentSubmit,
-              { grant: "/nonexistent/grant.json", from: "0", address: f.address },
-              connection,
-            ),
+          () => run(f, consentSubmit, { grant: "/nonexistent/grant.json", from: "0" }),
           "error: --grant /nonexistent/grant.json: no such file",
         ],
         [
           () =>
-            runAction(
-              consentDelegate,
-              {
-                delegate: f.guardian.address,
-                days: "1",
-                revoke: true,
-                from: "1",
-                address: f.address,
-              },
-              connection,
-            ),
+            run(f, consentDelegate, {
+              delegate: f.guardian.address,
+              days: "1",
+              revoke: true,
+              from: "1",
+            }),
           "error: --revoke removes the delegate at once: drop --purposes, --categories, --until and --days",
         ],
       ];
-      for (const [run, message] of cases) {
-        const out = await run();
+      for (const [attempt, message] of cases) {
+        const out = await attempt();
         expect(out.exitCode, message).to.equal(1);
         expect(out.stderr).to.equal(message);
       }
@@ -489,16 +431,12 @@ describe("consent tasks", function () {
 
     it("refuses an --address without a contract", async function () {
       const f = await load();
-      const out = await runAction(
-        consentCheck,
-        {
-          patient: f.patient.address,
-          grantee: f.clinic.address,
-          purpose: "TREAT",
-          address: f.clinic.address,
-        },
-        connection,
-      );
+      const out = await run(f, consentCheck, {
+        patient: f.patient.address,
+        grantee: f.clinic.address,
+        purpose: "TREAT",
+        address: f.clinic.address,
+      });
       expectFailed(
         out,
         `error: no contract at ${f.clinic.address} on chain 31337: check --address or --network`,
@@ -508,26 +446,17 @@ describe("consent tasks", function () {
   describe("consent sign-revocation / sign-delegate / submit", function () {
     it("the patient signs an appointment, a revocation and a removal; a relayer submits each", async function () {
       const f = await load();
-      const appointment = await runAction(
-        consentSignDelegate,
-        {
-          delegate: f.guardian.address,
-          purposes: "TREAT",
-          categories: "labs",
-          days: "30",
-          revoke: false,
-          deadlineDays: "1",
-          from: "1",
-          address: f.address,
-        },
-        connection,
-      );
+      const appointment = await run(f, consentSignDelegate, {
+        delegate: f.guardian.address,
+        purposes: "TREAT",
+        categories: "labs",
+        days: "30",
+        revoke: false,
+        deadlineDays: "1",
+        from: "1",
+      });
       expect(appointment.exitCode, appointment.stderr).to.equal(0);
-      const appointed = await runAction(
-        consentSubmit,
-        { grant: appointment.stdout, from: "6", address: f.address },
-        connection,
-      );
+      const appointed = await submit(f, appointment.stdout);
       expect(appointed.exitCode, appointed.stderr).to.equal(0);
       expect(appointed.stdout).to.contain(`appointed delegate ${f.guardian.address}`);
       expect(appointed.stdout).to.match(/may grant purposes\s+TREAT/);
@@ -546,59 +475,37 @@ describe("consent tasks", function () {
       const dir = mkdtempSync(path.join(tmpdir(), "consent-revocation-"));
       try {
         const file = path.join(dir, "revocation.json");
-        const signed = await runAction(
-          consentSignRevocation,
-          {
-            grantee: f.clinic.address,
-            deadlineDays: "1",
-            out: file,
-            from: "1",
-            address: f.address,
-          },
-          connection,
-        );
+        const signed = await run(f, consentSignRevocation, {
+          grantee: f.clinic.address,
+          deadlineDays: "1",
+          out: file,
+          from: "1",
+        });
         expect(signed.exitCode, signed.stderr).to.equal(0);
         expect(signed.stdout).to.contain(`consent submit --grant ${file}`);
         const parsed = parseSignedConsentAction(readFileSync(file, "utf8"));
         expect(parsed.primaryType).to.equal("ConsentRevocation");
-        const revoked = await runAction(
-          consentSubmit,
-          { grant: file, from: "6", address: f.address },
-          connection,
-        );
+        const revoked = await submit(f, file);
         expect(revoked.exitCode, revoked.stderr).to.equal(0);
         expect(revoked.stdout).to.contain("revoked consent 0x");
         expect(
           await f.consent.isAuthorized(f.patient.address, f.clinic.address, PURPOSES.TREAT, 0),
         ).to.equal(false);
         // The same file again: the nonce is used.
-        const replay = await runAction(
-          consentSubmit,
-          { grant: file, from: "6", address: f.address },
-          connection,
-        );
+        const replay = await submit(f, file);
         expect(replay.exitCode).to.equal(1);
         expect(replay.stderr).to.contain("PatientConsentNonceAlreadyUsed");
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
 
-      const removal = await runAction(
-        consentSignDelegate,
-        {
-          delegate: f.guardian.address,
-          revoke: true,
-          deadlineDays: "1",
-          from: "1",
-          address: f.address,
-        },
-        connection,
-      );
-      const removed = await runAction(
-        consentSubmit,
-        { grant: removal.stdout, from: "6", address: f.address },
-        connection,
-      );
+      const removal = await run(f, consentSignDelegate, {
+        delegate: f.guardian.address,
+        revoke: true,
+        deadlineDays: "1",
+        from: "1",
+      });
+      const removed = await submit(f, removal.stdout);
       expect(removed.exitCode, removed.stderr).to.equal(0);
       expect(removed.stdout).to.contain(`removed delegate ${f.guardian.address}`);
       expect(await f.consent.isDelegate(f.patient.address, f.guardian.address)).to.equal(false);
@@ -609,46 +516,35 @@ describe("consent tasks", function () {
       const cases: [() => Promise<Ran>, string][] = [
         [
           () =>
-            runAction(
-              consentSignDelegate,
-              {
-                delegate: f.guardian.address,
-                days: "1",
-                revoke: true,
-                deadlineDays: "1",
-                from: "1",
-                address: f.address,
-              },
-              connection,
-            ),
+            run(f, consentSignDelegate, {
+              delegate: f.guardian.address,
+              days: "1",
+              revoke: true,
+              deadlineDays: "1",
+              from: "1",
+            }),
           "error: --revoke signs the delegate's removal: drop --purposes, --categories, --until and --days",
         ],
         [
           () =>
-            runAction(
-              consentSignRevocation,
-              { grantee: f.clinic.address, deadlineDays: "-1", from: "1", address: f.address },
-              connection,
-            ),
+            run(f, consentSignRevocation, {
+              grantee: f.clinic.address,
+              deadlineDays: "-1",
+              from: "1",
+            }),
           "error: --deadline-days '-1' is not a positive number of days",
         ],
         [
-          () =>
-            runAction(consentCooldown, { hours: "0.5", from: "0", address: f.address }, connection),
+          () => run(f, consentCooldown, { hours: "0.5", from: "0" }),
           "error: --hours 0.5: the cooldown must be between 1 hour and 720 hours",
         ],
         [
-          () =>
-            runAction(
-              consentCooldown,
-              { hours: "soon", from: "0", address: f.address },
-              connection,
-            ),
+          () => run(f, consentCooldown, { hours: "soon", from: "0" }),
           "error: --hours 'soon' is not a number of hours",
         ],
       ];
-      for (const [run, message] of cases) {
-        const out = await run();
+      for (const [attempt, message] of cases) {
+        const out = await attempt();
         expect(out.exitCode, message).to.equal(1);
         expect(out.stderr).to.equal(message);
       }
@@ -658,23 +554,15 @@ describe("consent tasks", function () {
   describe("consent cooldown", function () {
     it("shows the break-glass cooldown and lets the admin set it", async function () {
       const f = await load();
-      const shown = await runAction(consentCooldown, { address: f.address }, connection);
+      const shown = await run(f, consentCooldown, {});
       expect(shown.exitCode, shown.stderr).to.equal(0);
       expect(shown.stdout).to.match(/cooldown\s+24 hours/);
       expect(shown.stdout).to.match(/allowed\s+1 hour to 720 hours/);
-      const set = await runAction(
-        consentCooldown,
-        { hours: "6", from: "0", address: f.address },
-        connection,
-      );
+      const set = await run(f, consentCooldown, { hours: "6", from: "0" });
       expect(set.exitCode, set.stderr).to.equal(0);
       expect(set.stdout).to.contain("break-glass cooldown set to 6 hours");
       expect(await f.consent.breakGlassCooldown()).to.equal(6n * 3_600n);
-      const stranger = await runAction(
-        consentCooldown,
-        { hours: "2", from: "1", address: f.address },
-        connection,
-      );
+      const stranger = await run(f, consentCooldown, { hours: "2", from: "1" });
       expect(stranger.exitCode).to.equal(1);
       expect(stranger.stderr).to.contain("AccessControlUnauthorizedAccount");
     });
