@@ -223,7 +223,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     ) external nonReentrant whenNotPaused onlyRole(INSURER_ROLE) {
         PoolRecord storage pool = _checkPoolInsurer(poolId);
         if (amount == 0) revert InsuranceClaimZeroAmount();
-        if (to == address(0)) revert InsuranceClaimZeroAddress();
+        if (to == address(0)) revert InsuranceClaimZeroAccount();
         uint256 available = pool.balance - pool.reserved;
         if (amount > available) revert InsuranceClaimWithdrawalExceedsAvailable(poolId, amount, available);
         // amount <= available <= balance < 2^128, so the cast is exact and the subtraction cannot underflow.
@@ -235,7 +235,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
     /// @inheritdoc IInsuranceClaim
     function setAdjuster(uint256 poolId, address adjuster, bool allowed) external onlyRole(INSURER_ROLE) {
         _checkPoolInsurer(poolId);
-        if (adjuster == address(0)) revert InsuranceClaimZeroAddress();
+        if (adjuster == address(0)) revert InsuranceClaimZeroAccount();
         _adjusters[poolId][adjuster] = allowed;
         emit PoolAdjusterSet(poolId, adjuster, allowed);
     }
@@ -299,7 +299,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         uint48 end
     ) external whenNotPaused onlyRole(INSURER_ROLE) returns (uint256 policyId) {
         _checkPoolInsurer(_existingPlan(planId).poolId);
-        if (patient == address(0)) revert InsuranceClaimZeroAddress();
+        if (patient == address(0)) revert InsuranceClaimZeroAccount();
         if (end <= start) revert InsuranceClaimInvalidPeriod(start, end);
         policyId = ++_counters.policies;
         PolicyRecord storage policy = _policies[policyId];
@@ -325,7 +325,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         bytes32[] calldata scheduleProof
     ) external whenNotPaused onlyRole(PROVIDER_ROLE) returns (uint256 claimId) {
         if (request.billed == 0) revert InsuranceClaimZeroAmount();
-        if (request.evidenceHash == bytes32(0)) revert InsuranceClaimEvidenceMissing();
+        if (request.evidenceHash == bytes32(0)) revert InsuranceClaimZeroEvidenceHash();
         if (_isDrugServiceCode(request.serviceCode)) revert InsuranceClaimDrugCodeNeedsDrugClaim(request.serviceCode);
         bytes32 key = _claimKey(request.policyId, msg.sender, request.serviceCode, request.serviceDate);
         uint96 allowed;
@@ -360,7 +360,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         bytes32[] calldata scheduleProof
     ) external whenNotPaused onlyRole(PROVIDER_ROLE) returns (uint256 claimId) {
         if (request.billed == 0) revert InsuranceClaimZeroAmount();
-        if (request.evidenceHash == bytes32(0)) revert InsuranceClaimEvidenceMissing();
+        if (request.evidenceHash == bytes32(0)) revert InsuranceClaimZeroEvidenceHash();
         bytes32 serviceCode = _drugServiceCode(request.gtin);
         uint96 allowed;
         {
@@ -459,7 +459,7 @@ contract InsuranceClaim is IInsuranceClaim, AccessControlDefaultAdminRules, Paus
         if (msg.sender != claim.provider && msg.sender != _policies[claim.policyId].patient) {
             revert InsuranceClaimNotAppellant(claimId, msg.sender);
         }
-        if (evidenceHash == bytes32(0)) revert InsuranceClaimEvidenceMissing();
+        if (evidenceHash == bytes32(0)) revert InsuranceClaimZeroEvidenceHash();
         uint48 deadline = claim.appealDeadline;
         if (block.timestamp > deadline) revert InsuranceClaimAppealWindowClosed(claimId, deadline);
         claim.state = ClaimState.Appealed;

@@ -244,7 +244,7 @@ interface IInsuranceClaim {
     error InsuranceClaimNotAContract(address account);
 
     /// @notice An address argument (patient, adjuster, recipient) is the zero address.
-    error InsuranceClaimZeroAddress();
+    error InsuranceClaimZeroAccount();
 
     /// @notice An amount (funding, withdrawal, billed) is zero.
     error InsuranceClaimZeroAmount();
@@ -323,7 +323,7 @@ interface IInsuranceClaim {
     error InsuranceClaimAppealWindowOutOfRange(uint48 appealWindow, uint48 minimum, uint48 maximum);
 
     /// @notice An evidence hash is zero.
-    error InsuranceClaimEvidenceMissing();
+    error InsuranceClaimZeroEvidenceHash();
 
     /// @notice Plan `planId` lists no allowed amount for `serviceCode`.
     error InsuranceClaimServiceNotCovered(uint256 planId, bytes32 serviceCode);

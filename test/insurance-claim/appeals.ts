@@ -75,7 +75,7 @@ describe("InsuranceClaim", function () {
       await ic.expectRevert(
         s.claims.connect(s.provider).appealClaim(s.claimId, ic.ethers.ZeroHash),
         s.claims,
-        "InsuranceClaimEvidenceMissing",
+        "InsuranceClaimZeroEvidenceHash",
       );
     });
 

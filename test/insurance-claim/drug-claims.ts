@@ -102,7 +102,7 @@ describe("InsuranceClaim", function () {
       const s = await ic.loadFixture(ic.drugClaimFixture);
       for (const [missing, error] of [
         [{ billed: 0n }, "InsuranceClaimZeroAmount"],
-        [{ evidenceHash: ic.ethers.ZeroHash }, "InsuranceClaimEvidenceMissing"],
+        [{ evidenceHash: ic.ethers.ZeroHash }, "InsuranceClaimZeroEvidenceHash"],
       ] as const) {
         await ic.expectRevert(
           s.claims.connect(s.pharmacy).submitDrugClaim({ ...s.request, ...missing }, 0n, []),

@@ -190,7 +190,7 @@ describe("InsuranceClaim", function () {
       await ic.expectRevert(
         s.claims.connect(s.insurer).createPolicy(s.planId, ic.ethers.ZeroAddress, 1n, 2n),
         s.claims,
-        "InsuranceClaimZeroAddress",
+        "InsuranceClaimZeroAccount",
       );
     });
 

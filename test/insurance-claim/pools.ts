@@ -108,7 +108,7 @@ describe("InsuranceClaim", function () {
       },
       {
         title: "reverts when the recipient is the zero address",
-        error: "InsuranceClaimZeroAddress",
+        error: "InsuranceClaimZeroAccount",
         call: (s) =>
           s.claims.connect(s.insurer).withdrawFromPool(s.poolId, 1n, ic.ethers.ZeroAddress),
       },
@@ -159,7 +159,7 @@ describe("InsuranceClaim", function () {
       await ic.expectRevert(
         s.claims.connect(s.insurer).setAdjuster(s.poolId, ic.ethers.ZeroAddress, true),
         s.claims,
-        "InsuranceClaimZeroAddress",
+        "InsuranceClaimZeroAccount",
       );
     });
   });

@@ -91,7 +91,7 @@ describe("InsuranceClaim", function () {
       },
       {
         title: "reverts when the evidence hash is zero",
-        error: "InsuranceClaimEvidenceMissing",
+        error: "InsuranceClaimZeroEvidenceHash",
         call: (s) => submit(s, { evidenceHash: ic.ethers.ZeroHash }),
       },
     ]);
