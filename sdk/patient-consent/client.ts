@@ -614,15 +614,13 @@ export async function readAccessLog(
       consent.queryFilter(consent.filters.BreakGlassOpened(undefined, patient), fromBlock),
       consent.queryFilter(consent.filters.BreakGlassEnded(undefined, patient), fromBlock),
     ]);
-    const blocks = new Set([...accesses, ...opened, ...ended].map((log) => log.blockNumber));
-    const blockTimes = new Map(
-      await Promise.all(
-        [...blocks].map(async (blockNumber) => {
-          const block = await consent.runner?.provider?.getBlock(blockNumber);
-          return [blockNumber, BigInt(block?.timestamp ?? 0)] as const;
-        }),
-      ),
-    );
+    // One block read at a time: the consent page reads through RPC endpoints that cap bursts.
+    const blockTimes = new Map<number, bigint>();
+    for (const { blockNumber } of [...accesses, ...opened, ...ended]) {
+      if (blockTimes.has(blockNumber)) continue;
+      const block = await consent.runner?.provider?.getBlock(blockNumber);
+      blockTimes.set(blockNumber, BigInt(block?.timestamp ?? 0));
+    }
     /** What every line carries, read from its log. */
     const line = <K extends AccessLogEntry["kind"]>(
       kind: K,
