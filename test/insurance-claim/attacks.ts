@@ -439,20 +439,17 @@ describe("InsuranceClaim", function () {
     it("a provider the patient never authorized cannot bill the patient's policy", async function () {
       const s = await ic.loadFixture(ic.deployFixture);
       await s.claims.grantRole(ic.ethers.id("PROVIDER_ROLE"), s.stranger.address);
-      await ic.refuses(
-        ic.watchClaims(s),
-        "InsuranceClaimProviderNotAuthorized",
-        [s.patient.address, s.stranger.address],
-        () => s.claims.connect(s.stranger).submitClaim(ic.claimRequest(s), 0n, []),
-      );
+      const strangerRefused = () =>
+        ic.refuses(
+          ic.watchClaims(s),
+          "InsuranceClaimProviderNotAuthorized",
+          [s.patient.address, s.stranger.address],
+          () => s.claims.connect(s.stranger).submitClaim(ic.claimRequest(s), 0n, []),
+        );
+      await strangerRefused();
       // Authorized for treatment only is not enough: billing is a use for payment (HPAYMT).
       await s.consent.setAuthorization(s.patient.address, s.stranger.address, 0, true, 0xfff);
-      await ic.refuses(
-        ic.watchClaims(s),
-        "InsuranceClaimProviderNotAuthorized",
-        [s.patient.address, s.stranger.address],
-        () => s.claims.connect(s.stranger).submitClaim(ic.claimRequest(s), 0n, []),
-      );
+      await strangerRefused();
     });
 
     it("a pharmacy's drug claim needs the patient's HPAYMT consent on medications to the pharmacy", async function () {
